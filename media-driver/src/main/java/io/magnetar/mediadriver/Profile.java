@@ -1,0 +1,53 @@
+package io.magnetar.mediadriver;
+
+/**
+ * Threading profiles for the media driver, the archive and the broker agents.
+ * <p>
+ * The rule on a small box: never more busy-spinning threads than cores.
+ */
+public enum Profile
+{
+    /**
+     * Driver and archive each on one SHARED thread with a backoff idle strategy; the broker's agents on one thread
+     * with a backoff idle strategy. Nothing spins for long. Used by tests, laptops and 2-core CI machines.
+     */
+    DEFAULT,
+
+    /**
+     * One hot thread runs the message path: the driver and archive run in INVOKER mode and are invoked from the
+     * broker's composite agent, which busy-spins. At the {@code fsync} durability level the archive gets a thread
+     * of its own (SHARED, backoff) so a sync never stalls the hot thread.
+     */
+    LOW_LATENCY;
+
+    /**
+     * Parse a profile name as written on a command line: {@code default} or {@code low-latency}.
+     *
+     * @param name of the profile.
+     * @return the profile.
+     * @throws IllegalArgumentException for an unknown name.
+     */
+    public static Profile parse(final String name)
+    {
+        final String normalised = name.trim().toLowerCase();
+        switch (normalised)
+        {
+            case "default":
+                return DEFAULT;
+            case "low-latency":
+            case "low_latency":
+            case "lowlatency":
+                return LOW_LATENCY;
+            default:
+                throw new IllegalArgumentException("unknown profile '" + name + "': expected default or low-latency");
+        }
+    }
+
+    /**
+     * @return the name used on the command line.
+     */
+    public String cliName()
+    {
+        return this == DEFAULT ? "default" : "low-latency";
+    }
+}

@@ -1,0 +1,95 @@
+package io.magnetar.storage;
+
+import org.agrona.collections.IntHashSet;
+
+/**
+ * A subscription's acknowledgement state over a {@link TopicIndex}: a mark-delete point (every entry before it is
+ * acknowledged) plus the entries acknowledged individually beyond it.
+ */
+public final class Cursor
+{
+    private final TopicIndex index;
+    private final IntHashSet individuallyAcked = new IntHashSet();
+    private int markDeleteOrdinal;
+
+    /**
+     * @param index         of the topic.
+     * @param startOrdinal  first entry the subscription reads; entries before it count as acknowledged.
+     */
+    public Cursor(final TopicIndex index, final int startOrdinal)
+    {
+        this.index = index;
+        this.markDeleteOrdinal = startOrdinal;
+    }
+
+    /**
+     * Acknowledge the entry at a position.
+     *
+     * @param position of the entry.
+     * @return true if this acknowledged an entry that was not acknowledged before.
+     */
+    public boolean ack(final long position)
+    {
+        final int ordinal = index.ordinalOf(position);
+        if (ordinal < markDeleteOrdinal || isAcked(ordinal))
+        {
+            return false;
+        }
+
+        if (ordinal == markDeleteOrdinal)
+        {
+            markDeleteOrdinal++;
+            while (individuallyAcked.remove(markDeleteOrdinal))
+            {
+                markDeleteOrdinal++;
+            }
+        }
+        else
+        {
+            individuallyAcked.add(ordinal);
+        }
+
+        return true;
+    }
+
+    /**
+     * @param ordinal of an entry.
+     * @return true if the entry is acknowledged.
+     */
+    public boolean isAcked(final int ordinal)
+    {
+        return ordinal < markDeleteOrdinal || individuallyAcked.contains(ordinal);
+    }
+
+    /**
+     * @return ordinal of the first entry not yet acknowledged.
+     */
+    public int firstUnackedOrdinal()
+    {
+        return markDeleteOrdinal;
+    }
+
+    /**
+     * @return position of the last entry of the acknowledged prefix, or -1 if there is none.
+     */
+    public long markDeletePosition()
+    {
+        return 0 == markDeleteOrdinal ? -1 : index.position(markDeleteOrdinal - 1);
+    }
+
+    /**
+     * @return number of entries acknowledged beyond the mark-delete point.
+     */
+    public int individuallyAckedCount()
+    {
+        return individuallyAcked.size();
+    }
+
+    /**
+     * @return entries not yet acknowledged.
+     */
+    public int backlog()
+    {
+        return index.size() - markDeleteOrdinal - individuallyAcked.size();
+    }
+}

@@ -1,0 +1,250 @@
+package io.magnetar.storage;
+
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
+import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.IoUtil;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+
+/**
+ * Reads records of one recording straight from the archive's segment files, mapped read-only.
+ * <p>
+ * The archive writes Aeron frames into segment files at their stream position, and advances its {@code rec-pos}
+ * counter only after the write, so every byte below the durable position can be read here with no replay and
+ * without ever stalling appends. Padding frames are skipped; fragmented records are reassembled.
+ * Not thread safe: one reader per agent.
+ */
+public final class LogReader implements AutoCloseable
+{
+    private final File archiveDir;
+    private final long recordingId;
+    private final long startPosition;
+    private final int termLength;
+    private final int segmentLength;
+    private final String logName;
+    private final Long2ObjectHashMap<UnsafeBuffer> segmentBySegmentBase = new Long2ObjectHashMap<>();
+    private final ArrayList<MappedByteBuffer> mappings = new ArrayList<>();
+    private final ExpandableDirectByteBuffer assemblyBuffer = new ExpandableDirectByteBuffer(4096);
+
+    /**
+     * @param logName       used in error messages.
+     * @param archiveDir    holding the segment files.
+     * @param recordingId   of the recording.
+     * @param startPosition of the recording.
+     * @param termLength    of the recorded stream.
+     * @param segmentLength of the archive's segment files.
+     */
+    public LogReader(
+        final String logName,
+        final File archiveDir,
+        final long recordingId,
+        final long startPosition,
+        final int termLength,
+        final int segmentLength)
+    {
+        this.logName = logName;
+        this.archiveDir = archiveDir;
+        this.recordingId = recordingId;
+        this.startPosition = startPosition;
+        this.termLength = termLength;
+        this.segmentLength = segmentLength;
+    }
+
+    /**
+     * Read the record that starts at (or, after padding, just beyond) a position, if it ends at or before a limit.
+     *
+     * @param position of the record: the log position before it was appended.
+     * @param limit    exclusive upper bound, normally the durable position; nothing beyond it is read.
+     * @param handler  to receive the record.
+     * @return the position after the record, or {@code position} if no complete record lies below the limit.
+     * @throws StorageException if the frames at this position are corrupt.
+     */
+    public long read(final long position, final long limit, final EntryHandler handler)
+    {
+        long framePosition = position;
+        int assembledLength = 0;
+        boolean assembling = false;
+
+        while (framePosition + DataHeaderFlyweight.HEADER_LENGTH <= limit)
+        {
+            final UnsafeBuffer segment = segment(framePosition);
+            final int offset = (int)(framePosition - segmentBase(framePosition));
+            final int frameLength = segment.getIntVolatile(offset);
+            if (frameLength <= 0)
+            {
+                if (0 == frameLength)
+                {
+                    return position;
+                }
+                throw corrupt(framePosition, "negative frame length " + frameLength);
+            }
+
+            final int alignedLength = BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT);
+            final long nextFramePosition = framePosition + alignedLength;
+            if (nextFramePosition > limit)
+            {
+                return position;
+            }
+            if (offset + alignedLength > segmentLength)
+            {
+                throw corrupt(framePosition, "frame length " + frameLength + " crosses the end of its segment");
+            }
+
+            final int type = segment.getShort(offset + FrameDescriptor.TYPE_OFFSET) & 0xFFFF;
+            if (FrameDescriptor.PADDING_FRAME_TYPE == type)
+            {
+                if (assembling)
+                {
+                    throw corrupt(framePosition, "padding inside a fragmented record");
+                }
+                framePosition = nextFramePosition;
+                continue;
+            }
+            if (DataHeaderFlyweight.HDR_TYPE_DATA != type)
+            {
+                throw corrupt(framePosition, "unexpected frame type " + type);
+            }
+
+            final byte flags = segment.getByte(offset + FrameDescriptor.FLAGS_OFFSET);
+            final int payloadOffset = offset + DataHeaderFlyweight.HEADER_LENGTH;
+            final int payloadLength = frameLength - DataHeaderFlyweight.HEADER_LENGTH;
+
+            if (!assembling)
+            {
+                if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
+                {
+                    handler.onEntry(segment, payloadOffset, payloadLength, position, nextFramePosition);
+                    return nextFramePosition;
+                }
+                if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) == 0)
+                {
+                    throw corrupt(framePosition, "record starts with a middle or end fragment");
+                }
+                assembling = true;
+            }
+            else if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
+            {
+                throw corrupt(framePosition, "new record begins inside a fragmented record");
+            }
+
+            assemblyBuffer.putBytes(assembledLength, segment, payloadOffset, payloadLength);
+            assembledLength += payloadLength;
+
+            if ((flags & FrameDescriptor.END_FRAG_FLAG) != 0)
+            {
+                handler.onEntry(assemblyBuffer, 0, assembledLength, position, nextFramePosition);
+                return nextFramePosition;
+            }
+
+            framePosition = nextFramePosition;
+        }
+
+        return position;
+    }
+
+    /**
+     * Read every complete record from a position up to a limit.
+     *
+     * @param fromPosition of the first record.
+     * @param limit        exclusive upper bound.
+     * @param handler      to receive each record.
+     * @return the position after the last complete record read.
+     */
+    public long scan(final long fromPosition, final long limit, final EntryHandler handler)
+    {
+        long position = fromPosition;
+        while (position < limit)
+        {
+            final long next = read(position, limit, handler);
+            if (next == position)
+            {
+                break;
+            }
+            position = next;
+        }
+
+        return position;
+    }
+
+    /**
+     * @return the recording this reader reads.
+     */
+    public long recordingId()
+    {
+        return recordingId;
+    }
+
+    /**
+     * Unmap every mapped segment.
+     */
+    public void close()
+    {
+        for (final MappedByteBuffer mapping : mappings)
+        {
+            IoUtil.unmap(mapping);
+        }
+        mappings.clear();
+        segmentBySegmentBase.clear();
+    }
+
+    private long segmentBase(final long position)
+    {
+        return AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+    }
+
+    private UnsafeBuffer segment(final long position)
+    {
+        final long base = segmentBase(position);
+        UnsafeBuffer segment = segmentBySegmentBase.get(base);
+        if (null == segment)
+        {
+            segment = mapSegment(base);
+            segmentBySegmentBase.put(base, segment);
+        }
+
+        return segment;
+    }
+
+    private UnsafeBuffer mapSegment(final long segmentBase)
+    {
+        final File file = new File(archiveDir, recordingId + "-" + segmentBase + ".rec");
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(file.toPath(), StandardOpenOption.READ);
+            if (channel.size() < segmentLength)
+            {
+                throw new StorageException(logName + ": segment file " + file + " is " + channel.size() +
+                    " bytes, expected " + segmentLength);
+            }
+            final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, segmentLength);
+            mappings.add(mapping);
+            return new UnsafeBuffer(mapping);
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageException(logName + ": cannot map segment file " + file, ex);
+        }
+        finally
+        {
+            CloseHelper.quietClose(channel);
+        }
+    }
+
+    private StorageException corrupt(final long position, final String what)
+    {
+        return new StorageException(
+            logName + " (recording " + recordingId + "): corrupt data at position " + position + ": " + what);
+    }
+}

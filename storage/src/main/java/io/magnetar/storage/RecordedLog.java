@@ -1,0 +1,488 @@
+package io.magnetar.storage;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.codecs.SourceLocation;
+import io.aeron.archive.status.RecordingPos;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An append-only log that is one Aeron Archive recording of an IPC {@link ExclusivePublication}, extended after
+ * every restart so it keeps one recording id and one contiguous position space for life.
+ * <p>
+ * A record's id is its position: the log position before it was appended. The archive's {@code rec-pos} counter
+ * is the durable position; reading it costs nothing. Records below it are read back with a {@link LogReader}.
+ * Single writer: one agent appends.
+ */
+public final class RecordedLog implements AutoCloseable
+{
+    private static final long AWAIT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final String name;
+    private final int streamId;
+    private final ExclusivePublication publication;
+    private final AeronArchive archive;
+    private final CountersReader counters;
+    private final long recordingId;
+    private final long recordingSubscriptionId;
+    private final int recPosCounterId;
+    private final long startPosition;
+    private final long recoveredPosition;
+    private final int termLength;
+    private final LogReader reader;
+    private long appendedPosition;
+
+    private RecordedLog(
+        final String name,
+        final int streamId,
+        final ExclusivePublication publication,
+        final AeronArchive archive,
+        final CountersReader counters,
+        final long recordingId,
+        final long recordingSubscriptionId,
+        final int recPosCounterId,
+        final long startPosition,
+        final long recoveredPosition,
+        final int termLength,
+        final LogReader reader)
+    {
+        this.name = name;
+        this.streamId = streamId;
+        this.publication = publication;
+        this.archive = archive;
+        this.counters = counters;
+        this.recordingId = recordingId;
+        this.recordingSubscriptionId = recordingSubscriptionId;
+        this.recPosCounterId = recPosCounterId;
+        this.startPosition = startPosition;
+        this.recoveredPosition = recoveredPosition;
+        this.termLength = termLength;
+        this.reader = reader;
+        this.appendedPosition = recoveredPosition;
+    }
+
+    /**
+     * Open the log recorded on a stream: extend its recording if there is one, or start a new one.
+     *
+     * @param name              of the log, used in errors and logs.
+     * @param aeron             client.
+     * @param archive           client of the local archive.
+     * @param archiveDir        of that archive, to read segment files.
+     * @param segmentFileLength of that archive.
+     * @param streamId          that identifies this log on IPC; unique per log.
+     * @param termLength        for a new recording; an extended one keeps its own.
+     * @return the open log, ready to append at its recovered position.
+     */
+    public static RecordedLog open(
+        final String name,
+        final Aeron aeron,
+        final AeronArchive archive,
+        final File archiveDir,
+        final int segmentFileLength,
+        final int streamId,
+        final int termLength)
+    {
+        final RecordingDescriptor descriptor = findLastRecording(archive, streamId);
+        ExclusivePublication publication = null;
+        try
+        {
+            final long recordingId;
+            final long subscriptionId;
+            final long startPosition;
+            final long recoveredPosition;
+            final int logTermLength;
+            final int segmentLength;
+
+            if (null == descriptor)
+            {
+                final String channel = new ChannelUriStringBuilder()
+                    .media("ipc")
+                    .termLength(termLength)
+                    .sparse(true)
+                    .alias(name)
+                    .build();
+                publication = aeron.addExclusivePublication(channel, streamId);
+                subscriptionId = archive.startRecording(
+                    "aeron:ipc?session-id=" + publication.sessionId(), streamId, SourceLocation.LOCAL);
+                final int counterId = awaitCounterBySession(aeron, archive, publication.sessionId(), name);
+                recordingId = RecordingPos.getRecordingId(aeron.countersReader(), counterId);
+                startPosition = 0;
+                recoveredPosition = publication.position();
+                logTermLength = termLength;
+                segmentLength = segmentFileLength;
+            }
+            else
+            {
+                final RecordingDescriptor stopped = awaitStopped(archive, descriptor, name);
+                final String channel = new ChannelUriStringBuilder()
+                    .media("ipc")
+                    .initialPosition(stopped.stopPosition, stopped.initialTermId, stopped.termBufferLength)
+                    .mtu(stopped.mtuLength)
+                    .sparse(true)
+                    .alias(name)
+                    .build();
+                publication = aeron.addExclusivePublication(channel, streamId);
+                subscriptionId = archive.extendRecording(
+                    stopped.recordingId,
+                    "aeron:ipc?session-id=" + publication.sessionId(),
+                    streamId,
+                    SourceLocation.LOCAL);
+                recordingId = stopped.recordingId;
+                startPosition = stopped.startPosition;
+                recoveredPosition = stopped.stopPosition;
+                logTermLength = stopped.termBufferLength;
+                segmentLength = stopped.segmentFileLength;
+                if (publication.position() != recoveredPosition)
+                {
+                    throw new StorageException(name + ": extension publication starts at " + publication.position() +
+                        " but the recording stopped at " + recoveredPosition);
+                }
+            }
+
+            final int recPosCounterId = awaitCounterByRecording(aeron, archive, recordingId, name);
+            awaitConnected(aeron, archive, publication, name);
+
+            final LogReader reader = new LogReader(
+                name, archiveDir, recordingId, startPosition, logTermLength, segmentLength);
+
+            return new RecordedLog(
+                name,
+                streamId,
+                publication,
+                archive,
+                aeron.countersReader(),
+                recordingId,
+                subscriptionId,
+                recPosCounterId,
+                startPosition,
+                recoveredPosition,
+                logTermLength,
+                reader);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(publication);
+            throw ex;
+        }
+    }
+
+    /**
+     * Append one record.
+     *
+     * @param buffer holding the record.
+     * @param offset of the record.
+     * @param length of the record.
+     * @return the record's position (its id, &gt;= 0), or a negative {@link Publication} result code such as
+     * {@link Publication#BACK_PRESSURED}, after which the caller retries later.
+     */
+    public long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long position = publication.position();
+        final long result = publication.offer(buffer, offset, length);
+        if (result > 0)
+        {
+            appendedPosition = result;
+            return position;
+        }
+
+        return result;
+    }
+
+    /**
+     * @return the position after the last appended record.
+     */
+    public long appendedPosition()
+    {
+        return appendedPosition;
+    }
+
+    /**
+     * @return the position up to which the archive has stored the log at its durability level.
+     */
+    public long durablePosition()
+    {
+        return counters.getCounterValue(recPosCounterId);
+    }
+
+    /**
+     * @return true while the archive is still recording this log.
+     */
+    public boolean isRecording()
+    {
+        return RecordingPos.isActive(counters, recPosCounterId, recordingId);
+    }
+
+    /**
+     * @return the position where the log ended when it was opened: records below it were written before.
+     */
+    public long recoveredPosition()
+    {
+        return recoveredPosition;
+    }
+
+    /**
+     * @return the first position of the recording.
+     */
+    public long startPosition()
+    {
+        return startPosition;
+    }
+
+    /**
+     * @return the recording id, stable for the life of the log.
+     */
+    public long recordingId()
+    {
+        return recordingId;
+    }
+
+    /**
+     * @return the IPC stream id of the log.
+     */
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    /**
+     * @return the term length of the recorded stream.
+     */
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    /**
+     * @return the largest record that can be appended in one piece.
+     */
+    public int maxRecordLength()
+    {
+        return publication.maxMessageLength();
+    }
+
+    /**
+     * @return the name of the log.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return a reader of this log's segment files, owned by this log.
+     */
+    public LogReader reader()
+    {
+        return reader;
+    }
+
+    /**
+     * Stop the recording once the archive has stored everything appended, then release the publication.
+     */
+    public void close()
+    {
+        try
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (durablePosition() < appendedPosition && isRecording() && System.nanoTime() < deadlineNs)
+            {
+                Thread.onSpinWait();
+                pumpArchiveClient();
+            }
+            archive.tryStopRecording(recordingSubscriptionId);
+        }
+        catch (final RuntimeException ignore)
+        {
+            // the archive may already be gone; the recording then stops when the archive restarts
+        }
+        finally
+        {
+            CloseHelper.closeAll(publication, reader);
+        }
+    }
+
+    private void pumpArchiveClient()
+    {
+        if (null != archive.context().agentInvoker())
+        {
+            archive.context().agentInvoker().invoke();
+        }
+    }
+
+    private static RecordingDescriptor findLastRecording(final AeronArchive archive, final int streamId)
+    {
+        final RecordingDescriptor[] last = new RecordingDescriptor[1];
+        long fromRecordingId = 0;
+        while (true)
+        {
+            final long[] maxSeen = { -1 };
+            final int count = archive.listRecordingsForUri(
+                fromRecordingId,
+                1000,
+                "aeron:ipc",
+                streamId,
+                (controlSessionId, correlationId, recordingId, startTimestamp, stopTimestamp, startPosition,
+                stopPosition, initialTermId, segmentFileLength, termBufferLength, mtuLength, sessionId, recStreamId,
+                strippedChannel, originalChannel, sourceIdentity) ->
+                {
+                    last[0] = new RecordingDescriptor(
+                        recordingId, startPosition, stopPosition, initialTermId, segmentFileLength, termBufferLength,
+                        mtuLength);
+                    maxSeen[0] = recordingId;
+                });
+            if (count < 1000 || maxSeen[0] < 0)
+            {
+                break;
+            }
+            fromRecordingId = maxSeen[0] + 1;
+        }
+
+        return last[0];
+    }
+
+    private static RecordingDescriptor awaitStopped(
+        final AeronArchive archive, final RecordingDescriptor descriptor, final String name)
+    {
+        if (AeronArchive.NULL_POSITION != descriptor.stopPosition)
+        {
+            return descriptor;
+        }
+
+        archive.tryStopRecordingByIdentity(descriptor.recordingId);
+        final long deadlineNs = System.nanoTime() + AWAIT_TIMEOUT_NS;
+        while (System.nanoTime() < deadlineNs)
+        {
+            final long stopPosition = archive.getStopPosition(descriptor.recordingId);
+            if (AeronArchive.NULL_POSITION != stopPosition)
+            {
+                return new RecordingDescriptor(
+                    descriptor.recordingId,
+                    descriptor.startPosition,
+                    stopPosition,
+                    descriptor.initialTermId,
+                    descriptor.segmentFileLength,
+                    descriptor.termBufferLength,
+                    descriptor.mtuLength);
+            }
+            sleep();
+        }
+
+        throw new StorageException(name + ": recording " + descriptor.recordingId + " is still active elsewhere");
+    }
+
+    private static int awaitCounterBySession(
+        final Aeron aeron, final AeronArchive archive, final int sessionId, final String name)
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT_TIMEOUT_NS;
+        while (System.nanoTime() < deadlineNs)
+        {
+            final int counterId = RecordingPos.findCounterIdBySession(
+                aeron.countersReader(), sessionId, archive.archiveId());
+            if (CountersReader.NULL_COUNTER_ID != counterId)
+            {
+                return counterId;
+            }
+            pump(aeron, archive);
+        }
+
+        throw new StorageException(name + ": the archive did not start recording session " + sessionId);
+    }
+
+    private static int awaitCounterByRecording(
+        final Aeron aeron, final AeronArchive archive, final long recordingId, final String name)
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT_TIMEOUT_NS;
+        while (System.nanoTime() < deadlineNs)
+        {
+            final int counterId = RecordingPos.findCounterIdByRecording(
+                aeron.countersReader(), recordingId, archive.archiveId());
+            if (CountersReader.NULL_COUNTER_ID != counterId)
+            {
+                return counterId;
+            }
+            pump(aeron, archive);
+        }
+
+        throw new StorageException(name + ": the archive did not resume recording " + recordingId);
+    }
+
+    private static void awaitConnected(
+        final Aeron aeron, final AeronArchive archive, final ExclusivePublication publication, final String name)
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT_TIMEOUT_NS;
+        while (!publication.isConnected())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new StorageException(name + ": the archive did not connect to the log publication");
+            }
+            pump(aeron, archive);
+        }
+    }
+
+    private static void pump(final Aeron aeron, final AeronArchive archive)
+    {
+        if (null != aeron.conductorAgentInvoker())
+        {
+            aeron.conductorAgentInvoker().invoke();
+        }
+        if (null != archive.context().agentInvoker())
+        {
+            archive.context().agentInvoker().invoke();
+        }
+        else
+        {
+            sleep();
+        }
+    }
+
+    private static void sleep()
+    {
+        try
+        {
+            Thread.sleep(1);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while opening a log", ex);
+        }
+    }
+
+    private static final class RecordingDescriptor
+    {
+        final long recordingId;
+        final long startPosition;
+        final long stopPosition;
+        final int initialTermId;
+        final int segmentFileLength;
+        final int termBufferLength;
+        final int mtuLength;
+
+        RecordingDescriptor(
+            final long recordingId,
+            final long startPosition,
+            final long stopPosition,
+            final int initialTermId,
+            final int segmentFileLength,
+            final int termBufferLength,
+            final int mtuLength)
+        {
+            this.recordingId = recordingId;
+            this.startPosition = startPosition;
+            this.stopPosition = stopPosition;
+            this.initialTermId = initialTermId;
+            this.segmentFileLength = segmentFileLength;
+            this.termBufferLength = termBufferLength;
+            this.mtuLength = mtuLength;
+        }
+    }
+}
