@@ -1,0 +1,83 @@
+package io.magnetar.broker;
+
+/**
+ * Configuration keys of the broker, each a system property, with their defaults. The broker reads them through
+ * {@link MagnetarBroker.Context}; a command line overrides them.
+ */
+public final class BrokerConfiguration
+{
+    /** Name of this broker, sent to clients. */
+    public static final String BROKER_NAME_PROP_NAME = "magnetar.broker.name";
+    /** Default broker name. */
+    public static final String BROKER_NAME_DEFAULT = "standalone";
+
+    /** Address the UDP ingress binds to. */
+    public static final String BIND_ADDRESS_PROP_NAME = "magnetar.bind.address";
+    /** Default: every interface. */
+    public static final String BIND_ADDRESS_DEFAULT = "0.0.0.0";
+
+    /** UDP port of the client ingress. */
+    public static final String PORT_PROP_NAME = "magnetar.port";
+    /** Default client port, as Pulsar's. */
+    public static final int PORT_DEFAULT = 6650;
+
+    /** Whether clients on this host may connect over IPC through the broker's media driver. */
+    public static final String IPC_ENABLED_PROP_NAME = "magnetar.ipc.enabled";
+    /** Default: IPC enabled. */
+    public static final boolean IPC_ENABLED_DEFAULT = true;
+
+    /** Data directory: the archive lives in its {@code archive} subdirectory. */
+    public static final String DATA_DIR_PROP_NAME = "magnetar.data.dir";
+    /** Default data directory, relative to the working directory. */
+    public static final String DATA_DIR_DEFAULT = "magnetar-data";
+
+    /** Number of shard logs; topics map to shards by the hash of their name. */
+    public static final String SHARD_COUNT_PROP_NAME = "magnetar.shard.count";
+    /** Default shard count. */
+    public static final int SHARD_COUNT_DEFAULT = 1;
+
+    /** Term length of a new shard log's recorded stream. */
+    public static final String SHARD_TERM_LENGTH_PROP_NAME = "magnetar.shard.term.length";
+    /** Default shard term length: 16 MiB. */
+    public static final int SHARD_TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+
+    /** Term length of the publications that answer clients. */
+    public static final String EGRESS_TERM_LENGTH_PROP_NAME = "magnetar.egress.term.length";
+    /** Default egress term length: 8 MiB, enough for 1 MiB messages. */
+    public static final int EGRESS_TERM_LENGTH_DEFAULT = 8 * 1024 * 1024;
+
+    /** Largest payload a producer may send, in bytes. */
+    public static final String MAX_MESSAGE_SIZE_PROP_NAME = "magnetar.max.message.size";
+    /** Default maximum message size: 1 MiB minus room for headers. */
+    public static final int MAX_MESSAGE_SIZE_DEFAULT = 1024 * 1024 - 4096;
+
+    /** Commands in flight from the session agent to one shard agent. */
+    public static final String SHARD_QUEUE_CAPACITY_PROP_NAME = "magnetar.shard.queue.capacity";
+    /** Default shard queue capacity. */
+    public static final int SHARD_QUEUE_CAPACITY_DEFAULT = 4096;
+
+    /** How long a new session may take until its answer channel connects, in milliseconds. */
+    public static final String SESSION_CONNECT_TIMEOUT_PROP_NAME = "magnetar.session.connect.timeout.ms";
+    /** Default session connect timeout. */
+    public static final long SESSION_CONNECT_TIMEOUT_DEFAULT = 10_000;
+
+    /** Malformed frames a session may send before the broker closes it. */
+    public static final String MAX_BAD_FRAMES_PROP_NAME = "magnetar.session.max.bad.frames";
+    /** Default bad frame budget per session. */
+    public static final int MAX_BAD_FRAMES_DEFAULT = 100;
+
+    /** Stream id of the client ingress, on UDP and IPC. */
+    public static final int INGRESS_STREAM_ID = 1001;
+    /** Client protocol version this broker speaks. */
+    public static final int PROTOCOL_VERSION = 1;
+    /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
+    public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
+    /** Cursor log of shard N records on IPC stream {@code CURSOR_LOG_STREAM_ID_BASE + N}. */
+    public static final int CURSOR_LOG_STREAM_ID_BASE = 1_200_000;
+    /** Term length of cursor logs. */
+    public static final int CURSOR_LOG_TERM_LENGTH = 4 * 1024 * 1024;
+
+    private BrokerConfiguration()
+    {
+    }
+}

@@ -1,0 +1,593 @@
+package io.magnetar.broker;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.CommonContext;
+import io.aeron.Subscription;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.InvokerAgent;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.Profile;
+import io.magnetar.storage.RecordedLog;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A Magnetar broker: client ingress on Aeron UDP and IPC, a {@link SessionAgent} and one {@link TopicShardAgent}
+ * per shard composed on one thread, shard logs recorded by Aeron Archive. Launch with {@link #launch(Context)}.
+ */
+public final class MagnetarBroker implements AutoCloseable
+{
+    /**
+     * Settings of a broker; each defaults to its system property in {@link BrokerConfiguration}.
+     */
+    public static final class Context
+    {
+        private String brokerName = System.getProperty(
+            BrokerConfiguration.BROKER_NAME_PROP_NAME, BrokerConfiguration.BROKER_NAME_DEFAULT);
+        private String bindAddress = System.getProperty(
+            BrokerConfiguration.BIND_ADDRESS_PROP_NAME, BrokerConfiguration.BIND_ADDRESS_DEFAULT);
+        private int port = Integer.getInteger(BrokerConfiguration.PORT_PROP_NAME, BrokerConfiguration.PORT_DEFAULT);
+        private boolean ipcEnabled = Boolean.parseBoolean(System.getProperty(
+            BrokerConfiguration.IPC_ENABLED_PROP_NAME, Boolean.toString(BrokerConfiguration.IPC_ENABLED_DEFAULT)));
+        private File dataDir = new File(System.getProperty(
+            BrokerConfiguration.DATA_DIR_PROP_NAME, BrokerConfiguration.DATA_DIR_DEFAULT));
+        private int shardCount = Integer.getInteger(
+            BrokerConfiguration.SHARD_COUNT_PROP_NAME, BrokerConfiguration.SHARD_COUNT_DEFAULT);
+        private int shardTermLength = SystemUtil.getSizeAsInt(
+            BrokerConfiguration.SHARD_TERM_LENGTH_PROP_NAME, BrokerConfiguration.SHARD_TERM_LENGTH_DEFAULT);
+        private int egressTermLength = SystemUtil.getSizeAsInt(
+            BrokerConfiguration.EGRESS_TERM_LENGTH_PROP_NAME, BrokerConfiguration.EGRESS_TERM_LENGTH_DEFAULT);
+        private int maxMessageSize = SystemUtil.getSizeAsInt(
+            BrokerConfiguration.MAX_MESSAGE_SIZE_PROP_NAME, BrokerConfiguration.MAX_MESSAGE_SIZE_DEFAULT);
+        private int shardQueueCapacity = Integer.getInteger(
+            BrokerConfiguration.SHARD_QUEUE_CAPACITY_PROP_NAME, BrokerConfiguration.SHARD_QUEUE_CAPACITY_DEFAULT);
+        private long sessionConnectTimeoutMs = Long.getLong(
+            BrokerConfiguration.SESSION_CONNECT_TIMEOUT_PROP_NAME, BrokerConfiguration.SESSION_CONNECT_TIMEOUT_DEFAULT);
+        private int maxBadFrames = Integer.getInteger(
+            BrokerConfiguration.MAX_BAD_FRAMES_PROP_NAME, BrokerConfiguration.MAX_BAD_FRAMES_DEFAULT);
+        private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
+        private boolean embeddedMediaDriver = true;
+        private ErrorHandler errorHandler;
+        private Consumer<String> logger = System.out::println;
+        private IdleStrategy idleStrategy;
+
+        /**
+         * Validate and fill in defaults.
+         *
+         * @return this for a fluent API.
+         */
+        public Context conclude()
+        {
+            if (shardCount < 1 || shardCount > 1024)
+            {
+                throw new ConfigurationException("shardCount must be 1..1024: " + shardCount);
+            }
+            if (port < 0 || port > 65535)
+            {
+                throw new ConfigurationException("port must be 0..65535: " + port);
+            }
+            if (maxMessageSize < 1)
+            {
+                throw new ConfigurationException("maxMessageSize must be positive: " + maxMessageSize);
+            }
+            final int headroom = 4096;
+            if ((long)maxMessageSize + headroom > egressTermLength / 8)
+            {
+                throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs an egress term length" +
+                    " of at least 8 x (size + " + headroom + "); egressTermLength=" + egressTermLength);
+            }
+            if ((long)maxMessageSize + headroom > shardTermLength / 8)
+            {
+                throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs a shard term length" +
+                    " of at least 8 x (size + " + headroom + "); shardTermLength=" + shardTermLength);
+            }
+            if (shardQueueCapacity < 16)
+            {
+                throw new ConfigurationException("shardQueueCapacity must be at least 16: " + shardQueueCapacity);
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = (throwable) ->
+                {
+                    System.err.println("magnetar broker error: " + throwable);
+                    if (!(throwable instanceof IllegalStateException || throwable instanceof IllegalArgumentException))
+                    {
+                        throwable.printStackTrace(System.err);
+                    }
+                };
+            }
+            if (null == idleStrategy)
+            {
+                idleStrategy = driverContext.profile() == Profile.LOW_LATENCY ?
+                    new BusySpinIdleStrategy() :
+                    new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+            }
+            if (embeddedMediaDriver)
+            {
+                driverContext.archiveDir(new File(dataDir, "archive"));
+            }
+
+            return this;
+        }
+
+        /** @param brokerName sent to clients. @return this for a fluent API. */
+        public Context brokerName(final String brokerName)
+        {
+            this.brokerName = brokerName;
+            return this;
+        }
+
+        /** @return the broker's name. */
+        public String brokerName()
+        {
+            return brokerName;
+        }
+
+        /** @param bindAddress address the UDP ingress binds to. @return this for a fluent API. */
+        public Context bindAddress(final String bindAddress)
+        {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /** @return address the UDP ingress binds to. */
+        public String bindAddress()
+        {
+            return bindAddress;
+        }
+
+        /** @param port UDP port of the client ingress; 0 picks a free one. @return this for a fluent API. */
+        public Context port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /** @return UDP port of the client ingress. */
+        public int port()
+        {
+            return port;
+        }
+
+        /** @param ipcEnabled accept clients over IPC. @return this for a fluent API. */
+        public Context ipcEnabled(final boolean ipcEnabled)
+        {
+            this.ipcEnabled = ipcEnabled;
+            return this;
+        }
+
+        /** @return whether clients may connect over IPC. */
+        public boolean ipcEnabled()
+        {
+            return ipcEnabled;
+        }
+
+        /** @param dataDir data directory; the archive lives in its {@code archive} subdirectory. @return this. */
+        public Context dataDir(final File dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** @return the data directory. */
+        public File dataDir()
+        {
+            return dataDir;
+        }
+
+        /** @param shardCount number of shard logs. @return this for a fluent API. */
+        public Context shardCount(final int shardCount)
+        {
+            this.shardCount = shardCount;
+            return this;
+        }
+
+        /** @return number of shard logs. */
+        public int shardCount()
+        {
+            return shardCount;
+        }
+
+        /** @param shardTermLength term length of new shard logs. @return this for a fluent API. */
+        public Context shardTermLength(final int shardTermLength)
+        {
+            this.shardTermLength = shardTermLength;
+            return this;
+        }
+
+        /** @return term length of new shard logs. */
+        public int shardTermLength()
+        {
+            return shardTermLength;
+        }
+
+        /** @param egressTermLength term length of answer publications. @return this for a fluent API. */
+        public Context egressTermLength(final int egressTermLength)
+        {
+            this.egressTermLength = egressTermLength;
+            return this;
+        }
+
+        /** @return term length of answer publications. */
+        public int egressTermLength()
+        {
+            return egressTermLength;
+        }
+
+        /** @param maxMessageSize largest payload accepted. @return this for a fluent API. */
+        public Context maxMessageSize(final int maxMessageSize)
+        {
+            this.maxMessageSize = maxMessageSize;
+            return this;
+        }
+
+        /** @return largest payload accepted. */
+        public int maxMessageSize()
+        {
+            return maxMessageSize;
+        }
+
+        /** @param shardQueueCapacity commands in flight to one shard. @return this for a fluent API. */
+        public Context shardQueueCapacity(final int shardQueueCapacity)
+        {
+            this.shardQueueCapacity = shardQueueCapacity;
+            return this;
+        }
+
+        /** @return commands in flight to one shard. */
+        public int shardQueueCapacity()
+        {
+            return shardQueueCapacity;
+        }
+
+        /** @param sessionConnectTimeoutMs how long a session's answer channel may take. @return this. */
+        public Context sessionConnectTimeoutMs(final long sessionConnectTimeoutMs)
+        {
+            this.sessionConnectTimeoutMs = sessionConnectTimeoutMs;
+            return this;
+        }
+
+        /** @return how long a session's answer channel may take to connect, in ms. */
+        public long sessionConnectTimeoutMs()
+        {
+            return sessionConnectTimeoutMs;
+        }
+
+        /** @param maxBadFrames malformed frames a session may send before it is closed. @return this. */
+        public Context maxBadFrames(final int maxBadFrames)
+        {
+            this.maxBadFrames = maxBadFrames;
+            return this;
+        }
+
+        /** @return malformed frames a session may send before it is closed. */
+        public int maxBadFrames()
+        {
+            return maxBadFrames;
+        }
+
+        /** @param driverContext settings of the media driver and archive. @return this for a fluent API. */
+        public Context driverContext(final MagnetarMediaDriver.Context driverContext)
+        {
+            this.driverContext = driverContext;
+            return this;
+        }
+
+        /** @return settings of the media driver and archive. */
+        public MagnetarMediaDriver.Context driverContext()
+        {
+            return driverContext;
+        }
+
+        /**
+         * @param embeddedMediaDriver true to launch the driver and archive in this process; false to use the ones
+         *                            running in {@link MagnetarMediaDriver.Context#aeronDirectoryName()}.
+         * @return this for a fluent API.
+         */
+        public Context embeddedMediaDriver(final boolean embeddedMediaDriver)
+        {
+            this.embeddedMediaDriver = embeddedMediaDriver;
+            return this;
+        }
+
+        /** @return whether the driver and archive run in this process. */
+        public boolean embeddedMediaDriver()
+        {
+            return embeddedMediaDriver;
+        }
+
+        /** @param errorHandler for errors of the broker's agents. @return this for a fluent API. */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /** @return handler for errors of the broker's agents. */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /** @param logger for start-up and recovery lines. @return this for a fluent API. */
+        public Context logger(final Consumer<String> logger)
+        {
+            this.logger = logger;
+            return this;
+        }
+
+        /** @return logger for start-up and recovery lines. */
+        public Consumer<String> logger()
+        {
+            return logger;
+        }
+
+        /** @param idleStrategy of the broker's agent thread. @return this for a fluent API. */
+        public Context idleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /** @return idle strategy of the broker's agent thread. */
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+    }
+
+    private final Context ctx;
+    private MagnetarMediaDriver driver;
+    private Aeron aeron;
+    private AeronArchive archive;
+    private BrokerCounters counters;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private AgentRunner runner;
+    private int boundPort;
+
+    private MagnetarBroker(final Context ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Launch a broker: driver and archive (if embedded), recovery of every shard, then the agents.
+     *
+     * @param ctx settings; concluded here.
+     * @return the running broker.
+     */
+    public static MagnetarBroker launch(final Context ctx)
+    {
+        ctx.conclude();
+        final MagnetarBroker broker = new MagnetarBroker(ctx);
+        try
+        {
+            broker.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            broker.close();
+            throw ex;
+        }
+
+        return broker;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void start()
+    {
+        final MagnetarMediaDriver.Context driverCtx = ctx.driverContext();
+        AgentInvoker driverInvoker = null;
+        if (ctx.embeddedMediaDriver())
+        {
+            driver = MagnetarMediaDriver.launch(driverCtx.embedded(true));
+            driverInvoker = driver.agentInvoker();
+        }
+        final File archiveDir = driverCtx.archiveDir();
+
+        final Aeron.Context aeronCtx = new Aeron.Context()
+            .aeronDirectoryName(null != driver ? driver.aeronDirectoryName() : driverCtx.aeronDirectoryName())
+            .errorHandler(ctx.errorHandler())
+            .clientName("magnetar-broker-" + ctx.brokerName());
+        if (null != driverInvoker)
+        {
+            aeronCtx.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
+        }
+        aeron = Aeron.connect(aeronCtx);
+
+        final AeronArchive.Context archiveCtx = (null != driver ?
+            driver.archiveClientContext() : MagnetarMediaDriver.localArchiveClientContext())
+            .aeron(aeron)
+            .errorHandler(ctx.errorHandler());
+        if (null != driverInvoker)
+        {
+            archiveCtx.agentInvoker(driverInvoker);
+        }
+        archive = AeronArchive.connect(archiveCtx);
+        counters = new BrokerCounters(aeron);
+
+        final int segmentFileLength = null != driver ?
+            driver.archive().context().segmentFileLength() : driverCtx.segmentFileLength();
+        final int shardCount = ctx.shardCount();
+        final SpscArrayQueue<ShardCommand>[] shardQueues = new SpscArrayQueue[shardCount];
+        final SpscArrayQueue<ShardCommand>[] freeCommands = new SpscArrayQueue[shardCount];
+        final List<Agent> agents = new ArrayList<>();
+        if (null != driverInvoker)
+        {
+            agents.add(new InvokerAgent("magnetar-driver-archive", driverInvoker, aeron.conductorAgentInvoker()));
+        }
+
+        final List<TopicShardAgent> shardAgents = new ArrayList<>();
+        for (int shard = 0; shard < shardCount; shard++)
+        {
+            final RecordedLog entryLog = RecordedLog.open(
+                "shard-" + shard, aeron, archive, archiveDir, segmentFileLength,
+                BrokerConfiguration.SHARD_LOG_STREAM_ID_BASE + shard, ctx.shardTermLength());
+            resources.add(entryLog);
+            final RecordedLog cursorLog = RecordedLog.open(
+                "cursors-" + shard, aeron, archive, archiveDir, segmentFileLength,
+                BrokerConfiguration.CURSOR_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.CURSOR_LOG_TERM_LENGTH);
+            resources.add(cursorLog);
+
+            shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity());
+            freeCommands[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity());
+            for (int i = 0; i < ctx.shardQueueCapacity(); i++)
+            {
+                freeCommands[shard].offer(new ShardCommand());
+            }
+
+            final BrokerCounters.Shard shardCounters = new BrokerCounters.Shard(aeron, shard);
+            resources.add(shardCounters);
+            final TopicShardAgent shardAgent = new TopicShardAgent(
+                shard,
+                ctx.brokerName(),
+                ctx.maxMessageSize(),
+                entryLog,
+                cursorLog,
+                shardQueues[shard],
+                freeCommands[shard],
+                shardCounters,
+                ctx.errorHandler(),
+                SystemEpochClock.INSTANCE);
+            ctx.logger().accept("magnetar: " + shardAgent.recover());
+            shardAgents.add(shardAgent);
+        }
+
+        Subscription udpIngress = null;
+        if (ctx.port() >= 0)
+        {
+            udpIngress = aeron.addSubscription(
+                new ChannelUriStringBuilder().media("udp").endpoint(ctx.bindAddress() + ":" + ctx.port()).build(),
+                BrokerConfiguration.INGRESS_STREAM_ID);
+            resources.add(udpIngress);
+            boundPort = resolvePort(udpIngress);
+        }
+        Subscription ipcIngress = null;
+        if (ctx.ipcEnabled())
+        {
+            ipcIngress = aeron.addSubscription("aeron:ipc", BrokerConfiguration.INGRESS_STREAM_ID);
+            resources.add(ipcIngress);
+        }
+
+        final SessionAgent sessionAgent = new SessionAgent(
+            aeron,
+            udpIngress,
+            ipcIngress,
+            shardQueues,
+            freeCommands,
+            counters,
+            ctx.errorHandler(),
+            SystemNanoClock.INSTANCE,
+            ctx.brokerName(),
+            ctx.maxMessageSize(),
+            ctx.egressTermLength(),
+            TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
+            ctx.maxBadFrames());
+        agents.add(sessionAgent);
+        agents.addAll(shardAgents);
+
+        final Agent brokerAgent = new CompositeAgent(agents);
+        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), counters.errors, brokerAgent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    private int resolvePort(final Subscription subscription)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadlineNs)
+        {
+            final String resolvedChannel = subscription.tryResolveChannelEndpointPort();
+            if (null != resolvedChannel)
+            {
+                final String endpoint = ChannelUri.parse(resolvedChannel).get(CommonContext.ENDPOINT_PARAM_NAME);
+                return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+            }
+            if (null != aeron.conductorAgentInvoker())
+            {
+                aeron.conductorAgentInvoker().invoke();
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+
+        throw new ConfigurationException("could not bind the client ingress to port " + ctx.port());
+    }
+
+    /**
+     * @return the URL UDP clients connect to, e.g. {@code magnetar://localhost:6650}.
+     */
+    public String serviceUrl()
+    {
+        final String host = "0.0.0.0".equals(ctx.bindAddress()) ? "localhost" : ctx.bindAddress();
+        return "magnetar://" + host + ":" + boundPort;
+    }
+
+    /**
+     * @return the UDP port clients connect to.
+     */
+    public int port()
+    {
+        return boundPort;
+    }
+
+    /**
+     * @return the Aeron directory IPC clients use.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeron.context().aeronDirectoryName();
+    }
+
+    /**
+     * @return the settings of this broker.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return the durability level receipts promise.
+     */
+    public Durability durability()
+    {
+        return ctx.driverContext().durability();
+    }
+
+    /**
+     * Stop the agents, stop recording the logs once stored, then close the archive client, Aeron and the driver.
+     */
+    public void close()
+    {
+        CloseHelper.quietClose(runner);
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(resources.get(i));
+        }
+        resources.clear();
+        CloseHelper.quietCloseAll(counters, archive, aeron, driver);
+    }
+}

@@ -1,0 +1,797 @@
+package io.magnetar.broker;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.CloseConsumerDecoder;
+import io.magnetar.codecs.CloseProducerDecoder;
+import io.magnetar.codecs.ConnectDecoder;
+import io.magnetar.codecs.ConnectedEncoder;
+import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.DisconnectDecoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ErrorEncoder;
+import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.PingDecoder;
+import io.magnetar.codecs.PongEncoder;
+import io.magnetar.codecs.SendDecoder;
+import io.magnetar.codecs.SendErrorEncoder;
+import io.magnetar.codecs.SubscribeDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns the client sessions: polls the ingress (UDP and IPC), validates and decodes each frame, answers connects,
+ * pings and bad input itself, and routes topic commands to the owning {@link TopicShardAgent} through JCTools
+ * queues. A client's bytes never reach a shard unless they form a well-shaped frame.
+ */
+public final class SessionAgent implements Agent
+{
+    static final int TRANSPORT_UDP = 1;
+    static final int TRANSPORT_IPC = 2;
+
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int MAX_NAME_LENGTH = 1024;
+    private static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Aeron aeron;
+    private final Subscription udpIngress;
+    private final Subscription ipcIngress;
+    private final SpscArrayQueue<ShardCommand>[] shardQueues;
+    private final SpscArrayQueue<ShardCommand>[] freeCommands;
+    private final BrokerCounters counters;
+    private final ErrorHandler errorHandler;
+    private final NanoClock nanoClock;
+    private final String brokerName;
+    private final int maxMessageSize;
+    private final int egressTermLength;
+    private final long connectTimeoutNs;
+    private final int maxBadFrames;
+
+    private final Long2ObjectHashMap<ClientSession> sessionByKey = new Long2ObjectHashMap<>();
+    private final ArrayList<ClientSession> connectingSessions = new ArrayList<>();
+    private final ArrayList<ClientSession> closingSessions = new ArrayList<>();
+    private final ArrayList<ClientSession> deadSessions = new ArrayList<>();
+    private long nextLivenessCheckNs;
+
+    private final ControlledFragmentAssembler udpAssembler = new ControlledFragmentAssembler(this::onUdpFragment);
+    private final ControlledFragmentAssembler ipcAssembler = new ControlledFragmentAssembler(this::onIpcFragment);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
+    private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
+    private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
+    private final PongEncoder pongEncoder = new PongEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
+    private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[4096]);
+
+    /**
+     * @param aeron            client, for answer publications.
+     * @param udpIngress       UDP ingress subscription, or null.
+     * @param ipcIngress       IPC ingress subscription, or null.
+     * @param shardQueues      command queue of each shard.
+     * @param freeCommands     command pool of each shard.
+     * @param counters         of the broker.
+     * @param errorHandler     for errors.
+     * @param nanoClock        for timeouts.
+     * @param brokerName       sent to clients.
+     * @param maxMessageSize   largest payload accepted, sent to clients.
+     * @param egressTermLength term length of answer publications.
+     * @param connectTimeoutNs how long a new session's answer channel may take to connect.
+     * @param maxBadFrames     malformed frames a session may send before it is closed.
+     */
+    public SessionAgent(
+        final Aeron aeron,
+        final Subscription udpIngress,
+        final Subscription ipcIngress,
+        final SpscArrayQueue<ShardCommand>[] shardQueues,
+        final SpscArrayQueue<ShardCommand>[] freeCommands,
+        final BrokerCounters counters,
+        final ErrorHandler errorHandler,
+        final NanoClock nanoClock,
+        final String brokerName,
+        final int maxMessageSize,
+        final int egressTermLength,
+        final long connectTimeoutNs,
+        final int maxBadFrames)
+    {
+        this.aeron = aeron;
+        this.udpIngress = udpIngress;
+        this.ipcIngress = ipcIngress;
+        this.shardQueues = shardQueues;
+        this.freeCommands = freeCommands;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.nanoClock = nanoClock;
+        this.brokerName = brokerName;
+        this.maxMessageSize = maxMessageSize;
+        this.egressTermLength = egressTermLength;
+        this.connectTimeoutNs = connectTimeoutNs;
+        this.maxBadFrames = maxBadFrames;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int workCount = 0;
+        if (null != udpIngress)
+        {
+            workCount += udpIngress.controlledPoll(udpAssembler, FRAGMENT_LIMIT);
+        }
+        if (null != ipcIngress)
+        {
+            workCount += ipcIngress.controlledPoll(ipcAssembler, FRAGMENT_LIMIT);
+        }
+        if (!connectingSessions.isEmpty())
+        {
+            workCount += serviceConnectingSessions();
+        }
+        if (!closingSessions.isEmpty())
+        {
+            workCount += serviceClosingSessions();
+        }
+
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs >= nextLivenessCheckNs)
+        {
+            nextLivenessCheckNs = nowNs + LIVENESS_CHECK_INTERVAL_NS;
+            workCount += checkLiveness();
+        }
+
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "magnetar-session";
+    }
+
+    /**
+     * Close every session's answer publication.
+     */
+    public void onClose()
+    {
+        for (final ClientSession session : sessionByKey.values())
+        {
+            if (null != session.publication)
+            {
+                session.publication.close();
+            }
+        }
+        sessionByKey.clear();
+    }
+
+    private ControlledFragmentHandler.Action onUdpFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        return onFragment(TRANSPORT_UDP, buffer, offset, length, header.sessionId());
+    }
+
+    private ControlledFragmentHandler.Action onIpcFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        return onFragment(TRANSPORT_IPC, buffer, offset, length, header.sessionId());
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final int transport, final DirectBuffer buffer, final int offset, final int length, final int imageSessionId)
+    {
+        final long key = ((long)transport << 32) | (imageSessionId & 0xFFFF_FFFFL);
+        final ClientSession session = sessionByKey.get(key);
+
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return badFrame(session, -1, ErrorCode.MALFORMED_FRAME,
+                "frame of " + length + " bytes is shorter than the 8-byte message header");
+        }
+
+        frameView.wrap(buffer, offset, length);
+        headerDecoder.wrap(frameView, 0);
+        final int schemaId = headerDecoder.schemaId();
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+
+        if (MessageHeaderDecoder.SCHEMA_ID != schemaId)
+        {
+            return badFrame(session, -1, ErrorCode.UNSUPPORTED_VERSION,
+                "schema id " + schemaId + " is not supported; this broker speaks schema " +
+                MessageHeaderDecoder.SCHEMA_ID + " up to version " + MessageHeaderDecoder.SCHEMA_VERSION);
+        }
+        if (version < 1)
+        {
+            return badFrame(session, -1, ErrorCode.UNSUPPORTED_VERSION, "schema version " + version +
+                " is not supported; this broker speaks versions 1 to " + MessageHeaderDecoder.SCHEMA_VERSION);
+        }
+
+        final long correlationId = blockLength >= 8 && length >= MessageHeaderDecoder.ENCODED_LENGTH + 8 ?
+            frameView.getLong(MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN) : -1;
+
+        if (ConnectDecoder.TEMPLATE_ID == templateId)
+        {
+            if (!isWellFormed(length, blockLength, ConnectDecoder.BLOCK_LENGTH, 2))
+            {
+                return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Connect frame");
+            }
+            onConnect(key, transport, imageSessionId, session, blockLength, version);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (null == session || ClientSession.State.ACTIVE != session.state)
+        {
+            counters.badFrames.incrementRelease();
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        switch (templateId)
+        {
+            case SendDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, SendDecoder.BLOCK_LENGTH, 2))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Send frame");
+                }
+                final long producerId = frameView.getLong(
+                    MessageHeaderDecoder.ENCODED_LENGTH + SendDecoder.producerIdEncodingOffset(),
+                    ByteOrder.LITTLE_ENDIAN);
+                final long shard = session.shardByProducerId.get(producerId);
+                if (ClientSession.NO_SHARD == shard)
+                {
+                    sendSendError(session, producerId, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
+                        "producer " + producerId + " is not open on this session");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                return forward(session, (int)shard, length);
+            }
+
+            case AckDecoder.TEMPLATE_ID:
+            case FlowDecoder.TEMPLATE_ID:
+            case CloseConsumerDecoder.TEMPLATE_ID:
+            {
+                final int requiredBlockLength = AckDecoder.TEMPLATE_ID == templateId ? AckDecoder.BLOCK_LENGTH :
+                    FlowDecoder.TEMPLATE_ID == templateId ? FlowDecoder.BLOCK_LENGTH : CloseConsumerDecoder.BLOCK_LENGTH;
+                if (!isWellFormed(length, blockLength, requiredBlockLength, 0))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME,
+                        "malformed frame for template " + templateId);
+                }
+                // consumerId follows correlationId in all three
+                final long consumerId = frameView.getLong(
+                    MessageHeaderDecoder.ENCODED_LENGTH + 8, ByteOrder.LITTLE_ENDIAN);
+                final long shard = session.shardByConsumerId.get(consumerId);
+                if (ClientSession.NO_SHARD == shard)
+                {
+                    sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                        "consumer " + consumerId + " is not open on this session");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                final ControlledFragmentHandler.Action action = forward(session, (int)shard, length);
+                if (CloseConsumerDecoder.TEMPLATE_ID == templateId &&
+                    ControlledFragmentHandler.Action.CONTINUE == action)
+                {
+                    session.shardByConsumerId.remove(consumerId);
+                }
+                return action;
+            }
+
+            case CreateProducerDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, CreateProducerDecoder.BLOCK_LENGTH, 2))
+                {
+                    return badFrame(
+                        session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed CreateProducer frame");
+                }
+                createProducerDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                createProducerDecoder.correlationId();
+                final long producerId = createProducerDecoder.producerId();
+                final int shard = shardForTopic(session, correlationId, createProducerDecoder.topic());
+                if (shard < 0)
+                {
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                if (createProducerDecoder.producerNameLength() > MAX_NAME_LENGTH)
+                {
+                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "producer name is too long");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                final ControlledFragmentHandler.Action action = forward(session, shard, length);
+                if (ControlledFragmentHandler.Action.CONTINUE == action &&
+                    ClientSession.NO_SHARD == session.shardByProducerId.get(producerId))
+                {
+                    session.shardByProducerId.put(producerId, shard);
+                }
+                return action;
+            }
+
+            case SubscribeDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, SubscribeDecoder.BLOCK_LENGTH, 3))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Subscribe frame");
+                }
+                subscribeDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                subscribeDecoder.correlationId();
+                final long consumerId = subscribeDecoder.consumerId();
+                subscribeDecoder.subscriptionTypeRaw();
+                subscribeDecoder.initialPositionRaw();
+                final int shard = shardForTopic(session, correlationId, subscribeDecoder.topic());
+                if (shard < 0)
+                {
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                if (subscribeDecoder.subscriptionLength() > MAX_NAME_LENGTH)
+                {
+                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "subscription name is too long");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                final ControlledFragmentHandler.Action action = forward(session, shard, length);
+                if (ControlledFragmentHandler.Action.CONTINUE == action &&
+                    ClientSession.NO_SHARD == session.shardByConsumerId.get(consumerId))
+                {
+                    session.shardByConsumerId.put(consumerId, shard);
+                }
+                return action;
+            }
+
+            case CloseProducerDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, CloseProducerDecoder.BLOCK_LENGTH, 0))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed CloseProducer frame");
+                }
+                final long producerId = frameView.getLong(
+                    MessageHeaderDecoder.ENCODED_LENGTH + CloseProducerDecoder.producerIdEncodingOffset(),
+                    ByteOrder.LITTLE_ENDIAN);
+                final long shard = session.shardByProducerId.get(producerId);
+                if (ClientSession.NO_SHARD == shard)
+                {
+                    sendError(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
+                        "producer " + producerId + " is not open on this session");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                final ControlledFragmentHandler.Action action = forward(session, (int)shard, length);
+                if (ControlledFragmentHandler.Action.CONTINUE == action)
+                {
+                    session.shardByProducerId.remove(producerId);
+                }
+                return action;
+            }
+
+            case PingDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, PingDecoder.BLOCK_LENGTH, 0))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Ping frame");
+                }
+                final long timestamp = frameView.getLong(
+                    MessageHeaderDecoder.ENCODED_LENGTH + PingDecoder.timestampEncodingOffset(),
+                    ByteOrder.LITTLE_ENDIAN);
+                pongEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+                    .correlationId(correlationId)
+                    .timestamp(timestamp);
+                reply(session, MessageHeaderEncoder.ENCODED_LENGTH + pongEncoder.encodedLength());
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+
+            case DisconnectDecoder.TEMPLATE_ID:
+                closeSession(session);
+                return ControlledFragmentHandler.Action.CONTINUE;
+
+            default:
+                return badFrame(session, correlationId, ErrorCode.UNKNOWN_COMMAND,
+                    "unknown command: template id " + templateId + " of schema " + schemaId);
+        }
+    }
+
+    /**
+     * Check a frame's shape before any decoder reads it: a block at least as long as this broker's, and each
+     * variable-length field inside the frame.
+     */
+    private boolean isWellFormed(
+        final int length, final int blockLength, final int requiredBlockLength, final int varFieldCount)
+    {
+        if (blockLength < requiredBlockLength)
+        {
+            return false;
+        }
+
+        long limit = (long)MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        if (limit > length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < varFieldCount; i++)
+        {
+            if (limit + 4 > length)
+            {
+                return false;
+            }
+            final long fieldLength = frameView.getInt((int)limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+            limit += 4 + fieldLength;
+            if (limit > length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private int shardForTopic(final ClientSession session, final long correlationId, final String topic)
+    {
+        final TopicName name;
+        try
+        {
+            name = TopicName.parse(topic);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_TOPIC_NAME, ex.getMessage());
+            return -1;
+        }
+
+        if (!"public".equals(name.tenant()) || !"default".equals(name.namespace()))
+        {
+            sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                "namespace " + name.namespaceName() + " does not exist");
+            return -1;
+        }
+
+        return Math.floorMod(name.toString().hashCode(), shardQueues.length);
+    }
+
+    private ControlledFragmentHandler.Action forward(final ClientSession session, final int shard, final int length)
+    {
+        final ShardCommand command = freeCommands[shard].poll();
+        if (null == command)
+        {
+            counters.ingressBackPressure.incrementRelease();
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+
+        command.type = ShardCommand.FRAME;
+        command.egress = session.egress;
+        command.frame.putBytes(0, frameView, 0, length);
+        command.frameLength = length;
+        if (!shardQueues[shard].offer(command))
+        {
+            command.reset();
+            freeCommands[shard].offer(command);
+            counters.ingressBackPressure.incrementRelease();
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onConnect(
+        final long key,
+        final int transport,
+        final int imageSessionId,
+        final ClientSession existing,
+        final int blockLength,
+        final int version)
+    {
+        connectDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+        final long correlationId = connectDecoder.correlationId();
+        final int protocolVersion = connectDecoder.protocolVersion();
+        final int responseStreamId = connectDecoder.responseStreamId();
+        if (connectDecoder.responseChannelLength() > MAX_NAME_LENGTH)
+        {
+            counters.badFrames.incrementRelease();
+            return;
+        }
+        final String responseChannel = connectDecoder.responseChannel();
+        if (connectDecoder.clientNameLength() > MAX_NAME_LENGTH)
+        {
+            counters.badFrames.incrementRelease();
+            return;
+        }
+        final String clientName = connectDecoder.clientName();
+
+        if (null != existing)
+        {
+            // A client re-sends Connect until answered; answer again once the session is active.
+            if (ClientSession.State.ACTIVE == existing.state && existing.connectCorrelationId == correlationId)
+            {
+                sendConnected(existing);
+            }
+            return;
+        }
+
+        final String channel;
+        try
+        {
+            final ChannelUri uri = ChannelUri.parse(responseChannel);
+            final String media = uri.media();
+            if (!CommonContext.UDP_MEDIA.equals(media) && !CommonContext.IPC_MEDIA.equals(media))
+            {
+                throw new IllegalArgumentException("response channel media must be udp or ipc: " + media);
+            }
+            if (CommonContext.UDP_MEDIA.equals(media) && null == uri.get(CommonContext.ENDPOINT_PARAM_NAME))
+            {
+                throw new IllegalArgumentException("udp response channel needs an endpoint");
+            }
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(egressTermLength));
+            uri.put(CommonContext.SPARSE_PARAM_NAME, "true");
+            channel = uri.toString();
+        }
+        catch (final RuntimeException ex)
+        {
+            // No channel to answer on: drop the frame and count it.
+            counters.badFrames.incrementRelease();
+            errorHandler.onError(new IllegalArgumentException(
+                "connect from image session " + imageSessionId + " rejected: " + ex.getMessage(), ex));
+            return;
+        }
+
+        final long registrationId = aeron.asyncAddPublication(channel, responseStreamId);
+        final ClientSession session = new ClientSession(
+            key,
+            transport,
+            imageSessionId,
+            registrationId,
+            correlationId,
+            protocolVersion,
+            clientName,
+            nanoClock.nanoTime() + connectTimeoutNs);
+        sessionByKey.put(key, session);
+        connectingSessions.add(session);
+    }
+
+    private int serviceConnectingSessions()
+    {
+        int workCount = 0;
+        final long nowNs = nanoClock.nanoTime();
+        for (int i = connectingSessions.size() - 1; i >= 0; i--)
+        {
+            final ClientSession session = connectingSessions.get(i);
+            if (ClientSession.State.AWAITING_EGRESS != session.state)
+            {
+                connectingSessions.remove(i);
+                continue;
+            }
+
+            try
+            {
+                if (null == session.publication)
+                {
+                    session.publication = aeron.getPublication(session.registrationId);
+                    if (null != session.publication)
+                    {
+                        session.egress = new SessionEgress(session.key, session.publication, session.clientName);
+                    }
+                }
+            }
+            catch (final RegistrationException ex)
+            {
+                errorHandler.onError(ex);
+                connectingSessions.remove(i);
+                sessionByKey.remove(session.key);
+                workCount++;
+                continue;
+            }
+
+            if (null != session.publication && session.publication.isConnected())
+            {
+                connectingSessions.remove(i);
+                if (session.protocolVersion < 1)
+                {
+                    session.state = ClientSession.State.ACTIVE;
+                    sendError(session, session.connectCorrelationId, ErrorCode.UNSUPPORTED_VERSION,
+                        "protocol version " + session.protocolVersion + " is not supported; this broker speaks " +
+                        BrokerConfiguration.PROTOCOL_VERSION);
+                    closeSession(session);
+                }
+                else
+                {
+                    session.state = ClientSession.State.ACTIVE;
+                    counters.sessionsOpened.incrementRelease();
+                    sendConnected(session);
+                }
+                workCount++;
+            }
+            else if (nowNs > session.connectDeadlineNs)
+            {
+                connectingSessions.remove(i);
+                session.state = ClientSession.State.ACTIVE;
+                closeSession(session);
+                workCount++;
+            }
+        }
+
+        return workCount;
+    }
+
+    private void closeSession(final ClientSession session)
+    {
+        if (ClientSession.State.CLOSING == session.state)
+        {
+            return;
+        }
+
+        session.state = ClientSession.State.CLOSING;
+        sessionByKey.remove(session.key);
+        if (null == session.egress)
+        {
+            if (null == session.publication)
+            {
+                aeron.asyncRemovePublication(session.registrationId);
+            }
+            else
+            {
+                session.publication.close();
+            }
+            return;
+        }
+
+        closingSessions.add(session);
+        counters.sessionsClosed.incrementRelease();
+    }
+
+    private int serviceClosingSessions()
+    {
+        int workCount = 0;
+        for (int i = closingSessions.size() - 1; i >= 0; i--)
+        {
+            final ClientSession session = closingSessions.get(i);
+            while (session.shardsNotifiedOfClose < shardQueues.length)
+            {
+                final int shard = session.shardsNotifiedOfClose;
+                final ShardCommand command = freeCommands[shard].poll();
+                if (null == command)
+                {
+                    break;
+                }
+                command.type = ShardCommand.SESSION_CLOSED;
+                command.egress = session.egress;
+                command.frameLength = 0;
+                if (!shardQueues[shard].offer(command))
+                {
+                    command.reset();
+                    freeCommands[shard].offer(command);
+                    break;
+                }
+                session.shardsNotifiedOfClose++;
+                workCount++;
+            }
+
+            if (session.shardsNotifiedOfClose == shardQueues.length)
+            {
+                closingSessions.remove(i);
+                aeron.asyncRemovePublication(session.registrationId);
+            }
+        }
+
+        return workCount;
+    }
+
+    private int checkLiveness()
+    {
+        for (final ClientSession session : sessionByKey.values())
+        {
+            if (ClientSession.State.ACTIVE != session.state)
+            {
+                continue;
+            }
+
+            final Subscription ingress = TRANSPORT_UDP == session.transport ? udpIngress : ipcIngress;
+            final Image image = ingress.imageBySessionId(session.imageSessionId);
+            if (null == image || image.isClosed() || image.isEndOfStream() ||
+                (null != session.publication && session.publication.isClosed()))
+            {
+                deadSessions.add(session);
+            }
+        }
+
+        final int closed = deadSessions.size();
+        for (int i = 0; i < closed; i++)
+        {
+            closeSession(deadSessions.get(i));
+        }
+        deadSessions.clear();
+
+        return closed;
+    }
+
+    private ControlledFragmentHandler.Action badFrame(
+        final ClientSession session, final long correlationId, final ErrorCode code, final String message)
+    {
+        counters.badFrames.incrementRelease();
+        if (null != session && ClientSession.State.ACTIVE == session.state)
+        {
+            sendError(session, correlationId, code, message);
+            if (++session.badFrames >= maxBadFrames)
+            {
+                sendError(session, -1, ErrorCode.MALFORMED_FRAME,
+                    "too many bad frames (" + session.badFrames + "): session closed");
+                closeSession(session);
+            }
+        }
+
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void sendConnected(final ClientSession session)
+    {
+        connectedEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(session.connectCorrelationId)
+            .protocolVersion(BrokerConfiguration.PROTOCOL_VERSION)
+            .maxMessageSize(maxMessageSize)
+            .brokerName(brokerName);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + connectedEncoder.encodedLength());
+    }
+
+    private void sendError(
+        final ClientSession session, final long correlationId, final ErrorCode code, final String message)
+    {
+        errorEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .code(code)
+            .message(message.length() > 1024 ? message.substring(0, 1024) : message);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + errorEncoder.encodedLength());
+    }
+
+    private void sendSendError(
+        final ClientSession session,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        sendErrorEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(sequenceId)
+            .producerId(producerId)
+            .code(code)
+            .message(message);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + sendErrorEncoder.encodedLength());
+    }
+
+    private void reply(final ClientSession session, final int length)
+    {
+        final Publication publication = session.publication;
+        if (null == publication)
+        {
+            return;
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            final long result = publication.offer(replyBuffer, 0, length);
+            if (result > 0 || (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result))
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        errorHandler.onError(new IllegalStateException("reply to " + session.egress + " dropped: back pressure"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.magnetar.broker;
+
+import io.aeron.Publication;
+
+/**
+ * Where the broker answers one client session: an immutable handle shared by the session agent and the shard
+ * agents, whose only mutable part is the thread-safe Aeron {@link Publication}.
+ */
+final class SessionEgress
+{
+    final long sessionKey;
+    final Publication publication;
+    final String clientName;
+
+    SessionEgress(final long sessionKey, final Publication publication, final String clientName)
+    {
+        this.sessionKey = sessionKey;
+        this.publication = publication;
+        this.clientName = clientName;
+    }
+
+    public String toString()
+    {
+        return "session " + Long.toHexString(sessionKey) + " (" + clientName + ")";
+    }
+}

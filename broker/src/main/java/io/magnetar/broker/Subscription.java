@@ -1,0 +1,25 @@
+package io.magnetar.broker;
+
+import io.magnetar.storage.Cursor;
+
+/**
+ * A subscription on a topic: its cursor (persistent topics) and the consumer attached to it.
+ */
+final class Subscription
+{
+    final long id;
+    final String name;
+    final Topic topic;
+    final Cursor cursor;
+    int readOrdinal;
+    Consumer consumer;
+
+    Subscription(final long id, final String name, final Topic topic, final int startOrdinal)
+    {
+        this.id = id;
+        this.name = name;
+        this.topic = topic;
+        this.cursor = topic.persistent ? new Cursor(topic.index, startOrdinal) : null;
+        this.readOrdinal = startOrdinal;
+    }
+}

@@ -1,0 +1,170 @@
+package io.magnetar.broker;
+
+import java.util.regex.Pattern;
+
+/**
+ * A parsed, validated topic name: {@code persistent://tenant/namespace/topic} or {@code non-persistent://...}.
+ * A bare {@code topic} means {@code persistent://public/default/topic}, as in Pulsar.
+ */
+public final class TopicName
+{
+    /**
+     * Longest topic name accepted, in characters.
+     */
+    public static final int MAX_LENGTH = 512;
+
+    private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9_.=:%\\-]+");
+    private static final String PERSISTENT = "persistent";
+    private static final String NON_PERSISTENT = "non-persistent";
+
+    private final boolean persistent;
+    private final String tenant;
+    private final String namespace;
+    private final String localName;
+    private final String fullName;
+
+    private TopicName(final boolean persistent, final String tenant, final String namespace, final String localName)
+    {
+        this.persistent = persistent;
+        this.tenant = tenant;
+        this.namespace = namespace;
+        this.localName = localName;
+        this.fullName = (persistent ? PERSISTENT : NON_PERSISTENT) + "://" + tenant + "/" + namespace + "/" + localName;
+    }
+
+    /**
+     * Parse and validate a topic name.
+     *
+     * @param name as given by a client.
+     * @return the parsed name.
+     * @throws IllegalArgumentException saying what is wrong with the name.
+     */
+    public static TopicName parse(final String name)
+    {
+        if (null == name || name.isEmpty())
+        {
+            throw new IllegalArgumentException("topic name is empty");
+        }
+        if (name.length() > MAX_LENGTH)
+        {
+            throw new IllegalArgumentException("topic name is longer than " + MAX_LENGTH + " characters");
+        }
+
+        final int schemeEnd = name.indexOf("://");
+        if (schemeEnd < 0)
+        {
+            if (name.indexOf('/') >= 0)
+            {
+                throw new IllegalArgumentException(
+                    "invalid topic name '" + name + "': expected persistent://tenant/namespace/topic");
+            }
+            checkPart(name, name, "topic");
+            return new TopicName(true, "public", "default", name);
+        }
+
+        final String scheme = name.substring(0, schemeEnd);
+        final boolean persistent;
+        if (PERSISTENT.equals(scheme))
+        {
+            persistent = true;
+        }
+        else if (NON_PERSISTENT.equals(scheme))
+        {
+            persistent = false;
+        }
+        else
+        {
+            throw new IllegalArgumentException(
+                "invalid topic name '" + name + "': domain must be persistent or non-persistent, not '" + scheme + "'");
+        }
+
+        final String[] parts = name.substring(schemeEnd + 3).split("/", -1);
+        if (parts.length != 3)
+        {
+            throw new IllegalArgumentException(
+                "invalid topic name '" + name + "': expected " + scheme + "://tenant/namespace/topic");
+        }
+        checkPart(name, parts[0], "tenant");
+        checkPart(name, parts[1], "namespace");
+        checkPart(name, parts[2], "topic");
+
+        return new TopicName(persistent, parts[0], parts[1], parts[2]);
+    }
+
+    private static void checkPart(final String name, final String part, final String what)
+    {
+        if (part.isEmpty())
+        {
+            throw new IllegalArgumentException("invalid topic name '" + name + "': empty " + what);
+        }
+        if (!NAME_PART.matcher(part).matches())
+        {
+            throw new IllegalArgumentException("invalid topic name '" + name + "': " + what + " '" + part +
+                "' may only contain letters, digits and _ . = : % -");
+        }
+    }
+
+    /**
+     * @return true for a persistent topic.
+     */
+    public boolean isPersistent()
+    {
+        return persistent;
+    }
+
+    /**
+     * @return the tenant.
+     */
+    public String tenant()
+    {
+        return tenant;
+    }
+
+    /**
+     * @return the namespace within the tenant.
+     */
+    public String namespace()
+    {
+        return namespace;
+    }
+
+    /**
+     * @return {@code tenant/namespace}.
+     */
+    public String namespaceName()
+    {
+        return tenant + "/" + namespace;
+    }
+
+    /**
+     * @return the topic's own name within its namespace.
+     */
+    public String localName()
+    {
+        return localName;
+    }
+
+    /**
+     * @return the full name, e.g. {@code persistent://public/default/demo}.
+     */
+    public String toString()
+    {
+        return fullName;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean equals(final Object o)
+    {
+        return o instanceof TopicName && fullName.equals(((TopicName)o).fullName);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int hashCode()
+    {
+        return fullName.hashCode();
+    }
+}

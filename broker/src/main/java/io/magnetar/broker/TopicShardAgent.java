@@ -1,0 +1,1216 @@
+package io.magnetar.broker;
+
+import io.aeron.Publication;
+import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.CloseConsumerDecoder;
+import io.magnetar.codecs.CloseProducerDecoder;
+import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ErrorEncoder;
+import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.MessageEncoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.ProducerReadyEncoder;
+import io.magnetar.codecs.SendDecoder;
+import io.magnetar.codecs.SendErrorEncoder;
+import io.magnetar.codecs.SendReceiptEncoder;
+import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.codecs.SubscribedEncoder;
+import io.magnetar.codecs.SubscriptionType;
+import io.magnetar.codecs.SuccessEncoder;
+import io.magnetar.codecs.storage.CursorAckDecoder;
+import io.magnetar.codecs.storage.CursorAckEncoder;
+import io.magnetar.codecs.storage.EntryHeaderDecoder;
+import io.magnetar.codecs.storage.EntryHeaderEncoder;
+import io.magnetar.codecs.storage.SubscriptionCreatedDecoder;
+import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
+import io.magnetar.codecs.storage.TopicCreatedDecoder;
+import io.magnetar.codecs.storage.TopicCreatedEncoder;
+import io.magnetar.storage.EntryHandler;
+import io.magnetar.storage.LogReader;
+import io.magnetar.storage.RecordedLog;
+import io.magnetar.storage.StorageException;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+
+/**
+ * Owns the topics of one shard: appends their messages to the shard log, releases receipts and deliveries once
+ * the archive's durable position passes them, dispatches to consumers within their permits, and records
+ * subscriptions and acknowledgements in the shard's cursor log. Nothing else touches these topics.
+ */
+public final class TopicShardAgent implements Agent
+{
+    private static final int COMMAND_LIMIT = 64;
+    private static final int DISPATCH_LIMIT = 256;
+    private static final int REPLY_ATTEMPTS = 3;
+    private static final int CURSOR_APPEND_ATTEMPTS = 1000;
+    private static final int OFFER_OK = 0;
+    private static final int OFFER_RETRY = 1;
+    private static final int OFFER_GONE = 2;
+
+    private final int shard;
+    private final String roleName;
+    private final String brokerName;
+    private final int maxMessageSize;
+    private final RecordedLog entryLog;
+    private final RecordedLog cursorLog;
+    private final LogReader entryReader;
+    private final SpscArrayQueue<ShardCommand> commandQueue;
+    private final SpscArrayQueue<ShardCommand> freeCommands;
+    private final BrokerCounters.Shard counters;
+    private final ErrorHandler errorHandler;
+    private final EpochClock epochClock;
+
+    private final HashMap<String, Topic> topicByName = new HashMap<>();
+    private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ShardSession> sessionByKey = new Long2ObjectHashMap<>();
+    private final ArrayList<Subscription> activeSubscriptions = new ArrayList<>();
+    private final ArrayList<ShardSession> sessionsWithDeferredReceipts = new ArrayList<>();
+    private final ArrayDeque<PendingReceipt> pendingReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
+    private long nextTopicLocalId = 1;
+    private long nextSubscriptionId = 1;
+    private long nextProducerNameId = 1;
+    private ShardCommand stalledCommand;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
+    private final SendDecoder sendDecoder = new SendDecoder();
+    private final CloseProducerDecoder closeProducerDecoder = new CloseProducerDecoder();
+    private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
+    private final FlowDecoder flowDecoder = new FlowDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
+    private final ProducerReadyEncoder producerReadyEncoder = new ProducerReadyEncoder();
+    private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
+    private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
+    private final SubscribedEncoder subscribedEncoder = new SubscribedEncoder();
+    private final SuccessEncoder successEncoder = new SuccessEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final MessageEncoder messageEncoder = new MessageEncoder();
+
+    private final io.magnetar.codecs.storage.MessageHeaderDecoder storageHeaderDecoder =
+        new io.magnetar.codecs.storage.MessageHeaderDecoder();
+    private final io.magnetar.codecs.storage.MessageHeaderEncoder storageHeaderEncoder =
+        new io.magnetar.codecs.storage.MessageHeaderEncoder();
+    private final EntryHeaderEncoder entryEncoder = new EntryHeaderEncoder();
+    private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
+    private final TopicCreatedEncoder topicCreatedEncoder = new TopicCreatedEncoder();
+    private final TopicCreatedDecoder topicCreatedDecoder = new TopicCreatedDecoder();
+    private final SubscriptionCreatedEncoder subscriptionCreatedEncoder = new SubscriptionCreatedEncoder();
+    private final SubscriptionCreatedDecoder subscriptionCreatedDecoder = new SubscriptionCreatedDecoder();
+    private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
+    private final CursorAckDecoder cursorAckDecoder = new CursorAckDecoder();
+
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[8192]);
+    private final ExpandableDirectByteBuffer appendBuffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final ExpandableDirectByteBuffer messageBuffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final UnsafeBuffer cursorBuffer = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer emptyView = new UnsafeBuffer(new byte[0]);
+
+    private final EntryHandler dispatchHandler = this::onDispatchEntry;
+    private Consumer dispatchConsumer;
+    private int dispatchResult;
+
+    private final EntryHandler entryRecoveryHandler = this::onRecoveredEntry;
+    private final EntryHandler cursorRecoveryHandler = this::onRecoveredCursorRecord;
+    private int recoveredEntries;
+    private int recoveredAcks;
+
+    /**
+     * @param shard          number of this shard.
+     * @param brokerName     used for generated producer names.
+     * @param maxMessageSize largest payload accepted.
+     * @param entryLog       the shard log of entries.
+     * @param cursorLog      the shard's cursor log.
+     * @param commandQueue   commands from the session agent.
+     * @param freeCommands   pool to return handled commands to.
+     * @param counters       of this shard.
+     * @param errorHandler   for errors.
+     * @param epochClock     for publish times.
+     */
+    public TopicShardAgent(
+        final int shard,
+        final String brokerName,
+        final int maxMessageSize,
+        final RecordedLog entryLog,
+        final RecordedLog cursorLog,
+        final SpscArrayQueue<ShardCommand> commandQueue,
+        final SpscArrayQueue<ShardCommand> freeCommands,
+        final BrokerCounters.Shard counters,
+        final ErrorHandler errorHandler,
+        final EpochClock epochClock)
+    {
+        this.shard = shard;
+        this.roleName = "magnetar-topic-shard-" + shard;
+        this.brokerName = brokerName;
+        this.maxMessageSize = maxMessageSize;
+        this.entryLog = entryLog;
+        this.cursorLog = cursorLog;
+        this.entryReader = entryLog.reader();
+        this.commandQueue = commandQueue;
+        this.freeCommands = freeCommands;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.epochClock = epochClock;
+    }
+
+    /**
+     * Rebuild topics, indexes and cursors by scanning the shard log and the cursor log. Call once before the agent
+     * runs.
+     *
+     * @return a one-line summary of what was recovered and how long it took.
+     */
+    public String recover()
+    {
+        final long startNs = System.nanoTime();
+        entryReader.scan(entryLog.startPosition(), entryLog.recoveredPosition(), entryRecoveryHandler);
+        for (final Topic topic : topicById.values())
+        {
+            topic.durableEntries = topic.index.size();
+        }
+        cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), cursorRecoveryHandler);
+        final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+
+        int subscriptions = 0;
+        for (final Topic topic : topicById.values())
+        {
+            subscriptions += topic.subscriptions.size();
+        }
+
+        return "shard " + shard + " recovered " + topicById.size() + " topics, " + recoveredEntries + " entries, " +
+            subscriptions + " subscriptions and " + recoveredAcks + " acks from " +
+            (entryLog.recoveredPosition() - entryLog.startPosition()) + " log bytes in " + elapsedMs + " ms";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int workCount = processCommands();
+        workCount += releaseReceipts();
+        if (!sessionsWithDeferredReceipts.isEmpty())
+        {
+            workCount += sendDeferredReceipts();
+        }
+        workCount += dispatch();
+
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /**
+     * @return number of this shard.
+     */
+    public int shard()
+    {
+        return shard;
+    }
+
+    private int processCommands()
+    {
+        int workCount = 0;
+        if (null != stalledCommand)
+        {
+            if (!handle(stalledCommand))
+            {
+                return 0;
+            }
+            free(stalledCommand);
+            stalledCommand = null;
+            workCount++;
+        }
+
+        for (int i = 0; i < COMMAND_LIMIT; i++)
+        {
+            final ShardCommand command = commandQueue.poll();
+            if (null == command)
+            {
+                break;
+            }
+            if (!handle(command))
+            {
+                stalledCommand = command;
+                counters.logBackPressure.increment();
+                break;
+            }
+            free(command);
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    private void free(final ShardCommand command)
+    {
+        command.reset();
+        freeCommands.offer(command);
+    }
+
+    /**
+     * @return false if the command must be retried later because a log is back-pressured.
+     */
+    private boolean handle(final ShardCommand command)
+    {
+        if (ShardCommand.SESSION_CLOSED == command.type)
+        {
+            onSessionClosed(command.egress);
+            return true;
+        }
+
+        final ShardSession session = session(command.egress);
+        final DirectBuffer frame = command.frame;
+        headerDecoder.wrap(frame, 0);
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int offset = MessageHeaderDecoder.ENCODED_LENGTH;
+
+        try
+        {
+            switch (headerDecoder.templateId())
+            {
+                case SendDecoder.TEMPLATE_ID:
+                    return onSend(session, sendDecoder.wrap(frame, offset, blockLength, version));
+
+                case CreateProducerDecoder.TEMPLATE_ID:
+                    return onCreateProducer(session, createProducerDecoder.wrap(frame, offset, blockLength, version));
+
+                case SubscribeDecoder.TEMPLATE_ID:
+                    return onSubscribe(session, subscribeDecoder.wrap(frame, offset, blockLength, version));
+
+                case FlowDecoder.TEMPLATE_ID:
+                    onFlow(session, flowDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                case AckDecoder.TEMPLATE_ID:
+                    onAck(session, ackDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                case CloseProducerDecoder.TEMPLATE_ID:
+                    onCloseProducer(session, closeProducerDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                case CloseConsumerDecoder.TEMPLATE_ID:
+                    onCloseConsumer(session, closeConsumerDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                default:
+                    sendError(session, -1, ErrorCode.UNKNOWN_COMMAND,
+                        "template " + headerDecoder.templateId() + " is not handled by a topic shard");
+                    return true;
+            }
+        }
+        catch (final StorageException ex)
+        {
+            errorHandler.onError(ex);
+            sendError(session, -1, ErrorCode.PERSISTENCE_ERROR, ex.getMessage());
+            return true;
+        }
+    }
+
+    private ShardSession session(final SessionEgress egress)
+    {
+        ShardSession session = sessionByKey.get(egress.sessionKey);
+        if (null == session)
+        {
+            session = new ShardSession(egress);
+            sessionByKey.put(egress.sessionKey, session);
+        }
+
+        return session;
+    }
+
+    private boolean onCreateProducer(final ShardSession session, final CreateProducerDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final long producerId = decoder.producerId();
+        final String topicText = decoder.topic();
+        final String requestedName = decoder.producerName();
+
+        if (session.producers.containsKey(producerId))
+        {
+            sendError(session, correlationId, ErrorCode.PRODUCER_BUSY, "producer id " + producerId + " is in use");
+            return true;
+        }
+
+        final TopicName topicName = TopicName.parse(topicText);
+        final Topic topic = topic(topicName);
+        if (null == topic)
+        {
+            return false;
+        }
+
+        final String producerName = requestedName.isEmpty() ?
+            brokerName + "-" + shard + "-" + nextProducerNameId++ : requestedName;
+        session.producers.put(producerId, new Producer(producerId, producerName, topic));
+        topic.producerCount++;
+
+        producerReadyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .producerId(producerId)
+            .lastSequenceId(-1)
+            .producerName(producerName);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + producerReadyEncoder.encodedLength());
+
+        return true;
+    }
+
+    private boolean onSend(final ShardSession session, final SendDecoder decoder)
+    {
+        final long sequenceId = decoder.correlationId();
+        final long producerId = decoder.producerId();
+        final long publishTime = decoder.publishTime();
+        final Producer producer = session.producers.get(producerId);
+        if (null == producer)
+        {
+            sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_NOT_FOUND,
+                "producer " + producerId + " is not open on this session");
+            return true;
+        }
+
+        decoder.wrapKey(keyView);
+        decoder.wrapPayload(payloadView);
+        if (payloadView.capacity() > maxMessageSize)
+        {
+            sendSendError(session, producerId, sequenceId, ErrorCode.MESSAGE_TOO_LARGE,
+                "payload of " + payloadView.capacity() + " bytes exceeds the maximum of " + maxMessageSize);
+            return true;
+        }
+
+        final Topic topic = producer.topic;
+        if (!topic.persistent)
+        {
+            publishNonPersistent(topic, sequenceId, publishTime);
+            final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
+            receipt.position = topic.nonPersistentSequence++;
+            receipt.endPosition = Long.MIN_VALUE;
+            pendingReceipts.addLast(receipt);
+            counters.messagesIn.incrementRelease();
+            return true;
+        }
+
+        entryEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
+            .topicId(topic.id)
+            .sequenceId(sequenceId)
+            .publishTime(publishTime)
+            .producerId(producerId)
+            .schemaVersion(0)
+            .batchCount(1);
+        entryEncoder.flags().clear();
+        entryEncoder.putKey(keyView, 0, keyView.capacity());
+        entryEncoder.putProperties(emptyView, 0, 0);
+        entryEncoder.putPayload(payloadView, 0, payloadView.capacity());
+        final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + entryEncoder.encodedLength();
+
+        final long position = entryLog.append(appendBuffer, 0, length);
+        if (position < 0)
+        {
+            if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
+            {
+                return false;
+            }
+            sendSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR,
+                "shard " + shard + " log is not writable: " + Publication.errorString(position));
+            return true;
+        }
+
+        topic.index.add(position);
+        final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
+        receipt.position = position;
+        receipt.endPosition = entryLog.appendedPosition();
+        pendingReceipts.addLast(receipt);
+        counters.messagesIn.incrementRelease();
+
+        return true;
+    }
+
+    private void publishNonPersistent(final Topic topic, final long sequenceId, final long publishTime)
+    {
+        int encodedLength = -1;
+        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final Consumer consumer = subscriptions.get(i).consumer;
+            if (null == consumer || consumer.permits <= 0)
+            {
+                continue;
+            }
+
+            if (encodedLength < 0)
+            {
+                messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                    .consumerId(consumer.consumerId);
+                messageEncoder.messageId().shard(-1).position(topic.nonPersistentSequence);
+                messageEncoder.publishTime(publishTime).sequenceId(sequenceId).redeliveryCount(0);
+                messageEncoder.putKey(keyView, 0, keyView.capacity());
+                messageEncoder.putPayload(payloadView, 0, payloadView.capacity());
+                encodedLength = MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
+            }
+            else
+            {
+                messageBuffer.putLong(
+                    MessageHeaderEncoder.ENCODED_LENGTH + MessageEncoder.consumerIdEncodingOffset(),
+                    consumer.consumerId,
+                    ByteOrder.LITTLE_ENDIAN);
+            }
+
+            if (OFFER_OK == offer(consumer.session, messageBuffer, encodedLength))
+            {
+                consumer.permits--;
+                counters.messagesOut.incrementRelease();
+            }
+        }
+    }
+
+    private PendingReceipt newReceipt(
+        final ShardSession session, final Topic topic, final long producerId, final long sequenceId)
+    {
+        PendingReceipt receipt = freeReceipts.pollFirst();
+        if (null == receipt)
+        {
+            receipt = new PendingReceipt();
+        }
+        receipt.session = session;
+        receipt.topic = topic;
+        receipt.producerId = producerId;
+        receipt.sequenceId = sequenceId;
+
+        return receipt;
+    }
+
+    private void freeReceipt(final PendingReceipt receipt)
+    {
+        receipt.reset();
+        freeReceipts.addLast(receipt);
+    }
+
+    private int releaseReceipts()
+    {
+        PendingReceipt receipt = pendingReceipts.peekFirst();
+        if (null == receipt)
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        final long durablePosition = entryLog.durablePosition();
+        while (null != receipt && receipt.endPosition <= durablePosition)
+        {
+            pendingReceipts.pollFirst();
+            if (null != receipt.topic && receipt.topic.persistent)
+            {
+                receipt.topic.durableEntries++;
+            }
+
+            final ShardSession session = receipt.session;
+            if (session.closed)
+            {
+                freeReceipt(receipt);
+            }
+            else if (!session.deferredReceipts.isEmpty() || OFFER_RETRY == sendReceipt(receipt))
+            {
+                if (session.deferredReceipts.isEmpty())
+                {
+                    sessionsWithDeferredReceipts.add(session);
+                }
+                session.deferredReceipts.addLast(receipt);
+            }
+            else
+            {
+                freeReceipt(receipt);
+            }
+
+            workCount++;
+            receipt = pendingReceipts.peekFirst();
+        }
+
+        return workCount;
+    }
+
+    private int sendDeferredReceipts()
+    {
+        int workCount = 0;
+        for (int i = sessionsWithDeferredReceipts.size() - 1; i >= 0; i--)
+        {
+            final ShardSession session = sessionsWithDeferredReceipts.get(i);
+            PendingReceipt receipt;
+            while (null != (receipt = session.deferredReceipts.peekFirst()))
+            {
+                if (OFFER_RETRY == sendReceipt(receipt))
+                {
+                    break;
+                }
+                session.deferredReceipts.pollFirst();
+                freeReceipt(receipt);
+                workCount++;
+            }
+
+            if (session.deferredReceipts.isEmpty())
+            {
+                sessionsWithDeferredReceipts.remove(i);
+            }
+        }
+
+        return workCount;
+    }
+
+    private int sendReceipt(final PendingReceipt receipt)
+    {
+        if (null != receipt.errorCode)
+        {
+            sendErrorEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+                .correlationId(receipt.sequenceId)
+                .producerId(receipt.producerId)
+                .code(receipt.errorCode)
+                .message(receipt.errorMessage);
+            return offer(
+                receipt.session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendErrorEncoder.encodedLength());
+        }
+
+        sendReceiptEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(receipt.sequenceId)
+            .producerId(receipt.producerId)
+            .messageId().shard(receipt.topic.persistent ? shard : -1).position(receipt.position);
+
+        final int result = offer(
+            receipt.session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendReceiptEncoder.encodedLength());
+        if (OFFER_OK == result)
+        {
+            counters.receipts.incrementRelease();
+        }
+
+        return result;
+    }
+
+    private int dispatch()
+    {
+        final ArrayList<Subscription> subscriptions = activeSubscriptions;
+        if (subscriptions.isEmpty())
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        long durablePosition = Long.MIN_VALUE;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final Subscription subscription = subscriptions.get(i);
+            final Consumer consumer = subscription.consumer;
+            final Topic topic = subscription.topic;
+            if (!topic.persistent || consumer.permits <= 0 || subscription.readOrdinal >= topic.durableEntries)
+            {
+                continue;
+            }
+
+            if (Long.MIN_VALUE == durablePosition)
+            {
+                durablePosition = entryLog.durablePosition();
+            }
+
+            int budget = DISPATCH_LIMIT;
+            while (consumer.permits > 0 && subscription.readOrdinal < topic.durableEntries && budget-- > 0)
+            {
+                final int ordinal = subscription.readOrdinal;
+                if (subscription.cursor.isAcked(ordinal))
+                {
+                    subscription.readOrdinal++;
+                    continue;
+                }
+
+                final long position = topic.index.position(ordinal);
+                dispatchConsumer = consumer;
+                dispatchResult = OFFER_RETRY;
+                try
+                {
+                    entryReader.read(position, durablePosition, dispatchHandler);
+                }
+                catch (final StorageException ex)
+                {
+                    errorHandler.onError(ex);
+                    dispatchResult = OFFER_RETRY;
+                    consumer.permits = 0;
+                }
+                finally
+                {
+                    dispatchConsumer = null;
+                }
+
+                if (OFFER_RETRY == dispatchResult)
+                {
+                    break;
+                }
+
+                subscription.readOrdinal++;
+                consumer.permits--;
+                workCount++;
+                if (OFFER_GONE == dispatchResult)
+                {
+                    break;
+                }
+            }
+        }
+
+        return workCount;
+    }
+
+    private void onDispatchEntry(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        if (EntryHeaderDecoder.TEMPLATE_ID != storageHeaderDecoder.templateId() ||
+            EntryHeaderDecoder.SCHEMA_ID != storageHeaderDecoder.schemaId())
+        {
+            throw new StorageException("shard " + shard + ": record at position " + position +
+                " is not an entry (template " + storageHeaderDecoder.templateId() + ", schema " +
+                storageHeaderDecoder.schemaId() + ")");
+        }
+
+        entryDecoder.wrap(
+            buffer,
+            offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH,
+            storageHeaderDecoder.blockLength(),
+            storageHeaderDecoder.version());
+
+        final Consumer consumer = dispatchConsumer;
+        messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .consumerId(consumer.consumerId);
+        messageEncoder.messageId().shard(shard).position(position);
+        messageEncoder
+            .publishTime(entryDecoder.publishTime())
+            .sequenceId(entryDecoder.sequenceId())
+            .redeliveryCount(0);
+        entryDecoder.wrapKey(keyView);
+        messageEncoder.putKey(keyView, 0, keyView.capacity());
+        entryDecoder.skipProperties();
+        entryDecoder.wrapPayload(payloadView);
+        messageEncoder.putPayload(payloadView, 0, payloadView.capacity());
+
+        dispatchResult = offer(
+            consumer.session, messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength());
+        if (OFFER_OK == dispatchResult)
+        {
+            counters.messagesOut.incrementRelease();
+        }
+    }
+
+    private boolean onSubscribe(final ShardSession session, final SubscribeDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final long consumerId = decoder.consumerId();
+        final SubscriptionType type = decoder.subscriptionType();
+        final InitialPosition initialPosition = decoder.initialPosition();
+        final String topicText = decoder.topic();
+        final String subscriptionName = decoder.subscription();
+        decoder.skipConsumerName();
+
+        if (SubscriptionType.EXCLUSIVE != type)
+        {
+            sendError(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION,
+                "subscription type " + type + " is not supported yet; use EXCLUSIVE");
+            return true;
+        }
+        if (InitialPosition.NULL_VAL == initialPosition)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "unknown initial position");
+            return true;
+        }
+        if (subscriptionName.isEmpty())
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "subscription name is empty");
+            return true;
+        }
+        if (session.consumers.containsKey(consumerId))
+        {
+            sendError(session, correlationId, ErrorCode.CONSUMER_BUSY, "consumer id " + consumerId + " is in use");
+            return true;
+        }
+
+        final Topic topic = topic(TopicName.parse(topicText));
+        if (null == topic)
+        {
+            return false;
+        }
+
+        Subscription subscription = topic.subscriptionByName.get(subscriptionName);
+        if (null != subscription && null != subscription.consumer)
+        {
+            sendError(session, correlationId, ErrorCode.CONSUMER_BUSY,
+                "exclusive subscription '" + subscriptionName + "' on " + topic.name + " already has a consumer");
+            return true;
+        }
+
+        if (null == subscription)
+        {
+            final long subscriptionId = nextSubscriptionId;
+            final int startOrdinal;
+            if (topic.persistent)
+            {
+                final long startPosition = InitialPosition.EARLIEST == initialPosition ?
+                    -1 : entryLog.appendedPosition();
+                if (!appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName))
+                {
+                    return false;
+                }
+                startOrdinal = InitialPosition.EARLIEST == initialPosition ? 0 : topic.index.size();
+            }
+            else
+            {
+                startOrdinal = 0;
+            }
+            nextSubscriptionId++;
+            subscription = addSubscription(topic, subscriptionId, subscriptionName, startOrdinal);
+        }
+
+        final Consumer consumer = new Consumer(consumerId, subscription, session);
+        subscription.consumer = consumer;
+        subscription.readOrdinal = topic.persistent ? subscription.cursor.firstUnackedOrdinal() : 0;
+        session.consumers.put(consumerId, consumer);
+        activeSubscriptions.add(subscription);
+
+        subscribedEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + subscribedEncoder.encodedLength());
+
+        return true;
+    }
+
+    private Subscription addSubscription(
+        final Topic topic, final long subscriptionId, final String name, final int startOrdinal)
+    {
+        final Subscription subscription = new Subscription(subscriptionId, name, topic, startOrdinal);
+        topic.subscriptions.add(subscription);
+        topic.subscriptionByName.put(name, subscription);
+
+        return subscription;
+    }
+
+    private void onFlow(final ShardSession session, final FlowDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final Consumer consumer = session.consumers.get(decoder.consumerId());
+        final int permits = decoder.permits();
+        if (null == consumer)
+        {
+            sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + decoder.consumerId() + " is not open on this session");
+        }
+        else if (permits <= 0)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "permits must be positive: " + permits);
+        }
+        else
+        {
+            consumer.permits = Math.min(Integer.MAX_VALUE, consumer.permits + permits);
+        }
+    }
+
+    private void onAck(final ShardSession session, final AckDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final long consumerId = decoder.consumerId();
+        final int ackShard = decoder.messageId().shard();
+        final long position = decoder.messageId().position();
+        final Consumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+            return;
+        }
+
+        final Subscription subscription = consumer.subscription;
+        if (!subscription.topic.persistent)
+        {
+            return;
+        }
+        if (ackShard != shard)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "message id " + ackShard + ":" + position + " is not in shard " + shard);
+            return;
+        }
+
+        if (subscription.cursor.ack(position))
+        {
+            appendCursorAck(subscription, position);
+        }
+    }
+
+    private void onCloseProducer(final ShardSession session, final CloseProducerDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final Producer producer = session.producers.remove(decoder.producerId());
+        if (null == producer)
+        {
+            sendError(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
+                "producer " + decoder.producerId() + " is not open on this session");
+            return;
+        }
+
+        producer.topic.producerCount--;
+        sendSuccess(session, correlationId);
+    }
+
+    private void onCloseConsumer(final ShardSession session, final CloseConsumerDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final Consumer consumer = session.consumers.remove(decoder.consumerId());
+        if (null == consumer)
+        {
+            sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + decoder.consumerId() + " is not open on this session");
+            return;
+        }
+
+        detach(consumer);
+        sendSuccess(session, correlationId);
+    }
+
+    private void onSessionClosed(final SessionEgress egress)
+    {
+        final ShardSession session = sessionByKey.remove(egress.sessionKey);
+        if (null == session)
+        {
+            return;
+        }
+
+        session.closed = true;
+        for (final Producer producer : session.producers.values())
+        {
+            producer.topic.producerCount--;
+        }
+        session.producers.clear();
+        for (final Consumer consumer : session.consumers.values())
+        {
+            detach(consumer);
+        }
+        session.consumers.clear();
+
+        PendingReceipt receipt;
+        while (null != (receipt = session.deferredReceipts.pollFirst()))
+        {
+            freeReceipt(receipt);
+        }
+        sessionsWithDeferredReceipts.remove(session);
+    }
+
+    /**
+     * Detach a consumer; its unacknowledged messages go to the next consumer of the subscription.
+     */
+    private void detach(final Consumer consumer)
+    {
+        final Subscription subscription = consumer.subscription;
+        if (subscription.consumer != consumer)
+        {
+            return;
+        }
+
+        subscription.consumer = null;
+        activeSubscriptions.remove(subscription);
+        final Topic topic = subscription.topic;
+        if (topic.persistent)
+        {
+            subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        }
+        else
+        {
+            topic.subscriptions.remove(subscription);
+            topic.subscriptionByName.remove(subscription.name);
+        }
+    }
+
+    /**
+     * Find or create a topic.
+     *
+     * @return the topic, or null if its creation record could not be appended yet.
+     */
+    private Topic topic(final TopicName name)
+    {
+        final String key = name.toString();
+        Topic topic = topicByName.get(key);
+        if (null != topic)
+        {
+            return topic;
+        }
+
+        final long topicId = ((long)shard << 40) | nextTopicLocalId;
+        if (name.isPersistent())
+        {
+            topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
+                .topicId(topicId)
+                .createTime(epochClock.time())
+                .topicName(key);
+            final int length =
+                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicCreatedEncoder.encodedLength();
+            final long position = entryLog.append(appendBuffer, 0, length);
+            if (position < 0)
+            {
+                if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
+                {
+                    return null;
+                }
+                throw new StorageException("shard " + shard + ": cannot record topic " + key + ": " +
+                    Publication.errorString(position));
+            }
+        }
+
+        nextTopicLocalId++;
+        topic = new Topic(topicId, name);
+        topicByName.put(key, topic);
+        topicById.put(topicId, topic);
+
+        return topic;
+    }
+
+    private boolean appendSubscriptionCreated(
+        final Topic topic, final long subscriptionId, final long startPosition, final String name)
+    {
+        subscriptionCreatedEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
+            .topicId(topic.id)
+            .subscriptionId(subscriptionId)
+            .startPosition(startPosition)
+            .subscriptionName(name);
+        final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH +
+            subscriptionCreatedEncoder.encodedLength();
+        final long position = cursorLog.append(cursorBuffer, 0, length);
+        if (position < 0)
+        {
+            if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
+            {
+                return false;
+            }
+            throw new StorageException("shard " + shard + ": cannot record subscription " + name + " on " +
+                topic.name + ": " + Publication.errorString(position));
+        }
+
+        return true;
+    }
+
+    private void appendCursorAck(final Subscription subscription, final long position)
+    {
+        cursorAckEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
+            .topicId(subscription.topic.id)
+            .subscriptionId(subscription.id)
+            .position(position);
+        final int length =
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + cursorAckEncoder.encodedLength();
+
+        for (int i = 0; i < CURSOR_APPEND_ATTEMPTS; i++)
+        {
+            final long result = cursorLog.append(cursorBuffer, 0, length);
+            if (result >= 0)
+            {
+                return;
+            }
+            if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+            {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+
+        // The ack holds in memory; after a crash before it is stored the message is delivered again (at least once).
+        errorHandler.onError(new StorageException("shard " + shard + ": ack of position " + position +
+            " on subscription " + subscription.name + " could not be recorded in the cursor log"));
+    }
+
+    private void onRecoveredEntry(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        final int templateId = storageHeaderDecoder.templateId();
+        final int schemaId = storageHeaderDecoder.schemaId();
+        final int version = storageHeaderDecoder.version();
+        if (EntryHeaderDecoder.SCHEMA_ID != schemaId || version > EntryHeaderDecoder.SCHEMA_VERSION)
+        {
+            throw new StorageException("shard " + shard + " log: unknown record version at position " + position +
+                " (schema " + schemaId + " version " + version + "; this broker reads schema " +
+                EntryHeaderDecoder.SCHEMA_ID + " up to version " + EntryHeaderDecoder.SCHEMA_VERSION + ")");
+        }
+
+        final int bodyOffset = offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = storageHeaderDecoder.blockLength();
+        if (EntryHeaderDecoder.TEMPLATE_ID == templateId)
+        {
+            entryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final long topicId = entryDecoder.topicId();
+            final Topic topic = topicById.get(topicId);
+            if (null == topic)
+            {
+                throw new StorageException("shard " + shard + " log: entry at position " + position +
+                    " belongs to unknown topic id " + topicId);
+            }
+            topic.index.add(position);
+            recoveredEntries++;
+        }
+        else if (TopicCreatedDecoder.TEMPLATE_ID == templateId)
+        {
+            topicCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final long topicId = topicCreatedDecoder.topicId();
+            topicCreatedDecoder.createTime();
+            final TopicName name = TopicName.parse(topicCreatedDecoder.topicName());
+            final Topic topic = new Topic(topicId, name);
+            topicByName.put(name.toString(), topic);
+            topicById.put(topicId, topic);
+            nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
+        }
+        else
+        {
+            throw new StorageException("shard " + shard + " log: unknown record template " + templateId +
+                " at position " + position);
+        }
+    }
+
+    private void onRecoveredCursorRecord(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        final int templateId = storageHeaderDecoder.templateId();
+        final int schemaId = storageHeaderDecoder.schemaId();
+        final int version = storageHeaderDecoder.version();
+        if (CursorAckDecoder.SCHEMA_ID != schemaId || version > CursorAckDecoder.SCHEMA_VERSION)
+        {
+            throw new StorageException("shard " + shard + " cursor log: unknown record version at position " +
+                position + " (schema " + schemaId + " version " + version + ")");
+        }
+
+        final int bodyOffset = offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = storageHeaderDecoder.blockLength();
+        if (CursorAckDecoder.TEMPLATE_ID == templateId)
+        {
+            cursorAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final Subscription subscription = recoveredSubscription(
+                cursorAckDecoder.topicId(), cursorAckDecoder.subscriptionId(), position);
+            subscription.cursor.ack(cursorAckDecoder.position());
+            recoveredAcks++;
+        }
+        else if (SubscriptionCreatedDecoder.TEMPLATE_ID == templateId)
+        {
+            subscriptionCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final long topicId = subscriptionCreatedDecoder.topicId();
+            final long subscriptionId = subscriptionCreatedDecoder.subscriptionId();
+            final long startPosition = subscriptionCreatedDecoder.startPosition();
+            final String name = subscriptionCreatedDecoder.subscriptionName();
+            final Topic topic = topicById.get(topicId);
+            if (null == topic)
+            {
+                throw new StorageException("shard " + shard + " cursor log: subscription at position " + position +
+                    " belongs to unknown topic id " + topicId);
+            }
+            final int startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
+            addSubscription(topic, subscriptionId, name, startOrdinal);
+            nextSubscriptionId = Math.max(nextSubscriptionId, subscriptionId + 1);
+        }
+        else
+        {
+            throw new StorageException("shard " + shard + " cursor log: unknown record template " + templateId +
+                " at position " + position);
+        }
+    }
+
+    private Subscription recoveredSubscription(final long topicId, final long subscriptionId, final long position)
+    {
+        final Topic topic = topicById.get(topicId);
+        if (null != topic)
+        {
+            final ArrayList<Subscription> subscriptions = topic.subscriptions;
+            for (int i = 0, size = subscriptions.size(); i < size; i++)
+            {
+                final Subscription subscription = subscriptions.get(i);
+                if (subscription.id == subscriptionId)
+                {
+                    return subscription;
+                }
+            }
+        }
+
+        throw new StorageException("shard " + shard + " cursor log: ack at position " + position +
+            " for unknown subscription " + subscriptionId + " of topic id " + topicId);
+    }
+
+    private void reply(final ShardSession session, final int length)
+    {
+        for (int i = 0; i < REPLY_ATTEMPTS; i++)
+        {
+            if (OFFER_RETRY != offer(session, replyBuffer, length))
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        errorHandler.onError(new IllegalStateException("reply to " + session.egress + " dropped: back pressure"));
+    }
+
+    private void sendSuccess(final ShardSession session, final long correlationId)
+    {
+        successEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + successEncoder.encodedLength());
+    }
+
+    private void sendError(
+        final ShardSession session, final long correlationId, final ErrorCode code, final String message)
+    {
+        errorEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .code(code)
+            .message(message);
+        reply(session, MessageHeaderEncoder.ENCODED_LENGTH + errorEncoder.encodedLength());
+    }
+
+    /**
+     * Queue a send error behind the answers to earlier sends, so a producer gets its answers in send order.
+     */
+    private void sendSendError(
+        final ShardSession session,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        final PendingReceipt receipt = newReceipt(session, null, producerId, sequenceId);
+        receipt.endPosition = Long.MIN_VALUE;
+        receipt.errorCode = code;
+        receipt.errorMessage = message;
+        pendingReceipts.addLast(receipt);
+    }
+
+    private static int offer(final ShardSession session, final DirectBuffer buffer, final int length)
+    {
+        final long result = session.egress.publication.offer(buffer, 0, length);
+        if (result > 0)
+        {
+            return OFFER_OK;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return OFFER_RETRY;
+        }
+
+        return OFFER_GONE;
+    }
+}

@@ -1,0 +1,69 @@
+package io.magnetar.broker;
+
+import io.aeron.CommonContext;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import org.agrona.IoUtil;
+
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Starts a real broker (embedded media driver and archive, SHARED threading, backoff idle strategies) on an
+ * ephemeral UDP port, with small terms, in a given data directory and a fresh Aeron directory.
+ */
+final class BrokerHarness implements AutoCloseable
+{
+    static final int MAX_MESSAGE_SIZE = 64 * 1024;
+
+    final File dataDir;
+    final String aeronDir = CommonContext.generateRandomDirName();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    final List<String> logLines = new CopyOnWriteArrayList<>();
+    MagnetarBroker broker;
+
+    BrokerHarness(final File dataDir)
+    {
+        this.dataDir = dataDir;
+    }
+
+    BrokerHarness start()
+    {
+        broker = MagnetarBroker.launch(new MagnetarBroker.Context()
+            .bindAddress("localhost")
+            .port(0)
+            .dataDir(dataDir)
+            .shardTermLength(1024 * 1024)
+            .egressTermLength(1024 * 1024)
+            .maxMessageSize(MAX_MESSAGE_SIZE)
+            .shardQueueCapacity(256)
+            .errorHandler(errors::add)
+            .logger(logLines::add)
+            .driverContext(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .segmentFileLength(8 * 1024 * 1024)
+                .ipcTermLength(1024 * 1024)
+                .deleteAeronDirOnShutdown(true)));
+        return this;
+    }
+
+    String serviceUrl()
+    {
+        return broker.serviceUrl();
+    }
+
+    void stop()
+    {
+        if (null != broker)
+        {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    public void close()
+    {
+        stop();
+        IoUtil.delete(new File(aeronDir), true);
+    }
+}

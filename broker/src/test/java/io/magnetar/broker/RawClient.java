@@ -1,0 +1,155 @@
+package io.magnetar.broker;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.magnetar.codecs.ConnectEncoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A client that writes raw frames to the broker's UDP ingress, so tests can send bytes no real client would.
+ */
+final class RawClient implements AutoCloseable
+{
+    final Aeron aeron;
+    final Publication publication;
+    final Subscription subscription;
+    final List<Frame> frames = new ArrayList<>();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+
+    static final class Frame
+    {
+        final int templateId;
+        final long correlationId;
+        final ErrorCode errorCode;
+        final String errorMessage;
+
+        Frame(final int templateId, final long correlationId, final ErrorCode errorCode, final String errorMessage)
+        {
+            this.templateId = templateId;
+            this.correlationId = correlationId;
+            this.errorCode = errorCode;
+            this.errorMessage = errorMessage;
+        }
+
+        public String toString()
+        {
+            return "Frame{template=" + templateId + ", correlationId=" + correlationId + ", error=" + errorCode +
+                ", message=" + errorMessage + "}";
+        }
+    }
+
+    RawClient(final String aeronDir, final int port)
+    {
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+        publication = aeron.addPublication(
+            "aeron:udp?endpoint=localhost:" + port + "|term-length=1m", BrokerConfiguration.INGRESS_STREAM_ID);
+        subscription = aeron.addSubscription("aeron:udp?endpoint=localhost:0", 1002);
+    }
+
+    String responseChannel()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String resolved;
+        while (null == (resolved = subscription.tryResolveChannelEndpointPort()))
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("response channel did not resolve");
+            }
+            Thread.yield();
+        }
+        return "aeron:udp?endpoint=" + ChannelUri.parse(resolved).get(CommonContext.ENDPOINT_PARAM_NAME);
+    }
+
+    void connect()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final ConnectEncoder encoder = new ConnectEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(1)
+            .protocolVersion(1)
+            .responseStreamId(1002)
+            .responseChannel(responseChannel())
+            .clientName("raw");
+        send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        await(f -> f.correlationId == 1, "Connected");
+    }
+
+    void send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (publication.offer(buffer, offset, length) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("could not send raw frame");
+            }
+            Thread.yield();
+        }
+    }
+
+    Frame await(final Predicate<Frame> predicate, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true)
+        {
+            for (final Frame frame : frames)
+            {
+                if (predicate.test(frame))
+                {
+                    frames.remove(frame);
+                    return frame;
+                }
+            }
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("timed out waiting for " + what + "; frames so far: " + frames);
+            }
+            if (0 == subscription.poll(assembler, 10))
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header header)
+    {
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        if (ErrorDecoder.TEMPLATE_ID == templateId)
+        {
+            errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            frames.add(new Frame(templateId, errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.message()));
+        }
+        else
+        {
+            final long correlationId = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                java.nio.ByteOrder.LITTLE_ENDIAN);
+            frames.add(new Frame(templateId, correlationId, null, null));
+        }
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(publication, subscription, aeron);
+    }
+}

@@ -1,0 +1,103 @@
+package io.magnetar.broker;
+
+import io.magnetar.codecs.AckEncoder;
+import io.magnetar.codecs.CreateProducerEncoder;
+import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.FlowEncoder;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.MessageDecoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.ProducerReadyDecoder;
+import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SendReceiptDecoder;
+import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.SubscribedDecoder;
+import io.magnetar.codecs.SubscriptionType;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Speaks the wire protocol frame by frame, without the client library.
+ */
+@Timeout(60)
+class RawProtocolTest
+{
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+    private RawClient client;
+
+    @AfterEach
+    void after()
+    {
+        if (null != client)
+        {
+            client.close();
+        }
+        harness.close();
+    }
+
+    @Test
+    void shouldProduceAndConsumeOverTheWire()
+    {
+        harness = new BrokerHarness(dataDir).start();
+        client = new RawClient(harness.aeronDir, harness.broker.port());
+        client.connect();
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final CreateProducerEncoder createProducer = new CreateProducerEncoder()
+            .wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(10).producerId(1).topic("persistent://public/default/raw").producerName("");
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + createProducer.encodedLength());
+        client.await(f -> f.templateId == ProducerReadyDecoder.TEMPLATE_ID && f.correlationId == 10, "ProducerReady");
+
+        final int count = 100;
+        for (int i = 0; i < count; i++)
+        {
+            final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(i).producerId(1).publishTime(System.currentTimeMillis()).key("");
+            final byte[] payload = ("m" + i).getBytes();
+            send.putPayload(payload, 0, payload.length);
+            client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int sequence = i;
+            client.await(f -> f.templateId == SendReceiptDecoder.TEMPLATE_ID && f.correlationId == sequence,
+                "receipt " + i);
+        }
+
+        final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(20).consumerId(2).subscriptionType(SubscriptionType.EXCLUSIVE)
+            .initialPosition(InitialPosition.EARLIEST)
+            .topic("persistent://public/default/raw").subscription("s").consumerName("");
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
+        client.await(f -> f.templateId == SubscribedDecoder.TEMPLATE_ID && f.correlationId == 20, "Subscribed");
+
+        final FlowEncoder flow = new FlowEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(21).consumerId(2).permits(1000);
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + flow.encodedLength());
+        for (int i = 0; i < count; i++)
+        {
+            // Message frames carry consumerId first
+            client.await(f -> f.templateId == MessageDecoder.TEMPLATE_ID && f.correlationId == 2, "message " + i);
+        }
+
+        final AckEncoder ack = new AckEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(22).consumerId(99);
+        ack.messageId().shard(0).position(0);
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength());
+        final RawClient.Frame error = client.await(f -> f.templateId == ErrorDecoder.TEMPLATE_ID, "error");
+        assertEquals(22, error.correlationId);
+        assertEquals(0, harness.errors.size(), harness.errors.toString());
+    }
+}
