@@ -224,6 +224,18 @@ public final class TopicShardAgent implements Agent
     }
 
     /**
+     * Handle the commands already queued (acks, sends) so a clean shutdown loses none of them.
+     */
+    public void onClose()
+    {
+        int remaining = commandQueue.size() + 1;
+        while (remaining-- > 0 && processCommands() > 0)
+        {
+            releaseReceipts();
+        }
+    }
+
+    /**
      * @return number of this shard.
      */
     public int shard()

@@ -1,0 +1,198 @@
+package io.magnetar.broker;
+
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.Message;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.CreateProducerEncoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.SubscriptionType;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random bytes, truncated frames, unknown templates and schemas, lying length fields: the broker answers with an
+ * error or drops the offending session, and a well-behaved client keeps being served throughout.
+ */
+@Timeout(120)
+class BadInputTest
+{
+    private static final String GOOD_TOPIC = "persistent://public/default/good";
+
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8192]);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final Random random = new Random(42);
+
+    @AfterEach
+    void after()
+    {
+        harness.close();
+    }
+
+    @Test
+    void shouldAnswerBadFramesWithErrorsAndKeepServingGoodClient() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+
+        try (MagnetarClient good = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .operationTimeout(Duration.ofSeconds(30)).termLength(1024 * 1024).build();
+            Producer producer = good.newProducer().topic(GOOD_TOPIC).create();
+            Consumer consumer = good.newConsumer().topic(GOOD_TOPIC).subscriptionName("good")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe();
+            RawClient stranger = new RawClient(harness.aeronDir, harness.broker.port());
+            RawClient raw = new RawClient(harness.aeronDir, harness.broker.port()))
+        {
+            int goodSequence = 0;
+
+            // 1. bytes from a session that never connected are dropped: there is nowhere to answer
+            for (int i = 0; i < 50; i++)
+            {
+                final int length = 1 + random.nextInt(300);
+                stranger.send(randomBytes(length), 0, length);
+            }
+            goodSequence = roundTrip(producer, consumer, goodSequence);
+
+            raw.connect();
+
+            // 2. a frame shorter than the message header
+            raw.send(randomBytes(4), 0, 4);
+            expectError(raw, ErrorCode.MALFORMED_FRAME);
+
+            // 3. wrong schema id
+            header.wrap(buffer, 0).blockLength(8).templateId(5).schemaId(4242).version(1);
+            buffer.putLong(8, 77, ByteOrder.LITTLE_ENDIAN);
+            raw.send(buffer, 0, 16);
+            expectError(raw, ErrorCode.UNSUPPORTED_VERSION);
+
+            // 4. version 0 of our schema
+            header.wrap(buffer, 0).blockLength(8).templateId(5).schemaId(MessageHeaderEncoder.SCHEMA_ID).version(0);
+            raw.send(buffer, 0, 16);
+            expectError(raw, ErrorCode.UNSUPPORTED_VERSION);
+
+            // 5. unknown template id
+            header.wrap(buffer, 0).blockLength(8).templateId(999).schemaId(MessageHeaderEncoder.SCHEMA_ID).version(1);
+            buffer.putLong(8, 78, ByteOrder.LITTLE_ENDIAN);
+            raw.send(buffer, 0, 16);
+            assertEquals(78, expectError(raw, ErrorCode.UNKNOWN_COMMAND).correlationId);
+            goodSequence = roundTrip(producer, consumer, goodSequence);
+
+            // 6. truncated Send frames, at every length
+            final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(5).producerId(1).publishTime(1).key("k");
+            send.putPayload(new byte[100], 0, 100);
+            final int sendLength = MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength();
+            final byte[] validSend = new byte[sendLength];
+            buffer.getBytes(0, validSend);
+            for (int cut = 8; cut < sendLength; cut += 7)
+            {
+                raw.send(new UnsafeBuffer(validSend), 0, cut);
+                expectError(raw, ErrorCode.MALFORMED_FRAME);
+            }
+
+            // 7. a length field that points far past the end of the frame
+            final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(90).producerId(9).topic("persistent://public/default/x").producerName("p");
+            final int createLength = MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength();
+            buffer.putInt(MessageHeaderEncoder.ENCODED_LENGTH + CreateProducerEncoder.BLOCK_LENGTH, 0x7FFF_FFF0,
+                ByteOrder.LITTLE_ENDIAN);
+            raw.send(buffer, 0, createLength);
+            assertEquals(90, expectError(raw, ErrorCode.MALFORMED_FRAME).correlationId);
+            buffer.putInt(MessageHeaderEncoder.ENCODED_LENGTH + CreateProducerEncoder.BLOCK_LENGTH, -1,
+                ByteOrder.LITTLE_ENDIAN);
+            raw.send(buffer, 0, createLength);
+            expectError(raw, ErrorCode.MALFORMED_FRAME);
+
+            // 8. well-formed frames with bad content
+            final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(91).consumerId(3).subscriptionType(SubscriptionType.EXCLUSIVE)
+                .initialPosition(InitialPosition.EARLIEST).topic("persistent://no//slashes").subscription("s")
+                .consumerName("");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
+            assertEquals(91, expectError(raw, ErrorCode.INVALID_TOPIC_NAME).correlationId);
+
+            final CreateProducerEncoder otherNamespace = new CreateProducerEncoder()
+                .wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(92).producerId(9).topic("persistent://acme/missing/t").producerName("");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + otherNamespace.encodedLength());
+            assertEquals(92, expectError(raw, ErrorCode.NAMESPACE_NOT_FOUND).correlationId);
+
+            final SendEncoder orphanSend = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(93).producerId(12345).publishTime(1).key("");
+            orphanSend.putPayload(new byte[10], 0, 10);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + orphanSend.encodedLength());
+            raw.await(f -> f.correlationId == 93, "SendError for an unknown producer");
+            goodSequence = roundTrip(producer, consumer, goodSequence);
+
+            // 9. a flood of random bytes: errors until the bad-frame budget runs out, then the session is dropped
+            for (int i = 0; i < 150; i++)
+            {
+                final int length = random.nextInt(400);
+                raw.send(randomBytes(length), 0, length);
+                if (i % 25 == 0)
+                {
+                    goodSequence = roundTrip(producer, consumer, goodSequence);
+                }
+            }
+            raw.await(f -> f.errorMessage != null && f.errorMessage.contains("session closed"), "session closed");
+
+            goodSequence = roundTrip(producer, consumer, goodSequence);
+            assertTrue(goodSequence >= 80);
+        }
+
+        assertEquals(0, harness.errors.size(), harness.errors.toString());
+    }
+
+    private RawClient.Frame expectError(final RawClient raw, final ErrorCode code)
+    {
+        final RawClient.Frame frame = raw.await(f -> f.templateId == ErrorDecoder.TEMPLATE_ID, "error " + code);
+        assertEquals(code, frame.errorCode, frame.toString());
+        return frame;
+    }
+
+    private UnsafeBuffer randomBytes(final int length)
+    {
+        final byte[] bytes = new byte[Math.max(1, length)];
+        random.nextBytes(bytes);
+        return new UnsafeBuffer(bytes);
+    }
+
+    private static int roundTrip(final Producer producer, final Consumer consumer, final int from) throws Exception
+    {
+        for (int i = from; i < from + 10; i++)
+        {
+            producer.send(("good-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = from; i < from + 10; i++)
+        {
+            final Message message = consumer.receive(10, TimeUnit.SECONDS);
+            assertNotNull(message, "good message " + i);
+            assertEquals("good-" + i, message.getValue());
+            consumer.acknowledge(message);
+        }
+
+        return from + 10;
+    }
+}

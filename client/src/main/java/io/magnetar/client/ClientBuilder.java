@@ -1,0 +1,156 @@
+package io.magnetar.client;
+
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of a {@link MagnetarClient}; get one from {@link MagnetarClient#builder()}. Defaults come from the
+ * system properties in {@link MagnetarClient.Configuration}.
+ */
+public final class ClientBuilder
+{
+    private static final int MIN_TERM_LENGTH = 64 * 1024;
+    private static final int MAX_TERM_LENGTH = 1024 * 1024 * 1024;
+
+    private String serviceUrl = MagnetarClient.Configuration.serviceUrl();
+    private String aeronDirectoryName = MagnetarClient.Configuration.aeronDirectoryName();
+    private long operationTimeoutNs = MagnetarClient.Configuration.operationTimeoutNs();
+    private String clientName = MagnetarClient.Configuration.clientName();
+    private int termLength = MagnetarClient.Configuration.termLength();
+    private IdleStrategy idleStrategy;
+    private ErrorHandler errorHandler;
+
+    ClientBuilder()
+    {
+    }
+
+    /**
+     * @param serviceUrl {@code magnetar://host[:port]} for UDP (port 6650 if omitted), or {@code magnetar+ipc://}
+     *                   for IPC through a media driver on this host.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder serviceUrl(final String serviceUrl)
+    {
+        this.serviceUrl = serviceUrl;
+        return this;
+    }
+
+    /**
+     * @param aeronDirectoryName directory of a running media driver to use. Optional: for IPC it defaults to Aeron's
+     *                           default directory; for UDP without it the client launches its own embedded driver.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * @param operationTimeout bound on every blocking call and on waiting for a send receipt.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder operationTimeout(final Duration operationTimeout)
+    {
+        this.operationTimeoutNs = null == operationTimeout ? 0 : operationTimeout.toNanos();
+        return this;
+    }
+
+    /**
+     * @param operationTimeout bound on every blocking call and on waiting for a send receipt.
+     * @param unit             of the timeout.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder operationTimeout(final long operationTimeout, final TimeUnit unit)
+    {
+        this.operationTimeoutNs = unit.toNanos(operationTimeout);
+        return this;
+    }
+
+    /**
+     * @param clientName name the broker shows for this client; optional.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder clientName(final String clientName)
+    {
+        this.clientName = null == clientName ? "" : clientName;
+        return this;
+    }
+
+    /**
+     * @param termLength term length of the client's ingress publication: a power of two from 64 KiB to 1 GiB. The
+     *                   largest message is an eighth of it.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder termLength(final int termLength)
+    {
+        this.termLength = termLength;
+        return this;
+    }
+
+    /**
+     * @param idleStrategy of the client's conductor thread; default backs off to parks of 1 to 100 µs.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @param errorHandler for failures no caller waits for (broker errors without a request, failed permits,
+     *                     Aeron errors); default prints them to standard error.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * Connect to the broker.
+     *
+     * @return a connected client.
+     * @throws MagnetarClientException if the settings are invalid or the broker could not be reached or refused.
+     */
+    public MagnetarClient build() throws MagnetarClientException
+    {
+        final ServiceUrl parsedUrl;
+        try
+        {
+            parsedUrl = ServiceUrl.parse(serviceUrl);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new MagnetarClientException(ex.getMessage(), ex);
+        }
+
+        if (operationTimeoutNs <= 0)
+        {
+            throw new MagnetarClientException("operationTimeout must be positive");
+        }
+        if (termLength < MIN_TERM_LENGTH || termLength > MAX_TERM_LENGTH || Integer.bitCount(termLength) != 1)
+        {
+            throw new MagnetarClientException(
+                "termLength must be a power of two from 64 KiB to 1 GiB, not " + termLength);
+        }
+        if (null != aeronDirectoryName && aeronDirectoryName.isBlank())
+        {
+            throw new MagnetarClientException("aeronDirectoryName is blank");
+        }
+
+        return MagnetarClient.connect(
+            parsedUrl,
+            aeronDirectoryName,
+            operationTimeoutNs,
+            clientName,
+            termLength,
+            null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,
+            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler);
+    }
+}

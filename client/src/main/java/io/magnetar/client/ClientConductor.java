@@ -1,0 +1,475 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.ErrorCode;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscArrayQueue;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's only agent: it polls the egress and routes answers to pending requests, receipts to producers and
+ * messages to consumers. It owns the routing tables; other threads change them only through tasks they put on its
+ * queue. A lookup that misses runs the queued tasks and looks again, because a requesting thread queues its
+ * registration before it offers the request, and so before the answer can arrive.
+ */
+final class ClientConductor implements Agent
+{
+    /**
+     * Name of the agent, and of the conductor thread.
+     */
+    static final String ROLE_NAME = "magnetar-client-conductor";
+
+    private static final int TASK_QUEUE_CAPACITY = 1024;
+    private static final int TASK_DRAIN_LIMIT = 64;
+    private static final long SEND_TIMEOUT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final MpscArrayQueue<Runnable> taskQueue = new MpscArrayQueue<>(TASK_QUEUE_CAPACITY);
+    private final MessagePassingQueue.Consumer<Runnable> taskRunner = this::runTask;
+    private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
+    private final ErrorHandler errorHandler;
+    private EgressAdapter egressAdapter;
+    private long nextSendTimeoutCheckNs;
+    private volatile Thread conductorThread;
+    private volatile boolean isClosed;
+
+    /**
+     * @param errorHandler for failures that no caller waits for.
+     */
+    ClientConductor(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * Set the adapter that polls the egress; done once before the agent starts.
+     *
+     * @param egressAdapter to poll in each duty cycle.
+     */
+    void egressAdapter(final EgressAdapter egressAdapter)
+    {
+        this.egressAdapter = egressAdapter;
+    }
+
+    /**
+     * @return the error handler of the client.
+     */
+    ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onStart()
+    {
+        conductorThread = Thread.currentThread();
+        nextSendTimeoutCheckNs = System.nanoTime() + SEND_TIMEOUT_CHECK_INTERVAL_NS;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int workCount = taskQueue.drain(taskRunner, TASK_DRAIN_LIMIT);
+        workCount += egressAdapter.poll();
+
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextSendTimeoutCheckNs >= 0)
+        {
+            nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
+            for (final Producer producer : producerById.values())
+            {
+                workCount += producer.onSendTimeoutCheck(nowNs);
+            }
+        }
+
+        return workCount;
+    }
+
+    /**
+     * Fail everything still waiting: the client is closing.
+     */
+    public void onClose()
+    {
+        isClosed = true;
+        taskQueue.drain(taskRunner);
+
+        final MagnetarClientException closed = new MagnetarClientException("the client is closed");
+        for (final PendingRequest request : requestByCorrelationId.values())
+        {
+            request.onFailure(closed);
+        }
+        requestByCorrelationId.clear();
+
+        for (final Producer producer : producerById.values())
+        {
+            producer.onRemoved("the client closed before the broker sent a receipt");
+        }
+        producerById.clear();
+
+        for (final Consumer consumer : consumerById.values())
+        {
+            consumer.onRemoved();
+        }
+        consumerById.clear();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    /**
+     * @return true if the calling thread is the conductor thread.
+     */
+    boolean isConductorThread()
+    {
+        return Thread.currentThread() == conductorThread;
+    }
+
+    /**
+     * Register a request before offering it.
+     *
+     * @param request    to route the answer to.
+     * @param deadlineNs bound on waiting for room in the task queue.
+     * @throws MagnetarClientException if the client is closed or the task queue stays full.
+     */
+    void addRequest(final PendingRequest request, final long deadlineNs) throws MagnetarClientException
+    {
+        submit(() -> requestByCorrelationId.put(request.correlationId, request), deadlineNs);
+    }
+
+    /**
+     * Forget a request that timed out or could not be offered. Best effort: never throws.
+     *
+     * @param request to forget.
+     */
+    void removeRequest(final PendingRequest request)
+    {
+        offerQuietly(
+            () ->
+            {
+                if (requestByCorrelationId.get(request.correlationId) == request)
+                {
+                    requestByCorrelationId.remove(request.correlationId);
+                }
+            });
+    }
+
+    /**
+     * Route receipts to a producer.
+     *
+     * @param producer   to add.
+     * @param deadlineNs bound on waiting for room in the task queue.
+     * @throws MagnetarClientException if the client is closed or the task queue stays full.
+     */
+    void addProducer(final Producer producer, final long deadlineNs) throws MagnetarClientException
+    {
+        submit(() -> producerById.put(producer.producerId(), producer), deadlineNs);
+    }
+
+    /**
+     * Stop routing to a producer and fail its pending sends; wait (bounded) until that is done.
+     *
+     * @param producer   to remove.
+     * @param reason     given to pending sends.
+     * @param deadlineNs bound on the wait.
+     */
+    void removeProducer(final Producer producer, final String reason, final long deadlineNs)
+    {
+        awaitTask(
+            () ->
+            {
+                producerById.remove(producer.producerId());
+                producer.onRemoved(reason);
+            },
+            deadlineNs);
+    }
+
+    /**
+     * Route messages to a consumer.
+     *
+     * @param consumer   to add.
+     * @param deadlineNs bound on waiting for room in the task queue.
+     * @throws MagnetarClientException if the client is closed or the task queue stays full.
+     */
+    void addConsumer(final Consumer consumer, final long deadlineNs) throws MagnetarClientException
+    {
+        submit(() -> consumerById.put(consumer.consumerId(), consumer), deadlineNs);
+    }
+
+    /**
+     * Stop routing to a consumer; wait (bounded) until that is done.
+     *
+     * @param consumer   to remove.
+     * @param deadlineNs bound on the wait.
+     */
+    void removeConsumer(final Consumer consumer, final long deadlineNs)
+    {
+        awaitTask(
+            () ->
+            {
+                consumerById.remove(consumer.consumerId());
+                consumer.onRemoved();
+            },
+            deadlineNs);
+    }
+
+    void onConnected(
+        final long correlationId, final int protocolVersion, final int maxMessageSize, final String brokerName)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.CONNECTED);
+        if (null != request)
+        {
+            request.answerValue = protocolVersion;
+            request.answerInt = maxMessageSize;
+            request.answerText = brokerName;
+            request.onAnswer();
+        }
+    }
+
+    void onProducerReady(
+        final long correlationId, final long producerId, final long lastSequenceId, final String producerName)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PRODUCER_READY);
+        if (null != request)
+        {
+            request.answerId = producerId;
+            request.answerValue = lastSequenceId;
+            request.answerText = producerName;
+            request.onAnswer();
+        }
+    }
+
+    void onSubscribed(final long correlationId, final long consumerId)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.SUBSCRIBED);
+        if (null != request)
+        {
+            request.answerId = consumerId;
+            request.onAnswer();
+        }
+    }
+
+    void onSuccess(final long correlationId)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.SUCCESS);
+        if (null != request)
+        {
+            request.onAnswer();
+        }
+    }
+
+    void onPong(final long correlationId, final long timestamp)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PONG);
+        if (null != request)
+        {
+            request.answerValue = timestamp;
+            request.onAnswer();
+        }
+    }
+
+    void onError(final long correlationId, final ErrorCode code, final String text)
+    {
+        PendingRequest request = requestByCorrelationId.remove(correlationId);
+        if (null == request && Protocol.NULL_CORRELATION_ID != correlationId)
+        {
+            runTasks();
+            request = requestByCorrelationId.remove(correlationId);
+        }
+
+        if (null != request)
+        {
+            request.onError(code, text);
+        }
+        else
+        {
+            errorHandler.onError(new MagnetarClientException(code, "broker error" +
+                (Protocol.NULL_CORRELATION_ID == correlationId ? "" : " for request " + correlationId) + ": " +
+                MagnetarClientException.describe(code, text)));
+        }
+    }
+
+    void onSendReceipt(final long sequenceId, final long producerId, final int shard, final long position)
+    {
+        final Producer producer = producer(producerId);
+        if (null != producer)
+        {
+            producer.onSendReceipt(sequenceId, shard, position);
+        }
+    }
+
+    void onSendError(final long sequenceId, final long producerId, final ErrorCode code, final String text)
+    {
+        final Producer producer = producer(producerId);
+        if (null != producer)
+        {
+            producer.onSendError(sequenceId, code, text);
+        }
+    }
+
+    /**
+     * Find the consumer a pushed message is for.
+     *
+     * @param consumerId from the message.
+     * @return the consumer or null if it is closed or unknown.
+     */
+    Consumer consumer(final long consumerId)
+    {
+        Consumer consumer = consumerById.get(consumerId);
+        if (null == consumer)
+        {
+            runTasks();
+            consumer = consumerById.get(consumerId);
+        }
+
+        return consumer;
+    }
+
+    private Producer producer(final long producerId)
+    {
+        Producer producer = producerById.get(producerId);
+        if (null == producer)
+        {
+            runTasks();
+            producer = producerById.get(producerId);
+        }
+
+        return producer;
+    }
+
+    private PendingRequest takeRequest(final long correlationId, final int answerTemplateId)
+    {
+        PendingRequest request = requestByCorrelationId.remove(correlationId);
+        if (null == request)
+        {
+            runTasks();
+            request = requestByCorrelationId.remove(correlationId);
+        }
+
+        if (null != request && request.answerTemplateId != answerTemplateId)
+        {
+            request.onFailure(new MagnetarClientException(
+                "protocol error: the broker answered request " + correlationId + " with template " +
+                answerTemplateId + " instead of " + request.answerTemplateId));
+            return null;
+        }
+
+        return request;
+    }
+
+    private void runTasks()
+    {
+        taskQueue.drain(taskRunner);
+    }
+
+    private void runTask(final Runnable task)
+    {
+        try
+        {
+            task.run();
+        }
+        catch (final Exception ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void submit(final Runnable task, final long deadlineNs) throws MagnetarClientException
+    {
+        IdleStrategy idleStrategy = null;
+        while (!taskQueue.offer(task))
+        {
+            if (isClosed)
+            {
+                throw new MagnetarClientException("the client is closed");
+            }
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new MagnetarClientException.TimeoutException("the client conductor's task queue stayed full");
+            }
+            if (null == idleStrategy)
+            {
+                idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+            }
+            idleStrategy.idle();
+        }
+
+        if (isClosed)
+        {
+            throw new MagnetarClientException("the client is closed");
+        }
+    }
+
+    private void offerQuietly(final Runnable task)
+    {
+        if (!isClosed && !taskQueue.offer(task))
+        {
+            errorHandler.onError(new MagnetarClientException("client conductor task queue full: a task was dropped"));
+        }
+    }
+
+    private void awaitTask(final Runnable task, final long deadlineNs)
+    {
+        if (isClosed)
+        {
+            return;
+        }
+
+        final TaskCompletion completion = new TaskCompletion(task);
+        try
+        {
+            submit(completion, deadlineNs);
+            final IdleStrategy idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+            while (!completion.isDone && !isClosed && System.nanoTime() - deadlineNs < 0)
+            {
+                idleStrategy.idle();
+            }
+        }
+        catch (final MagnetarClientException ex)
+        {
+            if (!isClosed)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+    }
+
+    /**
+     * A task whose completion a thread can wait for.
+     */
+    private static final class TaskCompletion implements Runnable
+    {
+        private final Runnable task;
+        volatile boolean isDone;
+
+        TaskCompletion(final Runnable task)
+        {
+            this.task = task;
+        }
+
+        public void run()
+        {
+            try
+            {
+                task.run();
+            }
+            finally
+            {
+                isDone = true;
+            }
+        }
+    }
+}

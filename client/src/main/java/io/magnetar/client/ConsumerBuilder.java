@@ -1,0 +1,118 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.SubscriptionType;
+
+/**
+ * Settings of a new {@link Consumer}; get one from {@link MagnetarClient#newConsumer()}.
+ */
+public final class ConsumerBuilder
+{
+    private final MagnetarClient client;
+    private String topic;
+    private String subscriptionName;
+    private String consumerName = "";
+    private SubscriptionType subscriptionType = SubscriptionType.EXCLUSIVE;
+    private InitialPosition initialPosition = InitialPosition.LATEST;
+    private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
+
+    ConsumerBuilder(final MagnetarClient client)
+    {
+        this.client = client;
+    }
+
+    /**
+     * @param topic to subscribe to, e.g. {@code persistent://public/default/demo}; required.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder topic(final String topic)
+    {
+        this.topic = topic;
+        return this;
+    }
+
+    /**
+     * @param subscriptionName name of the subscription; required.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder subscriptionName(final String subscriptionName)
+    {
+        this.subscriptionName = subscriptionName;
+        return this;
+    }
+
+    /**
+     * @param subscriptionType how the subscription's consumers share messages; default
+     *                         {@link SubscriptionType#EXCLUSIVE}.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder subscriptionType(final SubscriptionType subscriptionType)
+    {
+        this.subscriptionType = subscriptionType;
+        return this;
+    }
+
+    /**
+     * @param initialPosition where a new subscription starts; default {@link InitialPosition#LATEST}.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder subscriptionInitialPosition(final InitialPosition initialPosition)
+    {
+        this.initialPosition = initialPosition;
+        return this;
+    }
+
+    /**
+     * @param receiverQueueSize most messages the broker pushes ahead of the application; default
+     *                          {@link MagnetarClient.Configuration#RECEIVER_QUEUE_SIZE_DEFAULT}.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder receiverQueueSize(final int receiverQueueSize)
+    {
+        this.receiverQueueSize = receiverQueueSize;
+        return this;
+    }
+
+    /**
+     * @param consumerName name of the consumer; optional.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder consumerName(final String consumerName)
+    {
+        this.consumerName = null == consumerName ? "" : consumerName;
+        return this;
+    }
+
+    /**
+     * Subscribe on the broker, wait for the confirmation and grant the first permits.
+     *
+     * @return the consumer.
+     * @throws MagnetarClientException if the settings are invalid, the broker refused, or it did not answer in time.
+     */
+    public Consumer subscribe() throws MagnetarClientException
+    {
+        if (null == topic || topic.isBlank())
+        {
+            throw new MagnetarClientException("consumer topic is not set");
+        }
+        if (null == subscriptionName || subscriptionName.isBlank())
+        {
+            throw new MagnetarClientException("subscription name is not set");
+        }
+        if (null == subscriptionType || SubscriptionType.NULL_VAL == subscriptionType)
+        {
+            throw new MagnetarClientException("subscription type is not set");
+        }
+        if (null == initialPosition || InitialPosition.NULL_VAL == initialPosition)
+        {
+            throw new MagnetarClientException("subscription initial position is not set");
+        }
+        if (receiverQueueSize < 1)
+        {
+            throw new MagnetarClientException("receiverQueueSize must be at least 1, not " + receiverQueueSize);
+        }
+
+        return client.subscribe(
+            Protocol.fullTopicName(topic), subscriptionName, consumerName, subscriptionType, initialPosition, receiverQueueSize);
+    }
+}

@@ -1,0 +1,259 @@
+package io.magnetar.client;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.ConnectedDecoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.MessageDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageIdDecoder;
+import io.magnetar.codecs.PongDecoder;
+import io.magnetar.codecs.ProducerReadyDecoder;
+import io.magnetar.codecs.SendErrorDecoder;
+import io.magnetar.codecs.SendReceiptDecoder;
+import io.magnetar.codecs.SubscribedDecoder;
+import io.magnetar.codecs.SuccessDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decodes the frames the broker sends on the client's egress and hands them to the {@link ClientConductor}. Frames of
+ * other schemas, unknown templates and frames that fail to decode are counted and skipped. Variable-length fields are
+ * read in schema order.
+ */
+final class EgressAdapter
+{
+    static final int CONNECTED = ConnectedDecoder.TEMPLATE_ID;
+    static final int PRODUCER_READY = ProducerReadyDecoder.TEMPLATE_ID;
+    static final int SUBSCRIBED = SubscribedDecoder.TEMPLATE_ID;
+    static final int SUCCESS = SuccessDecoder.TEMPLATE_ID;
+    static final int PONG = PongDecoder.TEMPLATE_ID;
+
+    private static final int FRAGMENT_LIMIT = 32;
+    private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
+    private final ProducerReadyDecoder producerReadyDecoder = new ProducerReadyDecoder();
+    private final SendReceiptDecoder sendReceiptDecoder = new SendReceiptDecoder();
+    private final SendErrorDecoder sendErrorDecoder = new SendErrorDecoder();
+    private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
+    private final MessageDecoder messageDecoder = new MessageDecoder();
+    private final SuccessDecoder successDecoder = new SuccessDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final PongDecoder pongDecoder = new PongDecoder();
+    private final FragmentHandler fragmentHandler = this::onFragment;
+    private final FragmentAssembler fragmentAssembler = new FragmentAssembler(fragmentHandler);
+    private final AtomicLong unknownFrameCount = new AtomicLong();
+    private final AtomicLong unroutedFrameCount = new AtomicLong();
+    private final Subscription subscription;
+    private final ClientConductor conductor;
+    private final ErrorHandler errorHandler;
+
+    /**
+     * @param subscription to the client's egress.
+     * @param conductor    to hand decoded frames to.
+     */
+    EgressAdapter(final Subscription subscription, final ClientConductor conductor)
+    {
+        this.subscription = subscription;
+        this.conductor = conductor;
+        this.errorHandler = conductor.errorHandler();
+    }
+
+    /**
+     * Poll the egress.
+     *
+     * @return number of fragments read.
+     */
+    int poll()
+    {
+        return subscription.poll(fragmentAssembler, FRAGMENT_LIMIT);
+    }
+
+    /**
+     * @return frames skipped because of their schema, template, or a decoding failure.
+     */
+    long unknownFrameCount()
+    {
+        return unknownFrameCount.get();
+    }
+
+    /**
+     * @return messages dropped because their consumer was closed or unknown.
+     */
+    long unroutedFrameCount()
+    {
+        return unroutedFrameCount.get();
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            unknownFrameCount.incrementAndGet();
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId())
+        {
+            unknownFrameCount.incrementAndGet();
+            return;
+        }
+
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+
+        try
+        {
+            switch (templateId)
+            {
+                case SendReceiptDecoder.TEMPLATE_ID:
+                {
+                    final SendReceiptDecoder decoder =
+                        sendReceiptDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long sequenceId = decoder.correlationId();
+                    final long producerId = decoder.producerId();
+                    final MessageIdDecoder messageId = decoder.messageId();
+                    conductor.onSendReceipt(sequenceId, producerId, messageId.shard(), messageId.position());
+                    break;
+                }
+
+                case MessageDecoder.TEMPLATE_ID:
+                    onMessage(buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case SendErrorDecoder.TEMPLATE_ID:
+                {
+                    final SendErrorDecoder decoder = sendErrorDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long sequenceId = decoder.correlationId();
+                    final long producerId = decoder.producerId();
+                    final ErrorCode code = errorCode(decoder.codeRaw());
+                    conductor.onSendError(sequenceId, producerId, code, decoder.message());
+                    break;
+                }
+
+                case ConnectedDecoder.TEMPLATE_ID:
+                {
+                    final ConnectedDecoder decoder = connectedDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    final int protocolVersion = decoder.protocolVersion();
+                    final int maxMessageSize = decoder.maxMessageSize();
+                    conductor.onConnected(correlationId, protocolVersion, maxMessageSize, decoder.brokerName());
+                    break;
+                }
+
+                case ProducerReadyDecoder.TEMPLATE_ID:
+                {
+                    final ProducerReadyDecoder decoder =
+                        producerReadyDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    final long producerId = decoder.producerId();
+                    final long lastSequenceId = decoder.lastSequenceId();
+                    conductor.onProducerReady(correlationId, producerId, lastSequenceId, decoder.producerName());
+                    break;
+                }
+
+                case SubscribedDecoder.TEMPLATE_ID:
+                {
+                    final SubscribedDecoder decoder = subscribedDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    conductor.onSubscribed(decoder.correlationId(), decoder.consumerId());
+                    break;
+                }
+
+                case SuccessDecoder.TEMPLATE_ID:
+                    conductor.onSuccess(successDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
+                    break;
+
+                case ErrorDecoder.TEMPLATE_ID:
+                {
+                    final ErrorDecoder decoder = errorDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    final ErrorCode code = errorCode(decoder.codeRaw());
+                    conductor.onError(correlationId, code, decoder.message());
+                    break;
+                }
+
+                case PongDecoder.TEMPLATE_ID:
+                {
+                    final PongDecoder decoder = pongDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    conductor.onPong(decoder.correlationId(), decoder.timestamp());
+                    break;
+                }
+
+                default:
+                    unknownFrameCount.incrementAndGet();
+                    break;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            unknownFrameCount.incrementAndGet();
+            errorHandler.onError(new MagnetarClientException(
+                "skipped a malformed frame from the broker (template " + templateId + ", " + length + " bytes)", ex));
+        }
+    }
+
+    private void onMessage(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        final MessageDecoder decoder = messageDecoder.wrap(buffer, offset, blockLength, version);
+        final long consumerId = decoder.consumerId();
+        final Consumer consumer = conductor.consumer(consumerId);
+        if (null == consumer)
+        {
+            unroutedFrameCount.incrementAndGet();
+            return;
+        }
+
+        final MessageIdDecoder messageId = decoder.messageId();
+        final int shard = messageId.shard();
+        final long position = messageId.position();
+        final long publishTime = decoder.publishTime();
+        final long sequenceId = decoder.sequenceId();
+        final int redeliveryCount = decoder.redeliveryCount();
+
+        final String key;
+        if (0 == decoder.keyLength())
+        {
+            decoder.skipKey();
+            key = null;
+        }
+        else
+        {
+            key = decoder.key();
+        }
+
+        final byte[] data = new byte[decoder.payloadLength()];
+        decoder.getPayload(data, 0, data.length);
+
+        consumer.onMessage(new Message(
+            consumer.getTopic(),
+            new MessageId(shard, position),
+            publishTime,
+            sequenceId,
+            redeliveryCount,
+            key,
+            data));
+    }
+
+    private static ErrorCode errorCode(final int value)
+    {
+        for (final ErrorCode code : ERROR_CODES)
+        {
+            if (code.value() == value && ErrorCode.NULL_VAL != code)
+            {
+                return code;
+            }
+        }
+
+        return ErrorCode.UNKNOWN_ERROR;
+    }
+}

@@ -1,0 +1,311 @@
+package io.magnetar.client;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.magnetar.codecs.AckEncoder;
+import io.magnetar.codecs.CloseConsumerEncoder;
+import io.magnetar.codecs.CloseProducerEncoder;
+import io.magnetar.codecs.ConnectEncoder;
+import io.magnetar.codecs.CreateProducerEncoder;
+import io.magnetar.codecs.DisconnectEncoder;
+import io.magnetar.codecs.FlowEncoder;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.PingEncoder;
+import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.SubscriptionType;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * Encodes requests and offers them on the broker's ingress. Safe for many threads: each thread encodes into its own
+ * buffer, and offers on the exclusive publication are serialised by a lock held only for the offer itself.
+ * <p>
+ * The publication is exclusive rather than concurrent because the media driver shares one concurrent publication
+ * (and so one session id) among all clients of the driver that publish to the same channel and stream, and the
+ * broker tells client sessions apart by session id.
+ */
+final class IngressProxy
+{
+    /**
+     * Per-thread encoding state.
+     */
+    static final class Encoders
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
+        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+        final ConnectEncoder connectEncoder = new ConnectEncoder();
+        final CreateProducerEncoder createProducerEncoder = new CreateProducerEncoder();
+        final SendEncoder sendEncoder = new SendEncoder();
+        final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
+        final FlowEncoder flowEncoder = new FlowEncoder();
+        final AckEncoder ackEncoder = new AckEncoder();
+        final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
+        final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
+        final PingEncoder pingEncoder = new PingEncoder();
+        final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+        final IdleStrategy idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+    }
+
+    private final ExclusivePublication publication;
+    private final Object offerLock = new Object();
+    private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
+
+    /**
+     * @param publication on the broker's ingress, owned by the client.
+     */
+    IngressProxy(final ExclusivePublication publication)
+    {
+        this.publication = publication;
+    }
+
+    /**
+     * @return true if the broker subscribes to the ingress.
+     */
+    boolean isConnected()
+    {
+        return publication.isConnected();
+    }
+
+    /**
+     * @return session id of the ingress publication: the broker's key for this client session.
+     */
+    int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    /**
+     * @return largest frame that fits in one message on the ingress.
+     */
+    int maxMessageLength()
+    {
+        return publication.maxMessageLength();
+    }
+
+    /**
+     * @return position the ingress publication has reached.
+     */
+    long position()
+    {
+        return publication.position();
+    }
+
+    /**
+     * @return registration id of the ingress publication.
+     */
+    long registrationId()
+    {
+        return publication.registrationId();
+    }
+
+    void connect(
+        final long correlationId,
+        final int responseStreamId,
+        final String responseChannel,
+        final String clientName,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final ConnectEncoder encoder = e.connectEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .protocolVersion(Protocol.PROTOCOL_VERSION)
+            .responseStreamId(responseStreamId)
+            .responseChannel(responseChannel)
+            .clientName(clientName);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, true);
+    }
+
+    void createProducer(
+        final long correlationId,
+        final long producerId,
+        final String topic,
+        final String producerName,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final CreateProducerEncoder encoder = e.createProducerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .producerId(producerId)
+            .topic(topic)
+            .producerName(producerName);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void send(
+        final long sequenceId,
+        final long producerId,
+        final long publishTime,
+        final String key,
+        final byte[] payload,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(sequenceId)
+            .producerId(producerId)
+            .publishTime(publishTime)
+            .key(key)
+            .putPayload(payload, 0, payload.length);
+
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        if (length > publication.maxMessageLength())
+        {
+            throw new MagnetarClientException("message of " + payload.length + " bytes does not fit the ingress: " +
+                "the frame is " + length + " bytes, the limit for its term length is " +
+                publication.maxMessageLength() + " (raise the client's termLength)");
+        }
+
+        offer(e, length, deadlineNs, false);
+    }
+
+    void subscribe(
+        final long correlationId,
+        final long consumerId,
+        final SubscriptionType subscriptionType,
+        final InitialPosition initialPosition,
+        final String topic,
+        final String subscription,
+        final String consumerName,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final SubscribeEncoder encoder = e.subscribeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId)
+            .subscriptionType(subscriptionType)
+            .initialPosition(initialPosition)
+            .topic(topic)
+            .subscription(subscription)
+            .consumerName(consumerName);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void flow(final long correlationId, final long consumerId, final int permits, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final FlowEncoder encoder = e.flowEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId)
+            .permits(permits);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void ack(
+        final long correlationId,
+        final long consumerId,
+        final int shard,
+        final long position,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final AckEncoder encoder = e.ackEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
+        encoder.messageId().shard(shard).position(position);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void closeProducer(final long correlationId, final long producerId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final CloseProducerEncoder encoder = e.closeProducerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .producerId(producerId);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void closeConsumer(final long correlationId, final long consumerId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final CloseConsumerEncoder encoder = e.closeConsumerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void ping(final long correlationId, final long timestamp, final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final PingEncoder encoder = e.pingEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .timestamp(timestamp);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void disconnect(final long correlationId, final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final DisconnectEncoder encoder = e.disconnectEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    private void offer(
+        final Encoders e, final int length, final long deadlineNs, final boolean retryNotConnected)
+        throws MagnetarClientException
+    {
+        final IdleStrategy idleStrategy = e.idleStrategy;
+        idleStrategy.reset();
+
+        while (true)
+        {
+            final long result;
+            synchronized (offerLock)
+            {
+                result = publication.offer(e.buffer, 0, length);
+            }
+
+            if (result > 0)
+            {
+                return;
+            }
+
+            if (Publication.BACK_PRESSURED == result ||
+                Publication.ADMIN_ACTION == result ||
+                (Publication.NOT_CONNECTED == result && retryNotConnected))
+            {
+                if (System.nanoTime() - deadlineNs >= 0)
+                {
+                    throw new MagnetarClientException.TimeoutException(
+                        (Publication.NOT_CONNECTED == result ?
+                        "the broker did not subscribe to the ingress" : "the broker's ingress stayed back pressured") +
+                        " until the operation timed out");
+                }
+                if (Publication.ADMIN_ACTION != result)
+                {
+                    idleStrategy.idle();
+                }
+            }
+            else if (Publication.NOT_CONNECTED == result)
+            {
+                throw new MagnetarClientException("not connected to the broker (the ingress has no subscriber)");
+            }
+            else if (Publication.CLOSED == result)
+            {
+                throw new MagnetarClientException("the client's ingress publication is closed");
+            }
+            else if (Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new MagnetarClientException("the client's ingress publication reached its maximum position");
+            }
+            else
+            {
+                throw new MagnetarClientException("unexpected offer result " + result);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.ErrorCode;
+
+/**
+ * A client operation failed. {@link #errorCode()} is the broker's code when the broker refused the request, and null
+ * when the failure happened in the client (bad input, closed objects, timeouts, transport failures).
+ */
+public class MagnetarClientException extends Exception
+{
+    private final ErrorCode errorCode;
+
+    /**
+     * A failure in the client.
+     *
+     * @param message what went wrong.
+     */
+    public MagnetarClientException(final String message)
+    {
+        this(null, message, null);
+    }
+
+    /**
+     * A failure in the client with a cause.
+     *
+     * @param message what went wrong.
+     * @param cause   of the failure.
+     */
+    public MagnetarClientException(final String message, final Throwable cause)
+    {
+        this(null, message, cause);
+    }
+
+    /**
+     * A request the broker refused.
+     *
+     * @param errorCode the broker gave, or null for a failure in the client.
+     * @param message   what went wrong.
+     */
+    public MagnetarClientException(final ErrorCode errorCode, final String message)
+    {
+        this(errorCode, message, null);
+    }
+
+    /**
+     * A request the broker refused, with a cause.
+     *
+     * @param errorCode the broker gave, or null for a failure in the client.
+     * @param message   what went wrong.
+     * @param cause     of the failure.
+     */
+    public MagnetarClientException(final ErrorCode errorCode, final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.errorCode = errorCode;
+    }
+
+    /**
+     * @return the broker's error code, or null if the failure happened in the client.
+     */
+    public ErrorCode errorCode()
+    {
+        return errorCode;
+    }
+
+    /**
+     * An operation did not complete within its bound (by default the client's operation timeout).
+     */
+    public static class TimeoutException extends MagnetarClientException
+    {
+        /**
+         * A timeout.
+         *
+         * @param message what did not complete in time.
+         */
+        public TimeoutException(final String message)
+        {
+            super(message);
+        }
+
+        /**
+         * A timeout with a cause.
+         *
+         * @param message what did not complete in time.
+         * @param cause   of the failure.
+         */
+        public TimeoutException(final String message, final Throwable cause)
+        {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Text for a broker error: the code, then the broker's text if it gave one.
+     *
+     * @param errorCode   from the broker.
+     * @param brokerText  from the broker, may be empty.
+     * @return readable text.
+     */
+    static String describe(final ErrorCode errorCode, final String brokerText)
+    {
+        return null == brokerText || brokerText.isEmpty() ? errorCode.name() : errorCode.name() + ": " + brokerText;
+    }
+
+    /**
+     * Rethrow a failure that happened on another thread with the calling thread's stack, keeping its type, code
+     * and message.
+     *
+     * @param cause the failure, usually from a completed future.
+     * @return an exception to throw.
+     */
+    static MagnetarClientException wrap(final Throwable cause)
+    {
+        if (cause instanceof TimeoutException)
+        {
+            return new TimeoutException(cause.getMessage(), cause);
+        }
+        if (cause instanceof MagnetarClientException)
+        {
+            return new MagnetarClientException(((MagnetarClientException)cause).errorCode(), cause.getMessage(), cause);
+        }
+
+        return new MagnetarClientException("unexpected failure: " + cause, cause);
+    }
+}

@@ -1,0 +1,122 @@
+package io.magnetar.client;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A message delivered to a {@link Consumer}. Immutable apart from the array {@link #getData()} returns.
+ */
+public final class Message
+{
+    private final String topicName;
+    private final MessageId messageId;
+    private final long publishTime;
+    private final long sequenceId;
+    private final int redeliveryCount;
+    private final String key;
+    private final byte[] data;
+
+    Message(
+        final String topicName,
+        final MessageId messageId,
+        final long publishTime,
+        final long sequenceId,
+        final int redeliveryCount,
+        final String key,
+        final byte[] data)
+    {
+        this.topicName = topicName;
+        this.messageId = messageId;
+        this.publishTime = publishTime;
+        this.sequenceId = sequenceId;
+        this.redeliveryCount = redeliveryCount;
+        this.key = key;
+        this.data = data;
+    }
+
+    /**
+     * @return the payload; the array is not copied, so changing it changes this message.
+     */
+    public byte[] getData()
+    {
+        return data;
+    }
+
+    /**
+     * @return the payload decoded as UTF-8 text.
+     */
+    public String getValue()
+    {
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the key the producer gave, or null if it gave none.
+     */
+    public String getKey()
+    {
+        return key;
+    }
+
+    /**
+     * @return true if the producer gave a key.
+     */
+    public boolean hasKey()
+    {
+        return null != key;
+    }
+
+    /**
+     * @return where the message is stored; pass it to {@link Consumer#acknowledge(MessageId)}.
+     */
+    public MessageId getMessageId()
+    {
+        return messageId;
+    }
+
+    /**
+     * @return when the producer sent the message, in epoch milliseconds.
+     */
+    public long getPublishTime()
+    {
+        return publishTime;
+    }
+
+    /**
+     * @return sequence id the producer gave the message.
+     */
+    public long getSequenceId()
+    {
+        return sequenceId;
+    }
+
+    /**
+     * @return how many times the broker delivered this message before.
+     */
+    public int getRedeliveryCount()
+    {
+        return redeliveryCount;
+    }
+
+    /**
+     * @return the topic the consumer subscribed to, as it named it.
+     */
+    public String getTopicName()
+    {
+        return topicName;
+    }
+
+    /**
+     * @return a short description for logs; the payload is not included.
+     */
+    public String toString()
+    {
+        return "Message{topic=" + topicName +
+            ", messageId=" + messageId +
+            ", sequenceId=" + sequenceId +
+            ", publishTime=" + publishTime +
+            ", redeliveryCount=" + redeliveryCount +
+            ", key=" + key +
+            ", size=" + data.length +
+            '}';
+    }
+}

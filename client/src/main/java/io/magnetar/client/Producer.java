@@ -1,0 +1,548 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.ErrorCode;
+import org.agrona.concurrent.IdleStrategy;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes messages to one topic. Create it with {@link MagnetarClient#newProducer()}. Thread-safe: many threads may
+ * send at once; messages get consecutive sequence ids in the order their sends are offered.
+ * <p>
+ * The broker answers the sends of a producer in order, so pending sends wait in a FIFO, bounded by
+ * {@link ProducerBuilder#maxPendingMessages(int)}. A send that gets no receipt within the client's operation timeout
+ * fails with {@link MagnetarClientException.TimeoutException}.
+ * <p>
+ * Futures returned by {@link #sendAsync(byte[])} complete on the client's conductor thread: callbacks attached to
+ * them must not block; in particular they must not call blocking methods of the client.
+ */
+public final class Producer implements AutoCloseable
+{
+    private final MagnetarClient client;
+    private final IngressProxy ingressProxy;
+    private final long producerId;
+    private final String topic;
+    private final String producerName;
+    private final int maxPendingMessages;
+    private final long operationTimeoutNs;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Semaphore pendingPermits;
+    private final SpscArrayQueue<PendingSend> pendingSends;
+    private long nextSequenceId;
+    private volatile long lastOfferedSequenceId;
+    private volatile long lastCompletedSequenceId;
+    private volatile long lastSequenceId;
+    private volatile boolean isClosed;
+
+    Producer(
+        final MagnetarClient client,
+        final long producerId,
+        final String topic,
+        final String producerName,
+        final long lastSequenceId,
+        final int maxPendingMessages)
+    {
+        this.client = client;
+        this.ingressProxy = client.ingressProxy();
+        this.producerId = producerId;
+        this.topic = topic;
+        this.producerName = producerName;
+        this.maxPendingMessages = maxPendingMessages;
+        this.operationTimeoutNs = client.operationTimeoutNs();
+        this.pendingPermits = new Semaphore(maxPendingMessages);
+        this.pendingSends = new SpscArrayQueue<>(Math.max(4, maxPendingMessages));
+        this.lastSequenceId = lastSequenceId;
+
+        final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
+        this.nextSequenceId = firstSequenceId;
+        this.lastOfferedSequenceId = firstSequenceId - 1;
+        this.lastCompletedSequenceId = firstSequenceId - 1;
+    }
+
+    /**
+     * @return the topic this producer publishes to, as it was named when the producer was created.
+     */
+    public String getTopic()
+    {
+        return topic;
+    }
+
+    /**
+     * @return the producer's name: the one asked for, or the one the broker assigned.
+     */
+    public String getProducerName()
+    {
+        return producerName;
+    }
+
+    /**
+     * @return sequence id of the last message the broker confirmed, or -1 if none (the broker's value when the
+     * producer was created, if it was higher).
+     */
+    public long getLastSequenceId()
+    {
+        return lastSequenceId;
+    }
+
+    /**
+     * @return true once {@link #close()} was called or the client closed.
+     */
+    public boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * Send a message without a key and wait for its receipt.
+     *
+     * @param payload of the message.
+     * @return where the broker stored the message.
+     * @throws MagnetarClientException if the broker refused the message, the send timed out, or the input is invalid.
+     */
+    public MessageId send(final byte[] payload) throws MagnetarClientException
+    {
+        return send(null, payload);
+    }
+
+    /**
+     * Send a message and wait for its receipt.
+     *
+     * @param key     of the message, or null for none.
+     * @param payload of the message.
+     * @return where the broker stored the message.
+     * @throws MagnetarClientException if the broker refused the message, the send timed out, or the input is invalid.
+     */
+    public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
+    {
+        client.checkNotConductorThread("send");
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final PendingSend pending = enqueue(key, payload, deadlineNs);
+
+        try
+        {
+            return pending.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw new MagnetarClientException.TimeoutException(
+                "no receipt for sequence " + pending.sequenceId + " on topic '" + topic + "' within " +
+                TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new MagnetarClientException("interrupted while waiting for a send receipt", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw MagnetarClientException.wrap(ex.getCause());
+        }
+    }
+
+    /**
+     * Send a message without a key.
+     *
+     * @param payload of the message.
+     * @return a future completed with where the broker stored the message, or exceptionally with a
+     * {@link MagnetarClientException}.
+     */
+    public CompletableFuture<MessageId> sendAsync(final byte[] payload)
+    {
+        return sendAsync(null, payload);
+    }
+
+    /**
+     * Send a message. Waits (bounded by the operation timeout) only while the pending queue is full or the ingress is
+     * back pressured.
+     *
+     * @param key     of the message, or null for none.
+     * @param payload of the message.
+     * @return a future completed with where the broker stored the message, or exceptionally with a
+     * {@link MagnetarClientException}.
+     */
+    public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
+    {
+        return enqueue(key, payload, System.nanoTime() + operationTimeoutNs);
+    }
+
+    /**
+     * Wait until every send made before this call has completed, successfully or not.
+     *
+     * @throws MagnetarClientException if the producer is closed or the sends did not complete within the operation
+     *                                 timeout.
+     */
+    public void flush() throws MagnetarClientException
+    {
+        checkOpen();
+        final long targetSequenceId = lastOfferedSequenceId;
+        if (lastCompletedSequenceId >= targetSequenceId)
+        {
+            return;
+        }
+
+        client.checkNotConductorThread("flush");
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final IdleStrategy idleStrategy = MagnetarClient.waitingIdleStrategy();
+        while (lastCompletedSequenceId < targetSequenceId)
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new MagnetarClientException.TimeoutException("flush of producer on topic '" + topic +
+                    "' timed out: sequence " + targetSequenceId + " still pending");
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                throw new MagnetarClientException("interrupted while flushing");
+            }
+            idleStrategy.idle();
+        }
+    }
+
+    /**
+     * Close the producer: ask the broker to close it and wait for the answer. Sends still without a receipt fail.
+     * Call {@link #flush()} first to wait for them. Closing twice does nothing.
+     *
+     * @throws MagnetarClientException if the broker refused or did not answer in time; the producer is closed anyway.
+     */
+    public void close() throws MagnetarClientException
+    {
+        client.checkNotConductorThread("close a producer");
+        close(System.nanoTime() + operationTimeoutNs, true);
+    }
+
+    /**
+     * Close with a given deadline.
+     *
+     * @param deadlineNs   bound on the whole close.
+     * @param closeOnBroker false to skip the broker round trip (the session is already gone).
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void close(final long deadlineNs, final boolean closeOnBroker) throws MagnetarClientException
+    {
+        if (!markClosed(deadlineNs))
+        {
+            return;
+        }
+
+        try
+        {
+            if (closeOnBroker)
+            {
+                client.closeProducerOnBroker(producerId, topic, deadlineNs);
+            }
+        }
+        finally
+        {
+            client.onProducerClosed(this, deadlineNs);
+        }
+    }
+
+    /**
+     * @return the id the client gave this producer.
+     */
+    long producerId()
+    {
+        return producerId;
+    }
+
+    private boolean markClosed(final long deadlineNs)
+    {
+        boolean locked = false;
+        try
+        {
+            locked = sendLock.tryLock(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+
+        try
+        {
+            if (isClosed)
+            {
+                return false;
+            }
+            isClosed = true;
+            return true;
+        }
+        finally
+        {
+            if (locked)
+            {
+                sendLock.unlock();
+            }
+        }
+    }
+
+    private void checkOpen() throws MagnetarClientException
+    {
+        if (isClosed)
+        {
+            throw new MagnetarClientException("producer on topic '" + topic + "' is closed");
+        }
+    }
+
+    private String checkSend(final byte[] payload)
+    {
+        if (null == payload)
+        {
+            return "payload is null";
+        }
+        if (payload.length > client.maxMessageSize())
+        {
+            return "payload of " + payload.length + " bytes is larger than the broker's maximum message size of " +
+                client.maxMessageSize() + " bytes";
+        }
+        if (isClosed)
+        {
+            return "producer on topic '" + topic + "' is closed";
+        }
+        if (client.isClosed())
+        {
+            return "the client is closed";
+        }
+
+        return null;
+    }
+
+    private PendingSend enqueue(final String key, final byte[] payload, final long deadlineNs)
+    {
+        final PendingSend pending = new PendingSend();
+        final String problem = checkSend(payload);
+        if (null != problem)
+        {
+            pending.completeExceptionally(new MagnetarClientException(problem));
+            return pending;
+        }
+
+        try
+        {
+            if (!pendingPermits.tryAcquire())
+            {
+                if (client.isConductorThread())
+                {
+                    pending.completeExceptionally(new MagnetarClientException(
+                        "pending queue of producer on topic '" + topic + "' is full (maxPendingMessages=" +
+                        maxPendingMessages + ") and the conductor thread cannot wait"));
+                    return pending;
+                }
+                if (!pendingPermits.tryAcquire(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS))
+                {
+                    pending.completeExceptionally(new MagnetarClientException.TimeoutException(
+                        "pending queue of producer on topic '" + topic + "' stayed full (maxPendingMessages=" +
+                        maxPendingMessages + ")"));
+                    return pending;
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            pending.completeExceptionally(new MagnetarClientException("interrupted while waiting to send", ex));
+            return pending;
+        }
+
+        boolean locked = false;
+        try
+        {
+            locked = sendLock.tryLock() ||
+                sendLock.tryLock(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+
+        if (!locked)
+        {
+            pendingPermits.release();
+            pending.completeExceptionally(new MagnetarClientException.TimeoutException(
+                "timed out waiting for other sends of producer on topic '" + topic + "'"));
+            return pending;
+        }
+
+        try
+        {
+            if (isClosed)
+            {
+                pendingPermits.release();
+                pending.completeExceptionally(
+                    new MagnetarClientException("producer on topic '" + topic + "' is closed"));
+                return pending;
+            }
+
+            final long sequenceId = nextSequenceId;
+            pending.sequenceId = sequenceId;
+            pending.deadlineNs = System.nanoTime() + operationTimeoutNs;
+            if (!pendingSends.offer(pending))
+            {
+                pendingPermits.release();
+                pending.completeExceptionally(new MagnetarClientException("pending queue overflow"));
+                return pending;
+            }
+
+            try
+            {
+                ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs);
+                nextSequenceId = sequenceId + 1;
+                lastOfferedSequenceId = sequenceId;
+            }
+            catch (final MagnetarClientException ex)
+            {
+                pending.abandon(ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                pending.abandon(new MagnetarClientException("send failed: " + ex.getMessage(), ex));
+            }
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
+
+        return pending;
+    }
+
+    /**
+     * Conductor: the broker stored the message with this sequence id.
+     *
+     * @param sequenceId from the receipt.
+     * @param shard      of the message id.
+     * @param position   of the message id.
+     */
+    void onSendReceipt(final long sequenceId, final int shard, final long position)
+    {
+        final PendingSend pending = takePending(sequenceId);
+        if (null != pending)
+        {
+            lastSequenceId = sequenceId;
+            pending.complete(new MessageId(shard, position));
+            lastCompletedSequenceId = sequenceId;
+        }
+    }
+
+    /**
+     * Conductor: the broker refused the message with this sequence id.
+     *
+     * @param sequenceId from the error.
+     * @param code       from the broker.
+     * @param text       from the broker.
+     */
+    void onSendError(final long sequenceId, final ErrorCode code, final String text)
+    {
+        final PendingSend pending = takePending(sequenceId);
+        if (null != pending)
+        {
+            pending.completeExceptionally(new MagnetarClientException(
+                code, "send of sequence " + sequenceId + " to topic '" + topic + "' failed: " +
+                MagnetarClientException.describe(code, text)));
+            lastCompletedSequenceId = sequenceId;
+        }
+    }
+
+    /**
+     * Conductor: fail sends whose receipt is overdue and drop abandoned sends at the head of the queue.
+     *
+     * @param nowNs current {@link System#nanoTime()}.
+     * @return number of sends removed.
+     */
+    int onSendTimeoutCheck(final long nowNs)
+    {
+        int removed = 0;
+        PendingSend pending;
+        while (null != (pending = pendingSends.peek()))
+        {
+            if (!pending.isAbandoned() && nowNs - pending.deadlineNs < 0)
+            {
+                break;
+            }
+
+            pendingSends.poll();
+            pendingPermits.release();
+            removed++;
+            if (!pending.isAbandoned())
+            {
+                pending.completeExceptionally(new MagnetarClientException.TimeoutException(
+                    "no receipt for sequence " + pending.sequenceId + " on topic '" + topic + "' within " +
+                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms"));
+                lastCompletedSequenceId = pending.sequenceId;
+            }
+        }
+
+        return removed;
+    }
+
+    /**
+     * Conductor: the producer is closed or the client is closing; fail every pending send.
+     *
+     * @param reason given to the pending sends.
+     */
+    void onRemoved(final String reason)
+    {
+        isClosed = true;
+        PendingSend pending;
+        while (null != (pending = pendingSends.poll()))
+        {
+            pendingPermits.release();
+            if (!pending.isAbandoned())
+            {
+                pending.completeExceptionally(new MagnetarClientException(
+                    "send of sequence " + pending.sequenceId + " to topic '" + topic + "' failed: " + reason));
+                lastCompletedSequenceId = pending.sequenceId;
+            }
+        }
+    }
+
+    private PendingSend takePending(final long sequenceId)
+    {
+        PendingSend pending;
+        while (null != (pending = pendingSends.peek()))
+        {
+            if (pending.isAbandoned())
+            {
+                pendingSends.poll();
+                pendingPermits.release();
+                continue;
+            }
+
+            final long pendingSequenceId = pending.sequenceId;
+            if (pendingSequenceId > sequenceId)
+            {
+                return null;
+            }
+
+            pendingSends.poll();
+            pendingPermits.release();
+            if (pendingSequenceId == sequenceId)
+            {
+                return pending;
+            }
+
+            pending.completeExceptionally(new MagnetarClientException(
+                "no receipt for sequence " + pendingSequenceId + " on topic '" + topic +
+                "': the broker answered sequence " + sequenceId + " first"));
+            lastCompletedSequenceId = pendingSequenceId;
+        }
+
+        return null;
+    }
+
+    /**
+     * @return a short description for logs.
+     */
+    public String toString()
+    {
+        return "Producer{topic=" + topic + ", producerName=" + producerName + ", producerId=" + producerId + '}';
+    }
+}

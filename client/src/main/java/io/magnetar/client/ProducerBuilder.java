@@ -1,0 +1,69 @@
+package io.magnetar.client;
+
+/**
+ * Settings of a new {@link Producer}; get one from {@link MagnetarClient#newProducer()}.
+ */
+public final class ProducerBuilder
+{
+    private final MagnetarClient client;
+    private String topic;
+    private String producerName = "";
+    private int maxPendingMessages = MagnetarClient.Configuration.maxPendingMessages();
+
+    ProducerBuilder(final MagnetarClient client)
+    {
+        this.client = client;
+    }
+
+    /**
+     * @param topic to publish to, e.g. {@code persistent://public/default/demo}; required.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder topic(final String topic)
+    {
+        this.topic = topic;
+        return this;
+    }
+
+    /**
+     * @param producerName name of the producer; empty or null lets the broker choose one.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder producerName(final String producerName)
+    {
+        this.producerName = null == producerName ? "" : producerName;
+        return this;
+    }
+
+    /**
+     * @param maxPendingMessages most sends waiting for a receipt; further sends wait for room, bounded by the
+     *                           operation timeout. Default
+     *                           {@link MagnetarClient.Configuration#MAX_PENDING_MESSAGES_DEFAULT}.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder maxPendingMessages(final int maxPendingMessages)
+    {
+        this.maxPendingMessages = maxPendingMessages;
+        return this;
+    }
+
+    /**
+     * Create the producer on the broker and wait for it to be ready.
+     *
+     * @return the producer.
+     * @throws MagnetarClientException if the settings are invalid, the broker refused, or it did not answer in time.
+     */
+    public Producer create() throws MagnetarClientException
+    {
+        if (null == topic || topic.isBlank())
+        {
+            throw new MagnetarClientException("producer topic is not set");
+        }
+        if (maxPendingMessages < 1)
+        {
+            throw new MagnetarClientException("maxPendingMessages must be at least 1, not " + maxPendingMessages);
+        }
+
+        return client.createProducer(Protocol.fullTopicName(topic), producerName, maxPendingMessages);
+    }
+}

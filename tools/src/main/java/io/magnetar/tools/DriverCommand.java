@@ -1,0 +1,54 @@
+package io.magnetar.tools;
+
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.Profile;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code magnetar driver}: the Aeron media driver and archive as their own process.
+ */
+@Command(
+    name = "driver",
+    mixinStandardHelpOptions = true,
+    description = "Run the Aeron media driver and archive in their own process; Ctrl-C stops them.")
+final class DriverCommand implements Callable<Integer>
+{
+    @Option(names = "--aeron-dir", description = "Aeron directory. Default: ${DEFAULT-VALUE}")
+    String aeronDir = MagnetarMediaDriver.Configuration.AERON_DIR_DEFAULT;
+
+    @Option(names = "--archive-dir", description = "Archive directory. Default: ${DEFAULT-VALUE}")
+    File archiveDir = new File(MagnetarMediaDriver.Configuration.ARCHIVE_DIR_DEFAULT);
+
+    @Option(names = "--profile", description = "default or low-latency. Default: ${DEFAULT-VALUE}")
+    String profile = "default";
+
+    @Option(names = "--durability", description = "archived or fsync. Default: ${DEFAULT-VALUE}")
+    String durability = "archived";
+
+    public Integer call()
+    {
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        try (MagnetarMediaDriver driver = MagnetarMediaDriver.launch(new MagnetarMediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(archiveDir)
+            .profile(Profile.parse(profile))
+            .durability(Durability.parse(durability))
+            .embedded(false)))
+        {
+            System.out.println("magnetar driver ready: aeronDir=" + driver.aeronDirectoryName() +
+                " archiveDir=" + archiveDir.getAbsolutePath() + " profile=" + Profile.parse(profile).cliName() +
+                " durability=" + durability);
+            System.out.flush();
+            barrier.await();
+        }
+        System.out.println("magnetar driver stopped");
+
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package io.magnetar.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/magnetar}: one sub-command per job.
+ */
+@Command(
+    name = "magnetar",
+    mixinStandardHelpOptions = true,
+    version = "magnetar 0.1.0",
+    description = "Pulsar-featured messaging on Aeron, Agrona and SBE.",
+    subcommands = {
+        StandaloneCommand.class,
+        DriverCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class MagnetarTool implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Run a sub-command and exit with its status.
+     *
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new MagnetarTool()).execute(args));
+    }
+
+    /**
+     * Without a sub-command, print usage.
+     */
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,78 @@
+package io.magnetar.tools;
+
+import io.magnetar.broker.BrokerConfiguration;
+import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.Profile;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code magnetar standalone}: media driver, archive and broker in one process.
+ */
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
+    description = "Run a broker with an embedded media driver and archive; Ctrl-C stops it cleanly.")
+final class StandaloneCommand implements Callable<Integer>
+{
+    @Option(names = "--data-dir", description = "Data directory (archive and logs). Default: ${DEFAULT-VALUE}")
+    File dataDir = new File(BrokerConfiguration.DATA_DIR_DEFAULT);
+
+    @Option(names = "--port", description = "UDP port for clients. Default: ${DEFAULT-VALUE}")
+    int port = BrokerConfiguration.PORT_DEFAULT;
+
+    @Option(names = "--bind", description = "Address to bind the client port to. Default: ${DEFAULT-VALUE}")
+    String bindAddress = BrokerConfiguration.BIND_ADDRESS_DEFAULT;
+
+    @Option(names = "--aeron-dir", description = "Aeron directory of the embedded driver. Default: ${DEFAULT-VALUE}")
+    String aeronDir = MagnetarMediaDriver.Configuration.AERON_DIR_DEFAULT;
+
+    @Option(names = "--profile", description = "Threading profile: default or low-latency. Default: ${DEFAULT-VALUE}")
+    String profile = "default";
+
+    @Option(names = "--durability", description = "archived or fsync. Default: ${DEFAULT-VALUE}")
+    String durability = "archived";
+
+    @Option(names = "--shards", description = "Number of shard logs. Default: ${DEFAULT-VALUE}")
+    int shards = BrokerConfiguration.SHARD_COUNT_DEFAULT;
+
+    @Option(names = "--no-ipc", description = "Refuse IPC clients.")
+    boolean noIpc;
+
+    public Integer call()
+    {
+        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
+            .dataDir(dataDir)
+            .port(port)
+            .bindAddress(bindAddress)
+            .shardCount(shards)
+            .ipcEnabled(!noIpc)
+            .logger(System.out::println)
+            .driverContext(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .profile(Profile.parse(profile))
+                .durability(Durability.parse(durability)));
+
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        try (MagnetarBroker broker = MagnetarBroker.launch(ctx))
+        {
+            System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
+                (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
+                " dataDir=" + dataDir.getAbsolutePath() +
+                " profile=" + Profile.parse(profile).cliName() +
+                " durability=" + durability);
+            System.out.flush();
+            barrier.await();
+            System.out.println("magnetar standalone stopping");
+        }
+        System.out.println("magnetar standalone stopped");
+
+        return 0;
+    }
+}
