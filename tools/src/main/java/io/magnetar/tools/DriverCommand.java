@@ -1,5 +1,6 @@
 package io.magnetar.tools;
 
+import io.aeron.driver.exceptions.ActiveDriverException;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
@@ -33,21 +34,35 @@ final class DriverCommand implements Callable<Integer>
 
     public Integer call()
     {
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (MagnetarMediaDriver driver = MagnetarMediaDriver.launch(new MagnetarMediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveDir(archiveDir)
-            .profile(Profile.parse(profile))
-            .durability(Durability.parse(durability))
-            .embedded(false)))
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            System.out.println("magnetar driver ready: aeronDir=" + driver.aeronDirectoryName() +
-                " archiveDir=" + archiveDir.getAbsolutePath() + " profile=" + Profile.parse(profile).cliName() +
-                " durability=" + durability);
+            final MagnetarMediaDriver driver = MagnetarMediaDriver.launch(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .archiveDir(archiveDir)
+                .profile(Profile.parse(profile))
+                .durability(Durability.parse(durability))
+                .embedded(false));
+            try
+            {
+                System.out.println("magnetar driver ready: aeronDir=" + driver.aeronDirectoryName() +
+                    " archiveDir=" + archiveDir.getAbsolutePath() + " profile=" + Profile.parse(profile).cliName() +
+                    " durability=" + durability);
+                System.out.flush();
+                barrier.await();
+            }
+            finally
+            {
+                driver.close();
+            }
+            System.out.println("magnetar driver stopped");
             System.out.flush();
-            barrier.await();
         }
-        System.out.println("magnetar driver stopped");
+        catch (final ActiveDriverException ex)
+        {
+            System.err.println("magnetar driver: a media driver is already running in " + aeronDir +
+                "; stop it, or pass another --aeron-dir");
+            return 1;
+        }
 
         return 0;
     }

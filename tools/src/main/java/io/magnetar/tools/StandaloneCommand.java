@@ -1,5 +1,6 @@
 package io.magnetar.tools;
 
+import io.aeron.driver.exceptions.ActiveDriverException;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.mediadriver.Durability;
@@ -59,19 +60,34 @@ final class StandaloneCommand implements Callable<Integer>
                 .profile(Profile.parse(profile))
                 .durability(Durability.parse(durability)));
 
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (MagnetarBroker broker = MagnetarBroker.launch(ctx))
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
-                (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
-                " dataDir=" + dataDir.getAbsolutePath() +
-                " profile=" + Profile.parse(profile).cliName() +
-                " durability=" + durability);
+            final MagnetarBroker broker = MagnetarBroker.launch(ctx);
+            try
+            {
+                System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
+                    (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
+                    " dataDir=" + dataDir.getAbsolutePath() +
+                    " profile=" + Profile.parse(profile).cliName() +
+                    " durability=" + durability);
+                System.out.flush();
+                barrier.await();
+                System.out.println("magnetar standalone stopping");
+            }
+            finally
+            {
+                broker.close();
+            }
+            // printed before the barrier closes: the JVM may halt as soon as it does
+            System.out.println("magnetar standalone stopped");
             System.out.flush();
-            barrier.await();
-            System.out.println("magnetar standalone stopping");
         }
-        System.out.println("magnetar standalone stopped");
+        catch (final ActiveDriverException ex)
+        {
+            System.err.println("magnetar standalone: a media driver is already running in " + aeronDir +
+                "; stop it, or give this broker its own --aeron-dir");
+            return 1;
+        }
 
         return 0;
     }

@@ -1,0 +1,100 @@
+package io.magnetar.tools;
+
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.codecs.InitialPosition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code magnetar consume TOPIC -s SUB [-n N]}: print one payload per line and acknowledge it.
+ */
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description = "Receive messages from a topic, print one payload per line, and acknowledge each.")
+final class ConsumeCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
+    String topic;
+
+    @Option(names = { "-s", "--subscription-name" }, required = true, description = "Subscription name.")
+    String subscription;
+
+    @Option(names = { "-n", "--num-messages" }, description = "Messages to receive; 0 means until Ctrl-C. Default: 1")
+    int count = 1;
+
+    @Option(names = { "-p", "--subscription-position" },
+        description = "Where a new subscription starts: earliest or latest. Default: ${DEFAULT-VALUE}")
+    String position = "earliest";
+
+    @Option(names = "--wait", description = "Give up after this many seconds without a message; 0 waits forever. " +
+        "Default: ${DEFAULT-VALUE}")
+    long waitSeconds = 0;
+
+    @Mixin
+    ClientOptions clientOptions;
+
+    public Integer call()
+    {
+        final InitialPosition initialPosition;
+        switch (position.toLowerCase())
+        {
+            case "earliest":
+                initialPosition = InitialPosition.EARLIEST;
+                break;
+            case "latest":
+                initialPosition = InitialPosition.LATEST;
+                break;
+            default:
+                System.err.println("consume: -p must be earliest or latest, not " + position);
+                return 2;
+        }
+        if (count < 0)
+        {
+            System.err.println("consume: -n must not be negative");
+            return 2;
+        }
+
+        int received = 0;
+        try (MagnetarClient client = clientOptions.connect("magnetar-consume");
+            Consumer consumer = client.newConsumer().topic(topic).subscriptionName(subscription)
+                .subscriptionInitialPosition(initialPosition).subscribe())
+        {
+            long idleSinceNs = System.nanoTime();
+            while (0 == count || received < count)
+            {
+                final Message message = consumer.receive(100, TimeUnit.MILLISECONDS);
+                if (null == message)
+                {
+                    if (waitSeconds > 0 && System.nanoTime() - idleSinceNs > TimeUnit.SECONDS.toNanos(waitSeconds))
+                    {
+                        System.err.println("consume: no message for " + waitSeconds + " s; received " + received);
+                        return 1;
+                    }
+                    continue;
+                }
+                System.out.println(new String(message.getData(), StandardCharsets.UTF_8));
+                System.out.flush();
+                consumer.acknowledge(message);
+                received++;
+                idleSinceNs = System.nanoTime();
+            }
+        }
+        catch (final MagnetarClientException | RuntimeException ex)
+        {
+            System.err.println("consume failed after " + received + " messages: " + ex.getMessage());
+            return 1;
+        }
+
+        return 0;
+    }
+}
