@@ -17,14 +17,20 @@ final class BrokerHarness implements AutoCloseable
     static final int MAX_MESSAGE_SIZE = 64 * 1024;
 
     final File dataDir;
-    final String aeronDir = CommonContext.generateRandomDirName();
+    final String aeronDir;
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final List<String> logLines = new CopyOnWriteArrayList<>();
     MagnetarBroker broker;
 
     BrokerHarness(final File dataDir)
     {
+        this(dataDir, CommonContext.generateRandomDirName());
+    }
+
+    BrokerHarness(final File dataDir, final String aeronDir)
+    {
         this.dataDir = dataDir;
+        this.aeronDir = aeronDir;
     }
 
     BrokerHarness start()

@@ -313,12 +313,26 @@ public final class MagnetarMediaDriver implements AutoCloseable
     {
         this.ctx = ctx;
 
+        final long deadDriverPid = StaleMarkFiles.deadDriverPid(new File(ctx.aeronDirectoryName()));
+        if (deadDriverPid > 0)
+        {
+            System.out.println("magnetar: " + ctx.aeronDirectoryName() + " was left by process " + deadDriverPid +
+                ", which is gone; starting afresh");
+        }
+        final long deadArchivePid = StaleMarkFiles.clearDeadArchiveMarkFile(ctx.archiveDir());
+        if (deadArchivePid > 0)
+        {
+            System.out.println("magnetar: removed the archive mark file left in " + ctx.archiveDir() +
+                " by process " + deadArchivePid + ", which is gone");
+        }
+
         final boolean invoker = ctx.profile() == Profile.LOW_LATENCY;
         final boolean archiveOnOwnThread = invoker && ctx.durability() == Durability.FSYNC;
 
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
             .ipcTermBufferLength(ctx.ipcTermLength())
+            .dirDeleteOnStart(deadDriverPid > 0)
             .dirDeleteOnShutdown(ctx.deleteAeronDirOnShutdown())
             .spiesSimulateConnection(true)
             .threadingMode(invoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED)

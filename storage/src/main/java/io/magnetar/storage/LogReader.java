@@ -62,9 +62,10 @@ public final class LogReader implements AutoCloseable
     }
 
     /**
-     * Read the record that starts at (or, after padding, just beyond) a position, if it ends at or before a limit.
+     * Read the record that starts at a position, or after the padding that starts there, if it ends at or before a
+     * limit. The handler is given the position of the record's first frame: its id.
      *
-     * @param position of the record: the log position before it was appended.
+     * @param position of the record, or of padding in front of it.
      * @param limit    exclusive upper bound, normally the durable position; nothing beyond it is read.
      * @param handler  to receive the record.
      * @return the position after the record, or {@code position} if no complete record lies below the limit.
@@ -73,6 +74,7 @@ public final class LogReader implements AutoCloseable
     public long read(final long position, final long limit, final EntryHandler handler)
     {
         long framePosition = position;
+        long entryPosition = position;
         int assembledLength = 0;
         boolean assembling = false;
 
@@ -122,9 +124,10 @@ public final class LogReader implements AutoCloseable
 
             if (!assembling)
             {
+                entryPosition = framePosition;
                 if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
                 {
-                    handler.onEntry(segment, payloadOffset, payloadLength, position, nextFramePosition);
+                    handler.onEntry(segment, payloadOffset, payloadLength, entryPosition, nextFramePosition);
                     return nextFramePosition;
                 }
                 if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) == 0)
@@ -143,7 +146,7 @@ public final class LogReader implements AutoCloseable
 
             if ((flags & FrameDescriptor.END_FRAG_FLAG) != 0)
             {
-                handler.onEntry(assemblyBuffer, 0, assembledLength, position, nextFramePosition);
+                handler.onEntry(assemblyBuffer, 0, assembledLength, entryPosition, nextFramePosition);
                 return nextFramePosition;
             }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * An append-only log that is one Aeron Archive recording of an IPC {@link ExclusivePublication}, extended after
  * every restart so it keeps one recording id and one contiguous position space for life.
  * <p>
- * A record's id is its position: the log position before it was appended. The archive's {@code rec-pos} counter
+ * A record's id is the position of its first frame. An offer that does not fit in the rest of a term pads the
+ * term and fails with {@link Publication#ADMIN_ACTION}, so a successful append always starts at the position the
+ * publication had before it. The archive's {@code rec-pos} counter
  * is the durable position; reading it costs nothing. Records below it are read back with a {@link LogReader}.
  * Single writer: one agent appends.
  */

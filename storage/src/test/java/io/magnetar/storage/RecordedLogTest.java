@@ -111,12 +111,18 @@ class RecordedLogTest
         {
             assertEquals(recordingId, log.recordingId());
             final List<String> scanned = new ArrayList<>();
+            final List<Long> scannedPositions = new ArrayList<>();
             final long end = log.reader().scan(
                 log.startPosition(),
                 log.recoveredPosition(),
-                (buf, offset, length, position, next) -> scanned.add(buf.getStringWithoutLengthAscii(offset, length)));
+                (buf, offset, length, position, next) ->
+                {
+                    scanned.add(buf.getStringWithoutLengthAscii(offset, length));
+                    scannedPositions.add(position);
+                });
             assertEquals(log.recoveredPosition(), end);
             assertEquals(expected, scanned);
+            assertEquals(positions, scannedPositions, "a scan gives each record the id its append gave");
 
             final int length = buffer.putStringWithoutLengthAscii(0, "after-restart");
             long position;

@@ -1,0 +1,175 @@
+package io.magnetar.broker;
+
+import io.aeron.CommonContext;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.Message;
+import io.magnetar.client.MessageId;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.InitialPosition;
+import org.agrona.IoUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Kills a broker JVM with SIGKILL while a producer writes, restarts a broker on the same data directory, and checks
+ * that every message that got a receipt is there, once, in order, at the id its receipt gave.
+ */
+@Timeout(180)
+class CrashRecoveryTest
+{
+    private static final String TOPIC = "persistent://public/default/crash";
+
+    @TempDir
+    File dataDir;
+
+    @TempDir
+    File workDir;
+
+    private Process process;
+    private final String forkedAeronDir = CommonContext.generateRandomDirName();
+    private BrokerHarness harness;
+
+    @AfterEach
+    void after()
+    {
+        if (null != process)
+        {
+            process.destroyForcibly();
+        }
+        if (null != harness)
+        {
+            harness.close();
+        }
+        IoUtil.delete(new File(forkedAeronDir), true);
+    }
+
+    @Test
+    void shouldKeepEveryReceiptedMessageAfterSigkill() throws Exception
+    {
+        final int port = forkBroker();
+        final ConcurrentHashMap<Long, MessageId> receipted = new ConcurrentHashMap<>();
+        long sent = 0;
+
+        final MagnetarClient client = MagnetarClient.builder()
+            .serviceUrl("magnetar://localhost:" + port)
+            .operationTimeout(Duration.ofSeconds(5))
+            .termLength(1024 * 1024)
+            .errorHandler(throwable -> { })
+            .build();
+        try
+        {
+            final Producer producer = client.newProducer().topic(TOPIC).create();
+            final long killAfterNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + (long)(Math.random() * 700));
+            while (System.nanoTime() < killAfterNs)
+            {
+                final long sequence = sent++;
+                producer.sendAsync(("c-" + sequence).getBytes(StandardCharsets.UTF_8))
+                    .thenAccept(id -> receipted.put(sequence, id));
+                if (sequence % 500 == 499)
+                {
+                    Thread.sleep(1);
+                }
+            }
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            process = null;
+        }
+        finally
+        {
+            try
+            {
+                client.close();
+            }
+            catch (final Exception ignore)
+            {
+                // the broker is gone: closing cannot reach it
+            }
+        }
+
+        final int receiptCount = receipted.size();
+        assertTrue(receiptCount > 0, "some messages were receipted before the kill");
+
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient reader = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Consumer consumer = reader.newConsumer().topic(TOPIC).subscriptionName("after-crash")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+        {
+            final List<Long> sequences = new ArrayList<>();
+            Message message;
+            while (null != (message = consumer.receive(2, TimeUnit.SECONDS)))
+            {
+                final long sequence = Long.parseLong(message.getValue().substring(2));
+                if (!sequences.isEmpty())
+                {
+                    assertEquals(sequences.get(sequences.size() - 1) + 1, sequence, "in order, no gap, no duplicate");
+                }
+                final MessageId receiptId = receipted.get(sequence);
+                if (null != receiptId)
+                {
+                    assertEquals(receiptId, message.getMessageId());
+                }
+                sequences.add(sequence);
+                consumer.acknowledge(message);
+            }
+
+            for (final Long sequence : receipted.keySet())
+            {
+                assertTrue(sequence < sequences.size(), "receipted message " + sequence + " survived");
+            }
+            assertNotNull(sequences);
+            System.out.println("crash test: sent " + sent + ", receipted " + receiptCount + ", recovered " +
+                sequences.size() + "; " + harness.logLines);
+        }
+    }
+
+    private int forkBroker() throws Exception
+    {
+        final File portFile = new File(workDir, "port");
+        final String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        final ProcessBuilder builder = new ProcessBuilder(
+            javaBin,
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "-Daeron.client.liveness.timeout=60000000000",
+            "-Daeron.driver.timeout=60000",
+            "-Daeron.publication.unblock.timeout=65000000000",
+            "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"),
+            ForkedBroker.class.getName(),
+            dataDir.getAbsolutePath(),
+            forkedAeronDir,
+            portFile.getAbsolutePath());
+        builder.redirectErrorStream(true).redirectOutput(new File(workDir, "broker.log"));
+        process = builder.start();
+
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!portFile.exists())
+        {
+            if (!process.isAlive() || System.nanoTime() > deadlineNs)
+            {
+                fail("forked broker did not start: " + Files.readString(new File(workDir, "broker.log").toPath()));
+            }
+            Thread.sleep(20);
+        }
+
+        return Integer.parseInt(Files.readString(portFile.toPath()).trim());
+    }
+}

@@ -1,0 +1,103 @@
+package io.magnetar.mediadriver;
+
+import io.aeron.CncFileDescriptor;
+import io.aeron.archive.codecs.mark.MarkFileHeaderDecoder;
+import io.aeron.archive.codecs.mark.MessageHeaderDecoder;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+
+/**
+ * After a crash (SIGKILL, power loss) the driver's {@code cnc.dat} and the archive's {@code archive-mark.dat} still
+ * look active for about ten seconds, so a restart would be refused. Both files record the pid of their owner:
+ * when that process is gone, the files are stale and may be cleared, and the restart goes ahead at once.
+ */
+final class StaleMarkFiles
+{
+    private StaleMarkFiles()
+    {
+    }
+
+    /**
+     * @param aeronDir Aeron directory a driver is about to use.
+     * @return the pid of the dead process that left the directory behind, or -1 if there is none.
+     */
+    static long deadDriverPid(final File aeronDir)
+    {
+        final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        if (!cncFile.exists() || cncFile.length() < CncFileDescriptor.META_DATA_LENGTH)
+        {
+            return -1;
+        }
+
+        MappedByteBuffer mapping = null;
+        try
+        {
+            mapping = IoUtil.mapExistingFile(cncFile, "cnc", 0, CncFileDescriptor.META_DATA_LENGTH);
+            final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapping);
+            final long pid = metaData.getLong(CncFileDescriptor.pidOffset(0));
+            return isDead(pid) ? pid : -1;
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+    }
+
+    /**
+     * Delete the archive's mark file if the process that wrote it is gone.
+     *
+     * @param archiveDir holding {@code archive-mark.dat}.
+     * @return the pid of the dead owner whose file was deleted, or -1 if nothing was deleted.
+     */
+    static long clearDeadArchiveMarkFile(final File archiveDir)
+    {
+        final File markFile = new File(archiveDir, "archive-mark.dat");
+        final int headerLength = MessageHeaderDecoder.ENCODED_LENGTH + MarkFileHeaderDecoder.BLOCK_LENGTH;
+        if (!markFile.exists() || markFile.length() < headerLength)
+        {
+            return -1;
+        }
+
+        long pid = -1;
+        MappedByteBuffer mapping = null;
+        try
+        {
+            mapping = IoUtil.mapExistingFile(markFile, "archive-mark", 0, headerLength);
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
+            if (MarkFileHeaderDecoder.SCHEMA_ID == header.schemaId() &&
+                MarkFileHeaderDecoder.TEMPLATE_ID == header.templateId())
+            {
+                final long recordedPid = new MarkFileHeaderDecoder().wrapAndApplyHeader(buffer, 0, header).pid();
+                pid = isDead(recordedPid) ? recordedPid : -1;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+
+        return pid > 0 && markFile.delete() ? pid : -1;
+    }
+
+    private static boolean isDead(final long pid)
+    {
+        if (pid <= 0 || pid == ProcessHandle.current().pid())
+        {
+            return false;
+        }
+
+        return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}
