@@ -7,6 +7,10 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.nio.MappedByteBuffer;
 
 /**
@@ -98,6 +102,22 @@ final class StaleMarkFiles
             return false;
         }
 
-        return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || isZombie(pid);
+    }
+
+    private static boolean isZombie(final long pid)
+    {
+        // A killed process whose parent has not reaped it yet still counts as alive to ProcessHandle.
+        try
+        {
+            final String stat = new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "stat")),
+                StandardCharsets.US_ASCII);
+            final int afterName = stat.lastIndexOf(')');
+            return afterName > 0 && afterName + 2 < stat.length() && 'Z' == stat.charAt(afterName + 2);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 }
