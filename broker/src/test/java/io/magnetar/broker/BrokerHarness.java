@@ -1,7 +1,10 @@
 package io.magnetar.broker;
 
 import io.aeron.CommonContext;
+import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.Profile;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.IoUtil;
 
 import java.io.File;
@@ -9,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Starts a real broker (embedded media driver and archive, SHARED threading, backoff idle strategies) on an
+ * Starts a real broker (embedded media driver and archive, backoff idle strategies, SHARED threading unless a test
+ * picks the low-latency profile's INVOKER mode) on an
  * ephemeral UDP port, with small terms, in a given data directory and a fresh Aeron directory.
  */
 final class BrokerHarness implements AutoCloseable
@@ -21,6 +25,8 @@ final class BrokerHarness implements AutoCloseable
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final List<String> logLines = new CopyOnWriteArrayList<>();
     MagnetarBroker broker;
+    Profile profile = Profile.DEFAULT;
+    Durability durability = Durability.ARCHIVED;
 
     BrokerHarness(final File dataDir)
     {
@@ -44,9 +50,12 @@ final class BrokerHarness implements AutoCloseable
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)
             .errorHandler(errors::add)
+            .idleStrategy(new BackoffIdleStrategy())
             .logger(logLines::add)
             .driverContext(new MagnetarMediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
+                .profile(profile)
+                .durability(durability)
                 .segmentFileLength(8 * 1024 * 1024)
                 .ipcTermLength(1024 * 1024)
                 .deleteAeronDirOnShutdown(true)));

@@ -1,0 +1,105 @@
+package io.magnetar.broker;
+
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.Message;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.Profile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The low-latency profile's wiring (driver and archive invoked from the broker's own thread; a backoff idle strategy
+ * here so the test does not spin) and the fsync durability level, end to end and across a restart.
+ */
+@Timeout(120)
+class ProfilesTest
+{
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+
+    @AfterEach
+    void after()
+    {
+        harness.close();
+    }
+
+    @Test
+    void shouldServeWithDriverAndArchiveInvokedFromBrokerThread() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.profile = Profile.LOW_LATENCY;
+        roundTripAndRestart();
+    }
+
+    @Test
+    void shouldServeAtFsyncDurability() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.durability = Durability.FSYNC;
+        roundTripAndRestart();
+    }
+
+    @Test
+    void shouldServeLowLatencyAtFsyncDurabilityWithArchiveOnItsOwnThread() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.profile = Profile.LOW_LATENCY;
+        harness.durability = Durability.FSYNC;
+        roundTripAndRestart();
+    }
+
+    private void roundTripAndRestart() throws Exception
+    {
+        harness.start();
+        final String topic = "persistent://public/default/profiles";
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Producer producer = client.newProducer().topic(topic).create();
+            Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                producer.sendAsync(("p" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            producer.flush();
+            for (int i = 0; i < 250; i++)
+            {
+                final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                assertEquals("p" + i, message.getValue());
+                consumer.acknowledge(message);
+            }
+        }
+
+        harness.stop();
+        harness.start();
+
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").subscribe())
+        {
+            for (int i = 250; i < 500; i++)
+            {
+                final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                assertNotNull(message, "p" + i);
+                assertEquals("p" + i, message.getValue());
+                consumer.acknowledge(message);
+            }
+        }
+        assertEquals(0, harness.errors.size(), harness.errors.toString());
+    }
+}
