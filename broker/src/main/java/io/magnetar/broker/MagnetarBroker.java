@@ -394,7 +394,7 @@ public final class MagnetarBroker implements AutoCloseable
         return broker;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({ "unchecked", "rawtypes" }) // arrays of generic queues
     private void start()
     {
         final MagnetarMediaDriver.Context driverCtx = ctx.driverContext();
