@@ -48,13 +48,18 @@ public final class BrokerConfiguration
 
     /** Largest payload a producer may send, in bytes. */
     public static final String MAX_MESSAGE_SIZE_PROP_NAME = "magnetar.max.message.size";
-    /** Default maximum message size: 1 MiB minus room for headers. */
-    public static final int MAX_MESSAGE_SIZE_DEFAULT = 1024 * 1024 - 4096;
+    /** Default maximum message size: 1 MiB minus room for a key and headers (1/8 of the default egress term). */
+    public static final int MAX_MESSAGE_SIZE_DEFAULT = 1024 * 1024 - 8192;
 
     /** Commands in flight from the session agent to one shard agent. */
     public static final String SHARD_QUEUE_CAPACITY_PROP_NAME = "magnetar.shard.queue.capacity";
     /** Default shard queue capacity. */
     public static final int SHARD_QUEUE_CAPACITY_DEFAULT = 4096;
+
+    /** Commands per shard that carry frames longer than 2 KiB, each as large as the largest message. */
+    public static final String LARGE_FRAME_POOL_SIZE_PROP_NAME = "magnetar.shard.large.frame.pool.size";
+    /** Default large frame pool size. */
+    public static final int LARGE_FRAME_POOL_SIZE_DEFAULT = 8;
 
     /** How long a new session may take until its answer channel connects, in milliseconds. */
     public static final String SESSION_CONNECT_TIMEOUT_PROP_NAME = "magnetar.session.connect.timeout.ms";

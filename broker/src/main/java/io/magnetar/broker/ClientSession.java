@@ -22,6 +22,7 @@ final class ClientSession
     final long connectCorrelationId;
     final int protocolVersion;
     final String clientName;
+    final String responseChannelKey;
     final long connectDeadlineNs;
     final Long2LongHashMap shardByProducerId = new Long2LongHashMap(NO_SHARD);
     final Long2LongHashMap shardByConsumerId = new Long2LongHashMap(NO_SHARD);
@@ -39,6 +40,7 @@ final class ClientSession
         final long connectCorrelationId,
         final int protocolVersion,
         final String clientName,
+        final String responseChannelKey,
         final long connectDeadlineNs)
     {
         this.key = key;
@@ -48,6 +50,7 @@ final class ClientSession
         this.connectCorrelationId = connectCorrelationId;
         this.protocolVersion = protocolVersion;
         this.clientName = clientName;
+        this.responseChannelKey = responseChannelKey;
         this.connectDeadlineNs = connectDeadlineNs;
     }
 }

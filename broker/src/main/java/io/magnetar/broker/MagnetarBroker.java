@@ -62,6 +62,8 @@ public final class MagnetarBroker implements AutoCloseable
             BrokerConfiguration.MAX_MESSAGE_SIZE_PROP_NAME, BrokerConfiguration.MAX_MESSAGE_SIZE_DEFAULT);
         private int shardQueueCapacity = Integer.getInteger(
             BrokerConfiguration.SHARD_QUEUE_CAPACITY_PROP_NAME, BrokerConfiguration.SHARD_QUEUE_CAPACITY_DEFAULT);
+        private int largeFramePoolSize = Integer.getInteger(
+            BrokerConfiguration.LARGE_FRAME_POOL_SIZE_PROP_NAME, BrokerConfiguration.LARGE_FRAME_POOL_SIZE_DEFAULT);
         private long sessionConnectTimeoutMs = Long.getLong(
             BrokerConfiguration.SESSION_CONNECT_TIMEOUT_PROP_NAME, BrokerConfiguration.SESSION_CONNECT_TIMEOUT_DEFAULT);
         private int maxBadFrames = Integer.getInteger(
@@ -91,7 +93,7 @@ public final class MagnetarBroker implements AutoCloseable
             {
                 throw new ConfigurationException("maxMessageSize must be positive: " + maxMessageSize);
             }
-            final int headroom = 4096;
+            final int headroom = SessionAgent.MAX_KEY_LENGTH + SessionAgent.FRAME_HEADROOM;
             if ((long)maxMessageSize + headroom > egressTermLength / 8)
             {
                 throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs an egress term length" +
@@ -101,6 +103,10 @@ public final class MagnetarBroker implements AutoCloseable
             {
                 throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs a shard term length" +
                     " of at least 8 x (size + " + headroom + "); shardTermLength=" + shardTermLength);
+            }
+            if (largeFramePoolSize < 1)
+            {
+                throw new ConfigurationException("largeFramePoolSize must be at least 1: " + largeFramePoolSize);
             }
             if (shardQueueCapacity < 16)
             {
@@ -259,6 +265,19 @@ public final class MagnetarBroker implements AutoCloseable
         public int shardQueueCapacity()
         {
             return shardQueueCapacity;
+        }
+
+        /** @param largeFramePoolSize commands per shard for frames longer than 2 KiB. @return this. */
+        public Context largeFramePoolSize(final int largeFramePoolSize)
+        {
+            this.largeFramePoolSize = largeFramePoolSize;
+            return this;
+        }
+
+        /** @return commands per shard for frames longer than 2 KiB. */
+        public int largeFramePoolSize()
+        {
+            return largeFramePoolSize;
         }
 
         /** @param sessionConnectTimeoutMs how long a session's answer channel may take. @return this. */
@@ -432,6 +451,8 @@ public final class MagnetarBroker implements AutoCloseable
         final int shardCount = ctx.shardCount();
         final SpscArrayQueue<ShardCommand>[] shardQueues = new SpscArrayQueue[shardCount];
         final SpscArrayQueue<ShardCommand>[] freeCommands = new SpscArrayQueue[shardCount];
+        final SpscArrayQueue<ShardCommand>[] freeLargeCommands = new SpscArrayQueue[shardCount];
+        final int largeFrameLength = SessionAgent.maxFrameLength(ctx.maxMessageSize());
         final List<Agent> agents = new ArrayList<>();
         if (null != driverInvoker)
         {
@@ -450,11 +471,17 @@ public final class MagnetarBroker implements AutoCloseable
                 BrokerConfiguration.CURSOR_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.CURSOR_LOG_TERM_LENGTH);
             resources.add(cursorLog);
 
-            shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity());
+            // every pooled command fits in the shard queue at once, so handing one over never fails
+            shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity() + ctx.largeFramePoolSize());
             freeCommands[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity());
+            freeLargeCommands[shard] = new SpscArrayQueue<>(ctx.largeFramePoolSize());
             for (int i = 0; i < ctx.shardQueueCapacity(); i++)
             {
-                freeCommands[shard].offer(new ShardCommand());
+                freeCommands[shard].offer(new ShardCommand(SessionAgent.SMALL_FRAME_LENGTH, false));
+            }
+            for (int i = 0; i < ctx.largeFramePoolSize(); i++)
+            {
+                freeLargeCommands[shard].offer(new ShardCommand(largeFrameLength, true));
             }
 
             final BrokerCounters.Shard shardCounters = new BrokerCounters.Shard(aeron, shard);
@@ -467,6 +494,7 @@ public final class MagnetarBroker implements AutoCloseable
                 cursorLog,
                 shardQueues[shard],
                 freeCommands[shard],
+                freeLargeCommands[shard],
                 shardCounters,
                 ctx.errorHandler(),
                 SystemEpochClock.INSTANCE);
@@ -496,6 +524,7 @@ public final class MagnetarBroker implements AutoCloseable
             ipcIngress,
             shardQueues,
             freeCommands,
+            freeLargeCommands,
             counters,
             ctx.errorHandler(),
             SystemNanoClock.INSTANCE,

@@ -20,6 +20,7 @@ import io.magnetar.codecs.DisconnectDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorEncoder;
 import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingDecoder;
@@ -27,6 +28,7 @@ import io.magnetar.codecs.PongEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -36,7 +38,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jctools.queues.SpscArrayQueue;
 
 import java.nio.ByteOrder;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +56,21 @@ public final class SessionAgent implements Agent
 
     private static final int FRAGMENT_LIMIT = 64;
     private static final int MAX_NAME_LENGTH = 1024;
+
+    /**
+     * Longest message key accepted, in bytes.
+     */
+    public static final int MAX_KEY_LENGTH = 4096;
+
+    /**
+     * Frames up to this length travel to a shard in a small pooled command; longer ones in a large one.
+     */
+    static final int SMALL_FRAME_LENGTH = 2048;
+
+    /**
+     * Room for headers and fixed fields around a message's key and payload in a frame.
+     */
+    static final int FRAME_HEADROOM = 512;
     private static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Aeron aeron;
@@ -58,11 +78,13 @@ public final class SessionAgent implements Agent
     private final Subscription ipcIngress;
     private final SpscArrayQueue<ShardCommand>[] shardQueues;
     private final SpscArrayQueue<ShardCommand>[] freeCommands;
+    private final SpscArrayQueue<ShardCommand>[] freeLargeCommands;
     private final BrokerCounters counters;
     private final ErrorHandler errorHandler;
     private final NanoClock nanoClock;
     private final String brokerName;
     private final int maxMessageSize;
+    private final int maxFrameLength;
     private final int egressTermLength;
     private final long connectTimeoutNs;
     private final int maxBadFrames;
@@ -71,6 +93,7 @@ public final class SessionAgent implements Agent
     private final ArrayList<ClientSession> connectingSessions = new ArrayList<>();
     private final ArrayList<ClientSession> closingSessions = new ArrayList<>();
     private final ArrayList<ClientSession> deadSessions = new ArrayList<>();
+    private final HashSet<String> responseChannelsInUse = new HashSet<>();
     private long nextLivenessCheckNs;
 
     private final ControlledFragmentAssembler udpAssembler = new ControlledFragmentAssembler(this::onUdpFragment);
@@ -92,7 +115,8 @@ public final class SessionAgent implements Agent
      * @param udpIngress       UDP ingress subscription, or null.
      * @param ipcIngress       IPC ingress subscription, or null.
      * @param shardQueues      command queue of each shard.
-     * @param freeCommands     command pool of each shard.
+     * @param freeCommands     pool of small commands of each shard.
+     * @param freeLargeCommands pool of large commands of each shard, for frames up to the maximum message size.
      * @param counters         of the broker.
      * @param errorHandler     for errors.
      * @param nanoClock        for timeouts.
@@ -108,6 +132,7 @@ public final class SessionAgent implements Agent
         final Subscription ipcIngress,
         final SpscArrayQueue<ShardCommand>[] shardQueues,
         final SpscArrayQueue<ShardCommand>[] freeCommands,
+        final SpscArrayQueue<ShardCommand>[] freeLargeCommands,
         final BrokerCounters counters,
         final ErrorHandler errorHandler,
         final NanoClock nanoClock,
@@ -122,11 +147,13 @@ public final class SessionAgent implements Agent
         this.ipcIngress = ipcIngress;
         this.shardQueues = shardQueues;
         this.freeCommands = freeCommands;
+        this.freeLargeCommands = freeLargeCommands;
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.nanoClock = nanoClock;
         this.brokerName = brokerName;
         this.maxMessageSize = maxMessageSize;
+        this.maxFrameLength = maxFrameLength(maxMessageSize);
         this.egressTermLength = egressTermLength;
         this.connectTimeoutNs = connectTimeoutNs;
         this.maxBadFrames = maxBadFrames;
@@ -205,7 +232,28 @@ public final class SessionAgent implements Agent
     {
         final long key = ((long)transport << 32) | (imageSessionId & 0xFFFF_FFFFL);
         final ClientSession session = sessionByKey.get(key);
+        try
+        {
+            return onFrame(transport, buffer, offset, length, imageSessionId, key, session);
+        }
+        catch (final RuntimeException ex)
+        {
+            // the last line of defence: a frame that gets past the shape checks and still fails to decode is
+            // answered as malformed and consumed, never re-polled
+            errorHandler.onError(ex);
+            return badFrame(session, -1, ErrorCode.MALFORMED_FRAME, "frame could not be decoded: " + ex.getMessage());
+        }
+    }
 
+    private ControlledFragmentHandler.Action onFrame(
+        final int transport,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int imageSessionId,
+        final long key,
+        final ClientSession session)
+    {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
             return badFrame(session, -1, ErrorCode.MALFORMED_FRAME,
@@ -250,6 +298,12 @@ public final class SessionAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
+        if (length > SMALL_FRAME_LENGTH && SendDecoder.TEMPLATE_ID != templateId)
+        {
+            return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME,
+                "frame of " + length + " bytes is too long for template " + templateId);
+        }
+
         switch (templateId)
         {
             case SendDecoder.TEMPLATE_ID:
@@ -268,6 +322,19 @@ public final class SessionAgent implements Agent
                         "producer " + producerId + " is not open on this session");
                     return ControlledFragmentHandler.Action.CONTINUE;
                 }
+
+                final int keyLengthOffset = MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+                final long keyLength = frameView.getInt(keyLengthOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+                final long payloadLength = frameView.getInt(
+                    (int)(keyLengthOffset + 4 + keyLength), ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+                if (keyLength > MAX_KEY_LENGTH || payloadLength > maxMessageSize || length > maxFrameLength)
+                {
+                    // answered by the shard, behind the answers to this producer's earlier sends
+                    return reject(session, (int)shard, producerId, correlationId, ErrorCode.MESSAGE_TOO_LARGE,
+                        "message too large: key of " + keyLength + " bytes (max " + MAX_KEY_LENGTH +
+                        ") and payload of " + payloadLength + " bytes (max " + maxMessageSize + ")");
+                }
+
                 return forward(session, (int)shard, length);
             }
 
@@ -311,6 +378,12 @@ public final class SessionAgent implements Agent
                 createProducerDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
                 createProducerDecoder.correlationId();
                 final long producerId = createProducerDecoder.producerId();
+                if (ClientSession.NO_SHARD != session.shardByProducerId.get(producerId))
+                {
+                    sendError(session, correlationId, ErrorCode.PRODUCER_BUSY,
+                        "producer id " + producerId + " is in use on this session");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
                 final int shard = shardForTopic(session, correlationId, createProducerDecoder.topic());
                 if (shard < 0)
                 {
@@ -322,8 +395,7 @@ public final class SessionAgent implements Agent
                     return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final ControlledFragmentHandler.Action action = forward(session, shard, length);
-                if (ControlledFragmentHandler.Action.CONTINUE == action &&
-                    ClientSession.NO_SHARD == session.shardByProducerId.get(producerId))
+                if (ControlledFragmentHandler.Action.CONTINUE == action)
                 {
                     session.shardByProducerId.put(producerId, shard);
                 }
@@ -339,8 +411,20 @@ public final class SessionAgent implements Agent
                 subscribeDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
                 subscribeDecoder.correlationId();
                 final long consumerId = subscribeDecoder.consumerId();
-                subscribeDecoder.subscriptionTypeRaw();
-                subscribeDecoder.initialPositionRaw();
+                final short subscriptionType = subscribeDecoder.subscriptionTypeRaw();
+                final short initialPosition = subscribeDecoder.initialPositionRaw();
+                if (ClientSession.NO_SHARD != session.shardByConsumerId.get(consumerId))
+                {
+                    sendError(session, correlationId, ErrorCode.CONSUMER_BUSY,
+                        "consumer id " + consumerId + " is in use on this session");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                if (!isKnown(subscriptionType, initialPosition))
+                {
+                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                        "unknown subscription type " + subscriptionType + " or initial position " + initialPosition);
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
                 final int shard = shardForTopic(session, correlationId, subscribeDecoder.topic());
                 if (shard < 0)
                 {
@@ -352,8 +436,7 @@ public final class SessionAgent implements Agent
                     return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final ControlledFragmentHandler.Action action = forward(session, shard, length);
-                if (ControlledFragmentHandler.Action.CONTINUE == action &&
-                    ClientSession.NO_SHARD == session.shardByConsumerId.get(consumerId))
+                if (ControlledFragmentHandler.Action.CONTINUE == action)
                 {
                     session.shardByConsumerId.put(consumerId, shard);
                 }
@@ -410,6 +493,25 @@ public final class SessionAgent implements Agent
         }
     }
 
+    private static boolean isKnown(final short subscriptionType, final short initialPosition)
+    {
+        for (final SubscriptionType type : SubscriptionType.values())
+        {
+            if (type != SubscriptionType.NULL_VAL && type.value() == subscriptionType)
+            {
+                for (final InitialPosition position : InitialPosition.values())
+                {
+                    if (position != InitialPosition.NULL_VAL && position.value() == initialPosition)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
     /**
      * Check a frame's shape before any decoder reads it: a block at least as long as this broker's, and each
      * variable-length field inside the frame.
@@ -445,6 +547,50 @@ public final class SessionAgent implements Agent
         return true;
     }
 
+    /**
+     * A UDP client must ask to be answered at the address its frames come from, so no client can aim the broker's
+     * answers at another host.
+     */
+    private void checkResponseHost(final String endpoint, final int imageSessionId)
+    {
+        if (null == endpoint || endpoint.lastIndexOf(':') <= 0)
+        {
+            throw new IllegalArgumentException("udp response channel needs an endpoint host:port");
+        }
+        final Image image = udpIngress.imageBySessionId(imageSessionId);
+        if (null == image)
+        {
+            throw new IllegalArgumentException("no ingress image for session " + imageSessionId);
+        }
+
+        final String sourceIdentity = image.sourceIdentity();
+        final InetAddress source = literalAddress(sourceIdentity.substring(0, sourceIdentity.lastIndexOf(':')));
+        final InetAddress requested = literalAddress(endpoint.substring(0, endpoint.lastIndexOf(':')));
+        if (!source.equals(requested) && !(source.isLoopbackAddress() && requested.isLoopbackAddress()))
+        {
+            throw new IllegalArgumentException("response endpoint " + endpoint + " is not the client's address " +
+                sourceIdentity);
+        }
+    }
+
+    private static InetAddress literalAddress(final String host)
+    {
+        final String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        final boolean literal = bare.indexOf(':') >= 0 || bare.matches("[0-9.]+");
+        if (!literal && !"localhost".equals(bare))
+        {
+            throw new IllegalArgumentException("response endpoint host must be an IP address: " + host);
+        }
+        try
+        {
+            return InetAddress.getByName(bare);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException("bad response endpoint host " + host, ex);
+        }
+    }
+
     private int shardForTopic(final ClientSession session, final long correlationId, final String topic)
     {
         final TopicName name;
@@ -470,7 +616,9 @@ public final class SessionAgent implements Agent
 
     private ControlledFragmentHandler.Action forward(final ClientSession session, final int shard, final int length)
     {
-        final ShardCommand command = freeCommands[shard].poll();
+        final SpscArrayQueue<ShardCommand> pool =
+            length <= SMALL_FRAME_LENGTH ? freeCommands[shard] : freeLargeCommands[shard];
+        final ShardCommand command = pool.poll();
         if (null == command)
         {
             counters.ingressBackPressure.incrementRelease();
@@ -481,15 +629,44 @@ public final class SessionAgent implements Agent
         command.egress = session.egress;
         command.frame.putBytes(0, frameView, 0, length);
         command.frameLength = length;
-        if (!shardQueues[shard].offer(command))
+        shardQueues[shard].offer(command);
+
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action reject(
+        final ClientSession session,
+        final int shard,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        final ShardCommand command = freeCommands[shard].poll();
+        if (null == command)
         {
-            command.reset();
-            freeCommands[shard].offer(command);
             counters.ingressBackPressure.incrementRelease();
             return ControlledFragmentHandler.Action.ABORT;
         }
 
+        command.type = ShardCommand.SEND_REJECTED;
+        command.egress = session.egress;
+        command.producerId = producerId;
+        command.sequenceId = sequenceId;
+        command.errorCode = code;
+        command.errorMessage = message;
+        shardQueues[shard].offer(command);
+
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * @param maxMessageSize largest payload accepted.
+     * @return the longest Send frame that can carry it with a key of the longest length.
+     */
+    static int maxFrameLength(final int maxMessageSize)
+    {
+        return maxMessageSize + MAX_KEY_LENGTH + FRAME_HEADROOM;
     }
 
     private void onConnect(
@@ -527,22 +704,37 @@ public final class SessionAgent implements Agent
             return;
         }
 
+        for (int i = 0, size = closingSessions.size(); i < size; i++)
+        {
+            if (closingSessions.get(i).key == key)
+            {
+                // the previous session on this image is still being closed on the shards; the client re-sends
+                return;
+            }
+        }
+
         final String channel;
         try
         {
             final ChannelUri uri = ChannelUri.parse(responseChannel);
             final String media = uri.media();
-            if (!CommonContext.UDP_MEDIA.equals(media) && !CommonContext.IPC_MEDIA.equals(media))
+            final String expectedMedia = TRANSPORT_UDP == transport ? CommonContext.UDP_MEDIA : CommonContext.IPC_MEDIA;
+            if (!expectedMedia.equals(media))
             {
-                throw new IllegalArgumentException("response channel media must be udp or ipc: " + media);
+                throw new IllegalArgumentException(
+                    "response channel media must be " + expectedMedia + " like the ingress, not " + media);
             }
-            if (CommonContext.UDP_MEDIA.equals(media) && null == uri.get(CommonContext.ENDPOINT_PARAM_NAME))
+            if (TRANSPORT_UDP == transport)
             {
-                throw new IllegalArgumentException("udp response channel needs an endpoint");
+                checkResponseHost(uri.get(CommonContext.ENDPOINT_PARAM_NAME), imageSessionId);
             }
             uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(egressTermLength));
             uri.put(CommonContext.SPARSE_PARAM_NAME, "true");
             channel = uri.toString();
+            if (responseChannelsInUse.contains(channel + "#" + responseStreamId))
+            {
+                throw new IllegalArgumentException("response channel is in use by another session");
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -562,7 +754,9 @@ public final class SessionAgent implements Agent
             correlationId,
             protocolVersion,
             clientName,
+            channel + "#" + responseStreamId,
             nanoClock.nanoTime() + connectTimeoutNs);
+        responseChannelsInUse.add(session.responseChannelKey);
         sessionByKey.put(key, session);
         connectingSessions.add(session);
     }
@@ -596,6 +790,7 @@ public final class SessionAgent implements Agent
                 errorHandler.onError(ex);
                 connectingSessions.remove(i);
                 sessionByKey.remove(session.key);
+                responseChannelsInUse.remove(session.responseChannelKey);
                 workCount++;
                 continue;
             }
@@ -640,6 +835,7 @@ public final class SessionAgent implements Agent
 
         session.state = ClientSession.State.CLOSING;
         sessionByKey.remove(session.key);
+        responseChannelsInUse.remove(session.responseChannelKey);
         if (null == session.egress)
         {
             if (null == session.publication)
@@ -674,12 +870,7 @@ public final class SessionAgent implements Agent
                 command.type = ShardCommand.SESSION_CLOSED;
                 command.egress = session.egress;
                 command.frameLength = 0;
-                if (!shardQueues[shard].offer(command))
-                {
-                    command.reset();
-                    freeCommands[shard].offer(command);
-                    break;
-                }
+                shardQueues[shard].offer(command);
                 session.shardsNotifiedOfClose++;
                 workCount++;
             }

@@ -1,10 +1,13 @@
 package io.magnetar.broker;
 
-import org.agrona.ExpandableDirectByteBuffer;
+import io.magnetar.codecs.ErrorCode;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A command handed from the session agent to a topic shard agent through a JCTools queue. Commands are pooled:
- * the shard agent returns each one to its pool once handled, so the hand-off allocates nothing.
+ * A command handed from the session agent to a topic shard agent through a JCTools queue. Commands are pooled with
+ * fixed-size buffers: small ones for ordinary frames and a few large ones for frames up to the maximum message
+ * size. The shard agent returns each command to its pool once handled, so the hand-off allocates nothing and the
+ * memory a client can make the broker hold is bounded.
  */
 final class ShardCommand
 {
@@ -12,16 +15,31 @@ final class ShardCommand
     static final int FRAME = 1;
     /** The session has ended: free its producers and consumers. */
     static final int SESSION_CLOSED = 2;
+    /** A send the session agent refused (too large): the shard answers it in order with a send error. */
+    static final int SEND_REJECTED = 3;
 
-    final ExpandableDirectByteBuffer frame = new ExpandableDirectByteBuffer(1024);
+    final UnsafeBuffer frame;
+    final boolean large;
     int type;
     int frameLength;
     SessionEgress egress;
+    long producerId;
+    long sequenceId;
+    ErrorCode errorCode;
+    String errorMessage;
+
+    ShardCommand(final int capacity, final boolean large)
+    {
+        this.frame = new UnsafeBuffer(new byte[capacity]);
+        this.large = large;
+    }
 
     void reset()
     {
         type = 0;
         frameLength = 0;
         egress = null;
+        errorCode = null;
+        errorMessage = null;
     }
 }

@@ -55,8 +55,6 @@ public final class TopicShardAgent implements Agent
 {
     private static final int COMMAND_LIMIT = 64;
     private static final int DISPATCH_LIMIT = 256;
-    private static final int REPLY_ATTEMPTS = 3;
-    private static final int CURSOR_APPEND_ATTEMPTS = 1000;
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
@@ -70,6 +68,7 @@ public final class TopicShardAgent implements Agent
     private final LogReader entryReader;
     private final SpscArrayQueue<ShardCommand> commandQueue;
     private final SpscArrayQueue<ShardCommand> freeCommands;
+    private final SpscArrayQueue<ShardCommand> freeLargeCommands;
     private final BrokerCounters.Shard counters;
     private final ErrorHandler errorHandler;
     private final EpochClock epochClock;
@@ -119,7 +118,7 @@ public final class TopicShardAgent implements Agent
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[8192]);
     private final ExpandableDirectByteBuffer appendBuffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final ExpandableDirectByteBuffer messageBuffer = new ExpandableDirectByteBuffer(64 * 1024);
-    private final UnsafeBuffer cursorBuffer = new UnsafeBuffer(new byte[1024]);
+    private final ExpandableDirectByteBuffer cursorBuffer = new ExpandableDirectByteBuffer(1024);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer emptyView = new UnsafeBuffer(new byte[0]);
@@ -140,7 +139,8 @@ public final class TopicShardAgent implements Agent
      * @param entryLog       the shard log of entries.
      * @param cursorLog      the shard's cursor log.
      * @param commandQueue   commands from the session agent.
-     * @param freeCommands   pool to return handled commands to.
+     * @param freeCommands   pool to return handled small commands to.
+     * @param freeLargeCommands pool to return handled large commands to.
      * @param counters       of this shard.
      * @param errorHandler   for errors.
      * @param epochClock     for publish times.
@@ -153,6 +153,7 @@ public final class TopicShardAgent implements Agent
         final RecordedLog cursorLog,
         final SpscArrayQueue<ShardCommand> commandQueue,
         final SpscArrayQueue<ShardCommand> freeCommands,
+        final SpscArrayQueue<ShardCommand> freeLargeCommands,
         final BrokerCounters.Shard counters,
         final ErrorHandler errorHandler,
         final EpochClock epochClock)
@@ -166,6 +167,7 @@ public final class TopicShardAgent implements Agent
         this.entryReader = entryLog.reader();
         this.commandQueue = commandQueue;
         this.freeCommands = freeCommands;
+        this.freeLargeCommands = freeLargeCommands;
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.epochClock = epochClock;
@@ -280,7 +282,7 @@ public final class TopicShardAgent implements Agent
     private void free(final ShardCommand command)
     {
         command.reset();
-        freeCommands.offer(command);
+        (command.large ? freeLargeCommands : freeCommands).offer(command);
     }
 
     /**
@@ -295,6 +297,12 @@ public final class TopicShardAgent implements Agent
         }
 
         final ShardSession session = session(command.egress);
+        if (ShardCommand.SEND_REJECTED == command.type)
+        {
+            sendSendError(session, command.producerId, command.sequenceId, command.errorCode, command.errorMessage);
+            return true;
+        }
+
         final DirectBuffer frame = command.frame;
         headerDecoder.wrap(frame, 0);
         final int blockLength = headerDecoder.blockLength();
@@ -319,8 +327,7 @@ public final class TopicShardAgent implements Agent
                     return true;
 
                 case AckDecoder.TEMPLATE_ID:
-                    onAck(session, ackDecoder.wrap(frame, offset, blockLength, version));
-                    return true;
+                    return onAck(session, ackDecoder.wrap(frame, offset, blockLength, version));
 
                 case CloseProducerDecoder.TEMPLATE_ID:
                     onCloseProducer(session, closeProducerDecoder.wrap(frame, offset, blockLength, version));
@@ -340,6 +347,15 @@ public final class TopicShardAgent implements Agent
         {
             errorHandler.onError(ex);
             sendError(session, -1, ErrorCode.PERSISTENCE_ERROR, ex.getMessage());
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            // A request the session agent let through but this shard cannot serve: answer it, keep going.
+            errorHandler.onError(ex);
+            final long correlationId = command.frameLength >= MessageHeaderDecoder.ENCODED_LENGTH + 8 ?
+                frame.getLong(MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN) : -1;
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "request failed: " + ex.getMessage());
             return true;
         }
     }
@@ -592,6 +608,11 @@ public final class TopicShardAgent implements Agent
 
     private int sendReceipt(final PendingReceipt receipt)
     {
+        if (receipt.replyLength > 0)
+        {
+            return offer(receipt.session, receipt.reply, receipt.replyLength);
+        }
+
         if (null != receipt.errorCode)
         {
             sendErrorEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
@@ -660,8 +681,9 @@ public final class TopicShardAgent implements Agent
                 {
                     entryReader.read(position, durablePosition, dispatchHandler);
                 }
-                catch (final StorageException ex)
+                catch (final RuntimeException ex)
                 {
+                    // reported, and this consumer waits for its next Flow rather than failing every duty cycle
                     errorHandler.onError(ex);
                     dispatchResult = OFFER_RETRY;
                     consumer.permits = 0;
@@ -781,13 +803,15 @@ public final class TopicShardAgent implements Agent
             final int startOrdinal;
             if (topic.persistent)
             {
+                // LATEST starts at the durable position: positions beyond it may be reused if a crash takes the
+                // tail of the log, and recovery computes the same start from the same position
                 final long startPosition = InitialPosition.EARLIEST == initialPosition ?
-                    -1 : entryLog.appendedPosition();
+                    -1 : entryLog.durablePosition();
                 if (!appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName))
                 {
                     return false;
                 }
-                startOrdinal = InitialPosition.EARLIEST == initialPosition ? 0 : topic.index.size();
+                startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
             }
             else
             {
@@ -841,7 +865,10 @@ public final class TopicShardAgent implements Agent
         }
     }
 
-    private void onAck(final ShardSession session, final AckDecoder decoder)
+    /**
+     * @return false if the ack must be retried because the cursor log is back-pressured.
+     */
+    private boolean onAck(final ShardSession session, final AckDecoder decoder)
     {
         final long correlationId = decoder.correlationId();
         final long consumerId = decoder.consumerId();
@@ -852,25 +879,40 @@ public final class TopicShardAgent implements Agent
         {
             sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
                 "consumer " + consumerId + " is not open on this session");
-            return;
+            return true;
         }
 
         final Subscription subscription = consumer.subscription;
         if (!subscription.topic.persistent)
         {
-            return;
+            return true;
         }
         if (ackShard != shard)
         {
             sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
                 "message id " + ackShard + ":" + position + " is not in shard " + shard);
-            return;
+            return true;
         }
 
-        if (subscription.cursor.ack(position))
+        if (subscription.cursor.isAckedPosition(position))
         {
-            appendCursorAck(subscription, position);
+            return true;
         }
+
+        // recorded first, applied once recorded: an ack held only in memory would come back after a restart
+        final long result = appendCursorAck(subscription, position);
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        subscription.cursor.ack(position);
+        if (result < 0)
+        {
+            errorHandler.onError(new StorageException("shard " + shard + ": ack of position " + position +
+                " on subscription " + subscription.name + " could not be recorded: " + Publication.errorString(result)));
+        }
+
+        return true;
     }
 
     private void onCloseProducer(final ShardSession session, final CloseProducerDecoder decoder)
@@ -1023,7 +1065,7 @@ public final class TopicShardAgent implements Agent
         return true;
     }
 
-    private void appendCursorAck(final Subscription subscription, final long position)
+    private long appendCursorAck(final Subscription subscription, final long position)
     {
         cursorAckEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
             .topicId(subscription.topic.id)
@@ -1032,23 +1074,7 @@ public final class TopicShardAgent implements Agent
         final int length =
             io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + cursorAckEncoder.encodedLength();
 
-        for (int i = 0; i < CURSOR_APPEND_ATTEMPTS; i++)
-        {
-            final long result = cursorLog.append(cursorBuffer, 0, length);
-            if (result >= 0)
-            {
-                return;
-            }
-            if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
-            {
-                break;
-            }
-            Thread.onSpinWait();
-        }
-
-        // The ack holds in memory; after a crash before it is stored the message is delivered again (at least once).
-        errorHandler.onError(new StorageException("shard " + shard + ": ack of position " + position +
-            " on subscription " + subscription.name + " could not be recorded in the cursor log"));
+        return cursorLog.append(cursorBuffer, 0, length);
     }
 
     private void onRecoveredEntry(
@@ -1165,17 +1191,29 @@ public final class TopicShardAgent implements Agent
             " for unknown subscription " + subscriptionId + " of topic id " + topicId);
     }
 
+    /**
+     * Send a control reply from {@code replyBuffer}; if the session's answer channel is back-pressured, or answers
+     * are already waiting for it, queue a copy behind them so nothing is dropped and order is kept.
+     */
     private void reply(final ShardSession session, final int length)
     {
-        for (int i = 0; i < REPLY_ATTEMPTS; i++)
+        if (session.deferredReceipts.isEmpty() && OFFER_RETRY != offer(session, replyBuffer, length))
         {
-            if (OFFER_RETRY != offer(session, replyBuffer, length))
-            {
-                return;
-            }
-            Thread.onSpinWait();
+            return;
         }
-        errorHandler.onError(new IllegalStateException("reply to " + session.egress + " dropped: back pressure"));
+
+        final PendingReceipt deferred = newReceipt(session, null, -1, -1);
+        if (null == deferred.reply)
+        {
+            deferred.reply = new ExpandableDirectByteBuffer(Math.max(256, length));
+        }
+        deferred.reply.putBytes(0, replyBuffer, 0, length);
+        deferred.replyLength = length;
+        if (session.deferredReceipts.isEmpty())
+        {
+            sessionsWithDeferredReceipts.add(session);
+        }
+        session.deferredReceipts.addLast(deferred);
     }
 
     private void sendSuccess(final ShardSession session, final long correlationId)
@@ -1218,8 +1256,10 @@ public final class TopicShardAgent implements Agent
         {
             return OFFER_OK;
         }
-        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ||
+            Publication.NOT_CONNECTED == result)
         {
+            // NOT_CONNECTED: the client may be in a pause; if it is gone, its session is closed shortly
             return OFFER_RETRY;
         }
 

@@ -10,6 +10,8 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SendErrorDecoder;
+import io.magnetar.codecs.SendReceiptDecoder;
 import io.magnetar.codecs.SubscribeEncoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +24,7 @@ import java.io.File;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -163,6 +166,97 @@ class BadInputTest
         }
 
         assertEquals(0, harness.errors.size(), harness.errors.toString());
+    }
+
+    @Test
+    void shouldRejectOversizedMessagesBadEnumsAndHijackedResponseChannels() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        final String topic = "persistent://public/default/limits";
+
+        try (RawClient raw = new RawClient(harness.aeronDir, harness.broker.port());
+            RawClient intruder = new RawClient(harness.aeronDir, harness.broker.port());
+            MagnetarClient good = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+                .termLength(1024 * 1024).build();
+            Producer producer = good.newProducer().topic(topic).create();
+            Consumer consumer = good.newConsumer().topic(topic).subscriptionName("limits")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+        {
+            raw.connect();
+
+            final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(100).producerId(1).topic(topic).producerName("");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
+            raw.await(f -> f.correlationId == 100, "ProducerReady");
+
+            // the same producer id again is refused by the session
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
+            assertEquals(100, expectError(raw, ErrorCode.PRODUCER_BUSY).correlationId);
+
+            // a key over the limit: answered in order with a send error, never stored
+            final UnsafeBuffer big = new UnsafeBuffer(new byte[16 * 1024]);
+            final SendEncoder send = new SendEncoder().wrapAndApplyHeader(big, 0, header)
+                .correlationId(0).producerId(1).publishTime(1);
+            send.putKey(new byte[SessionAgent.MAX_KEY_LENGTH + 1], 0, SessionAgent.MAX_KEY_LENGTH + 1);
+            send.putPayload(new byte[10], 0, 10);
+            raw.send(big, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
+
+            // a payload over the maximum message size
+            final UnsafeBuffer huge = new UnsafeBuffer(new byte[BrokerHarness.MAX_MESSAGE_SIZE + 8192]);
+            final SendEncoder hugeSend = new SendEncoder().wrapAndApplyHeader(huge, 0, header)
+                .correlationId(1).producerId(1).publishTime(1).key("");
+            hugeSend.putPayload(new byte[BrokerHarness.MAX_MESSAGE_SIZE + 1], 0, BrokerHarness.MAX_MESSAGE_SIZE + 1);
+            raw.send(huge, 0, MessageHeaderEncoder.ENCODED_LENGTH + hugeSend.encodedLength());
+
+            // a payload of exactly the maximum size with the longest key is fine
+            final SendEncoder maxSend = new SendEncoder().wrapAndApplyHeader(huge, 0, header)
+                .correlationId(2).producerId(1).publishTime(1);
+            maxSend.putKey(new byte[SessionAgent.MAX_KEY_LENGTH], 0, SessionAgent.MAX_KEY_LENGTH);
+            maxSend.putPayload(new byte[BrokerHarness.MAX_MESSAGE_SIZE], 0, BrokerHarness.MAX_MESSAGE_SIZE);
+            raw.send(huge, 0, MessageHeaderEncoder.ENCODED_LENGTH + maxSend.encodedLength());
+
+            final RawClient.Frame tooLargeKey = raw.await(f -> f.correlationId == 0, "answer to send 0");
+            assertEquals(SendErrorDecoder.TEMPLATE_ID, tooLargeKey.templateId);
+            final RawClient.Frame tooLargePayload = raw.await(f -> f.correlationId == 1, "answer to send 1");
+            assertEquals(SendErrorDecoder.TEMPLATE_ID, tooLargePayload.templateId);
+            final RawClient.Frame stored = raw.await(f -> f.correlationId == 2, "answer to send 2");
+            assertEquals(SendReceiptDecoder.TEMPLATE_ID, stored.templateId);
+
+            // the consumer gets the largest message, and nothing of the refused ones
+            final Message largest = consumer.receive(10, TimeUnit.SECONDS);
+            assertNotNull(largest);
+            assertEquals(BrokerHarness.MAX_MESSAGE_SIZE, largest.getData().length);
+            consumer.acknowledge(largest);
+
+            // unknown enum values in Subscribe
+            final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(101).consumerId(7).subscriptionType(SubscriptionType.EXCLUSIVE)
+                .initialPosition(InitialPosition.EARLIEST).topic(topic).subscription("x").consumerName("");
+            buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + SubscribeEncoder.subscriptionTypeEncodingOffset(),
+                (byte)77);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
+            assertEquals(101, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
+
+            // a long subscription name of bytes that are not UTF-8
+            final byte[] name = new byte[1000];
+            java.util.Arrays.fill(name, (byte)0xFF);
+            final SubscribeEncoder longName = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(102).consumerId(8).subscriptionType(SubscriptionType.EXCLUSIVE)
+                .initialPosition(InitialPosition.EARLIEST).topic(topic);
+            longName.putSubscription(name, 0, name.length);
+            longName.consumerName("");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + longName.encodedLength());
+            raw.await(f -> f.correlationId == 102, "answer to a long subscription name");
+
+            // a UDP client asking to be answered over IPC, or at another client's channel, is not answered
+            intruder.sendConnect(200, "aeron:ipc", 1002);
+            intruder.sendConnect(201, raw.responseChannel(), 1002);
+            assertEquals(List.of(), intruder.drain(500));
+
+            roundTrip(producer, consumer, 0);
+        }
+
+        assertTrue(harness.errors.stream().allMatch(e -> e.getMessage().contains("rejected")), harness.errors.toString());
     }
 
     private RawClient.Frame expectError(final RawClient raw, final ErrorCode code)

@@ -82,16 +82,39 @@ final class RawClient implements AutoCloseable
 
     void connect()
     {
+        sendConnect(1, responseChannel(), 1002);
+        await(f -> f.correlationId == 1, "Connected");
+    }
+
+    void sendConnect(final long correlationId, final String responseChannel, final int responseStreamId)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
         final ConnectEncoder encoder = new ConnectEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .correlationId(1)
+            .correlationId(correlationId)
             .protocolVersion(1)
-            .responseStreamId(1002)
-            .responseChannel(responseChannel())
+            .responseStreamId(responseStreamId)
+            .responseChannel(responseChannel)
             .clientName("raw");
         send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
-        await(f -> f.correlationId == 1, "Connected");
+    }
+
+    /**
+     * Poll for a while and return every frame that arrived.
+     */
+    List<Frame> drain(final long millis)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadlineNs)
+        {
+            if (0 == subscription.poll(assembler, 10))
+            {
+                Thread.yield();
+            }
+        }
+        final List<Frame> drained = new ArrayList<>(frames);
+        frames.clear();
+        return drained;
     }
 
     void send(final DirectBuffer buffer, final int offset, final int length)

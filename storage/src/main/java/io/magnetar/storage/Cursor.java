@@ -53,6 +53,16 @@ public final class Cursor
     }
 
     /**
+     * @param position of an entry.
+     * @return true if the entry is acknowledged, or if no entry of the topic starts at this position.
+     */
+    public boolean isAckedPosition(final long position)
+    {
+        final int ordinal = index.ordinalOf(position);
+        return ordinal < 0 || isAcked(ordinal);
+    }
+
+    /**
      * @param ordinal of an entry.
      * @return true if the entry is acknowledged.
      */

@@ -41,6 +41,7 @@ public final class RecordedLog implements AutoCloseable
     private final int termLength;
     private final LogReader reader;
     private long appendedPosition;
+    private long lastDurablePosition;
 
     private RecordedLog(
         final String name,
@@ -69,6 +70,7 @@ public final class RecordedLog implements AutoCloseable
         this.termLength = termLength;
         this.reader = reader;
         this.appendedPosition = recoveredPosition;
+        this.lastDurablePosition = recoveredPosition;
     }
 
     /**
@@ -207,11 +209,21 @@ public final class RecordedLog implements AutoCloseable
     }
 
     /**
-     * @return the position up to which the archive has stored the log at its durability level.
+     * The position up to which the archive has stored the log at its durability level. If the archive has stopped
+     * recording (its counter is freed and may be reused by anything), the last value seen while it was ours is
+     * returned, so a stale counter never releases receipts or deliveries.
+     *
+     * @return the durable position.
      */
     public long durablePosition()
     {
-        return counters.getCounterValue(recPosCounterId);
+        final long value = counters.getCounterValue(recPosCounterId);
+        if (RecordingPos.isActive(counters, recPosCounterId, recordingId))
+        {
+            lastDurablePosition = value;
+        }
+
+        return lastDurablePosition;
     }
 
     /**
