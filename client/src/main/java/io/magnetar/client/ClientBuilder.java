@@ -18,6 +18,7 @@ public final class ClientBuilder
     private String serviceUrl = MagnetarClient.Configuration.serviceUrl();
     private String aeronDirectoryName = MagnetarClient.Configuration.aeronDirectoryName();
     private long operationTimeoutNs = MagnetarClient.Configuration.operationTimeoutNs();
+    private long connectionLossGraceNs = MagnetarClient.Configuration.connectionLossGraceNs();
     private String clientName = MagnetarClient.Configuration.clientName();
     private int termLength = MagnetarClient.Configuration.termLength();
     private IdleStrategy idleStrategy;
@@ -67,6 +68,18 @@ public final class ClientBuilder
     public ClientBuilder operationTimeout(final long operationTimeout, final TimeUnit unit)
     {
         this.operationTimeoutNs = unit.toNanos(operationTimeout);
+        return this;
+    }
+
+    /**
+     * @param connectionLossGrace how long the broker may stay disconnected from the client's ingress (as the
+     *                            media driver sees it) before the client treats its session as lost. Default
+     *                            {@link MagnetarClient.Configuration#CONNECTION_LOSS_GRACE_DEFAULT_NS}.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder connectionLossGrace(final Duration connectionLossGrace)
+    {
+        this.connectionLossGraceNs = null == connectionLossGrace ? 0 : connectionLossGrace.toNanos();
         return this;
     }
 
@@ -134,6 +147,10 @@ public final class ClientBuilder
         {
             throw new MagnetarClientException("operationTimeout must be positive");
         }
+        if (connectionLossGraceNs <= 0)
+        {
+            throw new MagnetarClientException("connectionLossGrace must be positive");
+        }
         if (termLength < MIN_TERM_LENGTH || termLength > MAX_TERM_LENGTH || Integer.bitCount(termLength) != 1)
         {
             throw new MagnetarClientException(
@@ -148,6 +165,7 @@ public final class ClientBuilder
             parsedUrl,
             aeronDirectoryName,
             operationTimeoutNs,
+            connectionLossGraceNs,
             clientName,
             termLength,
             null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,

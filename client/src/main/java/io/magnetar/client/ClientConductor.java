@@ -1,20 +1,29 @@
 package io.magnetar.client;
 
+import io.aeron.Image;
 import io.magnetar.codecs.ErrorCode;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongLongPredicate;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client's only agent: it polls the egress and routes answers to pending requests, receipts to producers and
  * messages to consumers. It owns the routing tables; other threads change them only through tasks they put on its
  * queue. A lookup that misses runs the queued tasks and looks again, because a requesting thread queues its
  * registration before it offers the request, and so before the answer can arrive.
+ * <p>
+ * The conductor also watches the session with the broker once {@code Connected} arrived: the session is lost when
+ * the broker's answer stream (the egress image {@code Connected} came through) ends or goes away, when the ingress
+ * publication stays not connected for longer than the grace, or when the broker says it closed the session. Any
+ * thread may report a loss; the first report wins, and from then on each duty cycle fails whatever still waits.
  */
 final class ClientConductor implements Agent
 {
@@ -26,24 +35,42 @@ final class ClientConductor implements Agent
     private static final int TASK_QUEUE_CAPACITY = 1024;
     private static final int TASK_DRAIN_LIMIT = 64;
     private static final long SEND_TIMEOUT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final String SESSION_CLOSED_TEXT = "session closed";
+    private static final long NULL_DEADLINE = Long.MIN_VALUE;
 
     private final MpscArrayQueue<Runnable> taskQueue = new MpscArrayQueue<>(TASK_QUEUE_CAPACITY);
     private final MessagePassingQueue.Consumer<Runnable> taskRunner = this::runTask;
     private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
+    private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
+    private final AtomicReference<String> connectionLoss = new AtomicReference<>();
     private final ErrorHandler errorHandler;
+    private final String serviceUrl;
+    private final long connectionLossGraceNs;
     private EgressAdapter egressAdapter;
+    private IngressProxy ingressProxy;
+    private Image egressImage;
+    private boolean isIngressDown;
+    private long ingressDownSinceNs;
+    private long nowNs;
     private long nextSendTimeoutCheckNs;
     private volatile Thread conductorThread;
+    private volatile boolean isEstablished;
+    private volatile boolean isClientClosing;
     private volatile boolean isClosed;
 
     /**
-     * @param errorHandler for failures that no caller waits for.
+     * @param errorHandler          for failures that no caller waits for.
+     * @param serviceUrl            of the broker, for messages.
+     * @param connectionLossGraceNs how long the ingress may stay not connected before the session counts as lost.
      */
-    ClientConductor(final ErrorHandler errorHandler)
+    ClientConductor(final ErrorHandler errorHandler, final String serviceUrl, final long connectionLossGraceNs)
     {
         this.errorHandler = errorHandler;
+        this.serviceUrl = serviceUrl;
+        this.connectionLossGraceNs = connectionLossGraceNs;
     }
 
     /**
@@ -54,6 +81,83 @@ final class ClientConductor implements Agent
     void egressAdapter(final EgressAdapter egressAdapter)
     {
         this.egressAdapter = egressAdapter;
+    }
+
+    /**
+     * Set the proxy whose publication is watched; done once before the agent starts.
+     *
+     * @param ingressProxy of the client.
+     */
+    void ingressProxy(final IngressProxy ingressProxy)
+    {
+        this.ingressProxy = ingressProxy;
+    }
+
+    /**
+     * @return how long the ingress may stay not connected before the session counts as lost.
+     */
+    long connectionLossGraceNs()
+    {
+        return connectionLossGraceNs;
+    }
+
+    /**
+     * @return true from {@code Connected} until the session is lost.
+     */
+    boolean isConnected()
+    {
+        return isEstablished && null == connectionLoss.get();
+    }
+
+    /**
+     * @return why the session with the broker is lost, as the message for callers, or null while it is not.
+     */
+    String connectionLoss()
+    {
+        return connectionLoss.get();
+    }
+
+    /**
+     * Throw if the session with the broker is lost.
+     *
+     * @throws MagnetarClientException.ConnectionLostException if it is.
+     */
+    void checkConnected() throws MagnetarClientException.ConnectionLostException
+    {
+        final String loss = connectionLoss.get();
+        if (null != loss)
+        {
+            throw new MagnetarClientException.ConnectionLostException(loss);
+        }
+    }
+
+    /**
+     * Any thread: the session with the broker is gone. Ignored before {@code Connected}, when the handshake reports
+     * failures itself, and after the first report. Reported to the error handler unless the client is closing.
+     *
+     * @param reason why the client thinks so.
+     */
+    void onConnectionLost(final String reason)
+    {
+        if (!isEstablished)
+        {
+            return;
+        }
+
+        final String message = "the connection to the broker at " + serviceUrl + " was lost: " + reason;
+        if (connectionLoss.compareAndSet(null, message) && !isClientClosing && !isClosed)
+        {
+            errorHandler.onError(new MagnetarClientException.ConnectionLostException(message));
+        }
+    }
+
+    /**
+     * The client started to close: a loss from now on is expected (the broker closes the session on
+     * {@code Disconnect}) and is not reported to the error handler.
+     */
+    void onClientClosing()
+    {
+        isClientClosing = true;
     }
 
     /**
@@ -70,7 +174,8 @@ final class ClientConductor implements Agent
     public void onStart()
     {
         conductorThread = Thread.currentThread();
-        nextSendTimeoutCheckNs = System.nanoTime() + SEND_TIMEOUT_CHECK_INTERVAL_NS;
+        nowNs = System.nanoTime();
+        nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
     }
 
     /**
@@ -81,7 +186,7 @@ final class ClientConductor implements Agent
         int workCount = taskQueue.drain(taskRunner, TASK_DRAIN_LIMIT);
         workCount += egressAdapter.poll();
 
-        final long nowNs = System.nanoTime();
+        nowNs = System.nanoTime();
         if (nowNs - nextSendTimeoutCheckNs >= 0)
         {
             nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
@@ -89,6 +194,19 @@ final class ClientConductor implements Agent
             {
                 workCount += producer.onSendTimeoutCheck(nowNs);
             }
+
+            if (!ignoredAnswerDeadlineById.isEmpty())
+            {
+                ignoredAnswerDeadlineById.entrySet().removeIfLong(isIgnoredAnswerExpired);
+            }
+
+            workCount += checkConnection();
+        }
+
+        final String loss = connectionLoss.get();
+        if (null != loss)
+        {
+            workCount += failWaiting(loss);
         }
 
         return workCount;
@@ -168,6 +286,18 @@ final class ClientConductor implements Agent
     }
 
     /**
+     * Drop the answer to a request without a waiting caller, e.g. a best-effort close, instead of reporting it as
+     * unexpected. Best effort: never throws.
+     *
+     * @param correlationId of the request.
+     * @param deadlineNs    after which a late answer is no longer expected.
+     */
+    void ignoreAnswer(final long correlationId, final long deadlineNs)
+    {
+        offerQuietly(() -> ignoredAnswerDeadlineById.put(correlationId, deadlineNs));
+    }
+
+    /**
      * Route receipts to a producer.
      *
      * @param producer   to add.
@@ -227,11 +357,21 @@ final class ClientConductor implements Agent
     }
 
     void onConnected(
-        final long correlationId, final int protocolVersion, final int maxMessageSize, final String brokerName)
+        final long correlationId,
+        final int egressSessionId,
+        final int protocolVersion,
+        final int maxMessageSize,
+        final String brokerName)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.CONNECTED);
         if (null != request)
         {
+            if (!isEstablished)
+            {
+                egressImage = egressAdapter.image(egressSessionId);
+                isIngressDown = false;
+                isEstablished = true;
+            }
             request.answerValue = protocolVersion;
             request.answerInt = maxMessageSize;
             request.answerText = brokerName;
@@ -294,7 +434,11 @@ final class ClientConductor implements Agent
         {
             request.onError(code, text);
         }
-        else
+        else if (Protocol.NULL_CORRELATION_ID == correlationId && null != text && text.contains(SESSION_CLOSED_TEXT))
+        {
+            onConnectionLost("the broker closed the session: " + MagnetarClientException.describe(code, text));
+        }
+        else if (NULL_DEADLINE == ignoredAnswerDeadlineById.remove(correlationId))
         {
             errorHandler.onError(new MagnetarClientException(code, "broker error" +
                 (Protocol.NULL_CORRELATION_ID == correlationId ? "" : " for request " + correlationId) + ": " +
@@ -359,7 +503,11 @@ final class ClientConductor implements Agent
             request = requestByCorrelationId.remove(correlationId);
         }
 
-        if (null != request && request.answerTemplateId != answerTemplateId)
+        if (null == request)
+        {
+            ignoredAnswerDeadlineById.remove(correlationId);
+        }
+        else if (request.answerTemplateId != answerTemplateId)
         {
             request.onFailure(new MagnetarClientException(
                 "protocol error: the broker answered request " + correlationId + " with template " +
@@ -368,6 +516,75 @@ final class ClientConductor implements Agent
         }
 
         return request;
+    }
+
+    private int checkConnection()
+    {
+        if (!isEstablished || null != connectionLoss.get())
+        {
+            return 0;
+        }
+
+        final Image image = egressImage;
+        if (null != image)
+        {
+            if (image.isEndOfStream())
+            {
+                onConnectionLost("the broker ended the stream of answers to this client (it closed the session or " +
+                    "shut down)");
+                return 1;
+            }
+            if (image.isClosed())
+            {
+                onConnectionLost("the stream of answers from the broker went away (nothing arrived from it within " +
+                    "the media driver's image liveness timeout)");
+                return 1;
+            }
+        }
+
+        if (ingressProxy.isConnected())
+        {
+            isIngressDown = false;
+        }
+        else if (!isIngressDown)
+        {
+            isIngressDown = true;
+            ingressDownSinceNs = nowNs;
+        }
+        else if (nowNs - ingressDownSinceNs >= connectionLossGraceNs)
+        {
+            onConnectionLost("the broker has not been connected to the client's ingress for " +
+                TimeUnit.NANOSECONDS.toMillis(nowNs - ingressDownSinceNs) + " ms");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private int failWaiting(final String loss)
+    {
+        int failed = 0;
+        if (!requestByCorrelationId.isEmpty())
+        {
+            for (final PendingRequest request : requestByCorrelationId.values())
+            {
+                request.onFailure(new MagnetarClientException.ConnectionLostException(loss));
+                failed++;
+            }
+            requestByCorrelationId.clear();
+        }
+
+        for (final Producer producer : producerById.values())
+        {
+            failed += producer.onConnectionLost(loss);
+        }
+
+        return failed;
+    }
+
+    private boolean isIgnoredAnswerExpired(final long correlationId, final long deadlineNs)
+    {
+        return nowNs - deadlineNs >= 0;
     }
 
     private void runTasks()

@@ -13,6 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * The broker pushes at most {@link ConsumerBuilder#receiverQueueSize(int)} messages ahead of the application; each
  * time the application has taken half of that many, the consumer grants the broker as many new permits.
+ * <p>
+ * When the client loses its session with the broker, waiting and later receives and acknowledgements fail with
+ * {@link MagnetarClientException.ConnectionLostException}; messages not yet received are not handed out, since they
+ * could no longer be acknowledged (the broker delivers them again to the next consumer of the subscription).
  */
 public final class Consumer implements AutoCloseable
 {
@@ -100,7 +104,8 @@ public final class Consumer implements AutoCloseable
      *
      * @return the next message.
      * @throws MagnetarClientException.TimeoutException if no message arrived in time.
-     * @throws MagnetarClientException                  if the consumer is closed or the thread was interrupted.
+     * @throws MagnetarClientException                  if the consumer is closed, the connection to the broker was
+     *                                                  lost, or the thread was interrupted.
      */
     public Message receive() throws MagnetarClientException
     {
@@ -120,11 +125,13 @@ public final class Consumer implements AutoCloseable
      * @param timeout longest wait; zero or less only takes a message that is already there.
      * @param unit    of the timeout.
      * @return the next message, or null if none arrived in time.
-     * @throws MagnetarClientException if the consumer is closed or the thread was interrupted.
+     * @throws MagnetarClientException if the consumer is closed, the connection to the broker was lost, or the thread
+     *                                 was interrupted.
      */
     public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
     {
         checkOpen();
+        client.checkConnected();
         Message message = incomingMessages.poll();
         if (null == message && timeout > 0)
         {
@@ -134,6 +141,7 @@ public final class Consumer implements AutoCloseable
             while (null == (message = incomingMessages.poll()))
             {
                 checkOpen();
+                client.checkConnected();
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
                     return null;
@@ -158,7 +166,8 @@ public final class Consumer implements AutoCloseable
      * Acknowledge a message, so the broker does not deliver it again on this subscription.
      *
      * @param message to acknowledge.
-     * @throws MagnetarClientException if the consumer is closed or the acknowledgement could not be sent.
+     * @throws MagnetarClientException if the consumer is closed, the connection to the broker was lost, or the
+     *                                 acknowledgement could not be sent.
      */
     public void acknowledge(final Message message) throws MagnetarClientException
     {
@@ -175,7 +184,8 @@ public final class Consumer implements AutoCloseable
      * the client's error handler.
      *
      * @param messageId of the message to acknowledge.
-     * @throws MagnetarClientException if the consumer is closed or the acknowledgement could not be sent.
+     * @throws MagnetarClientException if the consumer is closed, the connection to the broker was lost, or the
+     *                                 acknowledgement could not be sent.
      */
     public void acknowledge(final MessageId messageId) throws MagnetarClientException
     {
@@ -184,6 +194,7 @@ public final class Consumer implements AutoCloseable
             throw new MagnetarClientException("message id is null");
         }
         checkOpen();
+        client.checkConnected();
 
         ingressProxy.ack(
             client.nextCorrelationId(),
@@ -195,7 +206,8 @@ public final class Consumer implements AutoCloseable
 
     /**
      * Close the consumer: ask the broker to close it and wait for the answer. Messages not yet received are dropped.
-     * Closing twice does nothing.
+     * Closing twice does nothing. After the connection to the broker was lost, the consumer is closed in the client
+     * only, without waiting for the broker.
      *
      * @throws MagnetarClientException if the broker refused or did not answer in time; the consumer is closed anyway.
      */

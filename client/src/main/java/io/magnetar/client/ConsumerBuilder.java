@@ -113,6 +113,11 @@ public final class ConsumerBuilder
         }
 
         return client.subscribe(
-            Protocol.fullTopicName(topic), subscriptionName, consumerName, subscriptionType, initialPosition, receiverQueueSize);
+            Protocol.fullTopicName(topic),
+            subscriptionName,
+            consumerName,
+            subscriptionType,
+            initialPosition,
+            receiverQueueSize);
     }
 }

@@ -1,6 +1,7 @@
 package io.magnetar.client;
 
 import io.aeron.FragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -77,6 +78,17 @@ final class EgressAdapter
     }
 
     /**
+     * The image of the egress with a session id: the broker's publication of answers to this client.
+     *
+     * @param sessionId of the image.
+     * @return the image, or null if the subscription has none with that session id.
+     */
+    Image image(final int sessionId)
+    {
+        return subscription.imageBySessionId(sessionId);
+    }
+
+    /**
      * @return frames skipped because of their schema, template, or a decoding failure.
      */
     long unknownFrameCount()
@@ -147,7 +159,8 @@ final class EgressAdapter
                     final long correlationId = decoder.correlationId();
                     final int protocolVersion = decoder.protocolVersion();
                     final int maxMessageSize = decoder.maxMessageSize();
-                    conductor.onConnected(correlationId, protocolVersion, maxMessageSize, decoder.brokerName());
+                    conductor.onConnected(
+                        correlationId, header.sessionId(), protocolVersion, maxMessageSize, decoder.brokerName());
                     break;
                 }
 

@@ -18,6 +18,8 @@ import io.magnetar.codecs.SubscriptionType;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Encodes requests and offers them on the broker's ingress. Safe for many threads: each thread encodes into its own
  * buffer, and offers on the exclusive publication are serialised by a lock held only for the offer itself.
@@ -25,6 +27,10 @@ import org.agrona.concurrent.IdleStrategy;
  * The publication is exclusive rather than concurrent because the media driver shares one concurrent publication
  * (and so one session id) among all clients of the driver that publish to the same channel and stream, and the
  * broker tells client sessions apart by session id.
+ * <p>
+ * After the handshake, an offer that finds the publication not connected waits like under back pressure: if the
+ * broker does not come back within the connection-loss grace, the session counts as lost, and an offer fails with
+ * {@link MagnetarClientException.ConnectionLostException} as soon as the session is lost.
  */
 final class IngressProxy
 {
@@ -49,15 +55,20 @@ final class IngressProxy
     }
 
     private final ExclusivePublication publication;
+    private final ClientConductor conductor;
+    private final long connectionLossGraceNs;
     private final Object offerLock = new Object();
     private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
 
     /**
      * @param publication on the broker's ingress, owned by the client.
+     * @param conductor   of the client, told when an offer finds the session lost.
      */
-    IngressProxy(final ExclusivePublication publication)
+    IngressProxy(final ExclusivePublication publication, final ClientConductor conductor)
     {
         this.publication = publication;
+        this.conductor = conductor;
+        this.connectionLossGraceNs = conductor.connectionLossGraceNs();
     }
 
     /**
@@ -260,6 +271,8 @@ final class IngressProxy
     {
         final IdleStrategy idleStrategy = e.idleStrategy;
         idleStrategy.reset();
+        boolean isNotConnected = false;
+        long notConnectedSinceNs = 0;
 
         while (true)
         {
@@ -274,25 +287,46 @@ final class IngressProxy
                 return;
             }
 
+            if (Publication.NOT_CONNECTED == result && !retryNotConnected)
+            {
+                final long nowNs = System.nanoTime();
+                if (!isNotConnected)
+                {
+                    isNotConnected = true;
+                    notConnectedSinceNs = nowNs;
+                }
+                else if (nowNs - notConnectedSinceNs >= connectionLossGraceNs)
+                {
+                    conductor.onConnectionLost("the broker has not been connected to the client's ingress for " +
+                        TimeUnit.NANOSECONDS.toMillis(nowNs - notConnectedSinceNs) + " ms");
+                }
+            }
+            else
+            {
+                isNotConnected = false;
+            }
+
+            if (Publication.CLOSED == result)
+            {
+                conductor.onConnectionLost("the client's ingress publication is closed");
+            }
+            conductor.checkConnected();
+
             if (Publication.BACK_PRESSURED == result ||
-                Publication.ADMIN_ACTION == result ||
-                (Publication.NOT_CONNECTED == result && retryNotConnected))
+                Publication.NOT_CONNECTED == result ||
+                Publication.ADMIN_ACTION == result)
             {
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
                     throw new MagnetarClientException.TimeoutException(
                         (Publication.NOT_CONNECTED == result ?
-                        "the broker did not subscribe to the ingress" : "the broker's ingress stayed back pressured") +
+                        "the broker was not connected to the ingress" : "the broker's ingress stayed back pressured") +
                         " until the operation timed out");
                 }
                 if (Publication.ADMIN_ACTION != result)
                 {
                     idleStrategy.idle();
                 }
-            }
-            else if (Publication.NOT_CONNECTED == result)
-            {
-                throw new MagnetarClientException("not connected to the broker (the ingress has no subscriber)");
             }
             else if (Publication.CLOSED == result)
             {

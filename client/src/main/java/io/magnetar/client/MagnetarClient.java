@@ -39,6 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A UDP client without an Aeron directory runs its own embedded media driver; an IPC client, or a client given an
  * Aeron directory, uses the media driver already running there. One daemon conductor thread,
  * {@code magnetar-client-conductor}, reads the broker's answers and pushed messages.
+ * <p>
+ * The client notices when its session with the broker is gone: the broker's stream of answers ends (the broker
+ * closed the session or shut down) or goes away (nothing arrived within the media driver's image liveness timeout),
+ * the broker stays disconnected from the client's ingress for longer than the
+ * {@link ClientBuilder#connectionLossGrace(java.time.Duration) connection-loss grace}, or the broker reports that it
+ * closed the session. From then on {@link #isConnected()} is false, and every waiting and later operation of the client, its
+ * producers and its consumers fails with {@link MagnetarClientException.ConnectionLostException}; only
+ * {@link #close()} still works, without waiting for the broker. The client does not reconnect: build a new one.
  */
 public final class MagnetarClient implements AutoCloseable
 {
@@ -101,6 +109,17 @@ public final class MagnetarClient implements AutoCloseable
          * Default connect resend interval: 2 seconds.
          */
         public static final long CONNECT_RESEND_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
+
+        /**
+         * How long the broker may stay disconnected from the client's ingress before the client treats its session
+         * as lost; a duration.
+         */
+        public static final String CONNECTION_LOSS_GRACE_PROP_NAME = "magnetar.client.connection.loss.grace";
+
+        /**
+         * Default connection-loss grace: 2 seconds.
+         */
+        public static final long CONNECTION_LOSS_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
         /**
          * Default of {@link ProducerBuilder#maxPendingMessages(int)}.
@@ -181,6 +200,14 @@ public final class MagnetarClient implements AutoCloseable
         }
 
         /**
+         * @return connection-loss grace in nanoseconds from {@link #CONNECTION_LOSS_GRACE_PROP_NAME} or the default.
+         */
+        public static long connectionLossGraceNs()
+        {
+            return SystemUtil.getDurationInNanos(CONNECTION_LOSS_GRACE_PROP_NAME, CONNECTION_LOSS_GRACE_DEFAULT_NS);
+        }
+
+        /**
          * @return max pending messages from {@link #MAX_PENDING_MESSAGES_PROP_NAME} or the default.
          */
         public static int maxPendingMessages()
@@ -206,6 +233,7 @@ public final class MagnetarClient implements AutoCloseable
     }
 
     private static final long DISCONNECT_LINGER_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ORPHAN_CLOSE_OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final ThreadLocal<IdleStrategy> WAITING_IDLE_STRATEGY =
         ThreadLocal.withInitial(MagnetarClient::newWaitingIdleStrategy);
 
@@ -234,6 +262,7 @@ public final class MagnetarClient implements AutoCloseable
     private MagnetarClient(
         final ServiceUrl serviceUrl,
         final long operationTimeoutNs,
+        final long connectionLossGraceNs,
         final String clientName,
         final ErrorHandler errorHandler,
         final IdleStrategy idleStrategy,
@@ -252,9 +281,10 @@ public final class MagnetarClient implements AutoCloseable
         this.aeron = aeron;
         this.responseStreamId = responseStreamId;
         this.responseChannel = responseChannel;
-        this.ingressProxy = new IngressProxy(ingressPublication);
-        this.conductor = new ClientConductor(errorHandler);
+        this.conductor = new ClientConductor(errorHandler, serviceUrl.toString(), connectionLossGraceNs);
+        this.ingressProxy = new IngressProxy(ingressPublication, conductor);
         this.egressAdapter = new EgressAdapter(egressSubscription, conductor);
+        conductor.ingressProxy(ingressProxy);
         conductor.egressAdapter(egressAdapter);
         this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, conductor);
         AgentRunner.startOnThread(conductorRunner, MagnetarClient::newConductorThread);
@@ -294,7 +324,8 @@ public final class MagnetarClient implements AutoCloseable
      * Measure the round trip to the broker.
      *
      * @return round-trip time in nanoseconds.
-     * @throws MagnetarClientException if the client is closed or the broker did not answer in time.
+     * @throws MagnetarClientException if the client is closed, the connection to the broker was lost, or the broker
+     *                                 did not answer in time.
      */
     public long ping() throws MagnetarClientException
     {
@@ -365,9 +396,21 @@ public final class MagnetarClient implements AutoCloseable
     }
 
     /**
+     * Whether the session with the broker is up. It is from {@link ClientBuilder#build()} until the client notices
+     * that the session is gone (see the class description) or until {@link #close()}; it does not come back.
+     *
+     * @return true while the client is open and its session with the broker is not lost.
+     */
+    public boolean isConnected()
+    {
+        return !isClosed.get() && conductor.isConnected();
+    }
+
+    /**
      * Close every producer and consumer of this client (each asks the broker), send {@code Disconnect}, then stop
      * the conductor and release Aeron and the embedded media driver if there is one. All resources are released
-     * even if a step fails. Closing twice does nothing.
+     * even if a step fails. Closing twice does nothing. If the connection to the broker is lost, before or during
+     * the close, the client does not wait for the broker.
      *
      * @throws MagnetarClientException the first failure of a producer, consumer or resource; the others are added as
      *                                 suppressed.
@@ -380,8 +423,9 @@ public final class MagnetarClient implements AutoCloseable
             return;
         }
 
+        conductor.onClientClosing();
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
-        final boolean brokerReachable = ingressProxy.isConnected();
+        final boolean brokerReachable = conductor.isConnected() && ingressProxy.isConnected();
         final Producer[] producers;
         final Consumer[] consumers;
         synchronized (registryLock)
@@ -415,12 +459,16 @@ public final class MagnetarClient implements AutoCloseable
             }
         }
 
-        if (brokerReachable)
+        if (brokerReachable && conductor.isConnected())
         {
             try
             {
                 ingressProxy.disconnect(nextCorrelationId(), deadlineNs);
                 awaitIngressSent(Math.min(deadlineNs, System.nanoTime() + DISCONNECT_LINGER_NS));
+            }
+            catch (final MagnetarClientException.ConnectionLostException ignore)
+            {
+                // the session is gone: there is nothing left to disconnect
             }
             catch (final MagnetarClientException ex)
             {
@@ -457,6 +505,7 @@ public final class MagnetarClient implements AutoCloseable
         final ServiceUrl serviceUrl,
         final String aeronDirectoryName,
         final long operationTimeoutNs,
+        final long connectionLossGraceNs,
         final String clientName,
         final int termLength,
         final IdleStrategy idleStrategy,
@@ -508,6 +557,7 @@ public final class MagnetarClient implements AutoCloseable
             client = new MagnetarClient(
                 serviceUrl,
                 operationTimeoutNs,
+                connectionLossGraceNs,
                 clientName,
                 errorHandler,
                 idleStrategy,
@@ -752,7 +802,16 @@ public final class MagnetarClient implements AutoCloseable
             conductor.removeRequest(request);
             throw ex;
         }
-        awaitAnswer(request, deadlineNs, operation);
+
+        try
+        {
+            awaitAnswer(request, deadlineNs, operation);
+        }
+        catch (final MagnetarClientException.TimeoutException ex)
+        {
+            closeOrphanOnBroker(producerId, true, ex);
+            throw ex;
+        }
 
         if (request.answerId != producerId)
         {
@@ -828,7 +887,16 @@ public final class MagnetarClient implements AutoCloseable
                 conductor.removeRequest(request);
                 throw ex;
             }
-            awaitAnswer(request, deadlineNs, operation);
+
+            try
+            {
+                awaitAnswer(request, deadlineNs, operation);
+            }
+            catch (final MagnetarClientException.TimeoutException ex)
+            {
+                closeOrphanOnBroker(consumerId, false, ex);
+                throw ex;
+            }
         }
         catch (final MagnetarClientException ex)
         {
@@ -869,37 +937,81 @@ public final class MagnetarClient implements AutoCloseable
         }
     }
 
+    /**
+     * Ask the broker to close a producer and wait for the answer; nothing to do if the session is lost, since the
+     * broker dropped the producer with it.
+     *
+     * @param producerId of the producer.
+     * @param topic      for messages.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
     void closeProducerOnBroker(final long producerId, final String topic, final long deadlineNs)
         throws MagnetarClientException
     {
+        if (!conductor.isConnected())
+        {
+            return;
+        }
+
         final PendingRequest request = newRequest(EgressAdapter.SUCCESS, deadlineNs);
         try
         {
-            ingressProxy.closeProducer(request.correlationId, producerId, deadlineNs);
+            try
+            {
+                ingressProxy.closeProducer(request.correlationId, producerId, deadlineNs);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                conductor.removeRequest(request);
+                throw ex;
+            }
+            awaitAnswer(request, deadlineNs, "close producer on topic '" + topic + "'");
         }
-        catch (final MagnetarClientException ex)
+        catch (final MagnetarClientException.ConnectionLostException ignore)
         {
-            conductor.removeRequest(request);
-            throw ex;
+            // the broker dropped the producer with the session
         }
-        awaitAnswer(request, deadlineNs, "close producer on topic '" + topic + "'");
     }
 
+    /**
+     * Ask the broker to close a consumer and wait for the answer; nothing to do if the session is lost, since the
+     * broker dropped the consumer with it.
+     *
+     * @param consumerId   of the consumer.
+     * @param topic        for messages.
+     * @param subscription for messages.
+     * @param deadlineNs   bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
     void closeConsumerOnBroker(
         final long consumerId, final String topic, final String subscription, final long deadlineNs)
         throws MagnetarClientException
     {
+        if (!conductor.isConnected())
+        {
+            return;
+        }
+
         final PendingRequest request = newRequest(EgressAdapter.SUCCESS, deadlineNs);
         try
         {
-            ingressProxy.closeConsumer(request.correlationId, consumerId, deadlineNs);
+            try
+            {
+                ingressProxy.closeConsumer(request.correlationId, consumerId, deadlineNs);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                conductor.removeRequest(request);
+                throw ex;
+            }
+            awaitAnswer(
+                request, deadlineNs, "close consumer of topic '" + topic + "' subscription '" + subscription + "'");
         }
-        catch (final MagnetarClientException ex)
+        catch (final MagnetarClientException.ConnectionLostException ignore)
         {
-            conductor.removeRequest(request);
-            throw ex;
+            // the broker dropped the consumer with the session
         }
-        awaitAnswer(request, deadlineNs, "close consumer of topic '" + topic + "' subscription '" + subscription + "'");
     }
 
     void onProducerClosed(final Producer producer, final long deadlineNs)
@@ -928,6 +1040,24 @@ public final class MagnetarClient implements AutoCloseable
     long operationTimeoutNs()
     {
         return operationTimeoutNs;
+    }
+
+    /**
+     * @return why the session with the broker is lost, or null while it is not.
+     */
+    String connectionLoss()
+    {
+        return conductor.connectionLoss();
+    }
+
+    /**
+     * Throw if the session with the broker is lost.
+     *
+     * @throws MagnetarClientException.ConnectionLostException if it is.
+     */
+    void checkConnected() throws MagnetarClientException.ConnectionLostException
+    {
+        conductor.checkConnected();
     }
 
     IngressProxy ingressProxy()
@@ -959,6 +1089,45 @@ public final class MagnetarClient implements AutoCloseable
         if (isClosed.get())
         {
             throw new MagnetarClientException("the client is closed");
+        }
+        conductor.checkConnected();
+    }
+
+    /**
+     * Best effort after a create or subscribe timed out: the request may still reach the broker, or have reached it
+     * with its answer lost, so ask the broker to close what it may have created, lest an orphan consumer hold an
+     * exclusive subscription. The answer is dropped; a failure to offer is added to the timeout as suppressed.
+     *
+     * @param id         of the producer or consumer.
+     * @param isProducer true for a producer, false for a consumer.
+     * @param timeout    the caller is about to throw.
+     */
+    private void closeOrphanOnBroker(
+        final long id, final boolean isProducer, final MagnetarClientException.TimeoutException timeout)
+    {
+        if (!conductor.isConnected())
+        {
+            return;
+        }
+
+        final long correlationId = nextCorrelationId();
+        final long nowNs = System.nanoTime();
+        conductor.ignoreAnswer(correlationId, nowNs + operationTimeoutNs);
+        try
+        {
+            final long offerDeadlineNs = nowNs + Math.min(operationTimeoutNs, ORPHAN_CLOSE_OFFER_TIMEOUT_NS);
+            if (isProducer)
+            {
+                ingressProxy.closeProducer(correlationId, id, offerDeadlineNs);
+            }
+            else
+            {
+                ingressProxy.closeConsumer(correlationId, id, offerDeadlineNs);
+            }
+        }
+        catch (final MagnetarClientException ex)
+        {
+            timeout.addSuppressed(ex);
         }
     }
 

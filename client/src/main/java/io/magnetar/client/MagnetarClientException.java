@@ -91,6 +91,35 @@ public class MagnetarClientException extends Exception
     }
 
     /**
+     * The session with the broker is gone: the broker stopped or closed the session, or the network between them
+     * failed. Every pending and later operation of the client, its producers and its consumers fails with it; only
+     * closing still works. The client does not reconnect.
+     */
+    public static class ConnectionLostException extends MagnetarClientException
+    {
+        /**
+         * A lost connection.
+         *
+         * @param message which broker was lost, and why the client thinks so.
+         */
+        public ConnectionLostException(final String message)
+        {
+            super(message);
+        }
+
+        /**
+         * A lost connection with a cause.
+         *
+         * @param message which broker was lost, and why the client thinks so.
+         * @param cause   of the failure.
+         */
+        public ConnectionLostException(final String message, final Throwable cause)
+        {
+            super(message, cause);
+        }
+    }
+
+    /**
      * Text for a broker error: the code, then the broker's text if it gave one.
      *
      * @param errorCode   from the broker.
@@ -114,6 +143,10 @@ public class MagnetarClientException extends Exception
         if (cause instanceof TimeoutException)
         {
             return new TimeoutException(cause.getMessage(), cause);
+        }
+        if (cause instanceof ConnectionLostException)
+        {
+            return new ConnectionLostException(cause.getMessage(), cause);
         }
         if (cause instanceof MagnetarClientException)
         {

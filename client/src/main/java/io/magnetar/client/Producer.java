@@ -16,13 +16,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * The broker answers the sends of a producer in order, so pending sends wait in a FIFO, bounded by
  * {@link ProducerBuilder#maxPendingMessages(int)}. A send that gets no receipt within the client's operation timeout
- * fails with {@link MagnetarClientException.TimeoutException}.
+ * fails with {@link MagnetarClientException.TimeoutException}. When the client loses its session with the broker,
+ * pending sends fail at once, and later sends too, with {@link MagnetarClientException.ConnectionLostException}.
  * <p>
  * Futures returned by {@link #sendAsync(byte[])} complete on the client's conductor thread: callbacks attached to
  * them must not block; in particular they must not call blocking methods of the client.
  */
 public final class Producer implements AutoCloseable
 {
+    private static final int MAX_KEY_CHARS_ALWAYS_FIT = Protocol.MAX_KEY_LENGTH / 3;
+
     private final MagnetarClient client;
     private final IngressProxy ingressProxy;
     private final long producerId;
@@ -112,10 +115,12 @@ public final class Producer implements AutoCloseable
     /**
      * Send a message and wait for its receipt.
      *
-     * @param key     of the message, or null for none.
+     * @param key     of the message, or null for none; at most {@link Protocol#MAX_KEY_LENGTH} bytes in UTF-8.
      * @param payload of the message.
      * @return where the broker stored the message.
-     * @throws MagnetarClientException if the broker refused the message, the send timed out, or the input is invalid.
+     * @throws MagnetarClientException if the broker refused the message, the send timed out, the input is invalid
+     *                                 (a key that is too long has the code {@code MESSAGE_TOO_LARGE}), or the
+     *                                 connection to the broker was lost.
      */
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
@@ -160,10 +165,11 @@ public final class Producer implements AutoCloseable
      * Send a message. Waits (bounded by the operation timeout) only while the pending queue is full or the ingress is
      * back pressured.
      *
-     * @param key     of the message, or null for none.
+     * @param key     of the message, or null for none; at most {@link Protocol#MAX_KEY_LENGTH} bytes in UTF-8.
      * @param payload of the message.
      * @return a future completed with where the broker stored the message, or exceptionally with a
-     * {@link MagnetarClientException}.
+     * {@link MagnetarClientException}: a key that is too long fails it at once with the code
+     * {@code MESSAGE_TOO_LARGE}, before anything is sent.
      */
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
     {
@@ -173,12 +179,13 @@ public final class Producer implements AutoCloseable
     /**
      * Wait until every send made before this call has completed, successfully or not.
      *
-     * @throws MagnetarClientException if the producer is closed or the sends did not complete within the operation
-     *                                 timeout.
+     * @throws MagnetarClientException if the producer is closed, the connection to the broker was lost, or the sends
+     *                                 did not complete within the operation timeout.
      */
     public void flush() throws MagnetarClientException
     {
         checkOpen();
+        client.checkConnected();
         final long targetSequenceId = lastOfferedSequenceId;
         if (lastCompletedSequenceId >= targetSequenceId)
         {
@@ -194,6 +201,7 @@ public final class Producer implements AutoCloseable
             {
                 return;
             }
+            client.checkConnected();
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 throw new MagnetarClientException.TimeoutException("flush of producer on topic '" + topic +
@@ -205,11 +213,13 @@ public final class Producer implements AutoCloseable
             }
             idleStrategy.idle();
         }
+        client.checkConnected();
     }
 
     /**
      * Close the producer: ask the broker to close it and wait for the answer. Sends still without a receipt fail.
-     * Call {@link #flush()} first to wait for them. Closing twice does nothing.
+     * Call {@link #flush()} first to wait for them. Closing twice does nothing. After the connection to the broker
+     * was lost, the producer is closed in the client only, without waiting for the broker.
      *
      * @throws MagnetarClientException if the broker refused or did not answer in time; the producer is closed anyway.
      */
@@ -292,36 +302,91 @@ public final class Producer implements AutoCloseable
         }
     }
 
-    private String checkSend(final byte[] payload)
+    private MagnetarClientException checkSend(final String key, final byte[] payload)
     {
         if (null == payload)
         {
-            return "payload is null";
+            return new MagnetarClientException("payload is null");
         }
         if (payload.length > client.maxMessageSize())
         {
-            return "payload of " + payload.length + " bytes is larger than the broker's maximum message size of " +
-                client.maxMessageSize() + " bytes";
+            return new MagnetarClientException("payload of " + payload.length + " bytes is larger than the broker's " +
+                "maximum message size of " + client.maxMessageSize() + " bytes");
+        }
+        if (null != key && key.length() > MAX_KEY_CHARS_ALWAYS_FIT)
+        {
+            final int keyLength = utf8Length(key);
+            if (keyLength > Protocol.MAX_KEY_LENGTH)
+            {
+                return new MagnetarClientException(ErrorCode.MESSAGE_TOO_LARGE, "key of " + keyLength +
+                    " bytes (UTF-8) is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH + " bytes");
+            }
         }
         if (isClosed)
         {
-            return "producer on topic '" + topic + "' is closed";
+            return new MagnetarClientException("producer on topic '" + topic + "' is closed");
         }
         if (client.isClosed())
         {
-            return "the client is closed";
+            return new MagnetarClientException("the client is closed");
         }
 
-        return null;
+        return connectionLost();
+    }
+
+    private MagnetarClientException connectionLost()
+    {
+        final String loss = client.connectionLoss();
+        return null == loss ? null : new MagnetarClientException.ConnectionLostException(loss);
+    }
+
+    /**
+     * Length of a string in UTF-8, as {@link String#getBytes(java.nio.charset.Charset)} encodes it: an unpaired
+     * surrogate becomes one replacement byte.
+     *
+     * @param value to measure.
+     * @return number of bytes.
+     */
+    private static int utf8Length(final String value)
+    {
+        final int length = value.length();
+        int bytes = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x80)
+            {
+                bytes++;
+            }
+            else if (c < 0x800)
+            {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1)))
+            {
+                bytes += 4;
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                bytes++;
+            }
+            else
+            {
+                bytes += 3;
+            }
+        }
+
+        return bytes;
     }
 
     private PendingSend enqueue(final String key, final byte[] payload, final long deadlineNs)
     {
         final PendingSend pending = new PendingSend();
-        final String problem = checkSend(payload);
+        final MagnetarClientException problem = checkSend(key, payload);
         if (null != problem)
         {
-            pending.completeExceptionally(new MagnetarClientException(problem));
+            pending.completeExceptionally(problem);
             return pending;
         }
 
@@ -378,6 +443,14 @@ public final class Producer implements AutoCloseable
                 pendingPermits.release();
                 pending.completeExceptionally(
                     new MagnetarClientException("producer on topic '" + topic + "' is closed"));
+                return pending;
+            }
+
+            final MagnetarClientException lost = connectionLost();
+            if (null != lost)
+            {
+                pendingPermits.release();
+                pending.completeExceptionally(lost);
                 return pending;
             }
 
@@ -502,6 +575,31 @@ public final class Producer implements AutoCloseable
                 lastCompletedSequenceId = pending.sequenceId;
             }
         }
+    }
+
+    /**
+     * Conductor: the session with the broker is lost; fail every pending send. Called in every duty cycle after the
+     * loss, so sends queued while it was being noticed fail too.
+     *
+     * @param loss message for the failures.
+     * @return number of sends removed.
+     */
+    int onConnectionLost(final String loss)
+    {
+        int removed = 0;
+        PendingSend pending;
+        while (null != (pending = pendingSends.poll()))
+        {
+            pendingPermits.release();
+            removed++;
+            if (!pending.isAbandoned())
+            {
+                pending.completeExceptionally(new MagnetarClientException.ConnectionLostException(loss));
+                lastCompletedSequenceId = pending.sequenceId;
+            }
+        }
+
+        return removed;
     }
 
     private PendingSend takePending(final long sequenceId)

@@ -48,6 +48,12 @@ public final class Protocol
     public static final long NULL_CORRELATION_ID = -1;
 
     /**
+     * Longest message key the broker accepts, in bytes of its UTF-8 encoding; the broker refuses a longer key with
+     * {@code MESSAGE_TOO_LARGE}.
+     */
+    public static final int MAX_KEY_LENGTH = 4096;
+
+    /**
      * Shard of the message ids of non-persistent topics.
      */
     public static final int NON_PERSISTENT_SHARD = -1;
