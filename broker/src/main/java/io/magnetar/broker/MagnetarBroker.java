@@ -470,6 +470,8 @@ public final class MagnetarBroker implements AutoCloseable
                 "cursors-" + shard, aeron, archive, archiveDir, segmentFileLength,
                 BrokerConfiguration.CURSOR_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.CURSOR_LOG_TERM_LENGTH);
             resources.add(cursorLog);
+            reportTornTail(entryLog);
+            reportTornTail(cursorLog);
 
             // every pooled command fits in the shard queue at once, so handing one over never fails
             shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity() + ctx.largeFramePoolSize());
@@ -539,6 +541,16 @@ public final class MagnetarBroker implements AutoCloseable
         final Agent brokerAgent = new CompositeAgent(agents);
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), counters.errors, brokerAgent);
         AgentRunner.startOnThread(runner);
+    }
+
+    private void reportTornTail(final RecordedLog log)
+    {
+        if (log.tornTailPosition() >= 0)
+        {
+            ctx.logger().accept("magnetar: " + log.name() + " (recording " + log.recordingId() + "): cut a torn " +
+                "record of " + log.tornTailLength() + " bytes at position " + log.tornTailPosition() +
+                " left by a crash; it was never acknowledged");
+        }
     }
 
     private int resolvePort(final Subscription subscription)

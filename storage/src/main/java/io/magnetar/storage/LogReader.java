@@ -68,7 +68,8 @@ public final class LogReader implements AutoCloseable
      * @param position of the record, or of padding in front of it.
      * @param limit    exclusive upper bound, normally the durable position; nothing beyond it is read.
      * @param handler  to receive the record.
-     * @return the position after the record, or {@code position} if no complete record lies below the limit.
+     * @return the position after the record (or after padding that runs up to the limit), or {@code position} if no
+     * complete record lies below the limit.
      * @throws StorageException if the frames at this position are corrupt.
      */
     public long read(final long position, final long limit, final EntryHandler handler)
@@ -153,18 +154,40 @@ public final class LogReader implements AutoCloseable
             framePosition = nextFramePosition;
         }
 
-        return position;
+        // only padding up to the limit: progress without a record
+        return assembling ? position : framePosition;
     }
 
     /**
-     * Read every complete record from a position up to a limit.
+     * Read every record from a position up to a limit, which must be the end of a record.
+     *
+     * @param fromPosition of the first record.
+     * @param limit        exclusive upper bound: the end of the last record.
+     * @param handler      to receive each record.
+     * @return the limit.
+     * @throws StorageException naming the log and the position if a record is incomplete or corrupt.
+     */
+    public long scan(final long fromPosition, final long limit, final EntryHandler handler)
+    {
+        final long end = scanComplete(fromPosition, limit, handler);
+        if (end < limit)
+        {
+            throw corrupt(end, "incomplete record: the log ends at " + limit);
+        }
+
+        return end;
+    }
+
+    /**
+     * Read the complete records from a position up to a limit, stopping at the first incomplete one.
      *
      * @param fromPosition of the first record.
      * @param limit        exclusive upper bound.
      * @param handler      to receive each record.
-     * @return the position after the last complete record read.
+     * @return the position after the last complete record (or padding) read.
+     * @throws StorageException naming the log and the position if a frame is corrupt.
      */
-    public long scan(final long fromPosition, final long limit, final EntryHandler handler)
+    public long scanComplete(final long fromPosition, final long limit, final EntryHandler handler)
     {
         long position = fromPosition;
         while (position < limit)

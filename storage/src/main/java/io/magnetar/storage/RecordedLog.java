@@ -41,6 +41,8 @@ public final class RecordedLog implements AutoCloseable
     private final int termLength;
     private final LogReader reader;
     private long appendedPosition;
+    private long tornTailPosition = -1;
+    private long tornTailLength;
     private long lastDurablePosition;
 
     private RecordedLog(
@@ -95,6 +97,7 @@ public final class RecordedLog implements AutoCloseable
         final int termLength)
     {
         final RecordingDescriptor descriptor = findLastRecording(archive, streamId);
+        final long[] tornTail = { -1, 0 };
         ExclusivePublication publication = null;
         try
         {
@@ -125,7 +128,8 @@ public final class RecordedLog implements AutoCloseable
             }
             else
             {
-                final RecordingDescriptor stopped = awaitStopped(archive, descriptor, name);
+                final RecordingDescriptor stopped = repairTornTail(
+                    archive, archiveDir, awaitStopped(archive, descriptor, name), name, tornTail);
                 final String channel = new ChannelUriStringBuilder()
                     .media("ipc")
                     .initialPosition(stopped.stopPosition, stopped.initialTermId, stopped.termBufferLength)
@@ -157,7 +161,7 @@ public final class RecordedLog implements AutoCloseable
             final LogReader reader = new LogReader(
                 name, archiveDir, recordingId, startPosition, logTermLength, segmentLength);
 
-            return new RecordedLog(
+            final RecordedLog log = new RecordedLog(
                 name,
                 streamId,
                 publication,
@@ -170,6 +174,10 @@ public final class RecordedLog implements AutoCloseable
                 recoveredPosition,
                 logTermLength,
                 reader);
+            log.tornTailPosition = tornTail[0];
+            log.tornTailLength = tornTail[1];
+
+            return log;
         }
         catch (final RuntimeException ex)
         {
@@ -240,6 +248,22 @@ public final class RecordedLog implements AutoCloseable
     public long recoveredPosition()
     {
         return recoveredPosition;
+    }
+
+    /**
+     * @return where a torn record was cut off the end of the log when it was opened, or -1 if there was none.
+     */
+    public long tornTailPosition()
+    {
+        return tornTailPosition;
+    }
+
+    /**
+     * @return how many bytes of a torn record were cut off the end of the log when it was opened.
+     */
+    public long tornTailLength()
+    {
+        return tornTailLength;
     }
 
     /**
@@ -390,6 +414,57 @@ public final class RecordedLog implements AutoCloseable
         }
 
         throw new StorageException(name + ": recording " + descriptor.recordingId + " is still active elsewhere");
+    }
+
+    /**
+     * A crash can stop a recording part way through a fragmented record: the archive keeps every whole frame, so
+     * the last record may lack its end. It was never acknowledged (receipts wait for the whole record), and
+     * appending after it would corrupt the log, so it is truncated away. Records never cross a term boundary, so
+     * scanning the last term finds the end of the last whole record.
+     */
+    private static RecordingDescriptor repairTornTail(
+        final AeronArchive archive,
+        final File archiveDir,
+        final RecordingDescriptor descriptor,
+        final String name,
+        final long[] tornTail)
+    {
+        final long stopPosition = descriptor.stopPosition;
+        final long lastTermStart = Math.max(
+            descriptor.startPosition, stopPosition - (stopPosition & (descriptor.termBufferLength - 1)));
+        if (stopPosition == lastTermStart)
+        {
+            return descriptor;
+        }
+
+        final long completeEnd;
+        try (LogReader reader = new LogReader(
+            name,
+            archiveDir,
+            descriptor.recordingId,
+            descriptor.startPosition,
+            descriptor.termBufferLength,
+            descriptor.segmentFileLength))
+        {
+            completeEnd = reader.scanComplete(lastTermStart, stopPosition, (buffer, offset, length, pos, next) -> {});
+        }
+        if (completeEnd == stopPosition)
+        {
+            return descriptor;
+        }
+
+        archive.truncateRecording(descriptor.recordingId, completeEnd);
+        tornTail[0] = completeEnd;
+        tornTail[1] = stopPosition - completeEnd;
+
+        return new RecordingDescriptor(
+            descriptor.recordingId,
+            descriptor.startPosition,
+            completeEnd,
+            descriptor.initialTermId,
+            descriptor.segmentFileLength,
+            descriptor.termBufferLength,
+            descriptor.mtuLength);
     }
 
     private static int awaitCounterBySession(

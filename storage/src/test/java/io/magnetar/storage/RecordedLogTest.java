@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -140,6 +142,80 @@ class RecordedLogTest
             }
             assertReadable(log, positions, expected);
         }
+    }
+
+    @Test
+    void shouldCutTornFragmentedRecordLeftByCrash()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+        final long tornStart;
+        final long recordingId;
+        try (RecordedLog log = open())
+        {
+            recordingId = log.recordingId();
+            appendAndAwait(log, buffer, "first");
+            tornStart = appendAndAwait(log, buffer, "y".repeat(5000));
+        }
+
+        // the crash: the recording stops after the first fragment of the large record
+        archive.truncateRecording(recordingId, tornStart + 1408);
+
+        try (RecordedLog log = open())
+        {
+            assertEquals(tornStart, log.tornTailPosition());
+            assertEquals(1408, log.tornTailLength());
+            assertEquals(tornStart, log.recoveredPosition());
+            final long position = appendAndAwait(log, buffer, "after");
+            assertEquals(tornStart, position);
+
+            final List<String> scanned = new ArrayList<>();
+            log.reader().scan(log.startPosition(), log.durablePosition(),
+                (buf, offset, length, pos, next) -> scanned.add(buf.getStringWithoutLengthAscii(offset, length)));
+            assertEquals(List.of("first", "after"), scanned);
+        }
+    }
+
+    @Test
+    void shouldReportCorruptDataWithLogAndPosition() throws Exception
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+        final long second;
+        final long recordingId;
+        try (RecordedLog log = open())
+        {
+            recordingId = log.recordingId();
+            appendAndAwait(log, buffer, "one");
+            second = appendAndAwait(log, buffer, "two");
+            appendAndAwait(log, buffer, "three");
+        }
+
+        // a fragment flag that makes the middle record start with an end fragment
+        try (RandomAccessFile file = new RandomAccessFile(
+            new File(new File(tempDir, "archive"), recordingId + "-0.rec"), "rw"))
+        {
+            file.seek(second + 5);
+            file.write(0x40);
+        }
+
+        // found while checking the tail on open, before anything is appended after it
+        final StorageException ex = assertThrows(StorageException.class, this::open);
+        assertTrue(ex.getMessage().contains("test-log (recording " + recordingId + ")"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("position " + second), ex.getMessage());
+    }
+
+    private static long appendAndAwait(final RecordedLog log, final UnsafeBuffer buffer, final String text)
+    {
+        final int length = buffer.putStringWithoutLengthAscii(0, text);
+        long position;
+        while ((position = log.append(buffer, 0, length)) < 0)
+        {
+            Thread.yield();
+        }
+        while (log.durablePosition() < log.appendedPosition())
+        {
+            Thread.yield();
+        }
+        return position;
     }
 
     private static void assertReadable(final RecordedLog log, final List<Long> positions, final List<String> expected)
