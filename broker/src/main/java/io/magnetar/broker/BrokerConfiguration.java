@@ -74,7 +74,7 @@ public final class BrokerConfiguration
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
     /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
     public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
     /** Cursor log of shard N records on IPC stream {@code CURSOR_LOG_STREAM_ID_BASE + N}. */

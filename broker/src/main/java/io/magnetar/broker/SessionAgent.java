@@ -11,6 +11,7 @@ import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckWithReceiptDecoder;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.ConnectDecoder;
@@ -27,6 +28,7 @@ import io.magnetar.codecs.PingDecoder;
 import io.magnetar.codecs.PongEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
+import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
@@ -103,6 +105,7 @@ public final class SessionAgent implements Agent
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
+    private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
     private final PongEncoder pongEncoder = new PongEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
@@ -339,17 +342,19 @@ public final class SessionAgent implements Agent
             }
 
             case AckDecoder.TEMPLATE_ID:
+            case AckWithReceiptDecoder.TEMPLATE_ID:
             case FlowDecoder.TEMPLATE_ID:
             case CloseConsumerDecoder.TEMPLATE_ID:
             {
                 final int requiredBlockLength = AckDecoder.TEMPLATE_ID == templateId ? AckDecoder.BLOCK_LENGTH :
+                    AckWithReceiptDecoder.TEMPLATE_ID == templateId ? AckWithReceiptDecoder.BLOCK_LENGTH :
                     FlowDecoder.TEMPLATE_ID == templateId ? FlowDecoder.BLOCK_LENGTH : CloseConsumerDecoder.BLOCK_LENGTH;
                 if (!isWellFormed(length, blockLength, requiredBlockLength, 0))
                 {
                     return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME,
                         "malformed frame for template " + templateId);
                 }
-                // consumerId follows correlationId in all three
+                // consumerId follows correlationId in all four
                 final long consumerId = frameView.getLong(
                     MessageHeaderDecoder.ENCODED_LENGTH + 8, ByteOrder.LITTLE_ENDIAN);
                 final long shard = session.shardByConsumerId.get(consumerId);
@@ -465,6 +470,18 @@ public final class SessionAgent implements Agent
                     session.shardByProducerId.remove(producerId);
                 }
                 return action;
+            }
+
+            case StatsInternalRequestDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, StatsInternalRequestDecoder.BLOCK_LENGTH, 1))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed stats request");
+                }
+                statsInternalRequestDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                statsInternalRequestDecoder.correlationId();
+                final int shard = shardForTopic(session, correlationId, statsInternalRequestDecoder.topic());
+                return shard < 0 ? ControlledFragmentHandler.Action.CONTINUE : forward(session, shard, length);
             }
 
             case PingDecoder.TEMPLATE_ID:

@@ -17,6 +17,7 @@ final class Topic
     final ArrayList<Subscription> subscriptions = new ArrayList<>();
     final HashMap<String, Subscription> subscriptionByName = new HashMap<>();
     int durableEntries;
+    long bytes;
     int producerCount;
     long nonPersistentSequence;
 

@@ -2,6 +2,7 @@ package io.magnetar.broker;
 
 import io.aeron.Publication;
 import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckWithReceiptDecoder;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
@@ -16,6 +17,8 @@ import io.magnetar.codecs.ProducerReadyEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.SendReceiptEncoder;
+import io.magnetar.codecs.StatsInternalRequestDecoder;
+import io.magnetar.codecs.StatsInternalResponseEncoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscribedEncoder;
 import io.magnetar.codecs.SubscriptionType;
@@ -28,6 +31,10 @@ import io.magnetar.codecs.storage.SubscriptionCreatedDecoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
 import io.magnetar.codecs.storage.TopicCreatedDecoder;
 import io.magnetar.codecs.storage.TopicCreatedEncoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import io.magnetar.storage.RecordedLog;
@@ -79,6 +86,7 @@ public final class TopicShardAgent implements Agent
     private final ArrayList<Subscription> activeSubscriptions = new ArrayList<>();
     private final ArrayList<ShardSession> sessionsWithDeferredReceipts = new ArrayList<>();
     private final ArrayDeque<PendingReceipt> pendingReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> pendingAckReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
     private long nextTopicLocalId = 1;
     private long nextSubscriptionId = 1;
@@ -93,7 +101,11 @@ public final class TopicShardAgent implements Agent
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
     private final FlowDecoder flowDecoder = new FlowDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
+    private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
+    private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final StatsInternalResponseEncoder statsInternalResponseEncoder = new StatsInternalResponseEncoder();
+    private final ObjectMapper objectMapper = new ObjectMapper();
     private final ProducerReadyEncoder producerReadyEncoder = new ProducerReadyEncoder();
     private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
     private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
@@ -208,6 +220,7 @@ public final class TopicShardAgent implements Agent
     {
         int workCount = processCommands();
         workCount += releaseReceipts();
+        workCount += releaseAckReceipts();
         if (!sessionsWithDeferredReceipts.isEmpty())
         {
             workCount += sendDeferredReceipts();
@@ -327,7 +340,18 @@ public final class TopicShardAgent implements Agent
                     return true;
 
                 case AckDecoder.TEMPLATE_ID:
-                    return onAck(session, ackDecoder.wrap(frame, offset, blockLength, version));
+                {
+                    final AckDecoder ack = ackDecoder.wrap(frame, offset, blockLength, version);
+                    return onAck(session, ack.correlationId(), ack.consumerId(), ack.messageId().shard(),
+                        ack.messageId().position(), false);
+                }
+
+                case AckWithReceiptDecoder.TEMPLATE_ID:
+                {
+                    final AckWithReceiptDecoder ack = ackWithReceiptDecoder.wrap(frame, offset, blockLength, version);
+                    return onAck(session, ack.correlationId(), ack.consumerId(), ack.messageId().shard(),
+                        ack.messageId().position(), true);
+                }
 
                 case CloseProducerDecoder.TEMPLATE_ID:
                     onCloseProducer(session, closeProducerDecoder.wrap(frame, offset, blockLength, version));
@@ -335,6 +359,10 @@ public final class TopicShardAgent implements Agent
 
                 case CloseConsumerDecoder.TEMPLATE_ID:
                     onCloseConsumer(session, closeConsumerDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                case StatsInternalRequestDecoder.TEMPLATE_ID:
+                    onStatsInternal(session, statsInternalRequestDecoder.wrap(frame, offset, blockLength, version));
                     return true;
 
                 default:
@@ -467,6 +495,7 @@ public final class TopicShardAgent implements Agent
         }
 
         topic.index.add(position);
+        topic.bytes += length;
         final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
         receipt.position = position;
         receipt.endPosition = entryLog.appendedPosition();
@@ -554,29 +583,33 @@ public final class TopicShardAgent implements Agent
                 receipt.topic.durableEntries++;
             }
 
-            final ShardSession session = receipt.session;
-            if (session.closed)
-            {
-                freeReceipt(receipt);
-            }
-            else if (!session.deferredReceipts.isEmpty() || OFFER_RETRY == sendReceipt(receipt))
-            {
-                if (session.deferredReceipts.isEmpty())
-                {
-                    sessionsWithDeferredReceipts.add(session);
-                }
-                session.deferredReceipts.addLast(receipt);
-            }
-            else
-            {
-                freeReceipt(receipt);
-            }
-
+            deliverOrDefer(receipt);
             workCount++;
             receipt = pendingReceipts.peekFirst();
         }
 
         return workCount;
+    }
+
+    private void deliverOrDefer(final PendingReceipt receipt)
+    {
+        final ShardSession session = receipt.session;
+        if (session.closed)
+        {
+            freeReceipt(receipt);
+        }
+        else if (!session.deferredReceipts.isEmpty() || OFFER_RETRY == sendReceipt(receipt))
+        {
+            if (session.deferredReceipts.isEmpty())
+            {
+                sessionsWithDeferredReceipts.add(session);
+            }
+            session.deferredReceipts.addLast(receipt);
+        }
+        else
+        {
+            freeReceipt(receipt);
+        }
     }
 
     private int sendDeferredReceipts()
@@ -868,12 +901,14 @@ public final class TopicShardAgent implements Agent
     /**
      * @return false if the ack must be retried because the cursor log is back-pressured.
      */
-    private boolean onAck(final ShardSession session, final AckDecoder decoder)
+    private boolean onAck(
+        final ShardSession session,
+        final long correlationId,
+        final long consumerId,
+        final int ackShard,
+        final long position,
+        final boolean receipt)
     {
-        final long correlationId = decoder.correlationId();
-        final long consumerId = decoder.consumerId();
-        final int ackShard = decoder.messageId().shard();
-        final long position = decoder.messageId().position();
         final Consumer consumer = session.consumers.get(consumerId);
         if (null == consumer)
         {
@@ -885,6 +920,10 @@ public final class TopicShardAgent implements Agent
         final Subscription subscription = consumer.subscription;
         if (!subscription.topic.persistent)
         {
+            if (receipt)
+            {
+                sendSuccess(session, correlationId);
+            }
             return true;
         }
         if (ackShard != shard)
@@ -896,6 +935,11 @@ public final class TopicShardAgent implements Agent
 
         if (subscription.cursor.isAckedPosition(position))
         {
+            if (receipt)
+            {
+                // acked before: answer once everything recorded so far is stored
+                queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
+            }
             return true;
         }
 
@@ -908,11 +952,150 @@ public final class TopicShardAgent implements Agent
         subscription.cursor.ack(position);
         if (result < 0)
         {
-            errorHandler.onError(new StorageException("shard " + shard + ": ack of position " + position +
-                " on subscription " + subscription.name + " could not be recorded: " + Publication.errorString(result)));
+            final String message = "shard " + shard + ": ack of position " + position + " on subscription " +
+                subscription.name + " could not be recorded: " + Publication.errorString(result);
+            errorHandler.onError(new StorageException(message));
+            if (receipt)
+            {
+                sendError(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
+            }
+        }
+        else if (receipt)
+        {
+            queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
         }
 
         return true;
+    }
+
+    private void queueAckReceipt(final ShardSession session, final long correlationId, final long endPosition)
+    {
+        final PendingReceipt receipt = newReceipt(session, null, -1, correlationId);
+        successEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + successEncoder.encodedLength();
+        if (null == receipt.reply)
+        {
+            receipt.reply = new ExpandableDirectByteBuffer(256);
+        }
+        receipt.reply.putBytes(0, replyBuffer, 0, length);
+        receipt.replyLength = length;
+        receipt.endPosition = endPosition;
+        pendingAckReceipts.addLast(receipt);
+    }
+
+    private int releaseAckReceipts()
+    {
+        PendingReceipt receipt = pendingAckReceipts.peekFirst();
+        if (null == receipt)
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        final long durablePosition = cursorLog.durablePosition();
+        while (null != receipt && receipt.endPosition <= durablePosition)
+        {
+            pendingAckReceipts.pollFirst();
+            deliverOrDefer(receipt);
+            workCount++;
+            receipt = pendingAckReceipts.peekFirst();
+        }
+
+        return workCount;
+    }
+
+    /**
+     * Answer with the topic's internal storage state as JSON, like Pulsar's {@code topics stats-internal}: the
+     * topic's entries, bytes and positions, each cursor's mark-delete and read positions and acknowledged ranges,
+     * and the shard's recording. Admin path: allocates.
+     */
+    private void onStatsInternal(final ShardSession session, final StatsInternalRequestDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final TopicName name = TopicName.parse(decoder.topic());
+        final Topic topic = topicByName.get(name.toString());
+        if (null == topic)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "topic " + name + " does not exist");
+            return;
+        }
+
+        final ObjectNode root = objectMapper.createObjectNode();
+        root.put("topic", topic.name.toString());
+        root.put("topicId", topic.id);
+        root.put("shard", shard);
+        root.put("persistent", topic.persistent);
+        root.put("entries", topic.index.size());
+        root.put("durableEntries", topic.durableEntries);
+        root.put("bytes", topic.bytes);
+        root.put("firstPosition", topic.index.size() > 0 ? topic.index.position(0) : -1);
+        root.put("lastPosition", topic.index.lastPosition());
+        root.put("producers", topic.producerCount);
+
+        final ObjectNode cursors = root.putObject("cursors");
+        for (final Subscription subscription : topic.subscriptions)
+        {
+            final ObjectNode cursor = cursors.putObject(subscription.name);
+            cursor.put("subscriptionId", subscription.id);
+            cursor.put("connected", null != subscription.consumer);
+            cursor.put("readPosition", subscription.readOrdinal < topic.index.size() ?
+                topic.index.position(subscription.readOrdinal) : entryLog.appendedPosition());
+            if (null != subscription.cursor)
+            {
+                cursor.put("markDeletePosition", subscription.cursor.markDeletePosition());
+                cursor.put("backlog", subscription.cursor.backlog());
+                cursor.put("individuallyAckedEntries", subscription.cursor.individuallyAckedCount());
+                final long[] ranges = subscription.cursor.ackedRanges(1000);
+                final ArrayNode acked = cursor.putArray("individuallyDeletedMessages");
+                for (int i = 0; i < ranges.length; i += 2)
+                {
+                    acked.add("[" + shard + ":" + ranges[i] + ".." + shard + ":" + ranges[i + 1] + "]");
+                }
+            }
+        }
+
+        final ObjectNode log = root.putObject("shardLog");
+        log.put("recordingId", entryLog.recordingId());
+        log.put("startPosition", entryLog.startPosition());
+        log.put("durablePosition", entryLog.durablePosition());
+        log.put("appendedPosition", entryLog.appendedPosition());
+        log.put("bytes", entryLog.appendedPosition() - entryLog.startPosition());
+        log.put("segmentFileLength", entryLog.segmentFileLength());
+        log.put("segments", segmentCount(entryLog));
+        final ObjectNode cursorLogNode = root.putObject("cursorLog");
+        cursorLogNode.put("recordingId", cursorLog.recordingId());
+        cursorLogNode.put("bytes", cursorLog.appendedPosition() - cursorLog.startPosition());
+        cursorLogNode.put("segments", segmentCount(cursorLog));
+
+        final byte[] json;
+        try
+        {
+            json = objectMapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            sendError(session, correlationId, ErrorCode.UNKNOWN_ERROR, "stats could not be encoded: " + ex);
+            return;
+        }
+
+        statsInternalResponseEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .putJson(json, 0, json.length);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + statsInternalResponseEncoder.encodedLength();
+        if (length > session.egress.publication.maxMessageLength())
+        {
+            sendError(session, correlationId, ErrorCode.UNKNOWN_ERROR, "stats of " + length +
+                " bytes exceed the largest answer of " + session.egress.publication.maxMessageLength());
+            return;
+        }
+        reply(session, messageBuffer, length);
+    }
+
+    private static long segmentCount(final RecordedLog log)
+    {
+        final long segmentLength = log.segmentFileLength();
+        final long firstBase = log.startPosition() - (log.startPosition() & (log.termLength() - 1));
+        return (log.appendedPosition() - firstBase + segmentLength - 1) / segmentLength;
     }
 
     private void onCloseProducer(final ShardSession session, final CloseProducerDecoder decoder)
@@ -1104,6 +1287,7 @@ public final class TopicShardAgent implements Agent
                     " belongs to unknown topic id " + topicId);
             }
             topic.index.add(position);
+            topic.bytes += length;
             recoveredEntries++;
         }
         else if (TopicCreatedDecoder.TEMPLATE_ID == templateId)
@@ -1197,7 +1381,12 @@ public final class TopicShardAgent implements Agent
      */
     private void reply(final ShardSession session, final int length)
     {
-        if (session.deferredReceipts.isEmpty() && OFFER_RETRY != offer(session, replyBuffer, length))
+        reply(session, replyBuffer, length);
+    }
+
+    private void reply(final ShardSession session, final DirectBuffer buffer, final int length)
+    {
+        if (session.deferredReceipts.isEmpty() && OFFER_RETRY != offer(session, buffer, length))
         {
             return;
         }
@@ -1207,7 +1396,7 @@ public final class TopicShardAgent implements Agent
         {
             deferred.reply = new ExpandableDirectByteBuffer(Math.max(256, length));
         }
-        deferred.reply.putBytes(0, replyBuffer, 0, length);
+        deferred.reply.putBytes(0, buffer, 0, length);
         deferred.replyLength = length;
         if (session.deferredReceipts.isEmpty())
         {

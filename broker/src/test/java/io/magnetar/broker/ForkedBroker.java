@@ -14,12 +14,30 @@ public final class ForkedBroker
     }
 
     /**
-     * @param args data directory, Aeron directory, file to write the bound port to.
+     * @param args data directory, Aeron directory, file to write the bound port to, and optionally the durability.
      * @throws Exception if the broker cannot start.
      */
     public static void main(final String[] args) throws Exception
     {
-        final BrokerHarness harness = new BrokerHarness(new File(args[0]), args[1]).start();
+        try
+        {
+            run(args);
+        }
+        catch (final Throwable ex)
+        {
+            ex.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(final String[] args) throws Exception
+    {
+        final BrokerHarness harness = new BrokerHarness(new File(args[0]), args[1]);
+        if (args.length > 3)
+        {
+            harness.durability = io.magnetar.mediadriver.Durability.parse(args[3]);
+        }
+        harness.start();
         final File portFile = new File(args[2]);
         final File tmp = new File(args[2] + ".tmp");
         Files.write(tmp.toPath(), Integer.toString(harness.broker.port()).getBytes(StandardCharsets.US_ASCII));

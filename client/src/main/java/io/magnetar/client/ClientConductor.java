@@ -411,6 +411,16 @@ final class ClientConductor implements Agent
         }
     }
 
+    void onStatsInternal(final long correlationId, final String json)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.STATS_INTERNAL);
+        if (null != request)
+        {
+            request.answerText = json;
+            request.onAnswer();
+        }
+    }
+
     void onPong(final long correlationId, final long timestamp)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.PONG);

@@ -28,6 +28,7 @@ public final class Consumer implements AutoCloseable
     private final String consumerName;
     private final SubscriptionType subscriptionType;
     private final int receiverQueueSize;
+    private final boolean ackReceiptEnabled;
     private final int flowBatch;
     private final long operationTimeoutNs;
     private final SpmcArrayQueue<Message> incomingMessages;
@@ -44,8 +45,10 @@ public final class Consumer implements AutoCloseable
         final String subscription,
         final String consumerName,
         final SubscriptionType subscriptionType,
-        final int receiverQueueSize)
+        final int receiverQueueSize,
+        final boolean ackReceiptEnabled)
     {
+        this.ackReceiptEnabled = ackReceiptEnabled;
         this.client = client;
         this.ingressProxy = client.ingressProxy();
         this.consumerId = consumerId;
@@ -195,6 +198,12 @@ public final class Consumer implements AutoCloseable
         }
         checkOpen();
         client.checkConnected();
+
+        if (ackReceiptEnabled)
+        {
+            client.acknowledgeWithReceipt(consumerId, messageId, System.nanoTime() + operationTimeoutNs);
+            return;
+        }
 
         ingressProxy.ack(
             client.nextCorrelationId(),

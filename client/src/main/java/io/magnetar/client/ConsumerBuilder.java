@@ -15,6 +15,7 @@ public final class ConsumerBuilder
     private SubscriptionType subscriptionType = SubscriptionType.EXCLUSIVE;
     private InitialPosition initialPosition = InitialPosition.LATEST;
     private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
+    private boolean ackReceiptEnabled;
 
     ConsumerBuilder(final MagnetarClient client)
     {
@@ -59,6 +60,18 @@ public final class ConsumerBuilder
     public ConsumerBuilder subscriptionInitialPosition(final InitialPosition initialPosition)
     {
         this.initialPosition = initialPosition;
+        return this;
+    }
+
+    /**
+     * @param ackReceiptEnabled true to make {@link Consumer#acknowledge(MessageId)} wait until the broker has stored
+     *                          the acknowledgement, so it survives a broker crash; false (the default) sends acks
+     *                          without waiting, like Pulsar's default.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder ackReceiptEnabled(final boolean ackReceiptEnabled)
+    {
+        this.ackReceiptEnabled = ackReceiptEnabled;
         return this;
     }
 
@@ -118,6 +131,7 @@ public final class ConsumerBuilder
             consumerName,
             subscriptionType,
             initialPosition,
-            receiverQueueSize);
+            receiverQueueSize,
+            ackReceiptEnabled);
     }
 }

@@ -12,6 +12,7 @@ import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
 import io.magnetar.codecs.PongDecoder;
+import io.magnetar.codecs.StatsInternalResponseDecoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
 import io.magnetar.codecs.SendErrorDecoder;
 import io.magnetar.codecs.SendReceiptDecoder;
@@ -34,6 +35,7 @@ final class EgressAdapter
     static final int SUBSCRIBED = SubscribedDecoder.TEMPLATE_ID;
     static final int SUCCESS = SuccessDecoder.TEMPLATE_ID;
     static final int PONG = PongDecoder.TEMPLATE_ID;
+    static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
@@ -48,6 +50,7 @@ final class EgressAdapter
     private final SuccessDecoder successDecoder = new SuccessDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
+    private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final FragmentHandler fragmentHandler = this::onFragment;
     private final FragmentAssembler fragmentAssembler = new FragmentAssembler(fragmentHandler);
     private final AtomicLong unknownFrameCount = new AtomicLong();
@@ -192,6 +195,15 @@ final class EgressAdapter
                     final long correlationId = decoder.correlationId();
                     final ErrorCode code = errorCode(decoder.codeRaw());
                     conductor.onError(correlationId, code, decoder.message());
+                    break;
+                }
+
+                case StatsInternalResponseDecoder.TEMPLATE_ID:
+                {
+                    final StatsInternalResponseDecoder decoder =
+                        statsInternalResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    conductor.onStatsInternal(correlationId, decoder.json());
                     break;
                 }
 

@@ -3,6 +3,8 @@ package io.magnetar.client;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckEncoder;
+import io.magnetar.codecs.AckWithReceiptEncoder;
+import io.magnetar.codecs.StatsInternalRequestEncoder;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
@@ -47,6 +49,8 @@ final class IngressProxy
         final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final FlowEncoder flowEncoder = new FlowEncoder();
         final AckEncoder ackEncoder = new AckEncoder();
+        final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
+        final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -220,6 +224,35 @@ final class IngressProxy
             .correlationId(correlationId)
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void ackWithReceipt(
+        final long correlationId,
+        final long consumerId,
+        final int shard,
+        final long position,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final AckWithReceiptEncoder encoder = e.ackWithReceiptEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
+        encoder.messageId().shard(shard).position(position);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void statsInternal(final long correlationId, final String topic, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final StatsInternalRequestEncoder encoder = e.statsInternalRequestEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .topic(topic);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }

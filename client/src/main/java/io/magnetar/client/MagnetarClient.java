@@ -855,7 +855,8 @@ public final class MagnetarClient implements AutoCloseable
         final String consumerName,
         final SubscriptionType subscriptionType,
         final InitialPosition initialPosition,
-        final int receiverQueueSize) throws MagnetarClientException
+        final int receiverQueueSize,
+        final boolean ackReceiptEnabled) throws MagnetarClientException
     {
         checkOpen();
         checkNotConductorThread("subscribe");
@@ -863,7 +864,8 @@ public final class MagnetarClient implements AutoCloseable
         final long consumerId = resourceIdGenerator.getAndIncrement();
         final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
         final Consumer consumer = new Consumer(
-            this, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize);
+            this, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
+            ackReceiptEnabled);
 
         conductor.addConsumer(consumer, deadlineNs);
         final PendingRequest request;
@@ -935,6 +937,78 @@ public final class MagnetarClient implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * A topic's internal storage state, like Pulsar's {@code pulsar-admin topics stats-internal}: entries, bytes,
+     * first and last position and shard of the topic; mark-delete position, read position and acknowledged ranges
+     * of each cursor; recording, bytes and segments of the shard log.
+     *
+     * @param topic name, e.g. {@code persistent://public/default/demo}.
+     * @return the state as a JSON document.
+     * @throws MagnetarClientException if the topic does not exist, the broker refused, or did not answer in time.
+     */
+    public String statsInternal(final String topic) throws MagnetarClientException
+    {
+        checkOpen();
+        checkNotConductorThread("statsInternal");
+        checkConnected();
+        if (null == topic || topic.isBlank())
+        {
+            throw new MagnetarClientException("topic is not set");
+        }
+        if (brokerProtocolVersion() < 2)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support stats-internal");
+        }
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final String fullName = Protocol.fullTopicName(topic);
+        final PendingRequest request = newRequest(EgressAdapter.STATS_INTERNAL, deadlineNs);
+        try
+        {
+            ingressProxy.statsInternal(request.correlationId, fullName, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+        awaitAnswer(request, deadlineNs, "stats-internal of topic '" + fullName + "'");
+
+        return request.answerText;
+    }
+
+    /**
+     * Acknowledge a message and wait until the broker has stored the acknowledgement.
+     *
+     * @param consumerId of the consumer.
+     * @param messageId  of the message.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void acknowledgeWithReceipt(final long consumerId, final MessageId messageId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        if (brokerProtocolVersion() < 2)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support acknowledgement receipts");
+        }
+
+        final PendingRequest request = newRequest(EgressAdapter.SUCCESS, deadlineNs);
+        try
+        {
+            ingressProxy.ackWithReceipt(
+                request.correlationId, consumerId, messageId.shard(), messageId.position(), deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+        awaitAnswer(request, deadlineNs, "acknowledge " + messageId);
     }
 
     /**

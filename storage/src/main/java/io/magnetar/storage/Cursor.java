@@ -96,6 +96,43 @@ public final class Cursor
     }
 
     /**
+     * The entries acknowledged beyond the mark-delete point, as ranges of positions: what Pulsar calls the
+     * individually deleted messages. Allocates; for stats, not for the message path.
+     *
+     * @param maxRanges most ranges to return.
+     * @return pairs of (first position, last position) of each range, in order.
+     */
+    public long[] ackedRanges(final int maxRanges)
+    {
+        final int[] ordinals = new int[individuallyAcked.size()];
+        int count = 0;
+        final IntHashSet.IntIterator iterator = individuallyAcked.iterator();
+        while (iterator.hasNext())
+        {
+            ordinals[count++] = iterator.nextValue();
+        }
+        java.util.Arrays.sort(ordinals);
+
+        final long[] ranges = new long[2 * Math.min(maxRanges, ordinals.length)];
+        int rangeCount = 0;
+        int i = 0;
+        while (i < ordinals.length && rangeCount < maxRanges)
+        {
+            int j = i;
+            while (j + 1 < ordinals.length && ordinals[j + 1] == ordinals[j] + 1)
+            {
+                j++;
+            }
+            ranges[2 * rangeCount] = index.position(ordinals[i]);
+            ranges[2 * rangeCount + 1] = index.position(ordinals[j]);
+            rangeCount++;
+            i = j + 1;
+        }
+
+        return java.util.Arrays.copyOf(ranges, 2 * rangeCount);
+    }
+
+    /**
      * @return entries not yet acknowledged.
      */
     public int backlog()

@@ -39,6 +39,7 @@ public final class RecordedLog implements AutoCloseable
     private final long startPosition;
     private final long recoveredPosition;
     private final int termLength;
+    private final int segmentFileLength;
     private final LogReader reader;
     private long appendedPosition;
     private long tornTailPosition = -1;
@@ -57,8 +58,10 @@ public final class RecordedLog implements AutoCloseable
         final long startPosition,
         final long recoveredPosition,
         final int termLength,
+        final int segmentFileLength,
         final LogReader reader)
     {
+        this.segmentFileLength = segmentFileLength;
         this.name = name;
         this.streamId = streamId;
         this.publication = publication;
@@ -173,6 +176,7 @@ public final class RecordedLog implements AutoCloseable
                 startPosition,
                 recoveredPosition,
                 logTermLength,
+                segmentLength,
                 reader);
             log.tornTailPosition = tornTail[0];
             log.tornTailLength = tornTail[1];
@@ -296,6 +300,14 @@ public final class RecordedLog implements AutoCloseable
     public int termLength()
     {
         return termLength;
+    }
+
+    /**
+     * @return the archive's segment file length for this recording.
+     */
+    public int segmentFileLength()
+    {
+        return segmentFileLength;
     }
 
     /**

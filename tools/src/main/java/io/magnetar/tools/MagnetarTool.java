@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         DriverCommand.class,
         ProduceCommand.class,
         ConsumeCommand.class,
+        TopicsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class MagnetarTool implements Runnable
