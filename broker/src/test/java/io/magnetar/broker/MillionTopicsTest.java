@@ -1,0 +1,247 @@
+package io.magnetar.broker;
+
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.CloseProducerEncoder;
+import io.magnetar.codecs.ConnectEncoder;
+import io.magnetar.codecs.ConnectedDecoder;
+import io.magnetar.codecs.CreateProducerEncoder;
+import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SendErrorDecoder;
+import io.magnetar.codecs.SendReceiptDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One broker creates a million topics and gives each one message, through a client that pipelines the wire
+ * protocol over IPC. Reports heap and off-heap bytes per topic and the restart (recovery) time with a million topics.
+ */
+@Tag("long")
+@Timeout(1800)
+class MillionTopicsTest
+{
+    private static final int TOPICS = Integer.getInteger("magnetar.test.topics", 1_000_000);
+    private static final int WINDOW = 4096;
+
+    @TempDir
+    File dataDir;
+
+    private long receipts;
+    private long errors;
+    private String lastError;
+
+    @Test
+    void shouldHoldAMillionTopicsInUnderOneKibibyteEachAndRestart() throws Exception
+    {
+        final BrokerHarness harness = new BrokerHarness(dataDir);
+        try
+        {
+            harness.start();
+            final long heapBefore = usedHeapAfterGc();
+            final long directBefore = directBytes();
+
+            final long createStartNs = System.nanoTime();
+            createTopics(harness);
+            final long createMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createStartNs);
+            assertEquals(0, errors, lastError);
+            assertEquals(TOPICS, receipts);
+
+            final long heapPerTopic = (usedHeapAfterGc() - heapBefore) / TOPICS;
+            final long directPerTopic = (directBytes() - directBefore) / TOPICS;
+
+            harness.stop();
+            final long restartStartNs = System.nanoTime();
+            harness.start();
+            final long restartMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartStartNs);
+            final String recovery = harness.logLines.get(harness.logLines.size() - 1);
+            final long heapAfterRestart = (usedHeapAfterGc() - heapBefore) / TOPICS;
+
+            System.out.println("million topics: " + TOPICS + " topics created and given one message each in " +
+                createMs + " ms; heap " + heapPerTopic + " B/topic, off-heap " + directPerTopic + " B/topic; " +
+                "restart " + restartMs + " ms (" + recovery + "); heap after restart " + heapAfterRestart +
+                " B/topic");
+            assertTrue(recovery.contains("recovered " + TOPICS + " topics, " + TOPICS + " entries"), recovery);
+            assertTrue(heapPerTopic <= 1024, "heap per idle topic " + heapPerTopic + " B");
+            assertTrue(heapAfterRestart <= 1024, "heap per idle topic after restart " + heapAfterRestart + " B");
+        }
+        finally
+        {
+            harness.close();
+        }
+    }
+
+    private void createTopics(final BrokerHarness harness)
+    {
+        final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.aeronDir));
+        final Publication publication = aeron.addExclusivePublication(
+            "aeron:ipc?term-length=16m", BrokerConfiguration.INGRESS_STREAM_ID);
+        final int responseStreamId = 0x4000_0000 | (int)(aeron.clientId() & 0x3FFF_FFFF);
+        final Subscription subscription = aeron.addSubscription("aeron:ipc", responseStreamId);
+        final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+            final MessageHeaderEncoder header = new MessageHeaderEncoder();
+            final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
+                .responseChannel("aeron:ipc").clientName("million");
+            awaitConnected(publication);
+            offer(publication, subscription, assembler, buffer, connect.encodedLength());
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!connected)
+            {
+                subscription.poll(assembler, 10);
+                if (System.nanoTime() > deadlineNs)
+                {
+                    fail("no Connected");
+                }
+                Thread.yield();
+            }
+
+            final CreateProducerEncoder create = new CreateProducerEncoder();
+            final SendEncoder send = new SendEncoder();
+            final CloseProducerEncoder close = new CloseProducerEncoder();
+            final byte[] payload = new byte[16];
+            for (int i = 0; i < TOPICS; i++)
+            {
+                while (i - receipts - errors > WINDOW)
+                {
+                    if (0 == subscription.poll(assembler, 256))
+                    {
+                        Thread.yield();
+                    }
+                }
+
+                create.wrapAndApplyHeader(buffer, 0, header).correlationId(i).producerId(i)
+                    .topic("persistent://public/default/t-" + i).producerName("p");
+                offer(publication, subscription, assembler, buffer, create.encodedLength());
+                send.wrapAndApplyHeader(buffer, 0, header).correlationId(0).producerId(i).publishTime(i).key("");
+                send.putPayload(payload, 0, payload.length);
+                offer(publication, subscription, assembler, buffer, send.encodedLength());
+                close.wrapAndApplyHeader(buffer, 0, header).correlationId(i).producerId(i);
+                offer(publication, subscription, assembler, buffer, close.encodedLength());
+            }
+
+            final long endNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (receipts + errors < TOPICS)
+            {
+                if (System.nanoTime() > endNs)
+                {
+                    fail("only " + receipts + " receipts");
+                }
+                if (0 == subscription.poll(assembler, 256))
+                {
+                    Thread.yield();
+                }
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(publication, subscription, aeron);
+        }
+    }
+
+    private boolean connected;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final MessageHeaderDecoder decoder = headerDecoder.wrap(buffer, offset);
+        switch (decoder.templateId())
+        {
+            case SendReceiptDecoder.TEMPLATE_ID:
+                receipts++;
+                break;
+            case SendErrorDecoder.TEMPLATE_ID:
+            case ErrorDecoder.TEMPLATE_ID:
+                errors++;
+                lastError = "template " + decoder.templateId();
+                break;
+            case ConnectedDecoder.TEMPLATE_ID:
+                connected = true;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void awaitConnected(final Publication publication)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!publication.isConnected())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("ingress not connected");
+            }
+            Thread.yield();
+        }
+    }
+
+    private static void offer(
+        final Publication publication,
+        final Subscription subscription,
+        final FragmentAssembler assembler,
+        final UnsafeBuffer buffer,
+        final int bodyLength)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (publication.offer(buffer, 0, length) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("ingress stayed back pressured");
+            }
+            subscription.poll(assembler, 256);
+            Thread.yield();
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            System.gc();
+            Thread.sleep(200);
+        }
+        final Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /**
+     * Direct buffers only: mapped segment files are the page cache of the log, not memory held per topic.
+     */
+    private static long directBytes()
+    {
+        long total = 0;
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                total += pool.getMemoryUsed();
+            }
+        }
+        return total;
+    }
+}
