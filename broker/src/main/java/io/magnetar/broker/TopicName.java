@@ -1,7 +1,5 @@
 package io.magnetar.broker;
 
-import java.util.regex.Pattern;
-
 /**
  * A parsed, validated topic name: {@code persistent://tenant/namespace/topic} or {@code non-persistent://...}.
  * A bare {@code topic} means {@code persistent://public/default/topic}, as in Pulsar.
@@ -13,7 +11,6 @@ public final class TopicName
      */
     public static final int MAX_LENGTH = 512;
 
-    private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9_.=:%\\-]+");
     private static final String PERSISTENT = "persistent";
     private static final String NON_PERSISTENT = "non-persistent";
 
@@ -26,8 +23,9 @@ public final class TopicName
     private TopicName(final boolean persistent, final String tenant, final String namespace, final String localName)
     {
         this.persistent = persistent;
-        this.tenant = tenant;
-        this.namespace = namespace;
+        // few tenants and namespaces, many topics: share their strings
+        this.tenant = tenant.intern();
+        this.namespace = namespace.intern();
         this.localName = localName;
         this.fullName = (persistent ? PERSISTENT : NON_PERSISTENT) + "://" + tenant + "/" + namespace + "/" + localName;
     }
@@ -97,11 +95,27 @@ public final class TopicName
         {
             throw new IllegalArgumentException("invalid topic name '" + name + "': empty " + what);
         }
-        if (!NAME_PART.matcher(part).matches())
+        if (!isValidPart(part))
         {
             throw new IllegalArgumentException("invalid topic name '" + name + "': " + what + " '" + part +
                 "' may only contain letters, digits and _ . = : % -");
         }
+    }
+
+    private static boolean isValidPart(final String part)
+    {
+        for (int i = 0, length = part.length(); i < length; i++)
+        {
+            final char c = part.charAt(i);
+            final boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '.' || c == '=' || c == ':' || c == '%' || c == '-';
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /**
