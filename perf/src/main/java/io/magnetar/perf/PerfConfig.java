@@ -1,0 +1,762 @@
+package io.magnetar.perf;
+
+import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.Profile;
+import org.agrona.SystemUtil;
+
+import java.io.File;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of one perf run, in the Aeron context style: fluent accessors, then {@link #conclude()} validates and
+ * fills in the defaults that depend on the workload.
+ */
+public final class PerfConfig
+{
+    /**
+     * Tuning keys of the harness itself, each a system property.
+     */
+    public static final class Configuration
+    {
+        /**
+         * A pacer waiting for a deadline busy-spins when the deadline is closer than this; a duration.
+         */
+        public static final String PACER_SPIN_THRESHOLD_PROP_NAME = "magnetar.perf.pacer.spin.threshold";
+
+        /**
+         * Default spin threshold: 20 µs.
+         */
+        public static final long PACER_SPIN_THRESHOLD_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(20);
+
+        /**
+         * A pacer waiting for a deadline yields when the deadline is closer than this, and parks until this much
+         * before the deadline otherwise; a duration. Waking a parked thread costs 50-150 µs on a small VM.
+         */
+        public static final String PACER_PARK_THRESHOLD_PROP_NAME = "magnetar.perf.pacer.park.threshold";
+
+        /**
+         * Default park threshold: 250 µs.
+         */
+        public static final long PACER_PARK_THRESHOLD_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(250);
+
+        /**
+         * How long a run waits, after the last send, for the messages still in flight; a duration.
+         */
+        public static final String DRAIN_TIMEOUT_PROP_NAME = "magnetar.perf.drain.timeout";
+
+        /**
+         * Default drain timeout: 10 seconds.
+         */
+        public static final long DRAIN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+        /**
+         * Bound on each client operation (connect, create, subscribe, send receipt); a duration.
+         */
+        public static final String OPERATION_TIMEOUT_PROP_NAME = "magnetar.perf.operation.timeout";
+
+        /**
+         * Default operation timeout: 30 seconds.
+         */
+        public static final long OPERATION_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+        /**
+         * Default rate of the paced workloads (produce, e2e), in messages per second.
+         */
+        public static final long RATE_DEFAULT = 10_000;
+
+        /**
+         * Smallest payload: it carries the intended send time in its first 8 bytes.
+         */
+        public static final int MIN_SIZE = 16;
+
+        /**
+         * Largest payload; it fits an eighth of the 4 MiB terms the clients and the baseline use, with room for
+         * headers.
+         */
+        public static final int MAX_SIZE = 256 * 1024;
+
+        /**
+         * Most topics, producers per topic or consumers per topic.
+         */
+        public static final int MAX_COUNT = 64;
+
+        /**
+         * Most producer and consumer threads of one run.
+         */
+        public static final int MAX_THREADS = 256;
+
+        private Configuration()
+        {
+        }
+
+        /**
+         * @return spin threshold of pacers in nanoseconds.
+         */
+        public static long pacerSpinThresholdNs()
+        {
+            return SystemUtil.getDurationInNanos(PACER_SPIN_THRESHOLD_PROP_NAME, PACER_SPIN_THRESHOLD_DEFAULT_NS);
+        }
+
+        /**
+         * @return park threshold of pacers in nanoseconds.
+         */
+        public static long pacerParkThresholdNs()
+        {
+            return SystemUtil.getDurationInNanos(PACER_PARK_THRESHOLD_PROP_NAME, PACER_PARK_THRESHOLD_DEFAULT_NS);
+        }
+
+        /**
+         * @return drain timeout in nanoseconds.
+         */
+        public static long drainTimeoutNs()
+        {
+            return SystemUtil.getDurationInNanos(DRAIN_TIMEOUT_PROP_NAME, DRAIN_TIMEOUT_DEFAULT_NS);
+        }
+
+        /**
+         * @return client operation timeout in nanoseconds.
+         */
+        public static long operationTimeoutNs()
+        {
+            return SystemUtil.getDurationInNanos(OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
+        }
+    }
+
+    /**
+     * Value of {@link #rate(long)} before {@link #conclude()}: the workload's default.
+     */
+    public static final long RATE_UNSET = -1;
+
+    private Workload workload = Workload.E2E;
+    private long rate = RATE_UNSET;
+    private int size = 100;
+    private int topics = 1;
+    private int producers = 1;
+    private int consumers = 1;
+    private int durationSeconds = 15;
+    private int warmupSeconds = 5;
+    private long messages = 0;
+    private boolean persistent = true;
+    private Durability durability = Durability.ARCHIVED;
+    private Transport transport = Transport.UDP;
+    private Profile profile = Profile.DEFAULT;
+    private String serviceUrl;
+    private String aeronDirectoryName;
+    private boolean rawAeronBaseline;
+    private File summaryJson;
+    private File outDir = new File("perf-results");
+    private String topicPrefix = "perf";
+    private String subscription = "perf-sub";
+    private InitialPosition initialPosition = InitialPosition.LATEST;
+    private long pacerSpinThresholdNs = Configuration.pacerSpinThresholdNs();
+    private long pacerParkThresholdNs = Configuration.pacerParkThresholdNs();
+    private long drainTimeoutNs = Configuration.drainTimeoutNs();
+    private long operationTimeoutNs = Configuration.operationTimeoutNs();
+
+    /**
+     * Validate the settings and fill in the defaults that depend on the workload.
+     *
+     * @return this for a fluent API.
+     * @throws ConfigurationException naming the setting that is wrong.
+     */
+    public PerfConfig conclude()
+    {
+        if (RATE_UNSET == rate)
+        {
+            rate = workload == Workload.PINGPONG || workload == Workload.CONSUME ? 0 : Configuration.RATE_DEFAULT;
+        }
+        if (rate < 0)
+        {
+            throw new ConfigurationException("rate must be 0 (as fast as possible) or positive: " + rate);
+        }
+        if (size < Configuration.MIN_SIZE || size > Configuration.MAX_SIZE)
+        {
+            throw new ConfigurationException("size must be " + Configuration.MIN_SIZE + ".." + Configuration.MAX_SIZE +
+                " bytes (the first 8 bytes carry the send time): " + size);
+        }
+        checkCount("topics", topics);
+        checkCount("producers", producers);
+        checkCount("consumers", consumers);
+        if ((long)topics * (producers + consumers) > Configuration.MAX_THREADS)
+        {
+            throw new ConfigurationException("topics x (producers + consumers) must be at most " +
+                Configuration.MAX_THREADS + " threads: " + topics + " x (" + producers + " + " + consumers + ")");
+        }
+        if (workload == Workload.PINGPONG && (topics != 1 || producers != 1 || consumers != 1))
+        {
+            throw new ConfigurationException(
+                "pingpong runs one closed loop: topics, producers and consumers must be 1");
+        }
+        if (durationSeconds < 1)
+        {
+            throw new ConfigurationException("duration must be at least 1 second: " + durationSeconds);
+        }
+        if (warmupSeconds < 0)
+        {
+            throw new ConfigurationException("warmup must not be negative: " + warmupSeconds);
+        }
+        if (messages < 0)
+        {
+            throw new ConfigurationException("messages must not be negative: " + messages);
+        }
+        if (null != serviceUrl)
+        {
+            final String url = serviceUrl.trim().toLowerCase(Locale.ROOT);
+            final Transport urlTransport;
+            if (url.startsWith("magnetar+ipc://"))
+            {
+                urlTransport = Transport.IPC;
+            }
+            else if (url.startsWith("magnetar://"))
+            {
+                urlTransport = Transport.UDP;
+            }
+            else
+            {
+                throw new ConfigurationException(
+                    "service URL must be magnetar://host:port (UDP) or magnetar+ipc:// (IPC): " + serviceUrl);
+            }
+            if (urlTransport != transport)
+            {
+                throw new ConfigurationException("service URL " + serviceUrl + " is " + urlTransport.cliName() +
+                    " but the transport is " + transport.cliName());
+            }
+        }
+        else
+        {
+            if (null != aeronDirectoryName)
+            {
+                throw new ConfigurationException("the Aeron directory applies only to a running broker (-u)");
+            }
+            if (workload == Workload.CONSUME)
+            {
+                throw new ConfigurationException("consume reads existing topics of a running broker: give its " +
+                    "service URL with -u (and feed it, e.g. with `perf produce -u URL` in another terminal)");
+            }
+        }
+        if (workload == Workload.CONSUME && rawAeronBaseline)
+        {
+            throw new ConfigurationException("consume has no raw Aeron baseline: it reads a running broker's topics");
+        }
+        if (null == outDir)
+        {
+            throw new ConfigurationException("output directory must be set");
+        }
+        if (null == topicPrefix || topicPrefix.isBlank() || topicPrefix.contains("/"))
+        {
+            throw new ConfigurationException("topic prefix must be a non-empty name without '/': " + topicPrefix);
+        }
+        if (null == subscription || subscription.isBlank())
+        {
+            throw new ConfigurationException("subscription name must not be empty");
+        }
+        if (pacerSpinThresholdNs < 0 || pacerParkThresholdNs < pacerSpinThresholdNs)
+        {
+            throw new ConfigurationException("pacer thresholds must satisfy 0 <= spin <= park: spin=" +
+                pacerSpinThresholdNs + "ns park=" + pacerParkThresholdNs + "ns");
+        }
+        if (drainTimeoutNs <= 0 || operationTimeoutNs <= 0)
+        {
+            throw new ConfigurationException("drain and operation timeouts must be positive");
+        }
+
+        return this;
+    }
+
+    private static void checkCount(final String name, final int value)
+    {
+        if (value < 1 || value > Configuration.MAX_COUNT)
+        {
+            throw new ConfigurationException(name + " must be 1.." + Configuration.MAX_COUNT + ": " + value);
+        }
+    }
+
+    /**
+     * Name of a result, used for the {@code .hgrm} and {@code .hlog} files: workload, persistence (and the fsync
+     * level), transport, profile and side, e.g. {@code e2e-persistent-udp-default-broker}.
+     *
+     * @param side {@code broker} or {@code raw-aeron}.
+     * @return the name.
+     */
+    public String resultName(final String side)
+    {
+        return workload.cliName() + "-" + (persistent ? "persistent" : "non-persistent") +
+            (durability == Durability.FSYNC ? "-fsync" : "") + "-" + transport.cliName() + "-" +
+            profile.cliName() + "-" + side;
+    }
+
+    /**
+     * Full name of a topic of this run.
+     *
+     * @param suffix after the prefix, e.g. {@code 0} or {@code ping}.
+     * @return e.g. {@code persistent://public/default/perf-0}.
+     */
+    public String topicName(final String suffix)
+    {
+        return (persistent ? "persistent" : "non-persistent") + "://public/default/" + topicPrefix + "-" + suffix;
+    }
+
+    /**
+     * @param workload to run.
+     * @return this for a fluent API.
+     */
+    public PerfConfig workload(final Workload workload)
+    {
+        this.workload = workload;
+        return this;
+    }
+
+    /**
+     * @return workload to run.
+     */
+    public Workload workload()
+    {
+        return workload;
+    }
+
+    /**
+     * @param rate total messages per second; 0 sends as fast as possible; {@link #RATE_UNSET} for the default.
+     * @return this for a fluent API.
+     */
+    public PerfConfig rate(final long rate)
+    {
+        this.rate = rate;
+        return this;
+    }
+
+    /**
+     * @return total messages per second; 0 sends as fast as possible.
+     */
+    public long rate()
+    {
+        return rate;
+    }
+
+    /**
+     * @param size payload bytes.
+     * @return this for a fluent API.
+     */
+    public PerfConfig size(final int size)
+    {
+        this.size = size;
+        return this;
+    }
+
+    /**
+     * @return payload bytes.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /**
+     * @param topics number of topics.
+     * @return this for a fluent API.
+     */
+    public PerfConfig topics(final int topics)
+    {
+        this.topics = topics;
+        return this;
+    }
+
+    /**
+     * @return number of topics.
+     */
+    public int topics()
+    {
+        return topics;
+    }
+
+    /**
+     * @param producers per topic.
+     * @return this for a fluent API.
+     */
+    public PerfConfig producers(final int producers)
+    {
+        this.producers = producers;
+        return this;
+    }
+
+    /**
+     * @return producers per topic.
+     */
+    public int producers()
+    {
+        return producers;
+    }
+
+    /**
+     * @param consumers per topic, each on its own exclusive subscription.
+     * @return this for a fluent API.
+     */
+    public PerfConfig consumers(final int consumers)
+    {
+        this.consumers = consumers;
+        return this;
+    }
+
+    /**
+     * @return consumers per topic.
+     */
+    public int consumers()
+    {
+        return consumers;
+    }
+
+    /**
+     * @param durationSeconds measured seconds (ignored when a message count is set).
+     * @return this for a fluent API.
+     */
+    public PerfConfig durationSeconds(final int durationSeconds)
+    {
+        this.durationSeconds = durationSeconds;
+        return this;
+    }
+
+    /**
+     * @return measured seconds.
+     */
+    public int durationSeconds()
+    {
+        return durationSeconds;
+    }
+
+    /**
+     * @param warmupSeconds seconds run before measuring.
+     * @return this for a fluent API.
+     */
+    public PerfConfig warmupSeconds(final int warmupSeconds)
+    {
+        this.warmupSeconds = warmupSeconds;
+        return this;
+    }
+
+    /**
+     * @return seconds run before measuring.
+     */
+    public int warmupSeconds()
+    {
+        return warmupSeconds;
+    }
+
+    /**
+     * @param messages measured messages after which the run stops instead of after the duration; 0 for none.
+     * @return this for a fluent API.
+     */
+    public PerfConfig messages(final long messages)
+    {
+        this.messages = messages;
+        return this;
+    }
+
+    /**
+     * @return measured messages after which the run stops, or 0 to run for the duration.
+     */
+    public long messages()
+    {
+        return messages;
+    }
+
+    /**
+     * @param persistent true for persistent topics, false for non-persistent ones.
+     * @return this for a fluent API.
+     */
+    public PerfConfig persistent(final boolean persistent)
+    {
+        this.persistent = persistent;
+        return this;
+    }
+
+    /**
+     * @return true for persistent topics.
+     */
+    public boolean persistent()
+    {
+        return persistent;
+    }
+
+    /**
+     * @param durability of the embedded broker (or the level a running broker is known to use).
+     * @return this for a fluent API.
+     */
+    public PerfConfig durability(final Durability durability)
+    {
+        this.durability = durability;
+        return this;
+    }
+
+    /**
+     * @return durability level.
+     */
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    /**
+     * @param transport between clients and broker.
+     * @return this for a fluent API.
+     */
+    public PerfConfig transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    /**
+     * @return transport between clients and broker.
+     */
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @param profile of the embedded broker (or the profile a running broker is known to use); it also picks the
+     *                idle strategy of the baseline's relay.
+     * @return this for a fluent API.
+     */
+    public PerfConfig profile(final Profile profile)
+    {
+        this.profile = profile;
+        return this;
+    }
+
+    /**
+     * @return threading profile.
+     */
+    public Profile profile()
+    {
+        return profile;
+    }
+
+    /**
+     * @param serviceUrl of a running broker, or null to start an embedded one.
+     * @return this for a fluent API.
+     */
+    public PerfConfig serviceUrl(final String serviceUrl)
+    {
+        this.serviceUrl = serviceUrl;
+        return this;
+    }
+
+    /**
+     * @return service URL of a running broker, or null for an embedded one.
+     */
+    public String serviceUrl()
+    {
+        return serviceUrl;
+    }
+
+    /**
+     * @param aeronDirectoryName media driver directory the clients use with a running broker, or null.
+     * @return this for a fluent API.
+     */
+    public PerfConfig aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * @return media driver directory the clients use with a running broker, or null.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param rawAeronBaseline run the same workload over raw Aeron after the broker run.
+     * @return this for a fluent API.
+     */
+    public PerfConfig rawAeronBaseline(final boolean rawAeronBaseline)
+    {
+        this.rawAeronBaseline = rawAeronBaseline;
+        return this;
+    }
+
+    /**
+     * @return true to run the raw Aeron baseline.
+     */
+    public boolean rawAeronBaseline()
+    {
+        return rawAeronBaseline;
+    }
+
+    /**
+     * @param summaryJson file for the JSON summary, or null for none.
+     * @return this for a fluent API.
+     */
+    public PerfConfig summaryJson(final File summaryJson)
+    {
+        this.summaryJson = summaryJson;
+        return this;
+    }
+
+    /**
+     * @return file for the JSON summary, or null.
+     */
+    public File summaryJson()
+    {
+        return summaryJson;
+    }
+
+    /**
+     * @param outDir directory of the {@code .hgrm} and {@code .hlog} files.
+     * @return this for a fluent API.
+     */
+    public PerfConfig outDir(final File outDir)
+    {
+        this.outDir = outDir;
+        return this;
+    }
+
+    /**
+     * @return directory of the {@code .hgrm} and {@code .hlog} files.
+     */
+    public File outDir()
+    {
+        return outDir;
+    }
+
+    /**
+     * @param topicPrefix local name prefix of the topics.
+     * @return this for a fluent API.
+     */
+    public PerfConfig topicPrefix(final String topicPrefix)
+    {
+        this.topicPrefix = topicPrefix;
+        return this;
+    }
+
+    /**
+     * @return local name prefix of the topics.
+     */
+    public String topicPrefix()
+    {
+        return topicPrefix;
+    }
+
+    /**
+     * @param subscription name prefix of the consumers' subscriptions.
+     * @return this for a fluent API.
+     */
+    public PerfConfig subscription(final String subscription)
+    {
+        this.subscription = subscription;
+        return this;
+    }
+
+    /**
+     * @return name prefix of the consumers' subscriptions.
+     */
+    public String subscription()
+    {
+        return subscription;
+    }
+
+    /**
+     * @param initialPosition where a new subscription starts.
+     * @return this for a fluent API.
+     */
+    public PerfConfig initialPosition(final InitialPosition initialPosition)
+    {
+        this.initialPosition = initialPosition;
+        return this;
+    }
+
+    /**
+     * @return where a new subscription starts.
+     */
+    public InitialPosition initialPosition()
+    {
+        return initialPosition;
+    }
+
+    /**
+     * @param pacerSpinThresholdNs a pacer spins when its deadline is closer than this.
+     * @return this for a fluent API.
+     */
+    public PerfConfig pacerSpinThresholdNs(final long pacerSpinThresholdNs)
+    {
+        this.pacerSpinThresholdNs = pacerSpinThresholdNs;
+        return this;
+    }
+
+    /**
+     * @return a pacer spins when its deadline is closer than this, in nanoseconds.
+     */
+    public long pacerSpinThresholdNs()
+    {
+        return pacerSpinThresholdNs;
+    }
+
+    /**
+     * @param pacerParkThresholdNs a pacer parks until this much before its deadline, and yields closer to it.
+     * @return this for a fluent API.
+     */
+    public PerfConfig pacerParkThresholdNs(final long pacerParkThresholdNs)
+    {
+        this.pacerParkThresholdNs = pacerParkThresholdNs;
+        return this;
+    }
+
+    /**
+     * @return a pacer parks until this much before its deadline, in nanoseconds.
+     */
+    public long pacerParkThresholdNs()
+    {
+        return pacerParkThresholdNs;
+    }
+
+    /**
+     * @param drainTimeoutNs how long to wait for messages in flight after the last send.
+     * @return this for a fluent API.
+     */
+    public PerfConfig drainTimeoutNs(final long drainTimeoutNs)
+    {
+        this.drainTimeoutNs = drainTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return how long to wait for messages in flight after the last send, in nanoseconds.
+     */
+    public long drainTimeoutNs()
+    {
+        return drainTimeoutNs;
+    }
+
+    /**
+     * @param operationTimeoutNs bound on each client operation.
+     * @return this for a fluent API.
+     */
+    public PerfConfig operationTimeoutNs(final long operationTimeoutNs)
+    {
+        this.operationTimeoutNs = operationTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return bound on each client operation, in nanoseconds.
+     */
+    public long operationTimeoutNs()
+    {
+        return operationTimeoutNs;
+    }
+
+    /**
+     * Term length for the clients' publications and the baseline's channels: 4 MiB, as the tests use.
+     *
+     * @return term length in bytes.
+     */
+    public int termLength()
+    {
+        return 4 * 1024 * 1024;
+    }
+}

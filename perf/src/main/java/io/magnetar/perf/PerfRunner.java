@@ -1,0 +1,235 @@
+package io.magnetar.perf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.magnetar.mediadriver.Durability;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Runs a workload against the broker and, when asked, the raw Aeron baseline after it (the broker is torn down
+ * first so the baseline has the CPUs to itself), then prints the final figures and the ratios, and writes the JSON
+ * summary.
+ */
+public final class PerfRunner
+{
+    private final PerfConfig config;
+    private final PrintStream out;
+
+    /**
+     * @param config of the run; concluded here.
+     * @param out    for the report.
+     */
+    public PerfRunner(final PerfConfig config, final PrintStream out)
+    {
+        this.config = config.conclude();
+        this.out = out;
+    }
+
+    /**
+     * Run, report and write the result files.
+     *
+     * @throws Exception if a run failed or a file could not be written.
+     */
+    public void run() throws Exception
+    {
+        final File outDir = config.outDir();
+        if (!outDir.isDirectory() && !outDir.mkdirs())
+        {
+            throw new PerfException("cannot create the output directory " + outDir);
+        }
+        printHeader();
+
+        final RunResult broker = RunController.run(config, new BrokerLoad(config), config.resultName("broker"), out);
+        printResult(broker);
+
+        RunResult baseline = null;
+        if (config.rawAeronBaseline())
+        {
+            baseline = RunController.run(
+                config, new RawAeronLoad(config), config.resultName("raw-aeron"), out);
+            printResult(baseline);
+            printRatios(broker, baseline);
+        }
+
+        if (null != config.summaryJson())
+        {
+            writeSummary(config.summaryJson(), broker, baseline);
+            out.println("summary: " + config.summaryJson());
+        }
+        out.flush();
+    }
+
+    private void printHeader()
+    {
+        final String length = config.messages() > 0 ?
+            String.format(Locale.ROOT, "%,d messages", config.messages()) : config.durationSeconds() + " s";
+        final String load;
+        if (config.workload() == Workload.CONSUME)
+        {
+            load = String.format(Locale.ROOT, "%d topic(s) x %d consumer(s)", config.topics(), config.consumers());
+        }
+        else
+        {
+            final String rate = config.rate() > 0 ?
+                String.format(Locale.ROOT, "%,d msg/s", config.rate()) : "as fast as possible";
+            load = String.format(Locale.ROOT, "%s, %d B, %d topic(s) x %d producer(s)%s",
+                rate, config.size(), config.topics(), config.producers(),
+                config.workload() == Workload.E2E ? " x " + config.consumers() + " consumer(s)" : "");
+        }
+        out.println(String.format(Locale.ROOT,
+            "magnetar perf %s: %s, %s%s, %s, %s profile, warmup %d s, measure %s, results in %s",
+            config.workload().cliName(), load,
+            config.persistent() ? "persistent" : "non-persistent",
+            config.durability() == Durability.FSYNC ? " (fsync)" : "",
+            config.transport().cliName(), config.profile().cliName(), config.warmupSeconds(), length,
+            config.outDir()));
+        out.flush();
+    }
+
+    private void printResult(final RunResult result)
+    {
+        out.println(String.format(Locale.ROOT, "%s: %,d messages in %.1f s, %,.0f msg/s, %.2f MB/s",
+            result.name(), result.count(), result.elapsedNs() / 1e9, result.rateMsgs(), result.mbPerSec()));
+        final double[] percentiles = result.percentilesUs();
+        if (null != percentiles)
+        {
+            final StringBuilder line = new StringBuilder("  latency us:");
+            for (int i = 0; i < percentiles.length; i++)
+            {
+                line.append(String.format(Locale.ROOT, "  %s %.1f", RunResult.PERCENTILE_LABELS[i], percentiles[i]));
+            }
+            out.println(line);
+            out.println("  wrote " + new File(config.outDir(), result.name() + ".hgrm") + " and .hlog");
+        }
+        if (result.undelivered() > 0)
+        {
+            out.println(String.format(Locale.ROOT, "  WARNING: %,d messages were not received", result.undelivered()));
+        }
+        out.flush();
+    }
+
+    private void printRatios(final RunResult broker, final RunResult baseline)
+    {
+        final double[] brokerUs = broker.percentilesUs();
+        final double[] baselineUs = baseline.percentilesUs();
+        if (null == brokerUs || null == baselineUs)
+        {
+            return;
+        }
+
+        final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", ""));
+        final StringBuilder brokerLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker us"));
+        final StringBuilder baselineLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "raw-aeron us"));
+        final StringBuilder ratioLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker/raw-aeron"));
+        final double[] ratios = ratios(brokerUs, baselineUs);
+        for (int i = 0; i < brokerUs.length; i++)
+        {
+            header.append(String.format(Locale.ROOT, "%11s", RunResult.PERCENTILE_LABELS[i]));
+            brokerLine.append(String.format(Locale.ROOT, "%11.1f", brokerUs[i]));
+            baselineLine.append(String.format(Locale.ROOT, "%11.1f", baselineUs[i]));
+            ratioLine.append(String.format(Locale.ROOT, "%10.2fx", ratios[i]));
+        }
+        out.println(header);
+        out.println(brokerLine);
+        out.println(baselineLine);
+        out.println(ratioLine);
+        out.flush();
+    }
+
+    private static double[] ratios(final double[] brokerUs, final double[] baselineUs)
+    {
+        final double[] ratios = new double[brokerUs.length];
+        for (int i = 0; i < ratios.length; i++)
+        {
+            ratios[i] = baselineUs[i] > 0 ? brokerUs[i] / baselineUs[i] : Double.NaN;
+        }
+
+        return ratios;
+    }
+
+    private void writeSummary(final File file, final RunResult broker, final RunResult baseline) throws IOException
+    {
+        final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        final ObjectNode root = mapper.createObjectNode();
+        root.put("workload", config.workload().cliName());
+
+        final ObjectNode configNode = root.putObject("config");
+        configNode.put("rate", config.rate());
+        configNode.put("size", config.size());
+        configNode.put("topics", config.topics());
+        configNode.put("producers", config.producers());
+        configNode.put("consumers", config.consumers());
+        configNode.put("duration", config.durationSeconds());
+        configNode.put("warmup", config.warmupSeconds());
+        configNode.put("persistent", config.persistent());
+        configNode.put("durability", config.durability() == Durability.FSYNC ? "fsync" : "archived");
+        configNode.put("transport", config.transport().cliName());
+        configNode.put("profile", config.profile().cliName());
+        if (config.messages() > 0)
+        {
+            configNode.put("messages", config.messages());
+        }
+
+        final ObjectNode machine = root.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("javaVersion", System.getProperty("java.version"));
+
+        putResult(root.putObject("broker"), broker);
+        if (null == baseline)
+        {
+            root.putNull("baseline");
+            root.putNull("ratios");
+        }
+        else
+        {
+            putResult(root.putObject("baseline"), baseline);
+            final double[] brokerUs = broker.percentilesUs();
+            final double[] baselineUs = baseline.percentilesUs();
+            if (null == brokerUs || null == baselineUs)
+            {
+                root.putNull("ratios");
+            }
+            else
+            {
+                final double[] ratios = ratios(brokerUs, baselineUs);
+                final ObjectNode ratiosNode = root.putObject("ratios");
+                for (int i = 0; i < ratios.length; i++)
+                {
+                    ratiosNode.put(RunResult.PERCENTILE_KEYS[i], ratios[i]);
+                }
+            }
+        }
+
+        final File parent = file.getAbsoluteFile().getParentFile();
+        if (null != parent && !parent.isDirectory() && !parent.mkdirs())
+        {
+            throw new IOException("cannot create the directory of " + file);
+        }
+        mapper.writeValue(file, root);
+    }
+
+    private static void putResult(final ObjectNode node, final RunResult result)
+    {
+        node.put("count", result.count());
+        node.put("rateMsgs", result.rateMsgs());
+        node.put("mbPerSec", result.mbPerSec());
+        final double[] percentiles = result.percentilesUs();
+        for (int i = 0; i < RunResult.PERCENTILE_KEYS.length; i++)
+        {
+            final String key = RunResult.PERCENTILE_KEYS[i] + "Us";
+            if (null == percentiles)
+            {
+                node.putNull(key);
+            }
+            else
+            {
+                node.put(key, percentiles[i]);
+            }
+        }
+    }
+}

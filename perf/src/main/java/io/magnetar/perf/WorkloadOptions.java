@@ -1,0 +1,231 @@
+package io.magnetar.perf;
+
+import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.mediadriver.Durability;
+import io.magnetar.mediadriver.Profile;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.File;
+
+/**
+ * Options shared by {@code perf produce | consume | e2e | pingpong}; {@link #toConfig(Workload, CommandSpec)} turns
+ * them into a validated {@link PerfConfig} or rejects them with a clear message.
+ */
+final class WorkloadOptions
+{
+    @Option(names = { "-r", "--rate" }, paramLabel = "MSG/S",
+        description = "Total messages per second over all producers; 0 sends as fast as possible (no " +
+            "coordinated-omission correction: read it as throughput). Default: 10000 for produce and e2e, " +
+            "0 (closed loop, unpaced) for pingpong.")
+    Long rate;
+
+    @Option(names = { "-s", "--size" }, paramLabel = "BYTES",
+        description = "Payload bytes, 16..262144 (the first 8 carry the intended send time). " +
+            "Default: ${DEFAULT-VALUE}")
+    int size = 100;
+
+    @Option(names = "--topics", paramLabel = "N", description = "Number of topics. Default: ${DEFAULT-VALUE}")
+    int topics = 1;
+
+    @Option(names = "--producers", paramLabel = "N", description = "Producers per topic. Default: ${DEFAULT-VALUE}")
+    int producers = 1;
+
+    @Option(names = "--consumers", paramLabel = "N",
+        description = "Consumers per topic, each on its own exclusive subscription (each gets every message). " +
+            "Default: ${DEFAULT-VALUE}")
+    int consumers = 1;
+
+    @Option(names = { "-d", "--duration" }, paramLabel = "SECONDS",
+        description = "Measured seconds. Default: ${DEFAULT-VALUE}")
+    int duration = 15;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+        description = "Seconds run before measuring. Default: ${DEFAULT-VALUE}")
+    int warmup = 5;
+
+    @Option(names = { "-n", "--messages" }, paramLabel = "N",
+        description = "Stop after N measured messages (sent messages; for consume, received) instead of after " +
+            "the duration.")
+    Long messages;
+
+    @Option(names = "--batching", description = "Client-side batching (not implemented yet: rejected).")
+    boolean batching;
+
+    @Option(names = "--persistent", description = "Persistent topics (the default).")
+    boolean persistent;
+
+    @Option(names = "--non-persistent", description = "Non-persistent topics.")
+    boolean nonPersistent;
+
+    @Option(names = "--durability", paramLabel = "archived|fsync",
+        description = "Durability level of the embedded broker (with -u: the level the running broker uses, " +
+            "used in names only). Default: ${DEFAULT-VALUE}")
+    String durability = "archived";
+
+    @Option(names = "--transport", paramLabel = "udp|ipc",
+        description = "Client transport, and the baseline's. Default: udp, or what -u says.")
+    String transport;
+
+    @Option(names = "--profile", paramLabel = "default|low-latency",
+        description = "Threading profile of the embedded broker (with -u: the profile the running broker uses); " +
+            "it also sets the baseline relay's idle strategy. Default: ${DEFAULT-VALUE}")
+    String profile = "default";
+
+    @Option(names = { "-u", "--service-url" }, paramLabel = "URL",
+        description = "Target a running broker (magnetar://host:port or magnetar+ipc://) instead of starting an " +
+            "embedded one.")
+    String serviceUrl;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "With -u: the media driver directory the client uses (for IPC, the broker's).")
+    String aeronDir;
+
+    @Option(names = "--baseline", paramLabel = "raw-aeron",
+        description = "After the broker run, run the same workload over raw Aeron (no broker, same transport, " +
+            "topology and idle strategies) and print the ratios.")
+    String baseline;
+
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the final figures as JSON.")
+    File summaryJson;
+
+    @Option(names = "--out-dir", paramLabel = "DIR",
+        description = "Directory for the .hgrm and .hlog files. Default: ${DEFAULT-VALUE}")
+    File outDir = new File("perf-results");
+
+    @Option(names = "--topic-prefix", paramLabel = "NAME",
+        description = "Topics are <persistence>://public/default/NAME-<i> (pingpong: NAME-ping, NAME-pong). " +
+            "Default: ${DEFAULT-VALUE}")
+    String topicPrefix = "perf";
+
+    @Option(names = "--subscription", paramLabel = "NAME",
+        description = "Consumer c subscribes as NAME-<c>. Default: ${DEFAULT-VALUE}")
+    String subscription = "perf-sub";
+
+    @Option(names = { "-p", "--subscription-position" }, paramLabel = "latest|earliest",
+        description = "Where a new subscription starts. Default: ${DEFAULT-VALUE}")
+    String position = "latest";
+
+    /**
+     * Validate the options for a workload.
+     *
+     * @param workload to run.
+     * @param spec     of the command, for its parse result and error messages.
+     * @return the concluded settings.
+     * @throws ParameterException with a message for the user when an option is wrong or does not apply.
+     */
+    PerfConfig toConfig(final Workload workload, final CommandSpec spec)
+    {
+        final ParseResult parsed = spec.commandLine().getParseResult();
+        if (batching)
+        {
+            throw error(spec, "batching is not implemented yet; run without --batching");
+        }
+        if (persistent && nonPersistent)
+        {
+            throw error(spec, "give either --persistent or --non-persistent, not both");
+        }
+        if (null != messages && parsed.hasMatchedOption("--duration"))
+        {
+            throw error(spec, "give either -d/--duration or -n/--messages, not both");
+        }
+        if (null != baseline && !"raw-aeron".equals(baseline))
+        {
+            throw error(spec, "unknown baseline '" + baseline + "': the only baseline is raw-aeron");
+        }
+        switch (workload)
+        {
+            case PRODUCE:
+                rejectIfGiven(spec, parsed, workload, "--consumers", "--subscription", "--subscription-position");
+                break;
+            case CONSUME:
+                rejectIfGiven(spec, parsed, workload, "--rate", "--size", "--producers", "--baseline");
+                break;
+            default:
+                break;
+        }
+
+        final PerfConfig config = new PerfConfig()
+            .workload(workload)
+            .rate(null == rate ? PerfConfig.RATE_UNSET : rate)
+            .size(size)
+            .topics(topics)
+            .producers(producers)
+            .consumers(workload == Workload.PRODUCE ? 1 : consumers)
+            .durationSeconds(duration)
+            .warmupSeconds(warmup)
+            .messages(null == messages ? 0 : messages)
+            .persistent(!nonPersistent)
+            .serviceUrl(serviceUrl)
+            .aeronDirectoryName(aeronDir)
+            .rawAeronBaseline(null != baseline)
+            .summaryJson(summaryJson)
+            .outDir(outDir)
+            .topicPrefix(topicPrefix)
+            .subscription(subscription);
+        if (null != messages && messages < 1)
+        {
+            throw error(spec, "-n/--messages must be at least 1: " + messages);
+        }
+
+        try
+        {
+            config.durability(Durability.parse(durability))
+                .profile(Profile.parse(profile))
+                .transport(null != transport ? Transport.parse(transport) : transportOf(serviceUrl))
+                .initialPosition(parsePosition(position));
+
+            return config.conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw error(spec, ex.getMessage());
+        }
+        catch (final ConfigurationException ex)
+        {
+            final String message = ex.getMessage();
+            final String prefix = ex.category().name() + " - ";
+            throw error(spec, message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+        }
+    }
+
+    private static Transport transportOf(final String serviceUrl)
+    {
+        return null != serviceUrl && serviceUrl.trim().toLowerCase().startsWith("magnetar+ipc:") ?
+            Transport.IPC : Transport.UDP;
+    }
+
+    private static InitialPosition parsePosition(final String position)
+    {
+        switch (position.trim().toLowerCase())
+        {
+            case "latest":
+                return InitialPosition.LATEST;
+            case "earliest":
+                return InitialPosition.EARLIEST;
+            default:
+                throw new IllegalArgumentException(
+                    "unknown subscription position '" + position + "': expected latest or earliest");
+        }
+    }
+
+    private static void rejectIfGiven(
+        final CommandSpec spec, final ParseResult parsed, final Workload workload, final String... optionNames)
+    {
+        for (final String name : optionNames)
+        {
+            if (parsed.hasMatchedOption(name))
+            {
+                throw error(spec, name + " does not apply to " + workload.cliName());
+            }
+        }
+    }
+
+    private static ParameterException error(final CommandSpec spec, final String message)
+    {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

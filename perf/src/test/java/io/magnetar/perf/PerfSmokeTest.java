@@ -1,0 +1,86 @@
+package io.magnetar.perf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the perf entry point end to end: a short e2e run against an embedded broker with the raw Aeron baseline, then
+ * a plot of both histogram logs. Checks files and fields only; speed is never asserted.
+ */
+@Timeout(90)
+class PerfSmokeTest
+{
+    private static final String[] RESULT_FIELDS =
+        { "count", "rateMsgs", "mbPerSec", "p50Us", "p90Us", "p99Us", "p999Us", "p9999Us", "maxUs" };
+    private static final String[] CONFIG_FIELDS = { "rate", "size", "topics", "producers", "consumers", "duration",
+        "warmup", "persistent", "durability", "transport", "profile" };
+    private static final String[] RATIO_FIELDS = { "p50", "p90", "p99", "p999", "p9999", "max" };
+
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldRunE2eWithRawAeronBaselineThenPlot() throws Exception
+    {
+        final File json = new File(dir, "summary.json");
+        final File outDir = new File(dir, "results");
+
+        final int status = PerfCommand.execute(
+            "e2e", "-r", "1000", "-d", "2", "--warmup", "1", "--baseline", "raw-aeron",
+            "--summary-json", json.getPath(), "--out-dir", outDir.getPath());
+
+        assertEquals(0, status);
+        final JsonNode root = new ObjectMapper().readTree(json);
+        assertEquals("e2e", root.get("workload").asText());
+        assertFields(root.get("config"), CONFIG_FIELDS);
+        assertEquals(1000, root.get("config").get("rate").asLong());
+        assertFields(root.get("machine"), "cores", "javaVersion");
+        assertFields(root.get("broker"), RESULT_FIELDS);
+        assertFields(root.get("baseline"), RESULT_FIELDS);
+        assertFields(root.get("ratios"), RATIO_FIELDS);
+        assertTrue(root.get("broker").get("count").asLong() > 0, "broker count");
+        assertTrue(root.get("baseline").get("count").asLong() > 0, "baseline count");
+
+        final String brokerName = "e2e-persistent-udp-default-broker";
+        final String baselineName = "e2e-persistent-udp-default-raw-aeron";
+        for (final String name : new String[]{ brokerName, baselineName })
+        {
+            assertTrue(new File(outDir, name + ".hgrm").length() > 0, name + ".hgrm");
+            assertTrue(new File(outDir, name + ".hlog").length() > 0, name + ".hlog");
+        }
+
+        final File png = new File(dir, "plot.png");
+        assertEquals(0, PerfCommand.execute(
+            "plot", "-o", png.getPath(), "--title", "smoke",
+            "broker=" + new File(outDir, brokerName + ".hlog").getPath(),
+            "raw=" + new File(outDir, baselineName + ".hlog").getPath()));
+        assertTrue(png.length() > 0, "plot.png");
+    }
+
+    @Test
+    void shouldRejectBatchingAndOptionsThatDoNotApply()
+    {
+        assertEquals(2, PerfCommand.execute("e2e", "--batching"));
+        assertEquals(2, PerfCommand.execute("consume"));
+        assertEquals(2, PerfCommand.execute("produce", "--consumers", "2"));
+        assertEquals(2, PerfCommand.execute("pingpong", "--topics", "2"));
+        assertEquals(2, PerfCommand.execute("e2e", "-s", "8"));
+    }
+
+    private static void assertFields(final JsonNode node, final String... fields)
+    {
+        assertTrue(null != node && node.isObject(), "expected an object");
+        for (final String field : fields)
+        {
+            assertTrue(node.has(field), "missing field " + field + " in " + node);
+        }
+    }
+}
