@@ -1440,7 +1440,12 @@ public final class TopicShardAgent implements Agent
 
     private static int offer(final ShardSession session, final DirectBuffer buffer, final int length)
     {
-        final long result = session.egress.publication.offer(buffer, 0, length);
+        long result = session.egress.publication.offer(buffer, 0, length);
+        if (Publication.ADMIN_ACTION == result)
+        {
+            // a term rotation: the retry goes through at once
+            result = session.egress.publication.offer(buffer, 0, length);
+        }
         if (result > 0)
         {
             return OFFER_OK;

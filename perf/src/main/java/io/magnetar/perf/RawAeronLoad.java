@@ -13,6 +13,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -291,7 +292,7 @@ final class RawAeronLoad extends LoadRun
         return MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(threadingMode)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .sharedIdleStrategy(MagnetarMediaDriver.Configuration.backoffIdleStrategy())
             .ipcTermBufferLength(config.termLength())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)

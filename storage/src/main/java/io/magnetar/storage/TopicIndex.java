@@ -15,7 +15,25 @@ public final class TopicIndex
      */
     public TopicIndex()
     {
-        positions = new LongArrayList(4, Long.MIN_VALUE);
+        this(4);
+    }
+
+    /**
+     * Create an empty index that holds a number of entries before it grows.
+     *
+     * @param initialCapacity entries held without growing.
+     */
+    public TopicIndex(final int initialCapacity)
+    {
+        positions = new LongArrayList(initialCapacity, Long.MIN_VALUE);
+    }
+
+    /**
+     * Remove every entry, keeping the capacity.
+     */
+    public void clear()
+    {
+        positions.clear();
     }
 
     /**

@@ -13,7 +13,6 @@ import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.TopicIndex;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -34,7 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +51,8 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@link #append(IndexState, Retries)}: append throughput, bounded by how fast the archive copies the
  *     recording into its segment files (the publication may run half a term ahead of it). The {@code index}
  *     parameter: {@code growing} is a {@code new TopicIndex()} per iteration, as the broker creates one, whose array
- *     grows by half each time it fills: the B/op shown is that growth. {@code presized} stands in for a
- *     {@code TopicIndex} constructor with an initial capacity, which the storage API does not have yet: one index
- *     whose array is sized once per trial and cleared before each iteration (through reflection), so the path
- *     allocates nothing.</li>
+ *     grows by half each time it fills: the B/op shown is that growth. {@code presized} is one
+ *     {@code new TopicIndex(capacity)} per trial, cleared before each iteration, so the path allocates nothing.</li>
  *     <li>{@link #durableAppend(PresizedIndexState, Retries)}: the same with a presized index, then wait (yielding)
  *     until the archive's {@link RecordedLog#durablePosition()} has passed the end of the entry, the condition for
  *     the broker's send receipt: the latency of one synchronous durable append.</li>
@@ -149,20 +145,19 @@ public class AppendPathBenchmark
     abstract static class IndexHolder
     {
         TopicIndex topicIndex;
-        private LongArrayList presizedPositions;
+        private boolean presized;
 
         void presize()
         {
-            topicIndex = new TopicIndex();
-            presizedPositions = positionsOf(topicIndex);
-            presizedPositions.ensureCapacity(PRESIZED_INDEX_CAPACITY);
+            topicIndex = new TopicIndex(PRESIZED_INDEX_CAPACITY);
+            presized = true;
         }
 
         void reset()
         {
-            if (null != presizedPositions)
+            if (presized)
             {
-                presizedPositions.clear();
+                topicIndex.clear();
             }
             else
             {
@@ -385,21 +380,4 @@ public class AppendPathBenchmark
         return position;
     }
 
-    /**
-     * The array behind a {@link TopicIndex}, to presize and clear it: a stand-in for an initial capacity
-     * constructor, for the benchmark only.
-     */
-    private static LongArrayList positionsOf(final TopicIndex index)
-    {
-        try
-        {
-            final Field field = TopicIndex.class.getDeclaredField("positions");
-            field.setAccessible(true);
-            return (LongArrayList)field.get(index);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException("TopicIndex has no positions field to presize", ex);
-        }
-    }
 }
