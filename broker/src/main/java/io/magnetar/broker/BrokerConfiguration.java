@@ -71,6 +71,13 @@ public final class BrokerConfiguration
     /** Default bad frame budget per session. */
     public static final int MAX_BAD_FRAMES_DEFAULT = 100;
 
+    /** Bytes of each shard log kept regardless of acks, e.g. {@code 10g}; -1 (default) for no size limit. */
+    public static final String RETENTION_SIZE_PROP_NAME = "magnetar.retention.size";
+    /** Time entries are kept regardless of acks, e.g. {@code 24h}; -1 (default) for no time limit. */
+    public static final String RETENTION_TIME_PROP_NAME = "magnetar.retention.time";
+    /** How often a shard looks for segments to reclaim, in ms. */
+    public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
+
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */

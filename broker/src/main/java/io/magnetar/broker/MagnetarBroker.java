@@ -68,6 +68,11 @@ public final class MagnetarBroker implements AutoCloseable
             BrokerConfiguration.SESSION_CONNECT_TIMEOUT_PROP_NAME, BrokerConfiguration.SESSION_CONNECT_TIMEOUT_DEFAULT);
         private int maxBadFrames = Integer.getInteger(
             BrokerConfiguration.MAX_BAD_FRAMES_PROP_NAME, BrokerConfiguration.MAX_BAD_FRAMES_DEFAULT);
+        private RetentionPolicy retention = new RetentionPolicy(
+            SystemUtil.getSizeAsLong(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, -1),
+            SystemUtil.getDurationInNanos(BrokerConfiguration.RETENTION_TIME_PROP_NAME, -1) < 0 ? -1 :
+                TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(BrokerConfiguration.RETENTION_TIME_PROP_NAME, -1)),
+            BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT);
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;
@@ -306,6 +311,19 @@ public final class MagnetarBroker implements AutoCloseable
             return maxBadFrames;
         }
 
+        /** @param retention how long acknowledged entries are kept. @return this for a fluent API. */
+        public Context retention(final RetentionPolicy retention)
+        {
+            this.retention = retention;
+            return this;
+        }
+
+        /** @return how long acknowledged entries are kept. */
+        public RetentionPolicy retention()
+        {
+            return retention;
+        }
+
         /** @param driverContext settings of the media driver and archive. @return this for a fluent API. */
         public Context driverContext(final MagnetarMediaDriver.Context driverContext)
         {
@@ -499,7 +517,8 @@ public final class MagnetarBroker implements AutoCloseable
                 freeLargeCommands[shard],
                 shardCounters,
                 ctx.errorHandler(),
-                SystemEpochClock.INSTANCE);
+                SystemEpochClock.INSTANCE,
+                ctx.retention());
             ctx.logger().accept("magnetar: " + shardAgent.recover());
             shardAgents.add(shardAgent);
         }

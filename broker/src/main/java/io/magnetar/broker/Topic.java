@@ -18,6 +18,7 @@ final class Topic
     final HashMap<String, Subscription> subscriptionByName = new HashMap<>();
     int durableEntries;
     long bytes;
+    long definitionPosition = -1;
     int producerCount;
     long nonPersistentSequence;
 

@@ -43,6 +43,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -79,6 +80,14 @@ public final class TopicShardAgent implements Agent
     private final BrokerCounters.Shard counters;
     private final ErrorHandler errorHandler;
     private final EpochClock epochClock;
+    private final RetentionPolicy retention;
+    private final LongArrayList segmentStarts = new LongArrayList();
+    private final LongArrayList segmentStartTimes = new LongArrayList();
+    private long currentSegmentBase = Long.MIN_VALUE;
+    private long nextRetentionCheckNs;
+    private long reclaimTarget = -1;
+    private long reclaimDefinitionsEnd;
+    private long reclaimedBytes;
 
     private final HashMap<String, Topic> topicByName = new HashMap<>();
     private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
@@ -142,6 +151,7 @@ public final class TopicShardAgent implements Agent
     private final EntryHandler entryRecoveryHandler = this::onRecoveredEntry;
     private final EntryHandler cursorRecoveryHandler = this::onRecoveredCursorRecord;
     private int recoveredEntries;
+    private boolean recoveringDefinitions;
     private int recoveredAcks;
 
     /**
@@ -156,6 +166,7 @@ public final class TopicShardAgent implements Agent
      * @param counters       of this shard.
      * @param errorHandler   for errors.
      * @param epochClock     for publish times.
+     * @param retention      how long acknowledged entries are kept.
      */
     public TopicShardAgent(
         final int shard,
@@ -168,8 +179,10 @@ public final class TopicShardAgent implements Agent
         final SpscArrayQueue<ShardCommand> freeLargeCommands,
         final BrokerCounters.Shard counters,
         final ErrorHandler errorHandler,
-        final EpochClock epochClock)
+        final EpochClock epochClock,
+        final RetentionPolicy retention)
     {
+        this.retention = retention;
         this.shard = shard;
         this.roleName = "magnetar-topic-shard-" + shard;
         this.brokerName = brokerName;
@@ -194,6 +207,10 @@ public final class TopicShardAgent implements Agent
     public String recover()
     {
         final long startNs = System.nanoTime();
+        // topics first: retention re-records a topic's definition after entries that precede it in the log
+        recoveringDefinitions = true;
+        entryReader.scan(entryLog.startPosition(), entryLog.recoveredPosition(), entryRecoveryHandler);
+        recoveringDefinitions = false;
         entryReader.scan(entryLog.startPosition(), entryLog.recoveredPosition(), entryRecoveryHandler);
         for (final Topic topic : topicById.values())
         {
@@ -227,7 +244,160 @@ public final class TopicShardAgent implements Agent
         }
         workCount += dispatch();
 
+        if (retention.isFinite())
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs >= nextRetentionCheckNs)
+            {
+                nextRetentionCheckNs = nowNs + retention.checkIntervalNs();
+                workCount += reclaim();
+            }
+        }
+
         return workCount;
+    }
+
+    /**
+     * Reclaim whole segments of the shard log that no cursor needs and retention no longer keeps. Topic definitions
+     * that lie in those segments are recorded again first, and the segments are purged only once those records are
+     * stored.
+     */
+    private int reclaim()
+    {
+        if (reclaimTarget < 0)
+        {
+            final long position = reclaimablePosition();
+            final long newStart = io.aeron.archive.client.AeronArchive.segmentFileBasePosition(
+                entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
+            if (newStart <= entryLog.startPosition())
+            {
+                return 0;
+            }
+
+            for (final Topic topic : topicById.values())
+            {
+                if (topic.persistent && topic.definitionPosition < newStart)
+                {
+                    topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
+                        .topicId(topic.id)
+                        .createTime(epochClock.time())
+                        .topicName(topic.name.toString());
+                    final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH +
+                        topicCreatedEncoder.encodedLength();
+                    final long definitionPosition = entryLog.append(appendBuffer, 0, length);
+                    if (definitionPosition < 0)
+                    {
+                        return 0;
+                    }
+                    topic.definitionPosition = definitionPosition;
+                }
+            }
+            reclaimTarget = newStart;
+            reclaimDefinitionsEnd = entryLog.appendedPosition();
+        }
+
+        if (entryLog.durablePosition() < reclaimDefinitionsEnd)
+        {
+            return 0;
+        }
+
+        final long oldStart = entryLog.startPosition();
+        final long newStart = entryLog.purgeBefore(reclaimTarget);
+        reclaimTarget = -1;
+        if (newStart <= oldStart)
+        {
+            return 0;
+        }
+
+        reclaimedBytes += newStart - oldStart;
+        for (final Topic topic : topicById.values())
+        {
+            if (topic.index.removeBefore(newStart) > 0)
+            {
+                for (final Subscription subscription : topic.subscriptions)
+                {
+                    if (null != subscription.cursor)
+                    {
+                        subscription.cursor.onEntriesRemoved();
+                        subscription.readOrdinal = Math.max(subscription.readOrdinal, topic.index.firstOrdinal());
+                    }
+                }
+            }
+        }
+        while (segmentStarts.size() > 1 && segmentStarts.getLong(1) <= newStart)
+        {
+            segmentStarts.removeAt(0);
+            segmentStartTimes.removeAt(0);
+        }
+
+        return 1;
+    }
+
+    /**
+     * @return the lowest position something still needs: an unacknowledged entry of a subscription, the start of
+     * the retained size, the start of the retained time, or the durable position.
+     */
+    private long reclaimablePosition()
+    {
+        long position = entryLog.durablePosition();
+        for (final Topic topic : topicById.values())
+        {
+            if (!topic.persistent)
+            {
+                continue;
+            }
+            for (final Subscription subscription : topic.subscriptions)
+            {
+                final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                if (ordinal < topic.index.size())
+                {
+                    position = Math.min(position, topic.index.position(ordinal));
+                }
+            }
+        }
+
+        // as Pulsar: acknowledged data goes once it is beyond either limit; a limit of -1 never lets it go
+        long retentionFloor = Long.MIN_VALUE;
+        if (retention.sizeBytes() >= 0)
+        {
+            retentionFloor = Math.max(retentionFloor, entryLog.appendedPosition() - retention.sizeBytes());
+        }
+        if (retention.timeMs() >= 0)
+        {
+            // a segment is older than the retention time once the segment after it began before that time
+            final long oldestKeptTime = epochClock.time() - retention.timeMs();
+            long timeFloor = entryLog.startPosition();
+            for (int i = 0, size = segmentStarts.size(); i < size; i++)
+            {
+                if (segmentStartTimes.getLong(i) <= oldestKeptTime)
+                {
+                    timeFloor = segmentStarts.getLong(i);
+                }
+            }
+            retentionFloor = Math.max(retentionFloor, timeFloor);
+        }
+        position = Math.min(position, retentionFloor);
+
+        return position;
+    }
+
+    private void onAppended(final long position)
+    {
+        final long segmentBase = position - (position & (entryLog.segmentFileLength() - 1));
+        if (segmentBase != currentSegmentBase)
+        {
+            currentSegmentBase = segmentBase;
+            segmentStarts.addLong(segmentBase);
+            segmentStartTimes.addLong(epochClock.time());
+        }
+    }
+
+    /**
+     * @return bytes of the shard log reclaimed since the broker started.
+     */
+    public long reclaimedBytes()
+    {
+        return reclaimedBytes;
     }
 
     /**
@@ -496,6 +666,7 @@ public final class TopicShardAgent implements Agent
 
         topic.index.add(position);
         topic.bytes += length;
+        onAppended(position);
         final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
         receipt.position = position;
         receipt.endPosition = entryLog.appendedPosition();
@@ -1025,10 +1196,11 @@ public final class TopicShardAgent implements Agent
         root.put("topicId", topic.id);
         root.put("shard", shard);
         root.put("persistent", topic.persistent);
-        root.put("entries", topic.index.size());
+        root.put("entries", topic.index.heldEntries());
+        root.put("entriesAdded", topic.index.size());
         root.put("durableEntries", topic.durableEntries);
         root.put("bytes", topic.bytes);
-        root.put("firstPosition", topic.index.size() > 0 ? topic.index.position(0) : -1);
+        root.put("firstPosition", topic.index.heldEntries() > 0 ? topic.index.position(topic.index.firstOrdinal()) : -1);
         root.put("lastPosition", topic.index.lastPosition());
         root.put("producers", topic.producerCount);
 
@@ -1062,6 +1234,7 @@ public final class TopicShardAgent implements Agent
         log.put("bytes", entryLog.appendedPosition() - entryLog.startPosition());
         log.put("segmentFileLength", entryLog.segmentFileLength());
         log.put("segments", segmentCount(entryLog));
+        log.put("reclaimedBytes", reclaimedBytes);
         final ObjectNode cursorLogNode = root.putObject("cursorLog");
         cursorLogNode.put("recordingId", cursorLog.recordingId());
         cursorLogNode.put("bytes", cursorLog.appendedPosition() - cursorLog.startPosition());
@@ -1196,6 +1369,7 @@ public final class TopicShardAgent implements Agent
         }
 
         final long topicId = ((long)shard << 40) | nextTopicLocalId;
+        long definitionPosition = -1;
         if (name.isPersistent())
         {
             topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
@@ -1204,20 +1378,21 @@ public final class TopicShardAgent implements Agent
                 .topicName(key);
             final int length =
                 io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicCreatedEncoder.encodedLength();
-            final long position = entryLog.append(appendBuffer, 0, length);
-            if (position < 0)
+            definitionPosition = entryLog.append(appendBuffer, 0, length);
+            if (definitionPosition < 0)
             {
-                if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
+                if (Publication.BACK_PRESSURED == definitionPosition || Publication.ADMIN_ACTION == definitionPosition)
                 {
                     return null;
                 }
                 throw new StorageException("shard " + shard + ": cannot record topic " + key + ": " +
-                    Publication.errorString(position));
+                    Publication.errorString(definitionPosition));
             }
         }
 
         nextTopicLocalId++;
         topic = new Topic(topicId, name);
+        topic.definitionPosition = definitionPosition;
         topicByName.put(key, topic);
         topicById.put(topicId, topic);
 
@@ -1278,6 +1453,10 @@ public final class TopicShardAgent implements Agent
         final int blockLength = storageHeaderDecoder.blockLength();
         if (EntryHeaderDecoder.TEMPLATE_ID == templateId)
         {
+            if (recoveringDefinitions)
+            {
+                return;
+            }
             entryDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = entryDecoder.topicId();
             final Topic topic = topicById.get(topicId);
@@ -1292,14 +1471,23 @@ public final class TopicShardAgent implements Agent
         }
         else if (TopicCreatedDecoder.TEMPLATE_ID == templateId)
         {
+            if (!recoveringDefinitions)
+            {
+                return;
+            }
             topicCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = topicCreatedDecoder.topicId();
             topicCreatedDecoder.createTime();
-            final TopicName name = TopicName.parse(topicCreatedDecoder.topicName());
-            final Topic topic = new Topic(topicId, name);
-            topicByName.put(name.toString(), topic);
-            topicById.put(topicId, topic);
-            nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
+            Topic topic = topicById.get(topicId);
+            if (null == topic)
+            {
+                final TopicName name = TopicName.parse(topicCreatedDecoder.topicName());
+                topic = new Topic(topicId, name);
+                topicByName.put(name.toString(), topic);
+                topicById.put(topicId, topic);
+                nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
+            }
+            topic.definitionPosition = position;
         }
         else
         {

@@ -26,6 +26,9 @@ final class BrokerHarness implements AutoCloseable
     final List<String> logLines = new CopyOnWriteArrayList<>();
     MagnetarBroker broker;
     Profile profile = Profile.DEFAULT;
+    RetentionPolicy retention = RetentionPolicy.INFINITE;
+    int shardTermLength = 1024 * 1024;
+    int segmentFileLength = 8 * 1024 * 1024;
     Durability durability = Durability.ARCHIVED;
 
     BrokerHarness(final File dataDir)
@@ -45,7 +48,8 @@ final class BrokerHarness implements AutoCloseable
             .bindAddress("localhost")
             .port(0)
             .dataDir(dataDir)
-            .shardTermLength(1024 * 1024)
+            .shardTermLength(shardTermLength)
+            .retention(retention)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)
@@ -56,7 +60,7 @@ final class BrokerHarness implements AutoCloseable
                 .aeronDirectoryName(aeronDir)
                 .profile(profile)
                 .durability(durability)
-                .segmentFileLength(8 * 1024 * 1024)
+                .segmentFileLength(segmentFileLength)
                 .ipcTermLength(1024 * 1024)
                 .deleteAeronDirOnShutdown(true)));
         return this;

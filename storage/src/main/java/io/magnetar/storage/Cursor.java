@@ -19,7 +19,7 @@ public final class Cursor
     public Cursor(final TopicIndex index, final int startOrdinal)
     {
         this.index = index;
-        this.markDeleteOrdinal = startOrdinal;
+        this.markDeleteOrdinal = Math.max(startOrdinal, index.firstOrdinal());
     }
 
     /**
@@ -84,7 +84,7 @@ public final class Cursor
      */
     public long markDeletePosition()
     {
-        return 0 == markDeleteOrdinal ? -1 : index.position(markDeleteOrdinal - 1);
+        return markDeleteOrdinal <= index.firstOrdinal() ? -1 : index.position(markDeleteOrdinal - 1);
     }
 
     /**
@@ -138,5 +138,21 @@ public final class Cursor
     public int backlog()
     {
         return index.size() - markDeleteOrdinal - individuallyAcked.size();
+    }
+
+    /**
+     * Entries before the index's first ordinal were reclaimed: count them as acknowledged.
+     */
+    public void onEntriesRemoved()
+    {
+        while (markDeleteOrdinal < index.firstOrdinal())
+        {
+            individuallyAcked.remove(markDeleteOrdinal);
+            markDeleteOrdinal++;
+        }
+        while (individuallyAcked.remove(markDeleteOrdinal))
+        {
+            markDeleteOrdinal++;
+        }
     }
 }

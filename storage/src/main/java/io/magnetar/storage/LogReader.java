@@ -29,12 +29,12 @@ public final class LogReader implements AutoCloseable
 {
     private final File archiveDir;
     private final long recordingId;
-    private final long startPosition;
+    private long startPosition;
     private final int termLength;
     private final int segmentLength;
     private final String logName;
     private final Long2ObjectHashMap<UnsafeBuffer> segmentBySegmentBase = new Long2ObjectHashMap<>();
-    private final ArrayList<MappedByteBuffer> mappings = new ArrayList<>();
+    private final Long2ObjectHashMap<MappedByteBuffer> mappingBySegmentBase = new Long2ObjectHashMap<>();
     private final ExpandableDirectByteBuffer assemblyBuffer = new ExpandableDirectByteBuffer(4096);
 
     /**
@@ -216,12 +216,37 @@ public final class LogReader implements AutoCloseable
      */
     public void close()
     {
-        for (final MappedByteBuffer mapping : mappings)
+        for (final MappedByteBuffer mapping : mappingBySegmentBase.values())
         {
             IoUtil.unmap(mapping);
         }
-        mappings.clear();
+        mappingBySegmentBase.clear();
         segmentBySegmentBase.clear();
+    }
+
+    /**
+     * Unmap the segments before a new start position of the recording, once they are reclaimed.
+     *
+     * @param newStartPosition of the recording, a segment boundary.
+     */
+    public void releaseBefore(final long newStartPosition)
+    {
+        final ArrayList<Long> released = new ArrayList<>();
+        for (final Long2ObjectHashMap<MappedByteBuffer>.KeyIterator it = mappingBySegmentBase.keySet().iterator();
+            it.hasNext();)
+        {
+            final long base = it.nextLong();
+            if (base + segmentLength <= newStartPosition)
+            {
+                released.add(base);
+            }
+        }
+        for (final Long base : released)
+        {
+            IoUtil.unmap(mappingBySegmentBase.remove(base.longValue()));
+            segmentBySegmentBase.remove(base.longValue());
+        }
+        startPosition = newStartPosition;
     }
 
     private long segmentBase(final long position)
@@ -255,7 +280,7 @@ public final class LogReader implements AutoCloseable
                     " bytes, expected " + segmentLength);
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, segmentLength);
-            mappings.add(mapping);
+            mappingBySegmentBase.put(segmentBase, mapping);
             return new UnsafeBuffer(mapping);
         }
         catch (final IOException ex)

@@ -5,6 +5,7 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
 import org.agrona.CloseHelper;
@@ -36,7 +37,7 @@ public final class RecordedLog implements AutoCloseable
     private final long recordingId;
     private final long recordingSubscriptionId;
     private final int recPosCounterId;
-    private final long startPosition;
+    private long startPosition;
     private final long recoveredPosition;
     private final int termLength;
     private final int segmentFileLength;
@@ -268,6 +269,42 @@ public final class RecordedLog implements AutoCloseable
     public long tornTailLength()
     {
         return tornTailLength;
+    }
+
+    /**
+     * Reclaim the whole segments that lie before a position: the archive deletes their files (asynchronously).
+     *
+     * @param position first position that must be kept.
+     * @return the new start position of the log (a segment boundary at or before {@code position}), unchanged if
+     * no whole segment lies before it or the archive is still deleting earlier segments.
+     */
+    public long purgeBefore(final long position)
+    {
+        final long limit = Math.min(position, durablePosition());
+        final long newStart = AeronArchive.segmentFileBasePosition(
+            startPosition, limit, termLength, segmentFileLength);
+        if (newStart <= startPosition)
+        {
+            return startPosition;
+        }
+
+        try
+        {
+            archive.purgeSegments(recordingId, newStart);
+        }
+        catch (final ArchiveException ex)
+        {
+            if (ex.getMessage() != null && ex.getMessage().contains("delete operation in progress"))
+            {
+                return startPosition;
+            }
+            throw new StorageException(name + ": could not purge segments before " + newStart, ex);
+        }
+
+        reader.releaseBefore(newStart);
+        startPosition = newStart;
+
+        return newStart;
     }
 
     /**

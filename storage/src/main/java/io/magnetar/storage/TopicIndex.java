@@ -4,11 +4,13 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * The positions of one topic's entries within its shard log, in append order, held in a primitive array.
- * An entry's ordinal is its index here; its position is its message id within the shard.
+ * An entry's ordinal counts the topic's entries since the log was opened; its position is its message id within
+ * the shard. When retention removes the oldest entries, ordinals of the rest stay the same.
  */
 public final class TopicIndex
 {
-    private final LongArrayList positions;
+    private LongArrayList positions;
+    private int firstOrdinal;
 
     /**
      * Create an empty index.
@@ -34,6 +36,39 @@ public final class TopicIndex
     public void clear()
     {
         positions.clear();
+        firstOrdinal = 0;
+    }
+
+    /**
+     * Forget the entries before a position, as retention reclaims them; ordinals of the rest do not change.
+     *
+     * @param position first position kept.
+     * @return number of entries removed.
+     */
+    public int removeBefore(final long position)
+    {
+        final int removed = firstOrdinalAtOrAfter(position) - firstOrdinal;
+        if (removed > 0)
+        {
+            final int remaining = positions.size() - removed;
+            final LongArrayList kept = new LongArrayList(Math.max(4, remaining), Long.MIN_VALUE);
+            for (int i = removed, size = positions.size(); i < size; i++)
+            {
+                kept.addLong(positions.getLong(i));
+            }
+            positions = kept;
+            firstOrdinal += removed;
+        }
+
+        return removed;
+    }
+
+    /**
+     * @return ordinal of the oldest entry still held.
+     */
+    public int firstOrdinal()
+    {
+        return firstOrdinal;
     }
 
     /**
@@ -54,9 +89,17 @@ public final class TopicIndex
     }
 
     /**
-     * @return number of entries.
+     * @return the ordinal after the last entry: entries ever added since the log was opened.
      */
     public int size()
+    {
+        return firstOrdinal + positions.size();
+    }
+
+    /**
+     * @return entries held.
+     */
+    public int heldEntries()
     {
         return positions.size();
     }
@@ -67,7 +110,7 @@ public final class TopicIndex
      */
     public long position(final int ordinal)
     {
-        return positions.getLong(ordinal);
+        return positions.getLong(ordinal - firstOrdinal);
     }
 
     /**
@@ -88,14 +131,14 @@ public final class TopicIndex
     public int ordinalOf(final long position)
     {
         final int ordinal = firstOrdinalAtOrAfter(position);
-        return ordinal < positions.size() && positions.getLong(ordinal) == position ? ordinal : -1;
+        return ordinal < size() && position(ordinal) == position ? ordinal : -1;
     }
 
     /**
      * Find the first entry at or after a position.
      *
      * @param position to search from.
-     * @return the ordinal of that entry, or {@link #size()} if there is none.
+     * @return the ordinal of that entry (at least {@link #firstOrdinal()}), or {@link #size()} if there is none.
      */
     public int firstOrdinalAtOrAfter(final long position)
     {
@@ -115,10 +158,10 @@ public final class TopicIndex
             }
             else
             {
-                return mid;
+                return firstOrdinal + mid;
             }
         }
 
-        return low;
+        return firstOrdinal + low;
     }
 }
