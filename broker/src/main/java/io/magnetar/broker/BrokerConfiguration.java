@@ -75,6 +75,8 @@ public final class BrokerConfiguration
     public static final String RETENTION_SIZE_PROP_NAME = "magnetar.retention.size";
     /** Time entries are kept regardless of acks, e.g. {@code 24h}; -1 (default) for no time limit. */
     public static final String RETENTION_TIME_PROP_NAME = "magnetar.retention.time";
+    /** Message TTL, e.g. {@code 1h}: unacknowledged messages older than this are acknowledged; -1 (default) off. */
+    public static final String MESSAGE_TTL_PROP_NAME = "magnetar.message.ttl";
     /** How often a shard looks for segments to reclaim, in ms. */
     public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
 

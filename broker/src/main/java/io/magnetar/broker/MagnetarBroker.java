@@ -70,9 +70,16 @@ public final class MagnetarBroker implements AutoCloseable
             BrokerConfiguration.MAX_BAD_FRAMES_PROP_NAME, BrokerConfiguration.MAX_BAD_FRAMES_DEFAULT);
         private RetentionPolicy retention = new RetentionPolicy(
             SystemUtil.getSizeAsLong(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, -1),
-            SystemUtil.getDurationInNanos(BrokerConfiguration.RETENTION_TIME_PROP_NAME, -1) < 0 ? -1 :
-                TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(BrokerConfiguration.RETENTION_TIME_PROP_NAME, -1)),
+            durationMsOrNone(BrokerConfiguration.RETENTION_TIME_PROP_NAME),
+            durationMsOrNone(BrokerConfiguration.MESSAGE_TTL_PROP_NAME),
             BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT);
+
+        private static long durationMsOrNone(final String propertyName)
+        {
+            final String value = System.getProperty(propertyName);
+            return null == value || value.trim().startsWith("-") ?
+                -1 : TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(propertyName, value));
+        }
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;

@@ -17,6 +17,7 @@ public final class RetentionPolicy
 
     private final long sizeBytes;
     private final long timeMs;
+    private final long messageTtlMs;
     private final long checkIntervalMs;
 
     /**
@@ -26,13 +27,42 @@ public final class RetentionPolicy
      */
     public RetentionPolicy(final long sizeBytes, final long timeMs, final long checkIntervalMs)
     {
+        this(sizeBytes, timeMs, -1, checkIntervalMs);
+    }
+
+    /**
+     * @param sizeBytes       newest bytes of each shard log kept regardless of acks; -1 for no size limit.
+     * @param timeMs          entries younger than this are kept regardless of acks; -1 for no time limit.
+     * @param messageTtlMs    a message not acknowledged this long after its publish time is acknowledged by the
+     *                        broker for every subscription, as Pulsar's message TTL; -1 for none.
+     * @param checkIntervalMs how often the broker looks for segments to reclaim and messages to expire.
+     */
+    public RetentionPolicy(final long sizeBytes, final long timeMs, final long messageTtlMs, final long checkIntervalMs)
+    {
         if (checkIntervalMs <= 0)
         {
             throw new IllegalArgumentException("retention check interval must be positive: " + checkIntervalMs);
         }
         this.sizeBytes = sizeBytes;
         this.timeMs = timeMs;
+        this.messageTtlMs = messageTtlMs;
         this.checkIntervalMs = checkIntervalMs;
+    }
+
+    /**
+     * @return message TTL in ms, or -1 for none.
+     */
+    public long messageTtlMs()
+    {
+        return messageTtlMs;
+    }
+
+    /**
+     * @return true if there is anything to check periodically: reclaiming or expiring.
+     */
+    public boolean needsChecks()
+    {
+        return isFinite() || messageTtlMs >= 0;
     }
 
     /**
@@ -69,6 +99,6 @@ public final class RetentionPolicy
 
     public String toString()
     {
-        return "RetentionPolicy{sizeBytes=" + sizeBytes + ", timeMs=" + timeMs + '}';
+        return "RetentionPolicy{sizeBytes=" + sizeBytes + ", timeMs=" + timeMs + ", messageTtlMs=" + messageTtlMs + '}';
     }
 }

@@ -63,6 +63,7 @@ public final class TopicShardAgent implements Agent
 {
     private static final int COMMAND_LIMIT = 64;
     private static final int DISPATCH_LIMIT = 256;
+    private static final int EXPIRY_LIMIT = 10_000;
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
@@ -88,6 +89,8 @@ public final class TopicShardAgent implements Agent
     private long reclaimTarget = -1;
     private long reclaimDefinitionsEnd;
     private long reclaimedBytes;
+    private long expiryPublishTime;
+    private final EntryHandler expiryHandler = this::onExpiryEntry;
 
     private final HashMap<String, Topic> topicByName = new HashMap<>();
     private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
@@ -244,17 +247,83 @@ public final class TopicShardAgent implements Agent
         }
         workCount += dispatch();
 
-        if (retention.isFinite())
+        if (retention.needsChecks())
         {
             final long nowNs = System.nanoTime();
             if (nowNs >= nextRetentionCheckNs)
             {
                 nextRetentionCheckNs = nowNs + retention.checkIntervalNs();
-                workCount += reclaim();
+                if (retention.messageTtlMs() >= 0)
+                {
+                    workCount += expireMessages();
+                }
+                if (retention.isFinite())
+                {
+                    workCount += reclaim();
+                }
             }
         }
 
         return workCount;
+    }
+
+    /**
+     * Message TTL: acknowledge, for every subscription, the unacknowledged entries published longer ago than the
+     * TTL, recording each ack in the cursor log as a consumer's would be. Bounded per check.
+     */
+    private int expireMessages()
+    {
+        final long expiredBefore = epochClock.time() - retention.messageTtlMs();
+        final long durablePosition = entryLog.durablePosition();
+        int expired = 0;
+        for (final Topic topic : topicById.values())
+        {
+            if (!topic.persistent)
+            {
+                continue;
+            }
+            for (final Subscription subscription : topic.subscriptions)
+            {
+                while (expired < EXPIRY_LIMIT)
+                {
+                    final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                    if (ordinal >= topic.durableEntries)
+                    {
+                        break;
+                    }
+                    final long position = topic.index.position(ordinal);
+                    expiryPublishTime = Long.MAX_VALUE;
+                    entryReader.read(position, durablePosition, expiryHandler);
+                    if (expiryPublishTime >= expiredBefore)
+                    {
+                        break;
+                    }
+                    final long result = appendCursorAck(subscription, position);
+                    if (result < 0)
+                    {
+                        return expired;
+                    }
+                    subscription.cursor.ack(position);
+                    expired++;
+                }
+            }
+        }
+
+        return expired;
+    }
+
+    private void onExpiryEntry(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        entryDecoder.wrap(
+            buffer,
+            offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH,
+            storageHeaderDecoder.blockLength(),
+            storageHeaderDecoder.version());
+        entryDecoder.topicId();
+        entryDecoder.sequenceId();
+        expiryPublishTime = entryDecoder.publishTime();
     }
 
     /**
