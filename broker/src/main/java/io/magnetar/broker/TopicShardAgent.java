@@ -306,6 +306,7 @@ public final class TopicShardAgent implements Agent
                     subscription.cursor.ack(position);
                     expired++;
                 }
+                subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
             }
         }
 

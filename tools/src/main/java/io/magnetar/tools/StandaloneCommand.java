@@ -3,6 +3,8 @@ package io.magnetar.tools;
 import io.aeron.driver.exceptions.ActiveDriverException;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.broker.RetentionPolicy;
+import org.agrona.SystemUtil;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code magnetar standalone}: media driver, archive and broker in one process.
@@ -46,6 +49,18 @@ final class StandaloneCommand implements Callable<Integer>
     @Option(names = "--no-ipc", description = "Refuse IPC clients.")
     boolean noIpc;
 
+    @Option(names = "--retention-size", description = "Bytes of each shard log kept although acknowledged, e.g. " +
+        "10g; -1 keeps everything (the default, or magnetar.retention.size).")
+    String retentionSize;
+
+    @Option(names = "--retention-time", description = "Time acknowledged messages are kept, e.g. 24h; -1 keeps " +
+        "everything (the default, or magnetar.retention.time).")
+    String retentionTime;
+
+    @Option(names = "--message-ttl", description = "Unacknowledged messages older than this are acknowledged by the " +
+        "broker, e.g. 1h; -1 for none (the default, or magnetar.message.ttl).")
+    String messageTtl;
+
     public Integer call()
     {
         final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
@@ -59,6 +74,16 @@ final class StandaloneCommand implements Callable<Integer>
                 .aeronDirectoryName(aeronDir)
                 .profile(Profile.parse(profile))
                 .durability(Durability.parse(durability)));
+
+        if (null != retentionSize || null != retentionTime || null != messageTtl)
+        {
+            final RetentionPolicy defaults = ctx.retention();
+            ctx.retention(new RetentionPolicy(
+                null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
+                null != retentionTime ? durationMs("--retention-time", retentionTime) : defaults.timeMs(),
+                null != messageTtl ? durationMs("--message-ttl", messageTtl) : defaults.messageTtlMs(),
+                BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+        }
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
@@ -90,5 +115,15 @@ final class StandaloneCommand implements Callable<Integer>
         }
 
         return 0;
+    }
+
+    private static long size(final String value)
+    {
+        return value.trim().startsWith("-") ? -1 : SystemUtil.parseSize("--retention-size", value);
+    }
+
+    private static long durationMs(final String option, final String value)
+    {
+        return value.trim().startsWith("-") ? -1 : TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(option, value));
     }
 }
