@@ -77,6 +77,12 @@ public final class BrokerConfiguration
     public static final String RETENTION_TIME_PROP_NAME = "magnetar.retention.time";
     /** Message TTL, e.g. {@code 1h}: unacknowledged messages older than this are acknowledged; -1 (default) off. */
     public static final String MESSAGE_TTL_PROP_NAME = "magnetar.message.ttl";
+    /** Backlog quota per subscription in bytes, e.g. {@code 10g}; -1 (default) for none. */
+    public static final String BACKLOG_QUOTA_SIZE_PROP_NAME = "magnetar.backlog.quota.size";
+    /** What happens beyond the backlog quota: producer_exception or consumer_backlog_eviction. */
+    public static final String BACKLOG_QUOTA_POLICY_PROP_NAME = "magnetar.backlog.quota.policy";
+    /** Default backlog quota policy. */
+    public static final String BACKLOG_QUOTA_POLICY_DEFAULT = "producer_exception";
     /** How often a shard looks for segments to reclaim, in ms. */
     public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
 

@@ -80,6 +80,10 @@ public final class MagnetarBroker implements AutoCloseable
             return null == value || value.trim().startsWith("-") ?
                 -1 : TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(propertyName, value));
         }
+        private BacklogQuota backlogQuota = new BacklogQuota(
+            SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),
+            BacklogQuota.parsePolicy(System.getProperty(
+                BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;
@@ -331,6 +335,19 @@ public final class MagnetarBroker implements AutoCloseable
             return retention;
         }
 
+        /** @param backlogQuota how much a subscription may hold back. @return this for a fluent API. */
+        public Context backlogQuota(final BacklogQuota backlogQuota)
+        {
+            this.backlogQuota = backlogQuota;
+            return this;
+        }
+
+        /** @return how much a subscription may hold back. */
+        public BacklogQuota backlogQuota()
+        {
+            return backlogQuota;
+        }
+
         /** @param driverContext settings of the media driver and archive. @return this for a fluent API. */
         public Context driverContext(final MagnetarMediaDriver.Context driverContext)
         {
@@ -525,7 +542,8 @@ public final class MagnetarBroker implements AutoCloseable
                 shardCounters,
                 ctx.errorHandler(),
                 SystemEpochClock.INSTANCE,
-                ctx.retention());
+                ctx.retention(),
+                ctx.backlogQuota());
             ctx.logger().accept("magnetar: " + shardAgent.recover());
             shardAgents.add(shardAgent);
         }

@@ -82,6 +82,7 @@ public final class TopicShardAgent implements Agent
     private final ErrorHandler errorHandler;
     private final EpochClock epochClock;
     private final RetentionPolicy retention;
+    private final BacklogQuota backlogQuota;
     private final LongArrayList segmentStarts = new LongArrayList();
     private final LongArrayList segmentStartTimes = new LongArrayList();
     private long currentSegmentBase = Long.MIN_VALUE;
@@ -90,6 +91,8 @@ public final class TopicShardAgent implements Agent
     private long reclaimDefinitionsEnd;
     private long reclaimedBytes;
     private long expiryPublishTime;
+    private final boolean evictsBacklog;
+    private final boolean blocksProducers;
     private final EntryHandler expiryHandler = this::onExpiryEntry;
 
     private final HashMap<String, Topic> topicByName = new HashMap<>();
@@ -170,6 +173,7 @@ public final class TopicShardAgent implements Agent
      * @param errorHandler   for errors.
      * @param epochClock     for publish times.
      * @param retention      how long acknowledged entries are kept.
+     * @param backlogQuota   how much a subscription may hold back.
      */
     public TopicShardAgent(
         final int shard,
@@ -183,9 +187,15 @@ public final class TopicShardAgent implements Agent
         final BrokerCounters.Shard counters,
         final ErrorHandler errorHandler,
         final EpochClock epochClock,
-        final RetentionPolicy retention)
+        final RetentionPolicy retention,
+        final BacklogQuota backlogQuota)
     {
         this.retention = retention;
+        this.backlogQuota = backlogQuota;
+        this.evictsBacklog = backlogQuota.isEnabled() &&
+            BacklogQuota.Policy.CONSUMER_BACKLOG_EVICTION == backlogQuota.policy();
+        this.blocksProducers = backlogQuota.isEnabled() &&
+            BacklogQuota.Policy.PRODUCER_EXCEPTION == backlogQuota.policy();
         this.shard = shard;
         this.roleName = "magnetar-topic-shard-" + shard;
         this.brokerName = brokerName;
@@ -247,7 +257,7 @@ public final class TopicShardAgent implements Agent
         }
         workCount += dispatch();
 
-        if (retention.needsChecks())
+        if (retention.needsChecks() || evictsBacklog)
         {
             final long nowNs = System.nanoTime();
             if (nowNs >= nextRetentionCheckNs)
@@ -256,6 +266,10 @@ public final class TopicShardAgent implements Agent
                 if (retention.messageTtlMs() >= 0)
                 {
                     workCount += expireMessages();
+                }
+                if (evictsBacklog)
+                {
+                    workCount += evictBacklog();
                 }
                 if (retention.isFinite())
                 {
@@ -325,6 +339,67 @@ public final class TopicShardAgent implements Agent
         entryDecoder.topicId();
         entryDecoder.sequenceId();
         expiryPublishTime = entryDecoder.publishTime();
+    }
+
+    /**
+     * @return the estimated backlog in bytes of the topic's most backlogged subscription: its unacknowledged
+     * entries times the topic's average entry size.
+     */
+    private static long largestBacklogBytes(final Topic topic)
+    {
+        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        final int entries = topic.index.size();
+        if (subscriptions.isEmpty() || 0 == entries)
+        {
+            return 0;
+        }
+
+        int largestBacklog = 0;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            largestBacklog = Math.max(largestBacklog, subscriptions.get(i).cursor.backlog());
+        }
+
+        return largestBacklog * (topic.bytes / entries);
+    }
+
+    /**
+     * Backlog eviction: acknowledge the oldest entries of every subscription that holds more than the quota,
+     * recording the acks like a consumer's. Bounded per check.
+     */
+    private int evictBacklog()
+    {
+        int evicted = 0;
+        for (final Topic topic : topicById.values())
+        {
+            if (!topic.persistent || 0 == topic.index.size())
+            {
+                continue;
+            }
+            final long averageEntryBytes = Math.max(1, topic.bytes / topic.index.size());
+            final long allowedEntries = backlogQuota.limitBytes() / averageEntryBytes;
+            for (final Subscription subscription : topic.subscriptions)
+            {
+                while (subscription.cursor.backlog() > allowedEntries && evicted < EXPIRY_LIMIT)
+                {
+                    final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                    if (ordinal >= topic.durableEntries)
+                    {
+                        break;
+                    }
+                    final long position = topic.index.position(ordinal);
+                    if (appendCursorAck(subscription, position) < 0)
+                    {
+                        return evicted;
+                    }
+                    subscription.cursor.ack(position);
+                    evicted++;
+                }
+                subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
+            }
+        }
+
+        return evicted;
     }
 
     /**
@@ -698,6 +773,17 @@ public final class TopicShardAgent implements Agent
         }
 
         final Topic topic = producer.topic;
+        if (blocksProducers && topic.persistent)
+        {
+            final long backlogBytes = largestBacklogBytes(topic);
+            if (backlogBytes >= backlogQuota.limitBytes())
+            {
+                sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                    "backlog quota of " + backlogQuota.limitBytes() + " bytes exceeded on " + topic.name +
+                    ": a subscription holds about " + backlogBytes + " bytes");
+                return true;
+            }
+        }
         if (!topic.persistent)
         {
             publishNonPersistent(topic, sequenceId, publishTime);

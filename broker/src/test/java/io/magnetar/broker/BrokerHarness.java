@@ -27,6 +27,7 @@ final class BrokerHarness implements AutoCloseable
     MagnetarBroker broker;
     Profile profile = Profile.DEFAULT;
     RetentionPolicy retention = RetentionPolicy.INFINITE;
+    BacklogQuota backlogQuota = BacklogQuota.NONE;
     int shardTermLength = 1024 * 1024;
     int segmentFileLength = 8 * 1024 * 1024;
     Durability durability = Durability.ARCHIVED;
@@ -50,6 +51,7 @@ final class BrokerHarness implements AutoCloseable
             .dataDir(dataDir)
             .shardTermLength(shardTermLength)
             .retention(retention)
+            .backlogQuota(backlogQuota)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

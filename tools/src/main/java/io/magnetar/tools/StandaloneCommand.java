@@ -1,6 +1,7 @@
 package io.magnetar.tools;
 
 import io.aeron.driver.exceptions.ActiveDriverException;
+import io.magnetar.broker.BacklogQuota;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.RetentionPolicy;
@@ -57,6 +58,14 @@ final class StandaloneCommand implements Callable<Integer>
         "everything (the default, or magnetar.retention.time).")
     String retentionTime;
 
+    @Option(names = "--backlog-quota-size", description = "Most bytes a subscription may hold back, e.g. 10g; -1 " +
+        "for no quota (the default, or magnetar.backlog.quota.size).")
+    String backlogQuotaSize;
+
+    @Option(names = "--backlog-quota-policy", description = "Beyond the quota: producer_exception or " +
+        "consumer_backlog_eviction. Default: producer_exception.")
+    String backlogQuotaPolicy;
+
     @Option(names = "--message-ttl", description = "Unacknowledged messages older than this are acknowledged by the " +
         "broker, e.g. 1h; -1 for none (the default, or magnetar.message.ttl).")
     String messageTtl;
@@ -83,6 +92,22 @@ final class StandaloneCommand implements Callable<Integer>
                 null != retentionTime ? durationMs("--retention-time", retentionTime) : defaults.timeMs(),
                 null != messageTtl ? durationMs("--message-ttl", messageTtl) : defaults.messageTtlMs(),
                 BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+        }
+
+        if (null != backlogQuotaSize || null != backlogQuotaPolicy)
+        {
+            try
+            {
+                ctx.backlogQuota(new BacklogQuota(
+                    null != backlogQuotaSize ? size(backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
+                    null != backlogQuotaPolicy ?
+                        BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println("magnetar standalone: " + ex.getMessage());
+                return 2;
+            }
         }
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
@@ -119,7 +144,7 @@ final class StandaloneCommand implements Callable<Integer>
 
     private static long size(final String value)
     {
-        return value.trim().startsWith("-") ? -1 : SystemUtil.parseSize("--retention-size", value);
+        return value.trim().startsWith("-") ? -1 : SystemUtil.parseSize("size", value);
     }
 
     private static long durationMs(final String option, final String value)

@@ -1,0 +1,132 @@
+package io.magnetar.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.InitialPosition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Backlog quotas: a producer is refused while a subscription holds more than the quota, or the oldest backlog is
+ * evicted.
+ */
+@Timeout(60)
+class BacklogQuotaTest
+{
+    private static final String TOPIC = "persistent://public/default/quota";
+
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+
+    @AfterEach
+    void after()
+    {
+        harness.close();
+    }
+
+    @Test
+    void shouldRefuseProducerBeyondQuotaUntilBacklogDrops() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.backlogQuota = new BacklogQuota(10_000, BacklogQuota.Policy.PRODUCER_EXCEPTION);
+        harness.start();
+
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("slow")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).ackReceiptEnabled(true).subscribe();
+            Producer producer = client.newProducer().topic(TOPIC).create())
+        {
+            final byte[] payload = new byte[1000];
+            int sent = 0;
+            MagnetarClientException refused = null;
+            while (null == refused && sent < 100)
+            {
+                try
+                {
+                    producer.send(payload);
+                    sent++;
+                }
+                catch (final MagnetarClientException ex)
+                {
+                    refused = ex;
+                }
+            }
+            assertTrue(null != refused, "refused before 100 sends");
+            assertEquals(ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED, refused.errorCode());
+            assertTrue(sent >= 9 && sent <= 11, "about 10 messages of 1 KB fit a 10 KB quota: " + sent);
+
+            for (int i = 0; i < sent; i++)
+            {
+                consumer.acknowledge(consumer.receive(10, TimeUnit.SECONDS));
+            }
+            producer.send(payload);
+        }
+    }
+
+    @Test
+    void shouldEvictOldestBacklogBeyondQuota() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.backlogQuota = new BacklogQuota(10_000, BacklogQuota.Policy.CONSUMER_BACKLOG_EVICTION);
+        harness.retention = new RetentionPolicy(-1, -1, -1, 50);
+        harness.start();
+
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Producer producer = client.newProducer().topic(TOPIC).create())
+        {
+            client.newConsumer().topic(TOPIC).subscriptionName("slow")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe().close();
+            final byte[] payload = new byte[1000];
+            for (int i = 0; i < 100; i++)
+            {
+                payload[0] = (byte)i;
+                producer.send(payload);
+            }
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int backlog;
+            do
+            {
+                final JsonNode stats = new ObjectMapper().readTree(client.statsInternal(TOPIC));
+                backlog = stats.get("cursors").get("slow").get("backlog").asInt();
+                assertTrue(System.nanoTime() < deadlineNs, "backlog still " + backlog);
+                Thread.sleep(50);
+            }
+            while (backlog > 10);
+
+            try (Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("slow").subscribe())
+            {
+                final Message first = consumer.receive(10, TimeUnit.SECONDS);
+                assertTrue(first.getData()[0] >= 90, "the oldest were evicted; first kept is " + first.getData()[0]);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectHoldPolicyClearly()
+    {
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> BacklogQuota.parsePolicy("producer_request_hold"));
+        assertTrue(ex.getMessage().contains("not supported yet"));
+        harness = new BrokerHarness(dataDir);
+    }
+}
