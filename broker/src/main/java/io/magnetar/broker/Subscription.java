@@ -11,10 +11,10 @@ final class Subscription
     final String name;
     final Topic topic;
     final Cursor cursor;
-    int readOrdinal;
+    long readOrdinal;
     Consumer consumer;
 
-    Subscription(final long id, final String name, final Topic topic, final int startOrdinal)
+    Subscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {
         this.id = id;
         this.name = name;

@@ -16,7 +16,7 @@ final class Topic
     final TopicIndex index = new TopicIndex();
     final ArrayList<Subscription> subscriptions = new ArrayList<>();
     final HashMap<String, Subscription> subscriptionByName = new HashMap<>();
-    int durableEntries;
+    long durableEntries;
     long bytes;
     long definitionPosition = -1;
     int producerCount;

@@ -89,6 +89,7 @@ public final class TopicShardAgent implements Agent
     private long nextRetentionCheckNs;
     private long reclaimTarget = -1;
     private long reclaimDefinitionsEnd;
+    private long reclaimCursorsEnd;
     private long reclaimedBytes;
     private long expiryPublishTime;
     private final boolean evictsBacklog;
@@ -158,6 +159,7 @@ public final class TopicShardAgent implements Agent
     private final EntryHandler cursorRecoveryHandler = this::onRecoveredCursorRecord;
     private int recoveredEntries;
     private boolean recoveringDefinitions;
+    private int orphanedCursorRecords;
     private int recoveredAcks;
 
     /**
@@ -239,7 +241,9 @@ public final class TopicShardAgent implements Agent
         }
 
         return "shard " + shard + " recovered " + topicById.size() + " topics, " + recoveredEntries + " entries, " +
-            subscriptions + " subscriptions and " + recoveredAcks + " acks from " +
+            subscriptions + " subscriptions and " + recoveredAcks + " acks" +
+            (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
+                " cursor records of topics whose definition a crash took)" : "") + " from " +
             (entryLog.recoveredPosition() - entryLog.startPosition()) + " log bytes in " + elapsedMs + " ms";
     }
 
@@ -300,7 +304,7 @@ public final class TopicShardAgent implements Agent
             {
                 while (expired < EXPIRY_LIMIT)
                 {
-                    final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                    final long ordinal = subscription.cursor.firstUnackedOrdinal();
                     if (ordinal >= topic.durableEntries)
                     {
                         break;
@@ -348,13 +352,13 @@ public final class TopicShardAgent implements Agent
     private static long largestBacklogBytes(final Topic topic)
     {
         final ArrayList<Subscription> subscriptions = topic.subscriptions;
-        final int entries = topic.index.size();
+        final long entries = topic.index.size();
         if (subscriptions.isEmpty() || 0 == entries)
         {
             return 0;
         }
 
-        int largestBacklog = 0;
+        long largestBacklog = 0;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
             largestBacklog = Math.max(largestBacklog, subscriptions.get(i).cursor.backlog());
@@ -382,7 +386,7 @@ public final class TopicShardAgent implements Agent
             {
                 while (subscription.cursor.backlog() > allowedEntries && evicted < EXPIRY_LIMIT)
                 {
-                    final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                    final long ordinal = subscription.cursor.firstUnackedOrdinal();
                     if (ordinal >= topic.durableEntries)
                     {
                         break;
@@ -439,16 +443,31 @@ public final class TopicShardAgent implements Agent
             }
             reclaimTarget = newStart;
             reclaimDefinitionsEnd = entryLog.appendedPosition();
+            reclaimCursorsEnd = cursorLog.appendedPosition();
         }
 
-        if (entryLog.durablePosition() < reclaimDefinitionsEnd)
+        // the re-recorded definitions and the acks that freed the segments must be stored before they go
+        if (entryLog.durablePosition() < reclaimDefinitionsEnd || cursorLog.durablePosition() < reclaimCursorsEnd)
         {
             return 0;
         }
 
         final long oldStart = entryLog.startPosition();
-        final long newStart = entryLog.purgeBefore(reclaimTarget);
-        reclaimTarget = -1;
+        final long newStart;
+        try
+        {
+            // cursors may need more than when the target was set (a new subscription): look again
+            newStart = entryLog.purgeBefore(Math.min(reclaimTarget, reclaimablePosition()));
+        }
+        catch (final StorageException ex)
+        {
+            errorHandler.onError(ex);
+            return 0;
+        }
+        finally
+        {
+            reclaimTarget = -1;
+        }
         if (newStart <= oldStart)
         {
             return 0;
@@ -493,7 +512,7 @@ public final class TopicShardAgent implements Agent
             }
             for (final Subscription subscription : topic.subscriptions)
             {
-                final int ordinal = subscription.cursor.firstUnackedOrdinal();
+                final long ordinal = subscription.cursor.firstUnackedOrdinal();
                 if (ordinal < topic.index.size())
                 {
                     position = Math.min(position, topic.index.position(ordinal));
@@ -1027,7 +1046,7 @@ public final class TopicShardAgent implements Agent
             int budget = DISPATCH_LIMIT;
             while (consumer.permits > 0 && subscription.readOrdinal < topic.durableEntries && budget-- > 0)
             {
-                final int ordinal = subscription.readOrdinal;
+                final long ordinal = subscription.readOrdinal;
                 if (subscription.cursor.isAcked(ordinal))
                 {
                     subscription.readOrdinal++;
@@ -1160,7 +1179,7 @@ public final class TopicShardAgent implements Agent
         if (null == subscription)
         {
             final long subscriptionId = nextSubscriptionId;
-            final int startOrdinal;
+            final long startOrdinal;
             if (topic.persistent)
             {
                 // LATEST starts at the durable position: positions beyond it may be reused if a crash takes the
@@ -1196,7 +1215,7 @@ public final class TopicShardAgent implements Agent
     }
 
     private Subscription addSubscription(
-        final Topic topic, final long subscriptionId, final String name, final int startOrdinal)
+        final Topic topic, final long subscriptionId, final String name, final long startOrdinal)
     {
         final Subscription subscription = new Subscription(subscriptionId, name, topic, startOrdinal);
         topic.subscriptions.add(subscription);
@@ -1276,9 +1295,9 @@ public final class TopicShardAgent implements Agent
         {
             return false;
         }
-        subscription.cursor.ack(position);
         if (result < 0)
         {
+            // not recorded, so not applied: the message stays unacknowledged and will be delivered again
             final String message = "shard " + shard + ": ack of position " + position + " on subscription " +
                 subscription.name + " could not be recorded: " + Publication.errorString(result);
             errorHandler.onError(new StorageException(message));
@@ -1286,8 +1305,11 @@ public final class TopicShardAgent implements Agent
             {
                 sendError(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
             }
+            return true;
         }
-        else if (receipt)
+
+        subscription.cursor.ack(position);
+        if (receipt)
         {
             queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
         }
@@ -1671,7 +1693,12 @@ public final class TopicShardAgent implements Agent
         {
             cursorAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final Subscription subscription = recoveredSubscription(
-                cursorAckDecoder.topicId(), cursorAckDecoder.subscriptionId(), position);
+                cursorAckDecoder.topicId(), cursorAckDecoder.subscriptionId());
+            if (null == subscription)
+            {
+                orphanedCursorRecords++;
+                return;
+            }
             subscription.cursor.ack(cursorAckDecoder.position());
             recoveredAcks++;
         }
@@ -1685,10 +1712,12 @@ public final class TopicShardAgent implements Agent
             final Topic topic = topicById.get(topicId);
             if (null == topic)
             {
-                throw new StorageException("shard " + shard + " cursor log: subscription at position " + position +
-                    " belongs to unknown topic id " + topicId);
+                // the topic's definition (in the entry log, another recording) was not stored before a crash:
+                // no entry of it was either, and its subscription goes with it
+                orphanedCursorRecords++;
+                return;
             }
-            final int startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
+            final long startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
             addSubscription(topic, subscriptionId, name, startOrdinal);
             nextSubscriptionId = Math.max(nextSubscriptionId, subscriptionId + 1);
         }
@@ -1699,7 +1728,7 @@ public final class TopicShardAgent implements Agent
         }
     }
 
-    private Subscription recoveredSubscription(final long topicId, final long subscriptionId, final long position)
+    private Subscription recoveredSubscription(final long topicId, final long subscriptionId)
     {
         final Topic topic = topicById.get(topicId);
         if (null != topic)
@@ -1715,8 +1744,7 @@ public final class TopicShardAgent implements Agent
             }
         }
 
-        throw new StorageException("shard " + shard + " cursor log: ack at position " + position +
-            " for unknown subscription " + subscriptionId + " of topic id " + topicId);
+        return null;
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.magnetar.storage;
 
-import org.agrona.collections.IntHashSet;
+import org.agrona.collections.LongHashSet;
 
 /**
  * A subscription's acknowledgement state over a {@link TopicIndex}: a mark-delete point (every entry before it is
@@ -9,14 +9,14 @@ import org.agrona.collections.IntHashSet;
 public final class Cursor
 {
     private final TopicIndex index;
-    private final IntHashSet individuallyAcked = new IntHashSet();
-    private int markDeleteOrdinal;
+    private final LongHashSet individuallyAcked = new LongHashSet();
+    private long markDeleteOrdinal;
 
     /**
      * @param index         of the topic.
      * @param startOrdinal  first entry the subscription reads; entries before it count as acknowledged.
      */
-    public Cursor(final TopicIndex index, final int startOrdinal)
+    public Cursor(final TopicIndex index, final long startOrdinal)
     {
         this.index = index;
         this.markDeleteOrdinal = Math.max(startOrdinal, index.firstOrdinal());
@@ -30,7 +30,7 @@ public final class Cursor
      */
     public boolean ack(final long position)
     {
-        final int ordinal = index.ordinalOf(position);
+        final long ordinal = index.ordinalOf(position);
         if (ordinal < markDeleteOrdinal || isAcked(ordinal))
         {
             return false;
@@ -58,7 +58,7 @@ public final class Cursor
      */
     public boolean isAckedPosition(final long position)
     {
-        final int ordinal = index.ordinalOf(position);
+        final long ordinal = index.ordinalOf(position);
         return ordinal < 0 || isAcked(ordinal);
     }
 
@@ -66,7 +66,7 @@ public final class Cursor
      * @param ordinal of an entry.
      * @return true if the entry is acknowledged.
      */
-    public boolean isAcked(final int ordinal)
+    public boolean isAcked(final long ordinal)
     {
         return ordinal < markDeleteOrdinal || individuallyAcked.contains(ordinal);
     }
@@ -74,7 +74,7 @@ public final class Cursor
     /**
      * @return ordinal of the first entry not yet acknowledged.
      */
-    public int firstUnackedOrdinal()
+    public long firstUnackedOrdinal()
     {
         return markDeleteOrdinal;
     }
@@ -84,7 +84,12 @@ public final class Cursor
      */
     public long markDeletePosition()
     {
-        return markDeleteOrdinal <= index.firstOrdinal() ? -1 : index.position(markDeleteOrdinal - 1);
+        if (markDeleteOrdinal > index.firstOrdinal())
+        {
+            return index.position(markDeleteOrdinal - 1);
+        }
+
+        return markDeleteOrdinal == index.firstOrdinal() ? index.lastRemovedPosition() : -1;
     }
 
     /**
@@ -104,9 +109,9 @@ public final class Cursor
      */
     public long[] ackedRanges(final int maxRanges)
     {
-        final int[] ordinals = new int[individuallyAcked.size()];
+        final long[] ordinals = new long[individuallyAcked.size()];
         int count = 0;
-        final IntHashSet.IntIterator iterator = individuallyAcked.iterator();
+        final LongHashSet.LongIterator iterator = individuallyAcked.iterator();
         while (iterator.hasNext())
         {
             ordinals[count++] = iterator.nextValue();
@@ -135,7 +140,7 @@ public final class Cursor
     /**
      * @return entries not yet acknowledged.
      */
-    public int backlog()
+    public long backlog()
     {
         return index.size() - markDeleteOrdinal - individuallyAcked.size();
     }

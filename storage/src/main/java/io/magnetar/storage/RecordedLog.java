@@ -149,6 +149,7 @@ public final class RecordedLog implements AutoCloseable
                     SourceLocation.LOCAL);
                 recordingId = stopped.recordingId;
                 startPosition = stopped.startPosition;
+                deleteLeftoverSegments(archive, recordingId);
                 recoveredPosition = stopped.stopPosition;
                 logTermLength = stopped.termBufferLength;
                 segmentLength = stopped.segmentFileLength;
@@ -292,9 +293,18 @@ public final class RecordedLog implements AutoCloseable
         {
             archive.purgeSegments(recordingId, newStart);
         }
-        catch (final ArchiveException ex)
+        catch (final RuntimeException ex)
         {
-            if (ex.getMessage() != null && ex.getMessage().contains("delete operation in progress"))
+            // the archive may have moved the start before failing or timing out: follow what it says
+            final long actualStart = currentStartPosition();
+            if (actualStart > startPosition)
+            {
+                reader.releaseBefore(actualStart);
+                startPosition = actualStart;
+                return actualStart;
+            }
+            if (ex instanceof ArchiveException && ex.getMessage() != null &&
+                ex.getMessage().contains("delete operation in progress"))
             {
                 return startPosition;
             }
@@ -305,6 +315,18 @@ public final class RecordedLog implements AutoCloseable
         startPosition = newStart;
 
         return newStart;
+    }
+
+    private long currentStartPosition()
+    {
+        try
+        {
+            return archive.getStartPosition(recordingId);
+        }
+        catch (final RuntimeException ignore)
+        {
+            return startPosition;
+        }
     }
 
     /**
@@ -514,6 +536,21 @@ public final class RecordedLog implements AutoCloseable
             descriptor.segmentFileLength,
             descriptor.termBufferLength,
             descriptor.mtuLength);
+    }
+
+    /**
+     * A crash during the archive's asynchronous delete of purged segments can leave their files behind: delete them.
+     */
+    private static void deleteLeftoverSegments(final AeronArchive archive, final long recordingId)
+    {
+        try
+        {
+            archive.deleteDetachedSegments(recordingId);
+        }
+        catch (final RuntimeException ignore)
+        {
+            // nothing detached, or a delete still in progress: the files go with it
+        }
     }
 
     private static int awaitCounterBySession(

@@ -4,13 +4,14 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * The positions of one topic's entries within its shard log, in append order, held in a primitive array.
- * An entry's ordinal counts the topic's entries since the log was opened; its position is its message id within
+ * An entry's ordinal (a long: it never wraps) counts the topic's entries since the log was opened; its position is its message id within
  * the shard. When retention removes the oldest entries, ordinals of the rest stay the same.
  */
 public final class TopicIndex
 {
     private LongArrayList positions;
-    private int firstOrdinal;
+    private long firstOrdinal;
+    private long lastRemovedPosition = -1;
 
     /**
      * Create an empty index.
@@ -47,10 +48,11 @@ public final class TopicIndex
      */
     public int removeBefore(final long position)
     {
-        final int removed = firstOrdinalAtOrAfter(position) - firstOrdinal;
+        final int removed = (int)(firstOrdinalAtOrAfter(position) - firstOrdinal);
         if (removed > 0)
         {
             final int remaining = positions.size() - removed;
+            lastRemovedPosition = positions.getLong(removed - 1);
             final LongArrayList kept = new LongArrayList(Math.max(4, remaining), Long.MIN_VALUE);
             for (int i = removed, size = positions.size(); i < size; i++)
             {
@@ -64,9 +66,17 @@ public final class TopicIndex
     }
 
     /**
+     * @return position of the newest entry removed by {@link #removeBefore(long)}, or -1 if none was.
+     */
+    public long lastRemovedPosition()
+    {
+        return lastRemovedPosition;
+    }
+
+    /**
      * @return ordinal of the oldest entry still held.
      */
-    public int firstOrdinal()
+    public long firstOrdinal()
     {
         return firstOrdinal;
     }
@@ -91,7 +101,7 @@ public final class TopicIndex
     /**
      * @return the ordinal after the last entry: entries ever added since the log was opened.
      */
-    public int size()
+    public long size()
     {
         return firstOrdinal + positions.size();
     }
@@ -108,9 +118,9 @@ public final class TopicIndex
      * @param ordinal of an entry.
      * @return its position.
      */
-    public long position(final int ordinal)
+    public long position(final long ordinal)
     {
-        return positions.getLong(ordinal - firstOrdinal);
+        return positions.getLong((int)(ordinal - firstOrdinal));
     }
 
     /**
@@ -128,9 +138,9 @@ public final class TopicIndex
      * @param position of the entry.
      * @return its ordinal, or -1 if no entry of this topic starts there.
      */
-    public int ordinalOf(final long position)
+    public long ordinalOf(final long position)
     {
-        final int ordinal = firstOrdinalAtOrAfter(position);
+        final long ordinal = firstOrdinalAtOrAfter(position);
         return ordinal < size() && position(ordinal) == position ? ordinal : -1;
     }
 
@@ -140,7 +150,7 @@ public final class TopicIndex
      * @param position to search from.
      * @return the ordinal of that entry (at least {@link #firstOrdinal()}), or {@link #size()} if there is none.
      */
-    public int firstOrdinalAtOrAfter(final long position)
+    public long firstOrdinalAtOrAfter(final long position)
     {
         int low = 0;
         int high = positions.size() - 1;

@@ -70,7 +70,7 @@ public class IndexLookupBenchmark
      * @return the ordinal.
      */
     @Benchmark
-    public int ordinalOf()
+    public long ordinalOf()
     {
         return index.ordinalOf(lookups[next++ & LOOKUP_MASK]);
     }
@@ -81,7 +81,7 @@ public class IndexLookupBenchmark
      * @return the ordinal.
      */
     @Benchmark
-    public int firstOrdinalAtOrAfter()
+    public long firstOrdinalAtOrAfter()
     {
         return index.firstOrdinalAtOrAfter(lookups[next++ & LOOKUP_MASK]);
     }
