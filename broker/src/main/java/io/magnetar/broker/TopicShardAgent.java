@@ -29,6 +29,8 @@ import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.EntryHeaderEncoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedDecoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
+import io.magnetar.codecs.storage.SubscriptionStateDecoder;
+import io.magnetar.codecs.storage.SubscriptionStateEncoder;
 import io.magnetar.codecs.storage.TopicCreatedDecoder;
 import io.magnetar.codecs.storage.TopicCreatedEncoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -64,6 +66,7 @@ public final class TopicShardAgent implements Agent
     private static final int COMMAND_LIMIT = 64;
     private static final int DISPATCH_LIMIT = 256;
     private static final int EXPIRY_LIMIT = 10_000;
+    private static final int CHECKPOINT_RANGES_PER_RECORD = 8192;
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
@@ -90,6 +93,12 @@ public final class TopicShardAgent implements Agent
     private long reclaimTarget = -1;
     private long reclaimDefinitionsEnd;
     private long reclaimCursorsEnd;
+    private long lastCheckpointStart;
+    private long pendingCheckpointStart = -1;
+    private long pendingCheckpointEnd;
+    private int checkpoints;
+    private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
+    private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private long reclaimedBytes;
     private long expiryPublishTime;
     private final boolean evictsBacklog;
@@ -160,6 +169,7 @@ public final class TopicShardAgent implements Agent
     private int recoveredEntries;
     private boolean recoveringDefinitions;
     private int orphanedCursorRecords;
+    private int recoveredCheckpointRecords;
     private int recoveredAcks;
 
     /**
@@ -241,9 +251,10 @@ public final class TopicShardAgent implements Agent
         }
 
         return "shard " + shard + " recovered " + topicById.size() + " topics, " + recoveredEntries + " entries, " +
-            subscriptions + " subscriptions and " + recoveredAcks + " acks" +
+            subscriptions + " subscriptions, " + recoveredCheckpointRecords + " checkpoint records and " +
+            recoveredAcks + " acks" +
             (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
-                " cursor records of topics whose definition a crash took)" : "") + " from " +
+                " cursor records superseded by a checkpoint or of topics a crash did not store)" : "") + " from " +
             (entryLog.recoveredPosition() - entryLog.startPosition()) + " log bytes in " + elapsedMs + " ms";
     }
 
@@ -261,28 +272,119 @@ public final class TopicShardAgent implements Agent
         }
         workCount += dispatch();
 
-        if (retention.needsChecks() || evictsBacklog)
+        final long nowNs = System.nanoTime();
+        if (nowNs >= nextRetentionCheckNs)
         {
-            final long nowNs = System.nanoTime();
-            if (nowNs >= nextRetentionCheckNs)
+            nextRetentionCheckNs = nowNs + retention.checkIntervalNs();
+            workCount += checkpointCursors();
+            if (retention.messageTtlMs() >= 0)
             {
-                nextRetentionCheckNs = nowNs + retention.checkIntervalNs();
-                if (retention.messageTtlMs() >= 0)
-                {
-                    workCount += expireMessages();
-                }
-                if (evictsBacklog)
-                {
-                    workCount += evictBacklog();
-                }
-                if (retention.isFinite())
-                {
-                    workCount += reclaim();
-                }
+                workCount += expireMessages();
+            }
+            if (evictsBacklog)
+            {
+                workCount += evictBacklog();
+            }
+            if (retention.isFinite())
+            {
+                workCount += reclaim();
             }
         }
 
         return workCount;
+    }
+
+    /**
+     * Checkpoint the cursors: once the cursor log has grown by half a segment since the last checkpoint, write
+     * every subscription's whole state (mark-delete position and acknowledged ranges); once that is stored, the
+     * segments of the cursor log before it are purged. Recovery then reads the checkpoint and what followed, and
+     * the cursor log stays bounded.
+     */
+    private int checkpointCursors()
+    {
+        if (pendingCheckpointStart >= 0)
+        {
+            if (cursorLog.durablePosition() < pendingCheckpointEnd)
+            {
+                return 0;
+            }
+            final long checkpointStart = pendingCheckpointStart;
+            pendingCheckpointStart = -1;
+            try
+            {
+                cursorLog.purgeBefore(checkpointStart);
+            }
+            catch (final StorageException ex)
+            {
+                errorHandler.onError(ex);
+            }
+            return 1;
+        }
+
+        if (cursorLog.appendedPosition() - Math.max(lastCheckpointStart, cursorLog.startPosition()) <
+            cursorLog.segmentFileLength() / 2)
+        {
+            return 0;
+        }
+
+        final long checkpointStart = cursorLog.appendedPosition();
+        for (final Topic topic : topicById.values())
+        {
+            if (!topic.persistent)
+            {
+                continue;
+            }
+            for (final Subscription subscription : topic.subscriptions)
+            {
+                if (!appendSubscriptionState(topic, subscription))
+                {
+                    // back pressure: try the whole checkpoint again later; what was written is harmless
+                    return 0;
+                }
+            }
+        }
+
+        lastCheckpointStart = checkpointStart;
+        pendingCheckpointStart = checkpointStart;
+        pendingCheckpointEnd = cursorLog.appendedPosition();
+        checkpoints++;
+
+        return 1;
+    }
+
+    private boolean appendSubscriptionState(final Topic topic, final Subscription subscription)
+    {
+        final long[] ranges = subscription.cursor.ackedRanges(Integer.MAX_VALUE);
+        final int rangeCount = ranges.length / 2;
+        int part = 0;
+        int next = 0;
+        do
+        {
+            final int count = Math.min(CHECKPOINT_RANGES_PER_RECORD, rangeCount - next);
+            subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
+                .topicId(topic.id)
+                .subscriptionId(subscription.id)
+                .markDeletePosition(subscription.cursor.markDeletePosition())
+                .part(part);
+            final SubscriptionStateEncoder.AckedRangesEncoder rangesEncoder =
+                subscriptionStateEncoder.ackedRangesCount(count);
+            for (int i = next; i < next + count; i++)
+            {
+                rangesEncoder.next().firstPosition(ranges[2 * i]).lastPosition(ranges[2 * i + 1]);
+            }
+            subscriptionStateEncoder.subscriptionName(subscription.name);
+            final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH +
+                subscriptionStateEncoder.encodedLength();
+            if (cursorLog.append(cursorBuffer, 0, length) < 0)
+            {
+                return false;
+            }
+            next += count;
+            part++;
+        }
+        while (next < rangeCount);
+
+        return true;
     }
 
     /**
@@ -1417,6 +1519,8 @@ public final class TopicShardAgent implements Agent
         cursorLogNode.put("recordingId", cursorLog.recordingId());
         cursorLogNode.put("bytes", cursorLog.appendedPosition() - cursorLog.startPosition());
         cursorLogNode.put("segments", segmentCount(cursorLog));
+        cursorLogNode.put("startPosition", cursorLog.startPosition());
+        cursorLogNode.put("checkpoints", checkpoints);
 
         final byte[] json;
         try
@@ -1702,6 +1806,10 @@ public final class TopicShardAgent implements Agent
             subscription.cursor.ack(cursorAckDecoder.position());
             recoveredAcks++;
         }
+        else if (SubscriptionStateDecoder.TEMPLATE_ID == templateId)
+        {
+            recoverSubscriptionState(buffer, bodyOffset, blockLength, version);
+        }
         else if (SubscriptionCreatedDecoder.TEMPLATE_ID == templateId)
         {
             subscriptionCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
@@ -1726,6 +1834,49 @@ public final class TopicShardAgent implements Agent
             throw new StorageException("shard " + shard + " cursor log: unknown record template " + templateId +
                 " at position " + position);
         }
+    }
+
+    private void recoverSubscriptionState(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        final SubscriptionStateDecoder decoder = subscriptionStateDecoder.wrap(buffer, offset, blockLength, version);
+        final long topicId = decoder.topicId();
+        final long subscriptionId = decoder.subscriptionId();
+        final long markDeletePosition = decoder.markDeletePosition();
+        final int part = decoder.part();
+        final Topic topic = topicById.get(topicId);
+        Subscription subscription = recoveredSubscription(topicId, subscriptionId);
+
+        final SubscriptionStateDecoder.AckedRangesDecoder ranges = decoder.ackedRanges();
+        final int rangeCount = ranges.count();
+        final long[] pairs = new long[2 * rangeCount];
+        for (int i = 0; i < rangeCount; i++)
+        {
+            ranges.next();
+            pairs[2 * i] = ranges.firstPosition();
+            pairs[2 * i + 1] = ranges.lastPosition();
+        }
+        final String name = decoder.subscriptionName();
+
+        if (null == topic)
+        {
+            orphanedCursorRecords++;
+            return;
+        }
+        if (null == subscription)
+        {
+            subscription = addSubscription(topic, subscriptionId, name, 0);
+            nextSubscriptionId = Math.max(nextSubscriptionId, subscriptionId + 1);
+        }
+        if (0 == part)
+        {
+            subscription.cursor.restore(markDeletePosition);
+        }
+        for (int i = 0; i < rangeCount; i++)
+        {
+            subscription.cursor.ackRange(pairs[2 * i], pairs[2 * i + 1]);
+        }
+        recoveredCheckpointRecords++;
     }
 
     private Subscription recoveredSubscription(final long topicId, final long subscriptionId)

@@ -146,6 +146,39 @@ public final class Cursor
     }
 
     /**
+     * Replace the state with a checkpoint's: every entry up to and including a position is acknowledged, nothing
+     * beyond it yet.
+     *
+     * @param markDeletePosition last entry of the acknowledged prefix, or -1 for none.
+     */
+    public void restore(final long markDeletePosition)
+    {
+        individuallyAcked.clear();
+        markDeleteOrdinal = Math.max(
+            index.firstOrdinal(), markDeletePosition < 0 ? 0 : index.firstOrdinalAtOrAfter(markDeletePosition + 1));
+    }
+
+    /**
+     * Acknowledge every entry whose position lies in a range.
+     *
+     * @param firstPosition of the range.
+     * @param lastPosition  of the range, inclusive.
+     */
+    public void ackRange(final long firstPosition, final long lastPosition)
+    {
+        final long end = index.size();
+        for (long ordinal = index.firstOrdinalAtOrAfter(firstPosition); ordinal < end; ordinal++)
+        {
+            final long position = index.position(ordinal);
+            if (position > lastPosition)
+            {
+                break;
+            }
+            ack(position);
+        }
+    }
+
+    /**
      * Entries before the index's first ordinal were reclaimed: count them as acknowledged.
      */
     public void onEntriesRemoved()
