@@ -941,7 +941,7 @@ public final class TopicShardAgent implements Agent
             return true;
         }
 
-        topic.index.add(position);
+        topic.index.add(position, publishTime);
         topic.bytes += length;
         onAppended(position);
         final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
@@ -1741,13 +1741,15 @@ public final class TopicShardAgent implements Agent
             }
             entryDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = entryDecoder.topicId();
+            entryDecoder.sequenceId();
+            final long publishTime = entryDecoder.publishTime();
             final Topic topic = topicById.get(topicId);
             if (null == topic)
             {
                 throw new StorageException("shard " + shard + " log: entry at position " + position +
                     " belongs to unknown topic id " + topicId);
             }
-            topic.index.add(position);
+            topic.index.add(position, publishTime);
             topic.bytes += length;
             recoveredEntries++;
         }

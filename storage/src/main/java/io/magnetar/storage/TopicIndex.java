@@ -5,11 +5,16 @@ import org.agrona.collections.LongArrayList;
 /**
  * The positions of one topic's entries within its shard log, in append order, held in a primitive array.
  * An entry's ordinal (a long: it never wraps) counts the topic's entries since the log was opened; its position is its message id within
- * the shard. When retention removes the oldest entries, ordinals of the rest stay the same.
+ * the shard. When retention removes the oldest entries, ordinals of the rest stay the same. A sparse time index (the
+ * running maximum publish time of each block of 64 entries) finds entries by publish time.
  */
 public final class TopicIndex
 {
+    private static final int TIME_BLOCK_SHIFT = 6;
+
     private LongArrayList positions;
+    private LongArrayList blockPublishTimes = new LongArrayList(1, Long.MIN_VALUE);
+    private long firstBlock;
     private long firstOrdinal;
     private long lastRemovedPosition = -1;
 
@@ -37,6 +42,8 @@ public final class TopicIndex
     public void clear()
     {
         positions.clear();
+        blockPublishTimes.clear();
+        firstBlock = 0;
         firstOrdinal = 0;
     }
 
@@ -60,6 +67,19 @@ public final class TopicIndex
             }
             positions = kept;
             firstOrdinal += removed;
+
+            final int droppedBlocks = (int)((firstOrdinal >> TIME_BLOCK_SHIFT) - firstBlock);
+            if (droppedBlocks > 0)
+            {
+                final LongArrayList keptTimes = new LongArrayList(
+                    Math.max(1, blockPublishTimes.size() - droppedBlocks), Long.MIN_VALUE);
+                for (int i = droppedBlocks, size = blockPublishTimes.size(); i < size; i++)
+                {
+                    keptTimes.addLong(blockPublishTimes.getLong(i));
+                }
+                blockPublishTimes = keptTimes;
+                firstBlock += droppedBlocks;
+            }
         }
 
         return removed;
@@ -88,6 +108,67 @@ public final class TopicIndex
      * @throws IllegalArgumentException if the position does not increase.
      */
     public void add(final long position)
+    {
+        add(position, Long.MIN_VALUE);
+    }
+
+    /**
+     * Add the next entry with its publish time; positions must increase.
+     *
+     * @param position    of the entry.
+     * @param publishTime of the entry, epoch ms.
+     * @throws IllegalArgumentException if the position does not increase.
+     */
+    public void add(final long position, final long publishTime)
+    {
+        final long block = (size() >> TIME_BLOCK_SHIFT) - firstBlock;
+        final int timeCount = blockPublishTimes.size();
+        if (block >= timeCount)
+        {
+            final long previous = 0 == timeCount ? Long.MIN_VALUE : blockPublishTimes.getLong(timeCount - 1);
+            blockPublishTimes.addLong(Math.max(previous, publishTime));
+        }
+        else if (publishTime > blockPublishTimes.getLong(timeCount - 1))
+        {
+            blockPublishTimes.setLong(timeCount - 1, publishTime);
+        }
+        addPosition(position);
+    }
+
+    /**
+     * The first entry that may have been published at or after a time: the start of the first block of 64 entries
+     * whose running maximum publish time reaches it. Entries before it were all published earlier; the caller reads
+     * forward from it for the exact entry.
+     *
+     * @param publishTime epoch ms.
+     * @return an ordinal, or {@link #size()} if every entry was published earlier.
+     */
+    public long firstOrdinalPublishedAtOrAfter(final long publishTime)
+    {
+        int low = 0;
+        int high = blockPublishTimes.size() - 1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (blockPublishTimes.getLong(mid) < publishTime)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        if (low >= blockPublishTimes.size())
+        {
+            return size();
+        }
+
+        return Math.max(firstOrdinal, (firstBlock + low) << TIME_BLOCK_SHIFT);
+    }
+
+    private void addPosition(final long position)
     {
         final int size = positions.size();
         if (size > 0 && positions.getLong(size - 1) >= position)

@@ -66,4 +66,30 @@ class CursorTest
         assertFalse(cursor.ack(index.position(1)));
         assertEquals(2, cursor.backlog());
     }
+
+    @Test
+    void shouldFindEntriesByPublishTimeAcrossRemoval()
+    {
+        final TopicIndex index = new TopicIndex();
+        for (int i = 0; i < 1000; i++)
+        {
+            index.add(1000L + i * 96L, 10_000L + i * 10L);
+        }
+
+        assertEquals(0, index.firstOrdinalPublishedAtOrAfter(0));
+        assertEquals(0, index.firstOrdinalPublishedAtOrAfter(10_000));
+        final long ordinal = index.firstOrdinalPublishedAtOrAfter(10_000 + 500 * 10);
+        assertTrue(ordinal <= 500 && ordinal > 500 - 64, "within one block before entry 500: " + ordinal);
+        assertEquals(1000, index.firstOrdinalPublishedAtOrAfter(99_999));
+
+        index.removeBefore(1000L + 300 * 96L);
+        assertEquals(300, index.firstOrdinal());
+        assertEquals(300, index.firstOrdinalPublishedAtOrAfter(0));
+        final long after = index.firstOrdinalPublishedAtOrAfter(10_000 + 700 * 10);
+        assertTrue(after <= 700 && after > 700 - 64, "after removal: " + after);
+        assertEquals(1000L + 700 * 96L, index.position(700));
+
+        index.add(1000L + 1000 * 96L, 5);
+        assertEquals(index.size(), index.firstOrdinalPublishedAtOrAfter(10_000 + 999 * 10 + 1));
+    }
 }
