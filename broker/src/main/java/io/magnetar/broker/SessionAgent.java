@@ -28,6 +28,7 @@ import io.magnetar.codecs.PingDecoder;
 import io.magnetar.codecs.PongEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
+import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
@@ -106,6 +107,7 @@ public final class SessionAgent implements Agent
     private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
     private final PongEncoder pongEncoder = new PongEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
@@ -470,6 +472,19 @@ public final class SessionAgent implements Agent
                     session.shardByProducerId.remove(producerId);
                 }
                 return action;
+            }
+
+            case ResetCursorDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, ResetCursorDecoder.BLOCK_LENGTH, 2))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed reset-cursor");
+                }
+                resetCursorDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                resetCursorDecoder.correlationId();
+                resetCursorDecoder.publishTime();
+                final int shard = shardForTopic(session, correlationId, resetCursorDecoder.topic());
+                return shard < 0 ? ControlledFragmentHandler.Action.CONTINUE : forward(session, shard, length);
             }
 
             case StatsInternalRequestDecoder.TEMPLATE_ID:

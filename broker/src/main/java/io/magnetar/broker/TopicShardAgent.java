@@ -17,6 +17,7 @@ import io.magnetar.codecs.ProducerReadyEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.SendReceiptEncoder;
+import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.StatsInternalResponseEncoder;
 import io.magnetar.codecs.SubscribeDecoder;
@@ -129,6 +130,7 @@ public final class TopicShardAgent implements Agent
     private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
     private final StatsInternalResponseEncoder statsInternalResponseEncoder = new StatsInternalResponseEncoder();
     private final ObjectMapper objectMapper = new ObjectMapper();
     private final ProducerReadyEncoder producerReadyEncoder = new ProducerReadyEncoder();
@@ -796,6 +798,9 @@ public final class TopicShardAgent implements Agent
                 case CloseConsumerDecoder.TEMPLATE_ID:
                     onCloseConsumer(session, closeConsumerDecoder.wrap(frame, offset, blockLength, version));
                     return true;
+
+                case ResetCursorDecoder.TEMPLATE_ID:
+                    return onResetCursor(session, resetCursorDecoder.wrap(frame, offset, blockLength, version));
 
                 case StatsInternalRequestDecoder.TEMPLATE_ID:
                     onStatsInternal(session, statsInternalRequestDecoder.wrap(frame, offset, blockLength, version));
@@ -1544,6 +1549,71 @@ public final class TopicShardAgent implements Agent
             return;
         }
         reply(session, messageBuffer, length);
+    }
+
+    /**
+     * Move a subscription to the first entry published at or after a time, as Pulsar's reset-cursor: every entry
+     * from there on counts as unacknowledged again and is delivered again. The new state is recorded in the cursor
+     * log as a checkpoint record of that subscription; the answer goes once it is stored.
+     *
+     * @return false if the cursor log is back-pressured and the request must be retried.
+     */
+    private boolean onResetCursor(final ShardSession session, final ResetCursorDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final long publishTime = decoder.publishTime();
+        final TopicName name = TopicName.parse(decoder.topic());
+        final String subscriptionName = decoder.subscription();
+        final Topic topic = topicByName.get(name.toString());
+        final Subscription subscription = null == topic ? null : topic.subscriptionByName.get(subscriptionName);
+        if (null == subscription || null == subscription.cursor)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +
+                subscriptionName + "' on " + name);
+            return true;
+        }
+
+        // the time index gives the block; read forward to the first entry published at or after the time
+        final long durablePosition = entryLog.durablePosition();
+        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
+        while (ordinal < topic.durableEntries)
+        {
+            expiryPublishTime = Long.MAX_VALUE;
+            entryReader.read(topic.index.position(ordinal), durablePosition, expiryHandler);
+            if (expiryPublishTime >= publishTime)
+            {
+                break;
+            }
+            ordinal++;
+        }
+
+        final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
+            topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
+        subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
+            .topicId(topic.id)
+            .subscriptionId(subscription.id)
+            .markDeletePosition(markDeletePosition)
+            .part(0);
+        subscriptionStateEncoder.ackedRangesCount(0);
+        subscriptionStateEncoder.subscriptionName(subscription.name);
+        final long result = cursorLog.append(cursorBuffer, 0,
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + subscriptionStateEncoder.encodedLength());
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        if (result < 0)
+        {
+            sendError(session, correlationId, ErrorCode.PERSISTENCE_ERROR,
+                "reset of " + subscriptionName + " could not be recorded: " + Publication.errorString(result));
+            return true;
+        }
+
+        subscription.cursor.restore(markDeletePosition);
+        subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
+
+        return true;
     }
 
     private static long segmentCount(final RecordedLog log)

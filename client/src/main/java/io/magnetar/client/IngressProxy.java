@@ -4,6 +4,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckEncoder;
 import io.magnetar.codecs.AckWithReceiptEncoder;
+import io.magnetar.codecs.ResetCursorEncoder;
 import io.magnetar.codecs.StatsInternalRequestEncoder;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
@@ -51,6 +52,7 @@ final class IngressProxy
         final AckEncoder ackEncoder = new AckEncoder();
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
+        final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -241,6 +243,24 @@ final class IngressProxy
             .correlationId(correlationId)
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void resetCursor(
+        final long correlationId,
+        final String topic,
+        final String subscription,
+        final long publishTime,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final ResetCursorEncoder encoder = e.resetCursorEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .publishTime(publishTime)
+            .topic(topic)
+            .subscription(subscription);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }

@@ -940,6 +940,47 @@ public final class MagnetarClient implements AutoCloseable
     }
 
     /**
+     * Move a subscription to the first message published at or after a time, like Pulsar's
+     * {@code pulsar-admin topics reset-cursor}: every message from there on is delivered again. Returns once the
+     * broker has stored the new position.
+     *
+     * @param topic        name, e.g. {@code persistent://public/default/demo}.
+     * @param subscription name of a durable subscription of the topic.
+     * @param publishTime  epoch milliseconds.
+     * @throws MagnetarClientException if there is no such subscription, the broker refused, or did not answer.
+     */
+    public void resetCursor(final String topic, final String subscription, final long publishTime)
+        throws MagnetarClientException
+    {
+        checkOpen();
+        checkNotConductorThread("resetCursor");
+        checkConnected();
+        if (null == topic || topic.isBlank() || null == subscription || subscription.isBlank())
+        {
+            throw new MagnetarClientException("topic and subscription must be set");
+        }
+        if (brokerProtocolVersion() < 2)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support reset-cursor");
+        }
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final String fullName = Protocol.fullTopicName(topic);
+        final PendingRequest request = newRequest(EgressAdapter.SUCCESS, deadlineNs);
+        try
+        {
+            ingressProxy.resetCursor(request.correlationId, fullName, subscription, publishTime, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+        awaitAnswer(request, deadlineNs, "reset-cursor of subscription '" + subscription + "' on '" + fullName + "'");
+    }
+
+    /**
      * A topic's internal storage state, like Pulsar's {@code pulsar-admin topics stats-internal}: entries, bytes,
      * first and last position and shard of the topic; mark-delete position, read position and acknowledged ranges
      * of each cursor; recording, bytes and segments of the shard log.

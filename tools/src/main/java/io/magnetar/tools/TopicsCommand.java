@@ -3,10 +3,13 @@ package io.magnetar.tools;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import picocli.CommandLine.Command;
+import org.agrona.SystemUtil;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code magnetar topics ...}: topic administration.
@@ -15,7 +18,7 @@ import java.util.concurrent.Callable;
     name = "topics",
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
-    subcommands = { TopicsCommand.StatsInternal.class })
+    subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class })
 final class TopicsCommand implements Runnable
 {
     public void run()
@@ -48,6 +51,64 @@ final class TopicsCommand implements Runnable
             catch (final MagnetarClientException ex)
             {
                 System.err.println("stats-internal failed: " + ex.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * {@code magnetar topics reset-cursor TOPIC -s SUB (-t 10m | --publish-time EPOCH_MS)}.
+     */
+    @Command(
+        name = "reset-cursor",
+        mixinStandardHelpOptions = true,
+        description = "Move a subscription back (or forward) to the first message published at or after a time; " +
+            "messages from there on are delivered again.")
+    static final class ResetCursor implements Callable<Integer>
+    {
+        @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
+        String topic;
+
+        @Option(names = { "-s", "--subscription" }, required = true, description = "Subscription name.")
+        String subscription;
+
+        @Option(names = { "-t", "--time" }, description = "How long ago, e.g. 10m, 2h, 30s.")
+        String ago;
+
+        @Option(names = "--publish-time", description = "Absolute publish time in epoch milliseconds.")
+        Long publishTime;
+
+        @Mixin
+        ClientOptions clientOptions;
+
+        public Integer call()
+        {
+            if ((null == ago) == (null == publishTime))
+            {
+                System.err.println("reset-cursor: give exactly one of -t/--time and --publish-time");
+                return 2;
+            }
+            final long time;
+            try
+            {
+                time = null != publishTime ? publishTime :
+                    System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration("-t", ago));
+            }
+            catch (final NumberFormatException ex)
+            {
+                System.err.println("reset-cursor: bad time '" + ago + "': " + ex.getMessage());
+                return 2;
+            }
+
+            try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
+            {
+                client.resetCursor(topic, subscription, time);
+                System.out.println("reset subscription " + subscription + " on " + topic + " to publish time " + time);
+                return 0;
+            }
+            catch (final MagnetarClientException ex)
+            {
+                System.err.println("reset-cursor failed: " + ex.getMessage());
                 return 1;
             }
         }
