@@ -91,12 +91,11 @@ final class TopicsCommand implements Runnable
             final long time;
             try
             {
-                time = null != publishTime ? publishTime :
-                    System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration("-t", ago));
+                time = null != publishTime ? publishTime : System.currentTimeMillis() - agoMs(ago);
             }
             catch (final NumberFormatException ex)
             {
-                System.err.println("reset-cursor: bad time '" + ago + "': " + ex.getMessage());
+                System.err.println("reset-cursor: bad time '" + ago + "': expected e.g. 30s, 10m, 2h or 1d");
                 return 2;
             }
 
@@ -111,6 +110,33 @@ final class TopicsCommand implements Runnable
                 System.err.println("reset-cursor failed: " + ex.getMessage());
                 return 1;
             }
+        }
+
+        /**
+         * A time ago as Pulsar writes it: {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or anything Agrona's
+         * duration parser takes ({@code 500ms}).
+         */
+        static long agoMs(final String value)
+        {
+            final String trimmed = value.trim();
+            final char unit = trimmed.isEmpty() ? ' ' : trimmed.charAt(trimmed.length() - 1);
+            final String number = trimmed.substring(0, Math.max(0, trimmed.length() - 1));
+            switch (unit)
+            {
+                case 'm':
+                    return trimmed.endsWith("ms") ? msOf(trimmed) : TimeUnit.MINUTES.toMillis(Long.parseLong(number));
+                case 'h':
+                    return TimeUnit.HOURS.toMillis(Long.parseLong(number));
+                case 'd':
+                    return TimeUnit.DAYS.toMillis(Long.parseLong(number));
+                default:
+                    return msOf(trimmed);
+            }
+        }
+
+        private static long msOf(final String value)
+        {
+            return TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration("-t", value));
         }
     }
 }
