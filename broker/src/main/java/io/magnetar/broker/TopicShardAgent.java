@@ -420,12 +420,10 @@ public final class TopicShardAgent implements Agent
                     {
                         break;
                     }
-                    final long result = appendCursorAck(subscription, position);
-                    if (result < 0)
+                    if (!ackAndRecord(subscription, position))
                     {
                         return expired;
                     }
-                    subscription.cursor.ack(position);
                     expired++;
                 }
                 subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
@@ -495,12 +493,10 @@ public final class TopicShardAgent implements Agent
                     {
                         break;
                     }
-                    final long position = topic.index.position(ordinal);
-                    if (appendCursorAck(subscription, position) < 0)
+                    if (!ackAndRecord(subscription, topic.index.position(ordinal)))
                     {
                         return evicted;
                     }
-                    subscription.cursor.ack(position);
                     evicted++;
                 }
                 subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
@@ -1771,6 +1767,22 @@ public final class TopicShardAgent implements Agent
             throw new StorageException("shard " + shard + ": cannot record subscription " + name + " on " +
                 topic.name + ": " + Publication.errorString(position));
         }
+
+        return true;
+    }
+
+    /**
+     * Acknowledge an entry on the broker's own account (TTL, backlog eviction): recorded first, applied once recorded.
+     *
+     * @return false if the cursor log could not take the record now.
+     */
+    private boolean ackAndRecord(final Subscription subscription, final long position)
+    {
+        if (appendCursorAck(subscription, position) < 0)
+        {
+            return false;
+        }
+        subscription.cursor.ack(position);
 
         return true;
     }

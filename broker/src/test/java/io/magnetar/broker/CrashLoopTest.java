@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +101,10 @@ class CrashLoopTest
 
     private void runOneRound(final int round, final String durability) throws Exception
     {
-        final int port = forkBroker(durability);
+        final String aeronDir = CommonContext.generateRandomDirName();
+        aeronDirs.add(aeronDir);
+        final int port = ForkedBroker.start(
+            dataDir, aeronDir, workDir, "broker-" + aeronDirs.size(), durability, p -> process = p);
         final AtomicBoolean stop = new AtomicBoolean(false);
         final List<Thread> threads = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
@@ -286,42 +288,5 @@ class CrashLoopTest
     {
         final String value = message.getValue();
         return Long.parseLong(value.substring(value.indexOf('-') + 1));
-    }
-
-    private int forkBroker(final String durability) throws Exception
-    {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        aeronDirs.add(aeronDir);
-        final File portFile = new File(workDir, "port-" + aeronDirs.size());
-        final File log = new File(workDir, "broker-" + aeronDirs.size() + ".log");
-        final String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        final ProcessBuilder builder = new ProcessBuilder(
-            javaBin,
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-            "-Daeron.client.liveness.timeout=60000000000",
-            "-Daeron.driver.timeout=60000",
-            "-Daeron.publication.unblock.timeout=65000000000",
-            "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"),
-            ForkedBroker.class.getName(),
-            dataDir.getAbsolutePath(),
-            aeronDir,
-            portFile.getAbsolutePath(),
-            durability);
-        builder.redirectErrorStream(true).redirectOutput(log);
-        process = builder.start();
-
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!portFile.exists())
-        {
-            if (!process.isAlive() || System.nanoTime() > deadlineNs)
-            {
-                fail("forked broker did not start: " + Files.readString(log.toPath()));
-            }
-            Thread.sleep(20);
-        }
-
-        return Integer.parseInt(Files.readString(portFile.toPath()).trim());
     }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Kills a broker JVM with SIGKILL while a producer writes, restarts a broker on the same data directory, and checks
@@ -63,7 +61,7 @@ class CrashRecoveryTest
     @Test
     void shouldKeepEveryReceiptedMessageAfterSigkill() throws Exception
     {
-        final int port = forkBroker();
+        final int port = ForkedBroker.start(dataDir, forkedAeronDir, workDir, "broker", "archived", p -> process = p);
         final ConcurrentHashMap<Long, MessageId> receipted = new ConcurrentHashMap<>();
         long sent = 0;
 
@@ -138,38 +136,5 @@ class CrashRecoveryTest
             System.out.println("crash test: sent " + sent + ", receipted " + receiptCount + ", recovered " +
                 sequences.size() + "; " + harness.logLines);
         }
-    }
-
-    private int forkBroker() throws Exception
-    {
-        final File portFile = new File(workDir, "port");
-        final String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        final ProcessBuilder builder = new ProcessBuilder(
-            javaBin,
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-            "-Daeron.client.liveness.timeout=60000000000",
-            "-Daeron.driver.timeout=60000",
-            "-Daeron.publication.unblock.timeout=65000000000",
-            "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"),
-            ForkedBroker.class.getName(),
-            dataDir.getAbsolutePath(),
-            forkedAeronDir,
-            portFile.getAbsolutePath());
-        builder.redirectErrorStream(true).redirectOutput(new File(workDir, "broker.log"));
-        process = builder.start();
-
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!portFile.exists())
-        {
-            if (!process.isAlive() || System.nanoTime() > deadlineNs)
-            {
-                fail("forked broker did not start: " + Files.readString(new File(workDir, "broker.log").toPath()));
-            }
-            Thread.sleep(20);
-        }
-
-        return Integer.parseInt(Files.readString(portFile.toPath()).trim());
     }
 }

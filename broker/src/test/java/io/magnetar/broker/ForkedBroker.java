@@ -30,6 +30,60 @@ public final class ForkedBroker
         }
     }
 
+    /**
+     * Start a broker in a JVM of its own and wait for its port.
+     *
+     * @param dataDir    of the broker.
+     * @param aeronDir   of its media driver.
+     * @param workDir    for the port file and the log.
+     * @param name       of this start, for the file names.
+     * @param durability of the archive: archived or fsync.
+     * @param started    receives the process as soon as it runs, so a caller can kill it whatever happens next.
+     * @return the broker's UDP port.
+     * @throws Exception if it does not start within 60 s.
+     */
+    static int start(
+        final File dataDir,
+        final String aeronDir,
+        final File workDir,
+        final String name,
+        final String durability,
+        final java.util.function.Consumer<Process> started) throws Exception
+    {
+        final File portFile = new File(workDir, name + ".port");
+        final File log = new File(workDir, name + ".log");
+        final String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        final ProcessBuilder builder = new ProcessBuilder(
+            javaBin,
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "-Daeron.client.liveness.timeout=60000000000",
+            "-Daeron.driver.timeout=60000",
+            "-Daeron.publication.unblock.timeout=65000000000",
+            "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"),
+            ForkedBroker.class.getName(),
+            dataDir.getAbsolutePath(),
+            aeronDir,
+            portFile.getAbsolutePath(),
+            durability);
+        builder.redirectErrorStream(true).redirectOutput(log);
+        final Process process = builder.start();
+        started.accept(process);
+
+        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!portFile.exists())
+        {
+            if (!process.isAlive() || System.nanoTime() > deadlineNs)
+            {
+                throw new IllegalStateException("forked broker did not start: " + Files.readString(log.toPath()));
+            }
+            Thread.sleep(20);
+        }
+
+        return Integer.parseInt(Files.readString(portFile.toPath()).trim());
+    }
+
     private static void run(final String[] args) throws Exception
     {
         final BrokerHarness harness = new BrokerHarness(new File(args[0]), args[1]);
