@@ -77,8 +77,7 @@ public final class MagnetarBroker implements AutoCloseable
         private static long durationMsOrNone(final String propertyName)
         {
             final String value = System.getProperty(propertyName);
-            return null == value || value.trim().startsWith("-") ?
-                -1 : TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(propertyName, value));
+            return null == value || value.trim().startsWith("-") ? -1 : Durations.toMillis(propertyName, value);
         }
         private BacklogQuota backlogQuota = new BacklogQuota(
             SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),

@@ -2,6 +2,7 @@ package io.magnetar.tools;
 
 import io.aeron.driver.exceptions.ActiveDriverException;
 import io.magnetar.broker.BacklogQuota;
+import io.magnetar.broker.Durations;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.RetentionPolicy;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code magnetar standalone}: media driver, archive and broker in one process.
@@ -87,11 +87,19 @@ final class StandaloneCommand implements Callable<Integer>
         if (null != retentionSize || null != retentionTime || null != messageTtl)
         {
             final RetentionPolicy defaults = ctx.retention();
-            ctx.retention(new RetentionPolicy(
-                null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
-                null != retentionTime ? durationMs("--retention-time", retentionTime) : defaults.timeMs(),
-                null != messageTtl ? durationMs("--message-ttl", messageTtl) : defaults.messageTtlMs(),
-                BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+            try
+            {
+                ctx.retention(new RetentionPolicy(
+                    null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
+                    null != retentionTime ? durationMs("--retention-time", retentionTime) : defaults.timeMs(),
+                    null != messageTtl ? durationMs("--message-ttl", messageTtl) : defaults.messageTtlMs(),
+                    BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println("magnetar standalone: " + ex.getMessage());
+                return 2;
+            }
         }
 
         if (null != backlogQuotaSize || null != backlogQuotaPolicy)
@@ -149,6 +157,6 @@ final class StandaloneCommand implements Callable<Integer>
 
     private static long durationMs(final String option, final String value)
     {
-        return value.trim().startsWith("-") ? -1 : TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(option, value));
+        return value.trim().startsWith("-") ? -1 : Durations.toMillis(option, value);
     }
 }

@@ -1,15 +1,14 @@
 package io.magnetar.tools;
 
+import io.magnetar.broker.Durations;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import picocli.CommandLine.Command;
-import org.agrona.SystemUtil;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code magnetar topics ...}: topic administration.
@@ -91,11 +90,11 @@ final class TopicsCommand implements Runnable
             final long time;
             try
             {
-                time = null != publishTime ? publishTime : System.currentTimeMillis() - agoMs(ago);
+                time = null != publishTime ? publishTime : System.currentTimeMillis() - Durations.toMillis("-t", ago);
             }
-            catch (final NumberFormatException ex)
+            catch (final IllegalArgumentException ex)
             {
-                System.err.println("reset-cursor: bad time '" + ago + "': expected e.g. 30s, 10m, 2h or 1d");
+                System.err.println("reset-cursor: " + ex.getMessage());
                 return 2;
             }
 
@@ -110,33 +109,6 @@ final class TopicsCommand implements Runnable
                 System.err.println("reset-cursor failed: " + ex.getMessage());
                 return 1;
             }
-        }
-
-        /**
-         * A time ago as Pulsar writes it: {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or anything Agrona's
-         * duration parser takes ({@code 500ms}).
-         */
-        static long agoMs(final String value)
-        {
-            final String trimmed = value.trim();
-            final char unit = trimmed.isEmpty() ? ' ' : trimmed.charAt(trimmed.length() - 1);
-            final String number = trimmed.substring(0, Math.max(0, trimmed.length() - 1));
-            switch (unit)
-            {
-                case 'm':
-                    return trimmed.endsWith("ms") ? msOf(trimmed) : TimeUnit.MINUTES.toMillis(Long.parseLong(number));
-                case 'h':
-                    return TimeUnit.HOURS.toMillis(Long.parseLong(number));
-                case 'd':
-                    return TimeUnit.DAYS.toMillis(Long.parseLong(number));
-                default:
-                    return msOf(trimmed);
-            }
-        }
-
-        private static long msOf(final String value)
-        {
-            return TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration("-t", value));
         }
     }
 }
