@@ -68,6 +68,7 @@ public final class TopicShardAgent implements Agent
     private static final int DISPATCH_LIMIT = 256;
     private static final int EXPIRY_LIMIT = 10_000;
     private static final int CHECKPOINT_RANGES_PER_RECORD = 8192;
+    private static final long[] NO_RANGES = new long[0];
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
@@ -101,10 +102,10 @@ public final class TopicShardAgent implements Agent
     private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
     private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private long reclaimedBytes;
-    private long expiryPublishTime;
+    private long readPublishTime;
     private final boolean evictsBacklog;
     private final boolean blocksProducers;
-    private final EntryHandler expiryHandler = this::onExpiryEntry;
+    private final EntryHandler publishTimeHandler = this::onPublishTimeEntry;
 
     private final HashMap<String, Topic> topicByName = new HashMap<>();
     private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
@@ -360,24 +361,11 @@ public final class TopicShardAgent implements Agent
         final int rangeCount = ranges.length / 2;
         int part = 0;
         int next = 0;
+        final long markDeletePosition = subscription.cursor.markDeletePosition();
         do
         {
             final int count = Math.min(CHECKPOINT_RANGES_PER_RECORD, rangeCount - next);
-            subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
-                .topicId(topic.id)
-                .subscriptionId(subscription.id)
-                .markDeletePosition(subscription.cursor.markDeletePosition())
-                .part(part);
-            final SubscriptionStateEncoder.AckedRangesEncoder rangesEncoder =
-                subscriptionStateEncoder.ackedRangesCount(count);
-            for (int i = next; i < next + count; i++)
-            {
-                rangesEncoder.next().firstPosition(ranges[2 * i]).lastPosition(ranges[2 * i + 1]);
-            }
-            subscriptionStateEncoder.subscriptionName(subscription.name);
-            final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH +
-                subscriptionStateEncoder.encodedLength();
-            if (cursorLog.append(cursorBuffer, 0, length) < 0)
+            if (appendStateRecord(topic, subscription, markDeletePosition, part, ranges, next, count) < 0)
             {
                 return false;
             }
@@ -387,6 +375,39 @@ public final class TopicShardAgent implements Agent
         while (next < rangeCount);
 
         return true;
+    }
+
+    /**
+     * Append one {@code SubscriptionState} record: part 0 replaces the subscription's state on recovery, later
+     * parts add ranges {@code [first, first + count)} of {@code ranges} (pairs of first and last positions).
+     *
+     * @return the record's position, or a negative publication result.
+     */
+    private long appendStateRecord(
+        final Topic topic,
+        final Subscription subscription,
+        final long markDeletePosition,
+        final int part,
+        final long[] ranges,
+        final int first,
+        final int count)
+    {
+        subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
+            .topicId(topic.id)
+            .subscriptionId(subscription.id)
+            .markDeletePosition(markDeletePosition)
+            .part(part);
+        final SubscriptionStateEncoder.AckedRangesEncoder rangesEncoder =
+            subscriptionStateEncoder.ackedRangesCount(count);
+        for (int i = first; i < first + count; i++)
+        {
+            rangesEncoder.next().firstPosition(ranges[2 * i]).lastPosition(ranges[2 * i + 1]);
+        }
+        subscriptionStateEncoder.subscriptionName(subscription.name);
+        final int length =
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + subscriptionStateEncoder.encodedLength();
+
+        return cursorLog.append(cursorBuffer, 0, length);
     }
 
     /**
@@ -414,9 +435,7 @@ public final class TopicShardAgent implements Agent
                         break;
                     }
                     final long position = topic.index.position(ordinal);
-                    expiryPublishTime = Long.MAX_VALUE;
-                    entryReader.read(position, durablePosition, expiryHandler);
-                    if (expiryPublishTime >= expiredBefore)
+                    if (publishTimeOf(position, durablePosition) >= expiredBefore)
                     {
                         break;
                     }
@@ -433,7 +452,18 @@ public final class TopicShardAgent implements Agent
         return expired;
     }
 
-    private void onExpiryEntry(
+    /**
+     * @return the publish time of the stored entry at a position, or {@link Long#MAX_VALUE} if it cannot be read yet.
+     */
+    private long publishTimeOf(final long position, final long durablePosition)
+    {
+        readPublishTime = Long.MAX_VALUE;
+        entryReader.read(position, durablePosition, publishTimeHandler);
+
+        return readPublishTime;
+    }
+
+    private void onPublishTimeEntry(
         final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
     {
         storageHeaderDecoder.wrap(buffer, offset);
@@ -444,7 +474,7 @@ public final class TopicShardAgent implements Agent
             storageHeaderDecoder.version());
         entryDecoder.topicId();
         entryDecoder.sequenceId();
-        expiryPublishTime = entryDecoder.publishTime();
+        readPublishTime = entryDecoder.publishTime();
     }
 
     /**
@@ -527,13 +557,7 @@ public final class TopicShardAgent implements Agent
             {
                 if (topic.persistent && topic.definitionPosition < newStart)
                 {
-                    topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
-                        .topicId(topic.id)
-                        .createTime(epochClock.time())
-                        .topicName(topic.name.toString());
-                    final int length = io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH +
-                        topicCreatedEncoder.encodedLength();
-                    final long definitionPosition = entryLog.append(appendBuffer, 0, length);
+                    final long definitionPosition = appendTopicDefinition(topic.id, topic.name.toString());
                     if (definitionPosition < 0)
                     {
                         return 0;
@@ -1574,9 +1598,7 @@ public final class TopicShardAgent implements Agent
         long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
         while (ordinal < topic.durableEntries)
         {
-            expiryPublishTime = Long.MAX_VALUE;
-            entryReader.read(topic.index.position(ordinal), durablePosition, expiryHandler);
-            if (expiryPublishTime >= publishTime)
+            if (publishTimeOf(topic.index.position(ordinal), durablePosition) >= publishTime)
             {
                 break;
             }
@@ -1585,15 +1607,7 @@ public final class TopicShardAgent implements Agent
 
         final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
             topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
-        subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
-            .topicId(topic.id)
-            .subscriptionId(subscription.id)
-            .markDeletePosition(markDeletePosition)
-            .part(0);
-        subscriptionStateEncoder.ackedRangesCount(0);
-        subscriptionStateEncoder.subscriptionName(subscription.name);
-        final long result = cursorLog.append(cursorBuffer, 0,
-            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + subscriptionStateEncoder.encodedLength());
+        final long result = appendStateRecord(topic, subscription, markDeletePosition, 0, NO_RANGES, 0, 0);
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
             return false;
@@ -1720,13 +1734,7 @@ public final class TopicShardAgent implements Agent
         long definitionPosition = -1;
         if (name.isPersistent())
         {
-            topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
-                .topicId(topicId)
-                .createTime(epochClock.time())
-                .topicName(key);
-            final int length =
-                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicCreatedEncoder.encodedLength();
-            definitionPosition = entryLog.append(appendBuffer, 0, length);
+            definitionPosition = appendTopicDefinition(topicId, key);
             if (definitionPosition < 0)
             {
                 if (Publication.BACK_PRESSURED == definitionPosition || Publication.ADMIN_ACTION == definitionPosition)
@@ -1745,6 +1753,21 @@ public final class TopicShardAgent implements Agent
         topicById.put(topicId, topic);
 
         return topic;
+    }
+
+    /**
+     * @return the position of the topic's definition record in the shard log, or a negative publication result.
+     */
+    private long appendTopicDefinition(final long topicId, final String topicName)
+    {
+        topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, storageHeaderEncoder)
+            .topicId(topicId)
+            .createTime(epochClock.time())
+            .topicName(topicName);
+        final int length =
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicCreatedEncoder.encodedLength();
+
+        return entryLog.append(appendBuffer, 0, length);
     }
 
     private boolean appendSubscriptionCreated(
