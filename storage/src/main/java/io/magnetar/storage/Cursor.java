@@ -1,15 +1,18 @@
 package io.magnetar.storage;
 
-import org.agrona.collections.LongHashSet;
-
 /**
  * A subscription's acknowledgement state over a {@link TopicIndex}: a mark-delete point (every entry before it is
- * acknowledged) plus the entries acknowledged individually beyond it.
+ * acknowledged) plus the entries acknowledged individually beyond it, held as ranges of ordinals in a
+ * {@link LongRangeSet}. Memory grows with the number of ack holes, not of acks: a million out-of-order acks of a
+ * contiguous block end as one range. Acks do not allocate, except when the range set grows.
  */
 public final class Cursor
 {
     private final TopicIndex index;
-    private final LongHashSet individuallyAcked = new LongHashSet();
+    /**
+     * Ordinals acknowledged beyond the mark: every one is greater than {@link #markDeleteOrdinal}.
+     */
+    private final LongRangeSet individuallyAcked = new LongRangeSet();
     private long markDeleteOrdinal;
 
     /**
@@ -31,25 +34,18 @@ public final class Cursor
     public boolean ack(final long position)
     {
         final long ordinal = index.ordinalOf(position);
-        if (ordinal < markDeleteOrdinal || isAcked(ordinal))
+        if (ordinal < markDeleteOrdinal)
         {
             return false;
         }
 
         if (ordinal == markDeleteOrdinal)
         {
-            markDeleteOrdinal++;
-            while (individuallyAcked.remove(markDeleteOrdinal))
-            {
-                markDeleteOrdinal++;
-            }
-        }
-        else
-        {
-            individuallyAcked.add(ordinal);
+            markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(ordinal + 1);
+            return true;
         }
 
-        return true;
+        return individuallyAcked.add(ordinal);
     }
 
     /**
@@ -93,48 +89,60 @@ public final class Cursor
     }
 
     /**
-     * @return number of entries acknowledged beyond the mark-delete point.
+     * @return number of entries acknowledged beyond the mark-delete point, at most {@link Integer#MAX_VALUE}.
      */
     public int individuallyAckedCount()
     {
-        return individuallyAcked.size();
+        return (int)Math.min(individuallyAcked.size(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * @return number of ranges of consecutive entries acknowledged beyond the mark-delete point.
+     */
+    public int individuallyAckedRangeCount()
+    {
+        return individuallyAcked.rangeCount();
+    }
+
+    /**
+     * @param rangeIndex from 0 to {@link #individuallyAckedRangeCount()} - 1, ranges in increasing order.
+     * @return position of the first entry of a range acknowledged beyond the mark-delete point.
+     * @throws IndexOutOfBoundsException if there is no such range.
+     */
+    public long ackedRangeFirstPosition(final int rangeIndex)
+    {
+        return index.position(individuallyAcked.rangeFirst(rangeIndex));
+    }
+
+    /**
+     * @param rangeIndex from 0 to {@link #individuallyAckedRangeCount()} - 1, ranges in increasing order.
+     * @return position of the last entry of a range acknowledged beyond the mark-delete point.
+     * @throws IndexOutOfBoundsException if there is no such range.
+     */
+    public long ackedRangeLastPosition(final int rangeIndex)
+    {
+        return index.position(individuallyAcked.rangeLast(rangeIndex));
     }
 
     /**
      * The entries acknowledged beyond the mark-delete point, as ranges of positions: what Pulsar calls the
-     * individually deleted messages. Allocates; for stats, not for the message path.
+     * individually deleted messages. Allocates the array; {@link #ackedRangeFirstPosition(int)} and
+     * {@link #ackedRangeLastPosition(int)} read the same ranges without allocating.
      *
      * @param maxRanges most ranges to return.
      * @return pairs of (first position, last position) of each range, in order.
      */
     public long[] ackedRanges(final int maxRanges)
     {
-        final long[] ordinals = new long[individuallyAcked.size()];
-        int count = 0;
-        final LongHashSet.LongIterator iterator = individuallyAcked.iterator();
-        while (iterator.hasNext())
+        final int rangeCount = Math.min(Math.max(maxRanges, 0), individuallyAcked.rangeCount());
+        final long[] ranges = new long[2 * rangeCount];
+        for (int i = 0; i < rangeCount; i++)
         {
-            ordinals[count++] = iterator.nextValue();
-        }
-        java.util.Arrays.sort(ordinals);
-
-        final long[] ranges = new long[2 * Math.min(maxRanges, ordinals.length)];
-        int rangeCount = 0;
-        int i = 0;
-        while (i < ordinals.length && rangeCount < maxRanges)
-        {
-            int j = i;
-            while (j + 1 < ordinals.length && ordinals[j + 1] == ordinals[j] + 1)
-            {
-                j++;
-            }
-            ranges[2 * rangeCount] = index.position(ordinals[i]);
-            ranges[2 * rangeCount + 1] = index.position(ordinals[j]);
-            rangeCount++;
-            i = j + 1;
+            ranges[2 * i] = index.position(individuallyAcked.rangeFirst(i));
+            ranges[2 * i + 1] = index.position(individuallyAcked.rangeLast(i));
         }
 
-        return java.util.Arrays.copyOf(ranges, 2 * rangeCount);
+        return ranges;
     }
 
     /**
@@ -166,15 +174,22 @@ public final class Cursor
      */
     public void ackRange(final long firstPosition, final long lastPosition)
     {
-        final long end = index.size();
-        for (long ordinal = index.firstOrdinalAtOrAfter(firstPosition); ordinal < end; ordinal++)
+        final long firstOrdinal = Math.max(markDeleteOrdinal, index.firstOrdinalAtOrAfter(firstPosition));
+        final long lastOrdinal = Long.MAX_VALUE == lastPosition ?
+            index.size() - 1 : index.firstOrdinalAtOrAfter(lastPosition + 1) - 1;
+        if (firstOrdinal > lastOrdinal)
         {
-            final long position = index.position(ordinal);
-            if (position > lastPosition)
-            {
-                break;
-            }
-            ack(position);
+            return;
+        }
+
+        if (firstOrdinal == markDeleteOrdinal)
+        {
+            individuallyAcked.removeAllBelow(lastOrdinal + 1);
+            markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(lastOrdinal + 1);
+        }
+        else
+        {
+            individuallyAcked.addRange(firstOrdinal, lastOrdinal);
         }
     }
 
@@ -183,14 +198,12 @@ public final class Cursor
      */
     public void onEntriesRemoved()
     {
-        while (markDeleteOrdinal < index.firstOrdinal())
+        final long firstOrdinal = index.firstOrdinal();
+        if (markDeleteOrdinal < firstOrdinal)
         {
-            individuallyAcked.remove(markDeleteOrdinal);
-            markDeleteOrdinal++;
+            individuallyAcked.removeAllBelow(firstOrdinal);
+            markDeleteOrdinal = firstOrdinal;
         }
-        while (individuallyAcked.remove(markDeleteOrdinal))
-        {
-            markDeleteOrdinal++;
-        }
+        markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(markDeleteOrdinal);
     }
 }

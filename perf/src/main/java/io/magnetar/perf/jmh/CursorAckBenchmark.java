@@ -25,10 +25,15 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *     <li>{@link #inOrder(InOrderState)}: acks in entry order; each moves the mark-delete point.</li>
  *     <li>{@link #withHoles(HolesState)}: within each window of {@code window} entries, ack every entry except
- *     every 100th, then fill those holes. The entries acked beyond a hole wait in the cursor's hash set until the
- *     hole is filled. A window of 1000 (a consumer's receive queue) keeps at most 990 entries in the set, which
- *     stops growing after the first window: ~0 B/op. A window of the whole index holds 990,000 entries there and
- *     grows the set from empty on every pass: that growth is the B/op shown.</li>
+ *     every 100th, then fill those holes. The entries acked beyond a hole wait in the cursor's range set, as one
+ *     range per gap between holes, until the hole is filled. A window of 1000 (a consumer's receive queue) keeps at
+ *     most 10 ranges, which fit the set's initial arrays: ~0 B/op. A window of the whole index holds 990,000 entries
+ *     there as 10,000 ranges and grows the set's arrays from their initial size on every pass: that growth is the
+ *     B/op shown.</li>
+ *     <li>{@link #everyOther(EveryOtherState)}: ack every odd entry, then every even one in order: the worst case
+ *     for holes. The first half holds 500,000 single-entry ranges: the set's arrays grow from their initial size
+ *     to 2^20 ranges (16 MB) on every pass, ~32 MB in all: the B/op shown. Each ack of the second half moves the
+ *     mark-delete point and removes the first range.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -158,6 +163,31 @@ public class CursorAckBenchmark
     }
 
     /**
+     * Acks of every odd entry, then of every even one.
+     */
+    @State(Scope.Thread)
+    public static class EveryOtherState extends AckPass
+    {
+        /**
+         * Build the index and the ack order.
+         */
+        @Setup
+        public void setup()
+        {
+            buildIndex();
+            int next = 0;
+            for (int i = 1; i < ENTRIES; i += 2)
+            {
+                acks[next++] = index.position(i);
+            }
+            for (int i = 0; i < ENTRIES; i += 2)
+            {
+                acks[next++] = index.position(i);
+            }
+        }
+    }
+
+    /**
      * Ack every entry in order.
      *
      * @param state index and ack order.
@@ -179,6 +209,19 @@ public class CursorAckBenchmark
     @Benchmark
     @OperationsPerInvocation(ENTRIES)
     public int withHoles(final HolesState state)
+    {
+        return state.run();
+    }
+
+    /**
+     * Ack every odd entry, then every even one.
+     *
+     * @param state index and ack order.
+     * @return entries acked.
+     */
+    @Benchmark
+    @OperationsPerInvocation(ENTRIES)
+    public int everyOther(final EveryOtherState state)
     {
         return state.run();
     }
