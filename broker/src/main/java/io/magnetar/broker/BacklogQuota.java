@@ -13,6 +13,12 @@ public final class BacklogQuota
     public enum Policy
     {
         /**
+         * Hold the producer's messages until the backlog falls below the quota, or refuse them once the hold times
+         * out.
+         */
+        PRODUCER_REQUEST_HOLD,
+
+        /**
          * Sends to the topic fail with {@code PRODUCER_BLOCKED_QUOTA_EXCEEDED} until the backlog drops.
          */
         PRODUCER_EXCEPTION,
@@ -61,12 +67,10 @@ public final class BacklogQuota
             case "consumer_backlog_eviction":
                 return Policy.CONSUMER_BACKLOG_EVICTION;
             case "producer_request_hold":
-                throw new IllegalArgumentException(
-                    "backlog quota policy producer_request_hold is not supported yet; " +
-                    "use producer_exception or consumer_backlog_eviction");
+                return Policy.PRODUCER_REQUEST_HOLD;
             default:
                 throw new IllegalArgumentException("unknown backlog quota policy '" + name +
-                    "': expected producer_exception or consumer_backlog_eviction");
+                    "': expected producer_request_hold, producer_exception or consumer_backlog_eviction");
         }
     }
 

@@ -71,25 +71,35 @@ public final class BrokerConfiguration
     /** Default bad frame budget per session. */
     public static final int MAX_BAD_FRAMES_DEFAULT = 100;
 
-    /** Bytes of each shard log kept regardless of acks, e.g. {@code 10g}; -1 (default) for no size limit. */
+    /**
+     * Default retention size of namespaces: the newest bytes of each topic kept regardless of acks, e.g.
+     * {@code 10g}; -1 (default) for no size limit.
+     */
     public static final String RETENTION_SIZE_PROP_NAME = "magnetar.retention.size";
-    /** Time entries are kept regardless of acks, e.g. {@code 24h}; -1 (default) for no time limit. */
+    /** Default retention time of namespaces, e.g. {@code 24h}; -1 (default) for no time limit. */
     public static final String RETENTION_TIME_PROP_NAME = "magnetar.retention.time";
     /** Message TTL, e.g. {@code 1h}: unacknowledged messages older than this are acknowledged; -1 (default) off. */
     public static final String MESSAGE_TTL_PROP_NAME = "magnetar.message.ttl";
     /** Backlog quota per subscription in bytes, e.g. {@code 10g}; -1 (default) for none. */
     public static final String BACKLOG_QUOTA_SIZE_PROP_NAME = "magnetar.backlog.quota.size";
-    /** What happens beyond the backlog quota: producer_exception or consumer_backlog_eviction. */
+    /**
+     * What happens beyond the backlog quota: producer_request_hold, producer_exception or consumer_backlog_eviction.
+     */
     public static final String BACKLOG_QUOTA_POLICY_PROP_NAME = "magnetar.backlog.quota.policy";
     /** Default backlog quota policy. */
     public static final String BACKLOG_QUOTA_POLICY_DEFAULT = "producer_exception";
+
+    /** How long producer_request_hold holds a message before refusing it, as a duration like 30s. */
+    public static final String BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME = "magnetar.backlog.quota.hold.timeout";
+    /** Default hold timeout: Pulsar's default send timeout, in ms. */
+    public static final long BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS = 30_000;
     /** How often a shard looks for segments to reclaim, in ms. */
     public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
 
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
     /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
     public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
     /** Cursor log of shard N records on IPC stream {@code CURSOR_LOG_STREAM_ID_BASE + N}. */

@@ -25,6 +25,8 @@ public final class BrokerCounters implements AutoCloseable
     public final Counter errors;
     /** Times a shard command queue or pool was full and ingress was held back. */
     public final Counter ingressBackPressure;
+    /** Segment file syncs done for fsync namespaces by the log sync agent. */
+    public final Counter logSyncs;
 
     /**
      * @param aeron client to allocate the counters with.
@@ -36,6 +38,7 @@ public final class BrokerCounters implements AutoCloseable
         badFrames = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: bad frames");
         errors = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-broker: errors");
         ingressBackPressure = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: ingress back pressure");
+        logSyncs = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-log-sync: segment file syncs");
     }
 
     /**
@@ -51,6 +54,16 @@ public final class BrokerCounters implements AutoCloseable
         public final Counter receipts;
         /** Times the shard log was back-pressured by the archive. */
         public final Counter logBackPressure;
+        /** Messages held because a backlog quota under producer_request_hold was exceeded. */
+        public final Counter heldSends;
+        /** Position of the shard log up to which the log sync agent has forced the archive's segment files. */
+        public final Counter entryLogSyncedPosition;
+        /** Position of the cursor log up to which the log sync agent has forced the archive's segment files. */
+        public final Counter cursorLogSyncedPosition;
+        /** Highest position of the shard log that an fsync namespace waits for; set by the shard. */
+        public final Counter entryLogSyncRequest;
+        /** Highest position of the cursor log that an fsync namespace waits for; set by the shard. */
+        public final Counter cursorLogSyncRequest;
 
         /**
          * @param aeron client to allocate the counters with.
@@ -63,6 +76,11 @@ public final class BrokerCounters implements AutoCloseable
             messagesOut = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "messages out");
             receipts = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "receipts");
             logBackPressure = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "log back pressure");
+            heldSends = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "messages held by backlog quota");
+            entryLogSyncedPosition = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "shard log synced position");
+            cursorLogSyncedPosition = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "cursor log synced position");
+            entryLogSyncRequest = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "shard log sync request");
+            cursorLogSyncRequest = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "cursor log sync request");
         }
 
         /**
@@ -70,7 +88,9 @@ public final class BrokerCounters implements AutoCloseable
          */
         public void close()
         {
-            CloseHelper.closeAll(messagesIn, messagesOut, receipts, logBackPressure);
+            CloseHelper.closeAll(
+                messagesIn, messagesOut, receipts, logBackPressure, heldSends, entryLogSyncedPosition,
+                cursorLogSyncedPosition, entryLogSyncRequest, cursorLogSyncRequest);
         }
     }
 
@@ -79,6 +99,6 @@ public final class BrokerCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(sessionsOpened, sessionsClosed, badFrames, errors, ingressBackPressure);
+        CloseHelper.closeAll(sessionsOpened, sessionsClosed, badFrames, errors, ingressBackPressure, logSyncs);
     }
 }

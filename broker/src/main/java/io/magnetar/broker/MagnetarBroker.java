@@ -11,6 +11,7 @@ import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.InvokerAgent;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
+import io.magnetar.storage.LogSyncAgent;
 import io.magnetar.storage.RecordedLog;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -28,7 +29,9 @@ import org.jctools.queues.SpscArrayQueue;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -74,6 +77,12 @@ public final class MagnetarBroker implements AutoCloseable
             durationMsOrNone(BrokerConfiguration.MESSAGE_TTL_PROP_NAME),
             BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT);
 
+        private static long durationMsOr(final String propertyName, final long defaultMs)
+        {
+            final String value = System.getProperty(propertyName);
+            return null == value ? defaultMs : Durations.toMillis(propertyName, value);
+        }
+
         private static long durationMsOrNone(final String propertyName)
         {
             final String value = System.getProperty(propertyName);
@@ -83,6 +92,9 @@ public final class MagnetarBroker implements AutoCloseable
             SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),
             BacklogQuota.parsePolicy(System.getProperty(
                 BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
+        private long backlogQuotaHoldTimeoutMs = durationMsOr(
+            BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME,
+            BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS);
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;
@@ -334,6 +346,22 @@ public final class MagnetarBroker implements AutoCloseable
             return retention;
         }
 
+        /**
+         * @param backlogQuotaHoldTimeoutMs how long producer_request_hold holds a message before refusing it.
+         * @return this for a fluent API.
+         */
+        public Context backlogQuotaHoldTimeoutMs(final long backlogQuotaHoldTimeoutMs)
+        {
+            this.backlogQuotaHoldTimeoutMs = backlogQuotaHoldTimeoutMs;
+            return this;
+        }
+
+        /** @return how long producer_request_hold holds a message before refusing it, in ms. */
+        public long backlogQuotaHoldTimeoutMs()
+        {
+            return backlogQuotaHoldTimeoutMs;
+        }
+
         /** @param backlogQuota how much a subscription may hold back. @return this for a fluent API. */
         public Context backlogQuota(final BacklogQuota backlogQuota)
         {
@@ -424,6 +452,7 @@ public final class MagnetarBroker implements AutoCloseable
     private BrokerCounters counters;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private AgentRunner runner;
+    private AgentRunner syncRunner;
     private int boundPort;
 
     private MagnetarBroker(final Context ctx)
@@ -501,6 +530,9 @@ public final class MagnetarBroker implements AutoCloseable
         }
 
         final List<TopicShardAgent> shardAgents = new ArrayList<>();
+        final List<LogSyncAgent.SyncedLog> syncedLogs = new ArrayList<>();
+        final Set<String> namespaces = new HashSet<>();
+        namespaces.add(SessionAgent.DEFAULT_NAMESPACE);
         for (int shard = 0; shard < shardCount; shard++)
         {
             final RecordedLog entryLog = RecordedLog.open(
@@ -531,6 +563,7 @@ public final class MagnetarBroker implements AutoCloseable
             resources.add(shardCounters);
             final TopicShardAgent shardAgent = new TopicShardAgent(
                 shard,
+                ctx.shardCount(),
                 ctx.brokerName(),
                 ctx.maxMessageSize(),
                 entryLog,
@@ -542,9 +575,18 @@ public final class MagnetarBroker implements AutoCloseable
                 ctx.errorHandler(),
                 SystemEpochClock.INSTANCE,
                 ctx.retention(),
-                ctx.backlogQuota());
+                ctx.backlogQuota(),
+                ctx.driverContext().durability(),
+                TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()));
             ctx.logger().accept("magnetar: " + shardAgent.recover());
             shardAgents.add(shardAgent);
+            syncedLogs.add(new LogSyncAgent.SyncedLog(
+                entryLog, aeron.countersReader(), shardCounters.entryLogSyncRequest,
+                shardCounters.entryLogSyncedPosition));
+            syncedLogs.add(new LogSyncAgent.SyncedLog(
+                cursorLog, aeron.countersReader(), shardCounters.cursorLogSyncRequest,
+                shardCounters.cursorLogSyncedPosition));
+            namespaces.addAll(shardAgent.namespaces());
         }
 
         Subscription udpIngress = null;
@@ -577,9 +619,21 @@ public final class MagnetarBroker implements AutoCloseable
             ctx.maxMessageSize(),
             ctx.egressTermLength(),
             TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
-            ctx.maxBadFrames());
+            ctx.maxBadFrames(),
+            namespaces);
         agents.add(sessionAgent);
         agents.addAll(shardAgents);
+
+        if (Durability.ARCHIVED == ctx.driverContext().durability())
+        {
+            // fsync namespaces on an archive that does not sync: group commits on a thread of their own
+            syncRunner = new AgentRunner(
+                new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+                ctx.errorHandler(),
+                counters.errors,
+                new LogSyncAgent(syncedLogs, ctx.errorHandler(), counters.logSyncs));
+            AgentRunner.startOnThread(syncRunner);
+        }
 
         final Agent brokerAgent = new CompositeAgent(agents);
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), counters.errors, brokerAgent);
@@ -662,11 +716,20 @@ public final class MagnetarBroker implements AutoCloseable
     }
 
     /**
+     * @return the broker's counters, also visible to AeronStat.
+     */
+    public BrokerCounters counters()
+    {
+        return counters;
+    }
+
+    /**
      * Stop the agents, stop recording the logs once stored, then close the archive client, Aeron and the driver.
      */
     public void close()
     {
         CloseHelper.quietClose(runner);
+        CloseHelper.quietClose(syncRunner);
         for (int i = resources.size() - 1; i >= 0; i--)
         {
             CloseHelper.quietClose(resources.get(i));

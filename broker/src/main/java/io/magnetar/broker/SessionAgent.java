@@ -29,6 +29,8 @@ import io.magnetar.codecs.PongEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.ResetCursorDecoder;
+import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
@@ -45,6 +47,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +57,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionAgent implements Agent
 {
+    /** The namespace every broker has, as Pulsar's standalone does. */
+    static final String DEFAULT_NAMESPACE = "public/default";
     static final int TRANSPORT_UDP = 1;
     static final int TRANSPORT_IPC = 2;
 
@@ -91,6 +96,9 @@ public final class SessionAgent implements Agent
     private final int egressTermLength;
     private final long connectTimeoutNs;
     private final int maxBadFrames;
+    private final HashSet<String> namespaces;
+    private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
+    private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
 
     private final Long2ObjectHashMap<ClientSession> sessionByKey = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> connectingSessions = new ArrayList<>();
@@ -145,8 +153,10 @@ public final class SessionAgent implements Agent
         final int maxMessageSize,
         final int egressTermLength,
         final long connectTimeoutNs,
-        final int maxBadFrames)
+        final int maxBadFrames,
+        final Set<String> namespaces)
     {
+        this.namespaces = new HashSet<>(namespaces);
         this.aeron = aeron;
         this.udpIngress = udpIngress;
         this.ipcIngress = ipcIngress;
@@ -499,6 +509,27 @@ public final class SessionAgent implements Agent
                 return shard < 0 ? ControlledFragmentHandler.Action.CONTINUE : forward(session, shard, length);
             }
 
+            case SetNamespacePoliciesDecoder.TEMPLATE_ID:
+                return onSetNamespacePolicies(session, correlationId, length, blockLength, version);
+
+            case GetNamespacePoliciesDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, GetNamespacePoliciesDecoder.BLOCK_LENGTH, 1))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies request");
+                }
+                getNamespacePoliciesDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                getNamespacePoliciesDecoder.correlationId();
+                final String namespace = getNamespacePoliciesDecoder.namespaceName();
+                if (!namespaces.contains(namespace))
+                {
+                    sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                        "namespace " + namespace + " does not exist");
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
+                return forward(session, Math.floorMod(namespace.hashCode(), shardQueues.length), length);
+            }
+
             case PingDecoder.TEMPLATE_ID:
             {
                 if (!isWellFormed(length, blockLength, PingDecoder.BLOCK_LENGTH, 0))
@@ -523,6 +554,88 @@ public final class SessionAgent implements Agent
                 return badFrame(session, correlationId, ErrorCode.UNKNOWN_COMMAND,
                     "unknown command: template id " + templateId + " of schema " + schemaId);
         }
+    }
+
+    /**
+     * Create a namespace (no policies named) or change some of its policies: validate, then hand the request to
+     * every shard, each of which stores and answers it. A shard queue that is full stops the hand-out; the frame
+     * comes again and the hand-out resumes at that shard.
+     */
+    private ControlledFragmentHandler.Action onSetNamespacePolicies(
+        final ClientSession session,
+        final long correlationId,
+        final int length,
+        final int blockLength,
+        final int version)
+    {
+        if (session.fanOutCorrelationId != correlationId || session.fanOutNextShard <= 0)
+        {
+            final String failure;
+            final String namespace;
+            boolean create = false;
+            try
+            {
+                if (blockLength < SetNamespacePoliciesDecoder.BLOCK_LENGTH)
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
+                }
+                setNamespacePoliciesDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                setNamespacePoliciesDecoder.correlationId();
+                String invalid = null;
+                int count = 0;
+                for (final SetNamespacePoliciesDecoder.PoliciesDecoder policy : setNamespacePoliciesDecoder.policies())
+                {
+                    final String problem = NamespacePolicies.validate(policy.fieldRaw(), policy.value());
+                    invalid = null == invalid ? problem : invalid;
+                    count++;
+                }
+                if (setNamespacePoliciesDecoder.limit() + 4 > frameView.capacity() ||
+                    setNamespacePoliciesDecoder.namespaceNameLength() > MAX_NAME_LENGTH)
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
+                }
+                namespace = setNamespacePoliciesDecoder.namespaceName();
+                create = 0 == count;
+                failure = null != invalid ? invalid : TopicName.checkNamespace(namespace);
+            }
+            catch (final IndexOutOfBoundsException ex)
+            {
+                return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
+            }
+
+            if (null != failure)
+            {
+                sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+            if (create && namespaces.contains(namespace))
+            {
+                sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                    "namespace " + namespace + " already exists");
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+            if (!create && !namespaces.contains(namespace))
+            {
+                sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                    "namespace " + namespace + " does not exist");
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+            namespaces.add(namespace);
+            session.fanOutCorrelationId = correlationId;
+            session.fanOutNextShard = 0;
+        }
+
+        while (session.fanOutNextShard < shardQueues.length)
+        {
+            if (ControlledFragmentHandler.Action.ABORT == forward(session, session.fanOutNextShard, length))
+            {
+                return ControlledFragmentHandler.Action.ABORT;
+            }
+            session.fanOutNextShard++;
+        }
+        session.fanOutNextShard = -1;
+
+        return ControlledFragmentHandler.Action.CONTINUE;
     }
 
     private static boolean isKnown(final short subscriptionType, final short initialPosition)
@@ -636,7 +749,7 @@ public final class SessionAgent implements Agent
             return -1;
         }
 
-        if (!"public".equals(name.tenant()) || !"default".equals(name.namespace()))
+        if (!namespaces.contains(name.namespaceName()))
         {
             sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
                 "namespace " + name.namespaceName() + " does not exist");

@@ -1,6 +1,7 @@
 package io.magnetar.broker;
 
 import io.magnetar.storage.TopicIndex;
+import org.agrona.ExpandableRingBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ final class Topic
     final long id;
     final TopicName name;
     final boolean persistent;
+    final NamespacePolicies policies;
     final TopicIndex index = new TopicIndex();
     final ArrayList<Subscription> subscriptions = new ArrayList<>();
     final HashMap<String, Subscription> subscriptionByName = new HashMap<>();
@@ -21,11 +23,14 @@ final class Topic
     long definitionPosition = -1;
     int producerCount;
     long nonPersistentSequence;
+    /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */
+    ExpandableRingBuffer heldSends;
 
-    Topic(final long id, final TopicName name)
+    Topic(final long id, final TopicName name, final boolean persistent, final NamespacePolicies policies)
     {
         this.id = id;
         this.name = name;
-        this.persistent = name.isPersistent();
+        this.persistent = persistent;
+        this.policies = policies;
     }
 }

@@ -89,6 +89,35 @@ public final class TopicName
         return new TopicName(persistent, parts[0], parts[1], parts[2]);
     }
 
+    /**
+     * Check a namespace name as {@code tenant/namespace}.
+     *
+     * @param namespace to check.
+     * @return null if valid, else why not.
+     */
+    public static String checkNamespace(final String namespace)
+    {
+        if (null == namespace || namespace.isEmpty())
+        {
+            return "namespace name is empty";
+        }
+        final String[] parts = namespace.split("/", -1);
+        if (2 != parts.length)
+        {
+            return "invalid namespace '" + namespace + "': expected tenant/namespace";
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            if (parts[i].isEmpty() || !isValidPart(parts[i]))
+            {
+                return "invalid namespace '" + namespace + "': " + (0 == i ? "tenant" : "namespace") + " '" +
+                    parts[i] + "' must be non-empty and may only contain letters, digits and _ . = : % -";
+            }
+        }
+
+        return null;
+    }
+
     private static void checkPart(final String name, final String part, final String what)
     {
         if (part.isEmpty())

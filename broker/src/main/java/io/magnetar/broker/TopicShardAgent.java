@@ -13,6 +13,11 @@ import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageEncoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.NamespacePoliciesEncoder;
+import io.magnetar.codecs.SetNamespacePoliciesDecoder;
+import io.magnetar.codecs.storage.NamespacePolicyStateDecoder;
+import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
 import io.magnetar.codecs.ProducerReadyEncoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
@@ -42,9 +47,13 @@ import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
+import io.magnetar.storage.TopicIndex;
+import io.magnetar.mediadriver.Durability;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
@@ -69,11 +78,17 @@ public final class TopicShardAgent implements Agent
     private static final int EXPIRY_LIMIT = 10_000;
     private static final int CHECKPOINT_RANGES_PER_RECORD = 8192;
     private static final long[] NO_RANGES = new long[0];
+    private static final int HOLD_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
+    private static final int HOLD_RELEASE_LIMIT = 256;
+    private static final int HELD_SESSION_OFFSET = 0;
+    private static final int HELD_AT_OFFSET = 8;
+    private static final int HELD_FRAME_OFFSET = 16;
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
 
     private final int shard;
+    private final int shardCount;
     private final String roleName;
     private final String brokerName;
     private final int maxMessageSize;
@@ -87,10 +102,26 @@ public final class TopicShardAgent implements Agent
     private final ErrorHandler errorHandler;
     private final EpochClock epochClock;
     private final RetentionPolicy retention;
-    private final BacklogQuota backlogQuota;
-    private final LongArrayList segmentStarts = new LongArrayList();
-    private final LongArrayList segmentStartTimes = new LongArrayList();
-    private long currentSegmentBase = Long.MIN_VALUE;
+    private final long[] policyDefaults;
+    private final HashMap<String, NamespacePolicies> policiesByNamespace = new HashMap<>();
+    private boolean anyMessageTtl;
+    private boolean anyBacklogEviction;
+    private boolean anyFiniteRetention;
+    private final long holdTimeoutNs;
+    private final boolean syncedByAgent;
+    private final ArrayList<Topic> holdingTopics = new ArrayList<>();
+    private final ExpandableDirectByteBuffer holdBuffer = new ExpandableDirectByteBuffer(4096);
+    private final SendDecoder heldSendDecoder = new SendDecoder();
+    private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
+    private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
+    private final NamespacePoliciesEncoder namespacePoliciesEncoder = new NamespacePoliciesEncoder();
+    private final NamespacePolicyStateEncoder namespacePolicyStateEncoder = new NamespacePolicyStateEncoder();
+    private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
+    private final long[] policyScratch = new long[NamespacePolicies.FIELD_COUNT];
+    private final boolean[] policyChanged = new boolean[NamespacePolicies.FIELD_COUNT];
+    private final ExpandableRingBuffer.MessageConsumer heldSendHandler = this::onHeldSend;
+    private Topic releasingTopic;
+    private long releaseNowNs;
     private long nextRetentionCheckNs;
     private long reclaimTarget = -1;
     private long reclaimDefinitionsEnd;
@@ -103,8 +134,6 @@ public final class TopicShardAgent implements Agent
     private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private long reclaimedBytes;
     private long readPublishTime;
-    private final boolean evictsBacklog;
-    private final boolean blocksProducers;
     private final EntryHandler publishTimeHandler = this::onPublishTimeEntry;
 
     private final HashMap<String, Topic> topicByName = new HashMap<>();
@@ -114,6 +143,8 @@ public final class TopicShardAgent implements Agent
     private final ArrayList<ShardSession> sessionsWithDeferredReceipts = new ArrayList<>();
     private final ArrayDeque<PendingReceipt> pendingReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> pendingAckReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> pendingSyncReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> pendingSyncAckReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
     private long nextTopicLocalId = 1;
     private long nextSubscriptionId = 1;
@@ -177,6 +208,7 @@ public final class TopicShardAgent implements Agent
 
     /**
      * @param shard          number of this shard.
+     * @param shardCount     number of topic shards of the broker.
      * @param brokerName     used for generated producer names.
      * @param maxMessageSize largest payload accepted.
      * @param entryLog       the shard log of entries.
@@ -189,9 +221,12 @@ public final class TopicShardAgent implements Agent
      * @param epochClock     for publish times.
      * @param retention      how long acknowledged entries are kept.
      * @param backlogQuota   how much a subscription may hold back.
+     * @param durability     of the broker's archive: the default durability of namespaces.
+     * @param holdTimeoutNs  how long producer_request_hold holds a message before refusing it.
      */
     public TopicShardAgent(
         final int shard,
+        final int shardCount,
         final String brokerName,
         final int maxMessageSize,
         final RecordedLog entryLog,
@@ -203,15 +238,16 @@ public final class TopicShardAgent implements Agent
         final ErrorHandler errorHandler,
         final EpochClock epochClock,
         final RetentionPolicy retention,
-        final BacklogQuota backlogQuota)
+        final BacklogQuota backlogQuota,
+        final Durability durability,
+        final long holdTimeoutNs)
     {
+        this.holdTimeoutNs = holdTimeoutNs;
+        this.syncedByAgent = Durability.ARCHIVED == durability;
         this.retention = retention;
-        this.backlogQuota = backlogQuota;
-        this.evictsBacklog = backlogQuota.isEnabled() &&
-            BacklogQuota.Policy.CONSUMER_BACKLOG_EVICTION == backlogQuota.policy();
-        this.blocksProducers = backlogQuota.isEnabled() &&
-            BacklogQuota.Policy.PRODUCER_EXCEPTION == backlogQuota.policy();
+        this.policyDefaults = NamespacePolicies.defaults(durability, retention, backlogQuota);
         this.shard = shard;
+        this.shardCount = shardCount;
         this.roleName = "magnetar-topic-shard-" + shard;
         this.brokerName = brokerName;
         this.maxMessageSize = maxMessageSize;
@@ -224,6 +260,7 @@ public final class TopicShardAgent implements Agent
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.epochClock = epochClock;
+        refreshPolicySummary();
     }
 
     /**
@@ -245,6 +282,7 @@ public final class TopicShardAgent implements Agent
             topic.durableEntries = topic.index.size();
         }
         cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), cursorRecoveryHandler);
+        refreshPolicySummary();
         final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
 
         int subscriptions = 0;
@@ -274,21 +312,25 @@ public final class TopicShardAgent implements Agent
             workCount += sendDeferredReceipts();
         }
         workCount += dispatch();
+        if (!holdingTopics.isEmpty())
+        {
+            workCount += releaseHeldSends();
+        }
 
         final long nowNs = System.nanoTime();
         if (nowNs >= nextRetentionCheckNs)
         {
             nextRetentionCheckNs = nowNs + retention.checkIntervalNs();
             workCount += checkpointCursors();
-            if (retention.messageTtlMs() >= 0)
+            if (anyMessageTtl)
             {
                 workCount += expireMessages();
             }
-            if (evictsBacklog)
+            if (anyBacklogEviction)
             {
                 workCount += evictBacklog();
             }
-            if (retention.isFinite())
+            if (anyFiniteRetention)
             {
                 workCount += reclaim();
             }
@@ -331,6 +373,17 @@ public final class TopicShardAgent implements Agent
         }
 
         final long checkpointStart = cursorLog.appendedPosition();
+        for (final NamespacePolicies policies : policiesByNamespace.values())
+        {
+            for (int i = 0; i < NamespacePolicies.FIELD_COUNT; i++)
+            {
+                policyScratch[i] = policies.explicit(i);
+            }
+            if (appendNamespacePolicyState(policies.namespace, policyScratch) < 0)
+            {
+                return 0;
+            }
+        }
         for (final Topic topic : topicById.values())
         {
             if (!topic.persistent)
@@ -416,15 +469,17 @@ public final class TopicShardAgent implements Agent
      */
     private int expireMessages()
     {
-        final long expiredBefore = epochClock.time() - retention.messageTtlMs();
+        final long now = epochClock.time();
         final long durablePosition = entryLog.durablePosition();
         int expired = 0;
         for (final Topic topic : topicById.values())
         {
-            if (!topic.persistent)
+            final long messageTtlMs = topic.policies.messageTtlMs();
+            if (!topic.persistent || messageTtlMs < 0)
             {
                 continue;
             }
+            final long expiredBefore = now - messageTtlMs;
             for (final Subscription subscription : topic.subscriptions)
             {
                 while (expired < EXPIRY_LIMIT)
@@ -508,12 +563,12 @@ public final class TopicShardAgent implements Agent
         int evicted = 0;
         for (final Topic topic : topicById.values())
         {
-            if (!topic.persistent || 0 == topic.index.size())
+            if (!topic.persistent || 0 == topic.index.size() || !topic.policies.evictsBacklog())
             {
                 continue;
             }
             final long averageEntryBytes = Math.max(1, topic.bytes / topic.index.size());
-            final long allowedEntries = backlogQuota.limitBytes() / averageEntryBytes;
+            final long allowedEntries = topic.policies.backlogQuotaLimitBytes() / averageEntryBytes;
             for (final Subscription subscription : topic.subscriptions)
             {
                 while (subscription.cursor.backlog() > allowedEntries && evicted < EXPIRY_LIMIT)
@@ -612,72 +667,74 @@ public final class TopicShardAgent implements Agent
                 }
             }
         }
-        while (segmentStarts.size() > 1 && segmentStarts.getLong(1) <= newStart)
-        {
-            segmentStarts.removeAt(0);
-            segmentStartTimes.removeAt(0);
-        }
 
         return 1;
     }
 
     /**
-     * @return the lowest position something still needs: an unacknowledged entry of a subscription, the start of
-     * the retained size, the start of the retained time, or the durable position.
+     * @return the lowest position something still needs: for each topic, its subscriptions' first unacknowledged
+     * entry and the first entry its namespace's retention keeps; and the durable position.
      */
     private long reclaimablePosition()
     {
+        final long now = epochClock.time();
         long position = entryLog.durablePosition();
         for (final Topic topic : topicById.values())
         {
-            if (!topic.persistent)
+            final TopicIndex index = topic.index;
+            if (!topic.persistent || 0 == index.heldEntries())
             {
                 continue;
             }
             for (final Subscription subscription : topic.subscriptions)
             {
                 final long ordinal = subscription.cursor.firstUnackedOrdinal();
-                if (ordinal < topic.index.size())
+                if (ordinal < index.size())
                 {
-                    position = Math.min(position, topic.index.position(ordinal));
+                    position = Math.min(position, index.position(ordinal));
                 }
             }
-        }
 
-        // as Pulsar: acknowledged data goes once it is beyond either limit; a limit of -1 never lets it go
-        long retentionFloor = Long.MIN_VALUE;
-        if (retention.sizeBytes() >= 0)
-        {
-            retentionFloor = Math.max(retentionFloor, entryLog.appendedPosition() - retention.sizeBytes());
-        }
-        if (retention.timeMs() >= 0)
-        {
-            // a segment is older than the retention time once the segment after it began before that time
-            final long oldestKeptTime = epochClock.time() - retention.timeMs();
-            long timeFloor = entryLog.startPosition();
-            for (int i = 0, size = segmentStarts.size(); i < size; i++)
+            final long keptOrdinal = firstRetainedOrdinal(topic, now);
+            if (keptOrdinal < index.size())
             {
-                if (segmentStartTimes.getLong(i) <= oldestKeptTime)
-                {
-                    timeFloor = segmentStarts.getLong(i);
-                }
+                position = Math.min(position, index.position(keptOrdinal));
             }
-            retentionFloor = Math.max(retentionFloor, timeFloor);
         }
-        position = Math.min(position, retentionFloor);
 
         return position;
     }
 
-    private void onAppended(final long position)
+    /**
+     * As Pulsar: acknowledged entries go once they are beyond either retention limit of the topic's namespace (its
+     * newest size in bytes, or its time); a limit of -1 never lets them go by that measure, and with both at -1
+     * everything is kept.
+     *
+     * @return the ordinal of the topic's first entry that retention keeps.
+     */
+    private static long firstRetainedOrdinal(final Topic topic, final long now)
     {
-        final long segmentBase = position - (position & (entryLog.segmentFileLength() - 1));
-        if (segmentBase != currentSegmentBase)
+        final NamespacePolicies policies = topic.policies;
+        final TopicIndex index = topic.index;
+        final long sizeBytes = policies.retentionSizeBytes();
+        final long timeMs = policies.retentionTimeMs();
+        if (sizeBytes < 0 && timeMs < 0)
         {
-            currentSegmentBase = segmentBase;
-            segmentStarts.addLong(segmentBase);
-            segmentStartTimes.addLong(epochClock.time());
+            return index.firstOrdinal();
         }
+
+        long ordinal = index.firstOrdinal();
+        if (sizeBytes >= 0)
+        {
+            final long averageEntryBytes = Math.max(1, topic.bytes / Math.max(1, index.size()));
+            ordinal = Math.max(ordinal, index.size() - sizeBytes / averageEntryBytes);
+        }
+        if (timeMs >= 0)
+        {
+            ordinal = Math.max(ordinal, index.firstOrdinalPublishedAtOrAfter(now - timeMs));
+        }
+
+        return ordinal;
     }
 
     /**
@@ -785,7 +842,8 @@ public final class TopicShardAgent implements Agent
             switch (headerDecoder.templateId())
             {
                 case SendDecoder.TEMPLATE_ID:
-                    return onSend(session, sendDecoder.wrap(frame, offset, blockLength, version));
+                    return onSend(
+                        session, sendDecoder.wrap(frame, offset, blockLength, version), frame, command.frameLength, false);
 
                 case CreateProducerDecoder.TEMPLATE_ID:
                     return onCreateProducer(session, createProducerDecoder.wrap(frame, offset, blockLength, version));
@@ -824,6 +882,15 @@ public final class TopicShardAgent implements Agent
 
                 case StatsInternalRequestDecoder.TEMPLATE_ID:
                     onStatsInternal(session, statsInternalRequestDecoder.wrap(frame, offset, blockLength, version));
+                    return true;
+
+                case SetNamespacePoliciesDecoder.TEMPLATE_ID:
+                    return onSetNamespacePolicies(
+                        session, setNamespacePoliciesDecoder.wrap(frame, offset, blockLength, version));
+
+                case GetNamespacePoliciesDecoder.TEMPLATE_ID:
+                    onGetNamespacePolicies(
+                        session, getNamespacePoliciesDecoder.wrap(frame, offset, blockLength, version));
                     return true;
 
                 default:
@@ -896,7 +963,20 @@ public final class TopicShardAgent implements Agent
         return true;
     }
 
-    private boolean onSend(final ShardSession session, final SendDecoder decoder)
+    /**
+     * Append a message, or hold it while its topic's backlog quota is exceeded under producer_request_hold.
+     *
+     * @param frame       the whole Send frame, kept if the message is held.
+     * @param frameLength of the frame.
+     * @param released    true when a held message is being released: it is not held again.
+     * @return false if the shard log is back-pressured and the send must be retried.
+     */
+    private boolean onSend(
+        final ShardSession session,
+        final SendDecoder decoder,
+        final DirectBuffer frame,
+        final int frameLength,
+        final boolean released)
     {
         final long sequenceId = decoder.correlationId();
         final long producerId = decoder.producerId();
@@ -919,14 +999,26 @@ public final class TopicShardAgent implements Agent
         }
 
         final Topic topic = producer.topic;
-        if (blocksProducers && topic.persistent)
+        if (!released && topic.persistent)
         {
-            final long backlogBytes = largestBacklogBytes(topic);
-            if (backlogBytes >= backlogQuota.limitBytes())
+            if (null != topic.heldSends && !topic.heldSends.isEmpty())
             {
-                sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
-                    "backlog quota of " + backlogQuota.limitBytes() + " bytes exceeded on " + topic.name +
-                    ": a subscription holds about " + backlogBytes + " bytes");
+                // earlier messages of the topic are held: keep the order
+                hold(session, topic, producerId, sequenceId, frame, frameLength);
+                return true;
+            }
+            final long backlogBytes = quotaExceededBytes(topic);
+            if (backlogBytes >= 0)
+            {
+                if (topic.policies.holdsProducers())
+                {
+                    hold(session, topic, producerId, sequenceId, frame, frameLength);
+                }
+                else
+                {
+                    sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                        quotaExceededMessage(topic, backlogBytes));
+                }
                 return true;
             }
         }
@@ -968,14 +1060,131 @@ public final class TopicShardAgent implements Agent
 
         topic.index.add(position, publishTime);
         topic.bytes += length;
-        onAppended(position);
         final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
         receipt.position = position;
         receipt.endPosition = entryLog.appendedPosition();
-        pendingReceipts.addLast(receipt);
+        if (waitsForSync(topic))
+        {
+            pendingSyncReceipts.addLast(receipt);
+            counters.entryLogSyncRequest.setRelease(receipt.endPosition);
+        }
+        else
+        {
+            pendingReceipts.addLast(receipt);
+        }
         counters.messagesIn.incrementRelease();
 
         return true;
+    }
+
+    /**
+     * @return the largest subscription backlog in bytes if it exceeds a quota that limits producers, else -1.
+     */
+    private static long quotaExceededBytes(final Topic topic)
+    {
+        final long limitBytes = topic.policies.backlogQuotaLimitBytes();
+        if (limitBytes < 0 || topic.policies.evictsBacklog())
+        {
+            return -1;
+        }
+        final long backlogBytes = largestBacklogBytes(topic);
+
+        return backlogBytes >= limitBytes ? backlogBytes : -1;
+    }
+
+    private static String quotaExceededMessage(final Topic topic, final long backlogBytes)
+    {
+        return "backlog quota of " + topic.policies.backlogQuotaLimitBytes() + " bytes exceeded on " + topic.name +
+            ": a subscription holds about " + backlogBytes + " bytes";
+    }
+
+    /**
+     * Keep a Send frame in the topic's hold buffer until the backlog falls below the quota or the hold times out.
+     * A full hold buffer refuses the message at once.
+     */
+    private void hold(
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final DirectBuffer frame,
+        final int frameLength)
+    {
+        if (null == topic.heldSends)
+        {
+            topic.heldSends = new ExpandableRingBuffer(4096, HOLD_BUFFER_MAX_BYTES, false);
+        }
+        final boolean wasEmpty = topic.heldSends.isEmpty();
+        holdBuffer.putLong(HELD_SESSION_OFFSET, session.egress.sessionKey);
+        holdBuffer.putLong(HELD_AT_OFFSET, System.nanoTime());
+        holdBuffer.putBytes(HELD_FRAME_OFFSET, frame, 0, frameLength);
+        if (!topic.heldSends.append(holdBuffer, 0, HELD_FRAME_OFFSET + frameLength))
+        {
+            sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                "backlog quota exceeded on " + topic.name + " and its " + HOLD_BUFFER_MAX_BYTES +
+                "-byte buffer of held messages is full");
+            return;
+        }
+        if (wasEmpty)
+        {
+            holdingTopics.add(topic);
+        }
+        counters.heldSends.incrementRelease();
+    }
+
+    /**
+     * Release held messages of topics whose backlog fell below the quota, in order; refuse those held longer than
+     * the hold timeout.
+     */
+    private int releaseHeldSends()
+    {
+        int workCount = 0;
+        for (int i = holdingTopics.size() - 1; i >= 0; i--)
+        {
+            final Topic topic = holdingTopics.get(i);
+            releasingTopic = topic;
+            releaseNowNs = System.nanoTime();
+            workCount += topic.heldSends.consume(heldSendHandler, HOLD_RELEASE_LIMIT);
+            if (topic.heldSends.isEmpty())
+            {
+                holdingTopics.remove(i);
+            }
+        }
+        releasingTopic = null;
+
+        return workCount;
+    }
+
+    private boolean onHeldSend(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final Topic topic = releasingTopic;
+        final ShardSession session = sessionByKey.get(buffer.getLong(offset + HELD_SESSION_OFFSET));
+        if (null == session || session.closed)
+        {
+            return true; // the client has gone: there is no one to answer
+        }
+
+        final int frameOffset = offset + HELD_FRAME_OFFSET;
+        headerDecoder.wrap(buffer, frameOffset);
+        final SendDecoder decoder = heldSendDecoder.wrap(
+            buffer, frameOffset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version());
+        final long backlogBytes = quotaExceededBytes(topic);
+        if (backlogBytes >= 0)
+        {
+            if (topic.policies.holdsProducers() &&
+                releaseNowNs - buffer.getLong(offset + HELD_AT_OFFSET) < holdTimeoutNs)
+            {
+                return false;
+            }
+            sendSendError(session, decoder.producerId(), decoder.correlationId(),
+                ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED, quotaExceededMessage(topic, backlogBytes) +
+                " for longer than the hold timeout of " + holdTimeoutNs / 1_000_000 + " ms");
+            return true;
+        }
+
+        return onSend(session, decoder, buffer, length - HELD_FRAME_OFFSET, true);
     }
 
     private void publishNonPersistent(final Topic topic, final long sequenceId, final long publishTime)
@@ -1040,17 +1249,28 @@ public final class TopicShardAgent implements Agent
 
     private int releaseReceipts()
     {
-        PendingReceipt receipt = pendingReceipts.peekFirst();
+        int workCount = 0;
+        if (!pendingSyncReceipts.isEmpty())
+        {
+            // the synced position never passes the recorded one: read it first
+            workCount += releaseReceipts(pendingSyncReceipts, counters.entryLogSyncedPosition.get());
+        }
+
+        return workCount + releaseReceipts(pendingReceipts, entryLog.durablePosition());
+    }
+
+    private int releaseReceipts(final ArrayDeque<PendingReceipt> receipts, final long durablePosition)
+    {
+        PendingReceipt receipt = receipts.peekFirst();
         if (null == receipt)
         {
             return 0;
         }
 
         int workCount = 0;
-        final long durablePosition = entryLog.durablePosition();
         while (null != receipt && receipt.endPosition <= durablePosition)
         {
-            pendingReceipts.pollFirst();
+            receipts.pollFirst();
             if (null != receipt.topic && receipt.topic.persistent)
             {
                 receipt.topic.durableEntries++;
@@ -1058,7 +1278,7 @@ public final class TopicShardAgent implements Agent
 
             deliverOrDefer(receipt);
             workCount++;
-            receipt = pendingReceipts.peekFirst();
+            receipt = receipts.peekFirst();
         }
 
         return workCount;
@@ -1411,7 +1631,7 @@ public final class TopicShardAgent implements Agent
             if (receipt)
             {
                 // acked before: answer once everything recorded so far is stored
-                queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
+                queueAckReceipt(session, correlationId, cursorLog.appendedPosition(), subscription.topic);
             }
             return true;
         }
@@ -1438,13 +1658,17 @@ public final class TopicShardAgent implements Agent
         subscription.cursor.ack(position);
         if (receipt)
         {
-            queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
+            queueAckReceipt(session, correlationId, cursorLog.appendedPosition(), subscription.topic);
         }
 
         return true;
     }
 
-    private void queueAckReceipt(final ShardSession session, final long correlationId, final long endPosition)
+    /**
+     * Answer Success once the cursor log is stored up to a position at the topic's durability level.
+     */
+    private void queueAckReceipt(
+        final ShardSession session, final long correlationId, final long endPosition, final Topic topic)
     {
         final PendingReceipt receipt = newReceipt(session, null, -1, correlationId);
         successEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId);
@@ -1456,25 +1680,46 @@ public final class TopicShardAgent implements Agent
         receipt.reply.putBytes(0, replyBuffer, 0, length);
         receipt.replyLength = length;
         receipt.endPosition = endPosition;
-        pendingAckReceipts.addLast(receipt);
+        if (waitsForSync(topic))
+        {
+            pendingSyncAckReceipts.addLast(receipt);
+            counters.cursorLogSyncRequest.setRelease(endPosition);
+        }
+        else
+        {
+            pendingAckReceipts.addLast(receipt);
+        }
+    }
+
+    /**
+     * @return true if the topic's receipts wait for the log sync agent: its namespace is at fsync durability and
+     * the archive does not sync by itself.
+     */
+    private boolean waitsForSync(final Topic topic)
+    {
+        return syncedByAgent && null != topic && topic.persistent && topic.policies.isFsync();
     }
 
     private int releaseAckReceipts()
     {
-        PendingReceipt receipt = pendingAckReceipts.peekFirst();
-        if (null == receipt)
+        int workCount = 0;
+        if (!pendingSyncAckReceipts.isEmpty())
         {
-            return 0;
+            workCount += releaseAckReceipts(pendingSyncAckReceipts, counters.cursorLogSyncedPosition.get());
         }
 
+        return workCount + releaseAckReceipts(pendingAckReceipts, cursorLog.durablePosition());
+    }
+
+    private int releaseAckReceipts(final ArrayDeque<PendingReceipt> receipts, final long durablePosition)
+    {
         int workCount = 0;
-        final long durablePosition = cursorLog.durablePosition();
-        while (null != receipt && receipt.endPosition <= durablePosition)
+        PendingReceipt receipt;
+        while (null != (receipt = receipts.peekFirst()) && receipt.endPosition <= durablePosition)
         {
-            pendingAckReceipts.pollFirst();
+            receipts.pollFirst();
             deliverOrDefer(receipt);
             workCount++;
-            receipt = pendingAckReceipts.peekFirst();
         }
 
         return workCount;
@@ -1501,6 +1746,8 @@ public final class TopicShardAgent implements Agent
         root.put("topicId", topic.id);
         root.put("shard", shard);
         root.put("persistent", topic.persistent);
+        root.put("durability", topic.persistent ? NamespacePolicies.durabilityName(topic.policies.durability()) :
+            NamespacePolicies.durabilityName(NamespacePolicies.DURABILITY_MEMORY));
         root.put("entries", topic.index.heldEntries());
         root.put("entriesAdded", topic.index.size());
         root.put("durableEntries", topic.durableEntries);
@@ -1621,7 +1868,7 @@ public final class TopicShardAgent implements Agent
 
         subscription.cursor.restore(markDeletePosition);
         subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
-        queueAckReceipt(session, correlationId, cursorLog.appendedPosition());
+        queueAckReceipt(session, correlationId, cursorLog.appendedPosition(), topic);
 
         return true;
     }
@@ -1631,6 +1878,133 @@ public final class TopicShardAgent implements Agent
         final long segmentLength = log.segmentFileLength();
         final long firstBase = log.startPosition() - (log.startPosition() & (log.termLength() - 1));
         return (log.appendedPosition() - firstBase + segmentLength - 1) / segmentLength;
+    }
+
+    /**
+     * Create a namespace or change some of its policies: record the namespace's whole resulting state in the
+     * cursor log, apply it, and answer once the record is stored. The session agent has validated the request.
+     *
+     * @return false if the cursor log is back-pressured and the request must be retried.
+     */
+    private boolean onSetNamespacePolicies(final ShardSession session, final SetNamespacePoliciesDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        // fields not named keep their values: start from the namespace's current state
+        java.util.Arrays.fill(policyChanged, false);
+        for (final SetNamespacePoliciesDecoder.PoliciesDecoder policy : decoder.policies())
+        {
+            final short field = policy.fieldRaw();
+            policyChanged[field] = true;
+            policyScratch[field] = policy.value();
+        }
+        final String namespace = decoder.namespaceName();
+        final NamespacePolicies current = policiesByNamespace.get(namespace);
+        for (int i = 0; i < NamespacePolicies.FIELD_COUNT; i++)
+        {
+            if (!policyChanged[i])
+            {
+                policyScratch[i] = null == current ? NamespacePolicies.INHERIT : current.explicit(i);
+            }
+        }
+
+        final long result = appendNamespacePolicyState(namespace, policyScratch);
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        if (result < 0)
+        {
+            sendError(session, correlationId, ErrorCode.PERSISTENCE_ERROR, "policies of " + namespace +
+                " could not be recorded: " + Publication.errorString(result));
+            return true;
+        }
+
+        final NamespacePolicies policies = policies(namespace);
+        for (int i = 0; i < NamespacePolicies.FIELD_COUNT; i++)
+        {
+            policies.set(i, policyScratch[i]);
+        }
+        refreshPolicySummary();
+
+        final PendingReceipt receipt = newReceipt(session, null, -1, correlationId);
+        if (null == receipt.reply)
+        {
+            receipt.reply = new ExpandableDirectByteBuffer(256);
+        }
+        receipt.replyLength = encodeNamespacePolicies(receipt.reply, correlationId, policies);
+        receipt.endPosition = cursorLog.appendedPosition();
+        pendingAckReceipts.addLast(receipt);
+
+        return true;
+    }
+
+    private void onGetNamespacePolicies(final ShardSession session, final GetNamespacePoliciesDecoder decoder)
+    {
+        final long correlationId = decoder.correlationId();
+        final String namespace = decoder.namespaceName();
+        NamespacePolicies policies = policiesByNamespace.get(namespace);
+        if (null == policies)
+        {
+            policies = new NamespacePolicies(namespace, policyDefaults);
+        }
+        reply(session, messageBuffer, encodeNamespacePolicies(messageBuffer, correlationId, policies));
+    }
+
+    private int encodeNamespacePolicies(
+        final MutableDirectBuffer buffer, final long correlationId, final NamespacePolicies policies)
+    {
+        final java.util.Map<String, Object> document = policies.describe();
+        document.put("shard", shard);
+        final byte[] json;
+        try
+        {
+            json = objectMapper.writeValueAsBytes(document);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("policies could not be encoded", ex);
+        }
+        namespacePoliciesEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .shard(shard)
+            .shardCount(shardCount)
+            .putJson(json, 0, json.length);
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + namespacePoliciesEncoder.encodedLength();
+    }
+
+    /**
+     * @return the record's position, or a negative publication result.
+     */
+    private long appendNamespacePolicyState(final String namespace, final long[] explicit)
+    {
+        namespacePolicyStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder);
+        int count = 0;
+        for (final long value : explicit)
+        {
+            count += NamespacePolicies.INHERIT == value ? 0 : 1;
+        }
+        final NamespacePolicyStateEncoder.PoliciesEncoder policies = namespacePolicyStateEncoder.policiesCount(count);
+        for (int i = 0; i < explicit.length; i++)
+        {
+            if (NamespacePolicies.INHERIT != explicit[i])
+            {
+                policies.next().field((short)i).value(explicit[i]);
+            }
+        }
+        namespacePolicyStateEncoder.namespaceName(namespace);
+        final int length =
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + namespacePolicyStateEncoder.encodedLength();
+
+        return cursorLog.append(cursorBuffer, 0, length);
+    }
+
+    /**
+     * @return the namespaces this shard knows: those created or given policies, and those of its topics.
+     */
+    public java.util.Set<String> namespaces()
+    {
+        return new java.util.HashSet<>(policiesByNamespace.keySet());
     }
 
     private void onCloseProducer(final ShardSession session, final CloseProducerDecoder decoder)
@@ -1731,8 +2105,11 @@ public final class TopicShardAgent implements Agent
         }
 
         final long topicId = ((long)shard << 40) | nextTopicLocalId;
+        final NamespacePolicies policies = policies(name.namespaceName());
+        // a namespace at memory durability serves its persistent topics as non-persistent ones
+        final boolean persistent = name.isPersistent() && !policies.isMemory();
         long definitionPosition = -1;
-        if (name.isPersistent())
+        if (persistent)
         {
             definitionPosition = appendTopicDefinition(topicId, key);
             if (definitionPosition < 0)
@@ -1747,12 +2124,48 @@ public final class TopicShardAgent implements Agent
         }
 
         nextTopicLocalId++;
-        topic = new Topic(topicId, name);
+        topic = new Topic(topicId, name, persistent, policies);
         topic.definitionPosition = definitionPosition;
         topicByName.put(key, topic);
         topicById.put(topicId, topic);
 
         return topic;
+    }
+
+    /**
+     * @param namespace as {@code tenant/namespace}.
+     * @return the namespace's policies, created with the broker's defaults when first asked for.
+     */
+    private NamespacePolicies policies(final String namespace)
+    {
+        NamespacePolicies policies = policiesByNamespace.get(namespace);
+        if (null == policies)
+        {
+            policies = new NamespacePolicies(namespace, policyDefaults);
+            policiesByNamespace.put(namespace, policies);
+        }
+
+        return policies;
+    }
+
+    /**
+     * Which periodic checks some namespace needs: recomputed when policies change.
+     */
+    private void refreshPolicySummary()
+    {
+        final NamespacePolicies defaults = new NamespacePolicies("", policyDefaults);
+        boolean messageTtl = defaults.messageTtlMs() >= 0;
+        boolean backlogEviction = defaults.evictsBacklog();
+        boolean finiteRetention = defaults.isRetentionFinite();
+        for (final NamespacePolicies policies : policiesByNamespace.values())
+        {
+            messageTtl |= policies.messageTtlMs() >= 0;
+            backlogEviction |= policies.evictsBacklog();
+            finiteRetention |= policies.isRetentionFinite();
+        }
+        anyMessageTtl = messageTtl;
+        anyBacklogEviction = backlogEviction;
+        anyFiniteRetention = finiteRetention;
     }
 
     /**
@@ -1871,7 +2284,7 @@ public final class TopicShardAgent implements Agent
             if (null == topic)
             {
                 final TopicName name = TopicName.parse(topicCreatedDecoder.topicName());
-                topic = new Topic(topicId, name);
+                topic = new Topic(topicId, name, true, policies(name.namespaceName()));
                 topicByName.put(name.toString(), topic);
                 topicById.put(topicId, topic);
                 nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
@@ -1916,6 +2329,26 @@ public final class TopicShardAgent implements Agent
         else if (SubscriptionStateDecoder.TEMPLATE_ID == templateId)
         {
             recoverSubscriptionState(buffer, bodyOffset, blockLength, version);
+        }
+        else if (NamespacePolicyStateDecoder.TEMPLATE_ID == templateId)
+        {
+            final NamespacePolicyStateDecoder decoder =
+                namespacePolicyStateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            java.util.Arrays.fill(policyScratch, NamespacePolicies.INHERIT);
+            for (final NamespacePolicyStateDecoder.PoliciesDecoder policy : decoder.policies())
+            {
+                final short field = policy.field();
+                final long value = policy.value();
+                if (field < NamespacePolicies.FIELD_COUNT)
+                {
+                    policyScratch[field] = value;
+                }
+            }
+            final NamespacePolicies policies = policies(decoder.namespaceName());
+            for (int i = 0; i < NamespacePolicies.FIELD_COUNT; i++)
+            {
+                policies.set(i, policyScratch[i]);
+            }
         }
         else if (SubscriptionCreatedDecoder.TEMPLATE_ID == templateId)
         {
@@ -2065,7 +2498,8 @@ public final class TopicShardAgent implements Agent
         receipt.endPosition = Long.MIN_VALUE;
         receipt.errorCode = code;
         receipt.errorMessage = message;
-        pendingReceipts.addLast(receipt);
+        final Producer producer = session.producers.get(producerId);
+        (null != producer && waitsForSync(producer.topic) ? pendingSyncReceipts : pendingReceipts).addLast(receipt);
     }
 
     private static int offer(final ShardSession session, final DirectBuffer buffer, final int length)

@@ -122,11 +122,13 @@ class BacklogQuotaTest
     }
 
     @Test
-    void shouldRejectHoldPolicyClearly()
+    void shouldParsePoliciesAndRejectUnknownOnesClearly()
     {
+        assertEquals(BacklogQuota.Policy.PRODUCER_REQUEST_HOLD, BacklogQuota.parsePolicy("producer_request_hold"));
+        assertEquals(BacklogQuota.Policy.PRODUCER_EXCEPTION, BacklogQuota.parsePolicy(" Producer_Exception "));
         final IllegalArgumentException ex = assertThrows(
-            IllegalArgumentException.class, () -> BacklogQuota.parsePolicy("producer_request_hold"));
-        assertTrue(ex.getMessage().contains("not supported yet"));
+            IllegalArgumentException.class, () -> BacklogQuota.parsePolicy("drop_everything"));
+        assertTrue(ex.getMessage().contains("producer_request_hold, producer_exception or consumer_backlog_eviction"));
         harness = new BrokerHarness(dataDir);
     }
 }

@@ -31,6 +31,8 @@ final class BrokerHarness implements AutoCloseable
     int shardTermLength = 1024 * 1024;
     int segmentFileLength = 8 * 1024 * 1024;
     Durability durability = Durability.ARCHIVED;
+    long holdTimeoutMs = 30_000;
+    int shardCount = 1;
 
     BrokerHarness(final File dataDir)
     {
@@ -52,6 +54,8 @@ final class BrokerHarness implements AutoCloseable
             .shardTermLength(shardTermLength)
             .retention(retention)
             .backlogQuota(backlogQuota)
+            .backlogQuotaHoldTimeoutMs(holdTimeoutMs)
+            .shardCount(shardCount)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

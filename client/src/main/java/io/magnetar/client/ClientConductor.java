@@ -421,6 +421,43 @@ final class ClientConductor implements Agent
         }
     }
 
+    void onNamespacePolicies(final long correlationId, final int shard, final int shardCount, final String json)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_POLICIES);
+        if (null == request)
+        {
+            return;
+        }
+
+        if (!request.isAnsweredByEveryShard)
+        {
+            request.answerText = json;
+            request.onAnswer();
+            return;
+        }
+
+        final boolean isComplete;
+        try
+        {
+            isComplete = request.onShardAnswer(shard, shardCount, json);
+        }
+        catch (final IllegalStateException ex)
+        {
+            request.onFailure(new MagnetarClientException(
+                "protocol error: the broker answered request " + correlationId + " from " + ex.getMessage()));
+            return;
+        }
+
+        if (isComplete)
+        {
+            request.onAnswer();
+        }
+        else
+        {
+            requestByCorrelationId.put(correlationId, request);
+        }
+    }
+
     void onPong(final long correlationId, final long timestamp)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.PONG);

@@ -11,6 +11,7 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
+import io.magnetar.codecs.NamespacePoliciesDecoder;
 import io.magnetar.codecs.PongDecoder;
 import io.magnetar.codecs.StatsInternalResponseDecoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
@@ -36,6 +37,7 @@ final class EgressAdapter
     static final int SUCCESS = SuccessDecoder.TEMPLATE_ID;
     static final int PONG = PongDecoder.TEMPLATE_ID;
     static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
+    static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
@@ -51,6 +53,7 @@ final class EgressAdapter
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
+    private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
     private final FragmentHandler fragmentHandler = this::onFragment;
     private final FragmentAssembler fragmentAssembler = new FragmentAssembler(fragmentHandler);
     private final AtomicLong unknownFrameCount = new AtomicLong();
@@ -107,7 +110,15 @@ final class EgressAdapter
         return unroutedFrameCount.get();
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    /**
+     * Decode one frame and hand it to the conductor; package-private for tests.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     * @param header of the Aeron fragment; its session id is read only for {@code Connected}.
+     */
+    void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
@@ -204,6 +215,17 @@ final class EgressAdapter
                         statsInternalResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
                     conductor.onStatsInternal(correlationId, decoder.json());
+                    break;
+                }
+
+                case NamespacePoliciesDecoder.TEMPLATE_ID:
+                {
+                    final NamespacePoliciesDecoder decoder =
+                        namespacePoliciesDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    final int shard = decoder.shard();
+                    final int shardCount = decoder.shardCount();
+                    conductor.onNamespacePolicies(correlationId, shard, shardCount, decoder.json());
                     break;
                 }
 

@@ -12,15 +12,19 @@ import io.magnetar.codecs.ConnectEncoder;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.DisconnectEncoder;
 import io.magnetar.codecs.FlowEncoder;
+import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
+import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SendEncoder;
+import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +57,8 @@ final class IngressProxy
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
+        final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
+        final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -273,6 +279,39 @@ final class IngressProxy
             .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .topic(topic);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void setNamespacePolicies(
+        final long correlationId,
+        final String namespace,
+        final NamespacePolicyUpdate update,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final Map<PolicyField, Long> values = update.values();
+        final Encoders e = encoders.get();
+        final SetNamespacePoliciesEncoder encoder = e.setNamespacePoliciesEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId);
+        final SetNamespacePoliciesEncoder.PoliciesEncoder policies = encoder.policiesCount(values.size());
+        for (final Map.Entry<PolicyField, Long> entry : values.entrySet())
+        {
+            policies.next().field(entry.getKey()).value(entry.getValue());
+        }
+        encoder.namespaceName(namespace);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void getNamespacePolicies(final long correlationId, final String namespace, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final GetNamespacePoliciesEncoder encoder = e.getNamespacePoliciesEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .namespaceName(namespace);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }

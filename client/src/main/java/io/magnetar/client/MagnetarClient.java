@@ -1022,6 +1022,116 @@ public final class MagnetarClient implements AutoCloseable
     }
 
     /**
+     * Set or remove some policies of a namespace, like Pulsar's {@code pulsar-admin namespaces set-retention} and
+     * its siblings; the policies the update does not name keep their values. Returns once every topic shard of the
+     * broker has stored the policies. Setting is idempotent: if the call fails after some shards stored the
+     * policies (e.g. it timed out), the namespace may be partly updated until the call is repeated.
+     *
+     * @param namespace {@code tenant/namespace}, e.g. {@code public/default}.
+     * @param update    the policies to set or remove; not empty.
+     * @return the namespace's policies after the update, as a JSON document: {@code policies} holds the values in
+     * effect, {@code explicit} names those set on the namespace rather than taken from the broker's defaults.
+     * @throws MagnetarClientException if the namespace is not {@code tenant/namespace}, the update is empty, the
+     *                                 broker refused, or not every shard answered in time.
+     */
+    public String setNamespacePolicies(final String namespace, final NamespacePolicyUpdate update)
+        throws MagnetarClientException
+    {
+        if (null == update || update.isEmpty())
+        {
+            throw new MagnetarClientException("the policy update is empty: set or remove at least one policy");
+        }
+
+        return updateNamespace(namespace, update, "set policies of namespace '" + namespace + "'");
+    }
+
+    /**
+     * Create a namespace, as Pulsar's {@code namespaces create}: its policies are the broker's defaults until set.
+     * Topics can only be used in a namespace that exists; {@code public/default} always does.
+     *
+     * @param namespace as {@code tenant/namespace}.
+     * @return the new namespace's policies as JSON.
+     * @throws MagnetarClientException if the namespace exists already, the name is invalid or the broker fails.
+     */
+    public String createNamespace(final String namespace) throws MagnetarClientException
+    {
+        return updateNamespace(namespace, new NamespacePolicyUpdate(), "create namespace '" + namespace + "'");
+    }
+
+    private String updateNamespace(final String namespace, final NamespacePolicyUpdate update, final String operation)
+        throws MagnetarClientException
+    {
+        checkOpen();
+        checkNotConductorThread("setNamespacePolicies");
+        checkConnected();
+        checkNamespacePoliciesRequest(namespace);
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final PendingRequest request = new PendingRequest(nextCorrelationId(), EgressAdapter.NAMESPACE_POLICIES, true);
+        conductor.addRequest(request, deadlineNs);
+        try
+        {
+            ingressProxy.setNamespacePolicies(request.correlationId, namespace, update, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+
+        try
+        {
+            awaitAnswer(request, deadlineNs, operation);
+        }
+        catch (final MagnetarClientException.TimeoutException ex)
+        {
+            final int answeredShardCount = request.answeredShardCount;
+            if (answeredShardCount > 0)
+            {
+                throw new MagnetarClientException.TimeoutException(operation + " timed out: " + answeredShardCount +
+                    " of " + request.expectedShardCount + " topic shards answered within " +
+                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms; the namespace may be partly updated " +
+                    "until the update is repeated", ex);
+            }
+            throw ex;
+        }
+
+        return request.answerText;
+    }
+
+    /**
+     * A namespace's policies, like Pulsar's {@code pulsar-admin namespaces policies}.
+     *
+     * @param namespace {@code tenant/namespace}, e.g. {@code public/default}.
+     * @return the policies as a JSON document: {@code policies} holds the values in effect, {@code explicit} names
+     * those set on the namespace rather than taken from the broker's defaults.
+     * @throws MagnetarClientException if the namespace is not {@code tenant/namespace}, the broker refused, or did
+     *                                 not answer in time.
+     */
+    public String namespacePolicies(final String namespace) throws MagnetarClientException
+    {
+        checkOpen();
+        checkNotConductorThread("namespacePolicies");
+        checkConnected();
+        checkNamespacePoliciesRequest(namespace);
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final PendingRequest request = newRequest(EgressAdapter.NAMESPACE_POLICIES, deadlineNs);
+        try
+        {
+            ingressProxy.getNamespacePolicies(request.correlationId, namespace, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+        awaitAnswer(request, deadlineNs, "get policies of namespace '" + namespace + "'");
+
+        return request.answerText;
+    }
+
+    /**
      * Acknowledge a message and wait until the broker has stored the acknowledgement.
      *
      * @param consumerId of the consumer.
@@ -1243,6 +1353,21 @@ public final class MagnetarClient implements AutoCloseable
         catch (final MagnetarClientException ex)
         {
             timeout.addSuppressed(ex);
+        }
+    }
+
+    private void checkNamespacePoliciesRequest(final String namespace) throws MagnetarClientException
+    {
+        if (!Protocol.isNamespaceName(namespace))
+        {
+            throw new MagnetarClientException(
+                "namespace must be tenant/namespace, e.g. public/default: " +
+                (null == namespace ? "null" : "'" + namespace + "'"));
+        }
+        if (brokerProtocolVersion() < Protocol.NAMESPACE_POLICIES_VERSION)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support namespace policies");
         }
     }
 

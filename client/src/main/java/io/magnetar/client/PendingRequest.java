@@ -2,6 +2,7 @@ package io.magnetar.client;
 
 import io.magnetar.codecs.ErrorCode;
 
+import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,11 +10,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A control request waiting for its answer. The conductor writes the answer fields, then completes the future; the
  * requesting thread reads them after the future completed, so the future orders the writes before the reads.
+ * <p>
+ * A request that every topic shard answers (see {@link #isAnsweredByEveryShard}) completes once answers from as many
+ * distinct shards as the answers' shard count have arrived, or on the first error.
  */
 final class PendingRequest
 {
     final long correlationId;
     final int answerTemplateId;
+    final boolean isAnsweredByEveryShard;
 
     long answerId;
     long answerValue;
@@ -22,7 +27,19 @@ final class PendingRequest
     ErrorCode errorCode;
     String errorText;
 
+    /**
+     * Shards that answered so far, for a request every shard answers; the conductor writes it, any thread may read
+     * it, e.g. for the message of a timeout.
+     */
+    volatile int answeredShardCount;
+
+    /**
+     * Shard count the first answer gave, for a request every shard answers.
+     */
+    volatile int expectedShardCount;
+
     private final CompletableFuture<PendingRequest> answered = new CompletableFuture<>();
+    private BitSet answeredShards;
 
     /**
      * @param correlationId    of the request.
@@ -30,8 +47,62 @@ final class PendingRequest
      */
     PendingRequest(final long correlationId, final int answerTemplateId)
     {
+        this(correlationId, answerTemplateId, false);
+    }
+
+    /**
+     * @param correlationId          of the request.
+     * @param answerTemplateId       template id of the answer expected on success.
+     * @param isAnsweredByEveryShard true if every topic shard answers the request, false if one answer completes it.
+     */
+    PendingRequest(final long correlationId, final int answerTemplateId, final boolean isAnsweredByEveryShard)
+    {
         this.correlationId = correlationId;
         this.answerTemplateId = answerTemplateId;
+        this.isAnsweredByEveryShard = isAnsweredByEveryShard;
+    }
+
+    /**
+     * Conductor: one topic shard answered a request that every shard answers. Keeps the text of the lowest shard
+     * that answered in {@link #answerText} and the shard count in {@link #answerInt}; a repeated answer of a shard
+     * counts once.
+     *
+     * @param shard      that answered.
+     * @param shardCount the answer gives.
+     * @param text       of the answer.
+     * @return true once every shard answered: call {@link #onAnswer()}; false while answers are missing.
+     * @throws IllegalStateException if the shard or shard count is out of range or differs from earlier answers.
+     */
+    boolean onShardAnswer(final int shard, final int shardCount, final String text)
+    {
+        if (shardCount <= 0 || shard < 0 || shard >= shardCount)
+        {
+            throw new IllegalStateException("shard " + shard + " of " + shardCount + " is out of range");
+        }
+
+        if (null == answeredShards)
+        {
+            answeredShards = new BitSet(shardCount);
+            answerInt = shardCount;
+            expectedShardCount = shardCount;
+        }
+        else if (shardCount != answerInt)
+        {
+            throw new IllegalStateException(
+                "shard " + shard + " answered with " + shardCount + " shards, an earlier answer with " + answerInt);
+        }
+
+        if (!answeredShards.get(shard))
+        {
+            if (answeredShards.isEmpty() || shard < answeredShards.nextSetBit(0))
+            {
+                answerText = text;
+            }
+            answeredShards.set(shard);
+            answeredShardCount = answeredShards.cardinality();
+        }
+
+        return answeredShards.cardinality() == shardCount;
     }
 
     /**

@@ -9,7 +9,7 @@ public final class Protocol
     /**
      * Version of the protocol this client speaks, sent in {@code Connect}.
      */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
 
     /**
      * Stream id of the broker's ingress: every client publishes its requests on it.
@@ -41,6 +41,11 @@ public final class Protocol
      * Scheme prefix of a service URL for IPC through a media driver on this host.
      */
     public static final String IPC_URL_PREFIX = "magnetar+ipc://";
+
+    /**
+     * First protocol version with namespace policies ({@code SetNamespacePolicies}, {@code GetNamespacePolicies}).
+     */
+    public static final int NAMESPACE_POLICIES_VERSION = 3;
 
     /**
      * Correlation id of an {@code Error} the broker cannot tie to a request.
@@ -108,5 +113,23 @@ public final class Protocol
     public static String fullTopicName(final String topic)
     {
         return topic.contains("://") || topic.indexOf('/') >= 0 ? topic : "persistent://public/default/" + topic;
+    }
+
+    /**
+     * Whether a name has the shape of a namespace: {@code tenant/namespace}, both parts non-empty, no further
+     * {@code '/'}. The broker checks the characters.
+     *
+     * @param namespace to look at, may be null.
+     * @return true if it has that shape.
+     */
+    public static boolean isNamespaceName(final String namespace)
+    {
+        if (null == namespace)
+        {
+            return false;
+        }
+
+        final int slash = namespace.indexOf('/');
+        return slash > 0 && slash < namespace.length() - 1 && namespace.indexOf('/', slash + 1) < 0;
     }
 }

@@ -298,4 +298,12 @@ public final class LogReader implements AutoCloseable
         return new StorageException(
             logName + " (recording " + recordingId + "): corrupt data at position " + position + ": " + what);
     }
+
+    /**
+     * @return the archive directory holding the segment files.
+     */
+    public File archiveDir()
+    {
+        return archiveDir;
+    }
 }

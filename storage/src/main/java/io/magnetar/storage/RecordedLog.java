@@ -241,6 +241,22 @@ public final class RecordedLog implements AutoCloseable
     }
 
     /**
+     * @return id of the archive's recording-position counter of this log.
+     */
+    public int recordingPositionCounterId()
+    {
+        return recPosCounterId;
+    }
+
+    /**
+     * @return the archive directory holding the log's segment files.
+     */
+    public File archiveDir()
+    {
+        return reader.archiveDir();
+    }
+
+    /**
      * @return true while the archive is still recording this log.
      */
     public boolean isRecording()

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         ConsumeCommand.class,
         TopicsCommand.class,
+        NamespacesCommand.class,
         io.magnetar.perf.PerfCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -1,0 +1,392 @@
+package io.magnetar.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.client.MessageId;
+import io.magnetar.client.NamespacePolicyUpdate;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.InitialPosition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Namespaces and their policies: created and set through the client, stored by every shard, kept across restarts,
+ * and applied per namespace: retention, message TTL, backlog quotas (including producer_request_hold) and the
+ * durability level (memory, archived, fsync).
+ */
+@Timeout(120)
+class NamespacePoliciesTest
+{
+    private static final int SEGMENT = 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+
+    @AfterEach
+    void after()
+    {
+        harness.close();
+        assertTrue(harness.errors.isEmpty(), harness.errors.toString());
+    }
+
+    private MagnetarClient client() throws MagnetarClientException
+    {
+        return MagnetarClient.builder().serviceUrl(harness.serviceUrl()).termLength(1024 * 1024).build();
+    }
+
+    @Test
+    void shouldCreateNamespacesAndKeepTheirPoliciesAcrossRestarts() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.shardCount = 3;
+        harness.start();
+
+        try (MagnetarClient client = client())
+        {
+            final MagnetarClientException unknown = assertThrows(MagnetarClientException.class,
+                () -> client.newProducer().topic("persistent://acme/orders/t").create());
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, unknown.errorCode(), unknown.getMessage());
+            assertThrows(MagnetarClientException.class,
+                () -> client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate().messageTtl(1000)));
+
+            final JsonNode created = JSON.readTree(client.createNamespace("acme/orders"));
+            assertEquals("acme/orders", created.get("namespace").asText());
+            assertEquals(0, created.get("explicit").size(), created.toString());
+            final MagnetarClientException exists =
+                assertThrows(MagnetarClientException.class, () -> client.createNamespace("acme/orders"));
+            assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
+            assertThrows(MagnetarClientException.class, () -> client.createNamespace("acme/bad name"));
+
+            final JsonNode set = JSON.readTree(client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate()
+                .retentionTime(TimeUnit.HOURS.toMillis(2))
+                .messageTtl(TimeUnit.MINUTES.toMillis(10))
+                .backlogQuota(10 * 1024 * 1024, "producer_request_hold")
+                .durability("fsync")));
+            assertEquals("fsync", set.get("policies").get("durability").asText(), set.toString());
+            assertEquals(7_200_000, set.get("policies").get("retentionTimeMs").asLong());
+            assertEquals(-1, set.get("policies").get("retentionSizeBytes").asLong(), "inherited from the broker");
+
+            // a later change keeps the other fields
+            client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate().removeMessageTtl());
+
+            try (Producer producer = client.newProducer().topic("persistent://acme/orders/t").create())
+            {
+                producer.send("stored".getBytes());
+            }
+        }
+
+        harness.stop();
+        harness.start();
+        try (MagnetarClient client = client())
+        {
+            final JsonNode policies = JSON.readTree(client.namespacePolicies("acme/orders"));
+            final JsonNode values = policies.get("policies");
+            assertEquals("fsync", values.get("durability").asText(), policies.toString());
+            assertEquals(7_200_000, values.get("retentionTimeMs").asLong());
+            assertEquals(-1, values.get("messageTtlMs").asLong());
+            assertEquals(10 * 1024 * 1024, values.get("backlogQuotaLimitBytes").asLong());
+            assertEquals("producer_request_hold", values.get("backlogQuotaPolicy").asText());
+
+            // the namespace still exists, with its data
+            try (Consumer consumer = client.newConsumer().topic("persistent://acme/orders/t").subscriptionName("s")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                assertEquals("stored", consumer.receive(10, TimeUnit.SECONDS).getValue());
+            }
+            final MagnetarClientException missing =
+                assertThrows(MagnetarClientException.class, () -> client.namespacePolicies("acme/nothing"));
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, missing.errorCode());
+        }
+    }
+
+    @Test
+    void shouldApplyMessageTtlOnlyInItsNamespace() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.retention = new RetentionPolicy(-1, -1, -1, 50);
+        harness.start();
+
+        final String expiring = "persistent://acme/ttl/t";
+        final String kept = "persistent://public/default/kept";
+        try (MagnetarClient client = client())
+        {
+            client.createNamespace("acme/ttl");
+            client.setNamespacePolicies("acme/ttl", new NamespacePolicyUpdate().messageTtl(300));
+            try (Consumer expiringConsumer = client.newConsumer().topic(expiring).subscriptionName("s").subscribe();
+                Consumer keptConsumer = client.newConsumer().topic(kept).subscriptionName("s").subscribe();
+                Producer expiringProducer = client.newProducer().topic(expiring).create();
+                Producer keptProducer = client.newProducer().topic(kept).create())
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    expiringProducer.send(("e" + i).getBytes());
+                    keptProducer.send(("k" + i).getBytes());
+                }
+            }
+
+            awaitBacklog(client, expiring, 0);
+            Thread.sleep(500);
+            assertEquals(10, backlog(client, kept), "the default namespace has no TTL");
+        }
+    }
+
+    @Test
+    void shouldReclaimByTheRetentionOfTheNamespace() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.segmentFileLength = SEGMENT;
+        harness.retention = new RetentionPolicy(-1, -1, -1, 50);
+        harness.start();
+
+        final String scratch = "persistent://acme/scratch/t";
+        final String kept = "persistent://public/default/kept";
+        final byte[] payload = new byte[1000];
+        try (MagnetarClient client = client())
+        {
+            client.createNamespace("acme/scratch");
+            client.setNamespacePolicies("acme/scratch", new NamespacePolicyUpdate().retentionSize(0).retentionTime(0));
+            final long bytesBefore;
+            try (Producer producer = client.newProducer().topic(scratch).create())
+            {
+                for (int i = 0; i < 6000; i++)
+                {
+                    producer.sendAsync(payload);
+                }
+                producer.flush();
+            }
+            try (Producer producer = client.newProducer().topic(kept).create())
+            {
+                producer.send("kept".getBytes());
+            }
+            bytesBefore = 6000L * payload.length;
+
+            // scratch has no subscription and keeps nothing; the default namespace keeps everything, which here
+            // starts after scratch's segments: the shard log (recording 0) shrinks to the segment holding it
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long bytesAfter;
+            while ((bytesAfter = shardLogBytes()) > 2 * SEGMENT)
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    fail("shard log bytes did not go down: " + bytesAfter + " " +
+                        java.util.Arrays.toString(new File(dataDir, "archive").list()));
+                }
+                Thread.sleep(50);
+            }
+            System.out.println("namespace retention: " + bytesBefore + " bytes written, shard log files on disk " +
+                bytesAfter + " bytes");
+
+            try (Consumer consumer = client.newConsumer().topic(kept).subscriptionName("late")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                assertEquals("kept", consumer.receive(10, TimeUnit.SECONDS).getValue());
+            }
+            final JsonNode stats = JSON.readTree(client.statsInternal(kept));
+            assertEquals(1, stats.get("entries").asLong(), stats.toString());
+        }
+    }
+
+    @Test
+    void shouldHoldProducersUntilTheBacklogFallsOrTheHoldTimesOut() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.retention = new RetentionPolicy(-1, -1, -1, 50);
+        harness.holdTimeoutMs = 1500;
+        harness.start();
+
+        final String topic = "persistent://acme/held/t";
+        final byte[] payload = new byte[1000];
+        try (MagnetarClient client = client())
+        {
+            client.createNamespace("acme/held");
+            client.setNamespacePolicies("acme/held", new NamespacePolicyUpdate()
+                .backlogQuota(25 * 1024, "producer_request_hold"));
+            try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
+                .ackReceiptEnabled(true).subscribe();
+                Producer producer = client.newProducer().topic(topic).create())
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    producer.send(payload);
+                }
+
+                // the quota is reached within the next ten: those after it are held, not refused
+                final List<CompletableFuture<MessageId>> sends = new ArrayList<>();
+                for (int i = 0; i < 10; i++)
+                {
+                    sends.add(producer.sendAsync(payload));
+                }
+                Thread.sleep(500);
+                assertFalse(sends.get(sends.size() - 1).isDone(), "held while the backlog is over the quota");
+
+                // the consumer catches up: the held messages are stored, in order
+                int received = 0;
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (received < 30)
+                {
+                    assertTrue(System.nanoTime() < deadlineNs, "received " + received);
+                    final Message message = consumer.receive(1, TimeUnit.SECONDS);
+                    if (null != message)
+                    {
+                        consumer.acknowledge(message);
+                        received++;
+                    }
+                }
+                MessageId previous = null;
+                for (final CompletableFuture<MessageId> future : sends)
+                {
+                    final MessageId id = future.get(10, TimeUnit.SECONDS);
+                    assertTrue(null == previous || previous.compareTo(id) < 0, previous + " then " + id);
+                    previous = id;
+                }
+
+                // over the quota again with nobody acking: held, then refused once the hold times out
+                for (int i = 0; i < 30; i++)
+                {
+                    producer.sendAsync(payload);
+                }
+                final CompletableFuture<MessageId> refused = producer.sendAsync(payload);
+                final ExecutionException ex =
+                    assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+                assertTrue(ex.getCause() instanceof MagnetarClientException, ex.toString());
+                assertEquals(ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                    ((MagnetarClientException)ex.getCause()).errorCode(), ex.getCause().getMessage());
+                assertTrue(ex.getCause().getMessage().contains("hold timeout"), ex.getCause().getMessage());
+            }
+        }
+    }
+
+    @Test
+    void shouldSyncOnlyForFsyncNamespaces() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.start();
+
+        final String fast = "persistent://public/default/fast";
+        final String safe = "persistent://acme/safe/t";
+        try (MagnetarClient client = client())
+        {
+            client.createNamespace("acme/safe");
+            client.setNamespacePolicies("acme/safe", new NamespacePolicyUpdate().durability("fsync"));
+            try (Producer producer = client.newProducer().topic(fast).create())
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    producer.send("fast".getBytes());
+                }
+            }
+            assertEquals(0, harness.broker.counters().logSyncs.get(), "archived namespaces never wait for a sync");
+
+            try (Producer producer = client.newProducer().topic(safe).create();
+                Consumer consumer = client.newConsumer().topic(safe).subscriptionName("s")
+                    .ackReceiptEnabled(true).subscribe())
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    producer.send(("safe-" + i).getBytes());
+                }
+                final long syncs = harness.broker.counters().logSyncs.get();
+                assertTrue(syncs > 0, "receipts of an fsync namespace wait for a sync");
+                for (int i = 0; i < 100; i++)
+                {
+                    final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                    assertEquals("safe-" + i, message.getValue());
+                    consumer.acknowledge(message);
+                }
+            }
+
+            final JsonNode stats = JSON.readTree(client.statsInternal(safe));
+            assertEquals("fsync", stats.get("durability").asText(), stats.toString());
+        }
+    }
+
+    @Test
+    void shouldServeTopicsOfAMemoryNamespaceWithoutStoringThem() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.start();
+
+        final String topic = "persistent://acme/volatile/t";
+        try (MagnetarClient client = client())
+        {
+            client.createNamespace("acme/volatile");
+            client.setNamespacePolicies("acme/volatile", new NamespacePolicyUpdate().durability("memory"));
+            try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").subscribe();
+                Producer producer = client.newProducer().topic(topic).create())
+            {
+                producer.send("live".getBytes());
+                assertEquals("live", consumer.receive(10, TimeUnit.SECONDS).getValue());
+            }
+            final JsonNode stats = JSON.readTree(client.statsInternal(topic));
+            assertFalse(stats.get("persistent").asBoolean(), stats.toString());
+            assertEquals("memory", stats.get("durability").asText());
+        }
+
+        harness.stop();
+        harness.start();
+        try (MagnetarClient client = client();
+            Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+        {
+            assertNull(consumer.receive(500, TimeUnit.MILLISECONDS), "nothing of a memory namespace is stored");
+        }
+    }
+
+    private static long backlog(final MagnetarClient client, final String topic) throws Exception
+    {
+        return JSON.readTree(client.statsInternal(topic)).get("cursors").get("s").get("backlog").asLong();
+    }
+
+    private static void awaitBacklog(final MagnetarClient client, final String topic, final long expected)
+        throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long backlog;
+        while ((backlog = backlog(client, topic)) != expected)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("backlog of " + topic + " is " + backlog + ", not " + expected);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private long shardLogBytes()
+    {
+        long bytes = 0;
+        final File[] files = new File(dataDir, "archive").listFiles((dir, name) -> name.startsWith("0-"));
+        assertNotNull(files);
+        for (final File file : files)
+        {
+            bytes += file.length();
+        }
+
+        return bytes;
+    }
+}

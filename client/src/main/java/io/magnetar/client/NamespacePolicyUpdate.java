@@ -1,0 +1,221 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.PolicyField;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Policies of a namespace to set or remove with {@link MagnetarClient#setNamespacePolicies(String,
+ * NamespacePolicyUpdate)}; policies the update does not name keep their values. Each method sets or removes one
+ * policy and returns this update, and a later call for the same policy replaces an earlier one:
+ * <pre>{@code
+ * client.setNamespacePolicies("public/orders", new NamespacePolicyUpdate()
+ *     .durability("fsync")
+ *     .retentionTime(TimeUnit.HOURS.toMillis(3))
+ *     .removeMessageTtl());
+ * }</pre>
+ * A removed policy reverts to the broker's default. Not thread-safe.
+ */
+public final class NamespacePolicyUpdate
+{
+    /**
+     * Value of an unlimited retention time or size.
+     */
+    public static final long UNLIMITED = -1;
+
+    /**
+     * Value of a message TTL or backlog quota limit that is off.
+     */
+    public static final long OFF = -1;
+
+    /**
+     * Value that removes a policy from the namespace: it reverts to the broker's default.
+     */
+    static final long REMOVE = -2;
+
+    private static final String[] DURABILITY_NAMES = { "memory", "archived", "fsync" };
+    private static final String[] BACKLOG_QUOTA_POLICY_NAMES =
+        { "producer_request_hold", "producer_exception", "consumer_backlog_eviction" };
+
+    private final EnumMap<PolicyField, Long> valueByField = new EnumMap<>(PolicyField.class);
+
+    /**
+     * An empty update: name at least one policy before using it.
+     */
+    public NamespacePolicyUpdate()
+    {
+    }
+
+    /**
+     * Set the durability of the namespace's persistent topics.
+     *
+     * @param level {@code memory}, {@code archived} or {@code fsync}, in any case.
+     * @return this update.
+     * @throws IllegalArgumentException if the level is none of those.
+     */
+    public NamespacePolicyUpdate durability(final String level)
+    {
+        valueByField.put(PolicyField.DURABILITY, (long)indexOf("durability", DURABILITY_NAMES, level));
+        return this;
+    }
+
+    /**
+     * Set how long acknowledged messages are kept.
+     *
+     * @param timeMs milliseconds, or {@link #UNLIMITED} (-1) to keep them regardless of age.
+     * @return this update.
+     * @throws IllegalArgumentException if the time is less than -1.
+     */
+    public NamespacePolicyUpdate retentionTime(final long timeMs)
+    {
+        valueByField.put(PolicyField.RETENTION_TIME_MS, checkValue("retention time", timeMs, "unlimited"));
+        return this;
+    }
+
+    /**
+     * Set how many bytes of acknowledged messages are kept.
+     *
+     * @param sizeBytes bytes, or {@link #UNLIMITED} (-1) to keep them regardless of size.
+     * @return this update.
+     * @throws IllegalArgumentException if the size is less than -1.
+     */
+    public NamespacePolicyUpdate retentionSize(final long sizeBytes)
+    {
+        valueByField.put(PolicyField.RETENTION_SIZE_BYTES, checkValue("retention size", sizeBytes, "unlimited"));
+        return this;
+    }
+
+    /**
+     * Set the message TTL: a message not acknowledged this long after its publish time is acknowledged by the
+     * broker for every subscription.
+     *
+     * @param ttlMs milliseconds, or {@link #OFF} (-1) to turn the TTL off.
+     * @return this update.
+     * @throws IllegalArgumentException if the TTL is less than -1.
+     */
+    public NamespacePolicyUpdate messageTtl(final long ttlMs)
+    {
+        valueByField.put(PolicyField.MESSAGE_TTL_MS, checkValue("message TTL", ttlMs, "off"));
+        return this;
+    }
+
+    /**
+     * Set the backlog quota: the most bytes a subscription may hold back, and what happens beyond it.
+     *
+     * @param limitBytes bytes, or {@link #OFF} (-1) to turn the quota off.
+     * @param policy     {@code producer_request_hold}, {@code producer_exception} or
+     *                   {@code consumer_backlog_eviction}, in any case.
+     * @return this update.
+     * @throws IllegalArgumentException if the limit is less than -1 or the policy is none of those.
+     */
+    public NamespacePolicyUpdate backlogQuota(final long limitBytes, final String policy)
+    {
+        final long limit = checkValue("backlog quota limit", limitBytes, "off");
+        final long policyValue = indexOf("backlog quota policy", BACKLOG_QUOTA_POLICY_NAMES, policy);
+        valueByField.put(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, limit);
+        valueByField.put(PolicyField.BACKLOG_QUOTA_POLICY, policyValue);
+        return this;
+    }
+
+    /**
+     * Remove the namespace's durability: the broker's default applies.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeDurability()
+    {
+        valueByField.put(PolicyField.DURABILITY, REMOVE);
+        return this;
+    }
+
+    /**
+     * Remove the namespace's retention time and size: the broker's defaults apply.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeRetention()
+    {
+        valueByField.put(PolicyField.RETENTION_TIME_MS, REMOVE);
+        valueByField.put(PolicyField.RETENTION_SIZE_BYTES, REMOVE);
+        return this;
+    }
+
+    /**
+     * Remove the namespace's message TTL: the broker's default applies.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeMessageTtl()
+    {
+        valueByField.put(PolicyField.MESSAGE_TTL_MS, REMOVE);
+        return this;
+    }
+
+    /**
+     * Remove the namespace's backlog quota limit and policy: the broker's defaults apply.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeBacklogQuota()
+    {
+        valueByField.put(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, REMOVE);
+        valueByField.put(PolicyField.BACKLOG_QUOTA_POLICY, REMOVE);
+        return this;
+    }
+
+    /**
+     * @return true if the update neither sets nor removes any policy.
+     */
+    public boolean isEmpty()
+    {
+        return valueByField.isEmpty();
+    }
+
+    /**
+     * @return the policies as they go on the wire, in field order: -2 removes one.
+     */
+    Map<PolicyField, Long> values()
+    {
+        return Collections.unmodifiableMap(valueByField);
+    }
+
+    /**
+     * @return the wire values by policy, for logs.
+     */
+    public String toString()
+    {
+        return "NamespacePolicyUpdate" + valueByField;
+    }
+
+    private static long checkValue(final String name, final long value, final String minusOneMeaning)
+    {
+        if (value < -1)
+        {
+            throw new IllegalArgumentException(
+                name + " must be -1 (" + minusOneMeaning + ") or more, but is " + value);
+        }
+
+        return value;
+    }
+
+    private static int indexOf(final String name, final String[] names, final String value)
+    {
+        if (null != value)
+        {
+            final String lowerCase = value.trim().toLowerCase(Locale.ROOT);
+            for (int i = 0; i < names.length; i++)
+            {
+                if (names[i].equals(lowerCase))
+                {
+                    return i;
+                }
+            }
+        }
+
+        throw new IllegalArgumentException(name + " must be one of " + String.join(", ", names) + ", but is " +
+            (null == value ? "null" : "'" + value + "'"));
+    }
+}

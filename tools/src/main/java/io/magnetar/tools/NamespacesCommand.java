@@ -1,0 +1,408 @@
+package io.magnetar.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.broker.Durations;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.NamespacePolicyUpdate;
+import io.magnetar.client.Protocol;
+import org.agrona.SystemUtil;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code magnetar namespaces ...}: namespace administration, as Pulsar's {@code pulsar-admin namespaces}. Each
+ * command prints the namespace's policies as JSON: {@code policies} holds the values in effect, {@code explicit}
+ * names those set on the namespace rather than taken from the broker's defaults.
+ */
+@Command(
+    name = "namespaces",
+    mixinStandardHelpOptions = true,
+    description = "Namespace administration: create namespaces and set their policies.",
+    subcommands = {
+        NamespacesCommand.Create.class,
+        NamespacesCommand.Policies.class,
+        NamespacesCommand.SetRetention.class,
+        NamespacesCommand.RemoveRetention.class,
+        NamespacesCommand.SetMessageTtl.class,
+        NamespacesCommand.RemoveMessageTtl.class,
+        NamespacesCommand.SetBacklogQuota.class,
+        NamespacesCommand.RemoveBacklogQuota.class,
+        NamespacesCommand.SetDurability.class,
+        NamespacesCommand.RemoveDurability.class
+    })
+final class NamespacesCommand implements Runnable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public void run()
+    {
+        System.err.println("namespaces: give a sub-command, e.g. policies NAMESPACE");
+    }
+
+    /**
+     * A duration as Pulsar's namespace commands take it: a bare number is seconds; otherwise {@code 30s},
+     * {@code 10m}, {@code 2h}, {@code 1d}, {@code 2w} or anything {@link Durations#toMillis(String, String)} takes.
+     *
+     * @param option the value belongs to, for the error message.
+     * @param value  such as {@code 10m}, {@code 600} or {@code -1}.
+     * @return milliseconds, or -1 for {@code -1}.
+     * @throws IllegalArgumentException naming the option if the value is neither a duration nor -1.
+     */
+    static long durationMs(final String option, final String value)
+    {
+        final String trimmed = value.trim();
+        if ("-1".equals(trimmed))
+        {
+            return -1;
+        }
+
+        try
+        {
+            if (trimmed.startsWith("-") || trimmed.startsWith("+"))
+            {
+                throw new NumberFormatException("negative");
+            }
+            if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit))
+            {
+                return Math.multiplyExact(Long.parseLong(trimmed), 1000L);
+            }
+            if (trimmed.endsWith("w"))
+            {
+                return Math.multiplyExact(
+                    Long.parseLong(trimmed.substring(0, trimmed.length() - 1)), TimeUnit.DAYS.toMillis(7));
+            }
+
+            return Durations.toMillis(option, trimmed);
+        }
+        catch (final NumberFormatException | ArithmeticException ex)
+        {
+            throw new IllegalArgumentException(option + ": bad duration '" + value +
+                "': expected seconds, e.g. 600, a duration, e.g. 30s, 10m, 2h, 1d or 2w, or -1", ex);
+        }
+    }
+
+    /**
+     * A size as Pulsar's namespace commands take it: bytes, or a number with a suffix {@code k}, {@code m},
+     * {@code g} or {@code t} (powers of 1024, either case).
+     *
+     * @param option the value belongs to, for the error message.
+     * @param value  such as {@code 10M}, {@code 4096} or {@code -1}.
+     * @return bytes, or -1 for {@code -1}.
+     * @throws IllegalArgumentException naming the option if the value is neither a size nor -1.
+     */
+    static long sizeBytes(final String option, final String value)
+    {
+        final String trimmed = value.trim();
+        if ("-1".equals(trimmed))
+        {
+            return -1;
+        }
+
+        try
+        {
+            if (trimmed.isEmpty() || trimmed.startsWith("-") || trimmed.startsWith("+"))
+            {
+                throw new NumberFormatException("negative or empty");
+            }
+            final char unit = trimmed.charAt(trimmed.length() - 1);
+            if ('t' == unit || 'T' == unit)
+            {
+                return Math.multiplyExact(
+                    SystemUtil.parseSize(option, trimmed.substring(0, trimmed.length() - 1) + "g"), 1024L);
+            }
+
+            return SystemUtil.parseSize(option, trimmed);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException(option + ": bad size '" + value +
+                "': expected bytes, e.g. 4096, a size, e.g. 512K, 10M, 2G or 1T, or -1", ex);
+        }
+    }
+
+    /**
+     * Pretty-print a JSON document from the broker; a document that does not parse is returned as it is.
+     *
+     * @param json from the broker.
+     * @return indented JSON.
+     */
+    static String prettyJson(final String json)
+    {
+        try
+        {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            return json;
+        }
+    }
+
+    /**
+     * A command on one namespace: checks the input before it connects, prints the policies JSON it gets back.
+     * Exit status 0 on success, 1 if the broker refused or could not be reached, 2 for bad input.
+     */
+    abstract static class NamespaceCommand implements Callable<Integer>
+    {
+        @Parameters(index = "0", paramLabel = "NAMESPACE", description = "Namespace: tenant/namespace, e.g. " +
+            "public/default")
+        String namespace;
+
+        @Mixin
+        ClientOptions clientOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        public Integer call()
+        {
+            final String name = spec.name();
+            if (!Protocol.isNamespaceName(namespace))
+            {
+                System.err.println(name + ": the namespace must be tenant/namespace, e.g. public/default: '" +
+                    namespace + "'");
+                return 2;
+            }
+
+            final NamespacePolicyUpdate update;
+            try
+            {
+                update = update();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println(name + ": " + ex.getMessage());
+                return 2;
+            }
+
+            try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
+            {
+                final String json = null == update ? client.namespacePolicies(namespace) :
+                    update.isEmpty() ? client.createNamespace(namespace) : client.setNamespacePolicies(namespace, update);
+                System.out.println(prettyJson(json));
+                return 0;
+            }
+            catch (final MagnetarClientException ex)
+            {
+                System.err.println(name + " failed: " + ex.getMessage());
+                return 1;
+            }
+        }
+
+        /**
+         * @return the policies to set or remove, empty to create the namespace, or null to only read them.
+         * @throws IllegalArgumentException if the command line gives a bad value.
+         */
+        abstract NamespacePolicyUpdate update();
+    }
+
+    /**
+     * {@code magnetar namespaces create NAMESPACE}.
+     */
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Create a namespace; its policies are the broker's defaults until set. Prints them as JSON.")
+    static final class Create extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate();
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces policies NAMESPACE}.
+     */
+    @Command(
+        name = "policies",
+        mixinStandardHelpOptions = true,
+        description = "Print the policies of a namespace as JSON.")
+    static final class Policies extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return null;
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces set-retention NAMESPACE [-t TIME] [-s SIZE]}.
+     */
+    @Command(
+        name = "set-retention",
+        mixinStandardHelpOptions = true,
+        description = "Set how long and how much of the acknowledged messages a namespace keeps; give -t, -s or " +
+            "both (a limit not given keeps its value). Acknowledged messages go once beyond either limit.")
+    static final class SetRetention extends NamespaceCommand
+    {
+        @Option(names = { "-t", "--time" }, paramLabel = "TIME", description = "Retention time: seconds " +
+            "(e.g. 600), a duration (30s, 10m, 2h, 1d, 2w), or -1 for unlimited.")
+        String time;
+
+        @Option(names = { "-s", "--size" }, paramLabel = "SIZE", description = "Retention size: bytes (e.g. " +
+            "4096), a size (512K, 10M, 2G, 1T), or -1 for unlimited.")
+        String size;
+
+        NamespacePolicyUpdate update()
+        {
+            if (null == time && null == size)
+            {
+                throw new IllegalArgumentException("give -t/--time, -s/--size or both");
+            }
+
+            final NamespacePolicyUpdate update = new NamespacePolicyUpdate();
+            if (null != time)
+            {
+                update.retentionTime(durationMs("--time", time));
+            }
+            if (null != size)
+            {
+                update.retentionSize(sizeBytes("--size", size));
+            }
+
+            return update;
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces remove-retention NAMESPACE}.
+     */
+    @Command(
+        name = "remove-retention",
+        mixinStandardHelpOptions = true,
+        description = "Remove a namespace's retention time and size: the broker's defaults apply.")
+    static final class RemoveRetention extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().removeRetention();
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces set-message-ttl NAMESPACE --ttl TTL}.
+     */
+    @Command(
+        name = "set-message-ttl",
+        mixinStandardHelpOptions = true,
+        description = "Set a namespace's message TTL: a message not acknowledged this long after its publish time " +
+            "is acknowledged by the broker for every subscription.")
+    static final class SetMessageTtl extends NamespaceCommand
+    {
+        @Option(names = { "--ttl", "-ttl", "--messageTTL" }, required = true, paramLabel = "TTL",
+            description = "Message TTL: seconds (e.g. 600, as in Pulsar), a duration (30s, 10m, 2h, 1d, 2w), or -1 " +
+                "to turn the TTL off. 0 is refused: Pulsar reads it as off, Magnetar would expire every message.")
+        String ttl;
+
+        NamespacePolicyUpdate update()
+        {
+            final long ttlMs = durationMs("--ttl", ttl);
+            if (0 == ttlMs)
+            {
+                throw new IllegalArgumentException("--ttl: 0 would expire every unacknowledged message at once " +
+                    "(Pulsar reads 0 as off); give -1 to turn the TTL off, or a positive duration");
+            }
+
+            return new NamespacePolicyUpdate().messageTtl(ttlMs);
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces remove-message-ttl NAMESPACE}.
+     */
+    @Command(
+        name = "remove-message-ttl",
+        mixinStandardHelpOptions = true,
+        description = "Remove a namespace's message TTL: the broker's default applies.")
+    static final class RemoveMessageTtl extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().removeMessageTtl();
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces set-backlog-quota NAMESPACE -l LIMIT -p POLICY}.
+     */
+    @Command(
+        name = "set-backlog-quota",
+        mixinStandardHelpOptions = true,
+        description = "Set a namespace's backlog quota: the most bytes a subscription may hold back, and what " +
+            "happens beyond it.")
+    static final class SetBacklogQuota extends NamespaceCommand
+    {
+        @Option(names = { "-l", "--limit" }, required = true, paramLabel = "SIZE", description = "Limit: bytes " +
+            "(e.g. 4096), a size (512K, 10M, 2G, 1T), or -1 to turn the quota off.")
+        String limit;
+
+        @Option(names = { "-p", "--policy" }, required = true, paramLabel = "POLICY", description = "Beyond the " +
+            "limit: producer_request_hold, producer_exception or consumer_backlog_eviction.")
+        String policy;
+
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().backlogQuota(sizeBytes("--limit", limit), policy);
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces remove-backlog-quota NAMESPACE}.
+     */
+    @Command(
+        name = "remove-backlog-quota",
+        mixinStandardHelpOptions = true,
+        description = "Remove a namespace's backlog quota limit and policy: the broker's defaults apply.")
+    static final class RemoveBacklogQuota extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().removeBacklogQuota();
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces set-durability NAMESPACE LEVEL}.
+     */
+    @Command(
+        name = "set-durability",
+        mixinStandardHelpOptions = true,
+        description = "Set the durability of a namespace's persistent topics: how far a message must have got " +
+            "before its producer gets the receipt.")
+    static final class SetDurability extends NamespaceCommand
+    {
+        @Parameters(index = "1", paramLabel = "LEVEL", description = "memory, archived (written to the archive's " +
+            "files) or fsync (written and fsync'd).")
+        String level;
+
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().durability(level);
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces remove-durability NAMESPACE}.
+     */
+    @Command(
+        name = "remove-durability",
+        mixinStandardHelpOptions = true,
+        description = "Remove a namespace's durability: the broker's default applies.")
+    static final class RemoveDurability extends NamespaceCommand
+    {
+        NamespacePolicyUpdate update()
+        {
+            return new NamespacePolicyUpdate().removeDurability();
+        }
+    }
+}
