@@ -31,9 +31,7 @@ final class ClientSession
     SessionEgress egress;
     int badFrames;
     int shardsNotifiedOfClose;
-    /** A namespace request being handed to every shard: its correlation id and the next shard to hand it to. */
-    long fanOutCorrelationId = Long.MIN_VALUE;
-    int fanOutNextShard = -1;
+
 
     ClientSession(
         final long key,

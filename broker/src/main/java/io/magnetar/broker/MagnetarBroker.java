@@ -627,11 +627,13 @@ public final class MagnetarBroker implements AutoCloseable
         if (Durability.ARCHIVED == ctx.driverContext().durability())
         {
             // fsync namespaces on an archive that does not sync: group commits on a thread of their own
+            final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, ctx.errorHandler(), counters.logSyncs);
+            logSyncAgent.syncAll();
             syncRunner = new AgentRunner(
                 new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
                 ctx.errorHandler(),
                 counters.errors,
-                new LogSyncAgent(syncedLogs, ctx.errorHandler(), counters.logSyncs));
+                logSyncAgent);
             AgentRunner.startOnThread(syncRunner);
         }
 

@@ -558,8 +558,9 @@ public final class SessionAgent implements Agent
 
     /**
      * Create a namespace (no policies named) or change some of its policies: validate, then hand the request to
-     * every shard, each of which stores and answers it. A shard queue that is full stops the hand-out; the frame
-     * comes again and the hand-out resumes at that shard.
+     * every shard in one pass, each of which stores and answers it. Every shard's command pool is checked first
+     * (this agent is the pools' only taker), so a request reaches all shards or none, and requests reach every
+     * shard in the same order.
      */
     private ControlledFragmentHandler.Action onSetNamespacePolicies(
         final ClientSession session,
@@ -568,72 +569,84 @@ public final class SessionAgent implements Agent
         final int blockLength,
         final int version)
     {
-        if (session.fanOutCorrelationId != correlationId || session.fanOutNextShard <= 0)
+        final String failure;
+        final String namespace;
+        final boolean create;
+        try
         {
-            final String failure;
-            final String namespace;
-            boolean create = false;
-            try
-            {
-                if (blockLength < SetNamespacePoliciesDecoder.BLOCK_LENGTH)
-                {
-                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
-                }
-                setNamespacePoliciesDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
-                setNamespacePoliciesDecoder.correlationId();
-                String invalid = null;
-                int count = 0;
-                for (final SetNamespacePoliciesDecoder.PoliciesDecoder policy : setNamespacePoliciesDecoder.policies())
-                {
-                    final String problem = NamespacePolicies.validate(policy.fieldRaw(), policy.value());
-                    invalid = null == invalid ? problem : invalid;
-                    count++;
-                }
-                if (setNamespacePoliciesDecoder.limit() + 4 > frameView.capacity() ||
-                    setNamespacePoliciesDecoder.namespaceNameLength() > MAX_NAME_LENGTH)
-                {
-                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
-                }
-                namespace = setNamespacePoliciesDecoder.namespaceName();
-                create = 0 == count;
-                failure = null != invalid ? invalid : TopicName.checkNamespace(namespace);
-            }
-            catch (final IndexOutOfBoundsException ex)
+            if (blockLength < SetNamespacePoliciesDecoder.BLOCK_LENGTH)
             {
                 return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
             }
-
-            if (null != failure)
+            setNamespacePoliciesDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+            setNamespacePoliciesDecoder.correlationId();
+            final SetNamespacePoliciesDecoder.PoliciesDecoder policies = setNamespacePoliciesDecoder.policies();
+            final int count = policies.count();
+            if (count > NamespacePolicies.FIELD_COUNT)
             {
-                sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
-                return ControlledFragmentHandler.Action.CONTINUE;
+                return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME,
+                    count + " policies in one request; there are " + NamespacePolicies.FIELD_COUNT);
             }
-            if (create && namespaces.contains(namespace))
+            String invalid = null;
+            for (final SetNamespacePoliciesDecoder.PoliciesDecoder policy : policies)
             {
-                sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
-                    "namespace " + namespace + " already exists");
-                return ControlledFragmentHandler.Action.CONTINUE;
+                final short field = policy.fieldRaw();
+                final long value = policy.value();
+                if (null == invalid)
+                {
+                    invalid = NamespacePolicies.validate(field, value);
+                }
             }
-            if (!create && !namespaces.contains(namespace))
+            final int nameOffset = setNamespacePoliciesDecoder.limit();
+            if (nameOffset + 4 > length)
             {
-                sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
-                    "namespace " + namespace + " does not exist");
-                return ControlledFragmentHandler.Action.CONTINUE;
+                return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
             }
-            namespaces.add(namespace);
-            session.fanOutCorrelationId = correlationId;
-            session.fanOutNextShard = 0;
+            final long nameLength = frameView.getInt(nameOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+            if (nameLength > MAX_NAME_LENGTH || nameOffset + 4 + nameLength > length)
+            {
+                return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
+            }
+            namespace = setNamespacePoliciesDecoder.namespaceName();
+            create = 0 == count;
+            failure = null != invalid ? invalid : TopicName.checkNamespace(namespace);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed policies frame");
         }
 
-        while (session.fanOutNextShard < shardQueues.length)
+        if (null != failure)
         {
-            if (ControlledFragmentHandler.Action.ABORT == forward(session, session.fanOutNextShard, length))
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (create && namespaces.contains(namespace))
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "namespace " + namespace + " already exists");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (!create && !namespaces.contains(namespace))
+        {
+            sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                "namespace " + namespace + " does not exist");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        for (final SpscArrayQueue<ShardCommand> pool : freeCommands)
+        {
+            if (null == pool.peek())
             {
+                counters.ingressBackPressure.incrementRelease();
                 return ControlledFragmentHandler.Action.ABORT;
             }
-            session.fanOutNextShard++;
         }
-        session.fanOutNextShard = -1;
+        for (int shard = 0; shard < shardQueues.length; shard++)
+        {
+            forward(session, shard, length);
+        }
+        namespaces.add(namespace);
 
         return ControlledFragmentHandler.Action.CONTINUE;
     }

@@ -23,6 +23,8 @@ final class Topic
     long definitionPosition = -1;
     int producerCount;
     long nonPersistentSequence;
+    /** Answers of this topic waiting in the shard's FIFO of answers that wait for a disk sync. */
+    int syncReceipts;
     /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */
     ExpandableRingBuffer heldSends;
 

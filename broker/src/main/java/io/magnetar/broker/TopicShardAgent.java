@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.aeron.Counter;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckDecoder;
 import io.magnetar.codecs.AckWithReceiptDecoder;
@@ -80,6 +81,7 @@ public final class TopicShardAgent implements Agent
     private static final long[] NO_RANGES = new long[0];
     private static final int HOLD_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
     private static final int HOLD_RELEASE_LIMIT = 256;
+    private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
     private static final int HELD_FRAME_OFFSET = 16;
@@ -107,6 +109,7 @@ public final class TopicShardAgent implements Agent
     private boolean anyMessageTtl;
     private boolean anyBacklogEviction;
     private boolean anyFiniteRetention;
+    private boolean anyFsync;
     private final long holdTimeoutNs;
     private final boolean syncedByAgent;
     private final ArrayList<Topic> holdingTopics = new ArrayList<>();
@@ -119,8 +122,12 @@ public final class TopicShardAgent implements Agent
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
     private final long[] policyScratch = new long[NamespacePolicies.FIELD_COUNT];
     private final boolean[] policyChanged = new boolean[NamespacePolicies.FIELD_COUNT];
+    private NamespacePolicies lastPolicies;
+    private String lastPoliciesTenant;
+    private String lastPoliciesNamespace;
     private final ExpandableRingBuffer.MessageConsumer heldSendHandler = this::onHeldSend;
     private Topic releasingTopic;
+    private long heldBytes;
     private long releaseNowNs;
     private long nextRetentionCheckNs;
     private long reclaimTarget = -1;
@@ -291,7 +298,8 @@ public final class TopicShardAgent implements Agent
             subscriptions += topic.subscriptions.size();
         }
 
-        return "shard " + shard + " recovered " + topicById.size() + " topics, " + recoveredEntries + " entries, " +
+        return "shard " + shard + " recovered " + topicById.size() + " topics in " + policiesByNamespace.size() +
+            " namespaces, " + recoveredEntries + " entries, " +
             subscriptions + " subscriptions, " + recoveredCheckpointRecords + " checkpoint records and " +
             recoveredAcks + " acks" +
             (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
@@ -349,7 +357,8 @@ public final class TopicShardAgent implements Agent
     {
         if (pendingCheckpointStart >= 0)
         {
-            if (cursorLog.durablePosition() < pendingCheckpointEnd)
+            if (!isStored(cursorLog, pendingCheckpointEnd, counters.cursorLogSyncRequest,
+                counters.cursorLogSyncedPosition))
             {
                 return 0;
             }
@@ -626,7 +635,8 @@ public final class TopicShardAgent implements Agent
         }
 
         // the re-recorded definitions and the acks that freed the segments must be stored before they go
-        if (entryLog.durablePosition() < reclaimDefinitionsEnd || cursorLog.durablePosition() < reclaimCursorsEnd)
+        if (!isStored(entryLog, reclaimDefinitionsEnd, counters.entryLogSyncRequest, counters.entryLogSyncedPosition) ||
+            !isStored(cursorLog, reclaimCursorsEnd, counters.cursorLogSyncRequest, counters.cursorLogSyncedPosition))
         {
             return 0;
         }
@@ -1063,8 +1073,10 @@ public final class TopicShardAgent implements Agent
         final PendingReceipt receipt = newReceipt(session, topic, producerId, sequenceId);
         receipt.position = position;
         receipt.endPosition = entryLog.appendedPosition();
-        if (waitsForSync(topic))
+        if (waitsForSync(topic) || topic.syncReceipts > 0)
         {
+            // also when the namespace just left fsync: behind the topic's receipts still waiting for a sync
+            topic.syncReceipts++;
             pendingSyncReceipts.addLast(receipt);
             counters.entryLogSyncRequest.setRelease(receipt.endPosition);
         }
@@ -1089,7 +1101,7 @@ public final class TopicShardAgent implements Agent
         }
         final long backlogBytes = largestBacklogBytes(topic);
 
-        return backlogBytes >= limitBytes ? backlogBytes : -1;
+        return backlogBytes > 0 && backlogBytes >= limitBytes ? backlogBytes : -1;
     }
 
     private static String quotaExceededMessage(final Topic topic, final long backlogBytes)
@@ -1110,6 +1122,14 @@ public final class TopicShardAgent implements Agent
         final DirectBuffer frame,
         final int frameLength)
     {
+        final int recordLength = HELD_FRAME_OFFSET + frameLength;
+        if (heldBytes + recordLength > SHARD_HOLD_BUDGET_BYTES)
+        {
+            sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                "backlog quota exceeded on " + topic.name + " and shard " + shard + " already holds " + heldBytes +
+                " bytes of messages for backlog quotas");
+            return;
+        }
         if (null == topic.heldSends)
         {
             topic.heldSends = new ExpandableRingBuffer(4096, HOLD_BUFFER_MAX_BYTES, false);
@@ -1129,6 +1149,7 @@ public final class TopicShardAgent implements Agent
         {
             holdingTopics.add(topic);
         }
+        heldBytes += recordLength;
         counters.heldSends.incrementRelease();
     }
 
@@ -1144,9 +1165,10 @@ public final class TopicShardAgent implements Agent
             final Topic topic = holdingTopics.get(i);
             releasingTopic = topic;
             releaseNowNs = System.nanoTime();
-            workCount += topic.heldSends.consume(heldSendHandler, HOLD_RELEASE_LIMIT);
+            workCount += topic.heldSends.consume(heldSendHandler, HOLD_RELEASE_LIMIT) > 0 ? 1 : 0;
             if (topic.heldSends.isEmpty())
             {
+                topic.heldSends = null; // its memory goes with the hold
                 holdingTopics.remove(i);
             }
         }
@@ -1162,6 +1184,7 @@ public final class TopicShardAgent implements Agent
         final ShardSession session = sessionByKey.get(buffer.getLong(offset + HELD_SESSION_OFFSET));
         if (null == session || session.closed)
         {
+            heldBytes -= length;
             return true; // the client has gone: there is no one to answer
         }
 
@@ -1181,10 +1204,17 @@ public final class TopicShardAgent implements Agent
             sendSendError(session, decoder.producerId(), decoder.correlationId(),
                 ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED, quotaExceededMessage(topic, backlogBytes) +
                 " for longer than the hold timeout of " + holdTimeoutNs / 1_000_000 + " ms");
+            heldBytes -= length;
             return true;
         }
 
-        return onSend(session, decoder, buffer, length - HELD_FRAME_OFFSET, true);
+        if (onSend(session, decoder, buffer, length - HELD_FRAME_OFFSET, true))
+        {
+            heldBytes -= length;
+            return true;
+        }
+
+        return false;
     }
 
     private void publishNonPersistent(final Topic topic, final long sequenceId, final long publishTime)
@@ -1249,14 +1279,17 @@ public final class TopicShardAgent implements Agent
 
     private int releaseReceipts()
     {
-        int workCount = 0;
-        if (!pendingSyncReceipts.isEmpty())
+        // the synced position never passes the recorded one: read it first, then release the archived FIFO before
+        // the synced one, so a topic's receipts keep their order when its namespace moves from archived to fsync
+        final long syncedPosition = pendingSyncReceipts.isEmpty() ? Long.MIN_VALUE :
+            counters.entryLogSyncedPosition.get();
+        int workCount = releaseReceipts(pendingReceipts, entryLog.durablePosition());
+        if (Long.MIN_VALUE != syncedPosition)
         {
-            // the synced position never passes the recorded one: read it first
-            workCount += releaseReceipts(pendingSyncReceipts, counters.entryLogSyncedPosition.get());
+            workCount += releaseReceipts(pendingSyncReceipts, syncedPosition);
         }
 
-        return workCount + releaseReceipts(pendingReceipts, entryLog.durablePosition());
+        return workCount;
     }
 
     private int releaseReceipts(final ArrayDeque<PendingReceipt> receipts, final long durablePosition)
@@ -1271,9 +1304,17 @@ public final class TopicShardAgent implements Agent
         while (null != receipt && receipt.endPosition <= durablePosition)
         {
             receipts.pollFirst();
-            if (null != receipt.topic && receipt.topic.persistent)
+            final Topic topic = receipt.topic;
+            if (null != topic)
             {
-                receipt.topic.durableEntries++;
+                if (receipts == pendingSyncReceipts)
+                {
+                    topic.syncReceipts--;
+                }
+                if (topic.persistent && null == receipt.errorCode)
+                {
+                    topic.durableEntries++;
+                }
             }
 
             deliverOrDefer(receipt);
@@ -1692,6 +1733,27 @@ public final class TopicShardAgent implements Agent
     }
 
     /**
+     * Before segments of a log are purged, what replaces them must be stored at the strictest durability any
+     * namespace asks for: with an fsync namespace, that is the log sync agent's synced position.
+     *
+     * @return true if the log is stored up to the position.
+     */
+    private boolean isStored(
+        final RecordedLog log, final long position, final Counter syncRequest, final Counter syncedPosition)
+    {
+        if (!syncedByAgent || !anyFsync)
+        {
+            return log.durablePosition() >= position;
+        }
+        if (syncRequest.get() < position)
+        {
+            syncRequest.setRelease(position);
+        }
+
+        return syncedPosition.get() >= position;
+    }
+
+    /**
      * @return true if the topic's receipts wait for the log sync agent: its namespace is at fsync durability and
      * the archive does not sync by itself.
      */
@@ -1702,13 +1764,15 @@ public final class TopicShardAgent implements Agent
 
     private int releaseAckReceipts()
     {
-        int workCount = 0;
-        if (!pendingSyncAckReceipts.isEmpty())
+        final long syncedPosition = pendingSyncAckReceipts.isEmpty() ? Long.MIN_VALUE :
+            counters.cursorLogSyncedPosition.get();
+        int workCount = releaseAckReceipts(pendingAckReceipts, cursorLog.durablePosition());
+        if (Long.MIN_VALUE != syncedPosition)
         {
-            workCount += releaseAckReceipts(pendingSyncAckReceipts, counters.cursorLogSyncedPosition.get());
+            workCount += releaseAckReceipts(pendingSyncAckReceipts, syncedPosition);
         }
 
-        return workCount + releaseAckReceipts(pendingAckReceipts, cursorLog.durablePosition());
+        return workCount;
     }
 
     private int releaseAckReceipts(final ArrayDeque<PendingReceipt> receipts, final long durablePosition)
@@ -2105,7 +2169,7 @@ public final class TopicShardAgent implements Agent
         }
 
         final long topicId = ((long)shard << 40) | nextTopicLocalId;
-        final NamespacePolicies policies = policies(name.namespaceName());
+        final NamespacePolicies policies = policiesOf(name);
         // a namespace at memory durability serves its persistent topics as non-persistent ones
         final boolean persistent = name.isPersistent() && !policies.isMemory();
         long definitionPosition = -1;
@@ -2133,6 +2197,25 @@ public final class TopicShardAgent implements Agent
     }
 
     /**
+     * @return the policies of a topic's namespace; consecutive topics of one namespace (as in recovery) need no
+     * lookup.
+     */
+    private NamespacePolicies policiesOf(final TopicName name)
+    {
+        final NamespacePolicies last = lastPolicies;
+        if (null != last && name.tenant().equals(lastPoliciesTenant) && name.namespace().equals(lastPoliciesNamespace))
+        {
+            return last;
+        }
+        final NamespacePolicies policies = policies(name.namespaceName());
+        lastPolicies = policies;
+        lastPoliciesTenant = name.tenant();
+        lastPoliciesNamespace = name.namespace();
+
+        return policies;
+    }
+
+    /**
      * @param namespace as {@code tenant/namespace}.
      * @return the namespace's policies, created with the broker's defaults when first asked for.
      */
@@ -2157,12 +2240,15 @@ public final class TopicShardAgent implements Agent
         boolean messageTtl = defaults.messageTtlMs() >= 0;
         boolean backlogEviction = defaults.evictsBacklog();
         boolean finiteRetention = defaults.isRetentionFinite();
+        boolean fsync = defaults.isFsync();
         for (final NamespacePolicies policies : policiesByNamespace.values())
         {
             messageTtl |= policies.messageTtlMs() >= 0;
             backlogEviction |= policies.evictsBacklog();
             finiteRetention |= policies.isRetentionFinite();
+            fsync |= policies.isFsync();
         }
+        anyFsync = fsync;
         anyMessageTtl = messageTtl;
         anyBacklogEviction = backlogEviction;
         anyFiniteRetention = finiteRetention;
@@ -2284,7 +2370,7 @@ public final class TopicShardAgent implements Agent
             if (null == topic)
             {
                 final TopicName name = TopicName.parse(topicCreatedDecoder.topicName());
-                topic = new Topic(topicId, name, true, policies(name.namespaceName()));
+                topic = new Topic(topicId, name, true, policiesOf(name));
                 topicByName.put(name.toString(), topic);
                 topicById.put(topicId, topic);
                 nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
@@ -2499,7 +2585,16 @@ public final class TopicShardAgent implements Agent
         receipt.errorCode = code;
         receipt.errorMessage = message;
         final Producer producer = session.producers.get(producerId);
-        (null != producer && waitsForSync(producer.topic) ? pendingSyncReceipts : pendingReceipts).addLast(receipt);
+        if (null != producer && (waitsForSync(producer.topic) || producer.topic.syncReceipts > 0))
+        {
+            receipt.topic = producer.topic;
+            producer.topic.syncReceipts++;
+            pendingSyncReceipts.addLast(receipt);
+        }
+        else
+        {
+            pendingReceipts.addLast(receipt);
+        }
     }
 
     private static int offer(final ShardSession session, final DirectBuffer buffer, final int length)

@@ -165,7 +165,8 @@ class EndToEndTest
 
         harness.stop();
         harness.start();
-        assertTrue(harness.logLines.stream().anyMatch(line -> line.contains("shard 0 recovered 1 topics, 100 entries")),
+        assertTrue(harness.logLines.stream().anyMatch(
+            line -> line.contains("shard 0 recovered 1 topics in 1 namespaces, 100 entries")),
             harness.logLines.toString());
 
         try (MagnetarClient client = client();

@@ -80,7 +80,8 @@ class MillionTopicsTest
                 createMs + " ms; heap " + heapPerTopic + " B/topic, off-heap " + directPerTopic + " B/topic; " +
                 "restart " + restartMs + " ms (" + recovery + "); heap after restart " + heapAfterRestart +
                 " B/topic");
-            assertTrue(recovery.contains("recovered " + TOPICS + " topics, " + TOPICS + " entries"), recovery);
+            assertTrue(
+                recovery.contains("recovered " + TOPICS + " topics in 1 namespaces, " + TOPICS + " entries"), recovery);
             assertTrue(heapPerTopic <= 1024, "heap per idle topic " + heapPerTopic + " B");
             assertTrue(heapAfterRestart <= 1024, "heap per idle topic after restart " + heapAfterRestart + " B");
         }

@@ -95,6 +95,19 @@ public final class LogSyncAgent implements Agent
     }
 
     /**
+     * Sync every log up to the archive's recorded position now, whether asked or not: call once at start, before
+     * the shards serve what they recovered, so nothing a crash left in the page cache is delivered to an fsync
+     * namespace unsynced.
+     */
+    public void syncAll()
+    {
+        for (final SyncedLog log : logs)
+        {
+            sync(log);
+        }
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int doWork()
@@ -129,7 +142,7 @@ public final class LogSyncAgent implements Agent
         {
             for (long base = firstBase; base <= lastBase; base += log.segmentFileLength)
             {
-                force(log, base);
+                force(log, base, base == lastBase);
             }
         }
         catch (final IOException ex)
@@ -146,7 +159,7 @@ public final class LogSyncAgent implements Agent
         return 1;
     }
 
-    private void force(final SyncedLog log, final long segmentBase) throws IOException
+    private void force(final SyncedLog log, final long segmentBase, final boolean mustExist) throws IOException
     {
         if (segmentBase != log.channelSegmentBase)
         {
@@ -158,6 +171,10 @@ public final class LogSyncAgent implements Agent
             }
             catch (final NoSuchFileException ex)
             {
+                if (mustExist)
+                {
+                    throw ex; // the segment being recorded is never purged: something is wrong, release nothing
+                }
                 return; // purged by retention: nothing left to sync
             }
             log.channelSegmentBase = segmentBase;
