@@ -7,6 +7,9 @@ import io.magnetar.client.Producer;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.GetNamespacePoliciesEncoder;
+import io.magnetar.codecs.PolicyField;
+import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
@@ -149,7 +152,54 @@ class BadInputTest
             raw.await(f -> f.correlationId == 93, "SendError for an unknown producer");
             goodSequence = roundTrip(producer, consumer, goodSequence);
 
-            // 9. a flood of random bytes: errors until the bad-frame budget runs out, then the session is dropped
+            // 9. namespace admin frames: lengths past the frame, too many policies, unknown fields and values
+            final int firstPolicyOffset = MessageHeaderEncoder.ENCODED_LENGTH + SetNamespacePoliciesEncoder.BLOCK_LENGTH +
+                4;
+            SetNamespacePoliciesEncoder policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(94);
+            policies.policiesCount(1).next().field(PolicyField.MESSAGE_TTL_MS).value(1000);
+            policies.namespaceName("public/default");
+            final int policiesLength = MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength();
+            buffer.putInt(policiesLength - "public/default".length() - 4, 0xFFFF_FFF0, ByteOrder.LITTLE_ENDIAN);
+            raw.send(buffer, 0, policiesLength);
+            assertEquals(94, expectError(raw, ErrorCode.MALFORMED_FRAME).correlationId);
+
+            policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(95);
+            final SetNamespacePoliciesEncoder.PoliciesEncoder tooMany = policies.policiesCount(7);
+            for (int i = 0; i < 7; i++)
+            {
+                tooMany.next().field(PolicyField.MESSAGE_TTL_MS).value(1000);
+            }
+            policies.namespaceName("public/default");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength());
+            assertEquals(95, expectError(raw, ErrorCode.MALFORMED_FRAME).correlationId);
+
+            policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(96);
+            policies.policiesCount(1).next().field(PolicyField.DURABILITY).value(1);
+            policies.namespaceName("public/default");
+            buffer.putByte(firstPolicyOffset, (byte)9);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength());
+            assertEquals(96, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
+
+            policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(97);
+            policies.policiesCount(1).next().field(PolicyField.DURABILITY).value(7);
+            policies.namespaceName("public/default");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength());
+            assertEquals(97, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
+
+            policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(98);
+            policies.policiesCount(0);
+            policies.namespaceName("a/b/c");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength());
+            assertEquals(98, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
+
+            final GetNamespacePoliciesEncoder get = new GetNamespacePoliciesEncoder()
+                .wrapAndApplyHeader(buffer, 0, header).correlationId(99).namespaceName("acme/missing");
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + get.encodedLength());
+            assertEquals(99, expectError(raw, ErrorCode.NAMESPACE_NOT_FOUND).correlationId);
+            goodSequence = roundTrip(producer, consumer, goodSequence);
+
+            // 10. a flood of random bytes: errors until the bad-frame budget runs out, then the session is dropped
             for (int i = 0; i < 150; i++)
             {
                 final int length = random.nextInt(400);
