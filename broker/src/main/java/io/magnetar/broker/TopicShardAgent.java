@@ -1997,7 +1997,16 @@ public final class TopicShardAgent implements Agent
         }
         receipt.replyLength = encodeNamespacePolicies(receipt.reply, correlationId, policies);
         receipt.endPosition = cursorLog.appendedPosition();
-        pendingAckReceipts.addLast(receipt);
+        if (syncedByAgent && policies.isFsync())
+        {
+            // a namespace at fsync gets its own policies at fsync too
+            pendingSyncAckReceipts.addLast(receipt);
+            counters.cursorLogSyncRequest.setRelease(receipt.endPosition);
+        }
+        else
+        {
+            pendingAckReceipts.addLast(receipt);
+        }
 
         return true;
     }

@@ -137,9 +137,10 @@ class NamespacePoliciesTest
         {
             client.createNamespace("acme/ttl");
             client.setNamespacePolicies("acme/ttl", new NamespacePolicyUpdate().messageTtl(300));
-            try (Consumer expiringConsumer = client.newConsumer().topic(expiring).subscriptionName("s").subscribe();
-                Consumer keptConsumer = client.newConsumer().topic(kept).subscriptionName("s").subscribe();
-                Producer expiringProducer = client.newProducer().topic(expiring).create();
+            // durable subscriptions with nobody connected: the messages wait in their backlogs
+            client.newConsumer().topic(expiring).subscriptionName("s").subscribe().close();
+            client.newConsumer().topic(kept).subscriptionName("s").subscribe().close();
+            try (Producer expiringProducer = client.newProducer().topic(expiring).create();
                 Producer keptProducer = client.newProducer().topic(kept).create())
             {
                 for (int i = 0; i < 10; i++)
@@ -152,6 +153,12 @@ class NamespacePoliciesTest
             awaitBacklog(client, expiring, 0);
             Thread.sleep(500);
             assertEquals(10, backlog(client, kept), "the default namespace has no TTL");
+            try (Consumer expiringConsumer = client.newConsumer().topic(expiring).subscriptionName("s").subscribe();
+                Consumer keptConsumer = client.newConsumer().topic(kept).subscriptionName("s").subscribe())
+            {
+                assertEquals("k0", keptConsumer.receive(10, TimeUnit.SECONDS).getValue());
+                assertNull(expiringConsumer.receive(500, TimeUnit.MILLISECONDS), "expired messages are not delivered");
+            }
         }
     }
 

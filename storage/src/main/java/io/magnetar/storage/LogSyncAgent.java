@@ -43,6 +43,7 @@ public final class LogSyncAgent implements Agent
         private FileChannel channel;
         private long channelSegmentBase = Long.MIN_VALUE;
         private long syncedPosition;
+        private long retryAtNs;
 
         /**
          * @param log      whose segment files are synced.
@@ -77,6 +78,8 @@ public final class LogSyncAgent implements Agent
             channelSegmentBase = Long.MIN_VALUE;
         }
     }
+
+    private static final long RETRY_INTERVAL_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SyncedLog[] logs;
     private final ErrorHandler errorHandler;
@@ -115,7 +118,7 @@ public final class LogSyncAgent implements Agent
         int workCount = 0;
         for (final SyncedLog log : logs)
         {
-            if (log.request.getAcquire() > log.syncedPosition)
+            if (log.request.getAcquire() > log.syncedPosition && System.nanoTime() >= log.retryAtNs)
             {
                 workCount += sync(log);
             }
@@ -148,6 +151,7 @@ public final class LogSyncAgent implements Agent
         catch (final IOException ex)
         {
             log.close();
+            log.retryAtNs = System.nanoTime() + RETRY_INTERVAL_NS;
             errorHandler.onError(new StorageException(
                 log.name + ": cannot sync recording " + log.recordingId + " up to position " + recordedPosition, ex));
             return 0;
