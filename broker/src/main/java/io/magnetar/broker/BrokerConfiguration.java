@@ -102,6 +102,14 @@ public final class BrokerConfiguration
     public static final int PROTOCOL_VERSION = 3;
     /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
     public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
+    /** Index log (index snapshots) of shard N records on IPC stream {@code INDEX_LOG_STREAM_ID_BASE + N}. */
+    public static final int INDEX_LOG_STREAM_ID_BASE = 1_300_000;
+    /** Term length of an index log: a record (one part of a topic's index, at most 128 KiB) fits an eighth. */
+    public static final int INDEX_LOG_TERM_LENGTH = 2 * 1024 * 1024;
+    /** Shard log bytes between index snapshots, e.g. {@code 64m}: recovery scans at most about this much log. */
+    public static final String INDEX_SNAPSHOT_INTERVAL_PROP_NAME = "magnetar.index.snapshot.interval";
+    /** Default shard log bytes between index snapshots. */
+    public static final long INDEX_SNAPSHOT_INTERVAL_DEFAULT = 64L * 1024 * 1024;
     /** Cursor log of shard N records on IPC stream {@code CURSOR_LOG_STREAM_ID_BASE + N}. */
     public static final int CURSOR_LOG_STREAM_ID_BASE = 1_200_000;
     /** Term length of cursor logs. */

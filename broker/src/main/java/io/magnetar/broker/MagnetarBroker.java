@@ -92,6 +92,8 @@ public final class MagnetarBroker implements AutoCloseable
             SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),
             BacklogQuota.parsePolicy(System.getProperty(
                 BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
+        private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(
+            BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_PROP_NAME, BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT);
         private long backlogQuotaHoldTimeoutMs = durationMsOr(
             BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME,
             BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS);
@@ -138,6 +140,11 @@ public final class MagnetarBroker implements AutoCloseable
             if (shardQueueCapacity < 16)
             {
                 throw new ConfigurationException("shardQueueCapacity must be at least 16: " + shardQueueCapacity);
+            }
+            if (indexSnapshotIntervalBytes <= 0)
+            {
+                throw new ConfigurationException(
+                    "indexSnapshotIntervalBytes must be positive: " + indexSnapshotIntervalBytes);
             }
             if (null == errorHandler)
             {
@@ -347,6 +354,22 @@ public final class MagnetarBroker implements AutoCloseable
         }
 
         /**
+         * @param indexSnapshotIntervalBytes shard log bytes between index snapshots.
+         * @return this for a fluent API.
+         */
+        public Context indexSnapshotIntervalBytes(final long indexSnapshotIntervalBytes)
+        {
+            this.indexSnapshotIntervalBytes = indexSnapshotIntervalBytes;
+            return this;
+        }
+
+        /** @return shard log bytes between index snapshots. */
+        public long indexSnapshotIntervalBytes()
+        {
+            return indexSnapshotIntervalBytes;
+        }
+
+        /**
          * @param backlogQuotaHoldTimeoutMs how long producer_request_hold holds a message before refusing it.
          * @return this for a fluent API.
          */
@@ -543,8 +566,13 @@ public final class MagnetarBroker implements AutoCloseable
                 "cursors-" + shard, aeron, archive, archiveDir, segmentFileLength,
                 BrokerConfiguration.CURSOR_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.CURSOR_LOG_TERM_LENGTH);
             resources.add(cursorLog);
+            final RecordedLog indexLog = RecordedLog.open(
+                "indexes-" + shard, aeron, archive, archiveDir, segmentFileLength,
+                BrokerConfiguration.INDEX_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.INDEX_LOG_TERM_LENGTH);
+            resources.add(indexLog);
             reportTornTail(entryLog);
             reportTornTail(cursorLog);
+            reportTornTail(indexLog);
 
             // every pooled command fits in the shard queue at once, so handing one over never fails
             shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity() + ctx.largeFramePoolSize());
@@ -568,6 +596,8 @@ public final class MagnetarBroker implements AutoCloseable
                 ctx.maxMessageSize(),
                 entryLog,
                 cursorLog,
+                indexLog,
+                ctx.indexSnapshotIntervalBytes(),
                 shardQueues[shard],
                 freeCommands[shard],
                 freeLargeCommands[shard],

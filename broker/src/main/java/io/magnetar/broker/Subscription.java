@@ -20,6 +20,6 @@ final class Subscription
         this.name = name;
         this.topic = topic;
         this.cursor = topic.persistent ? new Cursor(topic.index, startOrdinal) : null;
-        this.readOrdinal = startOrdinal;
+        this.readOrdinal = null == cursor ? startOrdinal : cursor.firstUnackedOrdinal();
     }
 }

@@ -17,6 +17,12 @@ import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.NamespacePoliciesEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
+import io.magnetar.codecs.storage.IndexSnapshotBeginDecoder;
+import io.magnetar.codecs.storage.IndexSnapshotBeginEncoder;
+import io.magnetar.codecs.storage.IndexSnapshotEndDecoder;
+import io.magnetar.codecs.storage.IndexSnapshotEndEncoder;
+import io.magnetar.codecs.storage.TopicIndexStateDecoder;
+import io.magnetar.codecs.storage.TopicIndexStateEncoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateDecoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
 import io.magnetar.codecs.ProducerReadyEncoder;
@@ -81,6 +87,8 @@ public final class TopicShardAgent implements Agent
     private static final long[] NO_RANGES = new long[0];
     private static final int HOLD_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
     private static final int HOLD_RELEASE_LIMIT = 256;
+    private static final int SNAPSHOT_TOPICS_PER_CYCLE = 256;
+    private static final int SNAPSHOT_VALUES_PER_PART = 8192;
     private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
@@ -122,6 +130,36 @@ public final class TopicShardAgent implements Agent
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
     private final long[] policyScratch = new long[NamespacePolicies.FIELD_COUNT];
     private final boolean[] policyChanged = new boolean[NamespacePolicies.FIELD_COUNT];
+    private final RecordedLog indexLog;
+    private final long snapshotIntervalBytes;
+    private final ExpandableDirectByteBuffer snapshotBuffer = new ExpandableDirectByteBuffer(256 * 1024);
+    private final IndexSnapshotBeginEncoder snapshotBeginEncoder = new IndexSnapshotBeginEncoder();
+    private final IndexSnapshotBeginDecoder snapshotBeginDecoder = new IndexSnapshotBeginDecoder();
+    private final IndexSnapshotEndEncoder snapshotEndEncoder = new IndexSnapshotEndEncoder();
+    private final IndexSnapshotEndDecoder snapshotEndDecoder = new IndexSnapshotEndDecoder();
+    private final TopicIndexStateEncoder topicIndexStateEncoder = new TopicIndexStateEncoder();
+    private final TopicIndexStateDecoder topicIndexStateDecoder = new TopicIndexStateDecoder();
+    private final EntryHandler snapshotFindHandler = this::onSnapshotFindRecord;
+    private final EntryHandler snapshotLoadHandler = this::onSnapshotLoadRecord;
+    private long snapshotId;
+    private long snapshotEntryPosition = -1;
+    private long snapshotNextLocalId;
+    private long snapshotEndLocalId;
+    private long snapshotTopicCount;
+    private long lastSnapshotEntryPosition;
+    private long lastSnapshotIndexPosition;
+    private long pendingSnapshotEnd = -1;
+    private int indexSnapshots;
+    private long snapshotBeginId;
+    private long snapshotBeginEntryPosition;
+    private long snapshotBeginIndexPosition = -1;
+    private long completeSnapshotId = -1;
+    private long completeSnapshotIndexPosition = -1;
+    private long completeSnapshotEndPosition;
+    private long completeSnapshotEntryPosition;
+    private final LongArrayList restoredPositions = new LongArrayList();
+    private final LongArrayList restoredBlockTimes = new LongArrayList();
+    private String snapshotRecoveryNote = "";
     private NamespacePolicies lastPolicies;
     private String lastPoliciesTenant;
     private String lastPoliciesNamespace;
@@ -220,6 +258,8 @@ public final class TopicShardAgent implements Agent
      * @param maxMessageSize largest payload accepted.
      * @param entryLog       the shard log of entries.
      * @param cursorLog      the shard's cursor log.
+     * @param indexLog       the shard's index log, which holds index snapshots.
+     * @param snapshotIntervalBytes shard log bytes between index snapshots.
      * @param commandQueue   commands from the session agent.
      * @param freeCommands   pool to return handled small commands to.
      * @param freeLargeCommands pool to return handled large commands to.
@@ -238,6 +278,8 @@ public final class TopicShardAgent implements Agent
         final int maxMessageSize,
         final RecordedLog entryLog,
         final RecordedLog cursorLog,
+        final RecordedLog indexLog,
+        final long snapshotIntervalBytes,
         final SpscArrayQueue<ShardCommand> commandQueue,
         final SpscArrayQueue<ShardCommand> freeCommands,
         final SpscArrayQueue<ShardCommand> freeLargeCommands,
@@ -260,6 +302,8 @@ public final class TopicShardAgent implements Agent
         this.maxMessageSize = maxMessageSize;
         this.entryLog = entryLog;
         this.cursorLog = cursorLog;
+        this.indexLog = indexLog;
+        this.snapshotIntervalBytes = snapshotIntervalBytes;
         this.entryReader = entryLog.reader();
         this.commandQueue = commandQueue;
         this.freeCommands = freeCommands;
@@ -279,11 +323,12 @@ public final class TopicShardAgent implements Agent
     public String recover()
     {
         final long startNs = System.nanoTime();
+        final long scanFrom = loadIndexSnapshot();
         // topics first: retention re-records a topic's definition after entries that precede it in the log
         recoveringDefinitions = true;
-        entryReader.scan(entryLog.startPosition(), entryLog.recoveredPosition(), entryRecoveryHandler);
+        entryReader.scan(scanFrom, entryLog.recoveredPosition(), entryRecoveryHandler);
         recoveringDefinitions = false;
-        entryReader.scan(entryLog.startPosition(), entryLog.recoveredPosition(), entryRecoveryHandler);
+        entryReader.scan(scanFrom, entryLog.recoveredPosition(), entryRecoveryHandler);
         for (final Topic topic : topicById.values())
         {
             topic.durableEntries = topic.index.size();
@@ -304,7 +349,332 @@ public final class TopicShardAgent implements Agent
             recoveredAcks + " acks" +
             (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
                 " cursor records superseded by a checkpoint or of topics a crash did not store)" : "") + " from " +
-            (entryLog.recoveredPosition() - entryLog.startPosition()) + " log bytes in " + elapsedMs + " ms";
+            (snapshotRecoveryNote.isEmpty() ? "" : snapshotRecoveryNote + " and ") +
+            (entryLog.recoveredPosition() - scanFrom) + " log bytes in " + elapsedMs + " ms";
+    }
+
+    /**
+     * Load the newest complete index snapshot of the index log, if there is one: its topics and their indexes below
+     * the snapshot's shard log position. A snapshot that cannot be read is reported and ignored: the shard log holds
+     * everything, and recovery then scans all of it.
+     *
+     * @return the shard log position to scan from.
+     */
+    private long loadIndexSnapshot()
+    {
+        snapshotBeginIndexPosition = -1;
+        indexLog.reader().scan(indexLog.startPosition(), indexLog.recoveredPosition(), snapshotFindHandler);
+        if (completeSnapshotIndexPosition < 0)
+        {
+            return entryLog.startPosition();
+        }
+
+        try
+        {
+            indexLog.reader().scan(
+                completeSnapshotIndexPosition, completeSnapshotEndPosition, snapshotLoadHandler);
+            final long start = entryLog.startPosition();
+            for (final Topic topic : topicById.values())
+            {
+                topic.index.removeBefore(start);
+                recoveredEntries += topic.index.heldEntries();
+            }
+            lastSnapshotEntryPosition = completeSnapshotEntryPosition;
+            snapshotRecoveryNote = "an index snapshot of " + topicById.size() + " topics and " + recoveredEntries +
+                " entries below position " + completeSnapshotEntryPosition;
+
+            return Math.max(start, completeSnapshotEntryPosition);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + completeSnapshotId +
+                " could not be loaded (" + ex + "), scanning the whole shard log instead", ex));
+            topicById.clear();
+            topicByName.clear();
+            nextTopicLocalId = 1;
+            recoveredEntries = 0;
+            snapshotRecoveryNote = "";
+
+            return entryLog.startPosition();
+        }
+    }
+
+    private void onSnapshotFindRecord(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        checkIndexRecordVersion(position);
+        final int bodyOffset = offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = storageHeaderDecoder.blockLength();
+        final int version = storageHeaderDecoder.version();
+        final int templateId = storageHeaderDecoder.templateId();
+        if (IndexSnapshotBeginDecoder.TEMPLATE_ID == templateId)
+        {
+            snapshotBeginDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            snapshotBeginId = snapshotBeginDecoder.snapshotId();
+            snapshotBeginEntryPosition = snapshotBeginDecoder.entryLogPosition();
+            snapshotBeginIndexPosition = position;
+            snapshotId = Math.max(snapshotId, snapshotBeginId);
+        }
+        else if (IndexSnapshotEndDecoder.TEMPLATE_ID == templateId)
+        {
+            snapshotEndDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            if (snapshotBeginIndexPosition >= 0 && snapshotEndDecoder.snapshotId() == snapshotBeginId)
+            {
+                completeSnapshotId = snapshotBeginId;
+                completeSnapshotIndexPosition = snapshotBeginIndexPosition;
+                completeSnapshotEndPosition = nextPosition;
+                completeSnapshotEntryPosition = snapshotBeginEntryPosition;
+            }
+        }
+        else if (TopicIndexStateDecoder.TEMPLATE_ID != templateId)
+        {
+            throw new StorageException("shard " + shard + " index log: unknown record template " + templateId +
+                " at position " + position);
+        }
+    }
+
+    private void onSnapshotLoadRecord(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        if (TopicIndexStateDecoder.TEMPLATE_ID != storageHeaderDecoder.templateId())
+        {
+            return;
+        }
+        final TopicIndexStateDecoder decoder = topicIndexStateDecoder.wrap(
+            buffer,
+            offset + io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH,
+            storageHeaderDecoder.blockLength(),
+            storageHeaderDecoder.version());
+        if (decoder.snapshotId() != completeSnapshotId)
+        {
+            return;
+        }
+        final long topicId = decoder.topicId();
+        final int part = decoder.part();
+        final long firstOrdinal = decoder.firstOrdinal();
+        final long firstBlock = decoder.firstBlock();
+        final long lastRemovedPosition = decoder.lastRemovedPosition();
+        final long bytes = decoder.bytes();
+        final long definitionPosition = decoder.definitionPosition();
+        restoredPositions.clear();
+        for (final TopicIndexStateDecoder.PositionsDecoder entry : decoder.positions())
+        {
+            restoredPositions.addLong(entry.position());
+        }
+        restoredBlockTimes.clear();
+        for (final TopicIndexStateDecoder.BlockPublishTimesDecoder block : decoder.blockPublishTimes())
+        {
+            restoredBlockTimes.addLong(block.publishTime());
+        }
+        final String topicName = decoder.topicName();
+
+        Topic topic = topicById.get(topicId);
+        if (0 == part)
+        {
+            if (null == topic)
+            {
+                final TopicName name = TopicName.parse(topicName);
+                topic = new Topic(topicId, name, true, policiesOf(name));
+                topicByName.put(name.toString(), topic);
+                topicById.put(topicId, topic);
+                nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
+            }
+            topic.index.restore(firstOrdinal, firstBlock, lastRemovedPosition);
+            topic.bytes = bytes;
+            topic.definitionPosition = definitionPosition;
+        }
+        else if (null == topic)
+        {
+            throw new StorageException("shard " + shard + " index log: part " + part + " of topic " + topicId +
+                " without its first part at position " + position);
+        }
+
+        for (int i = 0, size = restoredPositions.size(); i < size; i++)
+        {
+            topic.index.restorePosition(restoredPositions.getLong(i));
+        }
+        for (int i = 0, size = restoredBlockTimes.size(); i < size; i++)
+        {
+            topic.index.restoreBlockPublishTime(restoredBlockTimes.getLong(i));
+        }
+    }
+
+    private void checkIndexRecordVersion(final long position)
+    {
+        final int schemaId = storageHeaderDecoder.schemaId();
+        final int version = storageHeaderDecoder.version();
+        if (TopicIndexStateDecoder.SCHEMA_ID != schemaId || version > TopicIndexStateDecoder.SCHEMA_VERSION)
+        {
+            throw new StorageException("shard " + shard + " index log: unknown record version at position " +
+                position + " (schema " + schemaId + " version " + version + ")");
+        }
+    }
+
+    /**
+     * Index snapshots, written a bounded number of topics per duty cycle once the shard log has grown by the
+     * snapshot interval: a begin record naming a shard log position B (once B is stored), each persistent topic's
+     * index below B, and an end record. Once the end record is stored, the index log before the snapshot is purged.
+     * Recovery loads the newest complete snapshot and scans the shard log from B only.
+     */
+    private int snapshotIndexes()
+    {
+        if (pendingSnapshotEnd >= 0)
+        {
+            if (indexLog.durablePosition() < pendingSnapshotEnd)
+            {
+                return 0;
+            }
+            pendingSnapshotEnd = -1;
+            purgeBefore(indexLog, lastSnapshotIndexPosition);
+            return 1;
+        }
+
+        if (snapshotEntryPosition < 0)
+        {
+            if (entryLog.appendedPosition() - lastSnapshotEntryPosition < snapshotIntervalBytes)
+            {
+                return 0;
+            }
+            final long entryPosition = entryLog.appendedPosition();
+            snapshotBeginEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
+                .snapshotId(snapshotId + 1)
+                .entryLogPosition(entryPosition)
+                .timestamp(epochClock.time());
+            final long beginPosition = indexLog.append(snapshotBuffer, 0,
+                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + snapshotBeginEncoder.encodedLength());
+            if (beginPosition < 0)
+            {
+                return 0;
+            }
+            snapshotId++;
+            snapshotEntryPosition = entryPosition;
+            lastSnapshotEntryPosition = entryPosition;
+            lastSnapshotIndexPosition = beginPosition;
+            snapshotNextLocalId = 1;
+            snapshotEndLocalId = nextTopicLocalId;
+            snapshotTopicCount = 0;
+            return 1;
+        }
+
+        // the snapshot holds entries below its position: they must be stored before it describes them
+        if (entryLog.durablePosition() < snapshotEntryPosition)
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        while (snapshotNextLocalId < snapshotEndLocalId && workCount < SNAPSHOT_TOPICS_PER_CYCLE)
+        {
+            final Topic topic = topicById.get(((long)shard << 40) | snapshotNextLocalId);
+            if (null != topic && topic.persistent)
+            {
+                if (!appendTopicIndexState(topic))
+                {
+                    return workCount;
+                }
+                snapshotTopicCount++;
+            }
+            snapshotNextLocalId++;
+            workCount++;
+        }
+        if (snapshotNextLocalId < snapshotEndLocalId)
+        {
+            return workCount;
+        }
+
+        snapshotEndEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
+            .snapshotId(snapshotId)
+            .topicCount(snapshotTopicCount);
+        if (indexLog.append(snapshotBuffer, 0,
+            io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + snapshotEndEncoder.encodedLength()) < 0)
+        {
+            return workCount;
+        }
+        pendingSnapshotEnd = indexLog.appendedPosition();
+        snapshotEntryPosition = -1;
+        indexSnapshots++;
+
+        return workCount + 1;
+    }
+
+    /**
+     * Purge a log's segments before a position: what supersedes them is stored. A failed purge is reported and
+     * tried again with the next checkpoint or snapshot.
+     */
+    private void purgeBefore(final RecordedLog log, final long position)
+    {
+        try
+        {
+            log.purgeBefore(position);
+        }
+        catch (final StorageException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Append one topic's index below the snapshot position, in parts that fit a record.
+     *
+     * @return false if the index log is back-pressured: the topic is written again from its first part.
+     */
+    private boolean appendTopicIndexState(final Topic topic)
+    {
+        final TopicIndex index = topic.index;
+        final long firstOrdinal = index.firstOrdinal();
+        final int positionCount = (int)(index.firstOrdinalAtOrAfter(snapshotEntryPosition) - firstOrdinal);
+        final int blockCount = 0 == positionCount ? Math.min(index.blockCount(), 1) : (int)Math.min(
+            index.blockCount(), ((firstOrdinal + positionCount - 1) >> 6) - index.firstBlock() + 1);
+        final String name = topic.name.toString();
+        int part = 0;
+        int nextPosition = 0;
+        int nextBlock = 0;
+        do
+        {
+            final int positions = Math.min(SNAPSHOT_VALUES_PER_PART, positionCount - nextPosition);
+            final int blocks = Math.min(SNAPSHOT_VALUES_PER_PART, blockCount - nextBlock);
+            topicIndexStateEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
+                .snapshotId(snapshotId)
+                .topicId(topic.id)
+                .part(part)
+                .firstOrdinal(firstOrdinal)
+                .firstBlock(index.firstBlock())
+                .lastRemovedPosition(index.lastRemovedPosition())
+                .bytes(topic.bytes)
+                .definitionPosition(topic.definitionPosition);
+            final TopicIndexStateEncoder.PositionsEncoder positionsEncoder =
+                topicIndexStateEncoder.positionsCount(positions);
+            for (int i = 0; i < positions; i++)
+            {
+                positionsEncoder.next().position(index.position(firstOrdinal + nextPosition + i));
+            }
+            final TopicIndexStateEncoder.BlockPublishTimesEncoder blocksEncoder =
+                topicIndexStateEncoder.blockPublishTimesCount(blocks);
+            for (int i = 0; i < blocks; i++)
+            {
+                blocksEncoder.next().publishTime(index.blockPublishTime(nextBlock + i));
+            }
+            topicIndexStateEncoder.topicName(0 == part ? name : "");
+            final long result = indexLog.append(snapshotBuffer, 0,
+                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicIndexStateEncoder.encodedLength());
+            if (result < 0)
+            {
+                if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+                {
+                    errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + snapshotId +
+                        " could not be written: " + Publication.errorString(result)));
+                }
+                return false;
+            }
+            nextPosition += positions;
+            nextBlock += blocks;
+            part++;
+        }
+        while (nextPosition < positionCount || nextBlock < blockCount);
+
+        return true;
     }
 
     /**
@@ -320,6 +690,11 @@ public final class TopicShardAgent implements Agent
             workCount += sendDeferredReceipts();
         }
         workCount += dispatch();
+        if (snapshotEntryPosition >= 0 || pendingSnapshotEnd >= 0 ||
+            entryLog.appendedPosition() - lastSnapshotEntryPosition >= snapshotIntervalBytes)
+        {
+            workCount += snapshotIndexes();
+        }
         if (!holdingTopics.isEmpty())
         {
             workCount += releaseHeldSends();
@@ -364,14 +739,7 @@ public final class TopicShardAgent implements Agent
             }
             final long checkpointStart = pendingCheckpointStart;
             pendingCheckpointStart = -1;
-            try
-            {
-                cursorLog.purgeBefore(checkpointStart);
-            }
-            catch (final StorageException ex)
-            {
-                errorHandler.onError(ex);
-            }
+            purgeBefore(cursorLog, checkpointStart);
             return 1;
         }
 
@@ -1578,7 +1946,8 @@ public final class TopicShardAgent implements Agent
                 {
                     return false;
                 }
-                startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
+                startOrdinal = startPosition < 0 ?
+                    topic.index.firstOrdinal() : topic.index.firstOrdinalAtOrAfter(startPosition);
             }
             else
             {
@@ -1826,8 +2195,9 @@ public final class TopicShardAgent implements Agent
             final ObjectNode cursor = cursors.putObject(subscription.name);
             cursor.put("subscriptionId", subscription.id);
             cursor.put("connected", null != subscription.consumer);
-            cursor.put("readPosition", subscription.readOrdinal < topic.index.size() ?
-                topic.index.position(subscription.readOrdinal) : entryLog.appendedPosition());
+            final long readOrdinal = Math.max(subscription.readOrdinal, topic.index.firstOrdinal());
+            cursor.put("readPosition", readOrdinal < topic.index.size() ?
+                topic.index.position(readOrdinal) : entryLog.appendedPosition());
             if (null != subscription.cursor)
             {
                 cursor.put("markDeletePosition", subscription.cursor.markDeletePosition());
@@ -1857,6 +2227,12 @@ public final class TopicShardAgent implements Agent
         cursorLogNode.put("segments", segmentCount(cursorLog));
         cursorLogNode.put("startPosition", cursorLog.startPosition());
         cursorLogNode.put("checkpoints", checkpoints);
+        final ObjectNode indexLogNode = root.putObject("indexLog");
+        indexLogNode.put("recordingId", indexLog.recordingId());
+        indexLogNode.put("bytes", indexLog.appendedPosition() - indexLog.startPosition());
+        indexLogNode.put("segments", segmentCount(indexLog));
+        indexLogNode.put("snapshots", indexSnapshots);
+        indexLogNode.put("lastSnapshotShardLogPosition", lastSnapshotEntryPosition);
 
         final byte[] json;
         try
@@ -2460,7 +2836,8 @@ public final class TopicShardAgent implements Agent
                 orphanedCursorRecords++;
                 return;
             }
-            final long startOrdinal = startPosition < 0 ? 0 : topic.index.firstOrdinalAtOrAfter(startPosition);
+            final long startOrdinal = startPosition < 0 ?
+                    topic.index.firstOrdinal() : topic.index.firstOrdinalAtOrAfter(startPosition);
             addSubscription(topic, subscriptionId, name, startOrdinal);
             nextSubscriptionId = Math.max(nextSubscriptionId, subscriptionId + 1);
         }

@@ -33,6 +33,7 @@ final class BrokerHarness implements AutoCloseable
     Durability durability = Durability.ARCHIVED;
     long holdTimeoutMs = 30_000;
     int shardCount = 1;
+    long indexSnapshotIntervalBytes = BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT;
 
     BrokerHarness(final File dataDir)
     {
@@ -56,6 +57,7 @@ final class BrokerHarness implements AutoCloseable
             .backlogQuota(backlogQuota)
             .backlogQuotaHoldTimeoutMs(holdTimeoutMs)
             .shardCount(shardCount)
+            .indexSnapshotIntervalBytes(indexSnapshotIntervalBytes)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

@@ -65,7 +65,7 @@ class RetentionTest
             }
             producer.flush();
             bytesBefore = archiveBytes();
-            assertTrue(bytesBefore >= 12L * SEGMENT, "about 4 MB written: " + bytesBefore);
+            assertTrue(bytesBefore >= 9L * SEGMENT, "about 10 MB written: " + bytesBefore);
 
             for (int i = 0; i < count; i++)
             {
@@ -89,7 +89,7 @@ class RetentionTest
             assertTrue(stats.get("shardLog").get("startPosition").asLong() > 0, stats.toString());
             assertTrue(stats.get("shardLog").get("reclaimedBytes").asLong() > 0, stats.toString());
             assertTrue(stats.get("entries").asInt() < count, stats.toString());
-            System.out.println("retention: archive bytes " + bytesBefore + " -> " + bytesAfter);
+            System.out.println("retention: shard log bytes on disk " + bytesBefore + " -> " + bytesAfter);
 
             // new data still flows to the subscription
             producer.send("after".getBytes());
@@ -142,10 +142,14 @@ class RetentionTest
         }
     }
 
+    /**
+     * @return bytes of the shard log's segment files (recording 0; the cursor and index logs have their own).
+     */
     private long archiveBytes()
     {
         long total = 0;
-        final File[] files = new File(dataDir, "archive").listFiles((dir, name) -> name.endsWith(".rec"));
+        final File[] files = new File(dataDir, "archive").listFiles(
+            (dir, name) -> name.startsWith("0-") && name.endsWith(".rec"));
         for (final File file : null == files ? new File[0] : files)
         {
             total += file.length();

@@ -255,4 +255,63 @@ public final class TopicIndex
 
         return firstOrdinal + low;
     }
+
+    /**
+     * @return number of the oldest block of 64 entries whose publish time is held.
+     */
+    public long firstBlock()
+    {
+        return firstBlock;
+    }
+
+    /**
+     * @return blocks of 64 entries whose running maximum publish time is held.
+     */
+    public int blockCount()
+    {
+        return blockPublishTimes.size();
+    }
+
+    /**
+     * @param index of a held block, from 0.
+     * @return its running maximum publish time.
+     */
+    public long blockPublishTime(final int index)
+    {
+        return blockPublishTimes.getLong(index);
+    }
+
+    /**
+     * Start restoring the index from a snapshot: it is emptied, then {@link #restorePosition(long)} and
+     * {@link #restoreBlockPublishTime(long)} add back what the snapshot holds.
+     *
+     * @param firstOrdinal        of the oldest entry held.
+     * @param firstBlock          of the oldest block held.
+     * @param lastRemovedPosition of the newest entry removed, or -1.
+     */
+    public void restore(final long firstOrdinal, final long firstBlock, final long lastRemovedPosition)
+    {
+        positions.clear();
+        blockPublishTimes.clear();
+        this.firstOrdinal = firstOrdinal;
+        this.firstBlock = firstBlock;
+        this.lastRemovedPosition = lastRemovedPosition;
+    }
+
+    /**
+     * @param position of the next entry held by the snapshot.
+     * @throws IllegalArgumentException if the position does not increase.
+     */
+    public void restorePosition(final long position)
+    {
+        addPosition(position);
+    }
+
+    /**
+     * @param publishTime running maximum publish time of the next block held by the snapshot.
+     */
+    public void restoreBlockPublishTime(final long publishTime)
+    {
+        blockPublishTimes.addLong(publishTime);
+    }
 }
