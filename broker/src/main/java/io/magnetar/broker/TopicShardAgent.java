@@ -89,6 +89,7 @@ public final class TopicShardAgent implements Agent
     private static final int HOLD_RELEASE_LIMIT = 256;
     private static final int SNAPSHOT_TOPICS_PER_CYCLE = 256;
     private static final int SNAPSHOT_VALUES_PER_PART = 8192;
+    private static final long SNAPSHOT_GROWTH_FACTOR = 4;
     private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
@@ -150,6 +151,7 @@ public final class TopicShardAgent implements Agent
     private long lastSnapshotIndexPosition;
     private long pendingSnapshotEnd = -1;
     private int indexSnapshots;
+    private long lastSnapshotBytes;
     private long snapshotBeginId;
     private long snapshotBeginEntryPosition;
     private long snapshotBeginIndexPosition = -1;
@@ -380,6 +382,7 @@ public final class TopicShardAgent implements Agent
                 recoveredEntries += topic.index.heldEntries();
             }
             lastSnapshotEntryPosition = completeSnapshotEntryPosition;
+            lastSnapshotBytes = completeSnapshotEndPosition - completeSnapshotIndexPosition;
             snapshotRecoveryNote = "an index snapshot of " + topicById.size() + " topics and " + recoveredEntries +
                 " entries below position " + completeSnapshotEntryPosition;
 
@@ -533,7 +536,7 @@ public final class TopicShardAgent implements Agent
 
         if (snapshotEntryPosition < 0)
         {
-            if (entryLog.appendedPosition() - lastSnapshotEntryPosition < snapshotIntervalBytes)
+            if (!isSnapshotDue())
             {
                 return 0;
             }
@@ -593,6 +596,7 @@ public final class TopicShardAgent implements Agent
             return workCount;
         }
         pendingSnapshotEnd = indexLog.appendedPosition();
+        lastSnapshotBytes = pendingSnapshotEnd - lastSnapshotIndexPosition;
         snapshotEntryPosition = -1;
         indexSnapshots++;
 
@@ -613,6 +617,17 @@ public final class TopicShardAgent implements Agent
         {
             errorHandler.onError(ex);
         }
+    }
+
+    /**
+     * A snapshot is due once the shard log has grown by the interval, and by at least four times the last
+     * snapshot's size: snapshots never cost more than a quarter of the log's writes, and recovery scans at most the
+     * larger of the two.
+     */
+    private boolean isSnapshotDue()
+    {
+        return entryLog.appendedPosition() - lastSnapshotEntryPosition >=
+            Math.max(snapshotIntervalBytes, SNAPSHOT_GROWTH_FACTOR * lastSnapshotBytes);
     }
 
     /**
@@ -690,8 +705,7 @@ public final class TopicShardAgent implements Agent
             workCount += sendDeferredReceipts();
         }
         workCount += dispatch();
-        if (snapshotEntryPosition >= 0 || pendingSnapshotEnd >= 0 ||
-            entryLog.appendedPosition() - lastSnapshotEntryPosition >= snapshotIntervalBytes)
+        if (snapshotEntryPosition >= 0 || pendingSnapshotEnd >= 0 || isSnapshotDue())
         {
             workCount += snapshotIndexes();
         }
@@ -2233,6 +2247,7 @@ public final class TopicShardAgent implements Agent
         indexLogNode.put("segments", segmentCount(indexLog));
         indexLogNode.put("snapshots", indexSnapshots);
         indexLogNode.put("lastSnapshotShardLogPosition", lastSnapshotEntryPosition);
+        indexLogNode.put("lastSnapshotBytes", lastSnapshotBytes);
 
         final byte[] json;
         try

@@ -91,6 +91,8 @@ public final class ForkedBroker
         {
             harness.durability = io.magnetar.mediadriver.Durability.parse(args[3]);
         }
+        // frequent index snapshots, so crashes also land during snapshots and recovery starts from them
+        harness.indexSnapshotIntervalBytes = 4 * 1024 * 1024;
         harness.start();
         final File portFile = new File(args[2]);
         final File tmp = new File(args[2] + ".tmp");

@@ -4,6 +4,7 @@ import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchivingMediaDriver;
+import io.aeron.archive.checksum.Checksums;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -347,6 +348,11 @@ public final class MagnetarMediaDriver implements AutoCloseable
         {
             System.out.println("magnetar: removed the archive mark file left in " + ctx.archiveDir() +
                 " by process " + deadArchivePid + ", which is gone");
+            final String repair = ArchiveRepair.repairAfterCrash(ctx.archiveDir());
+            if (null != repair)
+            {
+                System.out.println("magnetar: " + repair);
+            }
         }
 
         final boolean invoker = ctx.profile() == Profile.LOW_LATENCY;
@@ -370,6 +376,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .fileSyncLevel(ctx.durability().fileSyncLevel())
             .catalogFileSyncLevel(ctx.durability().fileSyncLevel())
             .segmentFileLength(ctx.segmentFileLength())
+            .recordChecksum(Checksums.newInstance(ArchiveRepair.RECORD_CHECKSUM))
             .deleteArchiveOnStart(false);
 
         if (invoker && !archiveOnOwnThread)
