@@ -30,6 +30,8 @@ import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.ListNamespacesDecoder;
+import io.magnetar.codecs.NamespaceListEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
@@ -99,6 +101,9 @@ public final class SessionAgent implements Agent
     private final HashSet<String> namespaces;
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
+    private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
+    private final NamespaceListEncoder namespaceListEncoder = new NamespaceListEncoder();
+    private final org.agrona.ExpandableDirectByteBuffer listBuffer = new org.agrona.ExpandableDirectByteBuffer(4096);
 
     private final Long2ObjectHashMap<ClientSession> sessionByKey = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> connectingSessions = new ArrayList<>();
@@ -512,6 +517,18 @@ public final class SessionAgent implements Agent
             case SetNamespacePoliciesDecoder.TEMPLATE_ID:
                 return onSetNamespacePolicies(session, correlationId, length, blockLength, version);
 
+            case ListNamespacesDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, ListNamespacesDecoder.BLOCK_LENGTH, 1))
+                {
+                    return badFrame(session, correlationId, ErrorCode.MALFORMED_FRAME, "malformed namespace list");
+                }
+                listNamespacesDecoder.wrap(frameView, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                listNamespacesDecoder.correlationId();
+                onListNamespaces(session, correlationId, listNamespacesDecoder.tenant());
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+
             case GetNamespacePoliciesDecoder.TEMPLATE_ID:
             {
                 if (!isWellFormed(length, blockLength, GetNamespacePoliciesDecoder.BLOCK_LENGTH, 1))
@@ -649,6 +666,42 @@ public final class SessionAgent implements Agent
         namespaces.add(namespace);
 
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Answer with the namespaces of a tenant, sorted, one per line: the session agent knows them all.
+     */
+    private void onListNamespaces(final ClientSession session, final long correlationId, final String tenant)
+    {
+        final String problem = TopicName.checkNamespace(tenant + "/x");
+        if (null != problem)
+        {
+            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "invalid tenant '" + tenant + "'");
+            return;
+        }
+
+        final String prefix = tenant + "/";
+        final java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (final String namespace : namespaces)
+        {
+            if (namespace.startsWith(prefix))
+            {
+                names.add(namespace);
+            }
+        }
+        final byte[] text = String.join("\n", names).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        namespaceListEncoder.wrapAndApplyHeader(listBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .putNamespaces(text, 0, text.length);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + namespaceListEncoder.encodedLength();
+        if (null != session.publication && length > session.publication.maxMessageLength())
+        {
+            sendError(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION, "tenant " + tenant + " has " +
+                names.size() + " namespaces, more than one answer of " + session.publication.maxMessageLength() +
+                " bytes holds");
+            return;
+        }
+        reply(session, listBuffer, length);
     }
 
     private static boolean isKnown(final short subscriptionType, final short initialPosition)
@@ -1126,6 +1179,11 @@ public final class SessionAgent implements Agent
 
     private void reply(final ClientSession session, final int length)
     {
+        reply(session, replyBuffer, length);
+    }
+
+    private void reply(final ClientSession session, final DirectBuffer buffer, final int length)
+    {
         final Publication publication = session.publication;
         if (null == publication)
         {
@@ -1134,7 +1192,7 @@ public final class SessionAgent implements Agent
 
         for (int i = 0; i < 3; i++)
         {
-            final long result = publication.offer(replyBuffer, 0, length);
+            final long result = publication.offer(buffer, 0, length);
             if (result > 0 || (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result))
             {
                 return;

@@ -272,6 +272,14 @@ class CrashLoopTest
             }
             assertNotNull(harness.logLines);
             System.out.println("crash loop " + durability + ": " + harness.logLines);
+            long repairs = 0;
+            final File[] logs = workDir.listFiles((dir, name) -> name.endsWith(".log"));
+            for (final File log : null == logs ? new File[0] : logs)
+            {
+                repairs += java.nio.file.Files.readAllLines(log.toPath()).stream()
+                    .filter(line -> line.contains("cut a torn last frame")).count();
+            }
+            System.out.println("crash loop " + durability + ": " + repairs + " restarts cut a torn last frame");
         }
         finally
         {

@@ -74,7 +74,12 @@ class NamespacePoliciesTest
             assertThrows(MagnetarClientException.class,
                 () -> client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate().messageTtl(1000)));
 
+            assertEquals(List.of(), client.listNamespaces("acme"));
             final JsonNode created = JSON.readTree(client.createNamespace("acme/orders"));
+            client.createNamespace("acme/audit");
+            assertEquals(List.of("acme/audit", "acme/orders"), client.listNamespaces("acme"));
+            assertEquals(List.of("public/default"), client.listNamespaces("public"));
+            assertThrows(MagnetarClientException.class, () -> client.listNamespaces("bad tenant"));
             assertEquals("acme/orders", created.get("namespace").asText());
             assertEquals(0, created.get("explicit").size(), created.toString());
             final MagnetarClientException exists =
@@ -104,6 +109,7 @@ class NamespacePoliciesTest
         harness.start();
         try (MagnetarClient client = client())
         {
+            assertEquals(List.of("acme/audit", "acme/orders"), client.listNamespaces("acme"));
             final JsonNode policies = JSON.readTree(client.namespacePolicies("acme/orders"));
             final JsonNode values = policies.get("policies");
             assertEquals("fsync", values.get("durability").asText(), policies.toString());

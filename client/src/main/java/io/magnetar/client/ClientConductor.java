@@ -421,6 +421,16 @@ final class ClientConductor implements Agent
         }
     }
 
+    void onNamespaceList(final long correlationId, final String namespaces)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_LIST);
+        if (null != request)
+        {
+            request.answerText = namespaces;
+            request.onAnswer();
+        }
+    }
+
     void onNamespacePolicies(final long correlationId, final int shard, final int shardCount, final String json)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_POLICIES);

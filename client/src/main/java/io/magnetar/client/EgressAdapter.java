@@ -11,6 +11,7 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
+import io.magnetar.codecs.NamespaceListDecoder;
 import io.magnetar.codecs.NamespacePoliciesDecoder;
 import io.magnetar.codecs.PongDecoder;
 import io.magnetar.codecs.StatsInternalResponseDecoder;
@@ -38,6 +39,7 @@ final class EgressAdapter
     static final int PONG = PongDecoder.TEMPLATE_ID;
     static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
     static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
+    static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
@@ -54,6 +56,7 @@ final class EgressAdapter
     private final PongDecoder pongDecoder = new PongDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
+    private final NamespaceListDecoder namespaceListDecoder = new NamespaceListDecoder();
     private final FragmentHandler fragmentHandler = this::onFragment;
     private final FragmentAssembler fragmentAssembler = new FragmentAssembler(fragmentHandler);
     private final AtomicLong unknownFrameCount = new AtomicLong();
@@ -226,6 +229,15 @@ final class EgressAdapter
                     final int shard = decoder.shard();
                     final int shardCount = decoder.shardCount();
                     conductor.onNamespacePolicies(correlationId, shard, shardCount, decoder.json());
+                    break;
+                }
+
+                case NamespaceListDecoder.TEMPLATE_ID:
+                {
+                    final NamespaceListDecoder decoder =
+                        namespaceListDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    conductor.onNamespaceList(correlationId, decoder.namespaces());
                     break;
                 }
 

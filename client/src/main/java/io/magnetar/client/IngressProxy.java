@@ -13,6 +13,7 @@ import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.DisconnectEncoder;
 import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
+import io.magnetar.codecs.ListNamespacesEncoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
@@ -59,6 +60,7 @@ final class IngressProxy
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
         final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
         final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
+        final ListNamespacesEncoder listNamespacesEncoder = new ListNamespacesEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -312,6 +314,18 @@ final class IngressProxy
             .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .namespaceName(namespace);
+
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+    }
+
+    void listNamespaces(final long correlationId, final String tenant, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final ListNamespacesEncoder encoder = e.listNamespacesEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .tenant(tenant);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }

@@ -1356,6 +1356,46 @@ public final class MagnetarClient implements AutoCloseable
         }
     }
 
+    /**
+     * The namespaces of a tenant, like Pulsar's {@code pulsar-admin namespaces list}.
+     *
+     * @param tenant whose namespaces to list.
+     * @return the namespaces as {@code tenant/namespace}, sorted; empty if the tenant has none.
+     * @throws MagnetarClientException if the tenant name is invalid, the broker refused, or did not answer in time.
+     */
+    public java.util.List<String> listNamespaces(final String tenant) throws MagnetarClientException
+    {
+        checkOpen();
+        checkNotConductorThread("listNamespaces");
+        checkConnected();
+        if (null == tenant || tenant.isEmpty() || tenant.indexOf('/') >= 0)
+        {
+            throw new MagnetarClientException("tenant must be a name without '/': " +
+                (null == tenant ? "null" : "'" + tenant + "'"));
+        }
+        if (brokerProtocolVersion() < Protocol.NAMESPACE_POLICIES_VERSION)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support namespace administration");
+        }
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final PendingRequest request = newRequest(EgressAdapter.NAMESPACE_LIST, deadlineNs);
+        try
+        {
+            ingressProxy.listNamespaces(request.correlationId, tenant, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeRequest(request);
+            throw ex;
+        }
+        awaitAnswer(request, deadlineNs, "list namespaces of tenant '" + tenant + "'");
+
+        final String text = request.answerText;
+        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
+    }
+
     private void checkNamespacePoliciesRequest(final String namespace) throws MagnetarClientException
     {
         if (!Protocol.isNamespaceName(namespace))

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     description = "Namespace administration: create namespaces and set their policies.",
     subcommands = {
+        NamespacesCommand.ListNamespaces.class,
         NamespacesCommand.Create.class,
         NamespacesCommand.Policies.class,
         NamespacesCommand.SetRetention.class,
@@ -203,6 +204,44 @@ final class NamespacesCommand implements Runnable
          * @throws IllegalArgumentException if the command line gives a bad value.
          */
         abstract NamespacePolicyUpdate update();
+    }
+
+    /**
+     * {@code magnetar namespaces list TENANT}: one namespace per line.
+     */
+    @Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List the namespaces of a tenant, one per line.")
+    static final class ListNamespaces implements Callable<Integer>
+    {
+        @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant, e.g. public")
+        String tenant;
+
+        @Mixin
+        ClientOptions clientOptions;
+
+        public Integer call()
+        {
+            if (tenant.isEmpty() || tenant.indexOf('/') >= 0)
+            {
+                System.err.println("list: the tenant is a name without '/': '" + tenant + "'");
+                return 2;
+            }
+            try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
+            {
+                for (final String namespace : client.listNamespaces(tenant))
+                {
+                    System.out.println(namespace);
+                }
+                return 0;
+            }
+            catch (final MagnetarClientException ex)
+            {
+                System.err.println("list failed: " + ex.getMessage());
+                return 1;
+            }
+        }
     }
 
     /**
