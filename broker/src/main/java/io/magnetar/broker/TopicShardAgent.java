@@ -24,6 +24,8 @@ import io.magnetar.codecs.storage.IndexSnapshotEndEncoder;
 import io.magnetar.codecs.storage.TopicIndexStateDecoder;
 import io.magnetar.codecs.storage.TopicIndexStateEncoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateDecoder;
+import io.magnetar.codecs.storage.RelocatedEntryDecoder;
+import io.magnetar.codecs.storage.RelocatedEntryEncoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
 import io.magnetar.codecs.ProducerReadyEncoder;
 import io.magnetar.codecs.SendDecoder;
@@ -54,6 +56,7 @@ import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
+import io.magnetar.storage.Cursor;
 import io.magnetar.storage.TopicIndex;
 import io.magnetar.mediadriver.Durability;
 import org.agrona.DirectBuffer;
@@ -61,6 +64,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
@@ -90,6 +94,7 @@ public final class TopicShardAgent implements Agent
     private static final int SNAPSHOT_TOPICS_PER_CYCLE = 256;
     private static final int SNAPSHOT_VALUES_PER_PART = 8192;
     private static final long SNAPSHOT_GROWTH_FACTOR = 4;
+    private static final long COMPACTION_LIVE_FRACTION = 4;
     private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
@@ -161,6 +166,7 @@ public final class TopicShardAgent implements Agent
     private long completeSnapshotEntryPosition;
     private final LongArrayList restoredPositions = new LongArrayList();
     private final LongArrayList restoredBlockTimes = new LongArrayList();
+    private final LongArrayList snapshotRelocations = new LongArrayList();
     private String snapshotRecoveryNote = "";
     private NamespacePolicies lastPolicies;
     private String lastPoliciesTenant;
@@ -243,6 +249,15 @@ public final class TopicShardAgent implements Agent
 
     private final EntryHandler dispatchHandler = this::onDispatchEntry;
     private Consumer dispatchConsumer;
+    private long dispatchMessageId;
+    private final RelocatedEntryDecoder relocatedEntryDecoder = new RelocatedEntryDecoder();
+    private final LongArrayList recoveredRelocations = new LongArrayList();
+    private final ArrayDeque<PendingRelocation> pendingRelocations = new ArrayDeque<>();
+    private final EntryHandler relocationHandler = this::onRelocatedEntryRead;
+    private long relocationMessageId;
+    private long relocationResult;
+    private int compactions;
+    private long relocatedEntries;
     private int dispatchResult;
 
     private final EntryHandler entryRecoveryHandler = this::onRecoveredEntry;
@@ -330,6 +345,7 @@ public final class TopicShardAgent implements Agent
         recoveringDefinitions = true;
         entryReader.scan(scanFrom, entryLog.recoveredPosition(), entryRecoveryHandler);
         recoveringDefinitions = false;
+        applyRecoveredRelocations(scanFrom);
         entryReader.scan(scanFrom, entryLog.recoveredPosition(), entryRecoveryHandler);
         for (final Topic topic : topicById.values())
         {
@@ -471,6 +487,12 @@ public final class TopicShardAgent implements Agent
         {
             restoredBlockTimes.addLong(block.publishTime());
         }
+        snapshotRelocations.clear();
+        for (final TopicIndexStateDecoder.RelocationsDecoder relocation : decoder.relocations())
+        {
+            snapshotRelocations.addLong(relocation.originalPosition());
+            snapshotRelocations.addLong(relocation.location());
+        }
         final String topicName = decoder.topicName();
 
         Topic topic = topicById.get(topicId);
@@ -485,6 +507,7 @@ public final class TopicShardAgent implements Agent
                 nextTopicLocalId = Math.max(nextTopicLocalId, (topicId & ((1L << 40) - 1)) + 1);
             }
             topic.index.restore(firstOrdinal, firstBlock, lastRemovedPosition);
+            topic.relocations = null;
             topic.bytes = bytes;
             topic.definitionPosition = definitionPosition;
         }
@@ -501,6 +524,14 @@ public final class TopicShardAgent implements Agent
         for (int i = 0, size = restoredBlockTimes.size(); i < size; i++)
         {
             topic.index.restoreBlockPublishTime(restoredBlockTimes.getLong(i));
+        }
+        for (int i = 0, size = snapshotRelocations.size(); i < size; i += 2)
+        {
+            if (null == topic.relocations)
+            {
+                topic.relocations = new Long2LongHashMap(Long.MIN_VALUE);
+            }
+            topic.relocations.put(snapshotRelocations.getLong(i), snapshotRelocations.getLong(i + 1));
         }
     }
 
@@ -643,13 +674,36 @@ public final class TopicShardAgent implements Agent
         final int blockCount = 0 == positionCount ? Math.min(index.blockCount(), 1) : (int)Math.min(
             index.blockCount(), ((firstOrdinal + positionCount - 1) >> 6) - index.firstBlock() + 1);
         final String name = topic.name.toString();
+        // moved entries: those whose copies are stored, and those still waiting but copied before the snapshot began
+        snapshotRelocations.clear();
+        if (null != topic.relocations)
+        {
+            final Long2LongHashMap.EntryIterator iterator = topic.relocations.entrySet().iterator();
+            while (iterator.hasNext())
+            {
+                iterator.next();
+                snapshotRelocations.addLong(iterator.getLongKey());
+                snapshotRelocations.addLong(iterator.getLongValue());
+            }
+        }
+        for (final PendingRelocation pending : pendingRelocations)
+        {
+            if (pending.topic == topic && pending.location < snapshotEntryPosition)
+            {
+                snapshotRelocations.addLong(pending.messageId);
+                snapshotRelocations.addLong(pending.location);
+            }
+        }
+        final int relocationCount = snapshotRelocations.size() / 2;
         int part = 0;
         int nextPosition = 0;
         int nextBlock = 0;
+        int nextRelocation = 0;
         do
         {
             final int positions = Math.min(SNAPSHOT_VALUES_PER_PART, positionCount - nextPosition);
             final int blocks = Math.min(SNAPSHOT_VALUES_PER_PART, blockCount - nextBlock);
+            final int relocations = Math.min(SNAPSHOT_VALUES_PER_PART / 2, relocationCount - nextRelocation);
             topicIndexStateEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
                 .snapshotId(snapshotId)
                 .topicId(topic.id)
@@ -671,6 +725,14 @@ public final class TopicShardAgent implements Agent
             {
                 blocksEncoder.next().publishTime(index.blockPublishTime(nextBlock + i));
             }
+            final TopicIndexStateEncoder.RelocationsEncoder relocationsEncoder =
+                topicIndexStateEncoder.relocationsCount(relocations);
+            for (int i = 0; i < relocations; i++)
+            {
+                relocationsEncoder.next()
+                    .originalPosition(snapshotRelocations.getLong(2 * (nextRelocation + i)))
+                    .location(snapshotRelocations.getLong(2 * (nextRelocation + i) + 1));
+            }
             topicIndexStateEncoder.topicName(0 == part ? name : "");
             final long result = indexLog.append(snapshotBuffer, 0,
                 io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicIndexStateEncoder.encodedLength());
@@ -685,9 +747,10 @@ public final class TopicShardAgent implements Agent
             }
             nextPosition += positions;
             nextBlock += blocks;
+            nextRelocation += relocations;
             part++;
         }
-        while (nextPosition < positionCount || nextBlock < blockCount);
+        while (nextPosition < positionCount || nextBlock < blockCount || nextRelocation < relocationCount);
 
         return true;
     }
@@ -881,7 +944,7 @@ public final class TopicShardAgent implements Agent
                         break;
                     }
                     final long position = topic.index.position(ordinal);
-                    if (publishTimeOf(position, durablePosition) >= expiredBefore)
+                    if (publishTimeOf(topic, position, durablePosition) >= expiredBefore)
                     {
                         break;
                     }
@@ -901,10 +964,10 @@ public final class TopicShardAgent implements Agent
     /**
      * @return the publish time of the stored entry at a position, or {@link Long#MAX_VALUE} if it cannot be read yet.
      */
-    private long publishTimeOf(final long position, final long durablePosition)
+    private long publishTimeOf(final Topic topic, final long position, final long durablePosition)
     {
         readPublishTime = Long.MAX_VALUE;
-        entryReader.read(position, durablePosition, publishTimeHandler);
+        entryReader.read(topic.location(position), durablePosition, publishTimeHandler);
 
         return readPublishTime;
     }
@@ -996,7 +1059,7 @@ public final class TopicShardAgent implements Agent
                 entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
             if (newStart <= entryLog.startPosition())
             {
-                return 0;
+                return compactFirstSegment();
             }
 
             for (final Topic topic : topicById.values())
@@ -1045,9 +1108,19 @@ public final class TopicShardAgent implements Agent
         }
 
         reclaimedBytes += newStart - oldStart;
+        final long now = epochClock.time();
         for (final Topic topic : topicById.values())
         {
-            if (topic.index.removeBefore(newStart) > 0)
+            // entries still needed keep their ordinals even when compaction moved them out of the purged segments
+            final TopicIndex index = topic.index;
+            final long removeBelow = Math.min(index.firstOrdinalAtOrAfter(newStart), neededOrdinal(topic, now));
+            final int removed = removeBelow > index.firstOrdinal() && removeBelow <= index.size() ?
+                index.removeBefore(removeBelow < index.size() ? index.position(removeBelow) : Long.MAX_VALUE) : 0;
+            if (removed > 0 && null != topic.relocations)
+            {
+                forgetRelocationsBefore(topic);
+            }
+            if (removed > 0)
             {
                 for (final Subscription subscription : topic.subscriptions)
                 {
@@ -1078,23 +1151,245 @@ public final class TopicShardAgent implements Agent
             {
                 continue;
             }
-            for (final Subscription subscription : topic.subscriptions)
-            {
-                final long ordinal = subscription.cursor.firstUnackedOrdinal();
-                if (ordinal < index.size())
-                {
-                    position = Math.min(position, index.position(ordinal));
-                }
-            }
 
-            final long keptOrdinal = firstRetainedOrdinal(topic, now);
-            if (keptOrdinal < index.size())
+            // every entry from the first needed one on is kept; moved entries are where compaction put them
+            final long needed = neededOrdinal(topic, now);
+            final Long2LongHashMap relocations = topic.relocations;
+            long ordinal = needed;
+            while (null != relocations && ordinal < index.size() && relocations.containsKey(index.position(ordinal)))
             {
-                position = Math.min(position, index.position(keptOrdinal));
+                ordinal++;
+            }
+            if (ordinal < index.size())
+            {
+                position = Math.min(position, index.position(ordinal));
+            }
+            if (null != relocations)
+            {
+                final Long2LongHashMap.EntryIterator iterator = relocations.entrySet().iterator();
+                while (iterator.hasNext())
+                {
+                    iterator.next();
+                    if (index.ordinalOf(iterator.getLongKey()) >= needed)
+                    {
+                        position = Math.min(position, iterator.getLongValue());
+                    }
+                }
             }
         }
 
         return position;
+    }
+
+    /**
+     * @return the ordinal of the topic's first entry that a subscription or retention still needs; all after it
+     * are kept.
+     */
+    private static long neededOrdinal(final Topic topic, final long now)
+    {
+        long ordinal = firstRetainedOrdinal(topic, now);
+        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final Cursor cursor = subscriptions.get(i).cursor;
+            if (null != cursor)
+            {
+                ordinal = Math.min(ordinal, cursor.firstUnackedOrdinal());
+            }
+        }
+
+        return Math.max(ordinal, topic.index.firstOrdinal());
+    }
+
+    private static void forgetRelocationsBefore(final Topic topic)
+    {
+        final TopicIndex index = topic.index;
+        final long firstKept = index.heldEntries() > 0 ? index.position(index.firstOrdinal()) : Long.MAX_VALUE;
+        final Long2LongHashMap.KeyIterator keys = topic.relocations.keySet().iterator();
+        while (keys.hasNext())
+        {
+            if (keys.nextValue() < firstKept)
+            {
+                keys.remove();
+            }
+        }
+        if (topic.relocations.isEmpty())
+        {
+            topic.relocations = null;
+        }
+    }
+
+    /**
+     * Compaction: when the oldest segment cannot be reclaimed because a few entries in it are still needed (a slow
+     * subscription, or retention), and those entries are at most a quarter of it, copy them to the end of the log
+     * as {@code RelocatedEntry} records that keep their message ids. Once the copies are stored the topic reads them
+     * from there, the segment is no longer needed, and the next reclaim purges it. Bounded per check.
+     */
+    private int compactFirstSegment()
+    {
+        if (!pendingRelocations.isEmpty())
+        {
+            return promoteRelocations();
+        }
+        final long start = entryLog.startPosition();
+        final long segmentLength = entryLog.segmentFileLength();
+        final long segmentStart = io.aeron.archive.client.AeronArchive.segmentFileBasePosition(
+            start, start, entryLog.termLength(), entryLog.segmentFileLength());
+        final long segmentEnd = segmentStart + segmentLength;
+        if (entryLog.durablePosition() - segmentEnd < 2 * segmentLength)
+        {
+            return 0; // only old segments: recent ones are still being acknowledged
+        }
+
+        final long now = epochClock.time();
+        long liveBytes = 0;
+        for (final Topic topic : topicById.values())
+        {
+            final TopicIndex index = topic.index;
+            if (!topic.persistent || 0 == index.heldEntries())
+            {
+                continue;
+            }
+            final long averageBytes = Math.max(1, topic.bytes / Math.max(1, index.size()));
+            for (long ordinal = neededOrdinal(topic, now); ordinal < index.size(); ordinal++)
+            {
+                final long messageId = index.position(ordinal);
+                if (messageId >= segmentEnd)
+                {
+                    break;
+                }
+                final long location = topic.location(messageId);
+                if (location >= start && location < segmentEnd)
+                {
+                    liveBytes += averageBytes;
+                }
+            }
+        }
+        if (0 == liveBytes || liveBytes * COMPACTION_LIVE_FRACTION > segmentLength)
+        {
+            return 0;
+        }
+
+        final long durablePosition = entryLog.durablePosition();
+        int relocated = 0;
+        for (final Topic topic : topicById.values())
+        {
+            final TopicIndex index = topic.index;
+            if (!topic.persistent || 0 == index.heldEntries())
+            {
+                continue;
+            }
+            for (long ordinal = neededOrdinal(topic, now); ordinal < index.size(); ordinal++)
+            {
+                final long messageId = index.position(ordinal);
+                if (messageId >= segmentEnd)
+                {
+                    break;
+                }
+                final long location = topic.location(messageId);
+                if (location < start || location >= segmentEnd || isPendingRelocation(topic, messageId))
+                {
+                    continue;
+                }
+                relocationResult = Long.MIN_VALUE;
+                relocationMessageId = messageId;
+                entryReader.read(location, durablePosition, relocationHandler);
+                if (relocationResult < 0)
+                {
+                    if (Publication.BACK_PRESSURED != relocationResult && Publication.ADMIN_ACTION != relocationResult)
+                    {
+                        errorHandler.onError(new StorageException("shard " + shard + ": entry " + messageId +
+                            " of " + topic.name + " could not be moved: " + Publication.errorString(relocationResult)));
+                    }
+                    return relocated;
+                }
+                final PendingRelocation pending = new PendingRelocation(
+                    topic, messageId, relocationResult, entryLog.appendedPosition());
+                pendingRelocations.addLast(pending);
+                relocated++;
+            }
+        }
+        if (relocated > 0)
+        {
+            compactions++;
+            relocatedEntries += relocated;
+        }
+
+        return relocated;
+    }
+
+    private boolean isPendingRelocation(final Topic topic, final long messageId)
+    {
+        for (final PendingRelocation pending : pendingRelocations)
+        {
+            if (pending.topic == topic && pending.messageId == messageId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * Copy the entry read at its location into a {@code RelocatedEntry} record at the end of the log, keeping its
+     * fields and data and naming its message id.
+     */
+    private void onRelocatedEntryRead(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        final int blockLength = storageHeaderDecoder.blockLength();
+        if (!isEntryRecord(storageHeaderDecoder.templateId()) || blockLength < EntryHeaderDecoder.BLOCK_LENGTH)
+        {
+            throw new StorageException("shard " + shard + ": record at position " + position + " is not an entry");
+        }
+        final int headerLength = io.magnetar.codecs.storage.MessageHeaderDecoder.ENCODED_LENGTH;
+        final int dataLength = length - headerLength - blockLength;
+        storageHeaderEncoder.wrap(appendBuffer, 0)
+            .blockLength(RelocatedEntryEncoder.BLOCK_LENGTH)
+            .templateId(RelocatedEntryEncoder.TEMPLATE_ID)
+            .schemaId(RelocatedEntryEncoder.SCHEMA_ID)
+            .version(RelocatedEntryEncoder.SCHEMA_VERSION);
+        appendBuffer.putBytes(headerLength, buffer, offset + headerLength, EntryHeaderDecoder.BLOCK_LENGTH);
+        appendBuffer.putLong(
+            headerLength + RelocatedEntryEncoder.originalPositionEncodingOffset(),
+            relocationMessageId,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        appendBuffer.putBytes(
+            headerLength + RelocatedEntryEncoder.BLOCK_LENGTH, buffer, offset + headerLength + blockLength, dataLength);
+        relocationResult = entryLog.append(appendBuffer, 0, headerLength + RelocatedEntryEncoder.BLOCK_LENGTH + dataLength);
+    }
+
+    /**
+     * Moved entries are read from their new place once the copy is stored; until then from the old one.
+     */
+    private int promoteRelocations()
+    {
+        int workCount = 0;
+        final long durablePosition = entryLog.durablePosition();
+        PendingRelocation pending;
+        while (null != (pending = pendingRelocations.peekFirst()) && pending.endPosition <= durablePosition)
+        {
+            pendingRelocations.pollFirst();
+            final Topic topic = pending.topic;
+            if (topic.index.ordinalOf(pending.messageId) >= 0)
+            {
+                if (null == topic.relocations)
+                {
+                    topic.relocations = new Long2LongHashMap(Long.MIN_VALUE);
+                }
+                topic.relocations.put(pending.messageId, pending.location);
+            }
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    private static boolean isEntryRecord(final int templateId)
+    {
+        return EntryHeaderDecoder.TEMPLATE_ID == templateId || RelocatedEntryDecoder.TEMPLATE_ID == templateId;
     }
 
     /**
@@ -1825,10 +2120,11 @@ public final class TopicShardAgent implements Agent
 
                 final long position = topic.index.position(ordinal);
                 dispatchConsumer = consumer;
+                dispatchMessageId = position;
                 dispatchResult = OFFER_RETRY;
                 try
                 {
-                    entryReader.read(position, durablePosition, dispatchHandler);
+                    entryReader.read(topic.location(position), durablePosition, dispatchHandler);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -1864,7 +2160,7 @@ public final class TopicShardAgent implements Agent
         final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
     {
         storageHeaderDecoder.wrap(buffer, offset);
-        if (EntryHeaderDecoder.TEMPLATE_ID != storageHeaderDecoder.templateId() ||
+        if (!isEntryRecord(storageHeaderDecoder.templateId()) ||
             EntryHeaderDecoder.SCHEMA_ID != storageHeaderDecoder.schemaId())
         {
             throw new StorageException("shard " + shard + ": record at position " + position +
@@ -1881,7 +2177,7 @@ public final class TopicShardAgent implements Agent
         final Consumer consumer = dispatchConsumer;
         messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .consumerId(consumer.consumerId);
-        messageEncoder.messageId().shard(shard).position(position);
+        messageEncoder.messageId().shard(shard).position(dispatchMessageId);
         messageEncoder
             .publishTime(entryDecoder.publishTime())
             .sequenceId(entryDecoder.sequenceId())
@@ -2202,6 +2498,7 @@ public final class TopicShardAgent implements Agent
         root.put("firstPosition", topic.index.heldEntries() > 0 ? topic.index.position(topic.index.firstOrdinal()) : -1);
         root.put("lastPosition", topic.index.lastPosition());
         root.put("producers", topic.producerCount);
+        root.put("relocatedEntries", null == topic.relocations ? 0 : topic.relocations.size());
 
         final ObjectNode cursors = root.putObject("cursors");
         for (final Subscription subscription : topic.subscriptions)
@@ -2235,6 +2532,8 @@ public final class TopicShardAgent implements Agent
         log.put("segmentFileLength", entryLog.segmentFileLength());
         log.put("segments", segmentCount(entryLog));
         log.put("reclaimedBytes", reclaimedBytes);
+        log.put("compactions", compactions);
+        log.put("relocatedEntries", relocatedEntries);
         final ObjectNode cursorLogNode = root.putObject("cursorLog");
         cursorLogNode.put("recordingId", cursorLog.recordingId());
         cursorLogNode.put("bytes", cursorLog.appendedPosition() - cursorLog.startPosition());
@@ -2300,7 +2599,7 @@ public final class TopicShardAgent implements Agent
         long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
         while (ordinal < topic.durableEntries)
         {
-            if (publishTimeOf(topic.index.position(ordinal), durablePosition) >= publishTime)
+            if (publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
             {
                 break;
             }
@@ -2777,11 +3076,83 @@ public final class TopicShardAgent implements Agent
             }
             topic.definitionPosition = position;
         }
+        else if (RelocatedEntryDecoder.TEMPLATE_ID == templateId)
+        {
+            if (recoveringDefinitions)
+            {
+                final RelocatedEntryDecoder decoder = relocatedEntryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                recoveredRelocations.addLong(decoder.topicId());
+                recoveredRelocations.addLong(decoder.originalPosition());
+                recoveredRelocations.addLong(position);
+                decoder.sequenceId();
+                recoveredRelocations.addLong(decoder.publishTime());
+            }
+        }
         else
         {
             throw new StorageException("shard " + shard + " log: unknown record template " + templateId +
                 " at position " + position);
         }
+    }
+
+    /**
+     * Entries that compaction moved: their message ids go back into their topics' indexes (in id order, ahead of
+     * the entries scanned after them when their old segment is gone) and map to where they are now. A later copy
+     * of the same entry wins.
+     */
+    private void applyRecoveredRelocations(final long scanFrom)
+    {
+        final int count = recoveredRelocations.size() / 4;
+        if (0 == count)
+        {
+            return;
+        }
+        final Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) ->
+        {
+            final int byTopic = Long.compare(recoveredRelocations.getLong(4 * a), recoveredRelocations.getLong(4 * b));
+            if (0 != byTopic)
+            {
+                return byTopic;
+            }
+            final int byId = Long.compare(
+                recoveredRelocations.getLong(4 * a + 1), recoveredRelocations.getLong(4 * b + 1));
+            return 0 != byId ? byId : Long.compare(
+                recoveredRelocations.getLong(4 * a + 2), recoveredRelocations.getLong(4 * b + 2));
+        });
+
+        for (final int i : order)
+        {
+            final long topicId = recoveredRelocations.getLong(4 * i);
+            final long messageId = recoveredRelocations.getLong(4 * i + 1);
+            final long location = recoveredRelocations.getLong(4 * i + 2);
+            final long publishTime = recoveredRelocations.getLong(4 * i + 3);
+            final Topic topic = topicById.get(topicId);
+            if (null == topic)
+            {
+                continue;
+            }
+            final TopicIndex index = topic.index;
+            if (messageId < scanFrom && index.ordinalOf(messageId) < 0)
+            {
+                if (messageId <= index.lastPosition())
+                {
+                    continue; // no longer needed when the snapshot was taken
+                }
+                index.add(messageId, publishTime);
+                recoveredEntries++;
+            }
+            if (null == topic.relocations)
+            {
+                topic.relocations = new Long2LongHashMap(Long.MIN_VALUE);
+            }
+            topic.relocations.put(messageId, location);
+        }
+        recoveredRelocations.clear();
     }
 
     private void onRecoveredCursorRecord(

@@ -128,7 +128,8 @@ public final class RecordedLog implements AutoCloseable
                 startPosition = 0;
                 recoveredPosition = publication.position();
                 logTermLength = termLength;
-                segmentLength = segmentFileLength;
+                // the archive never makes a segment shorter than a term
+                segmentLength = Math.max(segmentFileLength, termLength);
             }
             else
             {

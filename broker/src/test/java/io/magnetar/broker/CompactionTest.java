@@ -1,0 +1,168 @@
+package io.magnetar.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.client.MessageId;
+import io.magnetar.client.Producer;
+import io.magnetar.codecs.InitialPosition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A slow subscription that leaves a few entries unacknowledged in the oldest segment no longer pins it: compaction
+ * moves those entries to the end of the log, keeping their message ids, and the segment is reclaimed. The moved
+ * entries are delivered from their new place, and after a restart (recovered by a full scan, or from an index
+ * snapshot) they are still there under the same ids.
+ */
+@Timeout(120)
+class CompactionTest
+{
+    private static final int SEGMENT = 1024 * 1024;
+    private static final String SLOW = "persistent://public/default/slow";
+    private static final String BUSY = "persistent://public/default/busy";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    File dataDir;
+
+    private BrokerHarness harness;
+
+    @AfterEach
+    void after()
+    {
+        harness.close();
+        assertTrue(harness.errors.isEmpty(), harness.errors.toString());
+    }
+
+    private MagnetarClient client() throws MagnetarClientException
+    {
+        return MagnetarClient.builder().serviceUrl(harness.serviceUrl()).termLength(1024 * 1024).build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 64L * 1024 * 1024, 256 * 1024 })
+    void shouldMoveTheFewEntriesThatPinTheOldestSegment(final long snapshotInterval) throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.segmentFileLength = SEGMENT;
+        harness.retention = new RetentionPolicy(0, 0, 50);
+        harness.indexSnapshotIntervalBytes = snapshotInterval;
+        harness.start();
+
+        final List<MessageId> oldIds = new ArrayList<>();
+        final byte[] payload = new byte[1000];
+        try (MagnetarClient client = client())
+        {
+            client.newConsumer().topic(SLOW).subscriptionName("slow").subscriptionInitialPosition(InitialPosition.EARLIEST)
+                .subscribe().close();
+            try (Producer producer = client.newProducer().topic(SLOW).create())
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    oldIds.add(producer.send(("old-" + i).getBytes()));
+                }
+            }
+
+            // the busy topic's traffic on a client of its own, so answers to this client never queue behind it
+            try (MagnetarClient busyClient = client();
+                Consumer busy = busyClient.newConsumer().topic(BUSY).subscriptionName("busy")
+                .ackReceiptEnabled(true).subscribe();
+                Producer producer = busyClient.newProducer().topic(BUSY).create())
+            {
+                for (int i = 0; i < 6000; i++)
+                {
+                    producer.sendAsync(payload);
+                    if (i % 500 == 499)
+                    {
+                        producer.flush();
+                        for (int j = 0; j < 500; j++)
+                        {
+                            busy.acknowledge(busy.receive(10, TimeUnit.SECONDS));
+                        }
+                    }
+                }
+            }
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long bytes;
+            while ((bytes = shardLogBytes()) > 3L * SEGMENT)
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    fail("the shard log stayed at " + bytes + " bytes: " + client.statsInternal(SLOW));
+                }
+                Thread.sleep(50);
+            }
+            final JsonNode stats = JSON.readTree(client.statsInternal(SLOW));
+            assertTrue(stats.get("shardLog").get("compactions").asInt() >= 1, stats.toString());
+            assertEquals(5, stats.get("relocatedEntries").asInt(), stats.toString());
+            assertTrue(stats.get("shardLog").get("startPosition").asLong() > oldIds.get(4).position(), stats.toString());
+            System.out.println("compaction: shard log files " + bytes + " bytes; " + stats.get("shardLog"));
+
+            // delivered from where they were moved, under their ids; not acknowledged, so they come again later
+            receiveOld(client, oldIds, false);
+        }
+
+        harness.stop();
+        harness.start();
+        try (MagnetarClient client = client())
+        {
+            receiveOld(client, oldIds, true);
+            try (Producer producer = client.newProducer().topic(SLOW).create();
+                Consumer consumer = client.newConsumer().topic(SLOW).subscriptionName("slow").subscribe())
+            {
+                producer.send("new".getBytes());
+                assertEquals("new", consumer.receive(10, TimeUnit.SECONDS).getValue());
+            }
+        }
+    }
+
+    private static void receiveOld(final MagnetarClient client, final List<MessageId> oldIds, final boolean ack)
+        throws Exception
+    {
+        try (Consumer consumer = client.newConsumer().topic(SLOW).subscriptionName("slow")
+            .ackReceiptEnabled(true).subscribe())
+        {
+            for (int i = 0; i < oldIds.size(); i++)
+            {
+                final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                assertNotNull(message, "old message " + i);
+                assertEquals("old-" + i, message.getValue());
+                assertEquals(oldIds.get(i), message.getMessageId());
+                if (ack)
+                {
+                    consumer.acknowledge(message);
+                }
+            }
+        }
+    }
+
+    private long shardLogBytes()
+    {
+        long bytes = 0;
+        final File[] files = new File(dataDir, "archive").listFiles((dir, name) -> name.startsWith("0-"));
+        for (final File file : null == files ? new File[0] : files)
+        {
+            bytes += file.length();
+        }
+
+        return bytes;
+    }
+}
