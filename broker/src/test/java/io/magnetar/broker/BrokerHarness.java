@@ -74,6 +74,14 @@ final class BrokerHarness implements AutoCloseable
         return this;
     }
 
+    /**
+     * @return a client of this broker with the small terms the tests use.
+     */
+    io.magnetar.client.MagnetarClient newClient() throws io.magnetar.client.MagnetarClientException
+    {
+        return io.magnetar.client.MagnetarClient.builder().serviceUrl(serviceUrl()).termLength(1024 * 1024).build();
+    }
+
     String serviceUrl()
     {
         return broker.serviceUrl();

@@ -53,7 +53,7 @@ class IndexSnapshotTest
 
     private MagnetarClient client() throws MagnetarClientException
     {
-        return MagnetarClient.builder().serviceUrl(harness.serviceUrl()).termLength(1024 * 1024).build();
+        return harness.newClient();
     }
 
     private static String topic(final int i)

@@ -56,7 +56,7 @@ class NamespacePoliciesTest
 
     private MagnetarClient client() throws MagnetarClientException
     {
-        return MagnetarClient.builder().serviceUrl(harness.serviceUrl()).termLength(1024 * 1024).build();
+        return harness.newClient();
     }
 
     @Test
