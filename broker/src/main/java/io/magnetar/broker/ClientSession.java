@@ -31,6 +31,8 @@ final class ClientSession
     SessionEgress egress;
     int badFrames;
     int shardsNotifiedOfClose;
+    /** Answers the egress could not take yet, in order; null until one could not. */
+    org.agrona.ExpandableRingBuffer deferredReplies;
 
 
     ClientSession(

@@ -37,6 +37,8 @@ import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
@@ -62,6 +64,7 @@ public final class SessionAgent implements Agent
     /** The namespace every broker has, as Pulsar's standalone does. */
     static final String DEFAULT_NAMESPACE = "public/default";
     static final int TRANSPORT_UDP = 1;
+    private static final int MAX_DEFERRED_REPLY_BYTES = 1024 * 1024;
     static final int TRANSPORT_IPC = 2;
 
     private static final int FRAGMENT_LIMIT = 64;
@@ -99,6 +102,9 @@ public final class SessionAgent implements Agent
     private final long connectTimeoutNs;
     private final int maxBadFrames;
     private final HashSet<String> namespaces;
+    private final ArrayList<ClientSession> sessionsWithDeferredReplies = new ArrayList<>();
+    private final ExpandableRingBuffer.MessageConsumer deferredReplyHandler = this::onDeferredReply;
+    private ClientSession deferredReplySession;
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
@@ -200,6 +206,10 @@ public final class SessionAgent implements Agent
         if (!closingSessions.isEmpty())
         {
             workCount += serviceClosingSessions();
+        }
+        if (!sessionsWithDeferredReplies.isEmpty())
+        {
+            workCount += sendDeferredReplies();
         }
 
         final long nowNs = nanoClock.nanoTime();
@@ -1182,6 +1192,10 @@ public final class SessionAgent implements Agent
         reply(session, replyBuffer, length);
     }
 
+    /**
+     * Answer a session. An answer its egress cannot take now is kept, in order with later ones, and sent from the
+     * duty cycle; only a client that lets more than {@link #MAX_DEFERRED_REPLY_BYTES} of answers pile up loses one.
+     */
     private void reply(final ClientSession session, final DirectBuffer buffer, final int length)
     {
         final Publication publication = session.publication;
@@ -1190,15 +1204,62 @@ public final class SessionAgent implements Agent
             return;
         }
 
-        for (int i = 0; i < 3; i++)
+        if (null == session.deferredReplies || session.deferredReplies.isEmpty())
         {
             final long result = publication.offer(buffer, 0, length);
             if (result > 0 || (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result))
             {
                 return;
             }
-            Thread.onSpinWait();
         }
-        errorHandler.onError(new IllegalStateException("reply to " + session.egress + " dropped: back pressure"));
+
+        if (null == session.deferredReplies)
+        {
+            session.deferredReplies = new ExpandableRingBuffer(1024, MAX_DEFERRED_REPLY_BYTES, false);
+        }
+        final boolean wasEmpty = session.deferredReplies.isEmpty();
+        if (!session.deferredReplies.append(buffer, 0, length))
+        {
+            errorHandler.onError(new IllegalStateException("reply to " + session.egress + " dropped: more than " +
+                MAX_DEFERRED_REPLY_BYTES + " bytes of answers wait for the client"));
+            return;
+        }
+        if (wasEmpty)
+        {
+            sessionsWithDeferredReplies.add(session);
+        }
+    }
+
+    private int sendDeferredReplies()
+    {
+        int workCount = 0;
+        for (int i = sessionsWithDeferredReplies.size() - 1; i >= 0; i--)
+        {
+            final ClientSession session = sessionsWithDeferredReplies.get(i);
+            if (null == session.publication || session.publication.isClosed())
+            {
+                session.deferredReplies.reset(1024);
+            }
+            else
+            {
+                deferredReplySession = session;
+                workCount += session.deferredReplies.consume(deferredReplyHandler, FRAGMENT_LIMIT) > 0 ? 1 : 0;
+                deferredReplySession = null;
+            }
+            if (session.deferredReplies.isEmpty())
+            {
+                sessionsWithDeferredReplies.remove(i);
+            }
+        }
+
+        return workCount;
+    }
+
+    private boolean onDeferredReply(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final long result = deferredReplySession.publication.offer(buffer, offset, length);
+
+        return result > 0 || (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result);
     }
 }

@@ -26,6 +26,8 @@ final class Topic
     long nonPersistentSequence;
     /** Message id to where the entry is now, for entries compaction moved; null until one is moved. */
     Long2LongHashMap relocations;
+    /** Moved entries of this topic whose copies are not yet stored. */
+    int pendingRelocations;
     /** Answers of this topic waiting in the shard's FIFO of answers that wait for a disk sync. */
     int syncReceipts;
     /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */

@@ -94,7 +94,10 @@ public final class TopicShardAgent implements Agent
     private static final int SNAPSHOT_TOPICS_PER_CYCLE = 256;
     private static final int SNAPSHOT_VALUES_PER_PART = 8192;
     private static final long SNAPSHOT_GROWTH_FACTOR = 4;
+    private static final int SNAPSHOT_PARTS_PER_CYCLE = 4;
     private static final long COMPACTION_LIVE_FRACTION = 4;
+    private static final int COMPACTION_COPIES_PER_CHECK = 4096;
+    private static final int COMPACTION_PINNED_CHECKS = 5;
     private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
@@ -152,6 +155,14 @@ public final class TopicShardAgent implements Agent
     private long snapshotNextLocalId;
     private long snapshotEndLocalId;
     private long snapshotTopicCount;
+    private Topic snapshotTopic;
+    private long snapshotTopicFirstOrdinal;
+    private int snapshotPart;
+    private int snapshotNextPosition;
+    private int snapshotNextBlock;
+    private int snapshotNextRelocation;
+    private int snapshotPositionCount;
+    private int snapshotBlockCount;
     private long lastSnapshotEntryPosition;
     private long lastSnapshotIndexPosition;
     private long pendingSnapshotEnd = -1;
@@ -257,6 +268,8 @@ public final class TopicShardAgent implements Agent
     private long relocationMessageId;
     private long relocationResult;
     private int compactions;
+    private long pinnedFloor = Long.MIN_VALUE;
+    private int pinnedChecks;
     private long relocatedEntries;
     private int dispatchResult;
 
@@ -349,10 +362,20 @@ public final class TopicShardAgent implements Agent
         entryReader.scan(scanFrom, entryLog.recoveredPosition(), entryRecoveryHandler);
         for (final Topic topic : topicById.values())
         {
+            dropUnreadablePrefix(topic);
             topic.durableEntries = topic.index.size();
         }
         cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), cursorRecoveryHandler);
         refreshPolicySummary();
+        // moved copies of entries acknowledged and dropped before the restart are dropped again, as reclaim did
+        final long now = epochClock.time();
+        for (final Topic topic : topicById.values())
+        {
+            if (null != topic.relocations)
+            {
+                recoveredEntries -= removeReclaimedEntries(topic, entryLog.startPosition(), now);
+            }
+        }
         final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
 
         int subscriptions = 0;
@@ -386,6 +409,13 @@ public final class TopicShardAgent implements Agent
         {
             return entryLog.startPosition();
         }
+        if (completeSnapshotEntryPosition > entryLog.recoveredPosition())
+        {
+            errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + completeSnapshotId +
+                " describes the log up to " + completeSnapshotEntryPosition + " but it ends at " +
+                entryLog.recoveredPosition() + "; scanning the whole shard log instead"));
+            return entryLog.startPosition();
+        }
 
         try
         {
@@ -394,7 +424,6 @@ public final class TopicShardAgent implements Agent
             final long start = entryLog.startPosition();
             for (final Topic topic : topicById.values())
             {
-                topic.index.removeBefore(start);
                 recoveredEntries += topic.index.heldEntries();
             }
             lastSnapshotEntryPosition = completeSnapshotEntryPosition;
@@ -588,6 +617,7 @@ public final class TopicShardAgent implements Agent
             lastSnapshotIndexPosition = beginPosition;
             snapshotNextLocalId = 1;
             snapshotEndLocalId = nextTopicLocalId;
+            snapshotTopic = null;
             snapshotTopicCount = 0;
             return 1;
         }
@@ -662,18 +692,98 @@ public final class TopicShardAgent implements Agent
     }
 
     /**
-     * Append one topic's index below the snapshot position, in parts that fit a record.
+     * Append one topic's index below the snapshot position, in parts that fit a record, a few parts per duty cycle:
+     * a large index never stalls the shard for long, and back pressure resumes at the part that did not fit (or at
+     * part 0 if retention changed the index in between).
      *
-     * @return false if the index log is back-pressured: the topic is written again from its first part.
+     * @return true once the topic is written; false to be called again for the same topic.
      */
     private boolean appendTopicIndexState(final Topic topic)
     {
         final TopicIndex index = topic.index;
-        final long firstOrdinal = index.firstOrdinal();
-        final int positionCount = (int)(index.firstOrdinalAtOrAfter(snapshotEntryPosition) - firstOrdinal);
-        final int blockCount = 0 == positionCount ? Math.min(index.blockCount(), 1) : (int)Math.min(
-            index.blockCount(), ((firstOrdinal + positionCount - 1) >> 6) - index.firstBlock() + 1);
+        if (snapshotTopic != topic || snapshotTopicFirstOrdinal != index.firstOrdinal())
+        {
+            startTopicIndexState(topic);
+        }
+
+        final long firstOrdinal = snapshotTopicFirstOrdinal;
         final String name = topic.name.toString();
+        for (int parts = 0; parts < SNAPSHOT_PARTS_PER_CYCLE; parts++)
+        {
+            final int positions = Math.min(SNAPSHOT_VALUES_PER_PART, snapshotPositionCount - snapshotNextPosition);
+            final int blocks = Math.min(SNAPSHOT_VALUES_PER_PART, snapshotBlockCount - snapshotNextBlock);
+            final int relocations = Math.min(
+                SNAPSHOT_VALUES_PER_PART / 2, snapshotRelocations.size() / 2 - snapshotNextRelocation);
+            topicIndexStateEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
+                .snapshotId(snapshotId)
+                .topicId(topic.id)
+                .part(snapshotPart)
+                .firstOrdinal(firstOrdinal)
+                .firstBlock(index.firstBlock())
+                .lastRemovedPosition(index.lastRemovedPosition())
+                .bytes(topic.bytes / Math.max(1, index.size()) * (firstOrdinal + snapshotPositionCount))
+                .definitionPosition(topic.definitionPosition);
+            final TopicIndexStateEncoder.PositionsEncoder positionsEncoder =
+                topicIndexStateEncoder.positionsCount(positions);
+            for (int i = 0; i < positions; i++)
+            {
+                positionsEncoder.next().position(index.position(firstOrdinal + snapshotNextPosition + i));
+            }
+            final TopicIndexStateEncoder.BlockPublishTimesEncoder blocksEncoder =
+                topicIndexStateEncoder.blockPublishTimesCount(blocks);
+            for (int i = 0; i < blocks; i++)
+            {
+                blocksEncoder.next().publishTime(index.blockPublishTime(snapshotNextBlock + i));
+            }
+            final TopicIndexStateEncoder.RelocationsEncoder relocationsEncoder =
+                topicIndexStateEncoder.relocationsCount(relocations);
+            for (int i = 0; i < relocations; i++)
+            {
+                relocationsEncoder.next()
+                    .originalPosition(snapshotRelocations.getLong(2 * (snapshotNextRelocation + i)))
+                    .location(snapshotRelocations.getLong(2 * (snapshotNextRelocation + i) + 1));
+            }
+            topicIndexStateEncoder.topicName(0 == snapshotPart ? name : "");
+            final long result = indexLog.append(snapshotBuffer, 0,
+                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicIndexStateEncoder.encodedLength());
+            if (result < 0)
+            {
+                if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+                {
+                    errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + snapshotId +
+                        " could not be written: " + Publication.errorString(result)));
+                }
+                return false;
+            }
+            snapshotNextPosition += positions;
+            snapshotNextBlock += blocks;
+            snapshotNextRelocation += relocations;
+            snapshotPart++;
+            if (snapshotNextPosition >= snapshotPositionCount && snapshotNextBlock >= snapshotBlockCount &&
+                snapshotNextRelocation >= snapshotRelocations.size() / 2)
+            {
+                snapshotTopic = null;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void startTopicIndexState(final Topic topic)
+    {
+        final TopicIndex index = topic.index;
+        final long firstOrdinal = index.firstOrdinal();
+        snapshotTopic = topic;
+        snapshotTopicFirstOrdinal = firstOrdinal;
+        snapshotPart = 0;
+        snapshotNextPosition = 0;
+        snapshotNextBlock = 0;
+        snapshotNextRelocation = 0;
+        snapshotPositionCount = (int)(index.firstOrdinalAtOrAfter(snapshotEntryPosition) - firstOrdinal);
+        snapshotBlockCount = 0 == snapshotPositionCount ? Math.min(index.blockCount(), 1) : (int)Math.min(
+            index.blockCount(), ((firstOrdinal + snapshotPositionCount - 1) >> 6) - index.firstBlock() + 1);
+
         // moved entries: those whose copies are stored, and those still waiting but copied before the snapshot began
         snapshotRelocations.clear();
         if (null != topic.relocations)
@@ -686,73 +796,17 @@ public final class TopicShardAgent implements Agent
                 snapshotRelocations.addLong(iterator.getLongValue());
             }
         }
-        for (final PendingRelocation pending : pendingRelocations)
+        if (topic.pendingRelocations > 0)
         {
-            if (pending.topic == topic && pending.location < snapshotEntryPosition)
+            for (final PendingRelocation pending : pendingRelocations)
             {
-                snapshotRelocations.addLong(pending.messageId);
-                snapshotRelocations.addLong(pending.location);
-            }
-        }
-        final int relocationCount = snapshotRelocations.size() / 2;
-        int part = 0;
-        int nextPosition = 0;
-        int nextBlock = 0;
-        int nextRelocation = 0;
-        do
-        {
-            final int positions = Math.min(SNAPSHOT_VALUES_PER_PART, positionCount - nextPosition);
-            final int blocks = Math.min(SNAPSHOT_VALUES_PER_PART, blockCount - nextBlock);
-            final int relocations = Math.min(SNAPSHOT_VALUES_PER_PART / 2, relocationCount - nextRelocation);
-            topicIndexStateEncoder.wrapAndApplyHeader(snapshotBuffer, 0, storageHeaderEncoder)
-                .snapshotId(snapshotId)
-                .topicId(topic.id)
-                .part(part)
-                .firstOrdinal(firstOrdinal)
-                .firstBlock(index.firstBlock())
-                .lastRemovedPosition(index.lastRemovedPosition())
-                .bytes(topic.bytes)
-                .definitionPosition(topic.definitionPosition);
-            final TopicIndexStateEncoder.PositionsEncoder positionsEncoder =
-                topicIndexStateEncoder.positionsCount(positions);
-            for (int i = 0; i < positions; i++)
-            {
-                positionsEncoder.next().position(index.position(firstOrdinal + nextPosition + i));
-            }
-            final TopicIndexStateEncoder.BlockPublishTimesEncoder blocksEncoder =
-                topicIndexStateEncoder.blockPublishTimesCount(blocks);
-            for (int i = 0; i < blocks; i++)
-            {
-                blocksEncoder.next().publishTime(index.blockPublishTime(nextBlock + i));
-            }
-            final TopicIndexStateEncoder.RelocationsEncoder relocationsEncoder =
-                topicIndexStateEncoder.relocationsCount(relocations);
-            for (int i = 0; i < relocations; i++)
-            {
-                relocationsEncoder.next()
-                    .originalPosition(snapshotRelocations.getLong(2 * (nextRelocation + i)))
-                    .location(snapshotRelocations.getLong(2 * (nextRelocation + i) + 1));
-            }
-            topicIndexStateEncoder.topicName(0 == part ? name : "");
-            final long result = indexLog.append(snapshotBuffer, 0,
-                io.magnetar.codecs.storage.MessageHeaderEncoder.ENCODED_LENGTH + topicIndexStateEncoder.encodedLength());
-            if (result < 0)
-            {
-                if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+                if (pending.topic == topic && pending.location < snapshotEntryPosition)
                 {
-                    errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + snapshotId +
-                        " could not be written: " + Publication.errorString(result)));
+                    snapshotRelocations.addLong(pending.messageId);
+                    snapshotRelocations.addLong(pending.location);
                 }
-                return false;
             }
-            nextPosition += positions;
-            nextBlock += blocks;
-            nextRelocation += relocations;
-            part++;
         }
-        while (nextPosition < positionCount || nextBlock < blockCount || nextRelocation < relocationCount);
-
-        return true;
     }
 
     /**
@@ -1059,7 +1113,7 @@ public final class TopicShardAgent implements Agent
                 entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
             if (newStart <= entryLog.startPosition())
             {
-                return compactFirstSegment();
+                return compactFirstSegment(position);
             }
 
             for (final Topic topic : topicById.values())
@@ -1111,29 +1165,41 @@ public final class TopicShardAgent implements Agent
         final long now = epochClock.time();
         for (final Topic topic : topicById.values())
         {
-            // entries still needed keep their ordinals even when compaction moved them out of the purged segments
-            final TopicIndex index = topic.index;
-            final long removeBelow = Math.min(index.firstOrdinalAtOrAfter(newStart), neededOrdinal(topic, now));
-            final int removed = removeBelow > index.firstOrdinal() && removeBelow <= index.size() ?
-                index.removeBefore(removeBelow < index.size() ? index.position(removeBelow) : Long.MAX_VALUE) : 0;
-            if (removed > 0 && null != topic.relocations)
+            removeReclaimedEntries(topic, newStart, now);
+        }
+
+        return 1;
+    }
+
+    /**
+     * Remove from a topic's index the entries before a new log start, except those still needed: compaction moved
+     * them out of the purged segments, and they keep their ordinals.
+     *
+     * @return entries removed.
+     */
+    private static int removeReclaimedEntries(final Topic topic, final long newStart, final long now)
+    {
+        final TopicIndex index = topic.index;
+        final long removeBelow = Math.min(index.firstOrdinalAtOrAfter(newStart), neededOrdinal(topic, now));
+        final int removed = removeBelow > index.firstOrdinal() && removeBelow <= index.size() ?
+            index.removeBefore(removeBelow < index.size() ? index.position(removeBelow) : Long.MAX_VALUE) : 0;
+        if (removed > 0)
+        {
+            if (null != topic.relocations)
             {
                 forgetRelocationsBefore(topic);
             }
-            if (removed > 0)
+            for (final Subscription subscription : topic.subscriptions)
             {
-                for (final Subscription subscription : topic.subscriptions)
+                if (null != subscription.cursor)
                 {
-                    if (null != subscription.cursor)
-                    {
-                        subscription.cursor.onEntriesRemoved();
-                        subscription.readOrdinal = Math.max(subscription.readOrdinal, topic.index.firstOrdinal());
-                    }
+                    subscription.cursor.onEntriesRemoved();
+                    subscription.readOrdinal = Math.max(subscription.readOrdinal, topic.index.firstOrdinal());
                 }
             }
         }
 
-        return 1;
+        return removed;
     }
 
     /**
@@ -1201,6 +1267,25 @@ public final class TopicShardAgent implements Agent
         return Math.max(ordinal, topic.index.firstOrdinal());
     }
 
+    /**
+     * @return the ordinal of the topic's first entry some subscription has not acknowledged, or its size if none.
+     */
+    private static long unacknowledgedOrdinal(final Topic topic)
+    {
+        long ordinal = topic.index.size();
+        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final Cursor cursor = subscriptions.get(i).cursor;
+            if (null != cursor)
+            {
+                ordinal = Math.min(ordinal, cursor.firstUnackedOrdinal());
+            }
+        }
+
+        return Math.max(ordinal, topic.index.firstOrdinal());
+    }
+
     private static void forgetRelocationsBefore(final Topic topic)
     {
         final TopicIndex index = topic.index;
@@ -1225,7 +1310,7 @@ public final class TopicShardAgent implements Agent
      * as {@code RelocatedEntry} records that keep their message ids. Once the copies are stored the topic reads them
      * from there, the segment is no longer needed, and the next reclaim purges it. Bounded per check.
      */
-    private int compactFirstSegment()
+    private int compactFirstSegment(final long floor)
     {
         if (!pendingRelocations.isEmpty())
         {
@@ -1240,6 +1325,17 @@ public final class TopicShardAgent implements Agent
         {
             return 0; // only old segments: recent ones are still being acknowledged
         }
+        // only a pin that lasts: a subscription still catching up would acknowledge what a copy would move
+        if (floor != pinnedFloor)
+        {
+            pinnedFloor = floor;
+            pinnedChecks = 0;
+            return 0;
+        }
+        if (++pinnedChecks < COMPACTION_PINNED_CHECKS)
+        {
+            return 0;
+        }
 
         final long now = epochClock.time();
         long liveBytes = 0;
@@ -1250,8 +1346,15 @@ public final class TopicShardAgent implements Agent
             {
                 continue;
             }
+            // only entries a subscription has not acknowledged are moved: data that only retention keeps
+            // expires on its own, and a segment it still needs is left alone
+            final long retainedOrdinal = firstRetainedOrdinal(topic, now);
+            if (retainedOrdinal < index.size() && index.position(retainedOrdinal) < segmentEnd)
+            {
+                return 0;
+            }
             final long averageBytes = Math.max(1, topic.bytes / Math.max(1, index.size()));
-            for (long ordinal = neededOrdinal(topic, now); ordinal < index.size(); ordinal++)
+            for (long ordinal = unacknowledgedOrdinal(topic); ordinal < index.size(); ordinal++)
             {
                 final long messageId = index.position(ordinal);
                 if (messageId >= segmentEnd)
@@ -1262,10 +1365,14 @@ public final class TopicShardAgent implements Agent
                 if (location >= start && location < segmentEnd)
                 {
                     liveBytes += averageBytes;
+                    if (liveBytes * COMPACTION_LIVE_FRACTION > segmentLength)
+                    {
+                        return 0; // mostly live: moving it would gain little
+                    }
                 }
             }
         }
-        if (0 == liveBytes || liveBytes * COMPACTION_LIVE_FRACTION > segmentLength)
+        if (0 == liveBytes)
         {
             return 0;
         }
@@ -1279,7 +1386,7 @@ public final class TopicShardAgent implements Agent
             {
                 continue;
             }
-            for (long ordinal = neededOrdinal(topic, now); ordinal < index.size(); ordinal++)
+            for (long ordinal = unacknowledgedOrdinal(topic); ordinal < index.size(); ordinal++)
             {
                 final long messageId = index.position(ordinal);
                 if (messageId >= segmentEnd)
@@ -1287,9 +1394,13 @@ public final class TopicShardAgent implements Agent
                     break;
                 }
                 final long location = topic.location(messageId);
-                if (location < start || location >= segmentEnd || isPendingRelocation(topic, messageId))
+                if (location < start || location >= segmentEnd)
                 {
                     continue;
+                }
+                if (relocated >= COMPACTION_COPIES_PER_CHECK)
+                {
+                    break;
                 }
                 relocationResult = Long.MIN_VALUE;
                 relocationMessageId = messageId;
@@ -1306,6 +1417,7 @@ public final class TopicShardAgent implements Agent
                 final PendingRelocation pending = new PendingRelocation(
                     topic, messageId, relocationResult, entryLog.appendedPosition());
                 pendingRelocations.addLast(pending);
+                topic.pendingRelocations++;
                 relocated++;
             }
         }
@@ -1316,19 +1428,6 @@ public final class TopicShardAgent implements Agent
         }
 
         return relocated;
-    }
-
-    private boolean isPendingRelocation(final Topic topic, final long messageId)
-    {
-        for (final PendingRelocation pending : pendingRelocations)
-        {
-            if (pending.topic == topic && pending.messageId == messageId)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /**
@@ -1373,6 +1472,7 @@ public final class TopicShardAgent implements Agent
         {
             pendingRelocations.pollFirst();
             final Topic topic = pending.topic;
+            topic.pendingRelocations--;
             if (topic.index.ordinalOf(pending.messageId) >= 0)
             {
                 if (null == topic.relocations)
@@ -3096,6 +3196,29 @@ public final class TopicShardAgent implements Agent
     }
 
     /**
+     * After recovery, entries whose records retention purged (a snapshot taken before the purge still lists them)
+     * leave the index: they are the prefix of entries that are neither at or after the log's start nor moved there.
+     */
+    private void dropUnreadablePrefix(final Topic topic)
+    {
+        final TopicIndex index = topic.index;
+        final long start = entryLog.startPosition();
+        long ordinal = index.firstOrdinal();
+        while (ordinal < index.size() && topic.location(index.position(ordinal)) < start)
+        {
+            ordinal++;
+        }
+        if (ordinal > index.firstOrdinal())
+        {
+            recoveredEntries -= index.removeBefore(ordinal < index.size() ? index.position(ordinal) : Long.MAX_VALUE);
+            if (null != topic.relocations)
+            {
+                forgetRelocationsBefore(topic);
+            }
+        }
+    }
+
+    /**
      * Entries that compaction moved: their message ids go back into their topics' indexes (in id order, ahead of
      * the entries scanned after them when their old segment is gone) and map to where they are now. A later copy
      * of the same entry wins.
@@ -3139,7 +3262,7 @@ public final class TopicShardAgent implements Agent
             final TopicIndex index = topic.index;
             if (messageId < scanFrom && index.ordinalOf(messageId) < 0)
             {
-                if (messageId <= index.lastPosition())
+                if (messageId <= Math.max(index.lastPosition(), index.lastRemovedPosition()))
                 {
                     continue; // no longer needed when the snapshot was taken
                 }

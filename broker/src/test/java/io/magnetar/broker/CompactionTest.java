@@ -56,6 +56,16 @@ class CompactionTest
         return harness.newClient();
     }
 
+    @org.junit.jupiter.api.Test
+    void relocatedEntriesAreLaidOutAsEntriesFollowedByTheirMessageId()
+    {
+        harness = new BrokerHarness(dataDir);
+        assertEquals(io.magnetar.codecs.storage.EntryHeaderEncoder.BLOCK_LENGTH,
+            io.magnetar.codecs.storage.RelocatedEntryEncoder.originalPositionEncodingOffset());
+        assertEquals(io.magnetar.codecs.storage.EntryHeaderEncoder.BLOCK_LENGTH + Long.BYTES,
+            io.magnetar.codecs.storage.RelocatedEntryEncoder.BLOCK_LENGTH);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = { 64L * 1024 * 1024, 256 * 1024 })
     void shouldMoveTheFewEntriesThatPinTheOldestSegment(final long snapshotInterval) throws Exception
@@ -80,25 +90,7 @@ class CompactionTest
                 }
             }
 
-            // the busy topic's traffic on a client of its own, so answers to this client never queue behind it
-            try (MagnetarClient busyClient = client();
-                Consumer busy = busyClient.newConsumer().topic(BUSY).subscriptionName("busy")
-                .ackReceiptEnabled(true).subscribe();
-                Producer producer = busyClient.newProducer().topic(BUSY).create())
-            {
-                for (int i = 0; i < 6000; i++)
-                {
-                    producer.sendAsync(payload);
-                    if (i % 500 == 499)
-                    {
-                        producer.flush();
-                        for (int j = 0; j < 500; j++)
-                        {
-                            busy.acknowledge(busy.receive(10, TimeUnit.SECONDS));
-                        }
-                    }
-                }
-            }
+            busyTraffic(6000, payload);
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             long bytes;
@@ -118,6 +110,24 @@ class CompactionTest
 
             // delivered from where they were moved, under their ids; not acknowledged, so they come again later
             receiveOld(client, oldIds, false);
+
+            // one more unacknowledged message, then enough traffic for an index snapshot taken after the purge
+            try (Producer producer = client.newProducer().topic(SLOW).create())
+            {
+                oldIds.add(producer.send("old-5".getBytes()));
+            }
+            if (snapshotInterval < SEGMENT)
+            {
+                busyTraffic(1000, payload);
+                final long snapshotDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                JsonNode after;
+                while ((after = JSON.readTree(client.statsInternal(SLOW))).get("indexLog")
+                    .get("lastSnapshotShardLogPosition").asLong() <= oldIds.get(5).position())
+                {
+                    assertTrue(System.nanoTime() < snapshotDeadlineNs, after.toString());
+                    busyTraffic(100, payload);
+                }
+            }
         }
 
         harness.stop();
@@ -130,6 +140,32 @@ class CompactionTest
             {
                 producer.send("new".getBytes());
                 assertEquals("new", consumer.receive(10, TimeUnit.SECONDS).getValue());
+            }
+        }
+    }
+
+    /**
+     * Messages on the busy topic, all acknowledged, on a client of their own so answers to the test's client never
+     * queue behind them.
+     */
+    private void busyTraffic(final int count, final byte[] payload) throws Exception
+    {
+        try (MagnetarClient busyClient = client();
+            Consumer busy = busyClient.newConsumer().topic(BUSY).subscriptionName("busy")
+                .ackReceiptEnabled(true).subscribe();
+            Producer producer = busyClient.newProducer().topic(BUSY).create())
+        {
+            for (int i = 0; i < count; i += 100)
+            {
+                for (int j = 0; j < 100; j++)
+                {
+                    producer.sendAsync(payload);
+                }
+                producer.flush();
+                for (int j = 0; j < 100; j++)
+                {
+                    busy.acknowledge(busy.receive(10, TimeUnit.SECONDS));
+                }
             }
         }
     }
