@@ -44,6 +44,7 @@ public final class LogSyncAgent implements Agent
         private long channelSegmentBase = Long.MIN_VALUE;
         private long syncedPosition;
         private long retryAtNs;
+        private long directorySyncedBase = Long.MIN_VALUE;
 
         /**
          * @param log      whose segment files are synced.
@@ -182,11 +183,30 @@ public final class LogSyncAgent implements Agent
                 return; // purged by retention: nothing left to sync
             }
             log.channelSegmentBase = segmentBase;
+            if (segmentBase > log.directorySyncedBase)
+            {
+                // a new segment file: its directory entry must reach the disk too, or a power loss could lose it
+                syncDirectory(log.archiveDir);
+                log.directorySyncedBase = segmentBase;
+            }
         }
 
         // segment files are pre-sized by the archive, so their data is all that needs to reach the disk
         log.channel.force(false);
         syncs.incrementRelease();
+    }
+
+    private static void syncDirectory(final File directory) throws IOException
+    {
+        // Linux lets a directory be opened for reading and forced; where that is refused there is nothing to do
+        try (FileChannel channel = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final java.nio.file.AccessDeniedException | UnsupportedOperationException ex)
+        {
+            // the platform does not sync directories this way
+        }
     }
 
     /**
