@@ -99,9 +99,17 @@ public final class TopicShardAgent implements Agent
     private static final int COMPACTION_COPIES_PER_CHECK = 4096;
     private static final int COMPACTION_PINNED_CHECKS = 5;
     private static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
+    private static final int HOLD_ERROR_HEADROOM = 64 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
-    private static final int HELD_FRAME_OFFSET = 16;
+    private static final int HELD_KIND_OFFSET = 16;
+    private static final int HELD_FRAME_OFFSET = 20;
+    private static final int HELD_ERROR_PRODUCER_OFFSET = 20;
+    private static final int HELD_ERROR_SEQUENCE_OFFSET = 28;
+    private static final int HELD_ERROR_CODE_OFFSET = 36;
+    private static final int HELD_ERROR_MESSAGE_OFFSET = 40;
+    private static final int HELD_FRAME = 0;
+    private static final int HELD_ERROR = 1;
     private static final int OFFER_OK = 0;
     private static final int OFFER_RETRY = 1;
     private static final int OFFER_GONE = 2;
@@ -1614,7 +1622,9 @@ public final class TopicShardAgent implements Agent
         final ShardSession session = session(command.egress);
         if (ShardCommand.SEND_REJECTED == command.type)
         {
-            sendSendError(session, command.producerId, command.sequenceId, command.errorCode, command.errorMessage);
+            final Producer producer = session.producers.get(command.producerId);
+            answerSendError(session, null == producer ? null : producer.topic, command.producerId, command.sequenceId,
+                command.errorCode, command.errorMessage);
             return true;
         }
 
@@ -1776,6 +1786,14 @@ public final class TopicShardAgent implements Agent
             return true;
         }
 
+        final Topic topic = producer.topic;
+        if (!released && null != topic.heldSends && !topic.heldSends.isEmpty())
+        {
+            // earlier messages of the topic are held: this one, and its answer, come after them
+            hold(session, topic, producerId, sequenceId, frame, frameLength);
+            return true;
+        }
+
         decoder.wrapKey(keyView);
         decoder.wrapPayload(payloadView);
         if (payloadView.capacity() > maxMessageSize)
@@ -1785,15 +1803,8 @@ public final class TopicShardAgent implements Agent
             return true;
         }
 
-        final Topic topic = producer.topic;
         if (!released && topic.persistent)
         {
-            if (null != topic.heldSends && !topic.heldSends.isEmpty())
-            {
-                // earlier messages of the topic are held: keep the order
-                hold(session, topic, producerId, sequenceId, frame, frameLength);
-                return true;
-            }
             final long backlogBytes = quotaExceededBytes(topic);
             if (backlogBytes >= 0)
             {
@@ -1900,13 +1911,58 @@ public final class TopicShardAgent implements Agent
         final int frameLength)
     {
         final int recordLength = HELD_FRAME_OFFSET + frameLength;
+        final int used = null == topic.heldSends ? 0 : topic.heldSends.size();
         if (heldBytes + recordLength > SHARD_HOLD_BUDGET_BYTES)
         {
-            sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+            answerSendError(session, topic, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
                 "backlog quota exceeded on " + topic.name + " and shard " + shard + " already holds " + heldBytes +
                 " bytes of messages for backlog quotas");
             return;
         }
+        if (used + recordLength + ExpandableRingBuffer.HEADER_LENGTH <= HOLD_BUFFER_MAX_BYTES - HOLD_ERROR_HEADROOM)
+        {
+            holdBuffer.putInt(HELD_KIND_OFFSET, HELD_FRAME);
+            holdBuffer.putBytes(HELD_FRAME_OFFSET, frame, 0, frameLength);
+            if (appendHeld(session, topic, recordLength))
+            {
+                counters.heldSends.incrementRelease();
+                return;
+            }
+        }
+        answerSendError(session, topic, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+            "backlog quota exceeded on " + topic.name + " and its " + HOLD_BUFFER_MAX_BYTES +
+            "-byte buffer of held messages is full");
+    }
+
+    /**
+     * Answer a send with an error in order: behind the topic's held messages if it has any, else at once.
+     */
+    private void answerSendError(
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        if (null != topic && null != topic.heldSends && !topic.heldSends.isEmpty())
+        {
+            holdBuffer.putInt(HELD_KIND_OFFSET, HELD_ERROR);
+            holdBuffer.putLong(HELD_ERROR_PRODUCER_OFFSET, producerId);
+            holdBuffer.putLong(HELD_ERROR_SEQUENCE_OFFSET, sequenceId);
+            holdBuffer.putInt(HELD_ERROR_CODE_OFFSET, code.value());
+            final int encodedLength = holdBuffer.putStringUtf8(
+                HELD_ERROR_MESSAGE_OFFSET, message.length() > 1024 ? message.substring(0, 1024) : message);
+            if (appendHeld(session, topic, HELD_ERROR_MESSAGE_OFFSET + encodedLength))
+            {
+                return;
+            }
+        }
+        sendSendError(session, producerId, sequenceId, code, message);
+    }
+
+    private boolean appendHeld(final ShardSession session, final Topic topic, final int recordLength)
+    {
         if (null == topic.heldSends)
         {
             topic.heldSends = new ExpandableRingBuffer(4096, HOLD_BUFFER_MAX_BYTES, false);
@@ -1914,20 +1970,17 @@ public final class TopicShardAgent implements Agent
         final boolean wasEmpty = topic.heldSends.isEmpty();
         holdBuffer.putLong(HELD_SESSION_OFFSET, session.egress.sessionKey);
         holdBuffer.putLong(HELD_AT_OFFSET, System.nanoTime());
-        holdBuffer.putBytes(HELD_FRAME_OFFSET, frame, 0, frameLength);
-        if (!topic.heldSends.append(holdBuffer, 0, HELD_FRAME_OFFSET + frameLength))
+        if (!topic.heldSends.append(holdBuffer, 0, recordLength))
         {
-            sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
-                "backlog quota exceeded on " + topic.name + " and its " + HOLD_BUFFER_MAX_BYTES +
-                "-byte buffer of held messages is full");
-            return;
+            return false;
         }
         if (wasEmpty)
         {
             holdingTopics.add(topic);
         }
         heldBytes += recordLength;
-        counters.heldSends.incrementRelease();
+
+        return true;
     }
 
     /**
@@ -1963,6 +2016,17 @@ public final class TopicShardAgent implements Agent
         {
             heldBytes -= length;
             return true; // the client has gone: there is no one to answer
+        }
+        if (HELD_ERROR == buffer.getInt(offset + HELD_KIND_OFFSET))
+        {
+            sendSendError(
+                session,
+                buffer.getLong(offset + HELD_ERROR_PRODUCER_OFFSET),
+                buffer.getLong(offset + HELD_ERROR_SEQUENCE_OFFSET),
+                ErrorCode.get(buffer.getInt(offset + HELD_ERROR_CODE_OFFSET)),
+                buffer.getStringUtf8(offset + HELD_ERROR_MESSAGE_OFFSET));
+            heldBytes -= length;
+            return true;
         }
 
         final int frameOffset = offset + HELD_FRAME_OFFSET;
