@@ -1261,18 +1261,8 @@ public final class TopicShardAgent implements Agent
      */
     private static long neededOrdinal(final Topic topic, final long now)
     {
-        long ordinal = firstRetainedOrdinal(topic, now);
-        final ArrayList<Subscription> subscriptions = topic.subscriptions;
-        for (int i = 0, size = subscriptions.size(); i < size; i++)
-        {
-            final Cursor cursor = subscriptions.get(i).cursor;
-            if (null != cursor)
-            {
-                ordinal = Math.min(ordinal, cursor.firstUnackedOrdinal());
-            }
-        }
-
-        return Math.max(ordinal, topic.index.firstOrdinal());
+        return Math.max(
+            Math.min(firstRetainedOrdinal(topic, now), unacknowledgedOrdinal(topic)), topic.index.firstOrdinal());
     }
 
     /**
