@@ -125,19 +125,6 @@ final class NamespacePolicies
         return explicit[field];
     }
 
-    boolean hasExplicit()
-    {
-        for (final long value : explicit)
-        {
-            if (INHERIT != value)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private void resolve()
     {
         for (int i = 0; i < FIELD_COUNT; i++)
@@ -194,11 +181,6 @@ final class NamespacePolicies
     boolean evictsBacklog()
     {
         return backlogQuotaLimitBytes() >= 0 && POLICY_CONSUMER_BACKLOG_EVICTION == backlogQuotaPolicy();
-    }
-
-    boolean refusesProducers()
-    {
-        return backlogQuotaLimitBytes() >= 0 && POLICY_PRODUCER_EXCEPTION == backlogQuotaPolicy();
     }
 
     boolean holdsProducers()

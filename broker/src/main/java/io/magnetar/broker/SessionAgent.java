@@ -40,6 +40,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -387,9 +388,8 @@ public final class SessionAgent implements Agent
                 final long shard = session.shardByConsumerId.get(consumerId);
                 if (ClientSession.NO_SHARD == shard)
                 {
-                    sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                    return refuse(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
                         "consumer " + consumerId + " is not open on this session");
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final ControlledFragmentHandler.Action action = forward(session, (int)shard, length);
                 if (CloseConsumerDecoder.TEMPLATE_ID == templateId &&
@@ -412,9 +412,8 @@ public final class SessionAgent implements Agent
                 final long producerId = createProducerDecoder.producerId();
                 if (ClientSession.NO_SHARD != session.shardByProducerId.get(producerId))
                 {
-                    sendError(session, correlationId, ErrorCode.PRODUCER_BUSY,
+                    return refuse(session, correlationId, ErrorCode.PRODUCER_BUSY,
                         "producer id " + producerId + " is in use on this session");
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final int shard = shardForTopic(session, correlationId, createProducerDecoder.topic());
                 if (shard < 0)
@@ -423,15 +422,9 @@ public final class SessionAgent implements Agent
                 }
                 if (createProducerDecoder.producerNameLength() > MAX_NAME_LENGTH)
                 {
-                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "producer name is too long");
-                    return ControlledFragmentHandler.Action.CONTINUE;
+                    return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, "producer name is too long");
                 }
-                final ControlledFragmentHandler.Action action = forward(session, shard, length);
-                if (ControlledFragmentHandler.Action.CONTINUE == action)
-                {
-                    session.shardByProducerId.put(producerId, shard);
-                }
-                return action;
+                return forwardAndBind(session, shard, length, session.shardByProducerId, producerId);
             }
 
             case SubscribeDecoder.TEMPLATE_ID:
@@ -447,15 +440,13 @@ public final class SessionAgent implements Agent
                 final short initialPosition = subscribeDecoder.initialPositionRaw();
                 if (ClientSession.NO_SHARD != session.shardByConsumerId.get(consumerId))
                 {
-                    sendError(session, correlationId, ErrorCode.CONSUMER_BUSY,
+                    return refuse(session, correlationId, ErrorCode.CONSUMER_BUSY,
                         "consumer id " + consumerId + " is in use on this session");
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 if (!isKnown(subscriptionType, initialPosition))
                 {
-                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                    return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
                         "unknown subscription type " + subscriptionType + " or initial position " + initialPosition);
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final int shard = shardForTopic(session, correlationId, subscribeDecoder.topic());
                 if (shard < 0)
@@ -464,15 +455,9 @@ public final class SessionAgent implements Agent
                 }
                 if (subscribeDecoder.subscriptionLength() > MAX_NAME_LENGTH)
                 {
-                    sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "subscription name is too long");
-                    return ControlledFragmentHandler.Action.CONTINUE;
+                    return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, "subscription name is too long");
                 }
-                final ControlledFragmentHandler.Action action = forward(session, shard, length);
-                if (ControlledFragmentHandler.Action.CONTINUE == action)
-                {
-                    session.shardByConsumerId.put(consumerId, shard);
-                }
-                return action;
+                return forwardAndBind(session, shard, length, session.shardByConsumerId, consumerId);
             }
 
             case CloseProducerDecoder.TEMPLATE_ID:
@@ -487,9 +472,8 @@ public final class SessionAgent implements Agent
                 final long shard = session.shardByProducerId.get(producerId);
                 if (ClientSession.NO_SHARD == shard)
                 {
-                    sendError(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
+                    return refuse(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
                         "producer " + producerId + " is not open on this session");
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 final ControlledFragmentHandler.Action action = forward(session, (int)shard, length);
                 if (ControlledFragmentHandler.Action.CONTINUE == action)
@@ -550,9 +534,8 @@ public final class SessionAgent implements Agent
                 final String namespace = getNamespacePoliciesDecoder.namespaceName();
                 if (!namespaces.contains(namespace))
                 {
-                    sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                    return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
                         "namespace " + namespace + " does not exist");
-                    return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 return forward(session, Math.floorMod(namespace.hashCode(), shardQueues.length), length);
             }
@@ -645,20 +628,17 @@ public final class SessionAgent implements Agent
 
         if (null != failure)
         {
-            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
-            return ControlledFragmentHandler.Action.CONTINUE;
+            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
         }
         if (create && namespaces.contains(namespace))
         {
-            sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
                 "namespace " + namespace + " already exists");
-            return ControlledFragmentHandler.Action.CONTINUE;
         }
         if (!create && !namespaces.contains(namespace))
         {
-            sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
                 "namespace " + namespace + " does not exist");
-            return ControlledFragmentHandler.Action.CONTINUE;
         }
 
         for (final SpscArrayQueue<ShardCommand> pool : freeCommands)
@@ -833,6 +813,31 @@ public final class SessionAgent implements Agent
         }
 
         return Math.floorMod(name.toString().hashCode(), shardQueues.length);
+    }
+
+    /**
+     * Answer a request with an error and go on with the next frame.
+     */
+    private ControlledFragmentHandler.Action refuse(
+        final ClientSession session, final long correlationId, final ErrorCode code, final String message)
+    {
+        sendError(session, correlationId, code, message);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Hand a frame to a shard and, once handed over, remember that the producer or consumer id lives there.
+     */
+    private ControlledFragmentHandler.Action forwardAndBind(
+        final ClientSession session, final int shard, final int length, final Long2LongHashMap shardById, final long id)
+    {
+        final ControlledFragmentHandler.Action action = forward(session, shard, length);
+        if (ControlledFragmentHandler.Action.CONTINUE == action)
+        {
+            shardById.put(id, shard);
+        }
+
+        return action;
     }
 
     private ControlledFragmentHandler.Action forward(final ClientSession session, final int shard, final int length)

@@ -88,7 +88,6 @@ public final class TopicShardAgent implements Agent
     private static final int DISPATCH_LIMIT = 256;
     private static final int EXPIRY_LIMIT = 10_000;
     private static final int CHECKPOINT_RANGES_PER_RECORD = 8192;
-    private static final long[] NO_RANGES = new long[0];
     private static final int HOLD_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
     private static final int HOLD_RELEASE_LIMIT = 256;
     private static final int SNAPSHOT_TOPICS_PER_CYCLE = 256;
@@ -926,15 +925,14 @@ public final class TopicShardAgent implements Agent
 
     private boolean appendSubscriptionState(final Topic topic, final Subscription subscription)
     {
-        final long[] ranges = subscription.cursor.ackedRanges(Integer.MAX_VALUE);
-        final int rangeCount = ranges.length / 2;
+        final int rangeCount = subscription.cursor.individuallyAckedRangeCount();
         int part = 0;
         int next = 0;
         final long markDeletePosition = subscription.cursor.markDeletePosition();
         do
         {
             final int count = Math.min(CHECKPOINT_RANGES_PER_RECORD, rangeCount - next);
-            if (appendStateRecord(topic, subscription, markDeletePosition, part, ranges, next, count) < 0)
+            if (appendStateRecord(topic, subscription, markDeletePosition, part, next, count) < 0)
             {
                 return false;
             }
@@ -948,7 +946,7 @@ public final class TopicShardAgent implements Agent
 
     /**
      * Append one {@code SubscriptionState} record: part 0 replaces the subscription's state on recovery, later
-     * parts add ranges {@code [first, first + count)} of {@code ranges} (pairs of first and last positions).
+     * parts add the cursor's acknowledged ranges {@code [first, first + count)}.
      *
      * @return the record's position, or a negative publication result.
      */
@@ -957,7 +955,6 @@ public final class TopicShardAgent implements Agent
         final Subscription subscription,
         final long markDeletePosition,
         final int part,
-        final long[] ranges,
         final int first,
         final int count)
     {
@@ -970,7 +967,9 @@ public final class TopicShardAgent implements Agent
             subscriptionStateEncoder.ackedRangesCount(count);
         for (int i = first; i < first + count; i++)
         {
-            rangesEncoder.next().firstPosition(ranges[2 * i]).lastPosition(ranges[2 * i + 1]);
+            rangesEncoder.next()
+                .firstPosition(subscription.cursor.ackedRangeFirstPosition(i))
+                .lastPosition(subscription.cursor.ackedRangeLastPosition(i));
         }
         subscriptionStateEncoder.subscriptionName(subscription.name);
         final int length =
@@ -2762,7 +2761,7 @@ public final class TopicShardAgent implements Agent
 
         final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
             topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
-        final long result = appendStateRecord(topic, subscription, markDeletePosition, 0, NO_RANGES, 0, 0);
+        final long result = appendStateRecord(topic, subscription, markDeletePosition, 0, 0, 0);
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
             return false;

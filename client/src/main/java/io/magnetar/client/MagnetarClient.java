@@ -333,15 +333,7 @@ public final class MagnetarClient implements AutoCloseable
         checkNotConductorThread("ping");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingRequest request = newRequest(EgressAdapter.PONG, deadlineNs);
-        try
-        {
-            ingressProxy.ping(request.correlationId, System.nanoTime(), deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.ping(request.correlationId, System.nanoTime(), deadlineNs));
 
         awaitAnswer(request, deadlineNs, "ping");
         return System.nanoTime() - request.answerValue;
@@ -793,15 +785,8 @@ public final class MagnetarClient implements AutoCloseable
         final String operation = "create producer on topic '" + topic + "'";
 
         final PendingRequest request = newRequest(EgressAdapter.PRODUCER_READY, deadlineNs);
-        try
-        {
-            ingressProxy.createProducer(request.correlationId, producerId, topic, producerName, deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.createProducer(
+            request.correlationId, producerId, topic, producerName, deadlineNs));
 
         try
         {
@@ -959,24 +944,13 @@ public final class MagnetarClient implements AutoCloseable
         {
             throw new MagnetarClientException("topic and subscription must be set");
         }
-        if (brokerProtocolVersion() < 2)
-        {
-            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
-                ") does not support reset-cursor");
-        }
+        checkBrokerSupports(2, "reset-cursor");
 
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final String fullName = Protocol.fullTopicName(topic);
         final PendingRequest request = newRequest(EgressAdapter.SUCCESS, deadlineNs);
-        try
-        {
-            ingressProxy.resetCursor(request.correlationId, fullName, subscription, publishTime, deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.resetCursor(
+            request.correlationId, fullName, subscription, publishTime, deadlineNs));
         awaitAnswer(request, deadlineNs, "reset-cursor of subscription '" + subscription + "' on '" + fullName + "'");
     }
 
@@ -998,24 +972,12 @@ public final class MagnetarClient implements AutoCloseable
         {
             throw new MagnetarClientException("topic is not set");
         }
-        if (brokerProtocolVersion() < 2)
-        {
-            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
-                ") does not support stats-internal");
-        }
+        checkBrokerSupports(2, "stats-internal");
 
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final String fullName = Protocol.fullTopicName(topic);
         final PendingRequest request = newRequest(EgressAdapter.STATS_INTERNAL, deadlineNs);
-        try
-        {
-            ingressProxy.statsInternal(request.correlationId, fullName, deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.statsInternal(request.correlationId, fullName, deadlineNs));
         awaitAnswer(request, deadlineNs, "stats-internal of topic '" + fullName + "'");
 
         return request.answerText;
@@ -1069,15 +1031,8 @@ public final class MagnetarClient implements AutoCloseable
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingRequest request = new PendingRequest(nextCorrelationId(), EgressAdapter.NAMESPACE_POLICIES, true);
         conductor.addRequest(request, deadlineNs);
-        try
-        {
-            ingressProxy.setNamespacePolicies(request.correlationId, namespace, update, deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.setNamespacePolicies(
+            request.correlationId, namespace, update, deadlineNs));
 
         try
         {
@@ -1117,15 +1072,7 @@ public final class MagnetarClient implements AutoCloseable
 
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingRequest request = newRequest(EgressAdapter.NAMESPACE_POLICIES, deadlineNs);
-        try
-        {
-            ingressProxy.getNamespacePolicies(request.correlationId, namespace, deadlineNs);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            conductor.removeRequest(request);
-            throw ex;
-        }
+        send(request, () -> ingressProxy.getNamespacePolicies(request.correlationId, namespace, deadlineNs));
         awaitAnswer(request, deadlineNs, "get policies of namespace '" + namespace + "'");
 
         return request.answerText;
@@ -1373,27 +1320,46 @@ public final class MagnetarClient implements AutoCloseable
             throw new MagnetarClientException("tenant must be a name without '/': " +
                 (null == tenant ? "null" : "'" + tenant + "'"));
         }
-        if (brokerProtocolVersion() < Protocol.NAMESPACE_POLICIES_VERSION)
-        {
-            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
-                ") does not support namespace administration");
-        }
+        checkBrokerSupports(Protocol.NAMESPACE_POLICIES_VERSION, "namespace administration");
 
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingRequest request = newRequest(EgressAdapter.NAMESPACE_LIST, deadlineNs);
+        send(request, () -> ingressProxy.listNamespaces(request.correlationId, tenant, deadlineNs));
+        awaitAnswer(request, deadlineNs, "list namespaces of tenant '" + tenant + "'");
+
+        final String text = request.answerText;
+        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
+    }
+
+    /**
+     * Hand a request to the ingress; if that fails, the request is forgotten so no answer waits for it.
+     */
+    private void send(final PendingRequest request, final RequestSender sender) throws MagnetarClientException
+    {
         try
         {
-            ingressProxy.listNamespaces(request.correlationId, tenant, deadlineNs);
+            sender.send();
         }
         catch (final MagnetarClientException ex)
         {
             conductor.removeRequest(request);
             throw ex;
         }
-        awaitAnswer(request, deadlineNs, "list namespaces of tenant '" + tenant + "'");
+    }
 
-        final String text = request.answerText;
-        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
+    @FunctionalInterface
+    private interface RequestSender
+    {
+        void send() throws MagnetarClientException;
+    }
+
+    private void checkBrokerSupports(final int protocolVersion, final String feature) throws MagnetarClientException
+    {
+        if (brokerProtocolVersion() < protocolVersion)
+        {
+            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
+                ") does not support " + feature);
+        }
     }
 
     private void checkNamespacePoliciesRequest(final String namespace) throws MagnetarClientException
@@ -1404,11 +1370,7 @@ public final class MagnetarClient implements AutoCloseable
                 "namespace must be tenant/namespace, e.g. public/default: " +
                 (null == namespace ? "null" : "'" + namespace + "'"));
         }
-        if (brokerProtocolVersion() < Protocol.NAMESPACE_POLICIES_VERSION)
-        {
-            throw new MagnetarClientException("the broker (protocol version " + brokerProtocolVersion() +
-                ") does not support namespace policies");
-        }
+        checkBrokerSupports(Protocol.NAMESPACE_POLICIES_VERSION, "namespace policies");
     }
 
     private PendingRequest newRequest(final int answerTemplateId, final long deadlineNs)
