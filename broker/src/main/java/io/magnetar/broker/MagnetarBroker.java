@@ -1,5 +1,10 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.session.SessionAgent;
+import io.magnetar.broker.shard.TopicShardAgent;
+import io.magnetar.broker.policy.Durations;
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.RetentionPolicy;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.ChannelUriStringBuilder;

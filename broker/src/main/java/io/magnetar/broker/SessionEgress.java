@@ -6,13 +6,13 @@ import io.aeron.Publication;
  * Where the broker answers one client session: an immutable handle shared by the session agent and the shard
  * agents, whose only mutable part is the thread-safe Aeron {@link Publication}.
  */
-final class SessionEgress
+public final class SessionEgress
 {
-    final long sessionKey;
-    final Publication publication;
-    final String clientName;
+    public final long sessionKey;
+    public final Publication publication;
+    public final String clientName;
 
-    SessionEgress(final long sessionKey, final Publication publication, final String clientName)
+    public SessionEgress(final long sessionKey, final Publication publication, final String clientName)
     {
         this.sessionKey = sessionKey;
         this.publication = publication;

@@ -9,32 +9,32 @@ import org.agrona.concurrent.UnsafeBuffer;
  * size. The shard agent returns each command to its pool once handled, so the hand-off allocates nothing and the
  * memory a client can make the broker hold is bounded.
  */
-final class ShardCommand
+public final class ShardCommand
 {
     /** A validated client frame; the shard decodes it. */
-    static final int FRAME = 1;
+    public static final int FRAME = 1;
     /** The session has ended: free its producers and consumers. */
-    static final int SESSION_CLOSED = 2;
+    public static final int SESSION_CLOSED = 2;
     /** A send the session agent refused (too large): the shard answers it in order with a send error. */
-    static final int SEND_REJECTED = 3;
+    public static final int SEND_REJECTED = 3;
 
-    final UnsafeBuffer frame;
-    final boolean large;
-    int type;
-    int frameLength;
-    SessionEgress egress;
-    long producerId;
-    long sequenceId;
-    ErrorCode errorCode;
-    String errorMessage;
+    public final UnsafeBuffer frame;
+    public final boolean large;
+    public int type;
+    public int frameLength;
+    public SessionEgress egress;
+    public long producerId;
+    public long sequenceId;
+    public ErrorCode errorCode;
+    public String errorMessage;
 
-    ShardCommand(final int capacity, final boolean large)
+    public ShardCommand(final int capacity, final boolean large)
     {
         this.frame = new UnsafeBuffer(new byte[capacity]);
         this.large = large;
     }
 
-    void reset()
+    public void reset()
     {
         type = 0;
         frameLength = 0;

@@ -1,5 +1,7 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.RetentionPolicy;
 import io.aeron.CommonContext;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;

@@ -1,5 +1,7 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;

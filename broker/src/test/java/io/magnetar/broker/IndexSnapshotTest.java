@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.RetentionPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;

@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;

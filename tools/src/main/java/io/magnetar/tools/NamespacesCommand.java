@@ -2,7 +2,7 @@ package io.magnetar.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.magnetar.broker.Durations;
+import io.magnetar.broker.policy.Durations;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.NamespacePolicyUpdate;

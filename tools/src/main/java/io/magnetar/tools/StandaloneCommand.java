@@ -1,11 +1,11 @@
 package io.magnetar.tools;
 
 import io.aeron.driver.exceptions.ActiveDriverException;
-import io.magnetar.broker.BacklogQuota;
-import io.magnetar.broker.Durations;
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
-import io.magnetar.broker.RetentionPolicy;
+import io.magnetar.broker.policy.RetentionPolicy;
 import org.agrona.SystemUtil;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;

@@ -1,6 +1,6 @@
 package io.magnetar.tools;
 
-import io.magnetar.broker.Durations;
+import io.magnetar.broker.policy.Durations;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.policy;
 
 /**
  * A parsed, validated topic name: {@code persistent://tenant/namespace/topic} or {@code non-persistent://...}.

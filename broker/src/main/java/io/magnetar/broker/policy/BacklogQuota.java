@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.policy;
 
 /**
  * How much unacknowledged data a subscription may hold back on a topic, and what happens beyond it, as Pulsar's

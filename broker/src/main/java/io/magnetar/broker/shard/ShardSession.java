@@ -1,5 +1,6 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
+import io.magnetar.broker.SessionEgress;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -11,8 +12,8 @@ import java.util.ArrayDeque;
 final class ShardSession
 {
     final SessionEgress egress;
-    final Long2ObjectHashMap<Producer> producers = new Long2ObjectHashMap<>();
-    final Long2ObjectHashMap<Consumer> consumers = new Long2ObjectHashMap<>();
+    final Long2ObjectHashMap<ShardProducer> producers = new Long2ObjectHashMap<>();
+    final Long2ObjectHashMap<ShardConsumer> consumers = new Long2ObjectHashMap<>();
     final ArrayDeque<PendingReceipt> deferredReceipts = new ArrayDeque<>();
     boolean closed;
 

@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
 import io.magnetar.codecs.ErrorCode;
 import org.agrona.ExpandableDirectByteBuffer;

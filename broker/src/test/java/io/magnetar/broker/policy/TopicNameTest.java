@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.policy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

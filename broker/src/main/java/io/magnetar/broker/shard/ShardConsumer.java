@@ -1,16 +1,16 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
 /**
  * A consumer attached to a subscription, with the permits its client granted.
  */
-final class Consumer
+final class ShardConsumer
 {
     final long consumerId;
-    final Subscription subscription;
+    final TopicSubscription subscription;
     final ShardSession session;
     long permits;
 
-    Consumer(final long consumerId, final Subscription subscription, final ShardSession session)
+    ShardConsumer(final long consumerId, final TopicSubscription subscription, final ShardSession session)
     {
         this.consumerId = consumerId;
         this.subscription = subscription;

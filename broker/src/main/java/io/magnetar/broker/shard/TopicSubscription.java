@@ -1,20 +1,20 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
 import io.magnetar.storage.Cursor;
 
 /**
  * A subscription on a topic: its cursor (persistent topics) and the consumer attached to it.
  */
-final class Subscription
+final class TopicSubscription
 {
     final long id;
     final String name;
     final Topic topic;
     final Cursor cursor;
     long readOrdinal;
-    Consumer consumer;
+    ShardConsumer consumer;
 
-    Subscription(final long id, final String name, final Topic topic, final long startOrdinal)
+    TopicSubscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {
         this.id = id;
         this.name = name;

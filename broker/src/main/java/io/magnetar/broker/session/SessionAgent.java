@@ -1,5 +1,12 @@
-package io.magnetar.broker;
+package io.magnetar.broker.session;
 
+import io.magnetar.broker.ShardCommand;
+import io.magnetar.broker.SessionEgress;
+import io.magnetar.broker.BrokerCounters;
+import io.magnetar.broker.BrokerConfiguration;
+import io.magnetar.broker.shard.TopicShardAgent;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.broker.policy.NamespacePolicies;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
@@ -63,7 +70,7 @@ import java.util.concurrent.TimeUnit;
 public final class SessionAgent implements Agent
 {
     /** The namespace every broker has, as Pulsar's standalone does. */
-    static final String DEFAULT_NAMESPACE = "public/default";
+    public static final String DEFAULT_NAMESPACE = "public/default";
     static final int TRANSPORT_UDP = 1;
     private static final int MAX_DEFERRED_REPLY_BYTES = 1024 * 1024;
     static final int TRANSPORT_IPC = 2;
@@ -79,12 +86,12 @@ public final class SessionAgent implements Agent
     /**
      * Frames up to this length travel to a shard in a small pooled command; longer ones in a large one.
      */
-    static final int SMALL_FRAME_LENGTH = 2048;
+    public static final int SMALL_FRAME_LENGTH = 2048;
 
     /**
      * Room for headers and fixed fields around a message's key and payload in a frame.
      */
-    static final int FRAME_HEADROOM = 512;
+    public static final int FRAME_HEADROOM = 512;
     private static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Aeron aeron;
@@ -890,7 +897,7 @@ public final class SessionAgent implements Agent
      * @param maxMessageSize largest payload accepted.
      * @return the longest Send frame that can carry it with a key of the longest length.
      */
-    static int maxFrameLength(final int maxMessageSize)
+    public static int maxFrameLength(final int maxMessageSize)
     {
         return maxMessageSize + MAX_KEY_LENGTH + FRAME_HEADROOM;
     }

@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.policy;
 
 import io.magnetar.codecs.PolicyField;
 import io.magnetar.mediadriver.Durability;
@@ -13,20 +13,20 @@ import java.util.Map;
  * inherited from the broker's defaults. Owned by one shard agent; every topic of the namespace on that shard refers
  * to the same instance, so a change applies to all of them at once.
  */
-final class NamespacePolicies
+public final class NamespacePolicies
 {
     /** A field's value that reverts it to the broker's default. */
-    static final long INHERIT = -2;
+    public static final long INHERIT = -2;
 
-    static final long DURABILITY_MEMORY = 0;
-    static final long DURABILITY_ARCHIVED = 1;
-    static final long DURABILITY_FSYNC = 2;
+    public static final long DURABILITY_MEMORY = 0;
+    public static final long DURABILITY_ARCHIVED = 1;
+    public static final long DURABILITY_FSYNC = 2;
 
-    static final long POLICY_PRODUCER_REQUEST_HOLD = 0;
-    static final long POLICY_PRODUCER_EXCEPTION = 1;
-    static final long POLICY_CONSUMER_BACKLOG_EVICTION = 2;
+    public static final long POLICY_PRODUCER_REQUEST_HOLD = 0;
+    public static final long POLICY_PRODUCER_EXCEPTION = 1;
+    public static final long POLICY_CONSUMER_BACKLOG_EVICTION = 2;
 
-    static final int FIELD_COUNT = 6;
+    public static final int FIELD_COUNT = 6;
 
     private static final String[] FIELD_NAMES =
     {
@@ -34,12 +34,12 @@ final class NamespacePolicies
         "backlogQuotaPolicy"
     };
 
-    final String namespace;
+    public final String namespace;
     private final long[] explicit = new long[FIELD_COUNT];
     private final long[] defaults;
     private final long[] effective = new long[FIELD_COUNT];
 
-    NamespacePolicies(final String namespace, final long[] defaults)
+    public NamespacePolicies(final String namespace, final long[] defaults)
     {
         this.namespace = namespace;
         this.defaults = defaults;
@@ -55,7 +55,7 @@ final class NamespacePolicies
      * @param backlogQuota broker-wide backlog quota.
      * @return the defaults.
      */
-    static long[] defaults(final Durability durability, final RetentionPolicy retention, final BacklogQuota backlogQuota)
+    public static long[] defaults(final Durability durability, final RetentionPolicy retention, final BacklogQuota backlogQuota)
     {
         final long[] defaults = new long[FIELD_COUNT];
         defaults[PolicyField.DURABILITY.value()] =
@@ -69,7 +69,7 @@ final class NamespacePolicies
         return defaults;
     }
 
-    static long policyValue(final BacklogQuota.Policy policy)
+    public static long policyValue(final BacklogQuota.Policy policy)
     {
         switch (policy)
         {
@@ -89,7 +89,7 @@ final class NamespacePolicies
      * @param value to set.
      * @return null if valid, else why not.
      */
-    static String validate(final int field, final long value)
+    public static String validate(final int field, final long value)
     {
         if (field < 0 || field >= FIELD_COUNT)
         {
@@ -114,13 +114,13 @@ final class NamespacePolicies
         return value >= -1 ? null : FIELD_NAMES[field] + " must be -1 or more (or -2 to inherit), not " + value;
     }
 
-    void set(final int field, final long value)
+    public void set(final int field, final long value)
     {
         explicit[field] = value;
         resolve();
     }
 
-    long explicit(final int field)
+    public long explicit(final int field)
     {
         return explicit[field];
     }
@@ -133,57 +133,57 @@ final class NamespacePolicies
         }
     }
 
-    long durability()
+    public long durability()
     {
         return effective[PolicyField.DURABILITY.value()];
     }
 
-    boolean isFsync()
+    public boolean isFsync()
     {
         return DURABILITY_FSYNC == effective[PolicyField.DURABILITY.value()];
     }
 
-    boolean isMemory()
+    public boolean isMemory()
     {
         return DURABILITY_MEMORY == effective[PolicyField.DURABILITY.value()];
     }
 
-    long retentionTimeMs()
+    public long retentionTimeMs()
     {
         return effective[PolicyField.RETENTION_TIME_MS.value()];
     }
 
-    long retentionSizeBytes()
+    public long retentionSizeBytes()
     {
         return effective[PolicyField.RETENTION_SIZE_BYTES.value()];
     }
 
-    boolean isRetentionFinite()
+    public boolean isRetentionFinite()
     {
         return retentionTimeMs() >= 0 || retentionSizeBytes() >= 0;
     }
 
-    long messageTtlMs()
+    public long messageTtlMs()
     {
         return effective[PolicyField.MESSAGE_TTL_MS.value()];
     }
 
-    long backlogQuotaLimitBytes()
+    public long backlogQuotaLimitBytes()
     {
         return effective[PolicyField.BACKLOG_QUOTA_LIMIT_BYTES.value()];
     }
 
-    long backlogQuotaPolicy()
+    public long backlogQuotaPolicy()
     {
         return effective[PolicyField.BACKLOG_QUOTA_POLICY.value()];
     }
 
-    boolean evictsBacklog()
+    public boolean evictsBacklog()
     {
         return backlogQuotaLimitBytes() >= 0 && POLICY_CONSUMER_BACKLOG_EVICTION == backlogQuotaPolicy();
     }
 
-    boolean holdsProducers()
+    public boolean holdsProducers()
     {
         return backlogQuotaLimitBytes() >= 0 && POLICY_PRODUCER_REQUEST_HOLD == backlogQuotaPolicy();
     }
@@ -191,7 +191,7 @@ final class NamespacePolicies
     /**
      * @return the effective policies and which fields are set on the namespace, for JSON.
      */
-    Map<String, Object> describe()
+    public Map<String, Object> describe()
     {
         final Map<String, Object> policies = new LinkedHashMap<>();
         final List<String> explicitNames = new ArrayList<>();
@@ -225,12 +225,12 @@ final class NamespacePolicies
         return document;
     }
 
-    static String durabilityName(final long value)
+    public static String durabilityName(final long value)
     {
         return DURABILITY_MEMORY == value ? "memory" : DURABILITY_FSYNC == value ? "fsync" : "archived";
     }
 
-    static String backlogPolicyName(final long value)
+    public static String backlogPolicyName(final long value)
     {
         return POLICY_PRODUCER_REQUEST_HOLD == value ? "producer_request_hold" :
             POLICY_CONSUMER_BACKLOG_EVICTION == value ? "consumer_backlog_eviction" : "producer_exception";

@@ -1,15 +1,15 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
 /**
  * A producer attached to a topic.
  */
-final class Producer
+final class ShardProducer
 {
     final long producerId;
     final String name;
     final Topic topic;
 
-    Producer(final long producerId, final String name, final Topic topic)
+    ShardProducer(final long producerId, final String name, final Topic topic)
     {
         this.producerId = producerId;
         this.name = name;

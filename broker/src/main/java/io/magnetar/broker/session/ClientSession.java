@@ -1,5 +1,6 @@
-package io.magnetar.broker;
+package io.magnetar.broker.session;
 
+import io.magnetar.broker.SessionEgress;
 import io.aeron.Publication;
 import org.agrona.collections.Long2LongHashMap;
 

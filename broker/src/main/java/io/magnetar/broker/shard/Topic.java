@@ -1,5 +1,7 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.storage.TopicIndex;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -17,8 +19,8 @@ final class Topic
     final boolean persistent;
     final NamespacePolicies policies;
     final TopicIndex index = new TopicIndex();
-    final ArrayList<Subscription> subscriptions = new ArrayList<>();
-    final HashMap<String, Subscription> subscriptionByName = new HashMap<>();
+    final ArrayList<TopicSubscription> subscriptions = new ArrayList<>();
+    final HashMap<String, TopicSubscription> subscriptionByName = new HashMap<>();
     long durableEntries;
     long bytes;
     long definitionPosition = -1;

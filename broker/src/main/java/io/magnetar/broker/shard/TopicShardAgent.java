@@ -1,5 +1,12 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
+import io.magnetar.broker.ShardCommand;
+import io.magnetar.broker.SessionEgress;
+import io.magnetar.broker.BrokerCounters;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.RetentionPolicy;
+import io.magnetar.broker.policy.NamespacePolicies;
 import io.aeron.Counter;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckDecoder;
@@ -210,7 +217,7 @@ public final class TopicShardAgent implements Agent
     private final HashMap<String, Topic> topicByName = new HashMap<>();
     private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<ShardSession> sessionByKey = new Long2ObjectHashMap<>();
-    private final ArrayList<Subscription> activeSubscriptions = new ArrayList<>();
+    private final ArrayList<TopicSubscription> activeSubscriptions = new ArrayList<>();
     private final ArrayList<ShardSession> sessionsWithDeferredReceipts = new ArrayList<>();
     private final ArrayDeque<PendingReceipt> pendingReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> pendingAckReceipts = new ArrayDeque<>();
@@ -266,7 +273,7 @@ public final class TopicShardAgent implements Agent
     private final UnsafeBuffer emptyView = new UnsafeBuffer(new byte[0]);
 
     private final EntryHandler dispatchHandler = this::onDispatchEntry;
-    private Consumer dispatchConsumer;
+    private ShardConsumer dispatchConsumer;
     private long dispatchMessageId;
     private final RelocatedEntryDecoder relocatedEntryDecoder = new RelocatedEntryDecoder();
     private final LongArrayList recoveredRelocations = new LongArrayList();
@@ -905,7 +912,7 @@ public final class TopicShardAgent implements Agent
             {
                 continue;
             }
-            for (final Subscription subscription : topic.subscriptions)
+            for (final TopicSubscription subscription : topic.subscriptions)
             {
                 if (!appendSubscriptionState(topic, subscription))
                 {
@@ -923,7 +930,7 @@ public final class TopicShardAgent implements Agent
         return 1;
     }
 
-    private boolean appendSubscriptionState(final Topic topic, final Subscription subscription)
+    private boolean appendSubscriptionState(final Topic topic, final TopicSubscription subscription)
     {
         final int rangeCount = subscription.cursor.individuallyAckedRangeCount();
         int part = 0;
@@ -952,7 +959,7 @@ public final class TopicShardAgent implements Agent
      */
     private long appendStateRecord(
         final Topic topic,
-        final Subscription subscription,
+        final TopicSubscription subscription,
         final long markDeletePosition,
         final int part,
         final int first,
@@ -995,7 +1002,7 @@ public final class TopicShardAgent implements Agent
                 continue;
             }
             final long expiredBefore = now - messageTtlMs;
-            for (final Subscription subscription : topic.subscriptions)
+            for (final TopicSubscription subscription : topic.subscriptions)
             {
                 while (expired < EXPIRY_LIMIT)
                 {
@@ -1053,7 +1060,7 @@ public final class TopicShardAgent implements Agent
      */
     private static long largestBacklogBytes(final Topic topic)
     {
-        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
         final long entries = topic.index.size();
         if (subscriptions.isEmpty() || 0 == entries)
         {
@@ -1084,7 +1091,7 @@ public final class TopicShardAgent implements Agent
             }
             final long averageEntryBytes = Math.max(1, topic.bytes / topic.index.size());
             final long allowedEntries = topic.policies.backlogQuotaLimitBytes() / averageEntryBytes;
-            for (final Subscription subscription : topic.subscriptions)
+            for (final TopicSubscription subscription : topic.subscriptions)
             {
                 while (subscription.cursor.backlog() > allowedEntries && evicted < EXPIRY_LIMIT)
                 {
@@ -1196,7 +1203,7 @@ public final class TopicShardAgent implements Agent
             {
                 forgetRelocationsBefore(topic);
             }
-            for (final Subscription subscription : topic.subscriptions)
+            for (final TopicSubscription subscription : topic.subscriptions)
             {
                 if (null != subscription.cursor)
                 {
@@ -1270,7 +1277,7 @@ public final class TopicShardAgent implements Agent
     private static long unacknowledgedOrdinal(final Topic topic)
     {
         long ordinal = topic.index.size();
-        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
             final Cursor cursor = subscriptions.get(i).cursor;
@@ -1611,7 +1618,7 @@ public final class TopicShardAgent implements Agent
         final ShardSession session = session(command.egress);
         if (ShardCommand.SEND_REJECTED == command.type)
         {
-            final Producer producer = session.producers.get(command.producerId);
+            final ShardProducer producer = session.producers.get(command.producerId);
             answerSendError(session, null == producer ? null : producer.topic, command.producerId, command.sequenceId,
                 command.errorCode, command.errorMessage);
             return true;
@@ -1736,7 +1743,7 @@ public final class TopicShardAgent implements Agent
 
         final String producerName = requestedName.isEmpty() ?
             brokerName + "-" + shard + "-" + nextProducerNameId++ : requestedName;
-        session.producers.put(producerId, new Producer(producerId, producerName, topic));
+        session.producers.put(producerId, new ShardProducer(producerId, producerName, topic));
         topic.producerCount++;
 
         producerReadyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
@@ -1767,7 +1774,7 @@ public final class TopicShardAgent implements Agent
         final long sequenceId = decoder.correlationId();
         final long producerId = decoder.producerId();
         final long publishTime = decoder.publishTime();
-        final Producer producer = session.producers.get(producerId);
+        final ShardProducer producer = session.producers.get(producerId);
         if (null == producer)
         {
             sendSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_NOT_FOUND,
@@ -2050,10 +2057,10 @@ public final class TopicShardAgent implements Agent
     private void publishNonPersistent(final Topic topic, final long sequenceId, final long publishTime)
     {
         int encodedLength = -1;
-        final ArrayList<Subscription> subscriptions = topic.subscriptions;
+        final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
-            final Consumer consumer = subscriptions.get(i).consumer;
+            final ShardConsumer consumer = subscriptions.get(i).consumer;
             if (null == consumer || consumer.permits <= 0)
             {
                 continue;
@@ -2238,7 +2245,7 @@ public final class TopicShardAgent implements Agent
 
     private int dispatch()
     {
-        final ArrayList<Subscription> subscriptions = activeSubscriptions;
+        final ArrayList<TopicSubscription> subscriptions = activeSubscriptions;
         if (subscriptions.isEmpty())
         {
             return 0;
@@ -2248,8 +2255,8 @@ public final class TopicShardAgent implements Agent
         long durablePosition = Long.MIN_VALUE;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
-            final Subscription subscription = subscriptions.get(i);
-            final Consumer consumer = subscription.consumer;
+            final TopicSubscription subscription = subscriptions.get(i);
+            final ShardConsumer consumer = subscription.consumer;
             final Topic topic = subscription.topic;
             if (!topic.persistent || consumer.permits <= 0 || subscription.readOrdinal >= topic.durableEntries)
             {
@@ -2327,7 +2334,7 @@ public final class TopicShardAgent implements Agent
             storageHeaderDecoder.blockLength(),
             storageHeaderDecoder.version());
 
-        final Consumer consumer = dispatchConsumer;
+        final ShardConsumer consumer = dispatchConsumer;
         messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .consumerId(consumer.consumerId);
         messageEncoder.messageId().shard(shard).position(dispatchMessageId);
@@ -2387,7 +2394,7 @@ public final class TopicShardAgent implements Agent
             return false;
         }
 
-        Subscription subscription = topic.subscriptionByName.get(subscriptionName);
+        TopicSubscription subscription = topic.subscriptionByName.get(subscriptionName);
         if (null != subscription && null != subscription.consumer)
         {
             sendError(session, correlationId, ErrorCode.CONSUMER_BUSY,
@@ -2420,7 +2427,7 @@ public final class TopicShardAgent implements Agent
             subscription = addSubscription(topic, subscriptionId, subscriptionName, startOrdinal);
         }
 
-        final Consumer consumer = new Consumer(consumerId, subscription, session);
+        final ShardConsumer consumer = new ShardConsumer(consumerId, subscription, session);
         subscription.consumer = consumer;
         subscription.readOrdinal = topic.persistent ? subscription.cursor.firstUnackedOrdinal() : 0;
         session.consumers.put(consumerId, consumer);
@@ -2434,10 +2441,10 @@ public final class TopicShardAgent implements Agent
         return true;
     }
 
-    private Subscription addSubscription(
+    private TopicSubscription addSubscription(
         final Topic topic, final long subscriptionId, final String name, final long startOrdinal)
     {
-        final Subscription subscription = new Subscription(subscriptionId, name, topic, startOrdinal);
+        final TopicSubscription subscription = new TopicSubscription(subscriptionId, name, topic, startOrdinal);
         topic.subscriptions.add(subscription);
         topic.subscriptionByName.put(name, subscription);
 
@@ -2447,7 +2454,7 @@ public final class TopicShardAgent implements Agent
     private void onFlow(final ShardSession session, final FlowDecoder decoder)
     {
         final long correlationId = decoder.correlationId();
-        final Consumer consumer = session.consumers.get(decoder.consumerId());
+        final ShardConsumer consumer = session.consumers.get(decoder.consumerId());
         final int permits = decoder.permits();
         if (null == consumer)
         {
@@ -2475,7 +2482,7 @@ public final class TopicShardAgent implements Agent
         final long position,
         final boolean receipt)
     {
-        final Consumer consumer = session.consumers.get(consumerId);
+        final ShardConsumer consumer = session.consumers.get(consumerId);
         if (null == consumer)
         {
             sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
@@ -2483,7 +2490,7 @@ public final class TopicShardAgent implements Agent
             return true;
         }
 
-        final Subscription subscription = consumer.subscription;
+        final TopicSubscription subscription = consumer.subscription;
         if (!subscription.topic.persistent)
         {
             if (receipt)
@@ -2654,7 +2661,7 @@ public final class TopicShardAgent implements Agent
         root.put("relocatedEntries", null == topic.relocations ? 0 : topic.relocations.size());
 
         final ObjectNode cursors = root.putObject("cursors");
-        for (final Subscription subscription : topic.subscriptions)
+        for (final TopicSubscription subscription : topic.subscriptions)
         {
             final ObjectNode cursor = cursors.putObject(subscription.name);
             cursor.put("subscriptionId", subscription.id);
@@ -2739,7 +2746,7 @@ public final class TopicShardAgent implements Agent
         final TopicName name = TopicName.parse(decoder.topic());
         final String subscriptionName = decoder.subscription();
         final Topic topic = topicByName.get(name.toString());
-        final Subscription subscription = null == topic ? null : topic.subscriptionByName.get(subscriptionName);
+        final TopicSubscription subscription = null == topic ? null : topic.subscriptionByName.get(subscriptionName);
         if (null == subscription || null == subscription.cursor)
         {
             sendError(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +
@@ -2926,7 +2933,7 @@ public final class TopicShardAgent implements Agent
     private void onCloseProducer(final ShardSession session, final CloseProducerDecoder decoder)
     {
         final long correlationId = decoder.correlationId();
-        final Producer producer = session.producers.remove(decoder.producerId());
+        final ShardProducer producer = session.producers.remove(decoder.producerId());
         if (null == producer)
         {
             sendError(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
@@ -2941,7 +2948,7 @@ public final class TopicShardAgent implements Agent
     private void onCloseConsumer(final ShardSession session, final CloseConsumerDecoder decoder)
     {
         final long correlationId = decoder.correlationId();
-        final Consumer consumer = session.consumers.remove(decoder.consumerId());
+        final ShardConsumer consumer = session.consumers.remove(decoder.consumerId());
         if (null == consumer)
         {
             sendError(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
@@ -2962,12 +2969,12 @@ public final class TopicShardAgent implements Agent
         }
 
         session.closed = true;
-        for (final Producer producer : session.producers.values())
+        for (final ShardProducer producer : session.producers.values())
         {
             producer.topic.producerCount--;
         }
         session.producers.clear();
-        for (final Consumer consumer : session.consumers.values())
+        for (final ShardConsumer consumer : session.consumers.values())
         {
             detach(consumer);
         }
@@ -2984,9 +2991,9 @@ public final class TopicShardAgent implements Agent
     /**
      * Detach a consumer; its unacknowledged messages go to the next consumer of the subscription.
      */
-    private void detach(final Consumer consumer)
+    private void detach(final ShardConsumer consumer)
     {
-        final Subscription subscription = consumer.subscription;
+        final TopicSubscription subscription = consumer.subscription;
         if (subscription.consumer != consumer)
         {
             return;
@@ -3150,7 +3157,7 @@ public final class TopicShardAgent implements Agent
      *
      * @return false if the cursor log could not take the record now.
      */
-    private boolean ackAndRecord(final Subscription subscription, final long position)
+    private boolean ackAndRecord(final TopicSubscription subscription, final long position)
     {
         if (appendCursorAck(subscription, position) < 0)
         {
@@ -3161,7 +3168,7 @@ public final class TopicShardAgent implements Agent
         return true;
     }
 
-    private long appendCursorAck(final Subscription subscription, final long position)
+    private long appendCursorAck(final TopicSubscription subscription, final long position)
     {
         cursorAckEncoder.wrapAndApplyHeader(cursorBuffer, 0, storageHeaderEncoder)
             .topicId(subscription.topic.id)
@@ -3349,7 +3356,7 @@ public final class TopicShardAgent implements Agent
         if (CursorAckDecoder.TEMPLATE_ID == templateId)
         {
             cursorAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
-            final Subscription subscription = recoveredSubscription(
+            final TopicSubscription subscription = recoveredSubscription(
                 cursorAckDecoder.topicId(), cursorAckDecoder.subscriptionId());
             if (null == subscription)
             {
@@ -3419,7 +3426,7 @@ public final class TopicShardAgent implements Agent
         final long markDeletePosition = decoder.markDeletePosition();
         final int part = decoder.part();
         final Topic topic = topicById.get(topicId);
-        Subscription subscription = recoveredSubscription(topicId, subscriptionId);
+        TopicSubscription subscription = recoveredSubscription(topicId, subscriptionId);
 
         final SubscriptionStateDecoder.AckedRangesDecoder ranges = decoder.ackedRanges();
         final int rangeCount = ranges.count();
@@ -3453,15 +3460,15 @@ public final class TopicShardAgent implements Agent
         recoveredCheckpointRecords++;
     }
 
-    private Subscription recoveredSubscription(final long topicId, final long subscriptionId)
+    private TopicSubscription recoveredSubscription(final long topicId, final long subscriptionId)
     {
         final Topic topic = topicById.get(topicId);
         if (null != topic)
         {
-            final ArrayList<Subscription> subscriptions = topic.subscriptions;
+            final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
             for (int i = 0, size = subscriptions.size(); i < size; i++)
             {
-                final Subscription subscription = subscriptions.get(i);
+                final TopicSubscription subscription = subscriptions.get(i);
                 if (subscription.id == subscriptionId)
                 {
                     return subscription;
@@ -3532,7 +3539,7 @@ public final class TopicShardAgent implements Agent
         receipt.endPosition = Long.MIN_VALUE;
         receipt.errorCode = code;
         receipt.errorMessage = message;
-        final Producer producer = session.producers.get(producerId);
+        final ShardProducer producer = session.producers.get(producerId);
         if (null != producer && (waitsForSync(producer.topic) || producer.topic.syncReceipts > 0))
         {
             receipt.topic = producer.topic;

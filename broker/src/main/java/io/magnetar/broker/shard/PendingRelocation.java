@@ -1,4 +1,4 @@
-package io.magnetar.broker;
+package io.magnetar.broker.shard;
 
 /**
  * An entry copied by compaction whose copy is not yet stored: until it is, the entry is read from its old place.
