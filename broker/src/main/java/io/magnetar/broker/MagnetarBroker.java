@@ -1,6 +1,7 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.session.SessionAgent;
+import io.magnetar.broker.shard.ShardContext;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.BacklogQuota;
@@ -594,25 +595,26 @@ public final class MagnetarBroker implements AutoCloseable
 
             final BrokerCounters.Shard shardCounters = new BrokerCounters.Shard(aeron, shard);
             resources.add(shardCounters);
-            final TopicShardAgent shardAgent = new TopicShardAgent(
-                shard,
-                ctx.shardCount(),
-                ctx.brokerName(),
-                ctx.maxMessageSize(),
-                entryLog,
-                cursorLog,
-                indexLog,
-                ctx.indexSnapshotIntervalBytes(),
-                shardQueues[shard],
-                freeCommands[shard],
-                freeLargeCommands[shard],
-                shardCounters,
-                ctx.errorHandler(),
-                SystemEpochClock.INSTANCE,
-                ctx.retention(),
-                ctx.backlogQuota(),
-                ctx.driverContext().durability(),
-                TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()));
+            final TopicShardAgent shardAgent = new TopicShardAgent(new ShardContext()
+                .shard(shard)
+                .shardCount(ctx.shardCount())
+                .brokerName(ctx.brokerName())
+                .maxMessageSize(ctx.maxMessageSize())
+                .entryLog(entryLog)
+                .cursorLog(cursorLog)
+                .indexLog(indexLog)
+                .snapshotIntervalBytes(ctx.indexSnapshotIntervalBytes())
+                .commandQueue(shardQueues[shard])
+                .freeCommands(freeCommands[shard])
+                .freeLargeCommands(freeLargeCommands[shard])
+                .counters(shardCounters)
+                .errorHandler(ctx.errorHandler())
+                .epochClock(SystemEpochClock.INSTANCE)
+                .retention(ctx.retention())
+                .backlogQuota(ctx.backlogQuota())
+                .durability(ctx.driverContext().durability())
+                .holdTimeoutNs(TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()))
+                .conclude());
             ctx.logger().accept("magnetar: " + shardAgent.recover());
             shardAgents.add(shardAgent);
             syncedLogs.add(new LogSyncAgent.SyncedLog(

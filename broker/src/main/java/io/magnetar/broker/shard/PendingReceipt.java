@@ -4,13 +4,27 @@ import io.magnetar.codecs.ErrorCode;
 import org.agrona.ExpandableDirectByteBuffer;
 
 /**
- * The answer to one send, queued in send order: a receipt that waits for the archive's durable position to pass
- * its entry, a send error that waits only for the answers queued before it, or (when {@code replyLength > 0}) an
- * encoded control reply that could not be sent yet because the session's answer channel was back-pressured.
- * Pooled by the shard agent.
+ * The answer to one request, queued in order until what it answers is stored: a send receipt that waits for the
+ * log's durable position to pass its entry, a send error that waits only for the answers queued before it, or
+ * (when {@code replyLength > 0}) an encoded reply, such as an ack receipt, that waits for the cursor log. Pooled by
+ * {@link ReceiptTracker}.
  */
 final class PendingReceipt
 {
+    /** What the answer is. */
+    enum Kind
+    {
+        /** {@code SendReceipt} for a stored (or, non-persistent, delivered) message. */
+        SEND_RECEIPT,
+        /** {@code SendError}, in order behind the producer's earlier answers. */
+        SEND_ERROR,
+        /** {@code Success(correlationId)}, once a cursor log record is stored. */
+        SUCCESS,
+        /** An encoded answer kept in {@link #reply}. */
+        REPLY
+    }
+
+    Kind kind;
     ShardSession session;
     Topic topic;
     long producerId;
@@ -24,6 +38,7 @@ final class PendingReceipt
 
     void reset()
     {
+        kind = null;
         session = null;
         topic = null;
         errorCode = null;

@@ -1,24 +1,56 @@
 package io.magnetar.broker.shard;
 
 import io.magnetar.broker.SessionEgress;
+import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayDeque;
-
 /**
- * One client session as one shard agent sees it: the producers and consumers it has on this shard, and receipts
- * that could not be sent yet because its answer channel was back-pressured.
+ * One client session as one shard agent sees it: the producers and consumers it has on this shard, and the encoded
+ * answers that could not be sent yet because its answer channel was back-pressured (kept by {@link ClientProxy}).
  */
 final class ShardSession
 {
+    /**
+     * Where a session is in its life on this shard.
+     */
+    enum State
+    {
+        /** Answers go to the client. */
+        ACTIVE,
+        /** The client has gone: nothing more is sent, held messages of it are dropped. */
+        CLOSED
+    }
+
     final SessionEgress egress;
     final Long2ObjectHashMap<ShardProducer> producers = new Long2ObjectHashMap<>();
     final Long2ObjectHashMap<ShardConsumer> consumers = new Long2ObjectHashMap<>();
-    final ArrayDeque<PendingReceipt> deferredReceipts = new ArrayDeque<>();
-    boolean closed;
+    /** Encoded answers waiting for the answer channel, in order; null while there are none. */
+    ExpandableRingBuffer deferred;
+    private State state = State.ACTIVE;
 
     ShardSession(final SessionEgress egress)
     {
         this.egress = egress;
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    boolean isClosed()
+    {
+        return State.CLOSED == state;
+    }
+
+    void close()
+    {
+        state = State.CLOSED;
+        deferred = null;
+    }
+
+    boolean hasDeferred()
+    {
+        return null != deferred && !deferred.isEmpty();
     }
 }

@@ -1,7 +1,8 @@
 package io.magnetar.broker.shard;
 
-import io.magnetar.broker.policy.TopicName;
 import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.storage.Cursor;
 import io.magnetar.storage.TopicIndex;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -10,7 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 
 /**
- * A topic owned by one {@link TopicShardAgent}: its entry index and its subscriptions. Only that agent touches it.
+ * A topic owned by one {@link TopicShardAgent}: its entry index, its subscriptions, and what follows from them
+ * (backlog, the first entry anything still needs). Only that agent touches it.
  */
 final class Topic
 {
@@ -35,6 +37,14 @@ final class Topic
     /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */
     ExpandableRingBuffer heldSends;
 
+    Topic(final long id, final TopicName name, final boolean persistent, final NamespacePolicies policies)
+    {
+        this.id = id;
+        this.name = name;
+        this.persistent = persistent;
+        this.policies = policies;
+    }
+
     /**
      * @param messageId of an entry (its original position).
      * @return where the entry's record is now.
@@ -50,11 +60,206 @@ final class Topic
         return Long.MIN_VALUE == location ? messageId : location;
     }
 
-    Topic(final long id, final TopicName name, final boolean persistent, final NamespacePolicies policies)
+    /**
+     * @return the average size of the topic's entry records, at least 1.
+     */
+    long averageEntryBytes()
     {
-        this.id = id;
-        this.name = name;
-        this.persistent = persistent;
-        this.policies = policies;
+        return Math.max(1, bytes / Math.max(1, index.size()));
+    }
+
+    TopicSubscription addSubscription(final long subscriptionId, final String name, final long startOrdinal)
+    {
+        final TopicSubscription subscription = new TopicSubscription(subscriptionId, name, this, startOrdinal);
+        subscriptions.add(subscription);
+        subscriptionByName.put(name, subscription);
+
+        return subscription;
+    }
+
+    TopicSubscription subscription(final long subscriptionId)
+    {
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final TopicSubscription subscription = subscriptions.get(i);
+            if (subscription.id == subscriptionId)
+            {
+                return subscription;
+            }
+        }
+
+        return null;
+    }
+
+    /**
+     * @return the estimated backlog in bytes of the most backlogged subscription: its unacknowledged entries times
+     * the topic's average entry size.
+     */
+    long largestBacklogBytes()
+    {
+        final long entries = index.size();
+        if (subscriptions.isEmpty() || 0 == entries)
+        {
+            return 0;
+        }
+
+        long largestBacklog = 0;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            largestBacklog = Math.max(largestBacklog, subscriptions.get(i).cursor.backlog());
+        }
+
+        return largestBacklog * (bytes / entries);
+    }
+
+    /**
+     * @return the largest subscription backlog in bytes if it exceeds a quota that limits producers, else -1.
+     */
+    long quotaExceededBytes()
+    {
+        final long limitBytes = policies.backlogQuotaLimitBytes();
+        if (limitBytes < 0 || policies.evictsBacklog())
+        {
+            return -1;
+        }
+        final long backlogBytes = largestBacklogBytes();
+
+        return backlogBytes > 0 && backlogBytes >= limitBytes ? backlogBytes : -1;
+    }
+
+    /**
+     * @return the ordinal of the first entry some subscription has not acknowledged, or the size if none.
+     */
+    long unacknowledgedOrdinal()
+    {
+        long ordinal = index.size();
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final Cursor cursor = subscriptions.get(i).cursor;
+            if (null != cursor)
+            {
+                ordinal = Math.min(ordinal, cursor.firstUnackedOrdinal());
+            }
+        }
+
+        return Math.max(ordinal, index.firstOrdinal());
+    }
+
+    /**
+     * As Pulsar: acknowledged entries go once they are beyond either retention limit of the topic's namespace (its
+     * newest size in bytes, or its time); a limit of -1 never lets them go by that measure, and with both at -1
+     * everything is kept.
+     *
+     * @param now epoch time in ms.
+     * @return the ordinal of the first entry that retention keeps.
+     */
+    long firstRetainedOrdinal(final long now)
+    {
+        final long sizeBytes = policies.retentionSizeBytes();
+        final long timeMs = policies.retentionTimeMs();
+        long ordinal = index.firstOrdinal();
+        if (sizeBytes >= 0)
+        {
+            ordinal = Math.max(ordinal, index.size() - sizeBytes / averageEntryBytes());
+        }
+        if (timeMs >= 0)
+        {
+            ordinal = Math.max(ordinal, index.firstOrdinalPublishedAtOrAfter(now - timeMs));
+        }
+
+        return ordinal;
+    }
+
+    /**
+     * @param now epoch time in ms.
+     * @return the ordinal of the first entry that a subscription or retention still needs; all after it are kept.
+     */
+    long neededOrdinal(final long now)
+    {
+        return Math.max(Math.min(firstRetainedOrdinal(now), unacknowledgedOrdinal()), index.firstOrdinal());
+    }
+
+    /**
+     * Remove from the index the entries before a new log start, except those still needed: compaction moved them
+     * out of the purged segments, and they keep their ordinals.
+     *
+     * @return entries removed.
+     */
+    int removeReclaimedEntries(final long newStart, final long now)
+    {
+        final long removeBelow = Math.min(index.firstOrdinalAtOrAfter(newStart), neededOrdinal(now));
+        final int removed = removeBelow > index.firstOrdinal() && removeBelow <= index.size() ?
+            index.removeBefore(removeBelow < index.size() ? index.position(removeBelow) : Long.MAX_VALUE) : 0;
+        if (removed > 0)
+        {
+            forgetRelocationsBefore();
+            for (int i = 0, size = subscriptions.size(); i < size; i++)
+            {
+                final TopicSubscription subscription = subscriptions.get(i);
+                if (null != subscription.cursor)
+                {
+                    subscription.cursor.onEntriesRemoved();
+                    subscription.readOrdinal = Math.max(subscription.readOrdinal, index.firstOrdinal());
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /**
+     * Remove the entries whose records are gone below a log start and that were not moved: after recovery from a
+     * snapshot taken before a purge.
+     *
+     * @return entries removed.
+     */
+    int removeUnreadablePrefix(final long start)
+    {
+        long ordinal = index.firstOrdinal();
+        while (ordinal < index.size() && location(index.position(ordinal)) < start)
+        {
+            ordinal++;
+        }
+        if (ordinal <= index.firstOrdinal())
+        {
+            return 0;
+        }
+        final int removed = index.removeBefore(ordinal < index.size() ? index.position(ordinal) : Long.MAX_VALUE);
+        forgetRelocationsBefore();
+
+        return removed;
+    }
+
+    /**
+     * Record where a moved entry is now.
+     */
+    void relocate(final long messageId, final long location)
+    {
+        if (null == relocations)
+        {
+            relocations = new Long2LongHashMap(Long.MIN_VALUE);
+        }
+        relocations.put(messageId, location);
+    }
+
+    private void forgetRelocationsBefore()
+    {
+        if (null == relocations)
+        {
+            return;
+        }
+        final long firstKept = index.heldEntries() > 0 ? index.position(index.firstOrdinal()) : Long.MAX_VALUE;
+        final Long2LongHashMap.KeyIterator keys = relocations.keySet().iterator();
+        while (keys.hasNext())
+        {
+            if (keys.nextValue() < firstKept)
+            {
+                keys.remove();
+            }
+        }
+        if (relocations.isEmpty())
+        {
+            relocations = null;
+        }
     }
 }

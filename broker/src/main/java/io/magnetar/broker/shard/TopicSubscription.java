@@ -13,6 +13,8 @@ final class TopicSubscription
     final Cursor cursor;
     long readOrdinal;
     ShardConsumer consumer;
+    /** How entries go to the consumers, by subscription type; set when a consumer attaches. */
+    Dispatcher dispatcher;
 
     TopicSubscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {

@@ -1,0 +1,18 @@
+package io.magnetar.broker.shard;
+
+/**
+ * Sends one stored entry to one consumer: the seam between a {@link Dispatcher}, which decides, and the proxy that
+ * reads the entry and encodes the message.
+ */
+interface EntryDelivery
+{
+    /**
+     * @param consumer        to send to.
+     * @param topic           of the entry.
+     * @param messageId       of the entry.
+     * @param durablePosition the entry log's durable position.
+     * @return {@link ClientProxy#OFFER_OK}, {@link ClientProxy#OFFER_RETRY} (try again later, e.g. back pressure)
+     * or {@link ClientProxy#OFFER_GONE} (the consumer's session is gone).
+     */
+    int deliver(ShardConsumer consumer, Topic topic, long messageId, long durablePosition);
+}

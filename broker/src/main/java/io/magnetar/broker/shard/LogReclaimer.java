@@ -1,0 +1,178 @@
+package io.magnetar.broker.shard;
+
+import io.aeron.archive.client.AeronArchive;
+import io.magnetar.storage.RecordedLog;
+import io.magnetar.storage.StorageException;
+import io.magnetar.storage.TopicIndex;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * Retention: whole segments of the shard log that no cursor needs and retention no longer keeps are purged. Topic
+ * definitions in those segments are recorded again first, and the segments go only once those records, and the acks
+ * that freed them, are stored. When the oldest segment is pinned by a few entries, {@link SegmentCompactor} moves
+ * them instead.
+ */
+final class LogReclaimer
+{
+    private final RecordedLog entryLog;
+    private final RecordedLog cursorLog;
+    private final TopicRegistry topics;
+    private final ShardLogWriter writer;
+    private final StoredPositions stored;
+    private final SegmentCompactor compactor;
+    private final EpochClock epochClock;
+    private final ErrorHandler errorHandler;
+    private long reclaimTarget = -1;
+    private long reclaimDefinitionsEnd;
+    private long reclaimCursorsEnd;
+    private long reclaimedBytes;
+
+    LogReclaimer(
+        final RecordedLog entryLog,
+        final RecordedLog cursorLog,
+        final TopicRegistry topics,
+        final ShardLogWriter writer,
+        final StoredPositions stored,
+        final SegmentCompactor compactor,
+        final EpochClock epochClock,
+        final ErrorHandler errorHandler)
+    {
+        this.entryLog = entryLog;
+        this.cursorLog = cursorLog;
+        this.topics = topics;
+        this.writer = writer;
+        this.stored = stored;
+        this.compactor = compactor;
+        this.epochClock = epochClock;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * @return work done: segments purged, definitions recorded or entries moved.
+     */
+    int reclaim()
+    {
+        if (reclaimTarget < 0)
+        {
+            final long position = reclaimablePosition();
+            final long newStart = AeronArchive.segmentFileBasePosition(
+                entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
+            if (newStart <= entryLog.startPosition())
+            {
+                return compactor.compactFirstSegment(position);
+            }
+
+            for (final Topic topic : topics.topics())
+            {
+                if (topic.persistent && topic.definitionPosition < newStart)
+                {
+                    final long definitionPosition = writer.appendTopicDefinition(topic.id, topic.name.toString());
+                    if (definitionPosition < 0)
+                    {
+                        return 0;
+                    }
+                    topic.definitionPosition = definitionPosition;
+                }
+            }
+            reclaimTarget = newStart;
+            reclaimDefinitionsEnd = entryLog.appendedPosition();
+            reclaimCursorsEnd = cursorLog.appendedPosition();
+        }
+
+        // the re-recorded definitions and the acks that freed the segments must be stored before they go
+        if (!stored.isEntryLogStored(reclaimDefinitionsEnd) || !stored.isCursorLogStored(reclaimCursorsEnd))
+        {
+            return 0;
+        }
+
+        final long oldStart = entryLog.startPosition();
+        final long newStart;
+        try
+        {
+            // cursors may need more than when the target was set (a new subscription): look again
+            newStart = entryLog.purgeBefore(Math.min(reclaimTarget, reclaimablePosition()));
+        }
+        catch (final StorageException ex)
+        {
+            errorHandler.onError(ex);
+            return 0;
+        }
+        finally
+        {
+            reclaimTarget = -1;
+        }
+        if (newStart <= oldStart)
+        {
+            return 0;
+        }
+
+        reclaimedBytes += newStart - oldStart;
+        final long now = epochClock.time();
+        for (final Topic topic : topics.topics())
+        {
+            topic.removeReclaimedEntries(newStart, now);
+        }
+
+        return 1;
+    }
+
+    /**
+     * @return bytes of the shard log reclaimed since the broker started.
+     */
+    long reclaimedBytes()
+    {
+        return reclaimedBytes;
+    }
+
+    /**
+     * @return the lowest position something still needs: for each topic, its subscriptions' first unacknowledged
+     * entry and the first entry its namespace's retention keeps (moved entries where they are now); and the durable
+     * position.
+     */
+    long reclaimablePosition()
+    {
+        return reclaimablePosition(topics.topics(), entryLog.durablePosition(), epochClock.time());
+    }
+
+    static long reclaimablePosition(final Iterable<Topic> topics, final long durablePosition, final long now)
+    {
+        long position = durablePosition;
+        for (final Topic topic : topics)
+        {
+            final TopicIndex index = topic.index;
+            if (!topic.persistent || 0 == index.heldEntries())
+            {
+                continue;
+            }
+
+            // every entry from the first needed one on is kept; moved entries are where compaction put them
+            final long needed = topic.neededOrdinal(now);
+            final Long2LongHashMap relocations = topic.relocations;
+            long ordinal = needed;
+            while (null != relocations && ordinal < index.size() && relocations.containsKey(index.position(ordinal)))
+            {
+                ordinal++;
+            }
+            if (ordinal < index.size())
+            {
+                position = Math.min(position, index.position(ordinal));
+            }
+            if (null != relocations)
+            {
+                final Long2LongHashMap.EntryIterator iterator = relocations.entrySet().iterator();
+                while (iterator.hasNext())
+                {
+                    iterator.next();
+                    if (index.ordinalOf(iterator.getLongKey()) >= needed)
+                    {
+                        position = Math.min(position, iterator.getLongValue());
+                    }
+                }
+            }
+        }
+
+        return position;
+    }
+}

@@ -1,0 +1,167 @@
+package io.magnetar.broker.shard;
+
+import io.magnetar.broker.BrokerCounters;
+import io.magnetar.codecs.MessageEncoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.storage.EntryHeaderDecoder;
+import io.magnetar.codecs.storage.MessageHeaderDecoder;
+import io.magnetar.codecs.storage.RelocatedEntryDecoder;
+import io.magnetar.storage.EntryHandler;
+import io.magnetar.storage.LogReader;
+import io.magnetar.storage.StorageException;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+
+/**
+ * Encodes {@code Message} frames for consumers: a stored entry read from the shard log at its location, or a
+ * non-persistent message straight from the send. Allocates nothing.
+ */
+final class MessagePublisher implements EntryDelivery
+{
+    private final int shard;
+    private final LogReader entryReader;
+    private final BrokerCounters.Shard counters;
+    private final ErrorHandler errorHandler;
+    private final ExpandableDirectByteBuffer messageBuffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageEncoder messageEncoder = new MessageEncoder();
+    private final MessageHeaderDecoder storageHeaderDecoder = new MessageHeaderDecoder();
+    private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final EntryHandler entryHandler = this::onEntry;
+    private ShardConsumer deliveringTo;
+    private long deliveringId;
+    private int result;
+
+    MessagePublisher(
+        final int shard,
+        final LogReader entryReader,
+        final BrokerCounters.Shard counters,
+        final ErrorHandler errorHandler)
+    {
+        this.shard = shard;
+        this.entryReader = entryReader;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int deliver(final ShardConsumer consumer, final Topic topic, final long messageId, final long durablePosition)
+    {
+        deliveringTo = consumer;
+        deliveringId = messageId;
+        result = ClientProxy.OFFER_RETRY;
+        try
+        {
+            entryReader.read(topic.location(messageId), durablePosition, entryHandler);
+        }
+        catch (final RuntimeException ex)
+        {
+            // reported, and this consumer waits for its next Flow rather than failing every duty cycle
+            errorHandler.onError(ex);
+            result = ClientProxy.OFFER_RETRY;
+            consumer.permits = 0;
+        }
+        finally
+        {
+            deliveringTo = null;
+        }
+
+        return result;
+    }
+
+    /**
+     * Deliver a non-persistent message to every connected consumer of the topic that has a permit; those without
+     * one miss it, as in Pulsar.
+     */
+    void publishNonPersistent(
+        final Topic topic,
+        final long sequenceId,
+        final long publishTime,
+        final DirectBuffer key,
+        final DirectBuffer payload)
+    {
+        int encodedLength = -1;
+        final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final ShardConsumer consumer = subscriptions.get(i).consumer;
+            if (null == consumer || consumer.permits <= 0)
+            {
+                continue;
+            }
+
+            if (encodedLength < 0)
+            {
+                messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                    .consumerId(consumer.consumerId);
+                messageEncoder.messageId().shard(-1).position(topic.nonPersistentSequence);
+                messageEncoder.publishTime(publishTime).sequenceId(sequenceId).redeliveryCount(0);
+                messageEncoder.putKey(key, 0, key.capacity());
+                messageEncoder.putPayload(payload, 0, payload.capacity());
+                encodedLength = MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
+            }
+            else
+            {
+                messageBuffer.putLong(
+                    MessageHeaderEncoder.ENCODED_LENGTH + MessageEncoder.consumerIdEncodingOffset(),
+                    consumer.consumerId,
+                    ByteOrder.LITTLE_ENDIAN);
+            }
+
+            if (ClientProxy.OFFER_OK == ClientProxy.offer(consumer.session, messageBuffer, encodedLength))
+            {
+                consumer.permits--;
+                counters.messagesOut.incrementRelease();
+            }
+        }
+    }
+
+    private void onEntry(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        storageHeaderDecoder.wrap(buffer, offset);
+        final int templateId = storageHeaderDecoder.templateId();
+        if ((EntryHeaderDecoder.TEMPLATE_ID != templateId && RelocatedEntryDecoder.TEMPLATE_ID != templateId) ||
+            EntryHeaderDecoder.SCHEMA_ID != storageHeaderDecoder.schemaId())
+        {
+            throw new StorageException("shard " + shard + ": record at position " + position +
+                " is not an entry (template " + templateId + ", schema " + storageHeaderDecoder.schemaId() + ")");
+        }
+
+        entryDecoder.wrap(
+            buffer,
+            offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            storageHeaderDecoder.blockLength(),
+            storageHeaderDecoder.version());
+
+        final ShardConsumer consumer = deliveringTo;
+        messageEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .consumerId(consumer.consumerId);
+        messageEncoder.messageId().shard(shard).position(deliveringId);
+        messageEncoder
+            .publishTime(entryDecoder.publishTime())
+            .sequenceId(entryDecoder.sequenceId())
+            .redeliveryCount(0);
+        entryDecoder.wrapKey(keyView);
+        messageEncoder.putKey(keyView, 0, keyView.capacity());
+        entryDecoder.skipProperties();
+        entryDecoder.wrapPayload(payloadView);
+        messageEncoder.putPayload(payloadView, 0, payloadView.capacity());
+
+        result = ClientProxy.offer(
+            consumer.session, messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength());
+        if (ClientProxy.OFFER_OK == result)
+        {
+            counters.messagesOut.incrementRelease();
+        }
+    }
+}

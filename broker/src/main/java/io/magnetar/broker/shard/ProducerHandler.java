@@ -1,0 +1,222 @@
+package io.magnetar.broker.shard;
+
+import io.aeron.Publication;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.SendDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Producers on one shard: create and close them, and take their sends. A persistent send is appended to the shard
+ * log and its receipt queued until the entry is stored; a non-persistent one goes straight to connected consumers.
+ * Backlog quotas are checked first and may hold or refuse the send.
+ */
+final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
+{
+    private final int shard;
+    private final String brokerName;
+    private final int maxMessageSize;
+    private final TopicRegistry topics;
+    private final ShardLogWriter writer;
+    private final ReceiptTracker receipts;
+    private final BacklogQuotaEnforcer quota;
+    private final MessagePublisher publisher;
+    private final ClientProxy proxy;
+    private final AtomicCounter messagesIn;
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private long nextProducerNameId = 1;
+
+    ProducerHandler(
+        final ShardContext ctx,
+        final TopicRegistry topics,
+        final ShardLogWriter writer,
+        final ReceiptTracker receipts,
+        final BacklogQuotaEnforcer quota,
+        final MessagePublisher publisher,
+        final ClientProxy proxy)
+    {
+        this.shard = ctx.shard();
+        this.brokerName = ctx.brokerName();
+        this.maxMessageSize = ctx.maxMessageSize();
+        this.messagesIn = ctx.counters().messagesIn;
+        this.topics = topics;
+        this.writer = writer;
+        this.receipts = receipts;
+        this.quota = quota;
+        this.publisher = publisher;
+        this.proxy = proxy;
+        quota.sendHandler(this);
+    }
+
+    /**
+     * @return false if the topic's definition could not be recorded yet and the request must be retried.
+     */
+    boolean onCreateProducer(
+        final ShardSession session,
+        final long correlationId,
+        final long producerId,
+        final String topicText,
+        final String requestedName)
+    {
+        if (session.producers.containsKey(producerId))
+        {
+            proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "producer id " + producerId + " is in use");
+            return true;
+        }
+
+        final Topic topic = topics.topic(TopicName.parse(topicText));
+        if (null == topic)
+        {
+            return false;
+        }
+
+        final String producerName = requestedName.isEmpty() ?
+            brokerName + "-" + shard + "-" + nextProducerNameId++ : requestedName;
+        session.producers.put(producerId, new ShardProducer(producerId, producerName, topic));
+        topic.producerCount++;
+        proxy.producerReady(session, correlationId, producerId, producerName);
+
+        return true;
+    }
+
+    void onCloseProducer(final ShardSession session, final long correlationId, final long producerId)
+    {
+        final ShardProducer producer = session.producers.remove(producerId);
+        if (null == producer)
+        {
+            proxy.error(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
+                "producer " + producerId + " is not open on this session");
+            return;
+        }
+
+        producer.topic.producerCount--;
+        proxy.success(session, correlationId);
+    }
+
+    /**
+     * A send the session agent refused (too large): answered in order with a send error.
+     */
+    void onSendRejected(
+        final ShardSession session,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        final ShardProducer producer = session.producers.get(producerId);
+        quota.answerSendError(session, null == producer ? null : producer.topic, producerId, sequenceId, code, message);
+    }
+
+    /**
+     * Append a message, or hold it while its topic's backlog quota is exceeded under producer_request_hold.
+     *
+     * @param frame       the whole Send frame, kept if the message is held.
+     * @param frameLength of the frame.
+     * @return false if the shard log is back-pressured and the send must be retried.
+     */
+    boolean onSend(final ShardSession session, final SendDecoder decoder, final DirectBuffer frame, final int frameLength)
+    {
+        return send(session, decoder, frame, frameLength, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean onReleasedSend(
+        final ShardSession session, final SendDecoder decoder, final DirectBuffer frame, final int frameLength)
+    {
+        return send(session, decoder, frame, frameLength, true);
+    }
+
+    void onSessionClosed(final ShardSession session)
+    {
+        for (final ShardProducer producer : session.producers.values())
+        {
+            producer.topic.producerCount--;
+        }
+        session.producers.clear();
+    }
+
+    private boolean send(
+        final ShardSession session,
+        final SendDecoder decoder,
+        final DirectBuffer frame,
+        final int frameLength,
+        final boolean released)
+    {
+        final long sequenceId = decoder.correlationId();
+        final long producerId = decoder.producerId();
+        final long publishTime = decoder.publishTime();
+        final ShardProducer producer = session.producers.get(producerId);
+        if (null == producer)
+        {
+            receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_NOT_FOUND,
+                "producer " + producerId + " is not open on this session");
+            return true;
+        }
+
+        final Topic topic = producer.topic;
+        if (!released && BacklogQuotaEnforcer.isHolding(topic))
+        {
+            // earlier messages of the topic are held: this one, and its answer, come after them
+            quota.hold(session, topic, producerId, sequenceId, frame, frameLength);
+            return true;
+        }
+
+        decoder.wrapKey(keyView);
+        decoder.wrapPayload(payloadView);
+        if (payloadView.capacity() > maxMessageSize)
+        {
+            receipts.onSendError(session, producerId, sequenceId, ErrorCode.MESSAGE_TOO_LARGE,
+                "payload of " + payloadView.capacity() + " bytes exceeds the maximum of " + maxMessageSize);
+            return true;
+        }
+
+        if (!released && topic.persistent)
+        {
+            final long backlogBytes = topic.quotaExceededBytes();
+            if (backlogBytes >= 0)
+            {
+                if (topic.policies.holdsProducers())
+                {
+                    quota.hold(session, topic, producerId, sequenceId, frame, frameLength);
+                }
+                else
+                {
+                    receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+                        BacklogQuotaEnforcer.quotaExceededMessage(topic, backlogBytes));
+                }
+                return true;
+            }
+        }
+        if (!topic.persistent)
+        {
+            publisher.publishNonPersistent(topic, sequenceId, publishTime, keyView, payloadView);
+            receipts.onDelivered(session, topic, producerId, sequenceId, topic.nonPersistentSequence++);
+            messagesIn.incrementRelease();
+            return true;
+        }
+
+        final long position = writer.appendEntry(topic, sequenceId, publishTime, producerId, keyView, payloadView);
+        if (position < 0)
+        {
+            if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
+            {
+                return false;
+            }
+            receipts.onSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR,
+                "shard " + shard + " log is not writable: " + Publication.errorString(position));
+            return true;
+        }
+
+        topic.index.add(position, publishTime);
+        topic.bytes += writer.lastEntryLength();
+        receipts.onEntryAppended(session, topic, producerId, sequenceId, position, writer.entryAppendedPosition());
+        messagesIn.incrementRelease();
+
+        return true;
+    }
+}

@@ -1,0 +1,257 @@
+package io.magnetar.broker.shard;
+
+import io.magnetar.codecs.ErrorCode;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayDeque;
+
+/**
+ * Durable before visible: answers wait here, in order, until what they answer is stored. Send receipts wait for the
+ * entry log, ack receipts and policy answers for the cursor log; each log has one FIFO for namespaces whose
+ * durability the archive gives (its recorded position) and one for fsync namespaces when a log sync agent forces the
+ * files (its synced position). A persistent entry becomes visible to consumers when its receipt is released.
+ */
+final class ReceiptTracker
+{
+    /**
+     * Takes answers whose turn has come.
+     */
+    interface ReceiptListener
+    {
+        /**
+         * @param receipt released; it returns to the pool after the call.
+         */
+        void onReleased(PendingReceipt receipt);
+    }
+
+    private final boolean syncedByAgent;
+    private final AtomicCounter entrySyncRequest;
+    private final AtomicCounter cursorSyncRequest;
+    private final ReceiptListener listener;
+    private final ArrayDeque<PendingReceipt> entryReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> syncedEntryReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> cursorReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> syncedCursorReceipts = new ArrayDeque<>();
+    private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
+
+    /**
+     * @param syncedByAgent     true if fsync namespaces wait for the log sync agent.
+     * @param entrySyncRequest  the position of the entry log the sync agent is asked to sync up to.
+     * @param cursorSyncRequest the position of the cursor log the sync agent is asked to sync up to.
+     * @param listener          takes released answers.
+     */
+    ReceiptTracker(
+        final boolean syncedByAgent,
+        final AtomicCounter entrySyncRequest,
+        final AtomicCounter cursorSyncRequest,
+        final ReceiptListener listener)
+    {
+        this.syncedByAgent = syncedByAgent;
+        this.entrySyncRequest = entrySyncRequest;
+        this.cursorSyncRequest = cursorSyncRequest;
+        this.listener = listener;
+    }
+
+    /**
+     * @return true if the topic's answers wait for the log sync agent: its namespace is at fsync durability and the
+     * archive does not sync by itself.
+     */
+    boolean waitsForSync(final Topic topic)
+    {
+        return syncedByAgent && null != topic && topic.persistent && topic.policies.isFsync();
+    }
+
+    /**
+     * A persistent entry was appended: its receipt goes once the log is stored past {@code endPosition}.
+     */
+    void onEntryAppended(
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final long position,
+        final long endPosition)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_RECEIPT, session, topic, sequenceId);
+        receipt.producerId = producerId;
+        receipt.position = position;
+        receipt.endPosition = endPosition;
+        if (waitsForSync(topic) || topic.syncReceipts > 0)
+        {
+            // also when the namespace just left fsync: behind the topic's receipts still waiting for a sync
+            topic.syncReceipts++;
+            syncedEntryReceipts.addLast(receipt);
+            entrySyncRequest.setRelease(endPosition);
+        }
+        else
+        {
+            entryReceipts.addLast(receipt);
+        }
+    }
+
+    /**
+     * A non-persistent message was delivered: its receipt goes behind the answers before it.
+     */
+    void onDelivered(
+        final ShardSession session, final Topic topic, final long producerId, final long sequenceId, final long id)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_RECEIPT, session, topic, sequenceId);
+        receipt.producerId = producerId;
+        receipt.position = id;
+        receipt.endPosition = Long.MIN_VALUE;
+        entryReceipts.addLast(receipt);
+    }
+
+    /**
+     * Queue a send error behind the answers to the producer's earlier sends, so a producer gets its answers in send
+     * order.
+     */
+    void onSendError(
+        final ShardSession session,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_ERROR, session, null, sequenceId);
+        receipt.producerId = producerId;
+        receipt.endPosition = Long.MIN_VALUE;
+        receipt.errorCode = code;
+        receipt.errorMessage = message;
+        final ShardProducer producer = session.producers.get(producerId);
+        if (null != producer && (waitsForSync(producer.topic) || producer.topic.syncReceipts > 0))
+        {
+            receipt.topic = producer.topic;
+            producer.topic.syncReceipts++;
+            syncedEntryReceipts.addLast(receipt);
+        }
+        else
+        {
+            entryReceipts.addLast(receipt);
+        }
+    }
+
+    /**
+     * Answer {@code Success(correlationId)} once the cursor log is stored up to a position at the topic's durability.
+     */
+    void onCursorRecorded(
+        final ShardSession session, final long correlationId, final long endPosition, final Topic topic)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SUCCESS, session, null, correlationId);
+        queueCursorAnswer(receipt, endPosition, waitsForSync(topic));
+    }
+
+    /**
+     * Send an encoded answer once the cursor log is stored up to a position.
+     *
+     * @param fsync true to wait for the log sync agent rather than the archive.
+     */
+    void onCursorRecorded(
+        final ShardSession session,
+        final DirectBuffer answer,
+        final int length,
+        final long endPosition,
+        final boolean fsync)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.REPLY, session, null, -1);
+        if (null == receipt.reply)
+        {
+            receipt.reply = new ExpandableDirectByteBuffer(Math.max(256, length));
+        }
+        receipt.reply.putBytes(0, answer, 0, length);
+        receipt.replyLength = length;
+        queueCursorAnswer(receipt, endPosition, syncedByAgent && fsync);
+    }
+
+    /**
+     * Release, in order, the answers whose records are stored.
+     *
+     * @param entryStored   the entry log's durable (recorded) position.
+     * @param entrySynced   the entry log's synced position, read before {@code entryStored}.
+     * @param cursorStored  the cursor log's durable position.
+     * @param cursorSynced  the cursor log's synced position, read before {@code cursorStored}.
+     * @return answers released.
+     */
+    int release(final long entryStored, final long entrySynced, final long cursorStored, final long cursorSynced)
+    {
+        // the archived FIFO goes before the synced one, so a topic's receipts keep their order when its namespace
+        // moves from archived to fsync
+        int workCount = release(entryReceipts, entryStored, false);
+        workCount += release(syncedEntryReceipts, entrySynced, true);
+        workCount += release(cursorReceipts, cursorStored, false);
+        workCount += release(syncedCursorReceipts, cursorSynced, false);
+
+        return workCount;
+    }
+
+    boolean waitsForEntrySync()
+    {
+        return !syncedEntryReceipts.isEmpty();
+    }
+
+    boolean waitsForCursorSync()
+    {
+        return !syncedCursorReceipts.isEmpty();
+    }
+
+    private void queueCursorAnswer(final PendingReceipt receipt, final long endPosition, final boolean synced)
+    {
+        receipt.endPosition = endPosition;
+        if (synced)
+        {
+            syncedCursorReceipts.addLast(receipt);
+            cursorSyncRequest.setRelease(endPosition);
+        }
+        else
+        {
+            cursorReceipts.addLast(receipt);
+        }
+    }
+
+    private int release(final ArrayDeque<PendingReceipt> receipts, final long storedPosition, final boolean synced)
+    {
+        int workCount = 0;
+        PendingReceipt receipt;
+        while (null != (receipt = receipts.peekFirst()) && receipt.endPosition <= storedPosition)
+        {
+            receipts.pollFirst();
+            final Topic topic = receipt.topic;
+            if (null != topic)
+            {
+                if (synced)
+                {
+                    topic.syncReceipts--;
+                }
+                if (topic.persistent && PendingReceipt.Kind.SEND_RECEIPT == receipt.kind)
+                {
+                    topic.durableEntries++;
+                }
+            }
+            listener.onReleased(receipt);
+            receipt.reset();
+            freeReceipts.addLast(receipt);
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    private PendingReceipt newReceipt(
+        final PendingReceipt.Kind kind, final ShardSession session, final Topic topic, final long sequenceId)
+    {
+        PendingReceipt receipt = freeReceipts.pollFirst();
+        if (null == receipt)
+        {
+            receipt = new PendingReceipt();
+        }
+        receipt.kind = kind;
+        receipt.session = session;
+        receipt.topic = topic;
+        receipt.producerId = -1;
+        receipt.sequenceId = sequenceId;
+
+        return receipt;
+    }
+}

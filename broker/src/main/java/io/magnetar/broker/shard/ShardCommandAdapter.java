@@ -1,0 +1,302 @@
+package io.magnetar.broker.shard;
+
+import io.magnetar.broker.BrokerCounters;
+import io.magnetar.broker.ShardCommand;
+import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckWithReceiptDecoder;
+import io.magnetar.codecs.CloseConsumerDecoder;
+import io.magnetar.codecs.CloseProducerDecoder;
+import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.ResetCursorDecoder;
+import io.magnetar.codecs.SendDecoder;
+import io.magnetar.codecs.SetNamespacePoliciesDecoder;
+import io.magnetar.codecs.StatsInternalRequestDecoder;
+import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.storage.StorageException;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.nio.ByteOrder;
+
+/**
+ * The shard's one door in: polls the commands the session agent hands over, decodes each frame and calls the room
+ * that serves it. A command a room cannot take yet (a log is back-pressured) is kept and offered again first on the
+ * next poll, so commands keep their order; handled commands go back to their pool.
+ */
+final class ShardCommandAdapter
+{
+    private static final int COMMAND_LIMIT = 64;
+
+    private final SpscArrayQueue<ShardCommand> commandQueue;
+    private final SpscArrayQueue<ShardCommand> freeCommands;
+    private final SpscArrayQueue<ShardCommand> freeLargeCommands;
+    private final BrokerCounters.Shard counters;
+    private final ErrorHandler errorHandler;
+    private final ShardSessions sessions;
+    private final ProducerHandler producers;
+    private final SubscriptionHandler subscriptions;
+    private final NamespacePolicyHandler namespaces;
+    private final StatsInternalReport stats;
+    private final ClientProxy proxy;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
+    private final SendDecoder sendDecoder = new SendDecoder();
+    private final CloseProducerDecoder closeProducerDecoder = new CloseProducerDecoder();
+    private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
+    private final FlowDecoder flowDecoder = new FlowDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
+    private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
+    private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
+    private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
+    private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
+    private ShardCommand stalledCommand;
+
+    ShardCommandAdapter(
+        final ShardContext ctx,
+        final ShardSessions sessions,
+        final ProducerHandler producers,
+        final SubscriptionHandler subscriptions,
+        final NamespacePolicyHandler namespaces,
+        final StatsInternalReport stats,
+        final ClientProxy proxy)
+    {
+        this.commandQueue = ctx.commandQueue();
+        this.freeCommands = ctx.freeCommands();
+        this.freeLargeCommands = ctx.freeLargeCommands();
+        this.counters = ctx.counters();
+        this.errorHandler = ctx.errorHandler();
+        this.sessions = sessions;
+        this.producers = producers;
+        this.subscriptions = subscriptions;
+        this.namespaces = namespaces;
+        this.stats = stats;
+        this.proxy = proxy;
+    }
+
+    /**
+     * @return commands handled.
+     */
+    int poll()
+    {
+        int workCount = 0;
+        if (null != stalledCommand)
+        {
+            if (!handle(stalledCommand))
+            {
+                return 0;
+            }
+            free(stalledCommand);
+            stalledCommand = null;
+            workCount++;
+        }
+
+        for (int i = 0; i < COMMAND_LIMIT; i++)
+        {
+            final ShardCommand command = commandQueue.poll();
+            if (null == command)
+            {
+                break;
+            }
+            if (!handle(command))
+            {
+                stalledCommand = command;
+                counters.logBackPressure.increment();
+                break;
+            }
+            free(command);
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    /**
+     * @return commands waiting in the queue.
+     */
+    int queued()
+    {
+        return commandQueue.size();
+    }
+
+    private void free(final ShardCommand command)
+    {
+        command.reset();
+        (command.large ? freeLargeCommands : freeCommands).offer(command);
+    }
+
+    /**
+     * @return false if the command must be retried later because a log is back-pressured.
+     */
+    private boolean handle(final ShardCommand command)
+    {
+        if (ShardCommand.SESSION_CLOSED == command.type)
+        {
+            onSessionClosed(command);
+            return true;
+        }
+
+        final ShardSession session = sessions.session(command.egress);
+        if (ShardCommand.SEND_REJECTED == command.type)
+        {
+            producers.onSendRejected(
+                session, command.producerId, command.sequenceId, command.errorCode, command.errorMessage);
+            return true;
+        }
+
+        final DirectBuffer frame = command.frame;
+        try
+        {
+            return onFrame(session, frame, command.frameLength);
+        }
+        catch (final StorageException ex)
+        {
+            errorHandler.onError(ex);
+            proxy.error(session, -1, ErrorCode.PERSISTENCE_ERROR, ex.getMessage());
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            // A request the session agent let through but this shard cannot serve: answer it, keep going.
+            errorHandler.onError(ex);
+            final long correlationId = command.frameLength >= MessageHeaderDecoder.ENCODED_LENGTH + 8 ?
+                frame.getLong(MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN) : -1;
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "request failed: " + ex.getMessage());
+            return true;
+        }
+    }
+
+    private boolean onFrame(final ShardSession session, final DirectBuffer frame, final int frameLength)
+    {
+        headerDecoder.wrap(frame, 0);
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int offset = MessageHeaderDecoder.ENCODED_LENGTH;
+
+        switch (headerDecoder.templateId())
+        {
+            case SendDecoder.TEMPLATE_ID:
+                return producers.onSend(session, sendDecoder.wrap(frame, offset, blockLength, version), frame, frameLength);
+
+            case CreateProducerDecoder.TEMPLATE_ID:
+            {
+                final CreateProducerDecoder decoder = createProducerDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                final long producerId = decoder.producerId();
+                final String topic = decoder.topic();
+                return producers.onCreateProducer(session, correlationId, producerId, topic, decoder.producerName());
+            }
+
+            case SubscribeDecoder.TEMPLATE_ID:
+            {
+                final SubscribeDecoder decoder = subscribeDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                final long consumerId = decoder.consumerId();
+                final io.magnetar.codecs.SubscriptionType type = decoder.subscriptionType();
+                final io.magnetar.codecs.InitialPosition initialPosition = decoder.initialPosition();
+                final String topic = decoder.topic();
+                final String subscription = decoder.subscription();
+                decoder.skipConsumerName();
+                return subscriptions.onSubscribe(
+                    session, correlationId, consumerId, type, initialPosition, topic, subscription);
+            }
+
+            case FlowDecoder.TEMPLATE_ID:
+            {
+                final FlowDecoder decoder = flowDecoder.wrap(frame, offset, blockLength, version);
+                subscriptions.onFlow(session, decoder.correlationId(), decoder.consumerId(), decoder.permits());
+                return true;
+            }
+
+            case AckDecoder.TEMPLATE_ID:
+            {
+                final AckDecoder ack = ackDecoder.wrap(frame, offset, blockLength, version);
+                return subscriptions.onAck(session, ack.correlationId(), ack.consumerId(), ack.messageId().shard(),
+                    ack.messageId().position(), false);
+            }
+
+            case AckWithReceiptDecoder.TEMPLATE_ID:
+            {
+                final AckWithReceiptDecoder ack = ackWithReceiptDecoder.wrap(frame, offset, blockLength, version);
+                return subscriptions.onAck(session, ack.correlationId(), ack.consumerId(), ack.messageId().shard(),
+                    ack.messageId().position(), true);
+            }
+
+            case CloseProducerDecoder.TEMPLATE_ID:
+            {
+                final CloseProducerDecoder decoder = closeProducerDecoder.wrap(frame, offset, blockLength, version);
+                producers.onCloseProducer(session, decoder.correlationId(), decoder.producerId());
+                return true;
+            }
+
+            case CloseConsumerDecoder.TEMPLATE_ID:
+            {
+                final CloseConsumerDecoder decoder = closeConsumerDecoder.wrap(frame, offset, blockLength, version);
+                subscriptions.onCloseConsumer(session, decoder.correlationId(), decoder.consumerId());
+                return true;
+            }
+
+            case ResetCursorDecoder.TEMPLATE_ID:
+            {
+                final ResetCursorDecoder decoder = resetCursorDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                final long publishTime = decoder.publishTime();
+                final String topic = decoder.topic();
+                return subscriptions.onResetCursor(
+                    session, correlationId, publishTime, topic, decoder.subscription());
+            }
+
+            case StatsInternalRequestDecoder.TEMPLATE_ID:
+            {
+                final StatsInternalRequestDecoder decoder =
+                    statsInternalRequestDecoder.wrap(frame, offset, blockLength, version);
+                stats.onStatsInternal(session, decoder.correlationId(), decoder.topic());
+                return true;
+            }
+
+            case SetNamespacePoliciesDecoder.TEMPLATE_ID:
+                return namespaces.onSetNamespacePolicies(
+                    session, setNamespacePoliciesDecoder.wrap(frame, offset, blockLength, version));
+
+            case GetNamespacePoliciesDecoder.TEMPLATE_ID:
+            {
+                final GetNamespacePoliciesDecoder decoder =
+                    getNamespacePoliciesDecoder.wrap(frame, offset, blockLength, version);
+                namespaces.onGetNamespacePolicies(session, decoder.correlationId(), decoder.namespaceName());
+                return true;
+            }
+
+            default:
+                proxy.error(session, -1, ErrorCode.UNKNOWN_COMMAND,
+                    "template " + headerDecoder.templateId() + " is not handled by a topic shard");
+                return true;
+        }
+    }
+
+    /**
+     * The session has ended: free its producers and consumers (their unacknowledged messages go back to their
+     * subscriptions) and forget what it was still owed.
+     */
+    private void onSessionClosed(final ShardCommand command)
+    {
+        final ShardSession session = sessions.remove(command.egress);
+        if (null == session)
+        {
+            return;
+        }
+
+        producers.onSessionClosed(session);
+        for (final ShardConsumer consumer : session.consumers.values())
+        {
+            subscriptions.detach(consumer);
+        }
+        session.consumers.clear();
+        proxy.onSessionClosed(session);
+    }
+}

@@ -1,0 +1,228 @@
+package io.magnetar.broker.shard;
+
+import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.codecs.storage.CursorAckEncoder;
+import io.magnetar.codecs.storage.EntryHeaderDecoder;
+import io.magnetar.codecs.storage.EntryHeaderEncoder;
+import io.magnetar.codecs.storage.MessageHeaderEncoder;
+import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
+import io.magnetar.codecs.storage.RelocatedEntryEncoder;
+import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
+import io.magnetar.codecs.storage.SubscriptionStateEncoder;
+import io.magnetar.codecs.storage.TopicCreatedEncoder;
+import io.magnetar.storage.RecordedLog;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The one door out to the shard's storage: encodes records and appends them to the entry log (entries, topic
+ * definitions, moved entries) or the cursor log (subscriptions, acks, checkpoints, namespace policies). Every method
+ * returns the record's position, or a negative {@link io.aeron.Publication} result the caller decides on.
+ */
+final class ShardLogWriter
+{
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private final RecordedLog entryLog;
+    private final RecordedLog cursorLog;
+    private final EpochClock epochClock;
+    private final ExpandableDirectByteBuffer appendBuffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final ExpandableDirectByteBuffer cursorBuffer = new ExpandableDirectByteBuffer(1024);
+    private final UnsafeBuffer emptyView = new UnsafeBuffer(new byte[0]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final EntryHeaderEncoder entryEncoder = new EntryHeaderEncoder();
+    private final TopicCreatedEncoder topicCreatedEncoder = new TopicCreatedEncoder();
+    private final SubscriptionCreatedEncoder subscriptionCreatedEncoder = new SubscriptionCreatedEncoder();
+    private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
+    private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
+    private final NamespacePolicyStateEncoder namespacePolicyStateEncoder = new NamespacePolicyStateEncoder();
+
+    ShardLogWriter(final RecordedLog entryLog, final RecordedLog cursorLog, final EpochClock epochClock)
+    {
+        this.entryLog = entryLog;
+        this.cursorLog = cursorLog;
+        this.epochClock = epochClock;
+    }
+
+    /**
+     * @return the position after the last record appended to the entry log.
+     */
+    long entryAppendedPosition()
+    {
+        return entryLog.appendedPosition();
+    }
+
+    /**
+     * @return the position after the last record appended to the cursor log.
+     */
+    long cursorAppendedPosition()
+    {
+        return cursorLog.appendedPosition();
+    }
+
+    /**
+     * @return the entry's position, its message id; or a negative publication result.
+     */
+    long appendEntry(
+        final Topic topic,
+        final long sequenceId,
+        final long publishTime,
+        final long producerId,
+        final DirectBuffer key,
+        final DirectBuffer payload)
+    {
+        entryEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder)
+            .topicId(topic.id)
+            .sequenceId(sequenceId)
+            .publishTime(publishTime)
+            .producerId(producerId)
+            .schemaVersion(0)
+            .batchCount(1);
+        entryEncoder.flags().clear();
+        entryEncoder.putKey(key, 0, key.capacity());
+        entryEncoder.putProperties(emptyView, 0, 0);
+        entryEncoder.putPayload(payload, 0, payload.capacity());
+
+        return entryLog.append(appendBuffer, 0, HEADER_LENGTH + entryEncoder.encodedLength());
+    }
+
+    /**
+     * @return the length of the last record appended by {@link #appendEntry}.
+     */
+    int lastEntryLength()
+    {
+        return HEADER_LENGTH + entryEncoder.encodedLength();
+    }
+
+    /**
+     * @return the position of the topic's definition record in the shard log, or a negative publication result.
+     */
+    long appendTopicDefinition(final long topicId, final String topicName)
+    {
+        topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder)
+            .topicId(topicId)
+            .createTime(epochClock.time())
+            .topicName(topicName);
+
+        return entryLog.append(appendBuffer, 0, HEADER_LENGTH + topicCreatedEncoder.encodedLength());
+    }
+
+    /**
+     * Copy a stored entry record into a {@code RelocatedEntry} record at the end of the log: the entry's fields and
+     * data, naming its message id.
+     *
+     * @param buffer      holding the entry record (storage header included).
+     * @param offset      of the record.
+     * @param length      of the record.
+     * @param blockLength of the entry record's fixed fields.
+     * @param messageId   of the entry.
+     * @return the copy's position, or a negative publication result.
+     */
+    long appendRelocatedEntry(
+        final DirectBuffer buffer, final int offset, final int length, final int blockLength, final long messageId)
+    {
+        final int dataLength = length - HEADER_LENGTH - blockLength;
+        headerEncoder.wrap(appendBuffer, 0)
+            .blockLength(RelocatedEntryEncoder.BLOCK_LENGTH)
+            .templateId(RelocatedEntryEncoder.TEMPLATE_ID)
+            .schemaId(RelocatedEntryEncoder.SCHEMA_ID)
+            .version(RelocatedEntryEncoder.SCHEMA_VERSION);
+        appendBuffer.putBytes(HEADER_LENGTH, buffer, offset + HEADER_LENGTH, EntryHeaderDecoder.BLOCK_LENGTH);
+        appendBuffer.putLong(
+            HEADER_LENGTH + RelocatedEntryEncoder.originalPositionEncodingOffset(), messageId, ByteOrder.LITTLE_ENDIAN);
+        appendBuffer.putBytes(
+            HEADER_LENGTH + RelocatedEntryEncoder.BLOCK_LENGTH, buffer, offset + HEADER_LENGTH + blockLength, dataLength);
+
+        return entryLog.append(appendBuffer, 0, HEADER_LENGTH + RelocatedEntryEncoder.BLOCK_LENGTH + dataLength);
+    }
+
+    /**
+     * @param startPosition -1 for the topic's first entry, else the position the subscription starts at.
+     * @return the record's position, or a negative publication result.
+     */
+    long appendSubscriptionCreated(
+        final Topic topic, final long subscriptionId, final long startPosition, final String name)
+    {
+        subscriptionCreatedEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder)
+            .topicId(topic.id)
+            .subscriptionId(subscriptionId)
+            .startPosition(startPosition)
+            .subscriptionName(name);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + subscriptionCreatedEncoder.encodedLength());
+    }
+
+    /**
+     * @return the record's position, or a negative publication result.
+     */
+    long appendCursorAck(final TopicSubscription subscription, final long position)
+    {
+        cursorAckEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder)
+            .topicId(subscription.topic.id)
+            .subscriptionId(subscription.id)
+            .position(position);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + cursorAckEncoder.encodedLength());
+    }
+
+    /**
+     * Append one {@code SubscriptionState} record: part 0 replaces the subscription's state on recovery, later
+     * parts add the cursor's acknowledged ranges {@code [first, first + count)}.
+     *
+     * @return the record's position, or a negative publication result.
+     */
+    long appendSubscriptionState(
+        final TopicSubscription subscription,
+        final long markDeletePosition,
+        final int part,
+        final int first,
+        final int count)
+    {
+        subscriptionStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder)
+            .topicId(subscription.topic.id)
+            .subscriptionId(subscription.id)
+            .markDeletePosition(markDeletePosition)
+            .part(part);
+        final SubscriptionStateEncoder.AckedRangesEncoder rangesEncoder =
+            subscriptionStateEncoder.ackedRangesCount(count);
+        for (int i = first; i < first + count; i++)
+        {
+            rangesEncoder.next()
+                .firstPosition(subscription.cursor.ackedRangeFirstPosition(i))
+                .lastPosition(subscription.cursor.ackedRangeLastPosition(i));
+        }
+        subscriptionStateEncoder.subscriptionName(subscription.name);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + subscriptionStateEncoder.encodedLength());
+    }
+
+    /**
+     * Record a namespace's whole explicit policy state: the fields not at {@link NamespacePolicies#INHERIT}.
+     *
+     * @return the record's position, or a negative publication result.
+     */
+    long appendNamespacePolicyState(final String namespace, final long[] explicit)
+    {
+        namespacePolicyStateEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder);
+        int count = 0;
+        for (final long value : explicit)
+        {
+            count += NamespacePolicies.INHERIT == value ? 0 : 1;
+        }
+        final NamespacePolicyStateEncoder.PoliciesEncoder policies = namespacePolicyStateEncoder.policiesCount(count);
+        for (int i = 0; i < explicit.length; i++)
+        {
+            if (NamespacePolicies.INHERIT != explicit[i])
+            {
+                policies.next().field((short)i).value(explicit[i]);
+            }
+        }
+        namespacePolicyStateEncoder.namespaceName(namespace);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + namespacePolicyStateEncoder.encodedLength());
+    }
+}

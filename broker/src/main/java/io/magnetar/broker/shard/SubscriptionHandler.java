@@ -1,0 +1,402 @@
+package io.magnetar.broker.shard;
+
+import io.aeron.Publication;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.SubscriptionType;
+import io.magnetar.storage.RecordedLog;
+import io.magnetar.storage.StorageException;
+import org.agrona.ErrorHandler;
+
+import java.util.ArrayList;
+
+/**
+ * Subscriptions and their consumers on one shard: subscribe, flow, acknowledge, close, reset; and the dispatch of
+ * stored entries to the subscriptions that have a consumer, through each subscription type's {@link Dispatcher}.
+ * An ack is recorded in the cursor log first and applied once recorded.
+ */
+final class SubscriptionHandler implements SubscriptionAcks
+{
+    private static final int DISPATCH_LIMIT = 256;
+
+    private final int shard;
+    private final RecordedLog entryLog;
+    private final TopicRegistry topics;
+    private final ShardLogWriter writer;
+    private final ReceiptTracker receipts;
+    private final ClientProxy proxy;
+    private final Dispatcher exclusiveDispatcher;
+    private final PublishTimeReader publishTimes;
+    private final ErrorHandler errorHandler;
+    private final ArrayList<TopicSubscription> activeSubscriptions = new ArrayList<>();
+    private long nextSubscriptionId = 1;
+
+    SubscriptionHandler(
+        final int shard,
+        final RecordedLog entryLog,
+        final TopicRegistry topics,
+        final ShardLogWriter writer,
+        final ReceiptTracker receipts,
+        final ClientProxy proxy,
+        final Dispatcher exclusiveDispatcher,
+        final PublishTimeReader publishTimes,
+        final ErrorHandler errorHandler)
+    {
+        this.shard = shard;
+        this.entryLog = entryLog;
+        this.topics = topics;
+        this.writer = writer;
+        this.receipts = receipts;
+        this.proxy = proxy;
+        this.exclusiveDispatcher = exclusiveDispatcher;
+        this.publishTimes = publishTimes;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * @return false if a log is back-pressured and the request must be retried.
+     */
+    boolean onSubscribe(
+        final ShardSession session,
+        final long correlationId,
+        final long consumerId,
+        final SubscriptionType type,
+        final InitialPosition initialPosition,
+        final String topicText,
+        final String subscriptionName)
+    {
+        if (SubscriptionType.EXCLUSIVE != type)
+        {
+            proxy.error(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION,
+                "subscription type " + type + " is not supported yet; use EXCLUSIVE");
+            return true;
+        }
+        if (InitialPosition.NULL_VAL == initialPosition)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "unknown initial position");
+            return true;
+        }
+        if (subscriptionName.isEmpty())
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "subscription name is empty");
+            return true;
+        }
+        if (session.consumers.containsKey(consumerId))
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY, "consumer id " + consumerId + " is in use");
+            return true;
+        }
+
+        final Topic topic = topics.topic(TopicName.parse(topicText));
+        if (null == topic)
+        {
+            return false;
+        }
+
+        TopicSubscription subscription = topic.subscriptionByName.get(subscriptionName);
+        if (null != subscription && null != subscription.consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY,
+                "exclusive subscription '" + subscriptionName + "' on " + topic.name + " already has a consumer");
+            return true;
+        }
+
+        if (null == subscription)
+        {
+            subscription = createSubscription(topic, subscriptionName, initialPosition);
+            if (null == subscription)
+            {
+                return false;
+            }
+        }
+
+        final ShardConsumer consumer = new ShardConsumer(consumerId, subscription, session);
+        subscription.consumer = consumer;
+        subscription.dispatcher = exclusiveDispatcher;
+        subscription.readOrdinal = topic.persistent ? subscription.cursor.firstUnackedOrdinal() : 0;
+        session.consumers.put(consumerId, consumer);
+        activeSubscriptions.add(subscription);
+        proxy.subscribed(session, correlationId, consumerId);
+
+        return true;
+    }
+
+    void onFlow(final ShardSession session, final long correlationId, final long consumerId, final int permits)
+    {
+        final ShardConsumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+        }
+        else if (permits <= 0)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "permits must be positive: " + permits);
+        }
+        else
+        {
+            consumer.permits = Math.min(Integer.MAX_VALUE, consumer.permits + permits);
+        }
+    }
+
+    /**
+     * @param withReceipt true to answer {@code Success} once the ack is stored.
+     * @return false if the ack must be retried because the cursor log is back-pressured.
+     */
+    boolean onAck(
+        final ShardSession session,
+        final long correlationId,
+        final long consumerId,
+        final int ackShard,
+        final long position,
+        final boolean withReceipt)
+    {
+        final ShardConsumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+            return true;
+        }
+
+        final TopicSubscription subscription = consumer.subscription;
+        if (!subscription.topic.persistent)
+        {
+            if (withReceipt)
+            {
+                proxy.success(session, correlationId);
+            }
+            return true;
+        }
+        if (ackShard != shard)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "message id " + ackShard + ":" + position + " is not in shard " + shard);
+            return true;
+        }
+
+        if (subscription.cursor.isAckedPosition(position))
+        {
+            if (withReceipt)
+            {
+                // acked before: answer once everything recorded so far is stored
+                receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
+            }
+            return true;
+        }
+
+        // recorded first, applied once recorded: an ack held only in memory would come back after a restart
+        final long result = writer.appendCursorAck(subscription, position);
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        if (result < 0)
+        {
+            // not recorded, so not applied: the message stays unacknowledged and will be delivered again
+            final String message = "shard " + shard + ": ack of position " + position + " on subscription " +
+                subscription.name + " could not be recorded: " + Publication.errorString(result);
+            errorHandler.onError(new StorageException(message));
+            if (withReceipt)
+            {
+                proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
+            }
+            return true;
+        }
+
+        subscription.cursor.ack(position);
+        if (withReceipt)
+        {
+            receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
+        }
+
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean ackAndRecord(final TopicSubscription subscription, final long position)
+    {
+        if (writer.appendCursorAck(subscription, position) < 0)
+        {
+            return false;
+        }
+        subscription.cursor.ack(position);
+
+        return true;
+    }
+
+    void onCloseConsumer(final ShardSession session, final long correlationId, final long consumerId)
+    {
+        final ShardConsumer consumer = session.consumers.remove(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+            return;
+        }
+
+        detach(consumer);
+        proxy.success(session, correlationId);
+    }
+
+    /**
+     * Detach a consumer; its unacknowledged messages go to the next consumer of the subscription.
+     */
+    void detach(final ShardConsumer consumer)
+    {
+        final TopicSubscription subscription = consumer.subscription;
+        if (subscription.consumer != consumer)
+        {
+            return;
+        }
+
+        subscription.consumer = null;
+        activeSubscriptions.remove(subscription);
+        final Topic topic = subscription.topic;
+        if (topic.persistent)
+        {
+            subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        }
+        else
+        {
+            topic.subscriptions.remove(subscription);
+            topic.subscriptionByName.remove(subscription.name);
+        }
+    }
+
+    /**
+     * Move a subscription to the first entry published at or after a time, as Pulsar's reset-cursor: every entry
+     * from there on counts as unacknowledged again and is delivered again. The new state is recorded in the cursor
+     * log as a checkpoint record of that subscription; the answer goes once it is stored.
+     *
+     * @return false if the cursor log is back-pressured and the request must be retried.
+     */
+    boolean onResetCursor(
+        final ShardSession session,
+        final long correlationId,
+        final long publishTime,
+        final String topicText,
+        final String subscriptionName)
+    {
+        final TopicName name = TopicName.parse(topicText);
+        final Topic topic = topics.byName(name.toString());
+        final TopicSubscription subscription = null == topic ? null : topic.subscriptionByName.get(subscriptionName);
+        if (null == subscription || null == subscription.cursor)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +
+                subscriptionName + "' on " + name);
+            return true;
+        }
+
+        // the time index gives the block; read forward to the first entry published at or after the time
+        final long durablePosition = entryLog.durablePosition();
+        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
+        while (ordinal < topic.durableEntries)
+        {
+            if (publishTimes.publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
+            {
+                break;
+            }
+            ordinal++;
+        }
+
+        final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
+            topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
+        final long result = writer.appendSubscriptionState(subscription, markDeletePosition, 0, 0, 0);
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        if (result < 0)
+        {
+            proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR,
+                "reset of " + subscriptionName + " could not be recorded: " + Publication.errorString(result));
+            return true;
+        }
+
+        subscription.cursor.restore(markDeletePosition);
+        subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
+
+        return true;
+    }
+
+    /**
+     * Deliver stored entries to the subscriptions that have a consumer with permits.
+     *
+     * @return entries delivered.
+     */
+    int dispatch()
+    {
+        final ArrayList<TopicSubscription> subscriptions = activeSubscriptions;
+        if (subscriptions.isEmpty())
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        long durablePosition = Long.MIN_VALUE;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final TopicSubscription subscription = subscriptions.get(i);
+            final Topic topic = subscription.topic;
+            if (!topic.persistent || subscription.consumer.permits <= 0 ||
+                subscription.readOrdinal >= topic.durableEntries)
+            {
+                continue;
+            }
+            if (Long.MIN_VALUE == durablePosition)
+            {
+                durablePosition = entryLog.durablePosition();
+            }
+            workCount += subscription.dispatcher.dispatch(subscription, durablePosition, DISPATCH_LIMIT);
+        }
+
+        return workCount;
+    }
+
+    /**
+     * A subscription found in the cursor log.
+     */
+    TopicSubscription onRecovered(
+        final Topic topic, final long subscriptionId, final String name, final long startOrdinal)
+    {
+        nextSubscriptionId = Math.max(nextSubscriptionId, subscriptionId + 1);
+        return topic.addSubscription(subscriptionId, name, startOrdinal);
+    }
+
+    private TopicSubscription createSubscription(
+        final Topic topic, final String subscriptionName, final InitialPosition initialPosition)
+    {
+        final long subscriptionId = nextSubscriptionId;
+        final long startOrdinal;
+        if (topic.persistent)
+        {
+            // LATEST starts at the durable position: positions beyond it may be reused if a crash takes the tail
+            // of the log, and recovery computes the same start from the same position
+            final long startPosition = InitialPosition.EARLIEST == initialPosition ? -1 : entryLog.durablePosition();
+            final long result = writer.appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName);
+            if (result < 0)
+            {
+                if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+                {
+                    return null;
+                }
+                throw new StorageException("shard " + shard + ": cannot record subscription " + subscriptionName +
+                    " on " + topic.name + ": " + Publication.errorString(result));
+            }
+            startOrdinal = startPosition < 0 ?
+                topic.index.firstOrdinal() : topic.index.firstOrdinalAtOrAfter(startPosition);
+        }
+        else
+        {
+            startOrdinal = 0;
+        }
+        nextSubscriptionId++;
+
+        return topic.addSubscription(subscriptionId, subscriptionName, startOrdinal);
+    }
+}

@@ -1,0 +1,149 @@
+package io.magnetar.broker.shard;
+
+import io.aeron.Publication;
+import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.broker.policy.TopicName;
+import io.magnetar.storage.StorageException;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.Collection;
+import java.util.HashMap;
+
+/**
+ * The topics of one shard by name and by id. A topic id is the shard number in the top 24 bits and a local id,
+ * counted from 1, below; a persistent topic is created by recording its definition in the shard log.
+ */
+final class TopicRegistry
+{
+    private static final int LOCAL_ID_BITS = 40;
+    private static final long LOCAL_ID_MASK = (1L << LOCAL_ID_BITS) - 1;
+
+    private final int shard;
+    private final ShardPolicies policies;
+    private final ShardLogWriter writer;
+    private final HashMap<String, Topic> topicByName = new HashMap<>();
+    private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
+    private long nextLocalId = 1;
+
+    TopicRegistry(final int shard, final ShardPolicies policies, final ShardLogWriter writer)
+    {
+        this.shard = shard;
+        this.policies = policies;
+        this.writer = writer;
+    }
+
+    /**
+     * Find or create a topic.
+     *
+     * @return the topic, or null if its definition could not be appended yet (back pressure).
+     */
+    Topic topic(final TopicName name)
+    {
+        final String key = name.toString();
+        Topic topic = topicByName.get(key);
+        if (null != topic)
+        {
+            return topic;
+        }
+
+        final long topicId = topicId(nextLocalId);
+        final NamespacePolicies namespacePolicies = policies.of(name);
+        // a namespace at memory durability serves its persistent topics as non-persistent ones
+        final boolean persistent = name.isPersistent() && !namespacePolicies.isMemory();
+        long definitionPosition = -1;
+        if (persistent)
+        {
+            definitionPosition = writer.appendTopicDefinition(topicId, key);
+            if (definitionPosition < 0)
+            {
+                if (Publication.BACK_PRESSURED == definitionPosition || Publication.ADMIN_ACTION == definitionPosition)
+                {
+                    return null;
+                }
+                throw new StorageException("shard " + shard + ": cannot record topic " + key + ": " +
+                    Publication.errorString(definitionPosition));
+            }
+        }
+
+        nextLocalId++;
+        topic = new Topic(topicId, name, persistent, namespacePolicies);
+        topic.definitionPosition = definitionPosition;
+        add(topic);
+
+        return topic;
+    }
+
+    /**
+     * A persistent topic found in the logs or a snapshot: created if not yet known.
+     */
+    Topic recovered(final long topicId, final String topicName)
+    {
+        Topic topic = topicById.get(topicId);
+        if (null == topic)
+        {
+            final TopicName name = TopicName.parse(topicName);
+            topic = new Topic(topicId, name, true, policies.of(name));
+            add(topic);
+            nextLocalId = Math.max(nextLocalId, (topicId & LOCAL_ID_MASK) + 1);
+        }
+
+        return topic;
+    }
+
+    Topic byName(final String name)
+    {
+        return topicByName.get(name);
+    }
+
+    Topic byId(final long topicId)
+    {
+        return topicById.get(topicId);
+    }
+
+    /**
+     * @return the topic with a local id, or null.
+     */
+    Topic byLocalId(final long localId)
+    {
+        return topicById.get(topicId(localId));
+    }
+
+    /**
+     * @return one more than the highest local id given so far.
+     */
+    long nextLocalId()
+    {
+        return nextLocalId;
+    }
+
+    Collection<Topic> topics()
+    {
+        return topicById.values();
+    }
+
+    int size()
+    {
+        return topicById.size();
+    }
+
+    /**
+     * Forget every topic: recovery starts again from the logs.
+     */
+    void clear()
+    {
+        topicById.clear();
+        topicByName.clear();
+        nextLocalId = 1;
+    }
+
+    private long topicId(final long localId)
+    {
+        return ((long)shard << LOCAL_ID_BITS) | localId;
+    }
+
+    private void add(final Topic topic)
+    {
+        topicByName.put(topic.name.toString(), topic);
+        topicById.put(topic.id, topic);
+    }
+}
