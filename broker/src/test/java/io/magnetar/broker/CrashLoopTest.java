@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,11 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -41,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CrashLoopTest
 {
     private static final int TOPICS = 3;
+    private static final Pattern TORN_RECORD =
+        Pattern.compile("shard-0 \\(recording \\d+\\): cut a torn record of (\\d+) bytes at position (\\d+)");
 
     @TempDir
     File dataDir;
@@ -56,6 +61,9 @@ class CrashLoopTest
     private final long[] nextSequence = new long[TOPICS];
     private final long[] lastStoredAck = new long[TOPICS];
     private final String[] topics = new String[TOPICS];
+    /** The highest position of a receipted entry (shard 0) since the test began: a torn record is always after it. */
+    private final AtomicLong maxReceiptedPosition = new AtomicLong(-1);
+    private int tornRecordsCut;
 
     @AfterEach
     void after()
@@ -103,8 +111,9 @@ class CrashLoopTest
     {
         final String aeronDir = CommonContext.generateRandomDirName();
         aeronDirs.add(aeronDir);
-        final int port = ForkedBroker.start(
-            dataDir, aeronDir, workDir, "broker-" + aeronDirs.size(), durability, p -> process = p);
+        final String name = "broker-" + aeronDirs.size();
+        final int port = ForkedBroker.start(dataDir, aeronDir, workDir, name, durability, p -> process = p);
+        checkTornRecordCuts(Files.readAllLines(new File(workDir, name + ".log").toPath()));
         final AtomicBoolean stop = new AtomicBoolean(false);
         final List<Thread> threads = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
@@ -165,7 +174,11 @@ class CrashLoopTest
             while (!stop.get())
             {
                 final long sequence = nextSequence[topic]++;
-                producer.sendAsync(payload(topic, sequence)).thenAccept(id -> receipts.put(sequence, id));
+                producer.sendAsync(payload(topic, sequence)).thenAccept(id ->
+                {
+                    receipts.put(sequence, id);
+                    maxReceiptedPosition.accumulateAndGet(id.position(), Math::max);
+                });
                 if (sequence % 64 == 0)
                 {
                     Thread.sleep(1);
@@ -270,20 +283,42 @@ class CrashLoopTest
                 System.out.println("crash loop " + durability + " topic " + t + ": " + receipts.size() +
                     " receipted, " + count + " stored, last stored ack " + lastStoredAck[t]);
             }
-            assertNotNull(harness.logLines);
+            checkTornRecordCuts(harness.logLines);
             System.out.println("crash loop " + durability + ": " + harness.logLines);
             long repairs = 0;
             final File[] logs = workDir.listFiles((dir, name) -> name.endsWith(".log"));
             for (final File log : null == logs ? new File[0] : logs)
             {
-                repairs += java.nio.file.Files.readAllLines(log.toPath()).stream()
+                repairs += Files.readAllLines(log.toPath()).stream()
                     .filter(line -> line.contains("cut a torn last frame")).count();
             }
-            System.out.println("crash loop " + durability + ": " + repairs + " restarts cut a torn last frame");
+            System.out.println("crash loop " + durability + ": " + repairs + " restarts cut a torn last frame, " +
+                tornRecordsCut + " cut a torn record of the shard log");
         }
         finally
         {
             harness.close();
+        }
+    }
+
+    /**
+     * A restart may cut a torn record off the end of the shard log: that record was never receipted, so it lies after
+     * every entry receipted before the kill.
+     */
+    private void checkTornRecordCuts(final List<String> logLines)
+    {
+        for (final String line : logLines)
+        {
+            final Matcher matcher = TORN_RECORD.matcher(line);
+            if (matcher.find())
+            {
+                final long length = Long.parseLong(matcher.group(1));
+                final long position = Long.parseLong(matcher.group(2));
+                assertTrue(length > 0, line);
+                assertTrue(position > maxReceiptedPosition.get(), "a torn record cut at " + position +
+                    " although an entry at " + maxReceiptedPosition.get() + " was receipted: " + line);
+                tornRecordsCut++;
+            }
         }
     }
 
