@@ -1,5 +1,7 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.Durations;
+
 /**
  * Configuration keys of the broker, each a system property, with their defaults. The broker reads them through
  * {@link MagnetarBroker.Context}; a command line overrides them.
@@ -76,9 +78,15 @@ public final class BrokerConfiguration
      * {@code 10g}; -1 (default) for no size limit.
      */
     public static final String RETENTION_SIZE_PROP_NAME = "magnetar.retention.size";
-    /** Default retention time of namespaces, e.g. {@code 24h}; -1 (default) for no time limit. */
+    /**
+     * Default retention time of namespaces, e.g. {@code 24h} or {@code 3600} (a bare number is seconds); -1 (default)
+     * for no time limit.
+     */
     public static final String RETENTION_TIME_PROP_NAME = "magnetar.retention.time";
-    /** Message TTL, e.g. {@code 1h}: unacknowledged messages older than this are acknowledged; -1 (default) off. */
+    /**
+     * Message TTL, e.g. {@code 1h} or {@code 600} (a bare number is seconds): unacknowledged messages older than this
+     * are acknowledged; -1 (default) off.
+     */
     public static final String MESSAGE_TTL_PROP_NAME = "magnetar.message.ttl";
     /** Backlog quota per subscription in bytes, e.g. {@code 10g}; -1 (default) for none. */
     public static final String BACKLOG_QUOTA_SIZE_PROP_NAME = "magnetar.backlog.quota.size";
@@ -89,7 +97,7 @@ public final class BrokerConfiguration
     /** Default backlog quota policy. */
     public static final String BACKLOG_QUOTA_POLICY_DEFAULT = "producer_exception";
 
-    /** How long producer_request_hold holds a message before refusing it, as a duration like 30s. */
+    /** How long producer_request_hold holds a message before refusing it, e.g. {@code 30s} (a bare number is s). */
     public static final String BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME = "magnetar.backlog.quota.hold.timeout";
     /** Default hold timeout: Pulsar's default send timeout, in ms. */
     public static final long BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS = 30_000;
@@ -117,5 +125,35 @@ public final class BrokerConfiguration
 
     private BrokerConfiguration()
     {
+    }
+
+    /**
+     * @return {@link #RETENTION_TIME_PROP_NAME} in ms, or -1 for no time limit (the default).
+     * @throws IllegalArgumentException if the property is neither a duration nor -1.
+     */
+    public static long retentionTimeMs()
+    {
+        return Durations.toMillisOrOff(RETENTION_TIME_PROP_NAME, System.getProperty(RETENTION_TIME_PROP_NAME, "-1"));
+    }
+
+    /**
+     * @return {@link #MESSAGE_TTL_PROP_NAME} in ms, or -1 for no TTL (the default).
+     * @throws IllegalArgumentException if the property is neither a duration nor -1.
+     */
+    public static long messageTtlMs()
+    {
+        return Durations.toMillisOrOff(MESSAGE_TTL_PROP_NAME, System.getProperty(MESSAGE_TTL_PROP_NAME, "-1"));
+    }
+
+    /**
+     * @return {@link #BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME} in ms, or its default.
+     * @throws IllegalArgumentException if the property is not a duration.
+     */
+    public static long backlogQuotaHoldTimeoutMs()
+    {
+        final String value = System.getProperty(BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME);
+
+        return null == value ?
+            BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS : Durations.toMillis(BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME, value);
     }
 }

@@ -3,7 +3,6 @@ package io.magnetar.broker;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.shard.ShardContext;
 import io.magnetar.broker.shard.TopicShardAgent;
-import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.aeron.Aeron;
@@ -79,30 +78,16 @@ public final class MagnetarBroker implements AutoCloseable
             BrokerConfiguration.MAX_BAD_FRAMES_PROP_NAME, BrokerConfiguration.MAX_BAD_FRAMES_DEFAULT);
         private RetentionPolicy retention = new RetentionPolicy(
             SystemUtil.getSizeAsLong(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, -1),
-            durationMsOrNone(BrokerConfiguration.RETENTION_TIME_PROP_NAME),
-            durationMsOrNone(BrokerConfiguration.MESSAGE_TTL_PROP_NAME),
+            BrokerConfiguration.retentionTimeMs(),
+            BrokerConfiguration.messageTtlMs(),
             BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT);
-
-        private static long durationMsOr(final String propertyName, final long defaultMs)
-        {
-            final String value = System.getProperty(propertyName);
-            return null == value ? defaultMs : Durations.toMillis(propertyName, value);
-        }
-
-        private static long durationMsOrNone(final String propertyName)
-        {
-            final String value = System.getProperty(propertyName);
-            return null == value || value.trim().startsWith("-") ? -1 : Durations.toMillis(propertyName, value);
-        }
         private BacklogQuota backlogQuota = new BacklogQuota(
             SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),
             BacklogQuota.parsePolicy(System.getProperty(
                 BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
         private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(
             BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_PROP_NAME, BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT);
-        private long backlogQuotaHoldTimeoutMs = durationMsOr(
-            BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME,
-            BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS);
+        private long backlogQuotaHoldTimeoutMs = BrokerConfiguration.backlogQuotaHoldTimeoutMs();
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;

@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code magnetar namespaces ...}: namespace administration, as Pulsar's {@code pulsar-admin namespaces}. Each
@@ -50,45 +49,16 @@ final class NamespacesCommand implements Runnable
     }
 
     /**
-     * A duration as Pulsar's namespace commands take it: a bare number is seconds; otherwise {@code 30s},
-     * {@code 10m}, {@code 2h}, {@code 1d}, {@code 2w} or anything {@link Durations#toMillis(String, String)} takes.
+     * A duration as Pulsar's namespace commands take it: see {@link Durations#toMillisOrOff(String, String)}.
      *
      * @param option the value belongs to, for the error message.
-     * @param value  such as {@code 10m}, {@code 600} or {@code -1}.
+     * @param value  such as {@code 10m}, {@code 600} (seconds) or {@code -1}.
      * @return milliseconds, or -1 for {@code -1}.
      * @throws IllegalArgumentException naming the option if the value is neither a duration nor -1.
      */
     static long durationMs(final String option, final String value)
     {
-        final String trimmed = value.trim();
-        if ("-1".equals(trimmed))
-        {
-            return -1;
-        }
-
-        try
-        {
-            if (trimmed.startsWith("-") || trimmed.startsWith("+"))
-            {
-                throw new NumberFormatException("negative");
-            }
-            if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit))
-            {
-                return Math.multiplyExact(Long.parseLong(trimmed), 1000L);
-            }
-            if (trimmed.endsWith("w"))
-            {
-                return Math.multiplyExact(
-                    Long.parseLong(trimmed.substring(0, trimmed.length() - 1)), TimeUnit.DAYS.toMillis(7));
-            }
-
-            return Durations.toMillis(option, trimmed);
-        }
-        catch (final NumberFormatException | ArithmeticException ex)
-        {
-            throw new IllegalArgumentException(option + ": bad duration '" + value +
-                "': expected seconds, e.g. 600, a duration, e.g. 30s, 10m, 2h, 1d or 2w, or -1", ex);
-        }
+        return Durations.toMillisOrOff(option, value);
     }
 
     /**

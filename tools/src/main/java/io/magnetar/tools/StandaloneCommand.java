@@ -54,8 +54,8 @@ final class StandaloneCommand implements Callable<Integer>
         "10g; -1 keeps everything (the default, or magnetar.retention.size).")
     String retentionSize;
 
-    @Option(names = "--retention-time", description = "Time acknowledged messages are kept, e.g. 24h; -1 keeps " +
-        "everything (the default, or magnetar.retention.time).")
+    @Option(names = "--retention-time", description = "Time acknowledged messages are kept: seconds (e.g. 3600) " +
+        "or a duration (30s, 10m, 2h, 1d, 2w); -1 keeps everything (the default, or magnetar.retention.time).")
     String retentionTime;
 
     @Option(names = "--backlog-quota-size", description = "Most bytes a subscription may hold back, e.g. 10g; -1 " +
@@ -67,55 +67,21 @@ final class StandaloneCommand implements Callable<Integer>
     String backlogQuotaPolicy;
 
     @Option(names = "--message-ttl", description = "Unacknowledged messages older than this are acknowledged by the " +
-        "broker, e.g. 1h; -1 for none (the default, or magnetar.message.ttl).")
+        "broker: seconds (e.g. 600, as in Pulsar) or a duration (30s, 10m, 2h, 1d, 2w); -1 for none (the default, " +
+        "or magnetar.message.ttl).")
     String messageTtl;
 
     public Integer call()
     {
-        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
-            .dataDir(dataDir)
-            .port(port)
-            .bindAddress(bindAddress)
-            .shardCount(shards)
-            .ipcEnabled(!noIpc)
-            .logger(System.out::println)
-            .driverContext(new MagnetarMediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .profile(Profile.parse(profile))
-                .durability(Durability.parse(durability)));
-
-        if (null != retentionSize || null != retentionTime || null != messageTtl)
+        final MagnetarBroker.Context ctx;
+        try
         {
-            final RetentionPolicy defaults = ctx.retention();
-            try
-            {
-                ctx.retention(new RetentionPolicy(
-                    null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
-                    null != retentionTime ? durationMs("--retention-time", retentionTime) : defaults.timeMs(),
-                    null != messageTtl ? durationMs("--message-ttl", messageTtl) : defaults.messageTtlMs(),
-                    BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                System.err.println("magnetar standalone: " + ex.getMessage());
-                return 2;
-            }
+            ctx = context();
         }
-
-        if (null != backlogQuotaSize || null != backlogQuotaPolicy)
+        catch (final IllegalArgumentException ex)
         {
-            try
-            {
-                ctx.backlogQuota(new BacklogQuota(
-                    null != backlogQuotaSize ? size(backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
-                    null != backlogQuotaPolicy ?
-                        BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                System.err.println("magnetar standalone: " + ex.getMessage());
-                return 2;
-            }
+            System.err.println("magnetar standalone: " + ex.getMessage());
+            return 2;
         }
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
@@ -150,13 +116,49 @@ final class StandaloneCommand implements Callable<Integer>
         return 0;
     }
 
+    /**
+     * The broker's settings from the command line, over the defaults of its system properties.
+     *
+     * @return settings to launch the broker with.
+     * @throws IllegalArgumentException if an option has a bad value.
+     */
+    MagnetarBroker.Context context()
+    {
+        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
+            .dataDir(dataDir)
+            .port(port)
+            .bindAddress(bindAddress)
+            .shardCount(shards)
+            .ipcEnabled(!noIpc)
+            .logger(System.out::println)
+            .driverContext(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .profile(Profile.parse(profile))
+                .durability(Durability.parse(durability)));
+
+        if (null != retentionSize || null != retentionTime || null != messageTtl)
+        {
+            final RetentionPolicy defaults = ctx.retention();
+            ctx.retention(new RetentionPolicy(
+                null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
+                null != retentionTime ? Durations.toMillisOrOff("--retention-time", retentionTime) : defaults.timeMs(),
+                null != messageTtl ? Durations.toMillisOrOff("--message-ttl", messageTtl) : defaults.messageTtlMs(),
+                BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+        }
+
+        if (null != backlogQuotaSize || null != backlogQuotaPolicy)
+        {
+            ctx.backlogQuota(new BacklogQuota(
+                null != backlogQuotaSize ? size(backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
+                null != backlogQuotaPolicy ?
+                    BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
+        }
+
+        return ctx;
+    }
+
     private static long size(final String value)
     {
         return value.trim().startsWith("-") ? -1 : SystemUtil.parseSize("size", value);
-    }
-
-    private static long durationMs(final String option, final String value)
-    {
-        return value.trim().startsWith("-") ? -1 : Durations.toMillis(option, value);
     }
 }

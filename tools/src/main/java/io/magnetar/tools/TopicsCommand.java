@@ -71,7 +71,8 @@ final class TopicsCommand implements Runnable
         @Option(names = { "-s", "--subscription" }, required = true, description = "Subscription name.")
         String subscription;
 
-        @Option(names = { "-t", "--time" }, description = "How long ago, e.g. 10m, 2h, 30s.")
+        @Option(names = { "-t", "--time" }, description = "How long ago: seconds (e.g. 600, as in Pulsar) or a " +
+            "duration (30s, 10m, 2h, 1d, 2w).")
         String ago;
 
         @Option(names = "--publish-time", description = "Absolute publish time in epoch milliseconds.")
@@ -90,7 +91,7 @@ final class TopicsCommand implements Runnable
             final long time;
             try
             {
-                time = null != publishTime ? publishTime : System.currentTimeMillis() - Durations.toMillis("-t", ago);
+                time = publishTime(System.currentTimeMillis());
             }
             catch (final IllegalArgumentException ex)
             {
@@ -109,6 +110,16 @@ final class TopicsCommand implements Runnable
                 System.err.println("reset-cursor failed: " + ex.getMessage());
                 return 1;
             }
+        }
+
+        /**
+         * @param nowMs the current time in epoch milliseconds.
+         * @return the publish time to reset to: {@code --publish-time}, or now minus {@code -t}.
+         * @throws IllegalArgumentException if {@code -t} is not a duration.
+         */
+        long publishTime(final long nowMs)
+        {
+            return null != publishTime ? publishTime : nowMs - Durations.toMillis("-t", ago);
         }
     }
 }

@@ -1,0 +1,70 @@
+package io.magnetar.broker;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Durations in the broker's system properties read as Pulsar reads them: a bare number is seconds.
+ */
+class BrokerConfigurationTest
+{
+    @AfterEach
+    void clearProperties()
+    {
+        System.clearProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME);
+        System.clearProperty(BrokerConfiguration.RETENTION_TIME_PROP_NAME);
+        System.clearProperty(BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME);
+    }
+
+    @Test
+    void shouldReadABareMessageTtlAsSeconds()
+    {
+        System.setProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME, "600");
+
+        assertEquals(600_000, BrokerConfiguration.messageTtlMs());
+        assertEquals(600_000, new MagnetarBroker.Context().retention().messageTtlMs());
+    }
+
+    @Test
+    void shouldReadABareRetentionTimeAsSeconds()
+    {
+        System.setProperty(BrokerConfiguration.RETENTION_TIME_PROP_NAME, "3600");
+
+        assertEquals(3_600_000, new MagnetarBroker.Context().retention().timeMs());
+    }
+
+    @Test
+    void shouldReadABareHoldTimeoutAsSeconds()
+    {
+        System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME, "5");
+
+        assertEquals(5000, new MagnetarBroker.Context().backlogQuotaHoldTimeoutMs());
+    }
+
+    @Test
+    void shouldKeepDefaultsAndMinusOneAsOff()
+    {
+        assertEquals(-1, BrokerConfiguration.messageTtlMs());
+        assertEquals(-1, BrokerConfiguration.retentionTimeMs());
+        assertEquals(
+            BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS, BrokerConfiguration.backlogQuotaHoldTimeoutMs());
+
+        System.setProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME, "-1");
+        System.setProperty(BrokerConfiguration.RETENTION_TIME_PROP_NAME, "1h");
+        assertEquals(-1, BrokerConfiguration.messageTtlMs());
+        assertEquals(3_600_000, BrokerConfiguration.retentionTimeMs());
+    }
+
+    @Test
+    void shouldRefuseABadDurationNamingTheProperty()
+    {
+        System.setProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME, "10 minutes");
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, MagnetarBroker.Context::new);
+        assertTrue(ex.getMessage().startsWith(BrokerConfiguration.MESSAGE_TTL_PROP_NAME), ex.getMessage());
+    }
+}
