@@ -1,6 +1,7 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.Durations;
+import io.magnetar.broker.policy.Sizes;
 
 /**
  * Configuration keys of the broker, each a system property, with their defaults. The broker reads them through
@@ -125,6 +126,26 @@ public final class BrokerConfiguration
 
     private BrokerConfiguration()
     {
+    }
+
+    /**
+     * @return {@link #RETENTION_SIZE_PROP_NAME} in bytes, or -1 for no size limit (the default).
+     * @throws IllegalArgumentException if the property is neither a size nor -1.
+     */
+    public static long retentionSizeBytes()
+    {
+        return Sizes.toBytesOrUnlimited(
+            RETENTION_SIZE_PROP_NAME, System.getProperty(RETENTION_SIZE_PROP_NAME, "-1"));
+    }
+
+    /**
+     * @return {@link #BACKLOG_QUOTA_SIZE_PROP_NAME} in bytes, or -1 for no quota (the default).
+     * @throws IllegalArgumentException if the property is neither a size nor -1.
+     */
+    public static long backlogQuotaSizeBytes()
+    {
+        return Sizes.toBytesOrUnlimited(
+            BACKLOG_QUOTA_SIZE_PROP_NAME, System.getProperty(BACKLOG_QUOTA_SIZE_PROP_NAME, "-1"));
     }
 
     /**

@@ -77,12 +77,12 @@ public final class MagnetarBroker implements AutoCloseable
         private int maxBadFrames = Integer.getInteger(
             BrokerConfiguration.MAX_BAD_FRAMES_PROP_NAME, BrokerConfiguration.MAX_BAD_FRAMES_DEFAULT);
         private RetentionPolicy retention = new RetentionPolicy(
-            SystemUtil.getSizeAsLong(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, -1),
+            BrokerConfiguration.retentionSizeBytes(),
             BrokerConfiguration.retentionTimeMs(),
             BrokerConfiguration.messageTtlMs(),
             BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT);
         private BacklogQuota backlogQuota = new BacklogQuota(
-            SystemUtil.getSizeAsLong(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, -1),
+            BrokerConfiguration.backlogQuotaSizeBytes(),
             BacklogQuota.parsePolicy(System.getProperty(
                 BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
         private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Durations in the broker's system properties read as Pulsar reads them: a bare number is seconds.
+ * Durations and sizes in the broker's system properties: a bare duration is seconds, as in Pulsar; sizes take
+ * Agrona's suffixes, {@code t} and {@code -1}.
  */
 class BrokerConfigurationTest
 {
@@ -18,6 +19,25 @@ class BrokerConfigurationTest
         System.clearProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME);
         System.clearProperty(BrokerConfiguration.RETENTION_TIME_PROP_NAME);
         System.clearProperty(BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME);
+        System.clearProperty(BrokerConfiguration.RETENTION_SIZE_PROP_NAME);
+        System.clearProperty(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME);
+    }
+
+    @Test
+    void shouldReadSizesWithTheOneSizeParser()
+    {
+        assertEquals(-1, new MagnetarBroker.Context().retention().sizeBytes());
+        assertEquals(-1, new MagnetarBroker.Context().backlogQuota().limitBytes());
+
+        System.setProperty(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, "1T");
+        System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, "10m");
+        final MagnetarBroker.Context ctx = new MagnetarBroker.Context();
+        assertEquals(1024L * 1024 * 1024 * 1024, ctx.retention().sizeBytes());
+        assertEquals(10L * 1024 * 1024, ctx.backlogQuota().limitBytes());
+
+        System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, "-10m");
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, MagnetarBroker.Context::new);
+        assertTrue(ex.getMessage().startsWith(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME), ex.getMessage());
     }
 
     @Test

@@ -3,11 +3,11 @@ package io.magnetar.tools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.broker.policy.Durations;
+import io.magnetar.broker.policy.Sizes;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.NamespacePolicyUpdate;
 import io.magnetar.client.Protocol;
-import org.agrona.SystemUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,8 +62,7 @@ final class NamespacesCommand implements Runnable
     }
 
     /**
-     * A size as Pulsar's namespace commands take it: bytes, or a number with a suffix {@code k}, {@code m},
-     * {@code g} or {@code t} (powers of 1024, either case).
+     * A size as Pulsar's namespace commands take it: see {@link Sizes#toBytesOrUnlimited(String, String)}.
      *
      * @param option the value belongs to, for the error message.
      * @param value  such as {@code 10M}, {@code 4096} or {@code -1}.
@@ -72,32 +71,7 @@ final class NamespacesCommand implements Runnable
      */
     static long sizeBytes(final String option, final String value)
     {
-        final String trimmed = value.trim();
-        if ("-1".equals(trimmed))
-        {
-            return -1;
-        }
-
-        try
-        {
-            if (trimmed.isEmpty() || trimmed.startsWith("-") || trimmed.startsWith("+"))
-            {
-                throw new NumberFormatException("negative or empty");
-            }
-            final char unit = trimmed.charAt(trimmed.length() - 1);
-            if ('t' == unit || 'T' == unit)
-            {
-                return Math.multiplyExact(
-                    SystemUtil.parseSize(option, trimmed.substring(0, trimmed.length() - 1) + "g"), 1024L);
-            }
-
-            return SystemUtil.parseSize(option, trimmed);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new IllegalArgumentException(option + ": bad size '" + value +
-                "': expected bytes, e.g. 4096, a size, e.g. 512K, 10M, 2G or 1T, or -1", ex);
-        }
+        return Sizes.toBytesOrUnlimited(option, value);
     }
 
     /**

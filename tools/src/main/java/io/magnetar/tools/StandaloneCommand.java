@@ -6,7 +6,7 @@ import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.policy.RetentionPolicy;
-import org.agrona.SystemUtil;
+import io.magnetar.broker.policy.Sizes;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
@@ -140,7 +140,7 @@ final class StandaloneCommand implements Callable<Integer>
         {
             final RetentionPolicy defaults = ctx.retention();
             ctx.retention(new RetentionPolicy(
-                null != retentionSize ? size(retentionSize) : defaults.sizeBytes(),
+                null != retentionSize ? Sizes.toBytesOrUnlimited("--retention-size", retentionSize) : defaults.sizeBytes(),
                 null != retentionTime ? Durations.toMillisOrOff("--retention-time", retentionTime) : defaults.timeMs(),
                 null != messageTtl ? Durations.toMillisOrOff("--message-ttl", messageTtl) : defaults.messageTtlMs(),
                 BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
@@ -149,7 +149,7 @@ final class StandaloneCommand implements Callable<Integer>
         if (null != backlogQuotaSize || null != backlogQuotaPolicy)
         {
             ctx.backlogQuota(new BacklogQuota(
-                null != backlogQuotaSize ? size(backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
+                null != backlogQuotaSize ? Sizes.toBytesOrUnlimited("--backlog-quota-size", backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
                 null != backlogQuotaPolicy ?
                     BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
         }
@@ -157,8 +157,4 @@ final class StandaloneCommand implements Callable<Integer>
         return ctx;
     }
 
-    private static long size(final String value)
-    {
-        return value.trim().startsWith("-") ? -1 : SystemUtil.parseSize("size", value);
-    }
 }

@@ -44,6 +44,19 @@ class StandaloneCommandTest
         assertEquals(2, new CommandLine(new MagnetarTool()).execute("standalone", "--retention-time", "soon"));
     }
 
+    @Test
+    void shouldReadSizesWithTheOneSizeParser()
+    {
+        final MagnetarBroker.Context ctx = context("--retention-size", "2T", "--backlog-quota-size", "10M");
+        assertEquals(2L * 1024 * 1024 * 1024 * 1024, ctx.retention().sizeBytes());
+        assertEquals(10L * 1024 * 1024, ctx.backlogQuota().limitBytes());
+        assertEquals(-1, context("--retention-size", "-1").retention().sizeBytes());
+
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> context("--backlog-quota-size", "-10M"));
+        assertTrue(ex.getMessage().startsWith("--backlog-quota-size: bad size"), ex.getMessage());
+    }
+
     private static MagnetarBroker.Context context(final String... args)
     {
         final StandaloneCommand command = new StandaloneCommand();
