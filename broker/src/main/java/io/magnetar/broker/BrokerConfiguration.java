@@ -105,6 +105,11 @@ public final class BrokerConfiguration
     /** How often a shard looks for segments to reclaim, in ms. */
     public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
 
+    /** Bytes of the distinct error log in the broker's mark file ({@link BrokerMarkFile}), e.g. {@code 1m}. */
+    public static final String ERROR_BUFFER_LENGTH_PROP_NAME = "magnetar.error.buffer.length";
+    /** Default error log length: 1 MiB. */
+    public static final int ERROR_BUFFER_LENGTH_DEFAULT = 1024 * 1024;
+
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */

@@ -27,9 +27,12 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.errors.LoggingErrorHandler;
 import org.jctools.queues.SpscArrayQueue;
 
 import java.io.File;
@@ -46,6 +49,8 @@ import java.util.function.Consumer;
  */
 public final class MagnetarBroker implements AutoCloseable
 {
+    private static final System.Logger LOGGER = System.getLogger(MagnetarBroker.class.getName());
+
     /**
      * Settings of a broker; each defaults to its system property in {@link BrokerConfiguration}.
      */
@@ -85,13 +90,15 @@ public final class MagnetarBroker implements AutoCloseable
             BrokerConfiguration.backlogQuotaSizeBytes(),
             BacklogQuota.parsePolicy(System.getProperty(
                 BrokerConfiguration.BACKLOG_QUOTA_POLICY_PROP_NAME, BrokerConfiguration.BACKLOG_QUOTA_POLICY_DEFAULT)));
+        private int errorBufferLength = SystemUtil.getSizeAsInt(
+            BrokerConfiguration.ERROR_BUFFER_LENGTH_PROP_NAME, BrokerConfiguration.ERROR_BUFFER_LENGTH_DEFAULT);
         private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(
             BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_PROP_NAME, BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT);
         private long backlogQuotaHoldTimeoutMs = BrokerConfiguration.backlogQuotaHoldTimeoutMs();
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;
-        private Consumer<String> logger = System.out::println;
+        private Consumer<String> logger = (line) -> LOGGER.log(System.Logger.Level.INFO, line);
         private IdleStrategy idleStrategy;
 
         /**
@@ -141,10 +148,13 @@ public final class MagnetarBroker implements AutoCloseable
             {
                 errorHandler = (throwable) ->
                 {
-                    System.err.println("magnetar broker error: " + throwable);
-                    if (!(throwable instanceof IllegalStateException || throwable instanceof IllegalArgumentException))
+                    if (throwable instanceof IllegalStateException || throwable instanceof IllegalArgumentException)
                     {
-                        throwable.printStackTrace(System.err);
+                        LOGGER.log(System.Logger.Level.WARNING, "broker error: " + throwable);
+                    }
+                    else
+                    {
+                        LOGGER.log(System.Logger.Level.ERROR, "broker error", throwable);
                     }
                 };
             }
@@ -419,7 +429,27 @@ public final class MagnetarBroker implements AutoCloseable
             return embeddedMediaDriver;
         }
 
-        /** @param errorHandler for errors of the broker's agents. @return this for a fluent API. */
+        /**
+         * @param errorBufferLength bytes of the distinct error log in the broker's mark file.
+         * @return this for a fluent API.
+         */
+        public Context errorBufferLength(final int errorBufferLength)
+        {
+            this.errorBufferLength = errorBufferLength;
+            return this;
+        }
+
+        /** @return bytes of the distinct error log in the broker's mark file. */
+        public int errorBufferLength()
+        {
+            return errorBufferLength;
+        }
+
+        /**
+         * @param errorHandler for errors of the broker's agents, after they are recorded in the mark file's error
+         *                     log; by default a log line.
+         * @return this for a fluent API.
+         */
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = errorHandler;
@@ -460,6 +490,10 @@ public final class MagnetarBroker implements AutoCloseable
     }
 
     private final Context ctx;
+    private BrokerMarkFile markFile;
+    private LoggingErrorHandler errorLog;
+    private ErrorHandler errorHandler;
+    private CountedErrorHandler countedErrorHandler;
     private MagnetarMediaDriver driver;
     private Aeron aeron;
     private AeronArchive archive;
@@ -509,9 +543,23 @@ public final class MagnetarBroker implements AutoCloseable
         }
         final File archiveDir = driverCtx.archiveDir();
 
+        // errors go to the mark file's distinct error log first, so they outlive the process
+        markFile = new BrokerMarkFile(ctx.dataDir(), ctx.errorBufferLength(), SystemEpochClock.INSTANCE.time());
+        errorLog = new LoggingErrorHandler(new DistinctErrorLog(markFile.errorBuffer(), SystemEpochClock.INSTANCE));
+        final ErrorHandler userErrorHandler = ctx.errorHandler();
+        errorHandler = (throwable) ->
+        {
+            errorLog.onError(throwable);
+            userErrorHandler.onError(throwable);
+        };
+        if (null != markFile.savedErrors())
+        {
+            ctx.logger().accept("magnetar: errors of the previous run saved to " + markFile.savedErrors());
+        }
+
         final Aeron.Context aeronCtx = new Aeron.Context()
             .aeronDirectoryName(null != driver ? driver.aeronDirectoryName() : driverCtx.aeronDirectoryName())
-            .errorHandler(ctx.errorHandler())
+            .errorHandler(errorHandler)
             .clientName("magnetar-broker-" + ctx.brokerName());
         if (null != driverInvoker)
         {
@@ -522,13 +570,14 @@ public final class MagnetarBroker implements AutoCloseable
         final AeronArchive.Context archiveCtx = (null != driver ?
             driver.archiveClientContext() : MagnetarMediaDriver.localArchiveClientContext())
             .aeron(aeron)
-            .errorHandler(ctx.errorHandler());
+            .errorHandler(errorHandler);
         if (null != driverInvoker)
         {
             archiveCtx.agentInvoker(driverInvoker);
         }
         archive = AeronArchive.connect(archiveCtx);
         counters = new BrokerCounters(aeron);
+        countedErrorHandler = new CountedErrorHandler(errorHandler, counters.errors);
 
         final int segmentFileLength = null != driver ?
             driver.archive().context().segmentFileLength() : driverCtx.segmentFileLength();
@@ -593,7 +642,7 @@ public final class MagnetarBroker implements AutoCloseable
                 .freeCommands(freeCommands[shard])
                 .freeLargeCommands(freeLargeCommands[shard])
                 .counters(shardCounters)
-                .errorHandler(ctx.errorHandler())
+                .errorHandler(countedErrorHandler)
                 .epochClock(SystemEpochClock.INSTANCE)
                 .retention(ctx.retention())
                 .backlogQuota(ctx.backlogQuota())
@@ -635,7 +684,7 @@ public final class MagnetarBroker implements AutoCloseable
             freeCommands,
             freeLargeCommands,
             counters,
-            ctx.errorHandler(),
+            countedErrorHandler,
             SystemNanoClock.INSTANCE,
             ctx.brokerName(),
             ctx.maxMessageSize(),
@@ -649,18 +698,18 @@ public final class MagnetarBroker implements AutoCloseable
         if (Durability.ARCHIVED == ctx.driverContext().durability())
         {
             // fsync namespaces on an archive that does not sync: group commits on a thread of their own
-            final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, ctx.errorHandler(), counters.logSyncs);
+            final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, countedErrorHandler, counters.logSyncs);
             logSyncAgent.syncAll();
             syncRunner = new AgentRunner(
                 new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
-                ctx.errorHandler(),
+                errorHandler,
                 counters.errors,
                 logSyncAgent);
             AgentRunner.startOnThread(syncRunner);
         }
 
         final Agent brokerAgent = new CompositeAgent(agents);
-        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), counters.errors, brokerAgent);
+        runner = new AgentRunner(ctx.idleStrategy(), errorHandler, counters.errors, brokerAgent);
         AgentRunner.startOnThread(runner);
     }
 
@@ -748,17 +797,36 @@ public final class MagnetarBroker implements AutoCloseable
     }
 
     /**
-     * Stop the agents, stop recording the logs once stored, then close the archive client, Aeron and the driver.
+     * @return the handler of the broker's errors: records each in the mark file's error log, counts it in
+     * {@link BrokerCounters#errors} and passes it to {@link Context#errorHandler()}.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return countedErrorHandler;
+    }
+
+    /**
+     * @return the broker's mark file, {@link BrokerMarkFile#FILE_NAME} in the data directory.
+     */
+    public File markFile()
+    {
+        return markFile.file();
+    }
+
+    /**
+     * Stop the agents, stop recording the logs once stored, then close the archive client, Aeron and the driver;
+     * the mark file and its errors stay in the data directory.
      */
     public void close()
     {
         CloseHelper.quietClose(runner);
         CloseHelper.quietClose(syncRunner);
+        CloseHelper.quietClose(countedErrorHandler);
         for (int i = resources.size() - 1; i >= 0; i--)
         {
             CloseHelper.quietClose(resources.get(i));
         }
         resources.clear();
-        CloseHelper.quietCloseAll(counters, archive, aeron, driver);
+        CloseHelper.quietCloseAll(counters, archive, aeron, driver, errorLog, markFile);
     }
 }

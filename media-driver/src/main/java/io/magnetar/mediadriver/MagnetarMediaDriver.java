@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MagnetarMediaDriver implements AutoCloseable
 {
+    private static final System.Logger LOGGER = System.getLogger(MagnetarMediaDriver.class.getName());
+
     /**
      * Configuration keys and defaults; each can be set as a system property.
      */
@@ -340,18 +342,18 @@ public final class MagnetarMediaDriver implements AutoCloseable
         final long deadDriverPid = StaleMarkFiles.deadDriverPid(new File(ctx.aeronDirectoryName()));
         if (deadDriverPid > 0)
         {
-            System.out.println("magnetar: " + ctx.aeronDirectoryName() + " was left by process " + deadDriverPid +
-                ", which is gone; starting afresh");
+            LOGGER.log(System.Logger.Level.INFO, "magnetar: " + ctx.aeronDirectoryName() + " was left by process " +
+                deadDriverPid + ", which is gone; starting afresh");
         }
         final long deadArchivePid = StaleMarkFiles.clearDeadArchiveMarkFile(ctx.archiveDir());
         if (deadArchivePid > 0)
         {
-            System.out.println("magnetar: removed the archive mark file left in " + ctx.archiveDir() +
-                " by process " + deadArchivePid + ", which is gone");
+            LOGGER.log(System.Logger.Level.INFO, "magnetar: removed the archive mark file left in " +
+                ctx.archiveDir() + " by process " + deadArchivePid + ", which is gone");
             final String repair = ArchiveRepair.repairAfterCrash(ctx.archiveDir());
             if (null != repair)
             {
-                System.out.println("magnetar: " + repair);
+                LOGGER.log(System.Logger.Level.INFO, "magnetar: " + repair);
             }
         }
 
@@ -418,7 +420,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
             else
             {
                 agentInvoker = new AgentInvoker(
-                    Throwable::printStackTrace,
+                    MagnetarMediaDriver::logError,
                     null,
                     new InvokerAgent("magnetar-driver-archive", driver.sharedAgentInvoker(), archive.invoker()));
                 agentInvoker.start();
@@ -436,7 +438,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
         {
             ownThreadAgent = new InvokerAgent("magnetar-driver-invoker", agentInvoker);
             ownThreadRunner = new AgentRunner(
-                new BusySpinIdleStrategy(), Throwable::printStackTrace, null, ownThreadAgent);
+                new BusySpinIdleStrategy(), MagnetarMediaDriver::logError, null, ownThreadAgent);
             AgentRunner.startOnThread(ownThreadRunner);
         }
         else
@@ -574,5 +576,10 @@ public final class MagnetarMediaDriver implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(ownThreadRunner, archive, mediaDriver);
+    }
+
+    private static void logError(final Throwable throwable)
+    {
+        LOGGER.log(System.Logger.Level.ERROR, "magnetar driver/archive invoker error", throwable);
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         ConsumeCommand.class,
         TopicsCommand.class,
         NamespacesCommand.class,
+        ErrorsCommand.class,
         io.magnetar.perf.PerfCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -130,7 +130,6 @@ final class StandaloneCommand implements Callable<Integer>
             .bindAddress(bindAddress)
             .shardCount(shards)
             .ipcEnabled(!noIpc)
-            .logger(System.out::println)
             .driverContext(new MagnetarMediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
                 .profile(Profile.parse(profile))
