@@ -6,14 +6,37 @@ import org.agrona.CloseHelper;
 
 /**
  * The broker's counters, in the driver's counters file, so {@code AeronStat} and any process on the host can read
- * them. Each counter has one writer: the agent named in its label.
+ * them. Each counter has one writer: the agent named in its label. Each kind of counter has its own type id, so
+ * {@code AeronStat type=<id>} shows one kind (e.g. {@link #MESSAGES_IN_TYPE_ID} of every shard).
  */
 public final class BrokerCounters implements AutoCloseable
 {
-    /**
-     * Counter type id of Magnetar broker counters.
-     */
-    public static final int BROKER_COUNTER_TYPE_ID = 1_101_001;
+    /** Type id of the count of client sessions opened. */
+    public static final int SESSIONS_OPENED_TYPE_ID = 1_101_001;
+    /** Type id of the count of client sessions closed. */
+    public static final int SESSIONS_CLOSED_TYPE_ID = 1_101_002;
+    /** Type id of the count of malformed, unknown or session-less frames. */
+    public static final int BAD_FRAMES_TYPE_ID = 1_101_003;
+    /** Type id of the count of errors seen by the broker's error handler. */
+    public static final int ERRORS_TYPE_ID = 1_101_004;
+    /** Type id of the count of times ingress was held back by a full shard queue or pool. */
+    public static final int INGRESS_BACK_PRESSURE_TYPE_ID = 1_101_005;
+    /** Type id of the count of segment file syncs done by the log sync agent. */
+    public static final int LOG_SYNCS_TYPE_ID = 1_101_006;
+    /** Type id of the count of messages appended to a shard log, one counter per shard. */
+    public static final int MESSAGES_IN_TYPE_ID = 1_101_010;
+    /** Type id of the count of messages pushed to consumers, one counter per shard. */
+    public static final int MESSAGES_OUT_TYPE_ID = 1_101_011;
+    /** Type id of the count of receipts sent to producers, one counter per shard. */
+    public static final int RECEIPTS_TYPE_ID = 1_101_012;
+    /** Type id of the count of times a shard log was back-pressured by the archive, one counter per shard. */
+    public static final int LOG_BACK_PRESSURE_TYPE_ID = 1_101_013;
+    /** Type id of the count of messages held by a producer_request_hold backlog quota, one counter per shard. */
+    public static final int HELD_SENDS_TYPE_ID = 1_101_014;
+    /** Type id of a log's position up to which its segment files are synced: shard and cursor log of each shard. */
+    public static final int LOG_SYNCED_POSITION_TYPE_ID = 1_101_015;
+    /** Type id of a log's position that an fsync namespace waits for: shard and cursor log of each shard. */
+    public static final int LOG_SYNC_REQUEST_TYPE_ID = 1_101_016;
 
     /** Client sessions opened. */
     public final Counter sessionsOpened;
@@ -33,12 +56,13 @@ public final class BrokerCounters implements AutoCloseable
      */
     public BrokerCounters(final Aeron aeron)
     {
-        sessionsOpened = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: sessions opened");
-        sessionsClosed = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: sessions closed");
-        badFrames = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: bad frames");
-        errors = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-broker: errors");
-        ingressBackPressure = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-session: ingress back pressure");
-        logSyncs = aeron.addCounter(BROKER_COUNTER_TYPE_ID, "magnetar-log-sync: segment file syncs");
+        sessionsOpened = aeron.addCounter(SESSIONS_OPENED_TYPE_ID, "magnetar-session: sessions opened");
+        sessionsClosed = aeron.addCounter(SESSIONS_CLOSED_TYPE_ID, "magnetar-session: sessions closed");
+        badFrames = aeron.addCounter(BAD_FRAMES_TYPE_ID, "magnetar-session: bad frames");
+        errors = aeron.addCounter(ERRORS_TYPE_ID, "magnetar-broker: errors");
+        ingressBackPressure = aeron.addCounter(
+            INGRESS_BACK_PRESSURE_TYPE_ID, "magnetar-session: ingress back pressure");
+        logSyncs = aeron.addCounter(LOG_SYNCS_TYPE_ID, "magnetar-log-sync: segment file syncs");
     }
 
     /**
@@ -72,15 +96,17 @@ public final class BrokerCounters implements AutoCloseable
         public Shard(final Aeron aeron, final int shard)
         {
             final String prefix = "magnetar-topic-shard-" + shard + ": ";
-            messagesIn = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "messages in");
-            messagesOut = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "messages out");
-            receipts = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "receipts");
-            logBackPressure = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "log back pressure");
-            heldSends = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "messages held by backlog quota");
-            entryLogSyncedPosition = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "shard log synced position");
-            cursorLogSyncedPosition = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "cursor log synced position");
-            entryLogSyncRequest = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "shard log sync request");
-            cursorLogSyncRequest = aeron.addCounter(BROKER_COUNTER_TYPE_ID, prefix + "cursor log sync request");
+            messagesIn = aeron.addCounter(MESSAGES_IN_TYPE_ID, prefix + "messages in");
+            messagesOut = aeron.addCounter(MESSAGES_OUT_TYPE_ID, prefix + "messages out");
+            receipts = aeron.addCounter(RECEIPTS_TYPE_ID, prefix + "receipts");
+            logBackPressure = aeron.addCounter(LOG_BACK_PRESSURE_TYPE_ID, prefix + "log back pressure");
+            heldSends = aeron.addCounter(HELD_SENDS_TYPE_ID, prefix + "messages held by backlog quota");
+            entryLogSyncedPosition = aeron.addCounter(
+                LOG_SYNCED_POSITION_TYPE_ID, prefix + "shard log synced position");
+            cursorLogSyncedPosition = aeron.addCounter(
+                LOG_SYNCED_POSITION_TYPE_ID, prefix + "cursor log synced position");
+            entryLogSyncRequest = aeron.addCounter(LOG_SYNC_REQUEST_TYPE_ID, prefix + "shard log sync request");
+            cursorLogSyncRequest = aeron.addCounter(LOG_SYNC_REQUEST_TYPE_ID, prefix + "cursor log sync request");
         }
 
         /**
