@@ -30,7 +30,8 @@ public final class PerfCommand implements Runnable
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * Run {@code perf} with its arguments and exit with its status.
+     * Entry point of {@code bin/magnetar perf}, which loads this module (and JMH, xchart, PDF) only for this
+     * command: run {@code perf} with its arguments and exit with its status.
      *
      * @param args command line, e.g. {@code e2e --baseline raw-aeron}.
      */
@@ -47,7 +48,8 @@ public final class PerfCommand implements Runnable
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new PerfCommand()).execute(args);
+        // named as bin/magnetar calls it, so usage reads "magnetar perf ..."
+        return new CommandLine(new PerfCommand()).setCommandName("magnetar perf").execute(args);
     }
 
     /**

@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "magnetar 0.1.0",
     description = "Pulsar-featured messaging on Aeron, Agrona and SBE.",
+    footer = {
+        "",
+        "  perf        Measure the broker's latency and throughput: bin/magnetar perf",
+        "                --help (loaded from the perf module only for this command)." },
     subcommands = {
         StandaloneCommand.class,
         DriverCommand.class,
@@ -19,7 +23,6 @@ import picocli.CommandLine.Command;
         TopicsCommand.class,
         NamespacesCommand.class,
         ErrorsCommand.class,
-        io.magnetar.perf.PerfCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class MagnetarTool implements Runnable
