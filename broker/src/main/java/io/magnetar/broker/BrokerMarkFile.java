@@ -202,9 +202,8 @@ public final class BrokerMarkFile implements AutoCloseable
                 return null;
             }
 
-            final File saved = new File(
-                dataDir, "magnetar-errors-" + FILE_TIME.format(Instant.ofEpochMilli(header.getLong(START_TIME_OFFSET))) +
-                ".log");
+            final String startTime = FILE_TIME.format(Instant.ofEpochMilli(header.getLong(START_TIME_OFFSET)));
+            final File saved = new File(dataDir, "magnetar-errors-" + startTime + ".log");
             try (PrintStream out = new PrintStream(saved, StandardCharsets.UTF_8))
             {
                 out.println("errors of broker pid " + header.getLong(PID_OFFSET) + ", started " +

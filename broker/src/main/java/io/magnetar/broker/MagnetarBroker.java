@@ -162,7 +162,8 @@ public final class MagnetarBroker implements AutoCloseable
             {
                 idleStrategy = driverContext.profile() == Profile.LOW_LATENCY ?
                     new BusySpinIdleStrategy() :
-                    new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+                    new BackoffIdleStrategy(
+                        100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
             }
             if (embeddedMediaDriver)
             {

@@ -154,9 +154,10 @@ class BadInputTest
             goodSequence = roundTrip(producer, consumer, goodSequence);
 
             // 9. namespace admin frames: lengths past the frame, too many policies, unknown fields and values
-            final int firstPolicyOffset = MessageHeaderEncoder.ENCODED_LENGTH + SetNamespacePoliciesEncoder.BLOCK_LENGTH +
-                4;
-            SetNamespacePoliciesEncoder policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header)
+            final int firstPolicyOffset =
+                MessageHeaderEncoder.ENCODED_LENGTH + SetNamespacePoliciesEncoder.BLOCK_LENGTH + 4;
+            SetNamespacePoliciesEncoder policies = new SetNamespacePoliciesEncoder()
+                .wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(94);
             policies.policiesCount(1).next().field(PolicyField.MESSAGE_TTL_MS).value(1000);
             policies.namespaceName("public/default");
@@ -307,7 +308,8 @@ class BadInputTest
             roundTrip(producer, consumer, 0);
         }
 
-        assertTrue(harness.errors.stream().allMatch(e -> e.getMessage().contains("rejected")), harness.errors.toString());
+        assertTrue(
+            harness.errors.stream().allMatch((e) -> e.getMessage().contains("rejected")), harness.errors.toString());
     }
 
     private RawClient.Frame expectError(final RawClient raw, final ErrorCode code)

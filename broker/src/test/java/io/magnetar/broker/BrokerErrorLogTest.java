@@ -95,8 +95,8 @@ class BrokerErrorLogTest
         final String text = Files.readString(saved[0].toPath(), StandardCharsets.UTF_8);
         assertTrue(text.contains("IllegalStateException: boom"), text);
         assertTrue(text.contains("first 1970-01-01T00:00:02Z"), text);
-        assertTrue(
-            harness.logLines.stream().anyMatch((line) -> line.contains(saved[0].getName())), harness.logLines.toString());
+        final String savedName = saved[0].getName();
+        assertTrue(harness.logLines.stream().anyMatch((line) -> line.contains(savedName)), harness.logLines.toString());
 
         final String fresh = read(new File(dataDir, BrokerMarkFile.FILE_NAME));
         assertTrue(fresh.endsWith("0 distinct error(s)" + System.lineSeparator()), fresh);

@@ -81,8 +81,12 @@ class CompactionTest
         final byte[] payload = new byte[1000];
         try (MagnetarClient client = client())
         {
-            client.newConsumer().topic(SLOW).subscriptionName("slow").subscriptionInitialPosition(InitialPosition.EARLIEST)
-                .subscribe().close();
+            client.newConsumer()
+                .topic(SLOW)
+                .subscriptionName("slow")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST)
+                .subscribe()
+                .close();
             try (Producer producer = client.newProducer().topic(SLOW).create())
             {
                 for (int i = 0; i < 5; i++)
@@ -106,7 +110,8 @@ class CompactionTest
             final JsonNode stats = JSON.readTree(client.statsInternal(SLOW));
             assertTrue(stats.get("shardLog").get("compactions").asInt() >= 1, stats.toString());
             assertEquals(5, stats.get("relocatedEntries").asInt(), stats.toString());
-            assertTrue(stats.get("shardLog").get("startPosition").asLong() > oldIds.get(4).position(), stats.toString());
+            final long startPosition = stats.get("shardLog").get("startPosition").asLong();
+            assertTrue(startPosition > oldIds.get(4).position(), stats.toString());
             System.out.println("compaction: shard log files " + bytes + " bytes; " + stats.get("shardLog"));
 
             // delivered from where they were moved, under their ids; not acknowledged, so they come again later

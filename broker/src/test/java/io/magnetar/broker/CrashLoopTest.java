@@ -123,7 +123,7 @@ class CrashLoopTest
             .operationTimeout(Duration.ofSeconds(5))
             .connectionLossGrace(Duration.ofMillis(500))
             .termLength(1024 * 1024)
-            .errorHandler(throwable -> { })
+            .errorHandler((throwable) -> {})
             .build();
         try
         {

@@ -69,12 +69,13 @@ class CrashRecoveryTest
             .serviceUrl("magnetar://localhost:" + port)
             .operationTimeout(Duration.ofSeconds(5))
             .termLength(1024 * 1024)
-            .errorHandler(throwable -> { })
+            .errorHandler((throwable) -> {})
             .build();
         try
         {
             final Producer producer = client.newProducer().topic(TOPIC).create();
-            final long killAfterNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + (long)(Math.random() * 700));
+            final long killAfterNs =
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + (long)(Math.random() * 700));
             while (System.nanoTime() < killAfterNs)
             {
                 final long sequence = sent++;

@@ -179,14 +179,16 @@ final class RawClient implements AutoCloseable
         }
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header header)
+    private void onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header header)
     {
         headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
         if (ErrorDecoder.TEMPLATE_ID == templateId)
         {
             errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            frames.add(new Frame(templateId, errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.message()));
+            frames.add(new Frame(
+                templateId, errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.message()));
         }
         else
         {

@@ -387,7 +387,9 @@ public final class MagnetarMediaDriver implements AutoCloseable
         }
         else
         {
-            archiveCtx.threadingMode(ArchiveThreadingMode.SHARED).idleStrategySupplier(Configuration::backoffIdleStrategy);
+            archiveCtx
+                .threadingMode(ArchiveThreadingMode.SHARED)
+                .idleStrategySupplier(Configuration::backoffIdleStrategy);
         }
 
         if (invoker)

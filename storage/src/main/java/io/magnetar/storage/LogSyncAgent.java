@@ -53,7 +53,10 @@ public final class LogSyncAgent implements Agent
          * @param synced   set by this agent: the position up to which the segment files are synced.
          */
         public SyncedLog(
-            final RecordedLog log, final CountersReader counters, final AtomicCounter request, final AtomicCounter synced)
+            final RecordedLog log,
+            final CountersReader counters,
+            final AtomicCounter request,
+            final AtomicCounter synced)
         {
             this.name = log.name();
             this.archiveDir = log.archiveDir();

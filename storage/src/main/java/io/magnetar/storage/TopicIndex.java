@@ -4,9 +4,9 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * The positions of one topic's entries within its shard log, in append order, held in a primitive array.
- * An entry's ordinal (a long: it never wraps) counts the topic's entries since the log was opened; its position is its message id within
- * the shard. When retention removes the oldest entries, ordinals of the rest stay the same. A sparse time index (the
- * running maximum publish time of each block of 64 entries) finds entries by publish time.
+ * An entry's ordinal (a long: it never wraps) counts the topic's entries since the log was opened; its position is
+ * its message id within the shard. When retention removes the oldest entries, ordinals of the rest stay the same.
+ * A sparse time index (the running maximum publish time of each block of 64 entries) finds entries by publish time.
  */
 public final class TopicIndex
 {

@@ -131,8 +131,16 @@ final class NamespacesCommand implements Runnable
 
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                final String json = null == update ? client.namespacePolicies(namespace) :
-                    update.isEmpty() ? client.createNamespace(namespace) : client.setNamespacePolicies(namespace, update);
+                final String json;
+                if (null == update)
+                {
+                    json = client.namespacePolicies(namespace);
+                }
+                else
+                {
+                    json = update.isEmpty() ?
+                        client.createNamespace(namespace) : client.setNamespacePolicies(namespace, update);
+                }
                 System.out.println(prettyJson(json));
                 return 0;
             }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(
     name = "produce",
     mixinStandardHelpOptions = true,
-    description = "Send messages to a topic. Prints how many were acknowledged (stored) by the broker, also on failure.")
+    description = "Send messages to a topic. Prints how many were acknowledged (stored) by the broker, also on " +
+        "failure.")
 final class ProduceCommand implements Callable<Integer>
 {
     @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")

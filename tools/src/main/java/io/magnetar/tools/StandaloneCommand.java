@@ -139,7 +139,8 @@ final class StandaloneCommand implements Callable<Integer>
         {
             final RetentionPolicy defaults = ctx.retention();
             ctx.retention(new RetentionPolicy(
-                null != retentionSize ? Sizes.toBytesOrUnlimited("--retention-size", retentionSize) : defaults.sizeBytes(),
+                null != retentionSize ?
+                    Sizes.toBytesOrUnlimited("--retention-size", retentionSize) : defaults.sizeBytes(),
                 null != retentionTime ? Durations.toMillisOrOff("--retention-time", retentionTime) : defaults.timeMs(),
                 null != messageTtl ? Durations.toMillisOrOff("--message-ttl", messageTtl) : defaults.messageTtlMs(),
                 BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
@@ -148,7 +149,9 @@ final class StandaloneCommand implements Callable<Integer>
         if (null != backlogQuotaSize || null != backlogQuotaPolicy)
         {
             ctx.backlogQuota(new BacklogQuota(
-                null != backlogQuotaSize ? Sizes.toBytesOrUnlimited("--backlog-quota-size", backlogQuotaSize) : ctx.backlogQuota().limitBytes(),
+                null != backlogQuotaSize ?
+                    Sizes.toBytesOrUnlimited("--backlog-quota-size", backlogQuotaSize) :
+                    ctx.backlogQuota().limitBytes(),
                 null != backlogQuotaPolicy ?
                     BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
         }

@@ -55,7 +55,8 @@ public final class NamespacePolicies
      * @param backlogQuota broker-wide backlog quota.
      * @return the defaults.
      */
-    public static long[] defaults(final Durability durability, final RetentionPolicy retention, final BacklogQuota backlogQuota)
+    public static long[] defaults(
+        final Durability durability, final RetentionPolicy retention, final BacklogQuota backlogQuota)
     {
         final long[] defaults = new long[FIELD_COUNT];
         defaults[PolicyField.DURABILITY.value()] =
