@@ -2,6 +2,7 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
+import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
@@ -12,6 +13,9 @@ import org.agrona.IoUtil;
 import java.io.File;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Starts a real broker (embedded media driver and archive, backoff idle strategies, SHARED threading unless a test
@@ -87,6 +91,47 @@ final class BrokerHarness implements AutoCloseable
     String serviceUrl()
     {
         return broker.serviceUrl();
+    }
+
+    /**
+     * Wait, polling the driver's counters, until the broker's counters of the given kinds add up to at least a value.
+     *
+     * @param atLeast the least total to wait for.
+     * @param typeIds kinds of counters to add up, e.g. {@link BrokerCounters#HELD_SENDS_TYPE_ID}.
+     */
+    void awaitCounters(final long atLeast, final int... typeIds)
+    {
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long total;
+            while ((total = counterTotal(aeron, typeIds)) < atLeast)
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    fail("counters of types " + java.util.Arrays.toString(typeIds) + " add up to " + total +
+                        ", not " + atLeast);
+                }
+                Thread.yield();
+            }
+        }
+    }
+
+    private static long counterTotal(final Aeron aeron, final int... typeIds)
+    {
+        final long[] total = new long[1];
+        aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            for (final int wanted : typeIds)
+            {
+                if (wanted == typeId)
+                {
+                    total[0] += aeron.countersReader().getCounterValue(counterId);
+                }
+            }
+        });
+
+        return total[0];
     }
 
     void stop()

@@ -197,7 +197,19 @@ class ClientConnectionLossTest
             assertEquals(
                 ErrorCode.MESSAGE_TOO_LARGE, ((MagnetarClientException)asyncTooLong.getCause()).errorCode());
 
-            assertNotNull(producer.send("k".repeat(Protocol.MAX_KEY_LENGTH), payload));
+            final MessageId longestKey = producer.send("k".repeat(Protocol.MAX_KEY_LENGTH), payload);
+            try (Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("keys")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                Message message;
+                do
+                {
+                    message = consumer.receive(10, TimeUnit.SECONDS);
+                    assertNotNull(message, "the message with the longest key");
+                }
+                while (!message.getMessageId().equals(longestKey));
+                assertEquals("k".repeat(Protocol.MAX_KEY_LENGTH), message.getKey());
+            }
             assertTrue(client.isConnected());
         }
 

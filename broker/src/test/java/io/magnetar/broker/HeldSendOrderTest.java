@@ -76,8 +76,9 @@ class HeldSendOrderTest
                 raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
             }
 
-            // the quota holds most of them; the consumer catches up and releases them
-            Thread.sleep(500);
+            // the quota holds most of them: wait until each was stored or held; the consumer catches up and
+            // releases them
+            harness.awaitCounters(HELD_SENDS, BrokerCounters.MESSAGES_IN_TYPE_ID, BrokerCounters.HELD_SENDS_TYPE_ID);
             for (int i = 0; i < HELD_SENDS; i++)
             {
                 final Message message = consumer.receive(10, TimeUnit.SECONDS);

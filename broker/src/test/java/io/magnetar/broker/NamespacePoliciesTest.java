@@ -158,7 +158,15 @@ class NamespacePoliciesTest
             }
 
             awaitBacklog(client, expiring, 0);
-            Thread.sleep(500);
+            // a message of the TTL namespace sent after the kept ones expires only in a TTL check that came once
+            // the kept ones were older than the TTL: then they would have expired too
+            final String later = "persistent://acme/ttl/later";
+            client.newConsumer().topic(later).subscriptionName("s").subscribe().close();
+            try (Producer laterProducer = client.newProducer().topic(later).create())
+            {
+                laterProducer.send("l".getBytes());
+            }
+            awaitBacklog(client, later, 0);
             assertEquals(10, backlog(client, kept), "the default namespace has no TTL");
             try (Consumer expiringConsumer = client.newConsumer().topic(expiring).subscriptionName("s").subscribe();
                 Consumer keptConsumer = client.newConsumer().topic(kept).subscriptionName("s").subscribe())
@@ -255,7 +263,8 @@ class NamespacePoliciesTest
                 {
                     sends.add(producer.sendAsync(payload));
                 }
-                Thread.sleep(500);
+                // each send is stored or held once the broker has it; the last is held
+                harness.awaitCounters(30, BrokerCounters.MESSAGES_IN_TYPE_ID, BrokerCounters.HELD_SENDS_TYPE_ID);
                 assertFalse(sends.get(sends.size() - 1).isDone(), "held while the backlog is over the quota");
 
                 // the consumer catches up: the held messages are stored, in order

@@ -52,9 +52,15 @@ class ResetCursorTest
             {
                 producer.send(("m" + i).getBytes());
             }
-            Thread.sleep(20);
-            resetTime = System.currentTimeMillis();
-            Thread.sleep(20);
+            // the reset time is a millisecond after the first five were published, and none of the next five is
+            // published before it
+            final long lastPublishMs = System.currentTimeMillis();
+            long now;
+            while ((now = System.currentTimeMillis()) <= lastPublishMs)
+            {
+                Thread.onSpinWait();
+            }
+            resetTime = now;
             for (int i = 5; i < 10; i++)
             {
                 producer.send(("m" + i).getBytes());
