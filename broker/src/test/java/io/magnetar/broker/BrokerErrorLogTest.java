@@ -55,7 +55,8 @@ class BrokerErrorLogTest
         raw.sendConnect(7, "aeron:ipc", 1002);
         raw.sendConnect(8, "aeron:ipc", 1002);
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (harness.broker.counters().errors.get() < 2)
+        // the counter is incremented before the handlers run: wait for both
+        while (harness.broker.counters().errors.get() < 2 || harness.errors.size() < 2)
         {
             if (System.nanoTime() > deadlineNs)
             {
