@@ -4,9 +4,12 @@ import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
+import org.apache.commons.codec.digest.MurmurHash3;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.jctools.queues.SpscArrayQueue;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Picks the shard that owns a topic and hands commands to shards: a pooled {@link ShardCommand} is taken from the
@@ -15,6 +18,9 @@ import org.jctools.queues.SpscArrayQueue;
  */
 final class ShardRouter
 {
+    /** Seed of the routing hash: part of the routing rule, never to change. */
+    static final int ROUTING_SEED = 0;
+
     private final SpscArrayQueue<ShardCommand>[] shardQueues;
     private final SpscArrayQueue<ShardCommand>[] freeCommands;
     private final SpscArrayQueue<ShardCommand>[] freeLargeCommands;
@@ -65,13 +71,20 @@ final class ShardRouter
     }
 
     /**
+     * The routing rule, fixed for the life of a data directory: the 32-bit Murmur3 hash (x86 variant, seed
+     * {@link #ROUTING_SEED}, as Pulsar's bundles hash topic names) of the name's UTF-8 bytes, taken as an unsigned
+     * number, modulo the shard count. A topic is hashed by its canonical name ({@link TopicName#toString()},
+     * {@code persistent://tenant/namespace/topic}), so every spelling of one topic routes alike.
+     *
      * @param name       of a topic in its canonical form, or of a namespace.
      * @param shardCount number of shards.
      * @return the shard that owns the name.
      */
     static int shardOf(final String name, final int shardCount)
     {
-        return Math.floorMod(name.hashCode(), shardCount);
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+
+        return Integer.remainderUnsigned(MurmurHash3.hash32x86(bytes, 0, bytes.length, ROUTING_SEED), shardCount);
     }
 
     /**

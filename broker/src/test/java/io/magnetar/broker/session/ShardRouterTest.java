@@ -2,7 +2,9 @@ package io.magnetar.broker.session;
 
 import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.ShardCommand;
+import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
+import org.apache.commons.codec.digest.MurmurHash3;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -10,6 +12,7 @@ import org.jctools.queues.SpscArrayQueue;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The router's hand-over to shards through pooled commands, without a media driver.
+ * The router's choice of shard and its hand-over to shards through pooled commands, without a media driver.
  */
 class ShardRouterTest
 {
@@ -33,6 +36,49 @@ class ShardRouterTest
     private final ShardRouter router = new ShardRouter(shardQueues, freeCommands, freeLargeCommands, backPressure);
     private final SessionEgress egress = new SessionEgress(1, null, "test");
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[SessionAgent.SMALL_FRAME_LENGTH + 100]);
+
+    @Test
+    void shouldRouteByUnsignedMurmur3OfTheUtf8Name()
+    {
+        final String[] names =
+        {
+            "persistent://public/default/topic",
+            "persistent://public/default/orders",
+            "non-persistent://acme/prod/events",
+            "persistent://public/default/\u00fcn\u00efcode",
+        };
+        for (final String name : names)
+        {
+            final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            final int hash = MurmurHash3.hash32x86(bytes, 0, bytes.length, 0);
+            for (int shardCount = 1; shardCount <= 16; shardCount++)
+            {
+                assertEquals(Long.remainderUnsigned(hash & 0xFFFF_FFFFL, shardCount),
+                    ShardRouter.shardOf(name, shardCount), name + " over " + shardCount + " shards");
+            }
+        }
+
+        // pinned: a change of library, seed, encoding or mapping would strand every stored topic;
+        // 613153351 (0x248bfa47) is the published Murmur3 x86 32-bit value of "hello" with seed 0
+        assertEquals(613153351, MurmurHash3.hash32x86("hello".getBytes(StandardCharsets.US_ASCII), 0, 5, 0));
+        assertEquals(-686365832, MurmurHash3.hash32x86(names[0].getBytes(StandardCharsets.UTF_8)));
+        assertEquals(6, ShardRouter.shardOf(names[0], 7));
+        assertEquals(4, ShardRouter.shardOf(names[1], 7));
+        assertEquals(4, ShardRouter.shardOf(names[2], 7));
+        assertEquals(3, ShardRouter.shardOf(names[3], 7));
+        assertEquals(1, ShardRouter.shardOf(names[3], 2));
+    }
+
+    @Test
+    void shouldRouteEverySpellingOfATopicAlike()
+    {
+        final int shard = router.shardOfTopic(TopicName.parse("topic"));
+
+        assertEquals(2, shard);
+        assertEquals(shard, router.shardOfTopic(TopicName.parse("persistent://public/default/topic")));
+        assertEquals(ShardRouter.shardOf("persistent://public/default/topic", SHARDS), shard);
+        assertEquals(ShardRouter.shardOf("public/default", SHARDS), router.shardOfNamespace("public/default"));
+    }
 
     @Test
     void shouldHandSmallAndLargeFramesOverInPooledCommands()
