@@ -138,7 +138,7 @@ final class ClientSession
     }
 
     /**
-     * The answer channel is up (or given up on): serve, or at least answer before closing.
+     * The answer channel is connected: serve (or, for an unsupported protocol version, answer before closing).
      */
     void activate()
     {

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Owns the client sessions. Its duty cycle polls the ingress (UDP and IPC) through an {@link IngressFrameAdapter},
- * which checks and decodes each frame; this agent answers connects, pings and bad input itself through a
- * {@link SessionReplyPublisher} and hands topic commands to the owning {@link TopicShardAgent} through a
- * {@link ShardRouter}. Each {@link ClientSession} owns its lifecycle; this agent keeps them and drives it.
+ * which checks and decodes each frame for a {@link SessionCommandHandler}; connects, pings and bad input are
+ * answered here through a {@link SessionReplyPublisher}, topic commands go to the owning {@link TopicShardAgent}
+ * through a {@link ShardRouter}. Each {@link ClientSession} owns its lifecycle; this agent keeps the sessions, opens
+ * and closes them, and drives their lifecycle from the duty cycle.
  */
 public final class SessionAgent implements Agent
 {
