@@ -536,6 +536,9 @@ public final class MagnetarBroker implements AutoCloseable
     private void start()
     {
         final MagnetarMediaDriver.Context driverCtx = ctx.driverContext();
+        // topics are routed by the shard count: refuse another count before anything is opened
+        ctx.logger().accept("magnetar: " +
+            ShardCountFile.checkOrStore(ctx.dataDir(), ctx.shardCount(), driverCtx.archiveDir()));
         AgentInvoker driverInvoker = null;
         if (ctx.embeddedMediaDriver())
         {

@@ -1,0 +1,104 @@
+package io.magnetar.broker.session;
+
+import io.magnetar.codecs.ErrorCode;
+import org.agrona.DirectBuffer;
+
+/**
+ * The commands of well-shaped client frames, as decoded by {@link IngressFrameAdapter}. Methods that may hand the
+ * frame to a shard return false when it cannot be handed over yet: the frame is then polled again.
+ * <p>
+ * {@code frame} and {@code length} are the whole frame (header included, from offset 0), valid only during the
+ * call; {@code sessionKey} names the client's ingress image, see {@link ClientSession#key(int, int)}.
+ */
+interface IngressCommandListener
+{
+    void onConnect(
+        long sessionKey,
+        int transport,
+        int imageSessionId,
+        long correlationId,
+        int protocolVersion,
+        int responseStreamId,
+        String responseChannel,
+        String clientName);
+
+    boolean onSend(
+        long sessionKey,
+        long sequenceId,
+        long producerId,
+        long keyLength,
+        long payloadLength,
+        DirectBuffer frame,
+        int length);
+
+    boolean onAck(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
+
+    boolean onAckWithReceipt(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
+
+    boolean onFlow(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
+
+    boolean onCloseConsumer(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
+
+    boolean onCreateProducer(
+        long sessionKey,
+        long correlationId,
+        long producerId,
+        String topic,
+        int producerNameLength,
+        DirectBuffer frame,
+        int length);
+
+    boolean onSubscribe(
+        long sessionKey,
+        long correlationId,
+        long consumerId,
+        short subscriptionType,
+        short initialPosition,
+        String topic,
+        int subscriptionNameLength,
+        DirectBuffer frame,
+        int length);
+
+    boolean onCloseProducer(long sessionKey, long correlationId, long producerId, DirectBuffer frame, int length);
+
+    boolean onResetCursor(
+        long sessionKey, long correlationId, long publishTime, String topic, DirectBuffer frame, int length);
+
+    boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
+
+    /**
+     * @param policyCount number of (field, value) pairs; 0 asks to create the namespace.
+     * @param fields      raw policy fields, the first {@code policyCount} valid.
+     * @param values      policy values, the first {@code policyCount} valid.
+     */
+    boolean onSetNamespacePolicies(
+        long sessionKey,
+        long correlationId,
+        String namespace,
+        int policyCount,
+        short[] fields,
+        long[] values,
+        DirectBuffer frame,
+        int length);
+
+    boolean onGetNamespacePolicies(
+        long sessionKey, long correlationId, String namespace, DirectBuffer frame, int length);
+
+    void onListNamespaces(long sessionKey, long correlationId, String tenant);
+
+    void onPing(long sessionKey, long correlationId, long timestamp);
+
+    void onDisconnect(long sessionKey, long correlationId);
+
+    /**
+     * A frame that is malformed or of an unknown command: to be answered with an error if its session is active.
+     *
+     * @param correlationId of the frame if it could be read, else -1.
+     */
+    void onBadFrame(long sessionKey, long correlationId, ErrorCode code, String message);
+
+    /**
+     * A Connect that cannot be answered (a name too long): counted and dropped.
+     */
+    void onDroppedFrame(long sessionKey);
+}
