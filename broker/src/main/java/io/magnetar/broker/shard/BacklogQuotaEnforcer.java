@@ -232,7 +232,7 @@ final class BacklogQuotaEnforcer
                     }
                     evicted++;
                 }
-                subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
+                subscription.skipAcknowledged();
             }
         }
 

@@ -68,7 +68,8 @@ final class CursorCheckpointer
         final long checkpointStart = cursorLog.appendedPosition();
         for (final NamespacePolicies namespacePolicies : policies.all())
         {
-            if (writer.appendNamespacePolicyState(namespacePolicies.namespace, policies.explicitOf(namespacePolicies)) < 0)
+            final long[] explicit = policies.explicitOf(namespacePolicies);
+            if (writer.appendNamespacePolicyState(namespacePolicies.namespace, explicit) < 0)
             {
                 return 0;
             }

@@ -58,7 +58,7 @@ final class MessageExpiry
                     }
                     expired++;
                 }
-                subscription.readOrdinal = Math.max(subscription.readOrdinal, subscription.cursor.firstUnackedOrdinal());
+                subscription.skipAcknowledged();
             }
         }
 

@@ -54,7 +54,8 @@ final class MessagePublisher implements EntryDelivery
     /**
      * {@inheritDoc}
      */
-    public int deliver(final ShardConsumer consumer, final Topic topic, final long messageId, final long durablePosition)
+    public int deliver(
+        final ShardConsumer consumer, final Topic topic, final long messageId, final long durablePosition)
     {
         deliveringTo = consumer;
         deliveringId = messageId;

@@ -117,7 +117,8 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
      * @param frameLength of the frame.
      * @return false if the shard log is back-pressured and the send must be retried.
      */
-    boolean onSend(final ShardSession session, final SendDecoder decoder, final DirectBuffer frame, final int frameLength)
+    boolean onSend(
+        final ShardSession session, final SendDecoder decoder, final DirectBuffer frame, final int frameLength)
     {
         return send(session, decoder, frame, frameLength, false);
     }

@@ -182,7 +182,8 @@ final class ShardCommandAdapter
         switch (headerDecoder.templateId())
         {
             case SendDecoder.TEMPLATE_ID:
-                return producers.onSend(session, sendDecoder.wrap(frame, offset, blockLength, version), frame, frameLength);
+                return producers.onSend(
+                    session, sendDecoder.wrap(frame, offset, blockLength, version), frame, frameLength);
 
             case CreateProducerDecoder.TEMPLATE_ID:
             {

@@ -134,8 +134,8 @@ final class ShardLogWriter
         appendBuffer.putBytes(HEADER_LENGTH, buffer, offset + HEADER_LENGTH, EntryHeaderDecoder.BLOCK_LENGTH);
         appendBuffer.putLong(
             HEADER_LENGTH + RelocatedEntryEncoder.originalPositionEncodingOffset(), messageId, ByteOrder.LITTLE_ENDIAN);
-        appendBuffer.putBytes(
-            HEADER_LENGTH + RelocatedEntryEncoder.BLOCK_LENGTH, buffer, offset + HEADER_LENGTH + blockLength, dataLength);
+        final int dataOffset = HEADER_LENGTH + RelocatedEntryEncoder.BLOCK_LENGTH;
+        appendBuffer.putBytes(dataOffset, buffer, offset + HEADER_LENGTH + blockLength, dataLength);
 
         return entryLog.append(appendBuffer, 0, HEADER_LENGTH + RelocatedEntryEncoder.BLOCK_LENGTH + dataLength);
     }

@@ -167,7 +167,8 @@ final class ShardRecovery
         {
             if (readingDefinitions)
             {
-                final RelocatedEntryDecoder decoder = relocatedEntryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final RelocatedEntryDecoder decoder =
+                    relocatedEntryDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 relocations.addLong(decoder.topicId());
                 relocations.addLong(decoder.originalPosition());
                 relocations.addLong(position);

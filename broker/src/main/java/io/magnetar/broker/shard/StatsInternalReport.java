@@ -85,7 +85,8 @@ final class StatsInternalReport
         root.put("entriesAdded", topic.index.size());
         root.put("durableEntries", topic.durableEntries);
         root.put("bytes", topic.bytes);
-        root.put("firstPosition", topic.index.heldEntries() > 0 ? topic.index.position(topic.index.firstOrdinal()) : -1);
+        root.put("firstPosition",
+            topic.index.heldEntries() > 0 ? topic.index.position(topic.index.firstOrdinal()) : -1);
         root.put("lastPosition", topic.index.lastPosition());
         root.put("producers", topic.producerCount);
         root.put("relocatedEntries", null == topic.relocations ? 0 : topic.relocations.size());

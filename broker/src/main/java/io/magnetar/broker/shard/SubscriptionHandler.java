@@ -378,7 +378,8 @@ final class SubscriptionHandler implements SubscriptionAcks
             // LATEST starts at the durable position: positions beyond it may be reused if a crash takes the tail
             // of the log, and recovery computes the same start from the same position
             final long startPosition = InitialPosition.EARLIEST == initialPosition ? -1 : entryLog.durablePosition();
-            final long result = writer.appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName);
+            final long result =
+                writer.appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName);
             if (result < 0)
             {
                 if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)

@@ -70,7 +70,8 @@ public final class TopicShardAgent implements Agent
             shard, entryLog, topics, writer, receipts, proxy, new ExclusiveDispatcher(publisher), publishTimes,
             ctx.errorHandler());
         final ProducerHandler producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy);
-        final StoredPositions stored = new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
+        final StoredPositions stored =
+            new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
         final SegmentCompactor compactor = new SegmentCompactor(
             shard, entryLog, topics, writer, epochClock, ctx.errorHandler());
         checkpointer = new CursorCheckpointer(cursorLog, topics, policies, writer, stored, ctx.errorHandler());
@@ -121,7 +122,8 @@ public final class TopicShardAgent implements Agent
             workCount += checkpointer.checkpoint();
             if (policies.anyMessageTtl())
             {
-                workCount += expiry.expire(topics.topics(), subscriptions, epochClock.time(), entryLog.durablePosition());
+                workCount += expiry.expire(
+                    topics.topics(), subscriptions, epochClock.time(), entryLog.durablePosition());
             }
             if (policies.anyBacklogEviction())
             {

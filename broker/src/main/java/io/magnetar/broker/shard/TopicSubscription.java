@@ -24,4 +24,12 @@ final class TopicSubscription
         this.cursor = topic.persistent ? new Cursor(topic.index, startOrdinal) : null;
         this.readOrdinal = null == cursor ? startOrdinal : cursor.firstUnackedOrdinal();
     }
+
+    /**
+     * Move the read position past entries the broker acknowledged on its own account (TTL, eviction).
+     */
+    void skipAcknowledged()
+    {
+        readOrdinal = Math.max(readOrdinal, cursor.firstUnackedOrdinal());
+    }
 }

@@ -34,7 +34,8 @@ class LogReclaimerTest
         }
 
         assertEquals(ShardFixtures.messageId(3), LogReclaimer.reclaimablePosition(List.of(topic), 1_000_000, 100));
-        assertEquals(500, LogReclaimer.reclaimablePosition(List.of(topic), 500, 100), "never past the durable position");
+        assertEquals(
+            500, LogReclaimer.reclaimablePosition(List.of(topic), 500, 100), "never past the durable position");
     }
 
     @Test
