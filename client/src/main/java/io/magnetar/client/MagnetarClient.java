@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed the session or shut down) or goes away (nothing arrived within the media driver's image liveness timeout),
  * the broker stays disconnected from the client's ingress for longer than the
  * {@link ClientBuilder#connectionLossGrace(java.time.Duration) connection-loss grace}, or the broker reports that it
- * closed the session. From then on {@link #isConnected()} is false, and every waiting and later operation of the client, its
- * producers and its consumers fails with {@link MagnetarClientException.ConnectionLostException}; only
+ * closed the session. From then on {@link #isConnected()} is false, and every waiting and later operation of the
+ * client, its producers and its consumers fails with {@link MagnetarClientException.ConnectionLostException}; only
  * {@link #close()} still works, without waiting for the broker. The client does not reconnect: build a new one.
  */
 public final class MagnetarClient implements AutoCloseable
