@@ -1,23 +1,15 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.session.SessionAgent;
-import io.magnetar.broker.shard.ShardContext;
-import io.magnetar.broker.shard.TopicShardAgent;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
-import io.aeron.ChannelUriStringBuilder;
-import io.aeron.CommonContext;
-import io.aeron.Subscription;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.InvokerAgent;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
-import io.magnetar.storage.LogSyncAgent;
-import io.magnetar.storage.RecordedLog;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
@@ -33,19 +25,17 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.errors.LoggingErrorHandler;
-import org.jctools.queues.SpscArrayQueue;
 
 import java.io.File;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A Magnetar broker: client ingress on Aeron UDP and IPC, a {@link SessionAgent} and one {@link TopicShardAgent}
- * per shard composed on one thread, shard logs recorded by Aeron Archive. Launch with {@link #launch(Context)}.
+ * A Magnetar broker: client ingress on Aeron UDP and IPC, a {@link SessionAgent} and one
+ * {@link io.magnetar.broker.shard.TopicShardAgent} per shard composed on one thread, shard logs recorded by Aeron
+ * Archive. Launch with {@link #launch(Context)}.
  */
 public final class MagnetarBroker implements AutoCloseable
 {
@@ -532,7 +522,6 @@ public final class MagnetarBroker implements AutoCloseable
         return broker;
     }
 
-    @SuppressWarnings({ "unchecked", "rawtypes" }) // arrays of generic queues
     private void start()
     {
         final MagnetarMediaDriver.Context driverCtx = ctx.driverContext();
@@ -585,108 +574,24 @@ public final class MagnetarBroker implements AutoCloseable
 
         final int segmentFileLength = null != driver ?
             driver.archive().context().segmentFileLength() : driverCtx.segmentFileLength();
-        final int shardCount = ctx.shardCount();
-        final SpscArrayQueue<ShardCommand>[] shardQueues = new SpscArrayQueue[shardCount];
-        final SpscArrayQueue<ShardCommand>[] freeCommands = new SpscArrayQueue[shardCount];
-        final SpscArrayQueue<ShardCommand>[] freeLargeCommands = new SpscArrayQueue[shardCount];
-        final int largeFrameLength = SessionAgent.maxFrameLength(ctx.maxMessageSize());
         final List<Agent> agents = new ArrayList<>();
         if (null != driverInvoker)
         {
             agents.add(new InvokerAgent("magnetar-driver-archive", driverInvoker, aeron.conductorAgentInvoker()));
         }
+        final BrokerShards shards = new BrokerShards(
+            ctx, aeron, archive, archiveDir, segmentFileLength, countedErrorHandler, resources);
 
-        final List<TopicShardAgent> shardAgents = new ArrayList<>();
-        final List<LogSyncAgent.SyncedLog> syncedLogs = new ArrayList<>();
-        final Set<String> namespaces = new HashSet<>();
-        namespaces.add(SessionAgent.DEFAULT_NAMESPACE);
-        for (int shard = 0; shard < shardCount; shard++)
-        {
-            final RecordedLog entryLog = RecordedLog.open(
-                "shard-" + shard, aeron, archive, archiveDir, segmentFileLength,
-                BrokerConfiguration.SHARD_LOG_STREAM_ID_BASE + shard, ctx.shardTermLength());
-            resources.add(entryLog);
-            final RecordedLog cursorLog = RecordedLog.open(
-                "cursors-" + shard, aeron, archive, archiveDir, segmentFileLength,
-                BrokerConfiguration.CURSOR_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.CURSOR_LOG_TERM_LENGTH);
-            resources.add(cursorLog);
-            final RecordedLog indexLog = RecordedLog.open(
-                "indexes-" + shard, aeron, archive, archiveDir, segmentFileLength,
-                BrokerConfiguration.INDEX_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.INDEX_LOG_TERM_LENGTH);
-            resources.add(indexLog);
-            reportTornTail(entryLog);
-            reportTornTail(cursorLog);
-            reportTornTail(indexLog);
-
-            // every pooled command fits in the shard queue at once, so handing one over never fails
-            shardQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity() + ctx.largeFramePoolSize());
-            freeCommands[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity());
-            freeLargeCommands[shard] = new SpscArrayQueue<>(ctx.largeFramePoolSize());
-            for (int i = 0; i < ctx.shardQueueCapacity(); i++)
-            {
-                freeCommands[shard].offer(new ShardCommand(SessionAgent.SMALL_FRAME_LENGTH, false));
-            }
-            for (int i = 0; i < ctx.largeFramePoolSize(); i++)
-            {
-                freeLargeCommands[shard].offer(new ShardCommand(largeFrameLength, true));
-            }
-
-            final BrokerCounters.Shard shardCounters = new BrokerCounters.Shard(aeron, shard);
-            resources.add(shardCounters);
-            final TopicShardAgent shardAgent = new TopicShardAgent(new ShardContext()
-                .shard(shard)
-                .shardCount(ctx.shardCount())
-                .brokerName(ctx.brokerName())
-                .maxMessageSize(ctx.maxMessageSize())
-                .entryLog(entryLog)
-                .cursorLog(cursorLog)
-                .indexLog(indexLog)
-                .snapshotIntervalBytes(ctx.indexSnapshotIntervalBytes())
-                .commandQueue(shardQueues[shard])
-                .freeCommands(freeCommands[shard])
-                .freeLargeCommands(freeLargeCommands[shard])
-                .counters(shardCounters)
-                .errorHandler(countedErrorHandler)
-                .epochClock(SystemEpochClock.INSTANCE)
-                .retention(ctx.retention())
-                .backlogQuota(ctx.backlogQuota())
-                .durability(ctx.driverContext().durability())
-                .holdTimeoutNs(TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()))
-                .conclude());
-            ctx.logger().accept("magnetar: " + shardAgent.recover());
-            shardAgents.add(shardAgent);
-            syncedLogs.add(new LogSyncAgent.SyncedLog(
-                entryLog, aeron.countersReader(), shardCounters.entryLogSyncRequest,
-                shardCounters.entryLogSyncedPosition));
-            syncedLogs.add(new LogSyncAgent.SyncedLog(
-                cursorLog, aeron.countersReader(), shardCounters.cursorLogSyncRequest,
-                shardCounters.cursorLogSyncedPosition));
-            namespaces.addAll(shardAgent.namespaces());
-        }
-
-        Subscription udpIngress = null;
-        if (ctx.port() >= 0)
-        {
-            udpIngress = aeron.addSubscription(
-                new ChannelUriStringBuilder().media("udp").endpoint(ctx.bindAddress() + ":" + ctx.port()).build(),
-                BrokerConfiguration.INGRESS_STREAM_ID);
-            resources.add(udpIngress);
-            boundPort = resolvePort(udpIngress);
-        }
-        Subscription ipcIngress = null;
-        if (ctx.ipcEnabled())
-        {
-            ipcIngress = aeron.addSubscription("aeron:ipc", BrokerConfiguration.INGRESS_STREAM_ID);
-            resources.add(ipcIngress);
-        }
+        final BrokerIngress ingress = new BrokerIngress(ctx, aeron, resources);
+        boundPort = ingress.boundPort;
 
         final SessionAgent sessionAgent = new SessionAgent(
             aeron,
-            udpIngress,
-            ipcIngress,
-            shardQueues,
-            freeCommands,
-            freeLargeCommands,
+            ingress.udp,
+            ingress.ipc,
+            shards.commandQueues,
+            shards.freeCommands,
+            shards.freeLargeCommands,
             counters,
             countedErrorHandler,
             SystemNanoClock.INSTANCE,
@@ -695,60 +600,19 @@ public final class MagnetarBroker implements AutoCloseable
             ctx.egressTermLength(),
             TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
             ctx.maxBadFrames(),
-            namespaces);
+            shards.namespaces);
         agents.add(sessionAgent);
-        agents.addAll(shardAgents);
+        agents.addAll(shards.agents);
 
         if (Durability.ARCHIVED == ctx.driverContext().durability())
         {
             // fsync namespaces on an archive that does not sync: group commits on a thread of their own
-            final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, countedErrorHandler, counters.logSyncs);
-            logSyncAgent.syncAll();
-            syncRunner = new AgentRunner(
-                new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
-                errorHandler,
-                counters.errors,
-                logSyncAgent);
-            AgentRunner.startOnThread(syncRunner);
+            syncRunner = shards.startLogSync(errorHandler, countedErrorHandler, counters);
         }
 
         final Agent brokerAgent = new CompositeAgent(agents);
         runner = new AgentRunner(ctx.idleStrategy(), errorHandler, counters.errors, brokerAgent);
         AgentRunner.startOnThread(runner);
-    }
-
-    private void reportTornTail(final RecordedLog log)
-    {
-        if (log.tornTailPosition() >= 0)
-        {
-            ctx.logger().accept("magnetar: " + log.name() + " (recording " + log.recordingId() + "): cut a torn " +
-                "record of " + log.tornTailLength() + " bytes at position " + log.tornTailPosition() +
-                " left by a crash; it was never acknowledged");
-        }
-    }
-
-    private int resolvePort(final Subscription subscription)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadlineNs)
-        {
-            final String resolvedChannel = subscription.tryResolveChannelEndpointPort();
-            if (null != resolvedChannel)
-            {
-                final String endpoint = ChannelUri.parse(resolvedChannel).get(CommonContext.ENDPOINT_PARAM_NAME);
-                return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-            }
-            if (null != aeron.conductorAgentInvoker())
-            {
-                aeron.conductorAgentInvoker().invoke();
-            }
-            else
-            {
-                Thread.onSpinWait();
-            }
-        }
-
-        throw new ConfigurationException("could not bind the client ingress to port " + ctx.port());
     }
 
     /**
