@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar=$(ls "$root"/perf/target/magnetar-perf-*.jar 2>/dev/null | grep -v sources | head -1 || true)
 if [ -z "$jar" ] || [ ! -d "$root/perf/target/lib" ]; then
-    (cd "$root" && mvn -q -B -DskipTests install)
+    (cd "$root" && mvn -q -B -DskipTests package)
     jar=$(ls "$root"/perf/target/magnetar-perf-*.jar | grep -v sources | head -1)
 fi
 pattern=${1:-.}
