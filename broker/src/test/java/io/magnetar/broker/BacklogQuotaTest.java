@@ -2,15 +2,13 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.MagnetarClientException.ErrorCode;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.ErrorCode;
-import io.magnetar.codecs.InitialPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,11 +103,10 @@ class BacklogQuotaTest
             }
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            int backlog;
+            long backlog;
             do
             {
-                final JsonNode stats = new ObjectMapper().readTree(client.statsInternal(TOPIC));
-                backlog = stats.get("cursors").get("slow").get("backlog").asInt();
+                backlog = client.admin().topics().statsInternal(TOPIC).getCursors().get("slow").getBacklog();
                 assertTrue(System.nanoTime() < deadlineNs, "backlog still " + backlog);
                 Thread.sleep(50);
             }

@@ -2,6 +2,7 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
@@ -11,7 +12,6 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
-import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SendErrorDecoder;
@@ -135,7 +135,8 @@ class BadInputTest
             // 8. well-formed frames with bad content
             final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(91).consumerId(3).subscriptionType(SubscriptionType.EXCLUSIVE)
-                .initialPosition(InitialPosition.EARLIEST).topic("persistent://no//slashes").subscription("s")
+                .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
+                .topic("persistent://no//slashes").subscription("s")
                 .consumerName("");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
             assertEquals(91, expectError(raw, ErrorCode.INVALID_TOPIC_NAME).correlationId);
@@ -283,7 +284,8 @@ class BadInputTest
             // unknown enum values in Subscribe
             final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(101).consumerId(7).subscriptionType(SubscriptionType.EXCLUSIVE)
-                .initialPosition(InitialPosition.EARLIEST).topic(topic).subscription("x").consumerName("");
+                .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
+                .topic(topic).subscription("x").consumerName("");
             buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + SubscribeEncoder.subscriptionTypeEncodingOffset(),
                 (byte)77);
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
@@ -294,7 +296,7 @@ class BadInputTest
             java.util.Arrays.fill(name, (byte)0xFF);
             final SubscribeEncoder longName = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(102).consumerId(8).subscriptionType(SubscriptionType.EXCLUSIVE)
-                .initialPosition(InitialPosition.EARLIEST).topic(topic);
+                .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST).topic(topic);
             longName.putSubscription(name, 0, name.length);
             longName.consumerName("");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + longName.encodedLength());

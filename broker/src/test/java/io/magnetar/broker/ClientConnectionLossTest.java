@@ -1,14 +1,14 @@
 package io.magnetar.broker;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.MagnetarClientException.ErrorCode;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.client.Protocol;
-import io.magnetar.codecs.ErrorCode;
-import io.magnetar.codecs.InitialPosition;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,14 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,6 @@ class CompactionTest
     private static final int SEGMENT = 1024 * 1024;
     private static final String SLOW = "persistent://public/default/slow";
     private static final String BUSY = "persistent://public/default/busy";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     File dataDir;
@@ -103,16 +101,16 @@ class CompactionTest
             {
                 if (System.nanoTime() > deadlineNs)
                 {
-                    fail("the shard log stayed at " + bytes + " bytes: " + client.statsInternal(SLOW));
+                    fail("the shard log stayed at " + bytes + " bytes: " + stats(client, SLOW));
                 }
                 Thread.sleep(50);
             }
-            final JsonNode stats = JSON.readTree(client.statsInternal(SLOW));
-            assertTrue(stats.get("shardLog").get("compactions").asInt() >= 1, stats.toString());
-            assertEquals(5, stats.get("relocatedEntries").asInt(), stats.toString());
-            final long startPosition = stats.get("shardLog").get("startPosition").asLong();
+            final TopicInternalStats stats = stats(client, SLOW);
+            assertTrue(stats.getShardLog().get("compactions") >= 1, stats.toString());
+            assertEquals(5, stats.getRelocatedEntries(), stats.toString());
+            final long startPosition = stats.getShardLog().get("startPosition");
             assertTrue(startPosition > oldIds.get(4).position(), stats.toString());
-            System.out.println("compaction: shard log files " + bytes + " bytes; " + stats.get("shardLog"));
+            System.out.println("compaction: shard log files " + bytes + " bytes; " + stats.getShardLog());
 
             // delivered from where they were moved, under their ids; not acknowledged, so they come again later
             receiveOld(client, oldIds, false);
@@ -126,9 +124,9 @@ class CompactionTest
             {
                 busyTraffic(1000, payload);
                 final long snapshotDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                JsonNode after;
-                while ((after = JSON.readTree(client.statsInternal(SLOW))).get("indexLog")
-                    .get("lastSnapshotShardLogPosition").asLong() <= oldIds.get(5).position())
+                TopicInternalStats after;
+                while ((after = stats(client, SLOW)).getIndexLog().get("lastSnapshotShardLogPosition") <=
+                    oldIds.get(5).position())
                 {
                     assertTrue(System.nanoTime() < snapshotDeadlineNs, after.toString());
                     busyTraffic(100, payload);
@@ -174,6 +172,12 @@ class CompactionTest
                 }
             }
         }
+    }
+
+    private static TopicInternalStats stats(final MagnetarClient client, final String topic)
+        throws MagnetarClientException
+    {
+        return client.admin().topics().statsInternal(topic);
     }
 
     private static void receiveOld(final MagnetarClient client, final List<MessageId> oldIds, final boolean ack)

@@ -1,19 +1,18 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,15 +71,15 @@ class CursorCheckpointTest
             }
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            JsonNode cursorLog;
+            Map<String, Long> cursorLog;
             do
             {
-                cursorLog = new ObjectMapper().readTree(client.statsInternal(TOPIC)).get("cursorLog");
+                cursorLog = client.admin().topics().statsInternal(TOPIC).getCursorLog();
                 assertTrue(System.nanoTime() < deadlineNs, "cursor log not reclaimed: " + cursorLog);
                 Thread.sleep(50);
             }
-            while (cursorLog.get("startPosition").asLong() == 0);
-            assertTrue(cursorLog.get("checkpoints").asInt() >= 1, cursorLog.toString());
+            while (cursorLog.get("startPosition") == 0);
+            assertTrue(cursorLog.get("checkpoints") >= 1, cursorLog.toString());
         }
 
         harness.stop();

@@ -1,11 +1,11 @@
 package io.magnetar.broker;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,15 +1,14 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +37,6 @@ class IndexSnapshotTest
     private static final int TOPICS = 3;
     private static final int MESSAGES = 20_000;
     private static final Pattern SCANNED = Pattern.compile("and (\\d+) log bytes in");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     File dataDir;
@@ -116,10 +114,10 @@ class IndexSnapshotTest
                 }
             }
 
-            final JsonNode stats = JSON.readTree(client.statsInternal(topic(0)));
-            assertTrue(stats.get("indexLog").get("snapshots").asInt() >= 2, stats.toString());
-            logBytes = stats.get("shardLog").get("bytes").asLong();
-            snapshotBytes = stats.get("indexLog").get("lastSnapshotBytes").asLong();
+            final TopicInternalStats stats = client.admin().topics().statsInternal(topic(0));
+            assertTrue(stats.getIndexLog().get("snapshots") >= 2, stats.toString());
+            logBytes = stats.getShardLog().get("bytes");
+            snapshotBytes = stats.getIndexLog().get("lastSnapshotBytes");
         }
 
         harness.stop();
@@ -142,8 +140,8 @@ class IndexSnapshotTest
         {
             for (int t = 0; t < TOPICS; t++)
             {
-                final JsonNode stats = JSON.readTree(client.statsInternal(topic(t)));
-                assertEquals(MESSAGES, stats.get("entries").asLong(), stats.toString());
+                final TopicInternalStats stats = client.admin().topics().statsInternal(topic(t));
+                assertEquals(MESSAGES, stats.getEntries(), stats.toString());
                 final int first = 0 == t ? MESSAGES / 2 : 0;
                 try (Consumer consumer = client.newConsumer().topic(topic(t)).subscriptionName("s").subscribe())
                 {
@@ -178,7 +176,7 @@ class IndexSnapshotTest
         harness.start();
 
         final byte[] payload = new byte[1000];
-        final JsonNode before;
+        final TopicInternalStats before;
         try (MagnetarClient client = client();
             Producer producer = client.newProducer().topic(topic(0)).create();
             Consumer consumer = client.newConsumer().topic(topic(0)).subscriptionName("s")
@@ -195,9 +193,9 @@ class IndexSnapshotTest
             }
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            JsonNode stats;
-            while ((stats = JSON.readTree(client.statsInternal(topic(0)))).get("shardLog").get("reclaimedBytes")
-                .asLong() < 4L * 1024 * 1024)
+            TopicInternalStats stats;
+            while ((stats = client.admin().topics().statsInternal(topic(0))).getShardLog().get("reclaimedBytes") <
+                4L * 1024 * 1024)
             {
                 assertTrue(System.nanoTime() < deadlineNs, stats.toString());
                 Thread.sleep(50);
@@ -213,11 +211,11 @@ class IndexSnapshotTest
 
         try (MagnetarClient client = client())
         {
-            final JsonNode after = JSON.readTree(client.statsInternal(topic(0)));
-            assertEquals(before.get("entries").asLong(), after.get("entries").asLong(), before + "\n" + after);
-            assertEquals(before.get("firstPosition").asLong(), after.get("firstPosition").asLong());
-            assertEquals(before.get("lastPosition").asLong(), after.get("lastPosition").asLong());
-            assertEquals(1000, after.get("cursors").get("s").get("backlog").asLong(), after.toString());
+            final TopicInternalStats after = client.admin().topics().statsInternal(topic(0));
+            assertEquals(before.getEntries(), after.getEntries(), before + "\n" + after);
+            assertEquals(before.getFirstPosition(), after.getFirstPosition());
+            assertEquals(before.getLastPosition(), after.getLastPosition());
+            assertEquals(1000, after.getCursors().get("s").getBacklog(), after.toString());
             try (Consumer consumer = client.newConsumer().topic(topic(0)).subscriptionName("s").subscribe())
             {
                 for (int i = 0; i < 1000; i++)

@@ -2,11 +2,12 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,9 +57,10 @@ class MessageTtlTest
             }
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!client.statsInternal(topic).contains("\"backlog\" : 0"))
+            TopicInternalStats stats;
+            while ((stats = client.admin().topics().statsInternal(topic)).getCursors().get("s").getBacklog() != 0)
             {
-                assertTrue(System.nanoTime() < deadlineNs, client.statsInternal(topic));
+                assertTrue(System.nanoTime() < deadlineNs, stats.toString());
                 Thread.sleep(50);
             }
 

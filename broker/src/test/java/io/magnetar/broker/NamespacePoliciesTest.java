@@ -1,17 +1,20 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.client.BacklogQuotaPolicy;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.Durability;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.MagnetarClientException.ErrorCode;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
+import io.magnetar.client.NamespacePolicies;
 import io.magnetar.client.NamespacePolicyUpdate;
+import io.magnetar.client.Namespaces;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.ErrorCode;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class NamespacePoliciesTest
 {
     private static final int SEGMENT = 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     File dataDir;
@@ -69,36 +72,58 @@ class NamespacePoliciesTest
 
         try (MagnetarClient client = client())
         {
+            final Namespaces namespaces = client.admin().namespaces();
             final MagnetarClientException unknown = assertThrows(MagnetarClientException.class,
                 () -> client.newProducer().topic("persistent://acme/orders/t").create());
             assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, unknown.errorCode(), unknown.getMessage());
-            assertThrows(MagnetarClientException.class,
-                () -> client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate().messageTtl(1000)));
+            assertThrows(MagnetarClientException.class, () -> namespaces.setMessageTtl("acme/orders", 1000));
 
-            assertEquals(List.of(), client.listNamespaces("acme"));
-            final JsonNode created = JSON.readTree(client.createNamespace("acme/orders"));
-            client.createNamespace("acme/audit");
-            assertEquals(List.of("acme/audit", "acme/orders"), client.listNamespaces("acme"));
-            assertEquals(List.of("public/default"), client.listNamespaces("public"));
-            assertThrows(MagnetarClientException.class, () -> client.listNamespaces("bad tenant"));
-            assertEquals("acme/orders", created.get("namespace").asText());
-            assertEquals(0, created.get("explicit").size(), created.toString());
+            assertEquals(List.of(), namespaces.listNamespaces("acme"));
+            final NamespacePolicies created = namespaces.createNamespace("acme/orders");
+            namespaces.createNamespace("acme/audit");
+            assertEquals(List.of("acme/audit", "acme/orders"), namespaces.listNamespaces("acme"));
+            assertEquals(List.of("public/default"), namespaces.listNamespaces("public"));
+            assertThrows(MagnetarClientException.class, () -> namespaces.listNamespaces("bad tenant"));
+            assertEquals("acme/orders", created.getNamespace());
+            assertEquals(Set.of(), created.getExplicitPolicies(), created.toString());
             final MagnetarClientException exists =
-                assertThrows(MagnetarClientException.class, () -> client.createNamespace("acme/orders"));
+                assertThrows(MagnetarClientException.class, () -> namespaces.createNamespace("acme/orders"));
             assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
-            assertThrows(MagnetarClientException.class, () -> client.createNamespace("acme/bad name"));
+            assertThrows(MagnetarClientException.class, () -> namespaces.createNamespace("acme/bad name"));
 
-            final JsonNode set = JSON.readTree(client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate()
+            final NamespacePolicies set = namespaces.updatePolicies("acme/orders", new NamespacePolicyUpdate()
                 .retentionTime(TimeUnit.HOURS.toMillis(2))
                 .messageTtl(TimeUnit.MINUTES.toMillis(10))
-                .backlogQuota(10 * 1024 * 1024, "producer_request_hold")
-                .durability("fsync")));
-            assertEquals("fsync", set.get("policies").get("durability").asText(), set.toString());
-            assertEquals(7_200_000, set.get("policies").get("retentionTimeMs").asLong());
-            assertEquals(-1, set.get("policies").get("retentionSizeBytes").asLong(), "inherited from the broker");
+                .backlogQuota(10 * 1024 * 1024, BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD)
+                .durability(Durability.FSYNC));
+            assertEquals(Durability.FSYNC, set.getDurability(), set.toString());
+            assertEquals(7_200_000, set.getRetentionTimeMs());
+            assertEquals(-1, set.getRetentionSizeBytes(), "inherited from the broker");
+            assertTrue(set.isExplicit(NamespacePolicies.Policy.RETENTION_TIME_MS));
+            assertFalse(set.isExplicit(NamespacePolicies.Policy.RETENTION_SIZE_BYTES));
 
             // a later change keeps the other fields
-            client.setNamespacePolicies("acme/orders", new NamespacePolicyUpdate().removeMessageTtl());
+            final NamespacePolicies removed = namespaces.removeMessageTtl("acme/orders");
+            assertFalse(removed.isExplicit(NamespacePolicies.Policy.MESSAGE_TTL_MS), removed.toString());
+            assertEquals(Durability.FSYNC, removed.getDurability());
+
+            // the typed setters, one policy each; every one returns the policies after it
+            assertEquals(Durability.MEMORY, namespaces.setDurability("acme/audit", Durability.MEMORY).getDurability());
+            assertEquals(Durability.ARCHIVED, namespaces.removeDurability("acme/audit").getDurability());
+            final NamespacePolicies retained = namespaces.setRetention("acme/audit", 60_000, 4096);
+            assertEquals(60_000, retained.getRetentionTimeMs());
+            assertEquals(4096, retained.getRetentionSizeBytes());
+            assertEquals(-1, namespaces.removeRetention("acme/audit").getRetentionTimeMs());
+            assertEquals(30_000, namespaces.setMessageTtl("acme/audit", 30_000).getMessageTtlMs());
+            final NamespacePolicies quota =
+                namespaces.setBacklogQuota("acme/audit", 1024, BacklogQuotaPolicy.CONSUMER_BACKLOG_EVICTION);
+            assertEquals(1024, quota.getBacklogQuotaLimitBytes());
+            assertEquals(BacklogQuotaPolicy.CONSUMER_BACKLOG_EVICTION, quota.getBacklogQuotaPolicy());
+            final NamespacePolicies audit = namespaces.removeBacklogQuota("acme/audit");
+            assertEquals(
+                Set.of(NamespacePolicies.Policy.MESSAGE_TTL_MS), audit.getExplicitPolicies(), audit.toString());
+            assertEquals(audit, namespaces.getPolicies("acme/audit"));
+            assertThrows(MagnetarClientException.class, () -> namespaces.setMessageTtl("acme/audit", -2));
 
             try (Producer producer = client.newProducer().topic("persistent://acme/orders/t").create())
             {
@@ -110,14 +135,14 @@ class NamespacePoliciesTest
         harness.start();
         try (MagnetarClient client = client())
         {
-            assertEquals(List.of("acme/audit", "acme/orders"), client.listNamespaces("acme"));
-            final JsonNode policies = JSON.readTree(client.namespacePolicies("acme/orders"));
-            final JsonNode values = policies.get("policies");
-            assertEquals("fsync", values.get("durability").asText(), policies.toString());
-            assertEquals(7_200_000, values.get("retentionTimeMs").asLong());
-            assertEquals(-1, values.get("messageTtlMs").asLong());
-            assertEquals(10 * 1024 * 1024, values.get("backlogQuotaLimitBytes").asLong());
-            assertEquals("producer_request_hold", values.get("backlogQuotaPolicy").asText());
+            final Namespaces namespaces = client.admin().namespaces();
+            assertEquals(List.of("acme/audit", "acme/orders"), namespaces.listNamespaces("acme"));
+            final NamespacePolicies policies = namespaces.getPolicies("acme/orders");
+            assertEquals(Durability.FSYNC, policies.getDurability(), policies.toString());
+            assertEquals(7_200_000, policies.getRetentionTimeMs());
+            assertEquals(-1, policies.getMessageTtlMs());
+            assertEquals(10 * 1024 * 1024, policies.getBacklogQuotaLimitBytes());
+            assertEquals(BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD, policies.getBacklogQuotaPolicy());
 
             // the namespace still exists, with its data
             try (Consumer consumer = client.newConsumer().topic("persistent://acme/orders/t").subscriptionName("s")
@@ -126,7 +151,7 @@ class NamespacePoliciesTest
                 assertEquals("stored", consumer.receive(10, TimeUnit.SECONDS).getValue());
             }
             final MagnetarClientException missing =
-                assertThrows(MagnetarClientException.class, () -> client.namespacePolicies("acme/nothing"));
+                assertThrows(MagnetarClientException.class, () -> namespaces.getPolicies("acme/nothing"));
             assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, missing.errorCode());
         }
     }
@@ -142,8 +167,8 @@ class NamespacePoliciesTest
         final String kept = "persistent://public/default/kept";
         try (MagnetarClient client = client())
         {
-            client.createNamespace("acme/ttl");
-            client.setNamespacePolicies("acme/ttl", new NamespacePolicyUpdate().messageTtl(300));
+            client.admin().namespaces().createNamespace("acme/ttl");
+            client.admin().namespaces().setMessageTtl("acme/ttl", 300);
             // durable subscriptions with nobody connected: the messages wait in their backlogs
             client.newConsumer().topic(expiring).subscriptionName("s").subscribe().close();
             client.newConsumer().topic(kept).subscriptionName("s").subscribe().close();
@@ -190,8 +215,8 @@ class NamespacePoliciesTest
         final byte[] payload = new byte[1000];
         try (MagnetarClient client = client())
         {
-            client.createNamespace("acme/scratch");
-            client.setNamespacePolicies("acme/scratch", new NamespacePolicyUpdate().retentionSize(0).retentionTime(0));
+            client.admin().namespaces().createNamespace("acme/scratch");
+            client.admin().namespaces().setRetention("acme/scratch", 0, 0);
             final long bytesBefore;
             try (Producer producer = client.newProducer().topic(scratch).create())
             {
@@ -228,8 +253,8 @@ class NamespacePoliciesTest
             {
                 assertEquals("kept", consumer.receive(10, TimeUnit.SECONDS).getValue());
             }
-            final JsonNode stats = JSON.readTree(client.statsInternal(kept));
-            assertEquals(1, stats.get("entries").asLong(), stats.toString());
+            final TopicInternalStats stats = client.admin().topics().statsInternal(kept);
+            assertEquals(1, stats.getEntries(), stats.toString());
         }
     }
 
@@ -245,9 +270,9 @@ class NamespacePoliciesTest
         final byte[] payload = new byte[1000];
         try (MagnetarClient client = client())
         {
-            client.createNamespace("acme/held");
-            client.setNamespacePolicies("acme/held", new NamespacePolicyUpdate()
-                .backlogQuota(25 * 1024, "producer_request_hold"));
+            client.admin().namespaces().createNamespace("acme/held");
+            client.admin().namespaces()
+                .setBacklogQuota("acme/held", 25 * 1024, BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD);
             try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
                 .ackReceiptEnabled(true).subscribe();
                 Producer producer = client.newProducer().topic(topic).create())
@@ -314,8 +339,8 @@ class NamespacePoliciesTest
         final String safe = "persistent://acme/safe/t";
         try (MagnetarClient client = client())
         {
-            client.createNamespace("acme/safe");
-            client.setNamespacePolicies("acme/safe", new NamespacePolicyUpdate().durability("fsync"));
+            client.admin().namespaces().createNamespace("acme/safe");
+            client.admin().namespaces().setDurability("acme/safe", Durability.FSYNC);
             final long syncsAtStart = harness.broker.counters().logSyncs.get();
             try (Producer producer = client.newProducer().topic(fast).create())
             {
@@ -345,8 +370,8 @@ class NamespacePoliciesTest
                 }
             }
 
-            final JsonNode stats = JSON.readTree(client.statsInternal(safe));
-            assertEquals("fsync", stats.get("durability").asText(), stats.toString());
+            final TopicInternalStats stats = client.admin().topics().statsInternal(safe);
+            assertEquals(Durability.FSYNC, stats.getDurability(), stats.toString());
         }
     }
 
@@ -359,17 +384,17 @@ class NamespacePoliciesTest
         final String topic = "persistent://acme/volatile/t";
         try (MagnetarClient client = client())
         {
-            client.createNamespace("acme/volatile");
-            client.setNamespacePolicies("acme/volatile", new NamespacePolicyUpdate().durability("memory"));
+            client.admin().namespaces().createNamespace("acme/volatile");
+            client.admin().namespaces().setDurability("acme/volatile", Durability.MEMORY);
             try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").subscribe();
                 Producer producer = client.newProducer().topic(topic).create())
             {
                 producer.send("live".getBytes());
                 assertEquals("live", consumer.receive(10, TimeUnit.SECONDS).getValue());
             }
-            final JsonNode stats = JSON.readTree(client.statsInternal(topic));
-            assertFalse(stats.get("persistent").asBoolean(), stats.toString());
-            assertEquals("memory", stats.get("durability").asText());
+            final TopicInternalStats stats = client.admin().topics().statsInternal(topic);
+            assertFalse(stats.isPersistent(), stats.toString());
+            assertEquals(Durability.MEMORY, stats.getDurability());
         }
 
         harness.stop();
@@ -384,7 +409,7 @@ class NamespacePoliciesTest
 
     private static long backlog(final MagnetarClient client, final String topic) throws Exception
     {
-        return JSON.readTree(client.statsInternal(topic)).get("cursors").get("s").get("backlog").asLong();
+        return client.admin().topics().statsInternal(topic).getCursors().get("s").getBacklog();
     }
 
     private static void awaitBacklog(final MagnetarClient client, final String topic, final long expected)

@@ -1,10 +1,10 @@
 package io.magnetar.broker;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
 import org.junit.jupiter.api.AfterEach;

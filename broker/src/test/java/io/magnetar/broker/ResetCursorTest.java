@@ -1,11 +1,11 @@
 package io.magnetar.broker;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,8 +75,9 @@ class ResetCursorTest
                 }
             }
 
-            client.resetCursor(TOPIC, "s", resetTime);
-            assertThrows(MagnetarClientException.class, () -> client.resetCursor(TOPIC, "nope", resetTime));
+            client.admin().topics().resetCursor(TOPIC, "s", resetTime);
+            assertThrows(MagnetarClientException.class,
+                () -> client.admin().topics().resetCursor(TOPIC, "nope", resetTime));
         }
 
         harness.stop();
@@ -93,7 +94,7 @@ class ResetCursorTest
             }
             assertNull(consumer.receive(200, TimeUnit.MILLISECONDS));
 
-            client.resetCursor(TOPIC, "s", 0);
+            client.admin().topics().resetCursor(TOPIC, "s", 0);
             // a connected consumer gets the messages again from the start
             for (int i = 0; i < 10; i++)
             {

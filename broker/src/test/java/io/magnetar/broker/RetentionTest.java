@@ -1,14 +1,13 @@
 package io.magnetar.broker;
 
 import io.magnetar.broker.policy.RetentionPolicy;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,10 +86,10 @@ class RetentionTest
                 Thread.sleep(50);
             }
 
-            final JsonNode stats = new ObjectMapper().readTree(client.statsInternal(TOPIC));
-            assertTrue(stats.get("shardLog").get("startPosition").asLong() > 0, stats.toString());
-            assertTrue(stats.get("shardLog").get("reclaimedBytes").asLong() > 0, stats.toString());
-            assertTrue(stats.get("entries").asInt() < count, stats.toString());
+            final TopicInternalStats stats = client.admin().topics().statsInternal(TOPIC);
+            assertTrue(stats.getShardLog().get("startPosition") > 0, stats.toString());
+            assertTrue(stats.getShardLog().get("reclaimedBytes") > 0, stats.toString());
+            assertTrue(stats.getEntries() < count, stats.toString());
             System.out.println("retention: shard log bytes on disk " + bytesBefore + " -> " + bytesAfter);
 
             // new data still flows to the subscription
@@ -138,14 +137,14 @@ class RetentionTest
             // the topic without subscriptions is all reclaimable; the slow subscription's entry in the first
             // segment is kept: compaction moves it so the segment can go, and it keeps its message id
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            JsonNode stats;
-            while ((stats = new ObjectMapper().readTree(client.statsInternal(PINNED))).get("shardLog")
-                .get("startPosition").asLong() <= firstId.position())
+            TopicInternalStats stats;
+            while ((stats = client.admin().topics().statsInternal(PINNED)).getShardLog().get("startPosition") <=
+                firstId.position())
             {
                 assertTrue(System.nanoTime() < deadlineNs, stats.toString());
                 Thread.sleep(50);
             }
-            assertEquals(1, stats.get("relocatedEntries").asInt(), stats.toString());
+            assertEquals(1, stats.getRelocatedEntries(), stats.toString());
             final Message first = pinned.receive(10, TimeUnit.SECONDS);
             assertEquals("first", first.getValue());
             assertEquals(firstId, first.getMessageId());

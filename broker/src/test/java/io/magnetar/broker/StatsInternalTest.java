@@ -3,12 +3,14 @@ package io.magnetar.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.magnetar.client.Consumer;
+import io.magnetar.client.Durability;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.TopicInternalStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,24 +65,35 @@ class StatsInternalTest
                 }
             }
 
-            final JsonNode stats = new ObjectMapper().readTree(client.statsInternal(topic));
-            assertEquals(topic, stats.get("topic").asText());
-            assertEquals(0, stats.get("shard").asInt());
-            assertEquals(10, stats.get("entries").asInt());
-            assertEquals(ids.get(0).position(), stats.get("firstPosition").asLong());
-            assertEquals(ids.get(9).position(), stats.get("lastPosition").asLong());
-            assertTrue(stats.get("bytes").asLong() > 10 * 2);
+            final TopicInternalStats stats = client.admin().topics().statsInternal(topic);
+            assertEquals(topic, stats.getTopic());
+            assertEquals(0, stats.getShard());
+            assertTrue(stats.isPersistent());
+            assertEquals(Durability.ARCHIVED, stats.getDurability());
+            assertEquals(10, stats.getEntries());
+            assertEquals(ids.get(0).position(), stats.getFirstPosition());
+            assertEquals(ids.get(9).position(), stats.getLastPosition());
+            assertTrue(stats.getBytes() > 10 * 2);
+            assertEquals(1, stats.getProducers());
 
-            final JsonNode cursor = stats.get("cursors").get("s");
-            assertEquals(ids.get(4).position(), cursor.get("markDeletePosition").asLong());
-            assertEquals(4, cursor.get("backlog").asInt());
-            assertEquals("[0:" + ids.get(7).position() + "..0:" + ids.get(7).position() + "]",
-                cursor.get("individuallyDeletedMessages").get(0).asText());
-            assertTrue(stats.get("shardLog").get("segments").asLong() >= 1);
+            final TopicInternalStats.CursorStats cursor = stats.getCursors().get("s");
+            assertTrue(cursor.isDurable());
+            assertTrue(cursor.isConnected());
+            assertEquals(ids.get(4).position(), cursor.getMarkDeletePosition());
+            assertEquals(4, cursor.getBacklog());
+            assertEquals(List.of("[0:" + ids.get(7).position() + "..0:" + ids.get(7).position() + "]"),
+                cursor.getIndividuallyDeletedMessages());
+            assertTrue(stats.getShardLog().get("segments") >= 1);
 
-            final MagnetarClientException missing = assertThrows(
-                MagnetarClientException.class, () -> client.statsInternal("persistent://public/default/nope"));
+            // the whole document, as the broker sent it and the command line prints it
+            final JsonNode document = new ObjectMapper().readTree(stats.toJson());
+            assertEquals(10, document.get("entries").asInt());
+            assertEquals(stats.getShardLog().get("segments"), document.get("shardLog").get("segments").asLong());
+
+            final MagnetarClientException missing = assertThrows(MagnetarClientException.class,
+                () -> client.admin().topics().statsInternal("persistent://public/default/nope"));
             assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+            assertEquals(MagnetarClientException.ErrorCode.INVALID_ARGUMENT, missing.errorCode());
         }
     }
 }

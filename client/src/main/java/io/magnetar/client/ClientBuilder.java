@@ -161,7 +161,7 @@ public final class ClientBuilder
             throw new MagnetarClientException("aeronDirectoryName is blank");
         }
 
-        return MagnetarClient.connect(
+        return new MagnetarClient(Connector.connect(
             parsedUrl,
             aeronDirectoryName,
             operationTimeoutNs,
@@ -169,6 +169,6 @@ public final class ClientBuilder
             clientName,
             termLength,
             null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,
-            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler);
+            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler));
     }
 }

@@ -1,7 +1,5 @@
 package io.magnetar.client;
 
-import io.aeron.Image;
-import io.magnetar.codecs.ErrorCode;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -12,7 +10,6 @@ import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client's only agent: it polls the egress and routes answers to pending requests, receipts to producers and
@@ -20,10 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * queue. A lookup that misses runs the queued tasks and looks again, because a requesting thread queues its
  * registration before it offers the request, and so before the answer can arrive.
  * <p>
- * The conductor also watches the session with the broker once {@code Connected} arrived: the session is lost when
- * the broker's answer stream (the egress image {@code Connected} came through) ends or goes away, when the ingress
- * publication stays not connected for longer than the grace, or when the broker says it closed the session. Any
- * thread may report a loss; the first report wins, and from then on each duty cycle fails whatever still waits.
+ * The conductor also watches the session with the broker through its {@link SessionLiveness}; once the session is
+ * lost, each duty cycle fails whatever still waits.
  */
 final class ClientConductor implements Agent
 {
@@ -45,32 +40,23 @@ final class ClientConductor implements Agent
     private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
     private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
-    private final AtomicReference<String> connectionLoss = new AtomicReference<>();
     private final ErrorHandler errorHandler;
-    private final String serviceUrl;
-    private final long connectionLossGraceNs;
+    private final SessionLiveness liveness;
     private EgressAdapter egressAdapter;
     private IngressProxy ingressProxy;
-    private Image egressImage;
-    private boolean isIngressDown;
-    private long ingressDownSinceNs;
     private long nowNs;
     private long nextSendTimeoutCheckNs;
     private volatile Thread conductorThread;
-    private volatile boolean isEstablished;
-    private volatile boolean isClientClosing;
     private volatile boolean isClosed;
 
     /**
-     * @param errorHandler          for failures that no caller waits for.
-     * @param serviceUrl            of the broker, for messages.
-     * @param connectionLossGraceNs how long the ingress may stay not connected before the session counts as lost.
+     * @param errorHandler for failures that no caller waits for.
+     * @param liveness     of the session with the broker, which the conductor checks.
      */
-    ClientConductor(final ErrorHandler errorHandler, final String serviceUrl, final long connectionLossGraceNs)
+    ClientConductor(final ErrorHandler errorHandler, final SessionLiveness liveness)
     {
         this.errorHandler = errorHandler;
-        this.serviceUrl = serviceUrl;
-        this.connectionLossGraceNs = connectionLossGraceNs;
+        this.liveness = liveness;
     }
 
     /**
@@ -94,70 +80,11 @@ final class ClientConductor implements Agent
     }
 
     /**
-     * @return how long the ingress may stay not connected before the session counts as lost.
+     * @return the liveness of the session the conductor checks.
      */
-    long connectionLossGraceNs()
+    SessionLiveness liveness()
     {
-        return connectionLossGraceNs;
-    }
-
-    /**
-     * @return true from {@code Connected} until the session is lost.
-     */
-    boolean isConnected()
-    {
-        return isEstablished && null == connectionLoss.get();
-    }
-
-    /**
-     * @return why the session with the broker is lost, as the message for callers, or null while it is not.
-     */
-    String connectionLoss()
-    {
-        return connectionLoss.get();
-    }
-
-    /**
-     * Throw if the session with the broker is lost.
-     *
-     * @throws MagnetarClientException.ConnectionLostException if it is.
-     */
-    void checkConnected() throws MagnetarClientException.ConnectionLostException
-    {
-        final String loss = connectionLoss.get();
-        if (null != loss)
-        {
-            throw new MagnetarClientException.ConnectionLostException(loss);
-        }
-    }
-
-    /**
-     * Any thread: the session with the broker is gone. Ignored before {@code Connected}, when the handshake reports
-     * failures itself, and after the first report. Reported to the error handler unless the client is closing.
-     *
-     * @param reason why the client thinks so.
-     */
-    void onConnectionLost(final String reason)
-    {
-        if (!isEstablished)
-        {
-            return;
-        }
-
-        final String message = "the connection to the broker at " + serviceUrl + " was lost: " + reason;
-        if (connectionLoss.compareAndSet(null, message) && !isClientClosing && !isClosed)
-        {
-            errorHandler.onError(new MagnetarClientException.ConnectionLostException(message));
-        }
-    }
-
-    /**
-     * The client started to close: a loss from now on is expected (the broker closes the session on
-     * {@code Disconnect}) and is not reported to the error handler.
-     */
-    void onClientClosing()
-    {
-        isClientClosing = true;
+        return liveness;
     }
 
     /**
@@ -200,10 +127,10 @@ final class ClientConductor implements Agent
                 ignoredAnswerDeadlineById.entrySet().removeIfLong(isIgnoredAnswerExpired);
             }
 
-            workCount += checkConnection();
+            workCount += liveness.check(nowNs, null != ingressProxy && ingressProxy.isConnected());
         }
 
-        final String loss = connectionLoss.get();
+        final String loss = liveness.connectionLoss();
         if (null != loss)
         {
             workCount += failWaiting(loss);
@@ -218,6 +145,7 @@ final class ClientConductor implements Agent
     public void onClose()
     {
         isClosed = true;
+        liveness.onClosed();
         taskQueue.drain(taskRunner);
 
         final MagnetarClientException closed = new MagnetarClientException("the client is closed");
@@ -366,12 +294,7 @@ final class ClientConductor implements Agent
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.CONNECTED);
         if (null != request)
         {
-            if (!isEstablished)
-            {
-                egressImage = egressAdapter.image(egressSessionId);
-                isIngressDown = false;
-                isEstablished = true;
-            }
+            liveness.onEstablished(egressAdapter.image(egressSessionId));
             request.answerValue = protocolVersion;
             request.answerInt = maxMessageSize;
             request.answerText = brokerName;
@@ -478,7 +401,7 @@ final class ClientConductor implements Agent
         }
     }
 
-    void onError(final long correlationId, final ErrorCode code, final String text)
+    void onError(final long correlationId, final MagnetarClientException.ErrorCode code, final String text)
     {
         PendingRequest request = requestByCorrelationId.remove(correlationId);
         if (null == request && Protocol.NULL_CORRELATION_ID != correlationId)
@@ -493,7 +416,8 @@ final class ClientConductor implements Agent
         }
         else if (Protocol.NULL_CORRELATION_ID == correlationId && null != text && text.contains(SESSION_CLOSED_TEXT))
         {
-            onConnectionLost("the broker closed the session: " + MagnetarClientException.describe(code, text));
+            liveness.onConnectionLost(
+                "the broker closed the session: " + MagnetarClientException.describe(code, text));
         }
         else if (NULL_DEADLINE == ignoredAnswerDeadlineById.remove(correlationId))
         {
@@ -512,7 +436,8 @@ final class ClientConductor implements Agent
         }
     }
 
-    void onSendError(final long sequenceId, final long producerId, final ErrorCode code, final String text)
+    void onSendError(
+        final long sequenceId, final long producerId, final MagnetarClientException.ErrorCode code, final String text)
     {
         final Producer producer = producer(producerId);
         if (null != producer)
@@ -575,49 +500,6 @@ final class ClientConductor implements Agent
         return request;
     }
 
-    private int checkConnection()
-    {
-        if (!isEstablished || null != connectionLoss.get())
-        {
-            return 0;
-        }
-
-        final Image image = egressImage;
-        if (null != image)
-        {
-            if (image.isEndOfStream())
-            {
-                onConnectionLost("the broker ended the stream of answers to this client (it closed the session or " +
-                    "shut down)");
-                return 1;
-            }
-            if (image.isClosed())
-            {
-                onConnectionLost("the stream of answers from the broker went away (nothing arrived from it within " +
-                    "the media driver's image liveness timeout)");
-                return 1;
-            }
-        }
-
-        if (ingressProxy.isConnected())
-        {
-            isIngressDown = false;
-        }
-        else if (!isIngressDown)
-        {
-            isIngressDown = true;
-            ingressDownSinceNs = nowNs;
-        }
-        else if (nowNs - ingressDownSinceNs >= connectionLossGraceNs)
-        {
-            onConnectionLost("the broker has not been connected to the client's ingress for " +
-                TimeUnit.NANOSECONDS.toMillis(nowNs - ingressDownSinceNs) + " ms");
-            return 1;
-        }
-
-        return 0;
-    }
-
     private int failWaiting(final String loss)
     {
         int failed = 0;
@@ -676,7 +558,7 @@ final class ClientConductor implements Agent
             }
             if (null == idleStrategy)
             {
-                idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+                idleStrategy = Connector.newWaitingIdleStrategy();
             }
             idleStrategy.idle();
         }
@@ -706,7 +588,7 @@ final class ClientConductor implements Agent
         try
         {
             submit(completion, deadlineNs);
-            final IdleStrategy idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+            final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
             while (!completion.isDone && !isClosed && System.nanoTime() - deadlineNs < 0)
             {
                 idleStrategy.idle();

@@ -1,6 +1,5 @@
 package io.magnetar.client;
 
-import io.magnetar.codecs.SubscriptionType;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.SpmcArrayQueue;
 
@@ -20,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Consumer implements AutoCloseable
 {
-    private final MagnetarClient client;
+    private final ConsumerRegistry registry;
+    private final Connector connector;
+    private final RequestTracker requests;
+    private final SessionLiveness liveness;
     private final IngressProxy ingressProxy;
     private final long consumerId;
     private final String topic;
@@ -39,7 +41,8 @@ public final class Consumer implements AutoCloseable
     private volatile boolean isClosed;
 
     Consumer(
-        final MagnetarClient client,
+        final ConsumerRegistry registry,
+        final Connector connector,
         final long consumerId,
         final String topic,
         final String subscription,
@@ -49,8 +52,11 @@ public final class Consumer implements AutoCloseable
         final boolean ackReceiptEnabled)
     {
         this.ackReceiptEnabled = ackReceiptEnabled;
-        this.client = client;
-        this.ingressProxy = client.ingressProxy();
+        this.registry = registry;
+        this.connector = connector;
+        this.requests = connector.requests();
+        this.liveness = connector.liveness();
+        this.ingressProxy = connector.ingressProxy();
         this.consumerId = consumerId;
         this.topic = topic;
         this.subscription = subscription;
@@ -58,7 +64,7 @@ public final class Consumer implements AutoCloseable
         this.subscriptionType = subscriptionType;
         this.receiverQueueSize = receiverQueueSize;
         this.flowBatch = Math.max(1, receiverQueueSize / 2);
-        this.operationTimeoutNs = client.operationTimeoutNs();
+        this.operationTimeoutNs = connector.operationTimeoutNs();
         this.incomingMessages = new SpmcArrayQueue<>(Math.max(2, receiverQueueSize));
     }
 
@@ -134,17 +140,17 @@ public final class Consumer implements AutoCloseable
     public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
     {
         checkOpen();
-        client.checkConnected();
+        liveness.checkConnected();
         Message message = incomingMessages.poll();
         if (null == message && timeout > 0)
         {
-            client.checkNotConductorThread("receive");
+            requests.checkNotConductorThread("receive");
             final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
-            final IdleStrategy idleStrategy = MagnetarClient.waitingIdleStrategy();
+            final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
             while (null == (message = incomingMessages.poll()))
             {
                 checkOpen();
-                client.checkConnected();
+                liveness.checkConnected();
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
                     return null;
@@ -197,20 +203,37 @@ public final class Consumer implements AutoCloseable
             throw new MagnetarClientException("message id is null");
         }
         checkOpen();
-        client.checkConnected();
+        liveness.checkConnected();
 
         if (ackReceiptEnabled)
         {
-            client.acknowledgeWithReceipt(consumerId, messageId, System.nanoTime() + operationTimeoutNs);
+            acknowledgeWithReceipt(messageId, System.nanoTime() + operationTimeoutNs);
             return;
         }
 
         ingressProxy.ack(
-            client.nextCorrelationId(),
+            requests.nextCorrelationId(),
             consumerId,
             messageId.shard(),
             messageId.position(),
             System.nanoTime() + operationTimeoutNs);
+    }
+
+    /**
+     * Acknowledge a message and wait until the broker has stored the acknowledgement.
+     *
+     * @param messageId  of the message.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    private void acknowledgeWithReceipt(final MessageId messageId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(2, "acknowledgement receipts");
+        final PendingRequest request = requests.register(EgressAdapter.SUCCESS, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.ackWithReceipt(
+            correlationId, consumerId, messageId.shard(), messageId.position(), offerDeadlineNs));
+        requests.await(request, deadlineNs, "acknowledge " + messageId);
     }
 
     /**
@@ -222,7 +245,7 @@ public final class Consumer implements AutoCloseable
      */
     public void close() throws MagnetarClientException
     {
-        client.checkNotConductorThread("close a consumer");
+        requests.checkNotConductorThread("close a consumer");
         close(System.nanoTime() + operationTimeoutNs, true);
     }
 
@@ -248,12 +271,12 @@ public final class Consumer implements AutoCloseable
         {
             if (closeOnBroker)
             {
-                client.closeConsumerOnBroker(consumerId, topic, subscription, deadlineNs);
+                registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
             }
         }
         finally
         {
-            client.onConsumerClosed(this, deadlineNs);
+            registry.onClosed(this, deadlineNs);
             incomingMessages.clear();
         }
     }
@@ -266,7 +289,7 @@ public final class Consumer implements AutoCloseable
      */
     void start(final long deadlineNs) throws MagnetarClientException
     {
-        ingressProxy.flow(client.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs);
+        ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs);
     }
 
     /**
@@ -287,7 +310,7 @@ public final class Consumer implements AutoCloseable
         if (!incomingMessages.offer(message))
         {
             droppedMessageCount++;
-            client.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+            connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
                 "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
                 message.getMessageId() + " (" + droppedMessageCount + " dropped so far)"));
         }
@@ -315,12 +338,12 @@ public final class Consumer implements AutoCloseable
             try
             {
                 ingressProxy.flow(
-                    client.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs);
+                    requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs);
             }
             catch (final MagnetarClientException ex)
             {
                 unsentPermits.addAndGet(permits);
-                client.errorHandler().onError(new MagnetarClientException(
+                connector.errorHandler().onError(new MagnetarClientException(
                     "could not grant " + permits + " permits for topic '" + topic + "' subscription '" +
                     subscription + "'; they go with the next grant", ex));
             }

@@ -1,14 +1,11 @@
 package io.magnetar.client;
 
-import io.magnetar.codecs.InitialPosition;
-import io.magnetar.codecs.SubscriptionType;
-
 /**
  * Settings of a new {@link Consumer}; get one from {@link MagnetarClient#newConsumer()}.
  */
 public final class ConsumerBuilder
 {
-    private final MagnetarClient client;
+    private final ConsumerRegistry consumers;
     private String topic;
     private String subscriptionName;
     private String consumerName = "";
@@ -17,9 +14,9 @@ public final class ConsumerBuilder
     private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
     private boolean ackReceiptEnabled;
 
-    ConsumerBuilder(final MagnetarClient client)
+    ConsumerBuilder(final ConsumerRegistry consumers)
     {
-        this.client = client;
+        this.consumers = consumers;
     }
 
     /**
@@ -112,11 +109,11 @@ public final class ConsumerBuilder
         {
             throw new MagnetarClientException("subscription name is not set");
         }
-        if (null == subscriptionType || SubscriptionType.NULL_VAL == subscriptionType)
+        if (null == subscriptionType)
         {
             throw new MagnetarClientException("subscription type is not set");
         }
-        if (null == initialPosition || InitialPosition.NULL_VAL == initialPosition)
+        if (null == initialPosition)
         {
             throw new MagnetarClientException("subscription initial position is not set");
         }
@@ -125,7 +122,7 @@ public final class ConsumerBuilder
             throw new MagnetarClientException("receiverQueueSize must be at least 1, not " + receiverQueueSize);
         }
 
-        return client.subscribe(
+        return consumers.subscribe(
             Protocol.fullTopicName(topic),
             subscriptionName,
             consumerName,

@@ -6,7 +6,6 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.magnetar.codecs.ConnectedDecoder;
-import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
@@ -28,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Decodes the frames the broker sends on the client's egress and hands them to the {@link ClientConductor}. Frames of
  * other schemas, unknown templates and frames that fail to decode are counted and skipped. Variable-length fields are
- * read in schema order.
+ * read in schema order. Error codes are mapped to the client's {@link MagnetarClientException.ErrorCode} here, at
+ * the boundary.
  */
 final class EgressAdapter
 {
@@ -42,7 +42,6 @@ final class EgressAdapter
     static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
-    private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
@@ -165,7 +164,7 @@ final class EgressAdapter
                     final SendErrorDecoder decoder = sendErrorDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long sequenceId = decoder.correlationId();
                     final long producerId = decoder.producerId();
-                    final ErrorCode code = errorCode(decoder.codeRaw());
+                    final MagnetarClientException.ErrorCode code = WireEnums.errorCode(decoder.codeRaw());
                     conductor.onSendError(sequenceId, producerId, code, decoder.message());
                     break;
                 }
@@ -207,7 +206,7 @@ final class EgressAdapter
                 {
                     final ErrorDecoder decoder = errorDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
-                    final ErrorCode code = errorCode(decoder.codeRaw());
+                    final MagnetarClientException.ErrorCode code = WireEnums.errorCode(decoder.codeRaw());
                     conductor.onError(correlationId, code, decoder.message());
                     break;
                 }
@@ -301,18 +300,5 @@ final class EgressAdapter
             redeliveryCount,
             key,
             data));
-    }
-
-    private static ErrorCode errorCode(final int value)
-    {
-        for (final ErrorCode code : ERROR_CODES)
-        {
-            if (code.value() == value && ErrorCode.NULL_VAL != code)
-            {
-                return code;
-            }
-        }
-
-        return ErrorCode.UNKNOWN_ERROR;
     }
 }

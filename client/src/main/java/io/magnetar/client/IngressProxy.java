@@ -14,14 +14,12 @@ import io.magnetar.codecs.DisconnectEncoder;
 import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.ListNamespacesEncoder;
-import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
 import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
-import io.magnetar.codecs.SubscriptionType;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -40,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * broker does not come back within the connection-loss grace, the session counts as lost, and an offer fails with
  * {@link MagnetarClientException.ConnectionLostException} as soon as the session is lost.
  */
-final class IngressProxy
+final class IngressProxy implements AdminIngress
 {
     /**
      * Per-thread encoding state.
@@ -65,24 +63,24 @@ final class IngressProxy
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
         final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
-        final IdleStrategy idleStrategy = MagnetarClient.newWaitingIdleStrategy();
+        final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
     }
 
     private final ExclusivePublication publication;
-    private final ClientConductor conductor;
+    private final SessionLiveness liveness;
     private final long connectionLossGraceNs;
     private final Object offerLock = new Object();
     private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
 
     /**
      * @param publication on the broker's ingress, owned by the client.
-     * @param conductor   of the client, told when an offer finds the session lost.
+     * @param liveness    of the session, told when an offer finds the session lost.
      */
-    IngressProxy(final ExclusivePublication publication, final ClientConductor conductor)
+    IngressProxy(final ExclusivePublication publication, final SessionLiveness liveness)
     {
         this.publication = publication;
-        this.conductor = conductor;
-        this.connectionLossGraceNs = conductor.connectionLossGraceNs();
+        this.liveness = liveness;
+        this.connectionLossGraceNs = liveness.connectionLossGraceNs();
     }
 
     /**
@@ -201,8 +199,8 @@ final class IngressProxy
         final SubscribeEncoder encoder = e.subscribeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .consumerId(consumerId)
-            .subscriptionType(subscriptionType)
-            .initialPosition(initialPosition)
+            .subscriptionType(WireEnums.toWire(subscriptionType))
+            .initialPosition(WireEnums.toWire(initialPosition))
             .topic(topic)
             .subscription(subscription)
             .consumerName(consumerName);
@@ -255,7 +253,10 @@ final class IngressProxy
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }
 
-    void resetCursor(
+    /**
+     * {@inheritDoc}
+     */
+    public void resetCursor(
         final long correlationId,
         final String topic,
         final String subscription,
@@ -273,7 +274,10 @@ final class IngressProxy
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }
 
-    void statsInternal(final long correlationId, final String topic, final long deadlineNs)
+    /**
+     * {@inheritDoc}
+     */
+    public void statsInternal(final long correlationId, final String topic, final long deadlineNs)
         throws MagnetarClientException
     {
         final Encoders e = encoders.get();
@@ -285,7 +289,10 @@ final class IngressProxy
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }
 
-    void setNamespacePolicies(
+    /**
+     * {@inheritDoc}
+     */
+    public void setNamespacePolicies(
         final long correlationId,
         final String namespace,
         final NamespacePolicyUpdate update,
@@ -306,7 +313,10 @@ final class IngressProxy
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }
 
-    void getNamespacePolicies(final long correlationId, final String namespace, final long deadlineNs)
+    /**
+     * {@inheritDoc}
+     */
+    public void getNamespacePolicies(final long correlationId, final String namespace, final long deadlineNs)
         throws MagnetarClientException
     {
         final Encoders e = encoders.get();
@@ -318,7 +328,10 @@ final class IngressProxy
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
     }
 
-    void listNamespaces(final long correlationId, final String tenant, final long deadlineNs)
+    /**
+     * {@inheritDoc}
+     */
+    public void listNamespaces(final long correlationId, final String tenant, final long deadlineNs)
         throws MagnetarClientException
     {
         final Encoders e = encoders.get();
@@ -403,7 +416,7 @@ final class IngressProxy
                 }
                 else if (nowNs - notConnectedSinceNs >= connectionLossGraceNs)
                 {
-                    conductor.onConnectionLost("the broker has not been connected to the client's ingress for " +
+                    liveness.onConnectionLost("the broker has not been connected to the client's ingress for " +
                         TimeUnit.NANOSECONDS.toMillis(nowNs - notConnectedSinceNs) + " ms");
                 }
             }
@@ -414,9 +427,9 @@ final class IngressProxy
 
             if (Publication.CLOSED == result)
             {
-                conductor.onConnectionLost("the client's ingress publication is closed");
+                liveness.onConnectionLost("the client's ingress publication is closed");
             }
-            conductor.checkConnected();
+            liveness.checkConnected();
 
             if (Publication.BACK_PRESSURED == result ||
                 Publication.NOT_CONNECTED == result ||

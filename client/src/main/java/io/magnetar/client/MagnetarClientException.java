@@ -1,13 +1,108 @@
 package io.magnetar.client;
 
-import io.magnetar.codecs.ErrorCode;
-
 /**
  * A client operation failed. {@link #errorCode()} is the broker's code when the broker refused the request, and null
  * when the failure happened in the client (bad input, closed objects, timeouts, transport failures).
  */
 public class MagnetarClientException extends Exception
 {
+    /**
+     * Why the broker refused a request. A code the client does not know, e.g. from a newer broker, is
+     * {@link #UNKNOWN_ERROR}.
+     */
+    public enum ErrorCode
+    {
+        /**
+         * The broker failed for a reason it did not classify, or gave a code this client does not know.
+         */
+        UNKNOWN_ERROR,
+
+        /**
+         * The request could not be decoded.
+         */
+        MALFORMED_FRAME,
+
+        /**
+         * The broker does not know the request.
+         */
+        UNKNOWN_COMMAND,
+
+        /**
+         * The broker does not speak the client's protocol version.
+         */
+        UNSUPPORTED_VERSION,
+
+        /**
+         * The request came before the session was connected.
+         */
+        NOT_CONNECTED,
+
+        /**
+         * The topic name is not valid.
+         */
+        INVALID_TOPIC_NAME,
+
+        /**
+         * The topic's or request's namespace does not exist.
+         */
+        NAMESPACE_NOT_FOUND,
+
+        /**
+         * No such producer in the session.
+         */
+        PRODUCER_NOT_FOUND,
+
+        /**
+         * No such consumer in the session.
+         */
+        CONSUMER_NOT_FOUND,
+
+        /**
+         * The subscription has a consumer already and allows no other.
+         */
+        CONSUMER_BUSY,
+
+        /**
+         * The message or its key is larger than the broker accepts.
+         */
+        MESSAGE_TOO_LARGE,
+
+        /**
+         * The broker could not store the message or state.
+         */
+        PERSISTENCE_ERROR,
+
+        /**
+         * The broker is not ready to serve the request yet.
+         */
+        SERVICE_NOT_READY,
+
+        /**
+         * A value of the request is not valid, or the thing it names does not exist.
+         */
+        INVALID_ARGUMENT,
+
+        /**
+         * The broker does not support the operation on this resource.
+         */
+        UNSUPPORTED_OPERATION,
+
+        /**
+         * A producer with that name is already connected to the topic.
+         */
+        PRODUCER_BUSY,
+
+        /**
+         * The broker refused the request because of load.
+         */
+        TOO_MANY_REQUESTS,
+
+        /**
+         * The backlog quota is exceeded and the namespace's policy refuses or no longer holds sends.
+         */
+        PRODUCER_BLOCKED_QUOTA_EXCEEDED
+    }
+
     private final ErrorCode errorCode;
 
     /**

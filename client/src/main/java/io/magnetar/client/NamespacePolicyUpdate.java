@@ -4,16 +4,16 @@ import io.magnetar.codecs.PolicyField;
 
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Policies of a namespace to set or remove with {@link MagnetarClient#setNamespacePolicies(String,
- * NamespacePolicyUpdate)}; policies the update does not name keep their values. Each method sets or removes one
- * policy and returns this update, and a later call for the same policy replaces an earlier one:
+ * Several policies of a namespace to set or remove in one request with
+ * {@link Namespaces#updatePolicies(String, NamespacePolicyUpdate)}; policies the update does not name keep their
+ * values. Each method sets or removes one policy and returns this update, and a later call for the same policy
+ * replaces an earlier one:
  * <pre>{@code
- * client.setNamespacePolicies("public/orders", new NamespacePolicyUpdate()
- *     .durability("fsync")
+ * client.admin().namespaces().updatePolicies("public/orders", new NamespacePolicyUpdate()
+ *     .durability(Durability.FSYNC)
  *     .retentionTime(TimeUnit.HOURS.toMillis(3))
  *     .removeMessageTtl());
  * }</pre>
@@ -34,11 +34,7 @@ public final class NamespacePolicyUpdate
     /**
      * Value that removes a policy from the namespace: it reverts to the broker's default.
      */
-    static final long REMOVE = -2;
-
-    private static final String[] DURABILITY_NAMES = { "memory", "archived", "fsync" };
-    private static final String[] BACKLOG_QUOTA_POLICY_NAMES =
-        { "producer_request_hold", "producer_exception", "consumer_backlog_eviction" };
+    static final long REMOVE = WireEnums.REMOVE;
 
     private final EnumMap<PolicyField, Long> valueByField = new EnumMap<>(PolicyField.class);
 
@@ -52,13 +48,17 @@ public final class NamespacePolicyUpdate
     /**
      * Set the durability of the namespace's persistent topics.
      *
-     * @param level {@code memory}, {@code archived} or {@code fsync}, in any case.
+     * @param level of durability.
      * @return this update.
-     * @throws IllegalArgumentException if the level is none of those.
+     * @throws IllegalArgumentException if the level is null.
      */
-    public NamespacePolicyUpdate durability(final String level)
+    public NamespacePolicyUpdate durability(final Durability level)
     {
-        valueByField.put(PolicyField.DURABILITY, (long)indexOf("durability", DURABILITY_NAMES, level));
+        if (null == level)
+        {
+            throw new IllegalArgumentException("durability is null");
+        }
+        valueByField.put(PolicyField.DURABILITY, WireEnums.policyValue(level));
         return this;
     }
 
@@ -106,15 +106,18 @@ public final class NamespacePolicyUpdate
      * Set the backlog quota: the most bytes a subscription may hold back, and what happens beyond it.
      *
      * @param limitBytes bytes, or {@link #OFF} (-1) to turn the quota off.
-     * @param policy     {@code producer_request_hold}, {@code producer_exception} or
-     *                   {@code consumer_backlog_eviction}, in any case.
+     * @param policy     what happens beyond the limit.
      * @return this update.
-     * @throws IllegalArgumentException if the limit is less than -1 or the policy is none of those.
+     * @throws IllegalArgumentException if the limit is less than -1 or the policy is null.
      */
-    public NamespacePolicyUpdate backlogQuota(final long limitBytes, final String policy)
+    public NamespacePolicyUpdate backlogQuota(final long limitBytes, final BacklogQuotaPolicy policy)
     {
         final long limit = checkValue("backlog quota limit", limitBytes, "off");
-        final long policyValue = indexOf("backlog quota policy", BACKLOG_QUOTA_POLICY_NAMES, policy);
+        if (null == policy)
+        {
+            throw new IllegalArgumentException("backlog quota policy is null");
+        }
+        final long policyValue = WireEnums.policyValue(policy);
         valueByField.put(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, limit);
         valueByField.put(PolicyField.BACKLOG_QUOTA_POLICY, policyValue);
         return this;
@@ -199,23 +202,5 @@ public final class NamespacePolicyUpdate
         }
 
         return value;
-    }
-
-    private static int indexOf(final String name, final String[] names, final String value)
-    {
-        if (null != value)
-        {
-            final String lowerCase = value.trim().toLowerCase(Locale.ROOT);
-            for (int i = 0; i < names.length; i++)
-            {
-                if (names[i].equals(lowerCase))
-                {
-                    return i;
-                }
-            }
-        }
-
-        throw new IllegalArgumentException(name + " must be one of " + String.join(", ", names) + ", but is " +
-            (null == value ? "null" : "'" + value + "'"));
     }
 }

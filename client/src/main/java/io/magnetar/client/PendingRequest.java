@@ -1,7 +1,5 @@
 package io.magnetar.client;
 
-import io.magnetar.codecs.ErrorCode;
-
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +22,7 @@ final class PendingRequest
     long answerValue;
     int answerInt;
     String answerText;
-    ErrorCode errorCode;
+    MagnetarClientException.ErrorCode errorCode;
     String errorText;
 
     /**
@@ -119,7 +117,7 @@ final class PendingRequest
      * @param errorCode from the broker.
      * @param errorText from the broker.
      */
-    void onError(final ErrorCode errorCode, final String errorText)
+    void onError(final MagnetarClientException.ErrorCode errorCode, final String errorText)
     {
         this.errorCode = errorCode;
         this.errorText = errorText;

@@ -1,6 +1,5 @@
 package io.magnetar.client;
 
-import io.magnetar.codecs.ErrorCode;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.SpscArrayQueue;
 
@@ -26,7 +25,10 @@ public final class Producer implements AutoCloseable
 {
     private static final int MAX_KEY_CHARS_ALWAYS_FIT = Protocol.MAX_KEY_LENGTH / 3;
 
-    private final MagnetarClient client;
+    private final ProducerRegistry registry;
+    private final Connector connector;
+    private final RequestTracker requests;
+    private final SessionLiveness liveness;
     private final IngressProxy ingressProxy;
     private final long producerId;
     private final String topic;
@@ -43,20 +45,24 @@ public final class Producer implements AutoCloseable
     private volatile boolean isClosed;
 
     Producer(
-        final MagnetarClient client,
+        final ProducerRegistry registry,
+        final Connector connector,
         final long producerId,
         final String topic,
         final String producerName,
         final long lastSequenceId,
         final int maxPendingMessages)
     {
-        this.client = client;
-        this.ingressProxy = client.ingressProxy();
+        this.registry = registry;
+        this.connector = connector;
+        this.requests = connector.requests();
+        this.liveness = connector.liveness();
+        this.ingressProxy = connector.ingressProxy();
         this.producerId = producerId;
         this.topic = topic;
         this.producerName = producerName;
         this.maxPendingMessages = maxPendingMessages;
-        this.operationTimeoutNs = client.operationTimeoutNs();
+        this.operationTimeoutNs = connector.operationTimeoutNs();
         this.pendingPermits = new Semaphore(maxPendingMessages);
         this.pendingSends = new SpscArrayQueue<>(Math.max(4, maxPendingMessages));
         this.lastSequenceId = lastSequenceId;
@@ -124,7 +130,7 @@ public final class Producer implements AutoCloseable
      */
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
-        client.checkNotConductorThread("send");
+        requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingSend pending = enqueue(key, payload, deadlineNs);
 
@@ -185,23 +191,23 @@ public final class Producer implements AutoCloseable
     public void flush() throws MagnetarClientException
     {
         checkOpen();
-        client.checkConnected();
+        liveness.checkConnected();
         final long targetSequenceId = lastOfferedSequenceId;
         if (lastCompletedSequenceId >= targetSequenceId)
         {
             return;
         }
 
-        client.checkNotConductorThread("flush");
+        requests.checkNotConductorThread("flush");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
-        final IdleStrategy idleStrategy = MagnetarClient.waitingIdleStrategy();
+        final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
         while (lastCompletedSequenceId < targetSequenceId)
         {
             if (isClosed)
             {
                 return;
             }
-            client.checkConnected();
+            liveness.checkConnected();
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 throw new MagnetarClientException.TimeoutException("flush of producer on topic '" + topic +
@@ -213,7 +219,7 @@ public final class Producer implements AutoCloseable
             }
             idleStrategy.idle();
         }
-        client.checkConnected();
+        liveness.checkConnected();
     }
 
     /**
@@ -225,7 +231,7 @@ public final class Producer implements AutoCloseable
      */
     public void close() throws MagnetarClientException
     {
-        client.checkNotConductorThread("close a producer");
+        requests.checkNotConductorThread("close a producer");
         close(System.nanoTime() + operationTimeoutNs, true);
     }
 
@@ -247,12 +253,12 @@ public final class Producer implements AutoCloseable
         {
             if (closeOnBroker)
             {
-                client.closeProducerOnBroker(producerId, topic, deadlineNs);
+                registry.closeOnBroker(producerId, topic, deadlineNs);
             }
         }
         finally
         {
-            client.onProducerClosed(this, deadlineNs);
+            registry.onClosed(this, deadlineNs);
         }
     }
 
@@ -308,25 +314,26 @@ public final class Producer implements AutoCloseable
         {
             return new MagnetarClientException("payload is null");
         }
-        if (payload.length > client.maxMessageSize())
+        if (payload.length > connector.maxMessageSize())
         {
             return new MagnetarClientException("payload of " + payload.length + " bytes is larger than the broker's " +
-                "maximum message size of " + client.maxMessageSize() + " bytes");
+                "maximum message size of " + connector.maxMessageSize() + " bytes");
         }
         if (null != key && key.length() > MAX_KEY_CHARS_ALWAYS_FIT)
         {
             final int keyLength = utf8Length(key);
             if (keyLength > Protocol.MAX_KEY_LENGTH)
             {
-                return new MagnetarClientException(ErrorCode.MESSAGE_TOO_LARGE, "key of " + keyLength +
-                    " bytes (UTF-8) is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH + " bytes");
+                return new MagnetarClientException(MagnetarClientException.ErrorCode.MESSAGE_TOO_LARGE, "key of " +
+                    keyLength + " bytes (UTF-8) is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH +
+                    " bytes");
             }
         }
         if (isClosed)
         {
             return new MagnetarClientException("producer on topic '" + topic + "' is closed");
         }
-        if (client.isClosed())
+        if (connector.isClosed())
         {
             return new MagnetarClientException("the client is closed");
         }
@@ -336,7 +343,7 @@ public final class Producer implements AutoCloseable
 
     private MagnetarClientException connectionLost()
     {
-        final String loss = client.connectionLoss();
+        final String loss = liveness.connectionLoss();
         return null == loss ? null : new MagnetarClientException.ConnectionLostException(loss);
     }
 
@@ -394,7 +401,7 @@ public final class Producer implements AutoCloseable
         {
             if (!pendingPermits.tryAcquire())
             {
-                if (client.isConductorThread())
+                if (requests.isConductorThread())
                 {
                     pending.completeExceptionally(new MagnetarClientException(
                         "pending queue of producer on topic '" + topic + "' is full (maxPendingMessages=" +
@@ -512,7 +519,7 @@ public final class Producer implements AutoCloseable
      * @param code       from the broker.
      * @param text       from the broker.
      */
-    void onSendError(final long sequenceId, final ErrorCode code, final String text)
+    void onSendError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
     {
         final PendingSend pending = takePending(sequenceId);
         if (null != pending)

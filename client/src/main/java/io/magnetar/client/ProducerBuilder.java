@@ -5,14 +5,14 @@ package io.magnetar.client;
  */
 public final class ProducerBuilder
 {
-    private final MagnetarClient client;
+    private final ProducerRegistry producers;
     private String topic;
     private String producerName = "";
     private int maxPendingMessages = MagnetarClient.Configuration.maxPendingMessages();
 
-    ProducerBuilder(final MagnetarClient client)
+    ProducerBuilder(final ProducerRegistry producers)
     {
-        this.client = client;
+        this.producers = producers;
     }
 
     /**
@@ -64,6 +64,6 @@ public final class ProducerBuilder
             throw new MagnetarClientException("maxPendingMessages must be at least 1, not " + maxPendingMessages);
         }
 
-        return client.createProducer(Protocol.fullTopicName(topic), producerName, maxPendingMessages);
+        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages);
     }
 }

@@ -28,6 +28,14 @@
  *     }
  * }
  * }</pre>
+ * Administration goes through the same session, shaped like Pulsar's {@code PulsarAdmin} and with typed results:
+ * <pre>{@code
+ * final NamespacePolicies policies = client.admin().namespaces().getPolicies("public/default");
+ * final TopicInternalStats stats = client.admin().topics().statsInternal("persistent://public/default/demo");
+ * }</pre>
+ * The API has its own enums ({@link io.magnetar.client.SubscriptionType}, {@link io.magnetar.client.InitialPosition},
+ * {@link io.magnetar.client.MagnetarClientException.ErrorCode}, ...); the SBE codecs' enums stay inside the client.
+ * <p>
  * Every class of the public API is thread-safe, and every blocking call is bounded by the client's operation
  * timeout. Futures are completed on the client's conductor thread: do not block in their callbacks.
  * <p>

@@ -34,7 +34,8 @@ class NamespacePoliciesAnswerTest
     @BeforeEach
     void setUp()
     {
-        conductor = new ClientConductor(errors::add, "magnetar://localhost:6650", TimeUnit.SECONDS.toNanos(2));
+        conductor = new ClientConductor(
+            errors::add, new SessionLiveness(errors::add, "magnetar://localhost:6650", TimeUnit.SECONDS.toNanos(2)));
         adapter = new EgressAdapter(null, conductor);
     }
 
@@ -95,7 +96,7 @@ class NamespacePoliciesAnswerTest
 
         assertTrue(request.awaitAnswer(0));
         final MagnetarClientException ex = assertThrows(MagnetarClientException.class, () -> request.checkError("set"));
-        assertEquals(ErrorCode.PERSISTENCE_ERROR, ex.errorCode());
+        assertEquals(MagnetarClientException.ErrorCode.PERSISTENCE_ERROR, ex.errorCode());
         assertTrue(ex.getMessage().contains("shard 1 could not store the policies"), ex.getMessage());
         assertNoUnknownFramesOrErrors();
     }

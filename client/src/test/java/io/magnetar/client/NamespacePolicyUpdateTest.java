@@ -24,11 +24,26 @@ class NamespacePolicyUpdateTest
     }
 
     @Test
-    void shouldEncodeDurabilityInAnyCase()
+    void shouldEncodeDurability()
     {
-        assertEquals(Map.of(PolicyField.DURABILITY, 0L), new NamespacePolicyUpdate().durability("memory").values());
-        assertEquals(Map.of(PolicyField.DURABILITY, 1L), new NamespacePolicyUpdate().durability("Archived").values());
-        assertEquals(Map.of(PolicyField.DURABILITY, 2L), new NamespacePolicyUpdate().durability("FSYNC").values());
+        assertEquals(Map.of(PolicyField.DURABILITY, 0L),
+            new NamespacePolicyUpdate().durability(Durability.MEMORY).values());
+        assertEquals(Map.of(PolicyField.DURABILITY, 1L),
+            new NamespacePolicyUpdate().durability(Durability.ARCHIVED).values());
+        assertEquals(Map.of(PolicyField.DURABILITY, 2L),
+            new NamespacePolicyUpdate().durability(Durability.FSYNC).values());
+    }
+
+    @Test
+    void shouldParseDurabilityInAnyCase()
+    {
+        assertEquals(Durability.MEMORY, Durability.parse("memory"));
+        assertEquals(Durability.ARCHIVED, Durability.parse("Archived"));
+        assertEquals(Durability.FSYNC, Durability.parse(" FSYNC "));
+        for (final Durability durability : Durability.values())
+        {
+            assertEquals(durability, Durability.parse(durability.text()));
+        }
     }
 
     @Test
@@ -37,11 +52,12 @@ class NamespacePolicyUpdateTest
         final NamespacePolicyUpdate update = new NamespacePolicyUpdate();
 
         final IllegalArgumentException ex = assertThrows(
-            IllegalArgumentException.class, () -> update.durability("disk"));
-        assertTrue(ex.getMessage().contains("memory, archived, fsync"), ex.getMessage());
+            IllegalArgumentException.class, () -> Durability.parse("disk"));
+        assertTrue(ex.getMessage().contains("durability must be one of memory, archived, fsync"), ex.getMessage());
         assertTrue(ex.getMessage().contains("'disk'"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Durability.parse(null));
+        assertThrows(IllegalArgumentException.class, () -> Durability.parse(""));
         assertThrows(IllegalArgumentException.class, () -> update.durability(null));
-        assertThrows(IllegalArgumentException.class, () -> update.durability(""));
         assertTrue(update.isEmpty());
     }
 
@@ -63,7 +79,8 @@ class NamespacePolicyUpdateTest
         assertTrue(ex.getMessage().contains("retention time"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> update.retentionSize(-2));
         assertThrows(IllegalArgumentException.class, () -> update.messageTtl(Long.MIN_VALUE));
-        assertThrows(IllegalArgumentException.class, () -> update.backlogQuota(-2, "producer_exception"));
+        assertThrows(
+            IllegalArgumentException.class, () -> update.backlogQuota(-2, BacklogQuotaPolicy.PRODUCER_EXCEPTION));
         assertEquals(3, update.values().size());
     }
 
@@ -72,13 +89,14 @@ class NamespacePolicyUpdateTest
     {
         assertEquals(
             Map.of(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, 10_485_760L, PolicyField.BACKLOG_QUOTA_POLICY, 0L),
-            new NamespacePolicyUpdate().backlogQuota(10_485_760, "producer_request_hold").values());
+            new NamespacePolicyUpdate()
+                .backlogQuota(10_485_760, BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD).values());
         assertEquals(
             Map.of(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, -1L, PolicyField.BACKLOG_QUOTA_POLICY, 1L),
-            new NamespacePolicyUpdate().backlogQuota(-1, "Producer_Exception").values());
+            new NamespacePolicyUpdate().backlogQuota(-1, BacklogQuotaPolicy.parse("Producer_Exception")).values());
         assertEquals(
             Map.of(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES, 0L, PolicyField.BACKLOG_QUOTA_POLICY, 2L),
-            new NamespacePolicyUpdate().backlogQuota(0, "consumer_backlog_eviction").values());
+            new NamespacePolicyUpdate().backlogQuota(0, BacklogQuotaPolicy.CONSUMER_BACKLOG_EVICTION).values());
     }
 
     @Test
@@ -87,8 +105,12 @@ class NamespacePolicyUpdateTest
         final NamespacePolicyUpdate update = new NamespacePolicyUpdate();
 
         final IllegalArgumentException ex = assertThrows(
-            IllegalArgumentException.class, () -> update.backlogQuota(1024, "reject"));
-        assertTrue(ex.getMessage().contains("producer_request_hold"), ex.getMessage());
+            IllegalArgumentException.class, () -> BacklogQuotaPolicy.parse("reject"));
+        assertTrue(ex.getMessage().contains("backlog quota policy must be one of producer_request_hold"),
+            ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> update.backlogQuota(1024, null));
+        assertThrows(
+            IllegalArgumentException.class, () -> update.backlogQuota(-2, BacklogQuotaPolicy.PRODUCER_EXCEPTION));
         assertTrue(update.isEmpty());
     }
 

@@ -1,7 +1,7 @@
 package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
-import io.magnetar.codecs.InitialPosition;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
 import picocli.CommandLine.Model.CommandSpec;

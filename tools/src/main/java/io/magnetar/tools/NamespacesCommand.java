@@ -2,11 +2,17 @@ package io.magnetar.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.Sizes;
+import io.magnetar.client.BacklogQuotaPolicy;
+import io.magnetar.client.Durability;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.NamespacePolicies;
 import io.magnetar.client.NamespacePolicyUpdate;
+import io.magnetar.client.Namespaces;
 import io.magnetar.client.Protocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +24,10 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * {@code magnetar namespaces ...}: namespace administration, as Pulsar's {@code pulsar-admin namespaces}. Each
- * command prints the namespace's policies as JSON: {@code policies} holds the values in effect, {@code explicit}
- * names those set on the namespace rather than taken from the broker's defaults.
+ * {@code magnetar namespaces ...}: namespace administration, as Pulsar's {@code pulsar-admin namespaces}, through the
+ * client's {@link Namespaces}. Each command prints the namespace's policies as JSON, in the broker's document format:
+ * {@code policies} holds the values in effect, {@code explicit} names those set on the namespace rather than taken
+ * from the broker's defaults.
  */
 @Command(
     name = "namespaces",
@@ -75,21 +82,58 @@ final class NamespacesCommand implements Runnable
     }
 
     /**
-     * Pretty-print a JSON document from the broker; a document that does not parse is returned as it is.
+     * The policies as the commands print them: the broker's JSON document ({@code namespace}, {@code policies} in
+     * the broker's field order, {@code explicit}, and {@code shard}, the topic shard that answered), indented.
      *
-     * @param json from the broker.
+     * @param policies of a namespace.
      * @return indented JSON.
      */
-    static String prettyJson(final String json)
+    static String policiesJson(final NamespacePolicies policies)
     {
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("namespace", policies.getNamespace());
+        final ObjectNode values = root.putObject("policies");
+        values.put(NamespacePolicies.Policy.DURABILITY.jsonName(), policies.getDurability().text());
+        values.put(NamespacePolicies.Policy.RETENTION_TIME_MS.jsonName(), policies.getRetentionTimeMs());
+        values.put(NamespacePolicies.Policy.RETENTION_SIZE_BYTES.jsonName(), policies.getRetentionSizeBytes());
+        values.put(NamespacePolicies.Policy.MESSAGE_TTL_MS.jsonName(), policies.getMessageTtlMs());
+        values.put(
+            NamespacePolicies.Policy.BACKLOG_QUOTA_LIMIT_BYTES.jsonName(), policies.getBacklogQuotaLimitBytes());
+        values.put(
+            NamespacePolicies.Policy.BACKLOG_QUOTA_POLICY.jsonName(), policies.getBacklogQuotaPolicy().text());
+        final ArrayNode explicit = root.putArray("explicit");
+        for (final NamespacePolicies.Policy policy : policies.getExplicitPolicies())
+        {
+            explicit.add(policy.jsonName());
+        }
+        if (policies.getShard() >= 0)
+        {
+            root.put("shard", policies.getShard());
+        }
+
         try
         {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         }
         catch (final JsonProcessingException ex)
         {
-            return json;
+            throw new IllegalStateException("policies could not be written as JSON", ex);
         }
+    }
+
+    /**
+     * What a namespace command asks the broker, built from its options before it connects.
+     */
+    @FunctionalInterface
+    interface NamespaceRequest
+    {
+        /**
+         * @param namespaces administration of the client.
+         * @param namespace  to act on.
+         * @return the namespace's policies after the request.
+         * @throws MagnetarClientException if the broker refused or could not be reached.
+         */
+        NamespacePolicies apply(Namespaces namespaces, String namespace) throws MagnetarClientException;
     }
 
     /**
@@ -118,10 +162,10 @@ final class NamespacesCommand implements Runnable
                 return 2;
             }
 
-            final NamespacePolicyUpdate update;
+            final NamespaceRequest request;
             try
             {
-                update = update();
+                request = request();
             }
             catch (final IllegalArgumentException ex)
             {
@@ -131,17 +175,7 @@ final class NamespacesCommand implements Runnable
 
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                final String json;
-                if (null == update)
-                {
-                    json = client.namespacePolicies(namespace);
-                }
-                else
-                {
-                    json = update.isEmpty() ?
-                        client.createNamespace(namespace) : client.setNamespacePolicies(namespace, update);
-                }
-                System.out.println(prettyJson(json));
+                System.out.println(policiesJson(request.apply(client.admin().namespaces(), namespace)));
                 return 0;
             }
             catch (final MagnetarClientException ex)
@@ -152,10 +186,10 @@ final class NamespacesCommand implements Runnable
         }
 
         /**
-         * @return the policies to set or remove, empty to create the namespace, or null to only read them.
+         * @return the request to make.
          * @throws IllegalArgumentException if the command line gives a bad value.
          */
-        abstract NamespacePolicyUpdate update();
+        abstract NamespaceRequest request();
     }
 
     /**
@@ -182,7 +216,7 @@ final class NamespacesCommand implements Runnable
             }
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                for (final String namespace : client.listNamespaces(tenant))
+                for (final String namespace : client.admin().namespaces().listNamespaces(tenant))
                 {
                     System.out.println(namespace);
                 }
@@ -205,9 +239,9 @@ final class NamespacesCommand implements Runnable
         description = "Create a namespace; its policies are the broker's defaults until set. Prints them as JSON.")
     static final class Create extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate();
+            return Namespaces::createNamespace;
         }
     }
 
@@ -220,9 +254,9 @@ final class NamespacesCommand implements Runnable
         description = "Print the policies of a namespace as JSON.")
     static final class Policies extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return null;
+            return Namespaces::getPolicies;
         }
     }
 
@@ -244,24 +278,24 @@ final class NamespacesCommand implements Runnable
             "4096), a size (512K, 10M, 2G, 1T), or -1 for unlimited.")
         String size;
 
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
             if (null == time && null == size)
             {
                 throw new IllegalArgumentException("give -t/--time, -s/--size or both");
             }
 
-            final NamespacePolicyUpdate update = new NamespacePolicyUpdate();
-            if (null != time)
+            final long timeMs = null == time ? 0 : durationMs("--time", time);
+            final long sizeBytes = null == size ? 0 : sizeBytes("--size", size);
+            if (null != time && null != size)
             {
-                update.retentionTime(durationMs("--time", time));
-            }
-            if (null != size)
-            {
-                update.retentionSize(sizeBytes("--size", size));
+                return (namespaces, namespace) -> namespaces.setRetention(namespace, timeMs, sizeBytes);
             }
 
-            return update;
+            final NamespacePolicyUpdate update = null != time ?
+                new NamespacePolicyUpdate().retentionTime(timeMs) :
+                new NamespacePolicyUpdate().retentionSize(sizeBytes);
+            return (namespaces, namespace) -> namespaces.updatePolicies(namespace, update);
         }
     }
 
@@ -274,9 +308,9 @@ final class NamespacesCommand implements Runnable
         description = "Remove a namespace's retention time and size: the broker's defaults apply.")
     static final class RemoveRetention extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().removeRetention();
+            return Namespaces::removeRetention;
         }
     }
 
@@ -295,7 +329,7 @@ final class NamespacesCommand implements Runnable
                 "to turn the TTL off. 0 is refused: Pulsar reads it as off, Magnetar would expire every message.")
         String ttl;
 
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
             final long ttlMs = durationMs("--ttl", ttl);
             if (0 == ttlMs)
@@ -304,7 +338,7 @@ final class NamespacesCommand implements Runnable
                     "(Pulsar reads 0 as off); give -1 to turn the TTL off, or a positive duration");
             }
 
-            return new NamespacePolicyUpdate().messageTtl(ttlMs);
+            return (namespaces, namespace) -> namespaces.setMessageTtl(namespace, ttlMs);
         }
     }
 
@@ -317,9 +351,9 @@ final class NamespacesCommand implements Runnable
         description = "Remove a namespace's message TTL: the broker's default applies.")
     static final class RemoveMessageTtl extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().removeMessageTtl();
+            return Namespaces::removeMessageTtl;
         }
     }
 
@@ -341,9 +375,11 @@ final class NamespacesCommand implements Runnable
             "limit: producer_request_hold, producer_exception or consumer_backlog_eviction.")
         String policy;
 
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().backlogQuota(sizeBytes("--limit", limit), policy);
+            final long limitBytes = sizeBytes("--limit", limit);
+            final BacklogQuotaPolicy quotaPolicy = BacklogQuotaPolicy.parse(policy);
+            return (namespaces, namespace) -> namespaces.setBacklogQuota(namespace, limitBytes, quotaPolicy);
         }
     }
 
@@ -356,9 +392,9 @@ final class NamespacesCommand implements Runnable
         description = "Remove a namespace's backlog quota limit and policy: the broker's defaults apply.")
     static final class RemoveBacklogQuota extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().removeBacklogQuota();
+            return Namespaces::removeBacklogQuota;
         }
     }
 
@@ -376,9 +412,10 @@ final class NamespacesCommand implements Runnable
             "files) or fsync (written and fsync'd).")
         String level;
 
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().durability(level);
+            final Durability durability = Durability.parse(level);
+            return (namespaces, namespace) -> namespaces.setDurability(namespace, durability);
         }
     }
 
@@ -391,9 +428,9 @@ final class NamespacesCommand implements Runnable
         description = "Remove a namespace's durability: the broker's default applies.")
     static final class RemoveDurability extends NamespaceCommand
     {
-        NamespacePolicyUpdate update()
+        NamespaceRequest request()
         {
-            return new NamespacePolicyUpdate().removeDurability();
+            return Namespaces::removeDurability;
         }
     }
 }

@@ -44,7 +44,7 @@ final class TopicsCommand implements Runnable
         {
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                System.out.println(client.statsInternal(topic));
+                System.out.println(client.admin().topics().statsInternal(topic).toJson());
                 return 0;
             }
             catch (final MagnetarClientException ex)
@@ -101,7 +101,7 @@ final class TopicsCommand implements Runnable
 
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                client.resetCursor(topic, subscription, time);
+                client.admin().topics().resetCursor(topic, subscription, time);
                 System.out.println("reset subscription " + subscription + " on " + topic + " to publish time " + time);
                 return 0;
             }

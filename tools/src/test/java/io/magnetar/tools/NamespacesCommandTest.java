@@ -1,5 +1,8 @@
 package io.magnetar.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.magnetar.client.NamespacePolicies;
+import io.magnetar.codecs.PolicyField;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NamespacesCommandTest
 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream originalErr;
 
@@ -78,12 +84,72 @@ class NamespacesCommandTest
     }
 
     @Test
-    void shouldPrettyPrintJsonAndPassOtherTextThrough()
+    void shouldPrintThePoliciesAsTheBrokerWritesThem() throws Exception
     {
-        final String pretty = NamespacesCommand.prettyJson("{\"namespace\":\"public/ns1\",\"explicit\":[]}");
-        assertTrue(pretty.contains(System.lineSeparator()), pretty);
-        assertTrue(pretty.contains("\"public/ns1\""), pretty);
-        assertEquals("not json {", NamespacesCommand.prettyJson("not json {"));
+        final long[] defaults = { 1, -1, -1, -1, -1, 1 };
+        final io.magnetar.broker.policy.NamespacePolicies inherited =
+            new io.magnetar.broker.policy.NamespacePolicies("public/ns1", defaults);
+        assertPrintedAsBefore(inherited);
+
+        for (int durability = 0; durability < 3; durability++)
+        {
+            for (int quotaPolicy = 0; quotaPolicy < 3; quotaPolicy++)
+            {
+                final io.magnetar.broker.policy.NamespacePolicies set =
+                    new io.magnetar.broker.policy.NamespacePolicies("acme/orders", defaults);
+                set.set(PolicyField.DURABILITY.value(), durability);
+                set.set(PolicyField.RETENTION_TIME_MS.value(), 7_200_000);
+                set.set(PolicyField.MESSAGE_TTL_MS.value(), 600_000);
+                set.set(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES.value(), 10L * 1024 * 1024 * 1024 * 1024);
+                set.set(PolicyField.BACKLOG_QUOTA_POLICY.value(), quotaPolicy);
+                assertPrintedAsBefore(set);
+            }
+        }
+
+        final String n = System.lineSeparator();
+        assertEquals("{" + n +
+            "  \"namespace\" : \"public/ns1\"," + n +
+            "  \"policies\" : {" + n +
+            "    \"durability\" : \"archived\"," + n +
+            "    \"retentionTimeMs\" : -1," + n +
+            "    \"retentionSizeBytes\" : -1," + n +
+            "    \"messageTtlMs\" : -1," + n +
+            "    \"backlogQuotaLimitBytes\" : -1," + n +
+            "    \"backlogQuotaPolicy\" : \"producer_exception\"" + n +
+            "  }," + n +
+            "  \"explicit\" : [ ]," + n +
+            "  \"shard\" : 2" + n +
+            "}",
+            NamespacesCommand.policiesJson(NamespacePolicies.fromJson(brokerJson(inherited, 2))));
+    }
+
+    /**
+     * The commands used to print the broker's document re-indented; they now print the client's typed policies
+     * read from it, which must come out the same.
+     */
+    private static void assertPrintedAsBefore(final io.magnetar.broker.policy.NamespacePolicies brokerPolicies)
+        throws Exception
+    {
+        for (int shard = 0; shard < 3; shard++)
+        {
+            final String brokerJson = brokerJson(brokerPolicies, shard);
+            final String printedBefore =
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(brokerJson));
+
+            assertEquals(printedBefore, NamespacesCommand.policiesJson(NamespacePolicies.fromJson(brokerJson)));
+        }
+    }
+
+    /**
+     * The document as a topic shard answers it (see {@code TopicShardAgent}): the policies' description and the
+     * shard.
+     */
+    private static String brokerJson(final io.magnetar.broker.policy.NamespacePolicies brokerPolicies, final int shard)
+        throws Exception
+    {
+        final Map<String, Object> document = brokerPolicies.describe();
+        document.put("shard", shard);
+        return new String(JSON.writeValueAsBytes(document), StandardCharsets.UTF_8);
     }
 
     @Test

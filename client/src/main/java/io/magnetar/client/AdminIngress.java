@@ -1,0 +1,64 @@
+package io.magnetar.client;
+
+/**
+ * The administration requests the admin client offers to the broker: the part of the {@link IngressProxy} that
+ * {@link Namespaces} and {@link Topics} use, so they can be tested without a media driver. Each offer waits, bounded
+ * by its deadline, while the ingress is back pressured.
+ */
+interface AdminIngress
+{
+    /**
+     * Offer {@code ResetCursor}.
+     *
+     * @param correlationId of the request.
+     * @param topic         full topic name.
+     * @param subscription  name.
+     * @param publishTime   epoch milliseconds to move the cursor to.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void resetCursor(long correlationId, String topic, String subscription, long publishTime, long deadlineNs)
+        throws MagnetarClientException;
+
+    /**
+     * Offer {@code StatsInternalRequest}.
+     *
+     * @param correlationId of the request.
+     * @param topic         full topic name.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void statsInternal(long correlationId, String topic, long deadlineNs) throws MagnetarClientException;
+
+    /**
+     * Offer {@code SetNamespacePolicies}; every topic shard answers it.
+     *
+     * @param correlationId of the request.
+     * @param namespace     {@code tenant/namespace}.
+     * @param update        the policies to set or remove; empty creates the namespace.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void setNamespacePolicies(long correlationId, String namespace, NamespacePolicyUpdate update, long deadlineNs)
+        throws MagnetarClientException;
+
+    /**
+     * Offer {@code GetNamespacePolicies}.
+     *
+     * @param correlationId of the request.
+     * @param namespace     {@code tenant/namespace}.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void getNamespacePolicies(long correlationId, String namespace, long deadlineNs) throws MagnetarClientException;
+
+    /**
+     * Offer {@code ListNamespaces}.
+     *
+     * @param correlationId of the request.
+     * @param tenant        whose namespaces to list.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void listNamespaces(long correlationId, String tenant, long deadlineNs) throws MagnetarClientException;
+}

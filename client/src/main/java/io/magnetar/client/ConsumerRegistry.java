@@ -1,0 +1,190 @@
+package io.magnetar.client;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The consumers of one client: subscribing on the broker, closing there, and keeping the open ones so the client can
+ * close them when it closes. Thread-safe.
+ */
+final class ConsumerRegistry
+{
+    private final Connector connector;
+    private final Object lock = new Object();
+    private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
+
+    /**
+     * @param connector the session the consumers use.
+     */
+    ConsumerRegistry(final Connector connector)
+    {
+        this.connector = connector;
+    }
+
+    /**
+     * Subscribe on the broker, wait for the confirmation and grant the first permits. The consumer is routed to
+     * before the request is offered, so no pushed message is missed.
+     *
+     * @param topic             full topic name.
+     * @param subscription      name.
+     * @param consumerName      optional, may be empty.
+     * @param subscriptionType  of a new subscription.
+     * @param initialPosition   of a new subscription.
+     * @param receiverQueueSize most messages the broker pushes ahead.
+     * @param ackReceiptEnabled whether acknowledgements wait for the broker.
+     * @return the consumer.
+     * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
+     */
+    Consumer subscribe(
+        final String topic,
+        final String subscription,
+        final String consumerName,
+        final SubscriptionType subscriptionType,
+        final InitialPosition initialPosition,
+        final int receiverQueueSize,
+        final boolean ackReceiptEnabled) throws MagnetarClientException
+    {
+        final RequestTracker requests = connector.requests();
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        final ClientConductor conductor = connector.conductor();
+        requests.checkReady("subscribe");
+        final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
+        final long consumerId = connector.nextResourceId();
+        final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
+        final Consumer consumer = new Consumer(
+            this, connector, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
+            ackReceiptEnabled);
+
+        conductor.addConsumer(consumer, deadlineNs);
+        final PendingRequest request;
+        try
+        {
+            request = requests.register(EgressAdapter.SUBSCRIBED, deadlineNs);
+            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.subscribe(
+                correlationId,
+                consumerId,
+                subscriptionType,
+                initialPosition,
+                topic,
+                subscription,
+                consumerName,
+                offerDeadlineNs));
+
+            try
+            {
+                requests.await(request, deadlineNs, operation);
+            }
+            catch (final MagnetarClientException.TimeoutException ex)
+            {
+                connector.closeOrphanOnBroker(
+                    (correlationId, offerDeadlineNs) -> ingressProxy.closeConsumer(correlationId, consumerId,
+                    offerDeadlineNs),
+                    ex);
+                throw ex;
+            }
+        }
+        catch (final MagnetarClientException ex)
+        {
+            conductor.removeConsumer(consumer, deadlineNs);
+            throw ex;
+        }
+
+        try
+        {
+            if (request.answerId != consumerId)
+            {
+                throw new MagnetarClientException(operation + " failed: the broker answered for consumer id " +
+                    request.answerId + " instead of " + consumerId);
+            }
+
+            consumer.start(deadlineNs);
+            synchronized (lock)
+            {
+                if (!connector.isClosed())
+                {
+                    consumerById.put(consumerId, consumer);
+                    return consumer;
+                }
+            }
+            throw new MagnetarClientException("the client is closed");
+        }
+        catch (final MagnetarClientException ex)
+        {
+            try
+            {
+                consumer.close(deadlineNs, true);
+            }
+            catch (final MagnetarClientException closeEx)
+            {
+                ex.addSuppressed(closeEx);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Ask the broker to close a consumer and wait for the answer; nothing to do if the session is lost.
+     *
+     * @param consumerId   of the consumer.
+     * @param topic        for messages.
+     * @param subscription for messages.
+     * @param deadlineNs   bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void closeOnBroker(final long consumerId, final String topic, final String subscription, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        connector.closeOnBroker(
+            (correlationId, offerDeadlineNs) -> ingressProxy.closeConsumer(correlationId, consumerId, offerDeadlineNs),
+            deadlineNs,
+            "close consumer of topic '" + topic + "' subscription '" + subscription + "'");
+    }
+
+    /**
+     * The consumer closed: stop routing to it and forget it.
+     *
+     * @param consumer   closed.
+     * @param deadlineNs bound on waiting for the conductor.
+     */
+    void onClosed(final Consumer consumer, final long deadlineNs)
+    {
+        connector.conductor().removeConsumer(consumer, deadlineNs);
+        synchronized (lock)
+        {
+            consumerById.remove(consumer.consumerId());
+        }
+    }
+
+    /**
+     * Close every open consumer; the client is closing.
+     *
+     * @param deadlineNs      bound on the whole close.
+     * @param brokerReachable false to close in the client only.
+     * @param failure         so far, or null.
+     * @return the first failure, with later ones suppressed, or null.
+     */
+    MagnetarClientException closeAll(
+        final long deadlineNs, final boolean brokerReachable, final MagnetarClientException failure)
+    {
+        final Consumer[] consumers;
+        synchronized (lock)
+        {
+            consumers = consumerById.values().toArray(new Consumer[0]);
+        }
+
+        MagnetarClientException result = failure;
+        for (final Consumer consumer : consumers)
+        {
+            try
+            {
+                consumer.close(deadlineNs, brokerReachable);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                result = Connector.addFailure(result, ex);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,162 @@
+package io.magnetar.client;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The producers of one client: creating them on the broker, closing them there, and keeping the open ones so the
+ * client can close them when it closes. Thread-safe.
+ */
+final class ProducerRegistry
+{
+    private final Connector connector;
+    private final Object lock = new Object();
+    private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
+
+    /**
+     * @param connector the session the producers use.
+     */
+    ProducerRegistry(final Connector connector)
+    {
+        this.connector = connector;
+    }
+
+    /**
+     * Create a producer on the broker, wait until it is ready, and route its receipts.
+     *
+     * @param topic              full topic name.
+     * @param producerName       asked for, or empty to let the broker choose.
+     * @param maxPendingMessages most sends waiting for a receipt.
+     * @return the producer.
+     * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
+     */
+    Producer create(final String topic, final String producerName, final int maxPendingMessages)
+        throws MagnetarClientException
+    {
+        final RequestTracker requests = connector.requests();
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        requests.checkReady("create a producer");
+        final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
+        final long producerId = connector.nextResourceId();
+        final String operation = "create producer on topic '" + topic + "'";
+
+        final PendingRequest request = requests.register(EgressAdapter.PRODUCER_READY, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
+            ingressProxy.createProducer(correlationId, producerId, topic, producerName, offerDeadlineNs));
+
+        try
+        {
+            requests.await(request, deadlineNs, operation);
+        }
+        catch (final MagnetarClientException.TimeoutException ex)
+        {
+            connector.closeOrphanOnBroker(
+                (correlationId, offerDeadlineNs) -> ingressProxy.closeProducer(correlationId, producerId,
+                offerDeadlineNs),
+                ex);
+            throw ex;
+        }
+
+        if (request.answerId != producerId)
+        {
+            throw new MagnetarClientException(operation + " failed: the broker answered for producer id " +
+                request.answerId + " instead of " + producerId);
+        }
+
+        final String name = null == request.answerText || request.answerText.isEmpty() ?
+            producerName : request.answerText;
+        final Producer producer = new Producer(
+            this, connector, producerId, topic, name, request.answerValue, maxPendingMessages);
+        try
+        {
+            connector.conductor().addProducer(producer, deadlineNs);
+            synchronized (lock)
+            {
+                if (!connector.isClosed())
+                {
+                    producerById.put(producerId, producer);
+                    return producer;
+                }
+            }
+            throw new MagnetarClientException("the client is closed");
+        }
+        catch (final MagnetarClientException ex)
+        {
+            try
+            {
+                producer.close(deadlineNs, true);
+            }
+            catch (final MagnetarClientException closeEx)
+            {
+                ex.addSuppressed(closeEx);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Ask the broker to close a producer and wait for the answer; nothing to do if the session is lost.
+     *
+     * @param producerId of the producer.
+     * @param topic      for messages.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void closeOnBroker(final long producerId, final String topic, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        connector.closeOnBroker(
+            (correlationId, offerDeadlineNs) -> ingressProxy.closeProducer(correlationId, producerId, offerDeadlineNs),
+            deadlineNs,
+            "close producer on topic '" + topic + "'");
+    }
+
+    /**
+     * The producer closed: stop routing to it, fail its pending sends, and forget it.
+     *
+     * @param producer   closed.
+     * @param deadlineNs bound on waiting for the conductor.
+     */
+    void onClosed(final Producer producer, final long deadlineNs)
+    {
+        connector.conductor().removeProducer(
+            producer, "the producer closed before the broker sent a receipt", deadlineNs);
+        synchronized (lock)
+        {
+            producerById.remove(producer.producerId());
+        }
+    }
+
+    /**
+     * Close every open producer; the client is closing.
+     *
+     * @param deadlineNs      bound on the whole close.
+     * @param brokerReachable false to close in the client only.
+     * @param failure         so far, or null.
+     * @return the first failure, with later ones suppressed, or null.
+     */
+    MagnetarClientException closeAll(
+        final long deadlineNs, final boolean brokerReachable, final MagnetarClientException failure)
+    {
+        final Producer[] producers;
+        synchronized (lock)
+        {
+            producers = producerById.values().toArray(new Producer[0]);
+        }
+
+        MagnetarClientException result = failure;
+        for (final Producer producer : producers)
+        {
+            try
+            {
+                producer.close(deadlineNs, brokerReachable);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                result = Connector.addFailure(result, ex);
+            }
+        }
+
+        return result;
+    }
+}
