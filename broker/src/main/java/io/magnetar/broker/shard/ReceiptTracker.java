@@ -30,6 +30,7 @@ final class ReceiptTracker
     private final AtomicCounter entrySyncRequest;
     private final AtomicCounter cursorSyncRequest;
     private final ReceiptListener listener;
+    private final VisibilityListener visibilityListener;
     private final ArrayDeque<PendingReceipt> entryReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> syncedEntryReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> cursorReceipts = new ArrayDeque<>();
@@ -37,17 +38,31 @@ final class ReceiptTracker
     private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
 
     /**
+     * Told when a persistent entry becomes visible to consumers.
+     */
+    interface VisibilityListener
+    {
+        /**
+         * @param topic whose {@link Topic#durableEntries} has grown.
+         */
+        void onEntryVisible(Topic topic);
+    }
+
+    /**
      * @param syncedByAgent     true if fsync namespaces wait for the log sync agent.
      * @param entrySyncRequest  the position of the entry log the sync agent is asked to sync up to.
      * @param cursorSyncRequest the position of the cursor log the sync agent is asked to sync up to.
      * @param listener          takes released answers.
+     * @param visibilityListener told when entries become visible.
      */
     ReceiptTracker(
         final boolean syncedByAgent,
         final AtomicCounter entrySyncRequest,
         final AtomicCounter cursorSyncRequest,
-        final ReceiptListener listener)
+        final ReceiptListener listener,
+        final VisibilityListener visibilityListener)
     {
+        this.visibilityListener = visibilityListener;
         this.syncedByAgent = syncedByAgent;
         this.entrySyncRequest = entrySyncRequest;
         this.cursorSyncRequest = cursorSyncRequest;
@@ -227,6 +242,7 @@ final class ReceiptTracker
                 if (topic.persistent && PendingReceipt.Kind.SEND_RECEIPT == receipt.kind)
                 {
                     topic.durableEntries++;
+                    visibilityListener.onEntryVisible(topic);
                 }
             }
             listener.onReleased(receipt);

@@ -9,8 +9,6 @@ import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
 import org.agrona.ErrorHandler;
 
-import java.util.ArrayList;
-
 /**
  * Subscriptions and their consumers on one shard: subscribe, flow, acknowledge, close, reset; and the dispatch of
  * stored entries to the subscriptions that have a consumer, through each subscription type's {@link Dispatcher}.
@@ -18,18 +16,16 @@ import java.util.ArrayList;
  */
 final class SubscriptionHandler implements SubscriptionAcks
 {
-    private static final int DISPATCH_LIMIT = 256;
-
     private final int shard;
     private final RecordedLog entryLog;
     private final TopicRegistry topics;
     private final ShardLogWriter writer;
-    private final ReceiptTracker receipts;
     private final ClientProxy proxy;
     private final Dispatcher exclusiveDispatcher;
     private final PublishTimeReader publishTimes;
     private final ErrorHandler errorHandler;
-    private final ArrayList<TopicSubscription> activeSubscriptions = new ArrayList<>();
+    private ReceiptTracker receipts;
+    private final ReadySubscriptions ready;
     private long nextSubscriptionId = 1;
 
     SubscriptionHandler(
@@ -37,21 +33,29 @@ final class SubscriptionHandler implements SubscriptionAcks
         final RecordedLog entryLog,
         final TopicRegistry topics,
         final ShardLogWriter writer,
-        final ReceiptTracker receipts,
         final ClientProxy proxy,
         final Dispatcher exclusiveDispatcher,
+        final ReadySubscriptions ready,
         final PublishTimeReader publishTimes,
         final ErrorHandler errorHandler)
     {
+        this.ready = ready;
         this.shard = shard;
         this.entryLog = entryLog;
         this.topics = topics;
         this.writer = writer;
-        this.receipts = receipts;
         this.proxy = proxy;
         this.exclusiveDispatcher = exclusiveDispatcher;
         this.publishTimes = publishTimes;
         this.errorHandler = errorHandler;
+    }
+
+    /**
+     * @param receipts keeps ack receipts until the cursor log is stored.
+     */
+    void receipts(final ReceiptTracker receipts)
+    {
+        this.receipts = receipts;
     }
 
     /**
@@ -116,7 +120,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         subscription.dispatcher = exclusiveDispatcher;
         subscription.readOrdinal = topic.persistent ? subscription.cursor.firstUnackedOrdinal() : 0;
         session.consumers.put(consumerId, consumer);
-        activeSubscriptions.add(subscription);
+        ready.markReady(subscription);
         proxy.subscribed(session, correlationId, consumerId);
 
         return true;
@@ -137,6 +141,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         else
         {
             consumer.permits = Math.min(Integer.MAX_VALUE, consumer.permits + permits);
+            ready.markReady(consumer.subscription);
         }
     }
 
@@ -253,8 +258,7 @@ final class SubscriptionHandler implements SubscriptionAcks
             return;
         }
 
-        subscription.consumer = null;
-        activeSubscriptions.remove(subscription);
+        subscription.consumer = null; // leaves the ready set when it is next visited
         final Topic topic = subscription.topic;
         if (topic.persistent)
         {
@@ -319,43 +323,10 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         subscription.cursor.restore(markDeletePosition);
         subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        ready.markReady(subscription);
         receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
 
         return true;
-    }
-
-    /**
-     * Deliver stored entries to the subscriptions that have a consumer with permits.
-     *
-     * @return entries delivered.
-     */
-    int dispatch()
-    {
-        final ArrayList<TopicSubscription> subscriptions = activeSubscriptions;
-        if (subscriptions.isEmpty())
-        {
-            return 0;
-        }
-
-        int workCount = 0;
-        long durablePosition = Long.MIN_VALUE;
-        for (int i = 0, size = subscriptions.size(); i < size; i++)
-        {
-            final TopicSubscription subscription = subscriptions.get(i);
-            final Topic topic = subscription.topic;
-            if (!topic.persistent || subscription.consumer.permits <= 0 ||
-                subscription.readOrdinal >= topic.durableEntries)
-            {
-                continue;
-            }
-            if (Long.MIN_VALUE == durablePosition)
-            {
-                durablePosition = entryLog.durablePosition();
-            }
-            workCount += subscription.dispatcher.dispatch(subscription, durablePosition, DISPATCH_LIMIT);
-        }
-
-        return workCount;
     }
 
     /**

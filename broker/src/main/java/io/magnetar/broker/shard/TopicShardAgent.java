@@ -35,6 +35,7 @@ public final class TopicShardAgent implements Agent
     private final ReceiptTracker receipts;
     private final BacklogQuotaEnforcer quota;
     private final SubscriptionHandler subscriptions;
+    private final ReadySubscriptions ready;
     private final ShardCommandAdapter commandAdapter;
     private final CursorCheckpointer checkpointer;
     private final MessageExpiry expiry;
@@ -60,15 +61,17 @@ public final class TopicShardAgent implements Agent
         policies = new ShardPolicies(ctx.policyDefaults());
         topics = new TopicRegistry(shard, policies, writer);
         proxy = new ClientProxy(shard, ctx.shardCount(), counters, ctx.errorHandler());
-        receipts = new ReceiptTracker(
-            ctx.syncedByAgent(), counters.entryLogSyncRequest, counters.cursorLogSyncRequest, proxy);
         final ShardSessions sessions = new ShardSessions();
         final MessagePublisher publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler());
         final PublishTimeReader publishTimes = new PublishTimeReader(entryLog.reader());
-        quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
+        ready = new ReadySubscriptions(entryLog::durablePosition);
         subscriptions = new SubscriptionHandler(
-            shard, entryLog, topics, writer, receipts, proxy, new ExclusiveDispatcher(publisher), publishTimes,
+            shard, entryLog, topics, writer, proxy, new ExclusiveDispatcher(publisher), ready, publishTimes,
             ctx.errorHandler());
+        receipts = new ReceiptTracker(
+            ctx.syncedByAgent(), counters.entryLogSyncRequest, counters.cursorLogSyncRequest, proxy, ready);
+        subscriptions.receipts(receipts);
+        quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
         final ProducerHandler producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy);
         final StoredPositions stored =
             new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
@@ -108,7 +111,7 @@ public final class TopicShardAgent implements Agent
         {
             workCount += proxy.sendDeferred();
         }
-        workCount += subscriptions.dispatch();
+        workCount += ready.dispatch();
         workCount += snapshots.doWork();
         if (quota.isHoldingAny())
         {

@@ -15,6 +15,8 @@ final class TopicSubscription
     ShardConsumer consumer;
     /** How entries go to the consumers, by subscription type; set when a consumer attaches. */
     Dispatcher dispatcher;
+    /** In the shard's ready set: something changed that may let it deliver (permits, new entries, a reset). */
+    boolean ready;
 
     TopicSubscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {

@@ -27,7 +27,7 @@ class BacklogQuotaEnforcerTest
     private final ShardSessions sessions = new ShardSessions();
     private final ReceiptTracker receipts = new ReceiptTracker(
         false, fixtures.counter("a"), fixtures.counter("b"), (receipt) -> answers.add(receipt.kind + ":" +
-        receipt.sequenceId + (null == receipt.errorCode ? "" : ":" + receipt.errorCode)));
+        receipt.sequenceId + (null == receipt.errorCode ? "" : ":" + receipt.errorCode)), ShardFixtures::ignore);
     private final BacklogQuotaEnforcer quota = new BacklogQuotaEnforcer(
         0, HOLD_TIMEOUT_NS, sessions, receipts, fixtures.counter("held"));
     private final NamespacePolicies policies = ShardFixtures.policies("public/default");

@@ -16,8 +16,9 @@ class ReceiptTrackerTest
     private final AtomicCounter entrySyncRequest = fixtures.counter("entry sync request");
     private final AtomicCounter cursorSyncRequest = fixtures.counter("cursor sync request");
     private final List<String> released = new ArrayList<>();
+    private final List<Long> visible = new ArrayList<>();
     private final ReceiptTracker tracker = new ReceiptTracker(
-        true, entrySyncRequest, cursorSyncRequest, this::record);
+        true, entrySyncRequest, cursorSyncRequest, this::record, (topic) -> visible.add(topic.id));
     private final ShardSession session = fixtures.session();
 
     private void record(final PendingReceipt receipt)
@@ -40,6 +41,7 @@ class ReceiptTrackerTest
         assertEquals(1, release(150, Long.MIN_VALUE));
         assertEquals(List.of("SEND_RECEIPT:1"), released);
         assertEquals(1, topic.durableEntries);
+        assertEquals(List.of(topic.id), visible, "consumers are told the entry is visible");
 
         assertEquals(1, release(200, Long.MIN_VALUE));
         assertEquals(List.of("SEND_RECEIPT:1", "SEND_RECEIPT:2"), released);
@@ -57,6 +59,7 @@ class ReceiptTrackerTest
         assertEquals(2, release(100, Long.MIN_VALUE));
         assertEquals(List.of("SEND_RECEIPT:1", "SEND_ERROR:2:MESSAGE_TOO_LARGE"), released);
         assertEquals(1, topic.durableEntries, "an error makes no entry visible");
+        assertEquals(List.of(topic.id), visible);
     }
 
     @Test

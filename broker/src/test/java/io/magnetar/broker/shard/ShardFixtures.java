@@ -57,6 +57,13 @@ final class ShardFixtures
         topic.durableEntries = topic.index.size();
     }
 
+    /**
+     * A visibility listener for tests that do not watch it.
+     */
+    static void ignore(final Topic topic)
+    {
+    }
+
     static long messageId(final long ordinal)
     {
         return (ordinal + 1) * 1000;

@@ -53,6 +53,7 @@ public class ShardRoomsBenchmark
     private long position;
     private long released;
     private long delivered;
+    private long visibleEntries;
 
     /**
      * A topic, a session, and a subscription with a consumer.
@@ -66,7 +67,7 @@ public class ShardRoomsBenchmark
         topic = new Topic(1, TopicName.parse("persistent://public/default/bench"), true, policies);
         session = new ShardSession(new SessionEgress(1, null, "bench"));
         receipts = new ReceiptTracker(
-            true, counters.newCounter("entry sync"), counters.newCounter("cursor sync"), (receipt) -> released++);
+            true, counters.newCounter("entry sync"), counters.newCounter("cursor sync"), (receipt) -> released++, this::onEntryVisible);
         subscription = topic.addSubscription(1, "s", 0);
         consumer = new ShardConsumer(1, subscription, session);
         subscription.consumer = consumer;
@@ -76,6 +77,11 @@ public class ShardRoomsBenchmark
             topic.index.add((long)i * ENTRY_LENGTH, i);
         }
         topic.durableEntries = topic.index.size();
+    }
+
+    private void onEntryVisible(final Topic visible)
+    {
+        visibleEntries++;
     }
 
     private int deliver(final ShardConsumer to, final Topic from, final long messageId, final long durablePosition)

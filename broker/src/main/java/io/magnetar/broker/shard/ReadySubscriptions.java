@@ -1,0 +1,92 @@
+package io.magnetar.broker.shard;
+
+import java.util.ArrayList;
+import java.util.function.LongSupplier;
+
+/**
+ * The subscriptions that may be able to deliver: those whose consumer got permits, whose topic got new visible
+ * entries, that got a consumer or were reset. Dispatch visits only these, never every subscription: a duty cycle
+ * costs what can move, not what exists. A subscription leaves the set when it has no consumer, no permits or
+ * nothing more to deliver, and comes back when one of those events happens again.
+ */
+final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
+{
+    static final int DISPATCH_LIMIT = 256;
+
+    private final ArrayList<TopicSubscription> ready = new ArrayList<>();
+    private final LongSupplier durablePosition;
+
+    /**
+     * @param durablePosition of the entry log: dispatch reads only below it.
+     */
+    ReadySubscriptions(final LongSupplier durablePosition)
+    {
+        this.durablePosition = durablePosition;
+    }
+
+    /**
+     * Something changed for a subscription that may let it deliver.
+     */
+    void markReady(final TopicSubscription subscription)
+    {
+        if (!subscription.ready && subscription.topic.persistent && null != subscription.consumer)
+        {
+            subscription.ready = true;
+            ready.add(subscription);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onEntryVisible(final Topic topic)
+    {
+        final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            markReady(subscriptions.get(i));
+        }
+    }
+
+    /**
+     * Deliver stored entries to the subscriptions in the set, each up to {@link #DISPATCH_LIMIT} entries a call.
+     *
+     * @return entries delivered.
+     */
+    int dispatch()
+    {
+        int workCount = 0;
+        long position = Long.MIN_VALUE;
+        for (int i = 0; i < ready.size();)
+        {
+            final TopicSubscription subscription = ready.get(i);
+            final ShardConsumer consumer = subscription.consumer;
+            if (null == consumer || consumer.permits <= 0 ||
+                subscription.readOrdinal >= subscription.topic.durableEntries)
+            {
+                subscription.ready = false;
+                final int last = ready.size() - 1;
+                ready.set(i, ready.get(last));
+                ready.remove(last);
+                continue;
+            }
+            if (Long.MIN_VALUE == position)
+            {
+                position = durablePosition.getAsLong();
+            }
+            // stays in the set: it used its budget or met back pressure, and is visited again next cycle
+            workCount += subscription.dispatcher.dispatch(subscription, position, DISPATCH_LIMIT);
+            i++;
+        }
+
+        return workCount;
+    }
+
+    /**
+     * @return subscriptions in the set.
+     */
+    int size()
+    {
+        return ready.size();
+    }
+}
