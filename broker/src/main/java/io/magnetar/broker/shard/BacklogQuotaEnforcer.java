@@ -34,7 +34,6 @@ final class BacklogQuotaEnforcer
     static final long SHARD_HOLD_BUDGET_BYTES = 64L * 1024 * 1024;
 
     private static final int HOLD_RELEASE_LIMIT = 256;
-    private static final int EVICTION_LIMIT = 10_000;
     private static final int HOLD_ERROR_HEADROOM = 64 * 1024;
     private static final int HELD_SESSION_OFFSET = 0;
     private static final int HELD_AT_OFFSET = 8;
@@ -202,38 +201,38 @@ final class BacklogQuotaEnforcer
     }
 
     /**
-     * Backlog eviction: acknowledge the oldest entries of every subscription that holds more than the quota,
-     * recording the acks like a consumer's. Bounded per check.
+     * Backlog eviction: acknowledge the oldest entries of every subscription of a topic that holds more than the
+     * quota, recording the acks like a consumer's.
      *
-     * @return entries acknowledged.
+     * @param budget most entries to acknowledge in this call.
+     * @return entries acknowledged, or -1 if the topic must be visited again: the budget ran out or the cursor log
+     * could not take an ack.
      */
-    int evictBacklog(final Iterable<Topic> topics, final SubscriptionAcks subscriptions)
+    int evict(final Topic topic, final SubscriptionAcks acks, final int budget)
     {
-        int evicted = 0;
-        for (final Topic topic : topics)
+        if (!topic.persistent || 0 == topic.index.size() || !topic.policies.evictsBacklog())
         {
-            if (!topic.persistent || 0 == topic.index.size() || !topic.policies.evictsBacklog())
+            return 0;
+        }
+        final long allowedEntries = topic.policies.backlogQuotaLimitBytes() / topic.averageEntryBytes();
+        int evicted = 0;
+        for (final TopicSubscription subscription : topic.subscriptions)
+        {
+            while (subscription.cursor.backlog() > allowedEntries)
             {
-                continue;
-            }
-            final long allowedEntries = topic.policies.backlogQuotaLimitBytes() / topic.averageEntryBytes();
-            for (final TopicSubscription subscription : topic.subscriptions)
-            {
-                while (subscription.cursor.backlog() > allowedEntries && evicted < EVICTION_LIMIT)
+                final long ordinal = subscription.cursor.firstUnackedOrdinal();
+                if (ordinal >= topic.durableEntries)
                 {
-                    final long ordinal = subscription.cursor.firstUnackedOrdinal();
-                    if (ordinal >= topic.durableEntries)
-                    {
-                        break;
-                    }
-                    if (!subscriptions.ackAndRecord(subscription, topic.index.position(ordinal)))
-                    {
-                        return evicted;
-                    }
-                    evicted++;
+                    break;
                 }
-                subscription.skipAcknowledged();
+                if (evicted >= budget || !acks.ackAndRecord(subscription, topic.index.position(ordinal)))
+                {
+                    subscription.skipAcknowledged();
+                    return -1;
+                }
+                evicted++;
             }
+            subscription.skipAcknowledged();
         }
 
         return evicted;

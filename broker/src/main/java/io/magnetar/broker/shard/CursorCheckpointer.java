@@ -7,8 +7,9 @@ import org.agrona.ErrorHandler;
 
 /**
  * Cursor checkpoints: once the cursor log has grown by half a segment since the last checkpoint, every namespace's
- * policies and every subscription's whole state (mark-delete position and acknowledged ranges) are written; once
- * that is stored, the cursor log's segments before it are purged. Recovery then reads the checkpoint and what
+ * policies and then, as a {@link ShardSweeps sweep} reaches each topic, every subscription's whole state
+ * (mark-delete position and acknowledged ranges) are written; once that is stored, the cursor log's segments
+ * before the checkpoint's start are purged. Recovery then reads the checkpoint and what
  * followed, and the cursor log stays bounded.
  */
 final class CursorCheckpointer
@@ -16,26 +17,24 @@ final class CursorCheckpointer
     private static final int RANGES_PER_RECORD = 8192;
 
     private final RecordedLog cursorLog;
-    private final TopicRegistry topics;
     private final ShardPolicies policies;
     private final ShardLogWriter writer;
     private final StoredPositions stored;
     private final ErrorHandler errorHandler;
     private long lastCheckpointStart;
+    private long checkpointStart;
     private long pendingCheckpointStart = -1;
     private long pendingCheckpointEnd;
     private int checkpoints;
 
     CursorCheckpointer(
         final RecordedLog cursorLog,
-        final TopicRegistry topics,
         final ShardPolicies policies,
         final ShardLogWriter writer,
         final StoredPositions stored,
         final ErrorHandler errorHandler)
     {
         this.cursorLog = cursorLog;
-        this.topics = topics;
         this.policies = policies;
         this.writer = writer;
         this.stored = stored;
@@ -43,57 +42,82 @@ final class CursorCheckpointer
     }
 
     /**
-     * @return 1 if a checkpoint was written or completed, else 0.
+     * @return true once the cursor log has grown by half a segment since the last checkpoint began.
      */
-    int checkpoint()
+    boolean isDue()
     {
-        if (pendingCheckpointStart >= 0)
-        {
-            if (!stored.isCursorLogStored(pendingCheckpointEnd))
-            {
-                return 0;
-            }
-            final long checkpointStart = pendingCheckpointStart;
-            pendingCheckpointStart = -1;
-            purgeBefore(cursorLog, checkpointStart, errorHandler);
-            return 1;
-        }
+        return pendingCheckpointStart < 0 && cursorLog.appendedPosition() -
+            Math.max(lastCheckpointStart, cursorLog.startPosition()) >= cursorLog.segmentFileLength() / 2;
+    }
 
-        if (cursorLog.appendedPosition() - Math.max(lastCheckpointStart, cursorLog.startPosition()) <
-            cursorLog.segmentFileLength() / 2)
-        {
-            return 0;
-        }
-
+    /**
+     * Begin a checkpoint: record where it starts and every namespace's policies. The subscriptions follow, topic
+     * by topic ({@link #visit(Topic)}), as a sweep reaches them.
+     *
+     * @return false if the cursor log is back-pressured: try again later; what was written is harmless.
+     */
+    boolean begin()
+    {
         final long checkpointStart = cursorLog.appendedPosition();
         for (final NamespacePolicies namespacePolicies : policies.all())
         {
             final long[] explicit = policies.explicitOf(namespacePolicies);
             if (writer.appendNamespacePolicyState(namespacePolicies.namespace, explicit) < 0)
             {
-                return 0;
+                return false;
             }
         }
-        for (final Topic topic : topics.topics())
+        this.checkpointStart = checkpointStart;
+
+        return true;
+    }
+
+    /**
+     * Write the whole state of every subscription of a topic. A subscription acknowledged between the checkpoint's
+     * start and its record has those acks in its state; one created after the start has its own creation record
+     * after the start; so recovery from the start gives every cursor back.
+     *
+     * @return false if the cursor log is back-pressured: visit the topic again later.
+     */
+    boolean visit(final Topic topic)
+    {
+        if (topic.persistent)
         {
-            if (!topic.persistent)
-            {
-                continue;
-            }
             for (final TopicSubscription subscription : topic.subscriptions)
             {
                 if (!appendSubscriptionState(subscription))
                 {
-                    // back pressure: try the whole checkpoint again later; what was written is harmless
-                    return 0;
+                    return false;
                 }
             }
         }
 
+        return true;
+    }
+
+    /**
+     * Every topic has been visited: once the checkpoint is stored, the cursor log before it is purged.
+     */
+    void end()
+    {
         lastCheckpointStart = checkpointStart;
         pendingCheckpointStart = checkpointStart;
         pendingCheckpointEnd = cursorLog.appendedPosition();
         checkpoints++;
+    }
+
+    /**
+     * @return 1 if a finished checkpoint is now stored and the log before it purged, else 0.
+     */
+    int completePending()
+    {
+        if (pendingCheckpointStart < 0 || !stored.isCursorLogStored(pendingCheckpointEnd))
+        {
+            return 0;
+        }
+        final long start = pendingCheckpointStart;
+        pendingCheckpointStart = -1;
+        purgeBefore(cursorLog, start, errorHandler);
 
         return 1;
     }

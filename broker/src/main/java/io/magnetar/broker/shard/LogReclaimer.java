@@ -50,13 +50,15 @@ final class LogReclaimer
     }
 
     /**
+     * @param floor the lowest position anything needed when a sweep visited each topic (see {@link #topicFloor});
+     *              checked again against every topic before anything is purged.
      * @return work done: segments purged, definitions recorded or entries moved.
      */
-    int reclaim()
+    int reclaim(final long floor)
     {
         if (reclaimTarget < 0)
         {
-            final long position = reclaimablePosition();
+            final long position = floor;
             final long newStart = AeronArchive.segmentFileBasePosition(
                 entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
             if (newStart <= entryLog.startPosition())
@@ -141,34 +143,47 @@ final class LogReclaimer
         long position = durablePosition;
         for (final Topic topic : topics)
         {
-            final TopicIndex index = topic.index;
-            if (!topic.persistent || 0 == index.heldEntries())
-            {
-                continue;
-            }
+            position = Math.min(position, topicFloor(topic, now));
+        }
 
-            // every entry from the first needed one on is kept; moved entries are where compaction put them
-            final long needed = topic.neededOrdinal(now);
-            final Long2LongHashMap relocations = topic.relocations;
-            long ordinal = needed;
-            while (null != relocations && ordinal < index.size() && relocations.containsKey(index.position(ordinal)))
+        return position;
+    }
+
+    /**
+     * @param now epoch time in ms.
+     * @return the lowest position a topic still needs: its subscriptions' first unacknowledged entry and the first
+     * entry its namespace's retention keeps, moved entries where they are now; {@link Long#MAX_VALUE} if none.
+     */
+    static long topicFloor(final Topic topic, final long now)
+    {
+        final TopicIndex index = topic.index;
+        long position = Long.MAX_VALUE;
+        if (!topic.persistent || 0 == index.heldEntries())
+        {
+            return position;
+        }
+
+        // every entry from the first needed one on is kept; moved entries are where compaction put them
+        final long needed = topic.neededOrdinal(now);
+        final Long2LongHashMap relocations = topic.relocations;
+        long ordinal = needed;
+        while (null != relocations && ordinal < index.size() && relocations.containsKey(index.position(ordinal)))
+        {
+            ordinal++;
+        }
+        if (ordinal < index.size())
+        {
+            position = index.position(ordinal);
+        }
+        if (null != relocations)
+        {
+            final Long2LongHashMap.EntryIterator iterator = relocations.entrySet().iterator();
+            while (iterator.hasNext())
             {
-                ordinal++;
-            }
-            if (ordinal < index.size())
-            {
-                position = Math.min(position, index.position(ordinal));
-            }
-            if (null != relocations)
-            {
-                final Long2LongHashMap.EntryIterator iterator = relocations.entrySet().iterator();
-                while (iterator.hasNext())
+                iterator.next();
+                if (index.ordinalOf(iterator.getLongKey()) >= needed)
                 {
-                    iterator.next();
-                    if (index.ordinalOf(iterator.getLongKey()) >= needed)
-                    {
-                        position = Math.min(position, iterator.getLongValue());
-                    }
+                    position = Math.min(position, iterator.getLongValue());
                 }
             }
         }

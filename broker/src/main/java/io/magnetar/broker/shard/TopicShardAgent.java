@@ -15,10 +15,11 @@ import java.util.Set;
  * The agent is a duty cycle over rooms with one job each: {@link ShardCommandAdapter} decodes commands into calls on
  * {@link ProducerHandler}, {@link SubscriptionHandler}, {@link NamespacePolicyHandler} and
  * {@link StatsInternalReport}; {@link ShardLogWriter} appends records; {@link ReceiptTracker} keeps answers until
- * what they answer is stored; {@link ClientProxy} and {@link MessagePublisher} send to clients. The periodic sweeps
- * are {@link CursorCheckpointer}, {@link MessageExpiry}, {@link BacklogQuotaEnforcer}, {@link LogReclaimer} (with
- * {@link SegmentCompactor}); {@link IndexSnapshotSession} writes index snapshots and {@link ShardRecovery} runs once
- * before the agent starts.
+ * what they answer is stored; {@link ClientProxy} and {@link MessagePublisher} send to clients;
+ * {@link ReadySubscriptions} is what dispatch visits. {@link ShardSweeps} visits the topics in bounded slices for
+ * {@link CursorCheckpointer}, {@link MessageExpiry}, {@link BacklogQuotaEnforcer} and {@link LogReclaimer} (with
+ * {@link SegmentCompactor}); {@link IndexSnapshotSession} writes index snapshots and {@link ShardRecovery} runs
+ * once before the agent starts.
  */
 public final class TopicShardAgent implements Agent
 {
@@ -27,22 +28,17 @@ public final class TopicShardAgent implements Agent
     private final RecordedLog entryLog;
     private final RecordedLog cursorLog;
     private final BrokerCounters.Shard counters;
-    private final EpochClock epochClock;
-    private final long checkIntervalNs;
     private final ShardPolicies policies;
-    private final TopicRegistry topics;
     private final ClientProxy proxy;
     private final ReceiptTracker receipts;
     private final BacklogQuotaEnforcer quota;
     private final SubscriptionHandler subscriptions;
     private final ReadySubscriptions ready;
     private final ShardCommandAdapter commandAdapter;
-    private final CursorCheckpointer checkpointer;
-    private final MessageExpiry expiry;
     private final LogReclaimer reclaimer;
+    private final ShardSweeps sweeps;
     private final IndexSnapshotSession snapshots;
     private final ShardRecovery recovery;
-    private long nextCheckNs;
 
     /**
      * @param ctx what the shard is given; concluded.
@@ -54,12 +50,10 @@ public final class TopicShardAgent implements Agent
         entryLog = ctx.entryLog();
         cursorLog = ctx.cursorLog();
         counters = ctx.counters();
-        epochClock = ctx.epochClock();
-        checkIntervalNs = ctx.retention().checkIntervalNs();
-
+        final EpochClock epochClock = ctx.epochClock();
         final ShardLogWriter writer = new ShardLogWriter(entryLog, cursorLog, epochClock);
         policies = new ShardPolicies(ctx.policyDefaults());
-        topics = new TopicRegistry(shard, policies, writer);
+        final TopicRegistry topics = new TopicRegistry(shard, policies, writer);
         proxy = new ClientProxy(shard, ctx.shardCount(), counters, ctx.errorHandler());
         final ShardSessions sessions = new ShardSessions();
         final MessagePublisher publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler());
@@ -77,11 +71,13 @@ public final class TopicShardAgent implements Agent
             new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
         final SegmentCompactor compactor = new SegmentCompactor(
             shard, entryLog, topics, writer, epochClock, ctx.errorHandler());
-        checkpointer = new CursorCheckpointer(cursorLog, topics, policies, writer, stored, ctx.errorHandler());
-        expiry = new MessageExpiry(publishTimes);
+        final CursorCheckpointer checkpointer =
+            new CursorCheckpointer(cursorLog, policies, writer, stored, ctx.errorHandler());
         reclaimer = new LogReclaimer(
             entryLog, cursorLog, topics, writer, stored, compactor, epochClock, ctx.errorHandler());
         snapshots = new IndexSnapshotSession(ctx, topics, compactor);
+        sweeps = new ShardSweeps(
+            ctx, topics, policies, checkpointer, new MessageExpiry(publishTimes), quota, subscriptions, reclaimer);
         final StatsInternalReport stats = new StatsInternalReport(
             ctx, topics, reclaimer, compactor, checkpointer, snapshots, proxy);
         final NamespacePolicyHandler namespaces = new NamespacePolicyHandler(shard, policies, writer, receipts, proxy);
@@ -113,30 +109,12 @@ public final class TopicShardAgent implements Agent
         }
         workCount += ready.dispatch();
         workCount += snapshots.doWork();
+        final long nowNs = System.nanoTime();
         if (quota.isHoldingAny())
         {
-            workCount += quota.releaseHeldSends(System.nanoTime());
+            workCount += quota.releaseHeldSends(nowNs);
         }
-
-        final long nowNs = System.nanoTime();
-        if (nowNs >= nextCheckNs)
-        {
-            nextCheckNs = nowNs + checkIntervalNs;
-            workCount += checkpointer.checkpoint();
-            if (policies.anyMessageTtl())
-            {
-                workCount += expiry.expire(
-                    topics.topics(), subscriptions, epochClock.time(), entryLog.durablePosition());
-            }
-            if (policies.anyBacklogEviction())
-            {
-                workCount += quota.evictBacklog(topics.topics(), subscriptions);
-            }
-            if (policies.anyFiniteRetention())
-            {
-                workCount += reclaimer.reclaim();
-            }
-        }
+        workCount += sweeps.doWork(nowNs);
 
         return workCount;
     }

@@ -17,6 +17,9 @@ final class TopicSubscription
     Dispatcher dispatcher;
     /** In the shard's ready set: something changed that may let it deliver (permits, new entries, a reset). */
     boolean ready;
+    /** The ordinal whose publish time message expiry last read, and that time: the log is read once per entry. */
+    long timeCheckedOrdinal = -1;
+    long timeCheckedPublishTime;
 
     TopicSubscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {

@@ -126,13 +126,13 @@ class BacklogQuotaEnforcerTest
         policies.set(QUOTA_POLICY, NamespacePolicies.POLICY_CONSUMER_BACKLOG_EVICTION);
         final List<Long> acked = new ArrayList<>();
 
-        final int evicted = quota.evictBacklog(List.of(topic), (s, position) ->
+        final SubscriptionAcks acks = (s, position) ->
         {
             acked.add(position);
             return s.cursor.ack(position);
-        });
-
-        assertEquals(7, evicted);
+        };
+        assertEquals(-1, quota.evict(topic, acks, 5), "the budget ran out: visit again");
+        assertEquals(2, quota.evict(topic, acks, 5));
         assertEquals(ShardFixtures.messageId(0), acked.get(0));
         assertEquals(ShardFixtures.messageId(6), acked.get(6));
         assertEquals(3, subscription.cursor.backlog());

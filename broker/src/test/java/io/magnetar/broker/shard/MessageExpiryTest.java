@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageExpiryTest
 {
@@ -35,12 +37,33 @@ class MessageExpiryTest
         b.cursor.ack(ShardFixtures.messageId(0));
 
         // at 105 ms entries published before 5 ms (1..4) have expired
-        final int expired = expiry.expire(List.of(topic), this::ack, 105, Long.MAX_VALUE);
+        final int expired = expiry.expire(topic, this::ack, 105, Long.MAX_VALUE, 1000);
 
         assertEquals(4 + 3, expired);
+        assertTrue(expiry.isComplete());
         assertEquals(4, a.cursor.firstUnackedOrdinal());
         assertEquals(4, b.cursor.firstUnackedOrdinal());
         assertEquals(4, a.readOrdinal);
+
+        reads.clear();
+        assertEquals(0, expiry.expire(topic, this::ack, 105, Long.MAX_VALUE, 1000));
+        assertEquals(List.of(), reads, "the oldest unacknowledged entry's time is kept: an idle pass reads nothing");
+    }
+
+    @Test
+    void aBudgetStopsThePassAndTheNextCallGoesOn()
+    {
+        final NamespacePolicies policies = ShardFixtures.policies("public/default");
+        policies.set(MESSAGE_TTL_MS, 0);
+        final Topic topic = fixtures.persistentTopic(policies);
+        ShardFixtures.addEntries(topic, 10);
+        final TopicSubscription a = topic.addSubscription(1, "a", 0);
+
+        assertEquals(4, expiry.expire(topic, this::ack, 1000, Long.MAX_VALUE, 4));
+        assertFalse(expiry.isComplete());
+        assertEquals(4, a.cursor.firstUnackedOrdinal());
+        assertEquals(6, expiry.expire(topic, this::ack, 1000, Long.MAX_VALUE, 100));
+        assertTrue(expiry.isComplete());
     }
 
     @Test
@@ -50,7 +73,7 @@ class MessageExpiryTest
         ShardFixtures.addEntries(topic, 10);
         topic.addSubscription(1, "a", 0);
 
-        assertEquals(0, expiry.expire(List.of(topic), this::ack, Long.MAX_VALUE, Long.MAX_VALUE));
+        assertEquals(0, expiry.expire(topic, this::ack, Long.MAX_VALUE, Long.MAX_VALUE, 1000));
         assertEquals(List.of(), reads);
     }
 
@@ -63,7 +86,8 @@ class MessageExpiryTest
         ShardFixtures.addEntries(topic, 10);
         final TopicSubscription a = topic.addSubscription(1, "a", 0);
 
-        assertEquals(0, expiry.expire(List.of(topic), (s, p) -> false, 1000, Long.MAX_VALUE));
+        assertEquals(0, expiry.expire(topic, (s, p) -> false, 1000, Long.MAX_VALUE, 1000));
+        assertFalse(expiry.isComplete(), "the topic is visited again");
         assertEquals(0, a.cursor.firstUnackedOrdinal(), "nothing recorded, nothing applied");
     }
 
