@@ -5,16 +5,22 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
 import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SendErrorDecoder;
 import io.magnetar.codecs.SendReceiptDecoder;
+import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.SubscribedDecoder;
+import io.magnetar.codecs.SubscriptionType;
+import io.magnetar.codecs.SuccessDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,6 +33,7 @@ import java.io.File;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +58,7 @@ class MillionTopicsTest
     private String lastError;
 
     @Test
-    void shouldHoldAMillionTopicsInUnderOneKibibyteEachAndRestart() throws Exception
+    void shouldHoldAMillionTopicsWithASubscriptionEachInUnderOneKibibyteEachAndRestart() throws Exception
     {
         final BrokerHarness harness = new BrokerHarness(dataDir);
         try
@@ -66,8 +73,15 @@ class MillionTopicsTest
             assertEquals(0, errors, lastError);
             assertEquals(TOPICS, receipts);
 
-            final long heapPerTopic = (usedHeapAfterGc() - heapBefore) / TOPICS;
+            final long heapAfterTopics = usedHeapAfterGc();
+            final long heapPerTopic = (heapAfterTopics - heapBefore) / TOPICS;
             final long directPerTopic = (directBytes() - directBefore) / TOPICS;
+
+            final long subscribeStartNs = System.nanoTime();
+            subscribeAll(harness);
+            final long subscribeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - subscribeStartNs);
+            assertEquals(0, errors, lastError);
+            final long heapPerSubscription = (usedHeapAfterGc() - heapAfterTopics) / TOPICS;
 
             harness.stop();
             final long restartStartNs = System.nanoTime();
@@ -78,12 +92,17 @@ class MillionTopicsTest
 
             System.out.println("million topics: " + TOPICS + " topics created and given one message each in " +
                 createMs + " ms; heap " + heapPerTopic + " B/topic, off-heap " + directPerTopic + " B/topic; " +
-                "restart " + restartMs + " ms (" + recovery + "); heap after restart " + heapAfterRestart +
-                " B/topic");
-            assertTrue(
-                recovery.contains("recovered " + TOPICS + " topics in 1 namespaces, " + TOPICS + " entries"), recovery);
+                "one subscription each (consumer subscribed, then closed) in " + subscribeMs + " ms (" +
+                subscribeMs * 100_000 / TOPICS + " ms per 100k), heap " + heapPerSubscription +
+                " B/subscription; restart " + restartMs + " ms (" + recovery + "); heap after restart " +
+                heapAfterRestart + " B/topic with its subscription");
+            assertTrue(recovery.contains("recovered " + TOPICS + " topics in 1 namespaces, " + TOPICS + " entries, " +
+                TOPICS + " subscriptions"), recovery);
             assertTrue(heapPerTopic <= 1024, "heap per idle topic " + heapPerTopic + " B");
-            assertTrue(heapAfterRestart <= 1024, "heap per idle topic after restart " + heapAfterRestart + " B");
+            assertTrue(heapPerTopic + heapPerSubscription <= 1024,
+                "heap per idle topic with one subscription " + (heapPerTopic + heapPerSubscription) + " B");
+            assertTrue(heapAfterRestart <= 1024,
+                "heap per idle topic with one subscription after restart " + heapAfterRestart + " B");
         }
         finally
         {
@@ -162,8 +181,85 @@ class MillionTopicsTest
         }
     }
 
+    /**
+     * One subscription per topic: subscribe at the earliest entry with a new consumer (no permits, so nothing is
+     * delivered), then close the consumer; the subscription stays.
+     */
+    private void subscribeAll(final BrokerHarness harness)
+    {
+        final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.aeronDir));
+        final Publication publication = aeron.addExclusivePublication(
+            "aeron:ipc?term-length=16m", BrokerConfiguration.INGRESS_STREAM_ID);
+        final int responseStreamId = 0x4000_0000 | (int)(aeron.clientId() & 0x3FFF_FFFF);
+        final Subscription subscription = aeron.addSubscription("aeron:ipc", responseStreamId);
+        final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+        connected = false;
+        closedConsumers = 0; // the producers' CloseProducer answers were counted as Success too
+        subscribedConsumers = 0;
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+            final MessageHeaderEncoder header = new MessageHeaderEncoder();
+            final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
+                .responseChannel("aeron:ipc").clientName("million-subscriptions");
+            awaitConnected(publication);
+            offer(publication, subscription, assembler, buffer, connect.encodedLength());
+            awaitCondition(subscription, assembler, () -> connected, "no Connected");
+
+            final SubscribeEncoder subscribe = new SubscribeEncoder();
+            final CloseConsumerEncoder close = new CloseConsumerEncoder();
+            for (int i = 0; i < TOPICS; i++)
+            {
+                while (i - closedConsumers - errors > WINDOW)
+                {
+                    if (0 == subscription.poll(assembler, 256))
+                    {
+                        Thread.yield();
+                    }
+                }
+                subscribe.wrapAndApplyHeader(buffer, 0, header).correlationId(i).consumerId(i)
+                    .subscriptionType(SubscriptionType.EXCLUSIVE).initialPosition(InitialPosition.EARLIEST)
+                    .topic("persistent://public/default/t-" + i).subscription("s").consumerName("c");
+                offer(publication, subscription, assembler, buffer, subscribe.encodedLength());
+                close.wrapAndApplyHeader(buffer, 0, header).correlationId(i).consumerId(i);
+                offer(publication, subscription, assembler, buffer, close.encodedLength());
+            }
+            awaitCondition(subscription, assembler, () -> closedConsumers + errors >= TOPICS, "consumers not closed");
+            assertEquals(0, errors, lastError);
+            assertEquals(TOPICS, subscribedConsumers);
+        }
+        finally
+        {
+            CloseHelper.closeAll(publication, subscription, aeron);
+        }
+    }
+
+    private static void awaitCondition(
+        final Subscription subscription,
+        final FragmentAssembler assembler,
+        final BooleanSupplier condition,
+        final String failure)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail(failure);
+            }
+            if (0 == subscription.poll(assembler, 256))
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    private long subscribedConsumers;
+    private long closedConsumers;
     private boolean connected;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
@@ -174,12 +270,22 @@ class MillionTopicsTest
                 receipts++;
                 break;
             case SendErrorDecoder.TEMPLATE_ID:
-            case ErrorDecoder.TEMPLATE_ID:
                 errors++;
                 lastError = "template " + decoder.templateId();
                 break;
+            case ErrorDecoder.TEMPLATE_ID:
+                errors++;
+                errorDecoder.wrapAndApplyHeader(buffer, offset, decoder);
+                lastError = errorDecoder.code() + ": " + errorDecoder.message();
+                break;
             case ConnectedDecoder.TEMPLATE_ID:
                 connected = true;
+                break;
+            case SubscribedDecoder.TEMPLATE_ID:
+                subscribedConsumers++;
+                break;
+            case SuccessDecoder.TEMPLATE_ID:
+                closedConsumers++;
                 break;
             default:
                 break;

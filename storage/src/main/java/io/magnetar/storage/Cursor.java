@@ -12,7 +12,7 @@ public final class Cursor
     /**
      * Ordinals acknowledged beyond the mark: every one is greater than {@link #markDeleteOrdinal}.
      */
-    private final LongRangeSet individuallyAcked = new LongRangeSet();
+    private final LongRangeSet individuallyAcked = new LongRangeSet(0);
     private long markDeleteOrdinal;
 
     /**

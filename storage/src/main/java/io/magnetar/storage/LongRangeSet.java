@@ -15,6 +15,7 @@ import java.util.Objects;
 public final class LongRangeSet
 {
     private static final int DEFAULT_INITIAL_CAPACITY = 8;
+    private static final long[] NO_RANGES = new long[0];
 
     private long[] firsts;
     private long[] lasts;
@@ -33,18 +34,19 @@ public final class LongRangeSet
     /**
      * Create an empty set that holds a number of ranges before it grows.
      *
-     * @param initialCapacity ranges held without growing, at least 1.
-     * @throws IllegalArgumentException if the capacity is less than 1.
+     * @param initialCapacity ranges held without growing; 0 allocates nothing until the first range is added, for
+     *                        the many sets that stay empty (a cursor read in order never holds a range).
+     * @throws IllegalArgumentException if the capacity is negative.
      */
     public LongRangeSet(final int initialCapacity)
     {
-        if (initialCapacity < 1)
+        if (initialCapacity < 0)
         {
-            throw new IllegalArgumentException("initialCapacity must be at least 1: " + initialCapacity);
+            throw new IllegalArgumentException("initialCapacity must not be negative: " + initialCapacity);
         }
 
-        firsts = new long[initialCapacity];
-        lasts = new long[initialCapacity];
+        firsts = 0 == initialCapacity ? NO_RANGES : new long[initialCapacity];
+        lasts = 0 == initialCapacity ? NO_RANGES : new long[initialCapacity];
         head = initialCapacity >>> 1;
     }
 

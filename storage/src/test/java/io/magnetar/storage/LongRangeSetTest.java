@@ -26,7 +26,28 @@ class LongRangeSetTest
         assertRanges();
         assertThrows(IndexOutOfBoundsException.class, () -> set.rangeFirst(0));
         assertThrows(IndexOutOfBoundsException.class, () -> set.rangeLast(-1));
-        assertThrows(IllegalArgumentException.class, () -> new LongRangeSet(0));
+        assertThrows(IllegalArgumentException.class, () -> new LongRangeSet(-1));
+    }
+
+    @Test
+    void shouldAllocateOnTheFirstRangeWhenCreatedWithoutCapacity()
+    {
+        final LongRangeSet lazy = new LongRangeSet(0);
+        assertEquals(0, lazy.capacity());
+        assertFalse(lazy.contains(5));
+        assertEquals(0, lazy.removeAllBelow(10));
+        assertEquals(0, lazy.capacity(), "nothing is allocated while the set is empty");
+
+        assertTrue(lazy.add(5));
+        assertTrue(lazy.add(7));
+        assertEquals(3, lazy.addRange(1, 3));
+        assertEquals(3, lazy.rangeCount());
+        assertTrue(lazy.capacity() >= 3);
+        assertTrue(lazy.add(6));
+        assertTrue(lazy.add(4));
+        assertEquals(1, lazy.rangeCount());
+        assertEquals(7, lazy.size());
+        assertTrue(lazy.contains(1) && lazy.contains(7) && !lazy.contains(8));
     }
 
     @Test

@@ -98,7 +98,7 @@ final class SubscriptionHandler implements SubscriptionAcks
             return false;
         }
 
-        TopicSubscription subscription = topic.subscriptionByName.get(subscriptionName);
+        TopicSubscription subscription = topic.subscription(subscriptionName);
         if (null != subscription && null != subscription.consumer)
         {
             proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY,
@@ -267,7 +267,6 @@ final class SubscriptionHandler implements SubscriptionAcks
         else
         {
             topic.subscriptions.remove(subscription);
-            topic.subscriptionByName.remove(subscription.name);
         }
     }
 
@@ -287,7 +286,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     {
         final TopicName name = TopicName.parse(topicText);
         final Topic topic = topics.byName(name.toString());
-        final TopicSubscription subscription = null == topic ? null : topic.subscriptionByName.get(subscriptionName);
+        final TopicSubscription subscription = null == topic ? null : topic.subscription(subscriptionName);
         if (null == subscription || null == subscription.cursor)
         {
             proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +

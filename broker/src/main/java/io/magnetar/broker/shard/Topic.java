@@ -8,7 +8,6 @@ import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 
 /**
  * A topic owned by one {@link TopicShardAgent}: its entry index, its subscriptions, and what follows from them
@@ -21,8 +20,8 @@ final class Topic
     final boolean persistent;
     final NamespacePolicies policies;
     final TopicIndex index = new TopicIndex();
-    final ArrayList<TopicSubscription> subscriptions = new ArrayList<>();
-    final HashMap<String, TopicSubscription> subscriptionByName = new HashMap<>();
+    /** Found by name with a scan: a topic has few; no array until the first, then one slot per subscription. */
+    final ArrayList<TopicSubscription> subscriptions = new ArrayList<>(0);
     long durableEntries;
     long bytes;
     long definitionPosition = -1;
@@ -72,9 +71,25 @@ final class Topic
     {
         final TopicSubscription subscription = new TopicSubscription(subscriptionId, name, this, startOrdinal);
         subscriptions.add(subscription);
-        subscriptionByName.put(name, subscription);
 
         return subscription;
+    }
+
+    /**
+     * @return the subscription with a name, or null.
+     */
+    TopicSubscription subscription(final String name)
+    {
+        for (int i = 0, size = subscriptions.size(); i < size; i++)
+        {
+            final TopicSubscription subscription = subscriptions.get(i);
+            if (subscription.name.equals(name))
+            {
+                return subscription;
+            }
+        }
+
+        return null;
     }
 
     TopicSubscription subscription(final long subscriptionId)
