@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -93,7 +95,8 @@ class MillionTopicsTest
             System.out.println("million topics: " + TOPICS + " topics created and given one message each in " +
                 createMs + " ms; heap " + heapPerTopic + " B/topic, off-heap " + directPerTopic + " B/topic; " +
                 "one subscription each (consumer subscribed, then closed) in " + subscribeMs + " ms (" +
-                subscribeMs * 100_000 / TOPICS + " ms per 100k), heap " + heapPerSubscription +
+                subscribeMs * 100_000 / TOPICS + " ms per 100k on average; each 100k: " + subscribeMsPer100k +
+                " ms), heap " + heapPerSubscription +
                 " B/subscription; restart " + restartMs + " ms (" + recovery + "); heap after restart " +
                 heapAfterRestart + " B/topic with its subscription");
             assertTrue(recovery.contains("recovered " + TOPICS + " topics in 1 namespaces, " + TOPICS + " entries, " +
@@ -209,8 +212,15 @@ class MillionTopicsTest
 
             final SubscribeEncoder subscribe = new SubscribeEncoder();
             final CloseConsumerEncoder close = new CloseConsumerEncoder();
+            long sliceStartNs = System.nanoTime();
             for (int i = 0; i < TOPICS; i++)
             {
+                if (i > 0 && 0 == i % 100_000)
+                {
+                    final long nowNs = System.nanoTime();
+                    subscribeMsPer100k.add(TimeUnit.NANOSECONDS.toMillis(nowNs - sliceStartNs));
+                    sliceStartNs = nowNs;
+                }
                 while (i - closedConsumers - errors > WINDOW)
                 {
                     if (0 == subscription.poll(assembler, 256))
@@ -255,6 +265,7 @@ class MillionTopicsTest
         }
     }
 
+    private final List<Long> subscribeMsPer100k = new ArrayList<>();
     private long subscribedConsumers;
     private long closedConsumers;
     private boolean connected;
