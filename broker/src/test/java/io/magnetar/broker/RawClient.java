@@ -7,6 +7,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.magnetar.codecs.ConnectEncoder;
+import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
@@ -34,6 +35,7 @@ final class RawClient implements AutoCloseable
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    private boolean connected;
 
     static final class Frame
     {
@@ -82,7 +84,10 @@ final class RawClient implements AutoCloseable
 
     void connect()
     {
-        // like the real client: re-send Connect until answered (the broker ignores duplicates)
+        // like the real client: re-send Connect until answered. The broker ignores a re-sent Connect while the
+        // session is connecting but answers it again once active, so more Connected frames (correlation id 1) may
+        // come, before or after this returns; all are dropped, or one would answer a later await for correlation 1.
+        // Only Connected is the answer: an Error to Connect fails here with its reason.
         final String responseChannel = responseChannel();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true)
@@ -93,9 +98,15 @@ final class RawClient implements AutoCloseable
             {
                 for (final Frame frame : frames)
                 {
-                    if (frame.correlationId == 1)
+                    if (frame.correlationId == 1 && ErrorDecoder.TEMPLATE_ID == frame.templateId)
                     {
-                        frames.remove(frame);
+                        fail("Connect refused: " + frame);
+                    }
+                    if (frame.correlationId == 1 && ConnectedDecoder.TEMPLATE_ID == frame.templateId)
+                    {
+                        // answers to re-sent Connects, here already or still to come, are dropped
+                        frames.removeIf((f) -> ConnectedDecoder.TEMPLATE_ID == f.templateId);
+                        connected = true;
                         return;
                     }
                 }
@@ -184,6 +195,11 @@ final class RawClient implements AutoCloseable
     {
         headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
+        if (connected && ConnectedDecoder.TEMPLATE_ID == templateId)
+        {
+            // the answer to a re-sent Connect: not an answer to anything sent since
+            return;
+        }
         if (ErrorDecoder.TEMPLATE_ID == templateId)
         {
             errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
