@@ -325,18 +325,21 @@ final class ShardRecovery
             ranges.addLong(range.firstPosition());
             ranges.addLong(range.lastPosition());
         }
-        final String name = decoder.subscriptionName();
-
         final Topic topic = topics.byId(topicId);
-        if (null == topic)
-        {
-            orphanedCursorRecords++;
-            return;
-        }
-        TopicSubscription subscription = topic.subscription(subscriptionId);
+        TopicSubscription subscription = null == topic ? null : topic.subscription(subscriptionId);
         if (null == subscription)
         {
+            final String name = decoder.subscriptionName();
+            if (null == topic)
+            {
+                orphanedCursorRecords++;
+                return;
+            }
             subscription = subscriptions.onRecovered(topic, subscriptionId, name, 0);
+        }
+        else
+        {
+            decoder.skipSubscriptionName(); // known: no string for each of a checkpoint's records
         }
         if (0 == part)
         {
