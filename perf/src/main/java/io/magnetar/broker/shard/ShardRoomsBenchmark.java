@@ -67,7 +67,11 @@ public class ShardRoomsBenchmark
         topic = new Topic(1, TopicName.parse("persistent://public/default/bench"), true, policies);
         session = new ShardSession(new SessionEgress(1, null, "bench"));
         receipts = new ReceiptTracker(
-            true, counters.newCounter("entry sync"), counters.newCounter("cursor sync"), (receipt) -> released++, this::onEntryVisible);
+            true,
+            counters.newCounter("entry sync"),
+            counters.newCounter("cursor sync"),
+            (receipt) -> released++,
+            this::onEntryVisible);
         subscription = topic.addSubscription(1, "s", 0);
         consumer = new ShardConsumer(1, subscription, session);
         subscription.consumer = consumer;
