@@ -7,12 +7,14 @@ import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.mediadriver.Durability;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -29,6 +31,7 @@ final class BrokerLoad extends LoadRun
 
     private final BiConsumer<MessageId, Throwable> sendFailureWatcher = this::onSendCompleted;
     private EmbeddedBroker broker;
+    private IdleTopicSetup idleTopics;
     private MagnetarClient client;
     private String target;
     private Producer[][] producers;
@@ -53,6 +56,11 @@ final class BrokerLoad extends LoadRun
         if (null == config.serviceUrl())
         {
             broker = EmbeddedBroker.launch(config, this::onBrokerError);
+            if (config.idleTopics().topics() > 0)
+            {
+                idleTopics = new IdleTopicSetup(config, broker.aeronDirectoryName());
+                idleTopics.run();
+            }
             if (config.transport() == Transport.IPC)
             {
                 serviceUrl = "magnetar+ipc://";
@@ -157,13 +165,29 @@ final class BrokerLoad extends LoadRun
 
     String description()
     {
-        return target;
+        if (null == idleTopics)
+        {
+            return target;
+        }
+
+        final IdleTopicsConfig idle = config.idleTopics();
+        return target + String.format(Locale.ROOT, "; %,d idle topics x %d subscription(s)%s", idle.topics(),
+            idle.subscriptionsPerTopic(), idle.consumers() ? " with consumers" : "");
+    }
+
+    /**
+     * @return the idle topics set up before the run, with their figures, or null if there were none.
+     */
+    IdleTopicSetup idleTopics()
+    {
+        return idleTopics;
     }
 
     public void close()
     {
         try
         {
+            CloseHelper.close(idleTopics);
             if (null != client)
             {
                 client.close();

@@ -42,7 +42,7 @@ final class EmbeddedBroker implements AutoCloseable
         final String aeronDir = CommonContext.generateRandomDirName();
         try
         {
-            final MagnetarBroker broker = MagnetarBroker.launch(new MagnetarBroker.Context()
+            final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
                 .brokerName("perf")
                 .bindAddress("localhost")
                 .port(0)
@@ -53,7 +53,12 @@ final class EmbeddedBroker implements AutoCloseable
                     .aeronDirectoryName(aeronDir)
                     .profile(config.profile())
                     .durability(config.durability())
-                    .deleteAeronDirOnShutdown(true)));
+                    .deleteAeronDirOnShutdown(true));
+            if (config.idleTopics().topics() > 0)
+            {
+                ctx.ipcEnabled(true); // the idle topics are created over IPC
+            }
+            final MagnetarBroker broker = MagnetarBroker.launch(config.brokerDefaults().applyTo(ctx));
 
             return new EmbeddedBroker(dataDir, aeronDir, broker);
         }

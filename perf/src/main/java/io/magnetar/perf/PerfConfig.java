@@ -4,11 +4,9 @@ import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
-import org.agrona.SystemUtil;
 
 import java.io.File;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Settings of one perf run, in the Aeron context style: fluent accessors, then {@link #conclude()} validates and
@@ -16,115 +14,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PerfConfig
 {
-    /**
-     * Tuning keys of the harness itself, each a system property.
-     */
-    public static final class Configuration
-    {
-        /**
-         * A pacer waiting for a deadline busy-spins when the deadline is closer than this; a duration.
-         */
-        public static final String PACER_SPIN_THRESHOLD_PROP_NAME = "magnetar.perf.pacer.spin.threshold";
-
-        /**
-         * Default spin threshold: 20 µs.
-         */
-        public static final long PACER_SPIN_THRESHOLD_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(20);
-
-        /**
-         * A pacer waiting for a deadline yields when the deadline is closer than this, and parks until this much
-         * before the deadline otherwise; a duration. Waking a parked thread costs 50-150 µs on a small VM.
-         */
-        public static final String PACER_PARK_THRESHOLD_PROP_NAME = "magnetar.perf.pacer.park.threshold";
-
-        /**
-         * Default park threshold: 250 µs.
-         */
-        public static final long PACER_PARK_THRESHOLD_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(250);
-
-        /**
-         * How long a run waits, after the last send, for the messages still in flight; a duration.
-         */
-        public static final String DRAIN_TIMEOUT_PROP_NAME = "magnetar.perf.drain.timeout";
-
-        /**
-         * Default drain timeout: 10 seconds.
-         */
-        public static final long DRAIN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
-
-        /**
-         * Bound on each client operation (connect, create, subscribe, send receipt); a duration.
-         */
-        public static final String OPERATION_TIMEOUT_PROP_NAME = "magnetar.perf.operation.timeout";
-
-        /**
-         * Default operation timeout: 30 seconds.
-         */
-        public static final long OPERATION_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
-
-        /**
-         * Default rate of the paced workloads (produce, e2e), in messages per second.
-         */
-        public static final long RATE_DEFAULT = 10_000;
-
-        /**
-         * Smallest payload: it carries the intended send time in its first 8 bytes.
-         */
-        public static final int MIN_SIZE = 16;
-
-        /**
-         * Largest payload; it fits an eighth of the 4 MiB terms the clients and the baseline use, with room for
-         * headers.
-         */
-        public static final int MAX_SIZE = 256 * 1024;
-
-        /**
-         * Most topics, producers per topic or consumers per topic.
-         */
-        public static final int MAX_COUNT = 64;
-
-        /**
-         * Most producer and consumer threads of one run.
-         */
-        public static final int MAX_THREADS = 256;
-
-        private Configuration()
-        {
-        }
-
-        /**
-         * @return spin threshold of pacers in nanoseconds.
-         */
-        public static long pacerSpinThresholdNs()
-        {
-            return SystemUtil.getDurationInNanos(PACER_SPIN_THRESHOLD_PROP_NAME, PACER_SPIN_THRESHOLD_DEFAULT_NS);
-        }
-
-        /**
-         * @return park threshold of pacers in nanoseconds.
-         */
-        public static long pacerParkThresholdNs()
-        {
-            return SystemUtil.getDurationInNanos(PACER_PARK_THRESHOLD_PROP_NAME, PACER_PARK_THRESHOLD_DEFAULT_NS);
-        }
-
-        /**
-         * @return drain timeout in nanoseconds.
-         */
-        public static long drainTimeoutNs()
-        {
-            return SystemUtil.getDurationInNanos(DRAIN_TIMEOUT_PROP_NAME, DRAIN_TIMEOUT_DEFAULT_NS);
-        }
-
-        /**
-         * @return client operation timeout in nanoseconds.
-         */
-        public static long operationTimeoutNs()
-        {
-            return SystemUtil.getDurationInNanos(OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
-        }
-    }
-
     /**
      * Value of {@link #rate(long)} before {@link #conclude()}: the workload's default.
      */
@@ -151,10 +40,12 @@ public final class PerfConfig
     private String topicPrefix = "perf";
     private String subscription = "perf-sub";
     private InitialPosition initialPosition = InitialPosition.LATEST;
-    private long pacerSpinThresholdNs = Configuration.pacerSpinThresholdNs();
-    private long pacerParkThresholdNs = Configuration.pacerParkThresholdNs();
-    private long drainTimeoutNs = Configuration.drainTimeoutNs();
-    private long operationTimeoutNs = Configuration.operationTimeoutNs();
+    private long pacerSpinThresholdNs = PerfConfiguration.pacerSpinThresholdNs();
+    private long pacerParkThresholdNs = PerfConfiguration.pacerParkThresholdNs();
+    private long drainTimeoutNs = PerfConfiguration.drainTimeoutNs();
+    private long operationTimeoutNs = PerfConfiguration.operationTimeoutNs();
+    private final IdleTopicsConfig idleTopics = new IdleTopicsConfig();
+    private final BrokerDefaults brokerDefaults = new BrokerDefaults();
 
     /**
      * Validate the settings and fill in the defaults that depend on the workload.
@@ -166,24 +57,24 @@ public final class PerfConfig
     {
         if (RATE_UNSET == rate)
         {
-            rate = workload == Workload.PINGPONG || workload == Workload.CONSUME ? 0 : Configuration.RATE_DEFAULT;
+            rate = workload == Workload.PINGPONG || workload == Workload.CONSUME ? 0 : PerfConfiguration.RATE_DEFAULT;
         }
         if (rate < 0)
         {
             throw new ConfigurationException("rate must be 0 (as fast as possible) or positive: " + rate);
         }
-        if (size < Configuration.MIN_SIZE || size > Configuration.MAX_SIZE)
+        if (size < PerfConfiguration.MIN_SIZE || size > PerfConfiguration.MAX_SIZE)
         {
-            throw new ConfigurationException("size must be " + Configuration.MIN_SIZE + ".." + Configuration.MAX_SIZE +
-                " bytes (the first 8 bytes carry the send time): " + size);
+            throw new ConfigurationException("size must be " + PerfConfiguration.MIN_SIZE + ".." +
+                PerfConfiguration.MAX_SIZE + " bytes (the first 8 bytes carry the send time): " + size);
         }
         checkCount("topics", topics);
         checkCount("producers", producers);
         checkCount("consumers", consumers);
-        if ((long)topics * (producers + consumers) > Configuration.MAX_THREADS)
+        if ((long)topics * (producers + consumers) > PerfConfiguration.MAX_THREADS)
         {
             throw new ConfigurationException("topics x (producers + consumers) must be at most " +
-                Configuration.MAX_THREADS + " threads: " + topics + " x (" + producers + " + " + consumers + ")");
+                PerfConfiguration.MAX_THREADS + " threads: " + topics + " x (" + producers + " + " + consumers + ")");
         }
         if (workload == Workload.PINGPONG && (topics != 1 || producers != 1 || consumers != 1))
         {
@@ -262,15 +153,20 @@ public final class PerfConfig
         {
             throw new ConfigurationException("drain and operation timeouts must be positive");
         }
+        if (null != serviceUrl && brokerDefaults.isSet())
+        {
+            throw new ConfigurationException("retention time and message TTL apply to the embedded broker only");
+        }
+        idleTopics.conclude(this);
 
         return this;
     }
 
     private static void checkCount(final String name, final int value)
     {
-        if (value < 1 || value > Configuration.MAX_COUNT)
+        if (value < 1 || value > PerfConfiguration.MAX_COUNT)
         {
-            throw new ConfigurationException(name + " must be 1.." + Configuration.MAX_COUNT + ": " + value);
+            throw new ConfigurationException(name + " must be 1.." + PerfConfiguration.MAX_COUNT + ": " + value);
         }
     }
 
@@ -748,6 +644,22 @@ public final class PerfConfig
     public long operationTimeoutNs()
     {
         return operationTimeoutNs;
+    }
+
+    /**
+     * @return the idle topics created before the measured run; set them through this object.
+     */
+    public IdleTopicsConfig idleTopics()
+    {
+        return idleTopics;
+    }
+
+    /**
+     * @return the namespace defaults of the embedded broker; set them through this object.
+     */
+    public BrokerDefaults brokerDefaults()
+    {
+        return brokerDefaults;
     }
 
     /**

@@ -44,8 +44,11 @@ public final class PerfRunner
         }
         printHeader();
 
-        final RunResult broker = RunController.run(config, new BrokerLoad(config), config.resultName("broker"), out);
+        final BrokerLoad brokerLoad = new BrokerLoad(config);
+        final RunResult broker = RunController.run(config, brokerLoad, config.resultName("broker"), out);
+        final IdleTopicSetup idleTopics = brokerLoad.idleTopics();
         printResult(broker);
+        printIdleTopics(idleTopics);
 
         RunResult baseline = null;
         if (config.rawAeronBaseline())
@@ -58,7 +61,7 @@ public final class PerfRunner
 
         if (null != config.summaryJson())
         {
-            writeSummary(config.summaryJson(), broker, baseline);
+            writeSummary(config.summaryJson(), broker, baseline, idleTopics);
             out.println("summary: " + config.summaryJson());
         }
         out.flush();
@@ -113,6 +116,22 @@ public final class PerfRunner
         out.flush();
     }
 
+    private void printIdleTopics(final IdleTopicSetup idleTopics)
+    {
+        if (null == idleTopics)
+        {
+            return;
+        }
+
+        final IdleTopicsConfig idle = config.idleTopics();
+        out.println(String.format(Locale.ROOT,
+            "idle topics: %,d x %d subscription(s), %,d consumer(s); heap %,d B per idle topic; " +
+            "set-up %.1f ms per 100k topics, subscribe %.1f ms per 100k subscriptions",
+            idle.topics(), idle.subscriptionsPerTopic(), idleTopics.consumers(), idleTopics.heapBytesPerTopic(),
+            idleTopics.setupMsPer100k(), idleTopics.subscribeMsPer100k()));
+        out.flush();
+    }
+
     private void printRatios(final RunResult broker, final RunResult baseline)
     {
         final double[] brokerUs = broker.percentilesUs();
@@ -152,7 +171,9 @@ public final class PerfRunner
         return ratios;
     }
 
-    private void writeSummary(final File file, final RunResult broker, final RunResult baseline) throws IOException
+    private void writeSummary(
+        final File file, final RunResult broker, final RunResult baseline, final IdleTopicSetup idleTopics)
+        throws IOException
     {
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode root = mapper.createObjectNode();
@@ -173,6 +194,25 @@ public final class PerfRunner
         if (config.messages() > 0)
         {
             configNode.put("messages", config.messages());
+        }
+        final BrokerDefaults defaults = config.brokerDefaults();
+        if (BrokerDefaults.UNSET != defaults.retentionTimeMs())
+        {
+            configNode.put("retentionTimeMs", defaults.retentionTimeMs());
+        }
+        if (BrokerDefaults.UNSET != defaults.messageTtlMs())
+        {
+            configNode.put("messageTtlMs", defaults.messageTtlMs());
+        }
+        if (null != idleTopics)
+        {
+            final IdleTopicsConfig idle = config.idleTopics();
+            root.put("idleTopics", idle.topics());
+            root.put("idleSubscriptions", idle.totalSubscriptions());
+            root.put("idleConsumers", idleTopics.consumers());
+            root.put("heapBytesPerIdleTopic", idleTopics.heapBytesPerTopic());
+            root.put("idleSetupMsPer100k", idleTopics.setupMsPer100k());
+            root.put("idleSubscribeMsPer100k", idleTopics.subscribeMsPer100k());
         }
 
         final ObjectNode machine = root.putObject("machine");

@@ -1,6 +1,7 @@
 package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.broker.policy.Durations;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
@@ -109,6 +110,30 @@ final class WorkloadOptions
         description = "Where a new subscription starts. Default: ${DEFAULT-VALUE}")
     String position = "latest";
 
+    @Option(names = "--idle-topics", paramLabel = "N",
+        description = "e2e: before the measured run, create N idle persistent topics on the embedded broker, each " +
+            "given one message; reports the heap per idle topic and the set-up time. Default: none")
+    int idleTopics;
+
+    @Option(names = "--idle-subscriptions", paramLabel = "K",
+        description = "Subscriptions of each idle topic (at the latest position), 0.." +
+            IdleTopicsConfig.MAX_SUBSCRIPTIONS + ". Default: 1 with --idle-topics")
+    Integer idleSubscriptions;
+
+    @Option(names = "--idle-consumers",
+        description = "Keep a consumer with permits connected on each idle subscription through the measured run.")
+    boolean idleConsumers;
+
+    @Option(names = "--retention-time", paramLabel = "DURATION",
+        description = "Embedded broker's default retention time: seconds (e.g. 3600) or a duration (30s, 10m, 2h, " +
+            "1d, 2w); -1 keeps everything. Default: the broker's (magnetar.retention.time)")
+    String retentionTime;
+
+    @Option(names = "--message-ttl", paramLabel = "DURATION",
+        description = "Embedded broker's default message TTL: seconds (e.g. 600) or a duration; -1 for none. " +
+            "Default: the broker's (magnetar.message.ttl)")
+    String messageTtl;
+
     /**
      * Validate the options for a workload.
      *
@@ -147,6 +172,10 @@ final class WorkloadOptions
             default:
                 break;
         }
+        if (workload != Workload.E2E)
+        {
+            rejectIfGiven(spec, parsed, workload, "--idle-topics", "--idle-subscriptions", "--idle-consumers");
+        }
 
         final PerfConfig config = new PerfConfig()
             .workload(workload)
@@ -177,6 +206,19 @@ final class WorkloadOptions
                 .profile(Profile.parse(profile))
                 .transport(null != transport ? Transport.parse(transport) : transportOf(serviceUrl))
                 .initialPosition(parsePosition(position));
+            config.idleTopics()
+                .topics(idleTopics)
+                .subscriptionsPerTopic(null == idleSubscriptions ?
+                    IdleTopicsConfig.SUBSCRIPTIONS_UNSET : idleSubscriptions)
+                .consumers(idleConsumers);
+            if (null != retentionTime)
+            {
+                config.brokerDefaults().retentionTimeMs(Durations.toMillisOrOff("--retention-time", retentionTime));
+            }
+            if (null != messageTtl)
+            {
+                config.brokerDefaults().messageTtlMs(Durations.toMillisOrOff("--message-ttl", messageTtl));
+            }
 
             return config.conclude();
         }

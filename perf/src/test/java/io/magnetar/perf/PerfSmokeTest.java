@@ -66,8 +66,37 @@ class PerfSmokeTest
     }
 
     @Test
+    void shouldReportIdleTopicsCreatedBeforeTheRun() throws Exception
+    {
+        final File json = new File(dir, "idle.json");
+
+        final int status = PerfCommand.execute(
+            "e2e", "-r", "1000", "-d", "1", "--warmup", "0", "--transport", "ipc",
+            "--idle-topics", "1000", "--idle-subscriptions", "1", "--retention-time", "1h", "--message-ttl", "-1",
+            "--summary-json", json.getPath(), "--out-dir", new File(dir, "results").getPath());
+
+        assertEquals(0, status);
+        final JsonNode root = new ObjectMapper().readTree(json);
+        assertEquals(1000, root.get("idleTopics").asLong());
+        assertEquals(1000, root.get("idleSubscriptions").asLong());
+        assertEquals(0, root.get("idleConsumers").asLong());
+        assertTrue(root.get("heapBytesPerIdleTopic").asLong() > 0, "heapBytesPerIdleTopic " + root);
+        assertTrue(root.get("idleSetupMsPer100k").asDouble() > 0, "idleSetupMsPer100k " + root);
+        assertTrue(root.get("idleSubscribeMsPer100k").asDouble() > 0, "idleSubscribeMsPer100k " + root);
+        assertEquals(3_600_000, root.get("config").get("retentionTimeMs").asLong());
+        assertEquals(-1, root.get("config").get("messageTtlMs").asLong());
+        assertTrue(root.get("broker").get("count").asLong() > 0, "broker count");
+    }
+
+    @Test
     void shouldRejectBatchingAndOptionsThatDoNotApply()
     {
+        assertEquals(2, PerfCommand.execute("e2e", "--idle-subscriptions", "1"));
+        assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "--idle-subscriptions", "0",
+            "--idle-consumers"));
+        assertEquals(2, PerfCommand.execute("produce", "--idle-topics", "10"));
+        assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "-u", "magnetar://localhost:6650"));
+        assertEquals(2, PerfCommand.execute("e2e", "--message-ttl", "soon"));
         assertEquals(2, PerfCommand.execute("e2e", "--batching"));
         assertEquals(2, PerfCommand.execute("consume"));
         assertEquals(2, PerfCommand.execute("produce", "--consumers", "2"));
