@@ -22,6 +22,7 @@ final class CursorCheckpointer
     private final StoredPositions stored;
     private final ErrorHandler errorHandler;
     private long lastCheckpointStart;
+    private long lastCheckpointEnd;
     private long checkpointStart;
     private long pendingCheckpointStart = -1;
     private long pendingCheckpointEnd;
@@ -42,12 +43,18 @@ final class CursorCheckpointer
     }
 
     /**
-     * @return true once the cursor log has grown by half a segment since the last checkpoint began.
+     * A checkpoint is due once the cursor log has grown, since the last checkpoint ended, by half a segment and by
+     * at least that checkpoint's own size: a checkpoint never makes the next one due by itself (with a million
+     * subscriptions one is larger than half a segment), checkpoints cost at most half the cursor log's writes, and
+     * recovery reads at most about twice the last checkpoint plus half a segment.
+     *
+     * @return true if a checkpoint should begin.
      */
     boolean isDue()
     {
-        return pendingCheckpointStart < 0 && cursorLog.appendedPosition() -
-            Math.max(lastCheckpointStart, cursorLog.startPosition()) >= cursorLog.segmentFileLength() / 2;
+        final long growth = cursorLog.appendedPosition() - Math.max(lastCheckpointEnd, cursorLog.startPosition());
+        return pendingCheckpointStart < 0 &&
+            growth >= Math.max(cursorLog.segmentFileLength() / 2, lastCheckpointEnd - lastCheckpointStart);
     }
 
     /**
@@ -101,8 +108,9 @@ final class CursorCheckpointer
     void end()
     {
         lastCheckpointStart = checkpointStart;
+        lastCheckpointEnd = cursorLog.appendedPosition();
         pendingCheckpointStart = checkpointStart;
-        pendingCheckpointEnd = cursorLog.appendedPosition();
+        pendingCheckpointEnd = lastCheckpointEnd;
         checkpoints++;
     }
 
