@@ -125,21 +125,7 @@ class MillionTopicsTest
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
             final MessageHeaderEncoder header = new MessageHeaderEncoder();
-            final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
-                .responseChannel("aeron:ipc").clientName("million");
-            awaitConnected(publication);
-            offer(publication, subscription, assembler, buffer, connect.encodedLength());
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!connected)
-            {
-                subscription.poll(assembler, 10);
-                if (System.nanoTime() > deadlineNs)
-                {
-                    fail("no Connected");
-                }
-                Thread.yield();
-            }
+            connect(publication, subscription, assembler, buffer, responseStreamId, "million");
 
             final CreateProducerEncoder create = new CreateProducerEncoder();
             final SendEncoder send = new SendEncoder();
@@ -196,19 +182,13 @@ class MillionTopicsTest
         final int responseStreamId = 0x4000_0000 | (int)(aeron.clientId() & 0x3FFF_FFFF);
         final Subscription subscription = aeron.addSubscription("aeron:ipc", responseStreamId);
         final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
-        connected = false;
         closedConsumers = 0; // the producers' CloseProducer answers were counted as Success too
         subscribedConsumers = 0;
         try
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
             final MessageHeaderEncoder header = new MessageHeaderEncoder();
-            final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
-                .responseChannel("aeron:ipc").clientName("million-subscriptions");
-            awaitConnected(publication);
-            offer(publication, subscription, assembler, buffer, connect.encodedLength());
-            awaitCondition(subscription, assembler, () -> connected, "no Connected");
+            connect(publication, subscription, assembler, buffer, responseStreamId, "million-subscriptions");
 
             final SubscribeEncoder subscribe = new SubscribeEncoder();
             final CloseConsumerEncoder close = new CloseConsumerEncoder();
@@ -243,6 +223,23 @@ class MillionTopicsTest
         {
             CloseHelper.closeAll(publication, subscription, aeron);
         }
+    }
+
+    private void connect(
+        final Publication publication,
+        final Subscription subscription,
+        final FragmentAssembler assembler,
+        final UnsafeBuffer buffer,
+        final int responseStreamId,
+        final String clientName)
+    {
+        connected = false;
+        final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
+            .responseChannel("aeron:ipc").clientName(clientName);
+        awaitConnected(publication);
+        offer(publication, subscription, assembler, buffer, connect.encodedLength());
+        awaitCondition(subscription, assembler, () -> connected, "no Connected");
     }
 
     private static void awaitCondition(

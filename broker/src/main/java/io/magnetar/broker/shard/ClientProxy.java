@@ -84,16 +84,8 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
 
     void success(final ShardSession session, final long correlationId)
     {
-        reply(session, replyBuffer, encodeSuccess(replyBuffer, correlationId));
-    }
-
-    /**
-     * @return the length of a {@code Success} answer encoded at the start of a buffer.
-     */
-    int encodeSuccess(final MutableDirectBuffer buffer, final long correlationId)
-    {
-        successEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(correlationId);
-        return MessageHeaderEncoder.ENCODED_LENGTH + successEncoder.encodedLength();
+        successEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + successEncoder.encodedLength());
     }
 
     void error(final ShardSession session, final long correlationId, final ErrorCode code, final String message)

@@ -24,8 +24,8 @@ final class CursorCheckpointer
     private long lastCheckpointStart;
     private long lastCheckpointEnd;
     private long checkpointStart;
-    private long pendingCheckpointStart = -1;
-    private long pendingCheckpointEnd;
+    /** The last checkpoint is written but not yet stored, so the log before it is not purged yet. */
+    private boolean purgePending;
     private int checkpoints;
 
     CursorCheckpointer(
@@ -53,7 +53,7 @@ final class CursorCheckpointer
     boolean isDue()
     {
         final long growth = cursorLog.appendedPosition() - Math.max(lastCheckpointEnd, cursorLog.startPosition());
-        return pendingCheckpointStart < 0 &&
+        return !purgePending &&
             growth >= Math.max(cursorLog.segmentFileLength() / 2, lastCheckpointEnd - lastCheckpointStart);
     }
 
@@ -109,8 +109,7 @@ final class CursorCheckpointer
     {
         lastCheckpointStart = checkpointStart;
         lastCheckpointEnd = cursorLog.appendedPosition();
-        pendingCheckpointStart = checkpointStart;
-        pendingCheckpointEnd = lastCheckpointEnd;
+        purgePending = true;
         checkpoints++;
     }
 
@@ -119,13 +118,12 @@ final class CursorCheckpointer
      */
     int completePending()
     {
-        if (pendingCheckpointStart < 0 || !stored.isCursorLogStored(pendingCheckpointEnd))
+        if (!purgePending || !stored.isCursorLogStored(lastCheckpointEnd))
         {
             return 0;
         }
-        final long start = pendingCheckpointStart;
-        pendingCheckpointStart = -1;
-        purgeBefore(cursorLog, start, errorHandler);
+        purgePending = false;
+        purgeBefore(cursorLog, lastCheckpointStart, errorHandler);
 
         return 1;
     }

@@ -106,11 +106,6 @@ final class IndexSnapshotSession
         this.lastBytes = lastBytes;
     }
 
-    State state()
-    {
-        return state;
-    }
-
     /**
      * @return work done.
      */

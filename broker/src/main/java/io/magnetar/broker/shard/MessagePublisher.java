@@ -5,7 +5,6 @@ import io.magnetar.codecs.MessageEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
-import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import io.magnetar.storage.StorageException;
@@ -131,11 +130,11 @@ final class MessagePublisher implements EntryDelivery
     {
         storageHeaderDecoder.wrap(buffer, offset);
         final int templateId = storageHeaderDecoder.templateId();
-        if ((EntryHeaderDecoder.TEMPLATE_ID != templateId && RelocatedEntryDecoder.TEMPLATE_ID != templateId) ||
-            EntryHeaderDecoder.SCHEMA_ID != storageHeaderDecoder.schemaId())
+        final int schemaId = storageHeaderDecoder.schemaId();
+        if (!ShardLogWriter.isEntryRecord(templateId) || EntryHeaderDecoder.SCHEMA_ID != schemaId)
         {
             throw new StorageException("shard " + shard + ": record at position " + position +
-                " is not an entry (template " + templateId + ", schema " + storageHeaderDecoder.schemaId() + ")");
+                " is not an entry (template " + templateId + ", schema " + schemaId + ")");
         }
 
         entryDecoder.wrap(

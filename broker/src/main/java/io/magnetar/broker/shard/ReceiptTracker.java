@@ -93,17 +93,7 @@ final class ReceiptTracker
         receipt.producerId = producerId;
         receipt.position = position;
         receipt.endPosition = endPosition;
-        if (waitsForSync(topic) || topic.syncReceipts > 0)
-        {
-            // also when the namespace just left fsync: behind the topic's receipts still waiting for a sync
-            topic.syncReceipts++;
-            syncedEntryReceipts.addLast(receipt);
-            entrySyncRequest.setRelease(endPosition);
-        }
-        else
-        {
-            entryReceipts.addLast(receipt);
-        }
+        queueEntryAnswer(receipt, topic);
     }
 
     /**
@@ -136,16 +126,7 @@ final class ReceiptTracker
         receipt.errorCode = code;
         receipt.errorMessage = message;
         final ShardProducer producer = session.producers.get(producerId);
-        if (null != producer && (waitsForSync(producer.topic) || producer.topic.syncReceipts > 0))
-        {
-            receipt.topic = producer.topic;
-            producer.topic.syncReceipts++;
-            syncedEntryReceipts.addLast(receipt);
-        }
-        else
-        {
-            entryReceipts.addLast(receipt);
-        }
+        queueEntryAnswer(receipt, null == producer ? null : producer.topic);
     }
 
     /**
@@ -209,6 +190,28 @@ final class ReceiptTracker
     boolean waitsForCursorSync()
     {
         return !syncedCursorReceipts.isEmpty();
+    }
+
+    /**
+     * Queue an answer of the entry log in order behind the topic's earlier answers: in the synced FIFO when its
+     * namespace is at fsync, and also when the namespace just left fsync but answers of the topic still wait there.
+     */
+    private void queueEntryAnswer(final PendingReceipt receipt, final Topic topic)
+    {
+        if (null != topic && (waitsForSync(topic) || topic.syncReceipts > 0))
+        {
+            receipt.topic = topic;
+            topic.syncReceipts++;
+            syncedEntryReceipts.addLast(receipt);
+            if (Long.MIN_VALUE != receipt.endPosition)
+            {
+                entrySyncRequest.setRelease(receipt.endPosition); // an error asks for no sync: nothing to store
+            }
+        }
+        else
+        {
+            entryReceipts.addLast(receipt);
+        }
     }
 
     private void queueCursorAnswer(final PendingReceipt receipt, final long endPosition, final boolean synced)

@@ -4,7 +4,6 @@ import io.aeron.Publication;
 import io.aeron.archive.client.AeronArchive;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
-import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import io.magnetar.storage.RecordedLog;
@@ -233,8 +232,7 @@ final class SegmentCompactor
         headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
         final int blockLength = headerDecoder.blockLength();
-        if ((EntryHeaderDecoder.TEMPLATE_ID != templateId && RelocatedEntryDecoder.TEMPLATE_ID != templateId) ||
-            blockLength < EntryHeaderDecoder.BLOCK_LENGTH)
+        if (!ShardLogWriter.isEntryRecord(templateId) || blockLength < EntryHeaderDecoder.BLOCK_LENGTH)
         {
             throw new StorageException("shard " + shard + ": record at position " + position + " is not an entry");
         }

@@ -6,6 +6,7 @@ import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.EntryHeaderEncoder;
 import io.magnetar.codecs.storage.MessageHeaderEncoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
+import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.codecs.storage.RelocatedEntryEncoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
 import io.magnetar.codecs.storage.SubscriptionStateEncoder;
@@ -46,6 +47,14 @@ final class ShardLogWriter
         this.entryLog = entryLog;
         this.cursorLog = cursorLog;
         this.epochClock = epochClock;
+    }
+
+    /**
+     * @return true if a record of the entry log holds an entry: as appended, or moved by compaction.
+     */
+    static boolean isEntryRecord(final int templateId)
+    {
+        return EntryHeaderDecoder.TEMPLATE_ID == templateId || RelocatedEntryDecoder.TEMPLATE_ID == templateId;
     }
 
     /**

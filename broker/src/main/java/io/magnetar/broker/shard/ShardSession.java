@@ -33,11 +33,6 @@ final class ShardSession
         this.egress = egress;
     }
 
-    State state()
-    {
-        return state;
-    }
-
     boolean isClosed()
     {
         return State.CLOSED == state;

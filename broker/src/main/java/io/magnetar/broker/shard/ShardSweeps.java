@@ -47,7 +47,6 @@ final class ShardSweeps
     private long passDurablePosition;
     private long floor;
     private int acksLeft;
-    private long passes;
 
     ShardSweeps(
         final ShardContext ctx,
@@ -95,19 +94,6 @@ final class ShardSweeps
         }
 
         return workCount;
-    }
-
-    State state()
-    {
-        return state;
-    }
-
-    /**
-     * @return passes completed since the broker started.
-     */
-    long passes()
-    {
-        return passes;
     }
 
     private void beginPass()
@@ -178,7 +164,6 @@ final class ShardSweeps
     private int endPass()
     {
         state = State.IDLE;
-        passes++;
         int workCount = 1;
         if (checkpointing)
         {
