@@ -13,6 +13,13 @@ import org.agrona.concurrent.EpochClock;
  * definitions in those segments are recorded again first, and the segments go only once those records, and the acks
  * that freed them, are stored. When the oldest segment is pinned by a few entries, {@link SegmentCompactor} moves
  * them instead.
+ * <p>
+ * Which topics still need the oldest segment is found by a scan, a slice of topics per duty cycle, that stops at the
+ * first topic pinning it and remembers that topic: while it still pins the segment a check costs one topic. Once it
+ * lets go the scan goes on from there, and only when it has been round every topic without meeting a pin is the
+ * lowest position they need (lowest seen in the round: a topic's need only moves forward, and a purge checks them all
+ * again) reclaimed. So a shard of a million topics held by retention costs a topic a check, and a round of every
+ * topic is paid once per segment reclaimed.
  */
 final class LogReclaimer
 {
@@ -28,6 +35,12 @@ final class LogReclaimer
     private long reclaimDefinitionsEnd;
     private long reclaimCursorsEnd;
     private long reclaimedBytes;
+    private boolean scanning;
+    private Topic pinningTopic;
+    private long scanLocalId = 1;
+    private long roundScanned;
+    private long roundFloor = Long.MAX_VALUE;
+    private long roundDurablePosition = -1;
 
     LogReclaimer(
         final RecordedLog entryLog,
@@ -50,7 +63,96 @@ final class LogReclaimer
     }
 
     /**
-     * @param floor the lowest position anything needed when a sweep visited each topic (see {@link #topicFloor});
+     * Begin a check: the next {@link #scanSlice} calls look for what pins the oldest segment, or go on with a purge
+     * under way.
+     */
+    void beginScan()
+    {
+        scanning = true;
+    }
+
+    /**
+     * @return true while a check is under way.
+     */
+    boolean isScanning()
+    {
+        return scanning;
+    }
+
+    /**
+     * Go on with a check begun by {@link #beginScan()}: at most a slice of topics.
+     *
+     * @param now         epoch time in ms.
+     * @param sliceTopics most topics to look at.
+     * @return work done: topics looked at, segments purged, definitions recorded or entries moved.
+     */
+    int scanSlice(final long now, final int sliceTopics)
+    {
+        if (!scanning)
+        {
+            return 0;
+        }
+        if (reclaimTarget >= 0)
+        {
+            scanning = false;
+            return reclaim(reclaimTarget); // a purge under way: see whether what it waits for is stored
+        }
+        if (roundDurablePosition < 0)
+        {
+            roundDurablePosition = entryLog.durablePosition();
+        }
+
+        final long start = entryLog.startPosition();
+        final long firstSegmentEnd = AeronArchive.segmentFileBasePosition(
+            start, start, entryLog.termLength(), entryLog.segmentFileLength()) + entryLog.segmentFileLength();
+        if (null != pinningTopic)
+        {
+            final long floor = topicFloor(pinningTopic, now);
+            if (floor < firstSegmentEnd)
+            {
+                scanning = false;
+                return 1 + compactor.compactFirstSegment(floor);
+            }
+            roundFloor = Math.min(roundFloor, floor);
+            pinningTopic = null;
+        }
+
+        final long topicCount = topics.nextLocalId() - 1;
+        int workCount = 0;
+        while (workCount < sliceTopics)
+        {
+            if (roundScanned >= topicCount)
+            {
+                final long floor = Math.min(roundFloor, roundDurablePosition);
+                scanning = false;
+                roundScanned = 0;
+                roundFloor = Long.MAX_VALUE;
+                roundDurablePosition = -1;
+                return workCount + reclaim(floor);
+            }
+            final Topic topic = topics.byLocalId(scanLocalId);
+            scanLocalId = scanLocalId >= topicCount ? 1 : scanLocalId + 1;
+            roundScanned++;
+            workCount++;
+            if (null != topic)
+            {
+                final long floor = topicFloor(topic, now);
+                if (floor < firstSegmentEnd)
+                {
+                    // its floor joins the round once it lets go: a pin's old floor would hold the round back
+                    pinningTopic = topic;
+                    scanning = false;
+                    return workCount + compactor.compactFirstSegment(floor);
+                }
+                roundFloor = Math.min(roundFloor, floor);
+            }
+        }
+
+        return workCount;
+    }
+
+    /**
+     * @param floor the lowest position anything needed when a check looked at each topic (see {@link #topicFloor});
      *              checked again against every topic before anything is purged.
      * @return work done: segments purged, definitions recorded or entries moved.
      */

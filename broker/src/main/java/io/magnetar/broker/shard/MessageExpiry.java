@@ -4,16 +4,24 @@ package io.magnetar.broker.shard;
  * Message TTL: for every subscription of a topic, the unacknowledged entries published longer ago than the
  * namespace's TTL are acknowledged on the broker's account and recorded in the cursor log as a consumer's acks
  * would be. The publish time of a subscription's oldest unacknowledged entry is read from the log once and kept
- * with the subscription, so a sweep over idle subscriptions reads nothing.
+ * with the subscription, so a visit to an idle subscription reads nothing, and the expiry of the next entry is the
+ * topic's next deadline ({@link #nextExpiryMs()}).
  */
 final class MessageExpiry
 {
     private final PublishTimeReader publishTimes;
+    private final long retryDelayMs;
     private boolean complete;
+    private long nextExpiryMs;
 
-    MessageExpiry(final PublishTimeReader publishTimes)
+    /**
+     * @param publishTimes reads an entry's publish time from the log.
+     * @param retryDelayMs when to look again at an entry whose publish time could not be read.
+     */
+    MessageExpiry(final PublishTimeReader publishTimes, final long retryDelayMs)
     {
         this.publishTimes = publishTimes;
+        this.retryDelayMs = retryDelayMs;
     }
 
     /**
@@ -33,6 +41,7 @@ final class MessageExpiry
         final int budget)
     {
         complete = true;
+        nextExpiryMs = TopicDeadlines.NONE;
         final long messageTtlMs = topic.policies.messageTtlMs();
         if (!topic.persistent || messageTtlMs < 0)
         {
@@ -46,9 +55,17 @@ final class MessageExpiry
             while (true)
             {
                 final long ordinal = subscription.cursor.firstUnackedOrdinal();
-                if (ordinal >= topic.durableEntries || publishTime(topic, subscription, ordinal, durablePosition) >=
-                    expiredBefore)
+                if (ordinal >= topic.durableEntries)
                 {
+                    break;
+                }
+                final long publishTime = publishTime(topic, subscription, ordinal, durablePosition);
+                if (publishTime >= expiredBefore)
+                {
+                    // expired once older than the TTL: the first millisecond after publish time + TTL
+                    final long expiryMs = Long.MAX_VALUE == publishTime ?
+                        now + retryDelayMs : publishTime + messageTtlMs + 1;
+                    nextExpiryMs = Math.min(nextExpiryMs, expiryMs);
                     break;
                 }
                 if (expired >= budget || !acks.ackAndRecord(subscription, topic.index.position(ordinal)))
@@ -63,6 +80,15 @@ final class MessageExpiry
         }
 
         return expired;
+    }
+
+    /**
+     * @return when the last {@link #expire}d topic next has an entry to expire (epoch ms), or
+     * {@link TopicDeadlines#NONE} if every subscription is caught up or its namespace has no TTL.
+     */
+    long nextExpiryMs()
+    {
+        return nextExpiryMs;
     }
 
     /**

@@ -25,6 +25,7 @@ final class ShardPolicies
     private boolean anyBacklogEviction;
     private boolean anyFiniteRetention;
     private boolean anyFsync;
+    private long changes;
 
     /**
      * @param defaults the broker's value of every policy field.
@@ -214,5 +215,15 @@ final class ShardPolicies
         anyMessageTtl = messageTtl;
         anyBacklogEviction = backlogEviction;
         anyFiniteRetention = finiteRetention;
+        changes++;
+    }
+
+    /**
+     * @return how many times policies changed (and at recovery): a sweep compares it to know when to revisit every
+     * topic under its new policies.
+     */
+    long changes()
+    {
+        return changes;
     }
 }

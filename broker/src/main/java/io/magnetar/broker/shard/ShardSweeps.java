@@ -4,26 +4,32 @@ import io.magnetar.storage.RecordedLog;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * The periodic sweeps over a shard's topics, in bounded slices: one pass visits every topic once, a slice of topics
- * per duty cycle, and on each does what is due: its subscriptions' checkpoint records, message expiry, backlog
- * eviction, and its share of the reclaim floor. When the pass ends, the checkpoint is closed and reclaim runs with
- * the floor found. The next pass begins one check interval after the end of the last, so a long pass never makes
- * the next one start at once, and no duty cycle does more than a slice of sweep work.
+ * The shard's background work, each duty cycle a bounded slice of it, costing what is due rather than what is held:
+ * <ul>
+ *     <li>topics whose {@link TopicDeadlines deadline} has passed are visited for message expiry and backlog
+ *     eviction, and given their next deadline;</li>
+ *     <li>once a check interval, {@link LogReclaimer} looks for what pins the oldest segment (one topic while the
+ *     same one does);</li>
+ *     <li>a pass over every topic, in slices, runs only when a cursor checkpoint is due (every subscription's state is
+ *     written), and after policies change or the shard starts (every topic is visited once under its policies, which
+ *     sets the deadlines).</li>
+ * </ul>
+ * A pass begins at a check interval after the last one ended, so a long pass never makes the next start at once.
  */
 final class ShardSweeps
 {
     /**
-     * Where the sweep is.
+     * Where the pass over every topic is.
      */
     enum State
     {
-        /** Waiting for the next pass to be due. */
+        /** No pass: only deadlines and the reclaim check. */
         IDLE,
-        /** Visiting topics, a slice per duty cycle. */
+        /** Visiting every topic, a slice per duty cycle. */
         SWEEPING
     }
 
-    /** Most topics visited in one duty cycle. */
+    /** Most topics visited in one duty cycle, by deadline and by the pass each. */
     static final int TOPICS_PER_SLICE = 1024;
     /** Most entries expired or evicted in one duty cycle. */
     static final int ACKS_PER_SLICE = 4096;
@@ -38,15 +44,18 @@ final class ShardSweeps
     private final BacklogQuotaEnforcer quota;
     private final SubscriptionAcks acks;
     private final LogReclaimer reclaimer;
+    private final TopicDeadlines deadlines;
     private State state = State.IDLE;
-    private long nextPassNs;
+    private long nextCheckNs;
     private long nextLocalId;
     private long endLocalId;
     private boolean checkpointing;
-    private long passNow;
-    private long passDurablePosition;
-    private long floor;
+    private boolean expiring;
+    private long seenPolicyChanges = -1;
+    private long nowMs;
+    private long durablePosition;
     private int acksLeft;
+    private long deadlineVisits;
 
     ShardSweeps(
         final ShardContext ctx,
@@ -56,7 +65,8 @@ final class ShardSweeps
         final MessageExpiry expiry,
         final BacklogQuotaEnforcer quota,
         final SubscriptionAcks acks,
-        final LogReclaimer reclaimer)
+        final LogReclaimer reclaimer,
+        final TopicDeadlines deadlines)
     {
         this.entryLog = ctx.entryLog();
         this.epochClock = ctx.epochClock();
@@ -68,6 +78,7 @@ final class ShardSweeps
         this.quota = quota;
         this.acks = acks;
         this.reclaimer = reclaimer;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -77,49 +88,106 @@ final class ShardSweeps
     int doWork(final long nowNs)
     {
         int workCount = checkpointer.completePending();
-        if (State.IDLE == state)
-        {
-            if (nowNs < nextPassNs)
-            {
-                return workCount;
-            }
-            beginPass();
-        }
+        nowMs = epochClock.time();
+        deadlines.now(nowMs);
+        acksLeft = ACKS_PER_SLICE;
+        durablePosition = entryLog.durablePosition();
 
-        workCount += sweepSlice();
-        if (nextLocalId >= endLocalId)
+        workCount += visitDue();
+        if (nowNs >= nextCheckNs)
         {
-            workCount += endPass();
-            nextPassNs = nowNs + intervalNs;
+            nextCheckNs = nowNs + intervalNs;
+            if (State.IDLE == state)
+            {
+                beginPass();
+            }
+            if (policies.anyFiniteRetention())
+            {
+                reclaimer.beginScan();
+            }
+        }
+        if (State.SWEEPING == state)
+        {
+            workCount += sweepSlice();
+        }
+        if (reclaimer.isScanning())
+        {
+            workCount += reclaimer.scanSlice(nowMs, TOPICS_PER_SLICE);
         }
 
         return workCount;
     }
 
+    /**
+     * @return topics visited because their deadline passed, since the broker started.
+     */
+    long deadlineVisits()
+    {
+        return deadlineVisits;
+    }
+
+    private int visitDue()
+    {
+        int visited = 0;
+        Topic topic;
+        while (visited < TOPICS_PER_SLICE && acksLeft > 0 && null != (topic = deadlines.pollDue(nowMs)))
+        {
+            visited++;
+            deadlineVisits++;
+            if (!visit(topic))
+            {
+                deadlines.schedule(topic, nowMs); // the slice's acks are spent or the log pushed back: next cycle
+                break;
+            }
+        }
+
+        return visited;
+    }
+
     private void beginPass()
     {
-        state = State.SWEEPING;
-        nextLocalId = 1;
-        endLocalId = topics.nextLocalId();
-        passNow = epochClock.time();
-        passDurablePosition = entryLog.durablePosition();
-        floor = passDurablePosition;
-        // a checkpoint whose start could not be written now waits for the next pass
+        final long policyChanges = policies.changes();
+        expiring = policyChanges != seenPolicyChanges && (policies.anyMessageTtl() || policies.anyBacklogEviction());
+        seenPolicyChanges = policyChanges;
+        // a checkpoint whose start could not be written now waits for the next check
         checkpointing = checkpointer.isDue() && checkpointer.begin();
+        if (expiring || checkpointing)
+        {
+            state = State.SWEEPING;
+            nextLocalId = 1;
+            endLocalId = topics.nextLocalId();
+        }
     }
 
     private int sweepSlice()
     {
         int visited = 0;
-        acksLeft = ACKS_PER_SLICE;
         while (nextLocalId < endLocalId && visited < TOPICS_PER_SLICE)
         {
             final Topic topic = topics.byLocalId(nextLocalId);
-            if (null != topic && topic.persistent && !visit(topic))
+            if (null != topic && topic.persistent)
             {
-                break; // back pressure or the slice's acks are spent: this topic again next duty cycle
+                if (checkpointing && !checkpointer.visit(topic))
+                {
+                    break; // back pressure: this topic again next duty cycle
+                }
+                if (expiring && (acksLeft <= 0 || !visit(topic)))
+                {
+                    break;
+                }
             }
             nextLocalId++;
+            visited++;
+        }
+        if (nextLocalId >= endLocalId)
+        {
+            state = State.IDLE;
+            if (checkpointing)
+            {
+                checkpointer.end();
+                checkpointing = false;
+            }
+            expiring = false;
             visited++;
         }
 
@@ -127,21 +195,25 @@ final class ShardSweeps
     }
 
     /**
+     * Expire and evict what is due on a topic, and set its next deadline.
+     *
      * @return false if the topic must be visited again.
      */
     private boolean visit(final Topic topic)
     {
-        if (checkpointing && !checkpointer.visit(topic))
+        if (!topic.persistent)
         {
-            return false;
+            return true;
         }
+        long nextDeadlineMs = TopicDeadlines.NONE;
         if (policies.anyMessageTtl())
         {
-            acksLeft -= expiry.expire(topic, acks, passNow, passDurablePosition, acksLeft);
+            acksLeft -= expiry.expire(topic, acks, nowMs, durablePosition, acksLeft);
             if (!expiry.isComplete())
             {
                 return false;
             }
+            nextDeadlineMs = expiry.nextExpiryMs();
         }
         if (policies.anyBacklogEviction())
         {
@@ -153,28 +225,8 @@ final class ShardSweeps
             }
             acksLeft -= evicted;
         }
-        if (policies.anyFiniteRetention())
-        {
-            floor = Math.min(floor, LogReclaimer.topicFloor(topic, passNow));
-        }
+        deadlines.schedule(topic, nextDeadlineMs);
 
         return true;
-    }
-
-    private int endPass()
-    {
-        state = State.IDLE;
-        int workCount = 1;
-        if (checkpointing)
-        {
-            checkpointer.end();
-            checkpointing = false;
-        }
-        if (policies.anyFiniteRetention())
-        {
-            workCount += reclaimer.reclaim(floor);
-        }
-
-        return workCount;
     }
 }

@@ -26,6 +26,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     private final ErrorHandler errorHandler;
     private ReceiptTracker receipts;
     private final ReadySubscriptions ready;
+    private final TopicDeadlines deadlines;
     private long nextSubscriptionId = 1;
 
     SubscriptionHandler(
@@ -36,10 +37,12 @@ final class SubscriptionHandler implements SubscriptionAcks
         final ClientProxy proxy,
         final Dispatcher exclusiveDispatcher,
         final ReadySubscriptions ready,
+        final TopicDeadlines deadlines,
         final PublishTimeReader publishTimes,
         final ErrorHandler errorHandler)
     {
         this.ready = ready;
+        this.deadlines = deadlines;
         this.shard = shard;
         this.entryLog = entryLog;
         this.topics = topics;
@@ -323,6 +326,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         subscription.cursor.restore(markDeletePosition);
         subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
         ready.markReady(subscription);
+        deadlines.scheduleNow(topic); // entries unacknowledged again may be past their TTL
         receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
 
         return true;
@@ -367,6 +371,10 @@ final class SubscriptionHandler implements SubscriptionAcks
             startOrdinal = 0;
         }
         nextSubscriptionId++;
+        if (startOrdinal < topic.durableEntries)
+        {
+            deadlines.scheduleNow(topic); // it starts inside the backlog: TTL and quota may apply at once
+        }
 
         return topic.addSubscription(subscriptionId, subscriptionName, startOrdinal);
     }

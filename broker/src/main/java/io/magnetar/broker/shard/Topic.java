@@ -33,6 +33,8 @@ final class Topic
     int pendingRelocations;
     /** Answers of this topic waiting in the shard's FIFO of answers that wait for a disk sync. */
     int syncReceipts;
+    /** When the sweep must next visit the topic ({@link TopicDeadlines}), or {@link TopicDeadlines#NONE}. */
+    long sweepDeadlineMs = TopicDeadlines.NONE;
     /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */
     ExpandableRingBuffer heldSends;
 

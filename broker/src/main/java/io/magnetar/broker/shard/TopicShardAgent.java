@@ -6,6 +6,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns the topics of one shard: appends their messages to the shard log, releases receipts and deliveries once the
@@ -16,10 +17,10 @@ import java.util.Set;
  * {@link ProducerHandler}, {@link SubscriptionHandler}, {@link NamespacePolicyHandler} and
  * {@link StatsInternalReport}; {@link ShardLogWriter} appends records; {@link ReceiptTracker} keeps answers until
  * what they answer is stored; {@link ClientProxy} and {@link MessagePublisher} send to clients;
- * {@link ReadySubscriptions} is what dispatch visits. {@link ShardSweeps} visits the topics in bounded slices for
- * {@link CursorCheckpointer}, {@link MessageExpiry}, {@link BacklogQuotaEnforcer} and {@link LogReclaimer} (with
- * {@link SegmentCompactor}); {@link IndexSnapshotSession} writes index snapshots and {@link ShardRecovery} runs
- * once before the agent starts.
+ * {@link ReadySubscriptions} is what dispatch visits. {@link ShardSweeps} does the background work in bounded slices:
+ * topics whose {@link TopicDeadlines deadline} passed for {@link MessageExpiry} and {@link BacklogQuotaEnforcer},
+ * {@link LogReclaimer} (with {@link SegmentCompactor}), and passes over every topic for {@link CursorCheckpointer};
+ * {@link IndexSnapshotSession} writes index snapshots and {@link ShardRecovery} runs once before the agent starts.
  */
 public final class TopicShardAgent implements Agent
 {
@@ -59,11 +60,18 @@ public final class TopicShardAgent implements Agent
         final MessagePublisher publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler());
         final PublishTimeReader publishTimes = new PublishTimeReader(entryLog.reader());
         ready = new ReadySubscriptions(entryLog::durablePosition);
+        final long checkIntervalMs = TimeUnit.NANOSECONDS.toMillis(ctx.retention().checkIntervalNs());
+        final TopicDeadlines deadlines = new TopicDeadlines(checkIntervalMs);
         subscriptions = new SubscriptionHandler(
-            shard, entryLog, topics, writer, proxy, new ExclusiveDispatcher(publisher), ready, publishTimes,
-            ctx.errorHandler());
+            shard, entryLog, topics, writer, proxy, new ExclusiveDispatcher(publisher), ready, deadlines,
+            publishTimes, ctx.errorHandler());
+        final ReceiptTracker.VisibilityListener onEntryVisible = (topic) ->
+        {
+            ready.onEntryVisible(topic);
+            deadlines.onEntryVisible(topic);
+        };
         receipts = new ReceiptTracker(
-            ctx.syncedByAgent(), counters.entryLogSyncRequest, counters.cursorLogSyncRequest, proxy, ready);
+            ctx.syncedByAgent(), counters.entryLogSyncRequest, counters.cursorLogSyncRequest, proxy, onEntryVisible);
         subscriptions.receipts(receipts);
         quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
         final ProducerHandler producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy);
@@ -76,8 +84,8 @@ public final class TopicShardAgent implements Agent
         reclaimer = new LogReclaimer(
             entryLog, cursorLog, topics, writer, stored, compactor, epochClock, ctx.errorHandler());
         snapshots = new IndexSnapshotSession(ctx, topics, compactor);
-        sweeps = new ShardSweeps(
-            ctx, topics, policies, checkpointer, new MessageExpiry(publishTimes), quota, subscriptions, reclaimer);
+        sweeps = new ShardSweeps(ctx, topics, policies, checkpointer, new MessageExpiry(publishTimes, checkIntervalMs),
+            quota, subscriptions, reclaimer, deadlines);
         final StatsInternalReport stats = new StatsInternalReport(
             ctx, topics, reclaimer, compactor, checkpointer, snapshots, proxy);
         final NamespacePolicyHandler namespaces = new NamespacePolicyHandler(shard, policies, writer, receipts, proxy);

@@ -23,7 +23,7 @@ class MessageExpiryTest
             reads.add(messageId);
             return messageId / 1000; // ShardFixtures publishes entry n (message id n * 1000) at n ms
         }
-    });
+    }, 1000);
 
     @Test
     void acknowledgesEntriesOlderThanTheTtlForEverySubscription()
@@ -44,6 +44,7 @@ class MessageExpiryTest
         assertEquals(4, a.cursor.firstUnackedOrdinal());
         assertEquals(4, b.cursor.firstUnackedOrdinal());
         assertEquals(4, a.readOrdinal);
+        assertEquals(5 + 100 + 1, expiry.nextExpiryMs(), "the next entry, published at 5 ms, expires after 105 ms");
 
         reads.clear();
         assertEquals(0, expiry.expire(topic, this::ack, 105, Long.MAX_VALUE, 1000));
@@ -75,6 +76,7 @@ class MessageExpiryTest
 
         assertEquals(0, expiry.expire(topic, this::ack, Long.MAX_VALUE, Long.MAX_VALUE, 1000));
         assertEquals(List.of(), reads);
+        assertEquals(TopicDeadlines.NONE, expiry.nextExpiryMs());
     }
 
     @Test
