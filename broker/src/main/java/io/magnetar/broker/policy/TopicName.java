@@ -17,17 +17,16 @@ public final class TopicName
     private final boolean persistent;
     private final String tenant;
     private final String namespace;
-    private final String localName;
+    /** The only per-topic string: a million topics hold a million names, not four million. */
     private final String fullName;
 
-    private TopicName(final boolean persistent, final String tenant, final String namespace, final String localName)
+    private TopicName(final boolean persistent, final String tenant, final String namespace, final String fullName)
     {
         this.persistent = persistent;
         // few tenants and namespaces, many topics: share their strings
         this.tenant = tenant.intern();
         this.namespace = namespace.intern();
-        this.localName = localName;
-        this.fullName = (persistent ? PERSISTENT : NON_PERSISTENT) + "://" + tenant + "/" + namespace + "/" + localName;
+        this.fullName = fullName;
     }
 
     /**
@@ -57,7 +56,7 @@ public final class TopicName
                     "invalid topic name '" + name + "': expected persistent://tenant/namespace/topic");
             }
             checkPart(name, name, "topic");
-            return new TopicName(true, "public", "default", name);
+            return new TopicName(true, "public", "default", PERSISTENT + "://public/default/" + name);
         }
 
         final String scheme = name.substring(0, schemeEnd);
@@ -76,17 +75,22 @@ public final class TopicName
                 "invalid topic name '" + name + "': domain must be persistent or non-persistent, not '" + scheme + "'");
         }
 
-        final String[] parts = name.substring(schemeEnd + 3).split("/", -1);
-        if (parts.length != 3)
+        final int tenantStart = schemeEnd + 3;
+        final int namespaceStart = name.indexOf('/', tenantStart) + 1;
+        final int localStart = 0 == namespaceStart ? 0 : name.indexOf('/', namespaceStart) + 1;
+        if (0 == localStart || name.indexOf('/', localStart) >= 0)
         {
             throw new IllegalArgumentException(
                 "invalid topic name '" + name + "': expected " + scheme + "://tenant/namespace/topic");
         }
-        checkPart(name, parts[0], "tenant");
-        checkPart(name, parts[1], "namespace");
-        checkPart(name, parts[2], "topic");
+        final String tenant = name.substring(tenantStart, namespaceStart - 1);
+        final String namespace = name.substring(namespaceStart, localStart - 1);
+        checkPart(name, tenant, "tenant");
+        checkPart(name, namespace, "namespace");
+        checkPart(name, name.substring(localStart), "topic");
 
-        return new TopicName(persistent, parts[0], parts[1], parts[2]);
+        // the name is already in its full form: kept as it is
+        return new TopicName(persistent, tenant, namespace, name);
     }
 
     /**
@@ -184,7 +188,7 @@ public final class TopicName
      */
     public String localName()
     {
-        return localName;
+        return fullName.substring(fullName.lastIndexOf('/') + 1);
     }
 
     /**

@@ -45,6 +45,7 @@ final class ShardRecovery
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
     private final LongArrayList relocations = new LongArrayList();
     private final LongArrayList ranges = new LongArrayList();
+    private final RecoveredNames names = new RecoveredNames();
     private final EntryHandler entryHandler = this::onEntryRecord;
     private final EntryHandler cursorHandler = this::onCursorRecord;
     private boolean readingDefinitions;
@@ -291,7 +292,8 @@ final class ShardRecovery
             final long topicId = subscriptionCreatedDecoder.topicId();
             final long subscriptionId = subscriptionCreatedDecoder.subscriptionId();
             final long startPosition = subscriptionCreatedDecoder.startPosition();
-            final String name = subscriptionCreatedDecoder.subscriptionName();
+            subscriptionCreatedDecoder.wrapSubscriptionName(names.view());
+            final String name = names.name(names.view());
             final Topic topic = topics.byId(topicId);
             if (null == topic)
             {
@@ -329,7 +331,8 @@ final class ShardRecovery
         TopicSubscription subscription = null == topic ? null : topic.subscription(subscriptionId);
         if (null == subscription)
         {
-            final String name = decoder.subscriptionName();
+            decoder.wrapSubscriptionName(names.view());
+            final String name = names.name(names.view());
             if (null == topic)
             {
                 orphanedCursorRecords++;

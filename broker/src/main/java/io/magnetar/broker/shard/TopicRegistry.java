@@ -4,14 +4,19 @@ import io.aeron.Publication;
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.storage.StorageException;
-import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2ObjectHashMap;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The topics of one shard by name and by id. A topic id is the shard number in the top 24 bits and a local id,
- * counted from 1, below; a persistent topic is created by recording its definition in the shard log.
+ * counted from 1, below; a persistent topic is created by recording its definition in the shard log. Local ids are
+ * dense, so topics are found by id in an array indexed by local id, and passes in local-id order walk memory in
+ * order; the map by name is open-addressed: no node object per topic.
  */
 final class TopicRegistry
 {
@@ -21,8 +26,11 @@ final class TopicRegistry
     private final int shard;
     private final ShardPolicies policies;
     private final ShardLogWriter writer;
-    private final HashMap<String, Topic> topicByName = new HashMap<>();
-    private final Long2ObjectHashMap<Topic> topicById = new Long2ObjectHashMap<>();
+    private final Object2ObjectHashMap<String, Topic> topicByName = new Object2ObjectHashMap<>();
+    /** Every topic, in the order created or recovered. */
+    private final ArrayList<Topic> topics = new ArrayList<>();
+    private final List<Topic> topicsView = Collections.unmodifiableList(topics);
+    private Topic[] topicByLocalId = new Topic[1024];
     private long nextLocalId = 1;
 
     TopicRegistry(final int shard, final ShardPolicies policies, final ShardLogWriter writer)
@@ -78,7 +86,7 @@ final class TopicRegistry
      */
     Topic recovered(final long topicId, final String topicName)
     {
-        Topic topic = topicById.get(topicId);
+        Topic topic = byId(topicId);
         if (null == topic)
         {
             final TopicName name = TopicName.parse(topicName);
@@ -97,7 +105,7 @@ final class TopicRegistry
 
     Topic byId(final long topicId)
     {
-        return topicById.get(topicId);
+        return (topicId >>> LOCAL_ID_BITS) == shard ? byLocalId(topicId & LOCAL_ID_MASK) : null;
     }
 
     /**
@@ -105,7 +113,7 @@ final class TopicRegistry
      */
     Topic byLocalId(final long localId)
     {
-        return topicById.get(topicId(localId));
+        return localId >= 0 && localId < topicByLocalId.length ? topicByLocalId[(int)localId] : null;
     }
 
     /**
@@ -118,12 +126,12 @@ final class TopicRegistry
 
     Collection<Topic> topics()
     {
-        return topicById.values();
+        return topicsView;
     }
 
     int size()
     {
-        return topicById.size();
+        return topics.size();
     }
 
     /**
@@ -131,7 +139,8 @@ final class TopicRegistry
      */
     void clear()
     {
-        topicById.clear();
+        topics.clear();
+        Arrays.fill(topicByLocalId, null);
         topicByName.clear();
         nextLocalId = 1;
     }
@@ -143,7 +152,17 @@ final class TopicRegistry
 
     private void add(final Topic topic)
     {
+        final long localId = topic.id & LOCAL_ID_MASK;
+        if (localId >= Integer.MAX_VALUE - 8)
+        {
+            throw new StorageException("shard " + shard + ": topic local id " + localId + " is out of range");
+        }
+        if (localId >= topicByLocalId.length)
+        {
+            topicByLocalId = Arrays.copyOf(topicByLocalId, (int)Math.min(Integer.MAX_VALUE - 8, 2 * (localId + 1)));
+        }
+        topicByLocalId[(int)localId] = topic;
+        topics.add(topic);
         topicByName.put(topic.name.toString(), topic);
-        topicById.put(topic.id, topic);
     }
 }
