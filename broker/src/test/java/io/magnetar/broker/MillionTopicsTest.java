@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,9 +87,11 @@ class MillionTopicsTest
             final long heapPerSubscription = (usedHeapAfterGc() - heapAfterTopics) / TOPICS;
 
             harness.stop();
+            final long gcMsBefore = gcMs();
             final long restartStartNs = System.nanoTime();
             harness.start();
             final long restartMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartStartNs);
+            final long restartGcMs = gcMs() - gcMsBefore;
             final String recovery = harness.logLines.get(harness.logLines.size() - 1);
             final long heapAfterRestart = (usedHeapAfterGc() - heapBefore) / TOPICS;
 
@@ -97,7 +100,8 @@ class MillionTopicsTest
                 "one subscription each (consumer subscribed, then closed) in " + subscribeMs + " ms (" +
                 subscribeMs * 100_000 / TOPICS + " ms per 100k on average; each 100k: " + subscribeMsPer100k +
                 " ms), heap " + heapPerSubscription +
-                " B/subscription; restart " + restartMs + " ms (" + recovery + "); heap after restart " +
+                " B/subscription; restart " + restartMs + " ms, " + restartGcMs + " ms of it in GC (" + recovery +
+                "); heap after restart " +
                 heapAfterRestart + " B/topic with its subscription");
             assertTrue(recovery.contains("recovered " + TOPICS + " topics in 1 namespaces, " + TOPICS + " entries, " +
                 TOPICS + " subscriptions"), recovery);
@@ -216,6 +220,7 @@ class MillionTopicsTest
                 offer(publication, subscription, assembler, buffer, close.encodedLength());
             }
             awaitCondition(subscription, assembler, () -> closedConsumers + errors >= TOPICS, "consumers not closed");
+            subscribeMsPer100k.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sliceStartNs)); // the last 100k
             assertEquals(0, errors, lastError);
             assertEquals(TOPICS, subscribedConsumers);
         }
@@ -331,6 +336,17 @@ class MillionTopicsTest
             subscription.poll(assembler, 256);
             Thread.yield();
         }
+    }
+
+    private static long gcMs()
+    {
+        long total = 0;
+        for (final GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            total += Math.max(0, collector.getCollectionTime());
+        }
+
+        return total;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException

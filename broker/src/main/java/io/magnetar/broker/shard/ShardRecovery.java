@@ -79,11 +79,13 @@ final class ShardRecovery
     {
         final long startNs = System.nanoTime();
         final long scanFrom = snapshotLoader.load(snapshotSession);
+        final long snapshotNs = System.nanoTime();
         entries = snapshotLoader.loadedEntries();
         // topics first: retention re-records a topic's definition after entries that precede it in the log
         readingDefinitions = true;
         entryLog.reader().scan(scanFrom, entryLog.recoveredPosition(), entryHandler);
         readingDefinitions = false;
+        final long definitionsNs = System.nanoTime();
         applyRelocations(scanFrom);
         entryLog.reader().scan(scanFrom, entryLog.recoveredPosition(), entryHandler);
         final long start = entryLog.startPosition();
@@ -92,7 +94,9 @@ final class ShardRecovery
             entries -= topic.removeUnreadablePrefix(start);
             topic.durableEntries = topic.index.size();
         }
+        final long entryLogNs = System.nanoTime();
         cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), cursorHandler);
+        final long cursorLogNs = System.nanoTime();
         policies.refreshSummary();
         // moved copies of entries acknowledged and dropped before the restart are dropped again, as reclaim did
         final long now = epochClock.time();
@@ -114,7 +118,9 @@ final class ShardRecovery
             (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
                 " cursor records superseded by a checkpoint or of topics a crash did not store)" : "") + " from " +
             (note.isEmpty() ? "" : note + " and ") + (entryLog.recoveredPosition() - scanFrom) + " log bytes in " +
-            elapsedMs + " ms";
+            elapsedMs + " ms (snapshot " + (snapshotNs - startNs) / 1_000_000 + " ms, shard log " +
+            (definitionsNs - snapshotNs) / 1_000_000 + " + " + (entryLogNs - definitionsNs) / 1_000_000 +
+            " ms, cursor log " + (cursorLogNs - entryLogNs) / 1_000_000 + " ms)";
     }
 
     private void onEntryRecord(

@@ -4,19 +4,19 @@ import io.aeron.Publication;
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.storage.StorageException;
-import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 
 /**
  * The topics of one shard by name and by id. A topic id is the shard number in the top 24 bits and a local id,
  * counted from 1, below; a persistent topic is created by recording its definition in the shard log. Local ids are
  * dense, so topics are found by id in an array indexed by local id, and passes in local-id order walk memory in
- * order; the map by name is open-addressed: no node object per topic.
+ * order.
  */
 final class TopicRegistry
 {
@@ -26,7 +26,8 @@ final class TopicRegistry
     private final int shard;
     private final ShardPolicies policies;
     private final ShardLogWriter writer;
-    private final Object2ObjectHashMap<String, Topic> topicByName = new Object2ObjectHashMap<>();
+    /** A chained map: open addressing clusters badly on names that differ only in a trailing number. */
+    private final HashMap<String, Topic> topicByName = new HashMap<>();
     /** Every topic, in the order created or recovered. */
     private final ArrayList<Topic> topics = new ArrayList<>();
     private final List<Topic> topicsView = Collections.unmodifiableList(topics);
