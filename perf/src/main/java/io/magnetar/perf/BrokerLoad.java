@@ -60,6 +60,12 @@ final class BrokerLoad extends LoadRun
             {
                 idleTopics = new IdleTopicSetup(config, broker.aeronDirectoryName());
                 idleTopics.run();
+                if (config.idleTopics().restart())
+                {
+                    idleTopics.close(); // its session is on the driver that stops with the broker
+                    final long restartMs = broker.restart(config, this::onBrokerError);
+                    idleTopics.onRestarted(restartMs, broker.recoveryLines());
+                }
             }
             if (config.transport() == Transport.IPC)
             {

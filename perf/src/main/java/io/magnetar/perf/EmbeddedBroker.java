@@ -10,6 +10,9 @@ import org.agrona.IoUtil;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A broker with its embedded media driver and archive, in a temporary data directory and a fresh Aeron directory,
@@ -19,12 +22,15 @@ final class EmbeddedBroker implements AutoCloseable
 {
     private final File dataDir;
     private final String aeronDir;
-    private final MagnetarBroker broker;
+    private final List<String> recoveryLines;
+    private MagnetarBroker broker;
 
-    private EmbeddedBroker(final File dataDir, final String aeronDir, final MagnetarBroker broker)
+    private EmbeddedBroker(
+        final File dataDir, final String aeronDir, final List<String> recoveryLines, final MagnetarBroker broker)
     {
         this.dataDir = dataDir;
         this.aeronDir = aeronDir;
+        this.recoveryLines = recoveryLines;
         this.broker = broker;
     }
 
@@ -40,33 +46,43 @@ final class EmbeddedBroker implements AutoCloseable
     {
         final File dataDir = Files.createTempDirectory("magnetar-perf-").toFile();
         final String aeronDir = CommonContext.generateRandomDirName();
+        final List<String> recoveryLines = new ArrayList<>();
         try
         {
-            final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
-                .brokerName("perf")
-                .bindAddress("localhost")
-                .port(0)
-                .dataDir(dataDir)
-                .errorHandler(errorHandler)
-                .logger(EmbeddedBroker::ignoreLogLine)
-                .driverContext(new MagnetarMediaDriver.Context()
-                    .aeronDirectoryName(aeronDir)
-                    .profile(config.profile())
-                    .durability(config.durability())
-                    .deleteAeronDirOnShutdown(true));
-            if (config.idleTopics().topics() > 0)
-            {
-                ctx.ipcEnabled(true); // the idle topics are created over IPC
-            }
-            final MagnetarBroker broker = MagnetarBroker.launch(config.brokerDefaults().applyTo(ctx));
-
-            return new EmbeddedBroker(dataDir, aeronDir, broker);
+            return new EmbeddedBroker(
+                dataDir, aeronDir, recoveryLines, start(config, errorHandler, dataDir, aeronDir, recoveryLines));
         }
         catch (final RuntimeException ex)
         {
             deleteDirs(dataDir, aeronDir);
             throw ex;
         }
+    }
+
+    /**
+     * Stop the broker and start it again on the same data directory, as after an operator's restart.
+     *
+     * @param config       of the run.
+     * @param errorHandler for the broker's errors.
+     * @return milliseconds from the stop to the broker being ready again.
+     */
+    long restart(final PerfConfig config, final ErrorHandler errorHandler)
+    {
+        final long startNs = System.nanoTime();
+        CloseHelper.close(broker);
+        broker = null;
+        recoveryLines.clear();
+        broker = start(config, errorHandler, dataDir, aeronDir, recoveryLines);
+
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+    }
+
+    /**
+     * @return what the shards said they recovered at the last start, one line each, joined.
+     */
+    String recoveryLines()
+    {
+        return String.join("; ", recoveryLines);
     }
 
     /**
@@ -106,8 +122,39 @@ final class EmbeddedBroker implements AutoCloseable
         IoUtil.delete(new File(aeronDir), true);
     }
 
-    private static void ignoreLogLine(final String line)
+    private static MagnetarBroker start(
+        final PerfConfig config,
+        final ErrorHandler errorHandler,
+        final File dataDir,
+        final String aeronDir,
+        final List<String> recoveryLines)
     {
-        // recovery and start-up lines of a fresh broker say nothing a perf run needs
+        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
+            .brokerName("perf")
+            .bindAddress("localhost")
+            .port(0)
+            .dataDir(dataDir)
+            .errorHandler(errorHandler)
+            .logger((line) -> keepRecoveryLine(recoveryLines, line))
+            .driverContext(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .profile(config.profile())
+                .durability(config.durability())
+                .deleteAeronDirOnShutdown(true));
+        if (config.idleTopics().topics() > 0)
+        {
+            ctx.ipcEnabled(true); // the idle topics are created over IPC
+        }
+
+        return MagnetarBroker.launch(config.brokerDefaults().applyTo(ctx));
+    }
+
+    private static void keepRecoveryLine(final List<String> recoveryLines, final String line)
+    {
+        // other start-up lines say nothing a perf run needs
+        if (line.contains(" recovered "))
+        {
+            recoveryLines.add(line);
+        }
     }
 }

@@ -68,6 +68,10 @@ final class IdleTopicSetup implements AutoCloseable
     private long failures;
     private String firstFailure;
     private long heapBytesPerTopic;
+    private long heapBefore;
+    private long restartMs = -1;
+    private long heapBytesPerTopicAfterRestart;
+    private String recovery = "";
     private long setupNs;
     private long subscribeNs;
 
@@ -90,7 +94,7 @@ final class IdleTopicSetup implements AutoCloseable
     void run() throws PerfException
     {
         connect();
-        final long heapBefore = usedHeapAfterGc();
+        heapBefore = usedHeapAfterGc();
 
         final long setupStartNs = System.nanoTime();
         for (int i = 0; i < idle.topics(); i++)
@@ -123,6 +127,43 @@ final class IdleTopicSetup implements AutoCloseable
     long heapBytesPerTopic()
     {
         return heapBytesPerTopic;
+    }
+
+    /**
+     * The broker was restarted on the same data after the set-up (this session closed first): measure its heap.
+     *
+     * @param restartMs how long the restart took, stop to ready.
+     * @param recovery  the broker's recovery line(s).
+     */
+    void onRestarted(final long restartMs, final String recovery)
+    {
+        this.restartMs = restartMs;
+        this.recovery = recovery;
+        heapBytesPerTopicAfterRestart = (usedHeapAfterGc() - heapBefore) / idle.topics();
+    }
+
+    /**
+     * @return milliseconds the broker took to stop and start again after the set-up, or -1 if it was not restarted.
+     */
+    long restartMs()
+    {
+        return restartMs;
+    }
+
+    /**
+     * @return used heap after GC after the restart, minus before the set-up, divided by the idle topics.
+     */
+    long heapBytesPerTopicAfterRestart()
+    {
+        return heapBytesPerTopicAfterRestart;
+    }
+
+    /**
+     * @return what the broker's shards said they recovered at the restart; empty without one.
+     */
+    String recovery()
+    {
+        return recovery;
     }
 
     /**

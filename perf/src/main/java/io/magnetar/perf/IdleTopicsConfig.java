@@ -44,6 +44,7 @@ public final class IdleTopicsConfig
     private int topics;
     private int subscriptionsPerTopic = SUBSCRIPTIONS_UNSET;
     private boolean consumers;
+    private boolean restart;
     private int window = SystemUtil.getSizeAsInt(WINDOW_PROP_NAME, WINDOW_DEFAULT);
 
     /**
@@ -71,6 +72,16 @@ public final class IdleTopicsConfig
         if (0 == topics && (subscriptionsPerTopic > 0 || consumers))
         {
             throw new ConfigurationException("idle subscriptions and consumers need idle topics (--idle-topics N)");
+        }
+        if (restart && 0 == topics)
+        {
+            throw new ConfigurationException(
+                "--idle-restart restarts the broker holding idle topics: give --idle-topics N");
+        }
+        if (restart && consumers)
+        {
+            throw new ConfigurationException(
+                "--idle-restart closes the idle session, so no idle consumer stays connected: drop --idle-consumers");
         }
         if (consumers && 0 == subscriptionsPerTopic)
         {
@@ -144,6 +155,24 @@ public final class IdleTopicsConfig
     public boolean consumers()
     {
         return consumers;
+    }
+
+    /**
+     * @param restart stop the embedded broker after the set-up and start it again on the same data, timing the restart.
+     * @return this for a fluent API.
+     */
+    public IdleTopicsConfig restart(final boolean restart)
+    {
+        this.restart = restart;
+        return this;
+    }
+
+    /**
+     * @return true if the embedded broker is restarted after the set-up.
+     */
+    public boolean restart()
+    {
+        return restart;
     }
 
     /**

@@ -129,6 +129,13 @@ public final class PerfRunner
             "set-up %.1f ms per 100k topics, subscribe %.1f ms per 100k subscriptions",
             idle.topics(), idle.subscriptionsPerTopic(), idleTopics.consumers(), idleTopics.heapBytesPerTopic(),
             idleTopics.setupMsPer100k(), idleTopics.subscribeMsPer100k()));
+        if (idleTopics.restartMs() >= 0)
+        {
+            out.println(String.format(Locale.ROOT,
+                "idle topics: broker restarted in %,d ms (%s); heap %,d B per idle topic after the restart",
+                idleTopics.restartMs(), idleTopics.recovery(),
+                idleTopics.heapBytesPerTopicAfterRestart()));
+        }
         out.flush();
     }
 
@@ -213,6 +220,12 @@ public final class PerfRunner
             root.put("heapBytesPerIdleTopic", idleTopics.heapBytesPerTopic());
             root.put("idleSetupMsPer100k", idleTopics.setupMsPer100k());
             root.put("idleSubscribeMsPer100k", idleTopics.subscribeMsPer100k());
+            if (idleTopics.restartMs() >= 0)
+            {
+                root.put("idleRestartMs", idleTopics.restartMs());
+                root.put("heapBytesPerIdleTopicAfterRestart", idleTopics.heapBytesPerTopicAfterRestart());
+                root.put("idleRecovery", idleTopics.recovery());
+            }
         }
 
         final ObjectNode machine = root.putObject("machine");

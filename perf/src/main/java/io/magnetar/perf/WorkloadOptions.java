@@ -124,6 +124,11 @@ final class WorkloadOptions
         description = "Keep a consumer with permits connected on each idle subscription through the measured run.")
     boolean idleConsumers;
 
+    @Option(names = "--idle-restart",
+        description = "After the idle set-up, stop the embedded broker and start it again on the same data; reports " +
+            "the restart time and the heap per idle topic after it.")
+    boolean idleRestart;
+
     @Option(names = "--retention-time", paramLabel = "DURATION",
         description = "Embedded broker's default retention time: seconds (e.g. 3600) or a duration (30s, 10m, 2h, " +
             "1d, 2w); -1 keeps everything. Default: the broker's (magnetar.retention.time)")
@@ -174,7 +179,8 @@ final class WorkloadOptions
         }
         if (workload != Workload.E2E)
         {
-            rejectIfGiven(spec, parsed, workload, "--idle-topics", "--idle-subscriptions", "--idle-consumers");
+            rejectIfGiven(spec, parsed, workload, "--idle-topics", "--idle-subscriptions", "--idle-consumers",
+                "--idle-restart");
         }
 
         final PerfConfig config = new PerfConfig()
@@ -210,7 +216,8 @@ final class WorkloadOptions
                 .topics(idleTopics)
                 .subscriptionsPerTopic(null == idleSubscriptions ?
                     IdleTopicsConfig.SUBSCRIPTIONS_UNSET : idleSubscriptions)
-                .consumers(idleConsumers);
+                .consumers(idleConsumers)
+                .restart(idleRestart);
             if (null != retentionTime)
             {
                 config.brokerDefaults().retentionTimeMs(Durations.toMillisOrOff("--retention-time", retentionTime));

@@ -73,7 +73,7 @@ class PerfSmokeTest
         final int status = PerfCommand.execute(
             "e2e", "-r", "1000", "-d", "1", "--warmup", "0", "--transport", "ipc",
             "--idle-topics", "1000", "--idle-subscriptions", "1", "--retention-time", "1h", "--message-ttl", "-1",
-            "--summary-json", json.getPath(), "--out-dir", new File(dir, "results").getPath());
+            "--idle-restart", "--summary-json", json.getPath(), "--out-dir", new File(dir, "results").getPath());
 
         assertEquals(0, status);
         final JsonNode root = new ObjectMapper().readTree(json);
@@ -83,6 +83,9 @@ class PerfSmokeTest
         assertTrue(root.get("heapBytesPerIdleTopic").asLong() > 0, "heapBytesPerIdleTopic " + root);
         assertTrue(root.get("idleSetupMsPer100k").asDouble() > 0, "idleSetupMsPer100k " + root);
         assertTrue(root.get("idleSubscribeMsPer100k").asDouble() > 0, "idleSubscribeMsPer100k " + root);
+        assertTrue(root.get("idleRestartMs").asLong() > 0, "idleRestartMs " + root);
+        assertTrue(root.get("heapBytesPerIdleTopicAfterRestart").asLong() > 0, "heap after restart " + root);
+        assertTrue(root.get("idleRecovery").asText().contains("recovered 1000 topics"), "idleRecovery " + root);
         assertEquals(3_600_000, root.get("config").get("retentionTimeMs").asLong());
         assertEquals(-1, root.get("config").get("messageTtlMs").asLong());
         assertTrue(root.get("broker").get("count").asLong() > 0, "broker count");
@@ -94,6 +97,8 @@ class PerfSmokeTest
         assertEquals(2, PerfCommand.execute("e2e", "--idle-subscriptions", "1"));
         assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "--idle-subscriptions", "0",
             "--idle-consumers"));
+        assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "--idle-consumers", "--idle-restart"));
+        assertEquals(2, PerfCommand.execute("e2e", "--idle-restart"));
         assertEquals(2, PerfCommand.execute("produce", "--idle-topics", "10"));
         assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "-u", "magnetar://localhost:6650"));
         assertEquals(2, PerfCommand.execute("e2e", "--message-ttl", "soon"));
