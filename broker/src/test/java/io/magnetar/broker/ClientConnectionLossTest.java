@@ -150,6 +150,15 @@ class ClientConnectionLossTest
                 () -> client.newProducer().topic(TOPIC).create()), lostText);
             assertLost(assertThrows(MagnetarClientException.class,
                 () -> client.newConsumer().topic(TOPIC).subscriptionName("s2").subscribe()), lostText);
+            // the conductor thread records the loss, then calls the error handler: the test thread may see the first
+            // before the second has run, so wait for it, bounded
+            final long handlerDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (clientErrors.stream().noneMatch(
+                (error) -> error instanceof MagnetarClientException.ConnectionLostException) &&
+                System.nanoTime() < handlerDeadlineNs)
+            {
+                Thread.sleep(1);
+            }
             assertTrue(clientErrors.stream().anyMatch(
                 (error) -> error instanceof MagnetarClientException.ConnectionLostException),
                 () -> "the loss goes to the error handler: " + clientErrors);

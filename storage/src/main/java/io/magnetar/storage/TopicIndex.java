@@ -1,19 +1,26 @@
 package io.magnetar.storage;
 
-import org.agrona.collections.LongArrayList;
+import java.util.Arrays;
 
 /**
  * The positions of one topic's entries within its shard log, in append order, held in a primitive array.
  * An entry's ordinal (a long: it never wraps) counts the topic's entries since the log was opened; its position is
  * its message id within the shard. When retention removes the oldest entries, ordinals of the rest stay the same.
  * A sparse time index (the running maximum publish time of each block of 64 entries) finds entries by publish time.
+ * <p>
+ * Both are plain arrays that start empty and grow by half: a million idle topics of one entry each hold two longs
+ * and a time each, not two lists of ten.
  */
 public final class TopicIndex
 {
     private static final int TIME_BLOCK_SHIFT = 6;
 
-    private LongArrayList positions;
-    private LongArrayList blockPublishTimes = new LongArrayList(1, Long.MIN_VALUE);
+    private static final long[] EMPTY = new long[0];
+
+    private long[] positions;
+    private int positionCount;
+    private long[] blockPublishTimes = EMPTY;
+    private int blockCount;
     private long firstBlock;
     private long firstOrdinal;
     private long lastRemovedPosition = -1;
@@ -23,7 +30,7 @@ public final class TopicIndex
      */
     public TopicIndex()
     {
-        this(4);
+        this(0);
     }
 
     /**
@@ -33,7 +40,7 @@ public final class TopicIndex
      */
     public TopicIndex(final int initialCapacity)
     {
-        positions = new LongArrayList(initialCapacity, Long.MIN_VALUE);
+        positions = initialCapacity > 0 ? new long[initialCapacity] : EMPTY;
     }
 
     /**
@@ -41,8 +48,8 @@ public final class TopicIndex
      */
     public void clear()
     {
-        positions.clear();
-        blockPublishTimes.clear();
+        positionCount = 0;
+        blockCount = 0;
         firstBlock = 0;
         firstOrdinal = 0;
     }
@@ -58,26 +65,20 @@ public final class TopicIndex
         final int removed = (int)(firstOrdinalAtOrAfter(position) - firstOrdinal);
         if (removed > 0)
         {
-            final int remaining = positions.size() - removed;
-            lastRemovedPosition = positions.getLong(removed - 1);
-            final LongArrayList kept = new LongArrayList(Math.max(4, remaining), Long.MIN_VALUE);
-            for (int i = removed, size = positions.size(); i < size; i++)
-            {
-                kept.addLong(positions.getLong(i));
-            }
-            positions = kept;
+            final int remaining = positionCount - removed;
+            lastRemovedPosition = positions[removed - 1];
+            // a new array the size of what remains: memory follows the entries held, down to none
+            positions = 0 == remaining ? EMPTY : Arrays.copyOfRange(positions, removed, positionCount);
+            positionCount = remaining;
             firstOrdinal += removed;
 
             final int droppedBlocks = (int)((firstOrdinal >> TIME_BLOCK_SHIFT) - firstBlock);
             if (droppedBlocks > 0)
             {
-                final LongArrayList keptTimes = new LongArrayList(
-                    Math.max(1, blockPublishTimes.size() - droppedBlocks), Long.MIN_VALUE);
-                for (int i = droppedBlocks, size = blockPublishTimes.size(); i < size; i++)
-                {
-                    keptTimes.addLong(blockPublishTimes.getLong(i));
-                }
-                blockPublishTimes = keptTimes;
+                final int keptBlocks = Math.max(0, blockCount - droppedBlocks);
+                blockPublishTimes = 0 == keptBlocks ?
+                    EMPTY : Arrays.copyOfRange(blockPublishTimes, droppedBlocks, blockCount);
+                blockCount = keptBlocks;
                 firstBlock += droppedBlocks;
             }
         }
@@ -122,15 +123,15 @@ public final class TopicIndex
     public void add(final long position, final long publishTime)
     {
         final long block = (size() >> TIME_BLOCK_SHIFT) - firstBlock;
-        final int timeCount = blockPublishTimes.size();
+        final int timeCount = blockCount;
         if (block >= timeCount)
         {
-            final long previous = 0 == timeCount ? Long.MIN_VALUE : blockPublishTimes.getLong(timeCount - 1);
-            blockPublishTimes.addLong(Math.max(previous, publishTime));
+            final long previous = 0 == timeCount ? Long.MIN_VALUE : blockPublishTimes[timeCount - 1];
+            addBlockPublishTime(Math.max(previous, publishTime));
         }
-        else if (publishTime > blockPublishTimes.getLong(timeCount - 1))
+        else if (publishTime > blockPublishTimes[timeCount - 1])
         {
-            blockPublishTimes.setLong(timeCount - 1, publishTime);
+            blockPublishTimes[timeCount - 1] = publishTime;
         }
         addPosition(position);
     }
@@ -146,11 +147,11 @@ public final class TopicIndex
     public long firstOrdinalPublishedAtOrAfter(final long publishTime)
     {
         int low = 0;
-        int high = blockPublishTimes.size() - 1;
+        int high = blockCount - 1;
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            if (blockPublishTimes.getLong(mid) < publishTime)
+            if (blockPublishTimes[mid] < publishTime)
             {
                 low = mid + 1;
             }
@@ -160,7 +161,7 @@ public final class TopicIndex
             }
         }
 
-        if (low >= blockPublishTimes.size())
+        if (low >= blockCount)
         {
             return size();
         }
@@ -170,13 +171,38 @@ public final class TopicIndex
 
     private void addPosition(final long position)
     {
-        final int size = positions.size();
-        if (size > 0 && positions.getLong(size - 1) >= position)
+        final int size = positionCount;
+        if (size > 0 && positions[size - 1] >= position)
         {
             throw new IllegalArgumentException(
-                "position " + position + " is not after the last entry " + positions.getLong(size - 1));
+                "position " + position + " is not after the last entry " + positions[size - 1]);
         }
-        positions.addLong(position);
+        if (size == positions.length)
+        {
+            positions = Arrays.copyOf(positions, grow(size));
+        }
+        positions[size] = position;
+        positionCount = size + 1;
+    }
+
+    private void addBlockPublishTime(final long publishTime)
+    {
+        if (blockCount == blockPublishTimes.length)
+        {
+            blockPublishTimes = Arrays.copyOf(blockPublishTimes, grow(blockCount));
+        }
+        blockPublishTimes[blockCount++] = publishTime;
+    }
+
+    private static int grow(final int length)
+    {
+        final int newLength = length + Math.max(1, length >> 1);
+        if (newLength < 0 || newLength > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalStateException("topic index cannot hold more than " + length + " entries");
+        }
+
+        return newLength;
     }
 
     /**
@@ -184,7 +210,7 @@ public final class TopicIndex
      */
     public long size()
     {
-        return firstOrdinal + positions.size();
+        return firstOrdinal + positionCount;
     }
 
     /**
@@ -192,7 +218,7 @@ public final class TopicIndex
      */
     public int heldEntries()
     {
-        return positions.size();
+        return positionCount;
     }
 
     /**
@@ -201,7 +227,14 @@ public final class TopicIndex
      */
     public long position(final long ordinal)
     {
-        return positions.getLong((int)(ordinal - firstOrdinal));
+        final long index = ordinal - firstOrdinal;
+        if (index < 0 || index >= positionCount)
+        {
+            throw new IndexOutOfBoundsException("ordinal " + ordinal + " is not held: held are " + firstOrdinal +
+                " to " + (size() - 1));
+        }
+
+        return positions[(int)index];
     }
 
     /**
@@ -209,8 +242,7 @@ public final class TopicIndex
      */
     public long lastPosition()
     {
-        final int size = positions.size();
-        return 0 == size ? -1 : positions.getLong(size - 1);
+        return 0 == positionCount ? -1 : positions[positionCount - 1];
     }
 
     /**
@@ -234,11 +266,11 @@ public final class TopicIndex
     public long firstOrdinalAtOrAfter(final long position)
     {
         int low = 0;
-        int high = positions.size() - 1;
+        int high = positionCount - 1;
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            final long midPosition = positions.getLong(mid);
+            final long midPosition = positions[mid];
             if (midPosition < position)
             {
                 low = mid + 1;
@@ -269,7 +301,7 @@ public final class TopicIndex
      */
     public int blockCount()
     {
-        return blockPublishTimes.size();
+        return blockCount;
     }
 
     /**
@@ -278,7 +310,12 @@ public final class TopicIndex
      */
     public long blockPublishTime(final int index)
     {
-        return blockPublishTimes.getLong(index);
+        if (index < 0 || index >= blockCount)
+        {
+            throw new IndexOutOfBoundsException("block " + index + " is not held: " + blockCount + " are");
+        }
+
+        return blockPublishTimes[index];
     }
 
     /**
@@ -291,8 +328,8 @@ public final class TopicIndex
      */
     public void restore(final long firstOrdinal, final long firstBlock, final long lastRemovedPosition)
     {
-        positions.clear();
-        blockPublishTimes.clear();
+        positionCount = 0;
+        blockCount = 0;
         this.firstOrdinal = firstOrdinal;
         this.firstBlock = firstBlock;
         this.lastRemovedPosition = lastRemovedPosition;
@@ -312,6 +349,6 @@ public final class TopicIndex
      */
     public void restoreBlockPublishTime(final long publishTime)
     {
-        blockPublishTimes.addLong(publishTime);
+        addBlockPublishTime(publishTime);
     }
 }
