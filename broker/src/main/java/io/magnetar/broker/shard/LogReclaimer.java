@@ -111,7 +111,7 @@ final class LogReclaimer
             if (floor < firstSegmentEnd)
             {
                 scanning = false;
-                return 1 + compactor.compactFirstSegment(floor);
+                return 1 + compact(pinningTopic, floor, now, firstSegmentEnd);
             }
             roundFloor = Math.min(roundFloor, floor);
             pinningTopic = null;
@@ -142,13 +142,29 @@ final class LogReclaimer
                     // its floor joins the round once it lets go: a pin's old floor would hold the round back
                     pinningTopic = topic;
                     scanning = false;
-                    return workCount + compactor.compactFirstSegment(floor);
+                    return workCount + compact(topic, floor, now, firstSegmentEnd);
                 }
                 roundFloor = Math.min(roundFloor, floor);
             }
         }
 
         return workCount;
+    }
+
+    /**
+     * The oldest segment is pinned: unless retention is what keeps it (compaction moves only what a subscription has
+     * not acknowledged, and retained data expires on its own), see whether its few needed entries can be moved.
+     */
+    private int compact(final Topic pinningTopic, final long floor, final long now, final long firstSegmentEnd)
+    {
+        final TopicIndex index = pinningTopic.index;
+        final long retainedOrdinal = pinningTopic.firstRetainedOrdinal(now);
+        if (retainedOrdinal < index.size() && index.position(retainedOrdinal) < firstSegmentEnd)
+        {
+            return compactor.promotePending();
+        }
+
+        return compactor.compactFirstSegment(floor);
     }
 
     /**

@@ -27,6 +27,8 @@ final class SegmentCompactor
     private static final long LIVE_FRACTION = 4;
     private static final int COPIES_PER_CHECK = 4096;
     private static final int PINNED_CHECKS = 5;
+    /** Checks to wait, after a pinned segment was judged not worth moving, before looking at every topic again. */
+    private static final int RECHECK_AFTER_CHECKS = 60;
 
     private final int shard;
     private final RecordedLog entryLog;
@@ -94,10 +96,19 @@ final class SegmentCompactor
         }
         if (!isWorthMoving(start, segmentEnd, segmentLength))
         {
+            pinnedChecks = PINNED_CHECKS - RECHECK_AFTER_CHECKS; // a look at every topic, about once a minute at most
             return 0;
         }
 
         return copyNeededEntries(start, segmentEnd);
+    }
+
+    /**
+     * @return moves completed: copies now stored, so reads and the reclaim floor use them.
+     */
+    int promotePending()
+    {
+        return pendingRelocations.isEmpty() ? 0 : promoteRelocations();
     }
 
     /**
