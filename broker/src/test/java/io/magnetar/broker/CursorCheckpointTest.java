@@ -86,6 +86,7 @@ class CursorCheckpointTest
         harness.start();
         final String recovery = harness.logLines.get(harness.logLines.size() - 1);
         assertTrue(recovery.contains("checkpoint records"), recovery);
+        assertTrue(recovery.contains("the cursor log from its last checkpoint"), recovery);
 
         try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
             .termLength(1024 * 1024).build();

@@ -63,8 +63,8 @@ final class BrokerLoad extends LoadRun
                 if (config.idleTopics().restart())
                 {
                     idleTopics.close(); // its session is on the driver that stops with the broker
-                    final long restartMs = broker.restart(config, this::onBrokerError);
-                    idleTopics.onRestarted(restartMs, broker.recoveryLines());
+                    final long[] stopAndStartMs = broker.restart(config, this::onBrokerError);
+                    idleTopics.onRestarted(stopAndStartMs[0], stopAndStartMs[1], broker.recoveryLines());
                 }
             }
             if (config.transport() == Transport.IPC)

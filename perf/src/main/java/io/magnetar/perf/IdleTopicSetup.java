@@ -69,7 +69,8 @@ final class IdleTopicSetup implements AutoCloseable
     private String firstFailure;
     private long heapBytesPerTopic;
     private long heapBefore;
-    private long restartMs = -1;
+    private long stopMs = -1;
+    private long startMs = -1;
     private long heapBytesPerTopicAfterRestart;
     private String recovery = "";
     private long setupNs;
@@ -132,12 +133,14 @@ final class IdleTopicSetup implements AutoCloseable
     /**
      * The broker was restarted on the same data after the set-up (this session closed first): measure its heap.
      *
-     * @param restartMs how long the restart took, stop to ready.
-     * @param recovery  the broker's recovery line(s).
+     * @param stopMs   how long the stop took.
+     * @param startMs  how long the start took, until ready.
+     * @param recovery the broker's recovery line(s).
      */
-    void onRestarted(final long restartMs, final String recovery)
+    void onRestarted(final long stopMs, final long startMs, final String recovery)
     {
-        this.restartMs = restartMs;
+        this.stopMs = stopMs;
+        this.startMs = startMs;
         this.recovery = recovery;
         heapBytesPerTopicAfterRestart = (usedHeapAfterGc() - heapBefore) / idle.topics();
     }
@@ -147,7 +150,23 @@ final class IdleTopicSetup implements AutoCloseable
      */
     long restartMs()
     {
-        return restartMs;
+        return stopMs < 0 ? -1 : stopMs + startMs;
+    }
+
+    /**
+     * @return milliseconds the stop took, or -1 without a restart.
+     */
+    long stopMs()
+    {
+        return stopMs;
+    }
+
+    /**
+     * @return milliseconds the start took, until the broker was ready, or -1 without a restart.
+     */
+    long startMs()
+    {
+        return startMs;
     }
 
     /**
@@ -396,7 +415,7 @@ final class IdleTopicSetup implements AutoCloseable
      * Used heap after full collections, repeated until a collection frees less than {@link #GC_SETTLED_BYTES} (objects
      * waiting for a cleaner or a finalizer survive the first), at least {@link #MIN_GC_ROUNDS} times.
      */
-    private static long usedHeapAfterGc()
+    static long usedHeapAfterGc()
     {
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;

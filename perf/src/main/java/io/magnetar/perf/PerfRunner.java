@@ -132,8 +132,9 @@ public final class PerfRunner
         if (idleTopics.restartMs() >= 0)
         {
             out.println(String.format(Locale.ROOT,
-                "idle topics: broker restarted in %,d ms (%s); heap %,d B per idle topic after the restart",
-                idleTopics.restartMs(), idleTopics.recovery(),
+                "idle topics: broker restarted in %,d ms (stop %,d ms, start %,d ms: %s); heap %,d B per idle topic " +
+                "after the restart", idleTopics.restartMs(), idleTopics.stopMs(), idleTopics.startMs(),
+                idleTopics.recovery(),
                 idleTopics.heapBytesPerTopicAfterRestart()));
         }
         out.flush();
@@ -223,6 +224,8 @@ public final class PerfRunner
             if (idleTopics.restartMs() >= 0)
             {
                 root.put("idleRestartMs", idleTopics.restartMs());
+                root.put("idleStopMs", idleTopics.stopMs());
+                root.put("idleStartMs", idleTopics.startMs());
                 root.put("heapBytesPerIdleTopicAfterRestart", idleTopics.heapBytesPerTopicAfterRestart());
                 root.put("idleRecovery", idleTopics.recovery());
             }

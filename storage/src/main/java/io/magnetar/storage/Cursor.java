@@ -10,9 +10,10 @@ public final class Cursor
 {
     private final TopicIndex index;
     /**
-     * Ordinals acknowledged beyond the mark: every one is greater than {@link #markDeleteOrdinal}.
+     * Ordinals acknowledged beyond the mark: every one is greater than {@link #markDeleteOrdinal}. Null until the
+     * first: a cursor read in order never has one.
      */
-    private final LongRangeSet individuallyAcked = new LongRangeSet(0);
+    private LongRangeSet individuallyAcked;
     private long markDeleteOrdinal;
 
     /**
@@ -41,11 +42,12 @@ public final class Cursor
 
         if (ordinal == markDeleteOrdinal)
         {
-            markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(ordinal + 1);
+            markDeleteOrdinal = null == individuallyAcked ?
+                ordinal + 1 : individuallyAcked.removeFirstRangeIfStartsAt(ordinal + 1);
             return true;
         }
 
-        return individuallyAcked.add(ordinal);
+        return individuallyAcked().add(ordinal);
     }
 
     /**
@@ -64,7 +66,7 @@ public final class Cursor
      */
     public boolean isAcked(final long ordinal)
     {
-        return ordinal < markDeleteOrdinal || individuallyAcked.contains(ordinal);
+        return ordinal < markDeleteOrdinal || (null != individuallyAcked && individuallyAcked.contains(ordinal));
     }
 
     /**
@@ -93,7 +95,7 @@ public final class Cursor
      */
     public int individuallyAckedCount()
     {
-        return (int)Math.min(individuallyAcked.size(), Integer.MAX_VALUE);
+        return null == individuallyAcked ? 0 : (int)Math.min(individuallyAcked.size(), Integer.MAX_VALUE);
     }
 
     /**
@@ -101,7 +103,7 @@ public final class Cursor
      */
     public int individuallyAckedRangeCount()
     {
-        return individuallyAcked.rangeCount();
+        return null == individuallyAcked ? 0 : individuallyAcked.rangeCount();
     }
 
     /**
@@ -111,7 +113,7 @@ public final class Cursor
      */
     public long ackedRangeFirstPosition(final int rangeIndex)
     {
-        return index.position(individuallyAcked.rangeFirst(rangeIndex));
+        return index.position(individuallyAcked().rangeFirst(rangeIndex));
     }
 
     /**
@@ -121,7 +123,7 @@ public final class Cursor
      */
     public long ackedRangeLastPosition(final int rangeIndex)
     {
-        return index.position(individuallyAcked.rangeLast(rangeIndex));
+        return index.position(individuallyAcked().rangeLast(rangeIndex));
     }
 
     /**
@@ -134,7 +136,7 @@ public final class Cursor
      */
     public long[] ackedRanges(final int maxRanges)
     {
-        final int rangeCount = Math.min(Math.max(maxRanges, 0), individuallyAcked.rangeCount());
+        final int rangeCount = Math.min(Math.max(maxRanges, 0), individuallyAckedRangeCount());
         final long[] ranges = new long[2 * rangeCount];
         for (int i = 0; i < rangeCount; i++)
         {
@@ -150,7 +152,7 @@ public final class Cursor
      */
     public long backlog()
     {
-        return index.size() - markDeleteOrdinal - individuallyAcked.size();
+        return index.size() - markDeleteOrdinal - (null == individuallyAcked ? 0 : individuallyAcked.size());
     }
 
     /**
@@ -161,7 +163,7 @@ public final class Cursor
      */
     public void restore(final long markDeletePosition)
     {
-        individuallyAcked.clear();
+        individuallyAcked = null;
         markDeleteOrdinal = Math.max(
             index.firstOrdinal(), markDeletePosition < 0 ? 0 : index.firstOrdinalAtOrAfter(markDeletePosition + 1));
     }
@@ -184,12 +186,19 @@ public final class Cursor
 
         if (firstOrdinal == markDeleteOrdinal)
         {
-            individuallyAcked.removeAllBelow(lastOrdinal + 1);
-            markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(lastOrdinal + 1);
+            if (null == individuallyAcked)
+            {
+                markDeleteOrdinal = lastOrdinal + 1;
+            }
+            else
+            {
+                individuallyAcked.removeAllBelow(lastOrdinal + 1);
+                markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(lastOrdinal + 1);
+            }
         }
         else
         {
-            individuallyAcked.addRange(firstOrdinal, lastOrdinal);
+            individuallyAcked().addRange(firstOrdinal, lastOrdinal);
         }
     }
 
@@ -201,9 +210,25 @@ public final class Cursor
         final long firstOrdinal = index.firstOrdinal();
         if (markDeleteOrdinal < firstOrdinal)
         {
-            individuallyAcked.removeAllBelow(firstOrdinal);
+            if (null != individuallyAcked)
+            {
+                individuallyAcked.removeAllBelow(firstOrdinal);
+            }
             markDeleteOrdinal = firstOrdinal;
         }
-        markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(markDeleteOrdinal);
+        if (null != individuallyAcked)
+        {
+            markDeleteOrdinal = individuallyAcked.removeFirstRangeIfStartsAt(markDeleteOrdinal);
+        }
+    }
+
+    private LongRangeSet individuallyAcked()
+    {
+        if (null == individuallyAcked)
+        {
+            individuallyAcked = new LongRangeSet(0);
+        }
+
+        return individuallyAcked;
     }
 }

@@ -14,18 +14,25 @@ public final class TopicName
     private static final String PERSISTENT = "persistent";
     private static final String NON_PERSISTENT = "non-persistent";
 
+    /**
+     * The tenant and namespace of the last name parsed, interned: topics come in runs of one namespace (recovery reads
+     * a million in a row), and a run then costs no substring and no intern. Shared by every thread that parses: the
+     * holder is immutable, so a thread sees an old pair or a new one, both right for what they hold.
+     */
+    private static volatile NamespaceParts lastNamespace = NamespaceParts.PUBLIC_DEFAULT;
+
     private final boolean persistent;
     private final String tenant;
     private final String namespace;
     /** The only per-topic string: a million topics hold a million names, not four million. */
     private final String fullName;
 
-    private TopicName(final boolean persistent, final String tenant, final String namespace, final String fullName)
+    private TopicName(final boolean persistent, final NamespaceParts parts, final String fullName)
     {
         this.persistent = persistent;
-        // few tenants and namespaces, many topics: share their strings
-        this.tenant = tenant.intern();
-        this.namespace = namespace.intern();
+        // few tenants and namespaces, many topics: their strings are shared
+        this.tenant = parts.tenant;
+        this.namespace = parts.namespace;
         this.fullName = fullName;
     }
 
@@ -55,8 +62,8 @@ public final class TopicName
                 throw new IllegalArgumentException(
                     "invalid topic name '" + name + "': expected persistent://tenant/namespace/topic");
             }
-            checkPart(name, name, "topic");
-            return new TopicName(true, "public", "default", PERSISTENT + "://public/default/" + name);
+            checkPart(name, 0, name.length(), "topic");
+            return new TopicName(true, NamespaceParts.PUBLIC_DEFAULT, PERSISTENT + "://public/default/" + name);
         }
 
         final String scheme = name.substring(0, schemeEnd);
@@ -83,14 +90,33 @@ public final class TopicName
             throw new IllegalArgumentException(
                 "invalid topic name '" + name + "': expected " + scheme + "://tenant/namespace/topic");
         }
-        final String tenant = name.substring(tenantStart, namespaceStart - 1);
-        final String namespace = name.substring(namespaceStart, localStart - 1);
-        checkPart(name, tenant, "tenant");
-        checkPart(name, namespace, "namespace");
-        checkPart(name, name.substring(localStart), "topic");
+        checkPart(name, tenantStart, namespaceStart - 1, "tenant");
+        checkPart(name, namespaceStart, localStart - 1, "namespace");
+        checkPart(name, localStart, name.length(), "topic");
 
         // the name is already in its full form: kept as it is
-        return new TopicName(persistent, tenant, namespace, name);
+        return new TopicName(persistent, namespaceParts(name, tenantStart, namespaceStart, localStart), name);
+    }
+
+    private static NamespaceParts namespaceParts(
+        final String name, final int tenantStart, final int namespaceStart, final int localStart)
+    {
+        final NamespaceParts last = lastNamespace;
+        final int tenantLength = namespaceStart - 1 - tenantStart;
+        final int namespaceLength = localStart - 1 - namespaceStart;
+        if (last.tenant.length() == tenantLength && last.namespace.length() == namespaceLength &&
+            name.regionMatches(tenantStart, last.tenant, 0, tenantLength) &&
+            name.regionMatches(namespaceStart, last.namespace, 0, namespaceLength))
+        {
+            return last;
+        }
+
+        final NamespaceParts parts = new NamespaceParts(
+            name.substring(tenantStart, namespaceStart - 1).intern(),
+            name.substring(namespaceStart, localStart - 1).intern());
+        lastNamespace = parts;
+
+        return parts;
     }
 
     /**
@@ -122,24 +148,29 @@ public final class TopicName
         return null;
     }
 
-    private static void checkPart(final String name, final String part, final String what)
+    private static void checkPart(final String name, final int start, final int end, final String what)
     {
-        if (part.isEmpty())
+        if (start >= end)
         {
             throw new IllegalArgumentException("invalid topic name '" + name + "': empty " + what);
         }
-        if (!isValidPart(part))
+        if (!isValidPart(name, start, end))
         {
-            throw new IllegalArgumentException("invalid topic name '" + name + "': " + what + " '" + part +
-                "' may only contain letters, digits and _ . = : % -");
+            throw new IllegalArgumentException("invalid topic name '" + name + "': " + what + " '" +
+                name.substring(start, end) + "' may only contain letters, digits and _ . = : % -");
         }
     }
 
     private static boolean isValidPart(final String part)
     {
-        for (int i = 0, length = part.length(); i < length; i++)
+        return isValidPart(part, 0, part.length());
+    }
+
+    private static boolean isValidPart(final String text, final int start, final int end)
+    {
+        for (int i = start; i < end; i++)
         {
-            final char c = part.charAt(i);
+            final char c = text.charAt(i);
             final boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '_' || c == '.' || c == '=' || c == ':' || c == '%' || c == '-';
             if (!valid)
@@ -213,5 +244,22 @@ public final class TopicName
     public int hashCode()
     {
         return fullName.hashCode();
+    }
+
+    /**
+     * A tenant and a namespace, interned.
+     */
+    private static final class NamespaceParts
+    {
+        static final NamespaceParts PUBLIC_DEFAULT = new NamespaceParts("public", "default");
+
+        final String tenant;
+        final String namespace;
+
+        NamespaceParts(final String tenant, final String namespace)
+        {
+            this.tenant = tenant;
+            this.namespace = namespace;
+        }
     }
 }

@@ -9,8 +9,8 @@ import org.agrona.ErrorHandler;
  * Cursor checkpoints: once the cursor log has grown by half a segment since the last checkpoint, every namespace's
  * policies and then, as a {@link ShardSweeps sweep} reaches each topic, every subscription's whole state
  * (mark-delete position and acknowledged ranges) are written; once that is stored, the cursor log's segments
- * before the checkpoint's start are purged. Recovery then reads the checkpoint and what
- * followed, and the cursor log stays bounded.
+ * before the checkpoint's start are purged. A {@code CursorCheckpointEnd} record closes each checkpoint: recovery
+ * begins at the start of the last closed one and reads what followed, and the cursor log stays bounded.
  */
 final class CursorCheckpointer
 {
@@ -103,14 +103,23 @@ final class CursorCheckpointer
     }
 
     /**
-     * Every topic has been visited: once the checkpoint is stored, the cursor log before it is purged.
+     * Every topic has been visited: mark the checkpoint's end, so recovery may start at its beginning; once it is
+     * stored, the cursor log before it is purged.
+     *
+     * @return false if the cursor log is back-pressured: call again later.
      */
-    void end()
+    boolean end()
     {
+        if (writer.appendCheckpointEnd(checkpointStart) < 0)
+        {
+            return false;
+        }
         lastCheckpointStart = checkpointStart;
         lastCheckpointEnd = cursorLog.appendedPosition();
         purgePending = true;
         checkpoints++;
+
+        return true;
     }
 
     /**

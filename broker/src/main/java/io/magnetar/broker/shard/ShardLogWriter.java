@@ -1,6 +1,7 @@
 package io.magnetar.broker.shard;
 
 import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.codecs.storage.CursorCheckpointEndEncoder;
 import io.magnetar.codecs.storage.CursorAckEncoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.EntryHeaderEncoder;
@@ -41,6 +42,7 @@ final class ShardLogWriter
     private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
     private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
     private final NamespacePolicyStateEncoder namespacePolicyStateEncoder = new NamespacePolicyStateEncoder();
+    private final CursorCheckpointEndEncoder checkpointEndEncoder = new CursorCheckpointEndEncoder();
 
     ShardLogWriter(final RecordedLog entryLog, final RecordedLog cursorLog, final EpochClock epochClock)
     {
@@ -233,5 +235,18 @@ final class ShardLogWriter
         namespacePolicyStateEncoder.namespaceName(namespace);
 
         return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + namespacePolicyStateEncoder.encodedLength());
+    }
+
+    /**
+     * Mark the end of a cursor checkpoint: recovery may start at its beginning.
+     *
+     * @param checkpointStart where the checkpoint began in the cursor log.
+     * @return the new position of the cursor log, or a negative {@link io.aeron.Publication} result.
+     */
+    long appendCheckpointEnd(final long checkpointStart)
+    {
+        checkpointEndEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder).checkpointStart(checkpointStart);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + checkpointEndEncoder.encodedLength());
     }
 }

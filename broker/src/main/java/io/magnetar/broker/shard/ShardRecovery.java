@@ -1,6 +1,7 @@
 package io.magnetar.broker.shard;
 
 import io.magnetar.codecs.storage.CursorAckDecoder;
+import io.magnetar.codecs.storage.CursorCheckpointEndDecoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateDecoder;
@@ -43,11 +44,14 @@ final class ShardRecovery
     private final SubscriptionCreatedDecoder subscriptionCreatedDecoder = new SubscriptionCreatedDecoder();
     private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
+    private final CursorCheckpointEndDecoder checkpointEndDecoder = new CursorCheckpointEndDecoder();
     private final LongArrayList relocations = new LongArrayList();
     private final LongArrayList ranges = new LongArrayList();
     private final RecoveredNames names = new RecoveredNames();
     private final EntryHandler entryHandler = this::onEntryRecord;
     private final EntryHandler cursorHandler = this::onCursorRecord;
+    private final EntryHandler checkpointEndHandler = this::onCheckpointEndRecord;
+    private long lastCheckpointStart = -1;
     private boolean readingDefinitions;
     private long entries;
     private int orphanedCursorRecords;
@@ -95,7 +99,10 @@ final class ShardRecovery
             topic.durableEntries = topic.index.size();
         }
         final long entryLogNs = System.nanoTime();
-        cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), cursorHandler);
+        // the last closed checkpoint holds every cursor and namespace as of its start: what precedes it is superseded
+        cursorLog.reader().scan(cursorLog.startPosition(), cursorLog.recoveredPosition(), checkpointEndHandler);
+        final long cursorFrom = Math.max(cursorLog.startPosition(), lastCheckpointStart);
+        cursorLog.reader().scan(cursorFrom, cursorLog.recoveredPosition(), cursorHandler);
         final long cursorLogNs = System.nanoTime();
         policies.refreshSummary();
         // moved copies of entries acknowledged and dropped before the restart are dropped again, as reclaim did
@@ -115,6 +122,8 @@ final class ShardRecovery
         return "shard " + shard + " recovered " + topics.size() + " topics in " + policies.size() +
             " namespaces, " + entries + " entries, " + subscriptionCount + " subscriptions, " + checkpointRecords +
             " checkpoint records and " + acks + " acks" +
+            (cursorFrom > cursorLog.startPosition() ? " (the cursor log from its last checkpoint, " +
+                (cursorFrom - cursorLog.startPosition()) + " bytes before it skipped)" : "") +
             (orphanedCursorRecords > 0 ? " (skipped " + orphanedCursorRecords +
                 " cursor records superseded by a checkpoint or of topics a crash did not store)" : "") + " from " +
             (note.isEmpty() ? "" : note + " and ") + (entryLog.recoveredPosition() - scanFrom) + " log bytes in " +
@@ -243,6 +252,18 @@ final class ShardRecovery
         relocations.clear();
     }
 
+    private void onCheckpointEndRecord(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
+    {
+        headerDecoder.wrap(buffer, offset);
+        if (CursorCheckpointEndDecoder.TEMPLATE_ID == headerDecoder.templateId() &&
+            CursorCheckpointEndDecoder.SCHEMA_ID == headerDecoder.schemaId())
+        {
+            lastCheckpointStart = checkpointEndDecoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                headerDecoder.blockLength(), headerDecoder.version()).checkpointStart();
+        }
+    }
+
     private void onCursorRecord(
         final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
     {
@@ -291,6 +312,10 @@ final class ShardRecovery
                 }
             }
             policies.set(decoder.namespaceName(), explicit);
+        }
+        else if (CursorCheckpointEndDecoder.TEMPLATE_ID == templateId)
+        {
+            return; // found before the scan began
         }
         else if (SubscriptionCreatedDecoder.TEMPLATE_ID == templateId)
         {

@@ -181,12 +181,15 @@ final class ShardSweeps
         }
         if (nextLocalId >= endLocalId)
         {
-            state = State.IDLE;
             if (checkpointing)
             {
-                checkpointer.end();
+                if (!checkpointer.end())
+                {
+                    return visited; // its end record again next duty cycle
+                }
                 checkpointing = false;
             }
+            state = State.IDLE;
             expiring = false;
             visited++;
         }

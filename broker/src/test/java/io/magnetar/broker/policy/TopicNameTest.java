@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,15 @@ class TopicNameTest
         assertFalse(nonPersistent.isPersistent());
         assertEquals("acme", nonPersistent.tenant());
         assertEquals("non-persistent://acme/ns/t-1.a_b", nonPersistent.toString());
+        assertEquals("ns", nonPersistent.namespace());
+        assertEquals("t-1.a_b", nonPersistent.localName());
+
+        // a run of one namespace shares its strings; another namespace after it gets its own
+        final TopicName other = TopicName.parse("persistent://acme/ns2/t");
+        assertEquals("acme/ns2", other.namespaceName());
+        assertSame(nonPersistent.tenant(), other.tenant());
+        assertEquals("acme/ns", TopicName.parse("persistent://acme/ns/u").namespaceName());
+        assertEquals("public/default", TopicName.parse("persistent://public/default/x").namespaceName());
     }
 
     @ParameterizedTest
