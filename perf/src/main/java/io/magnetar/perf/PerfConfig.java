@@ -35,6 +35,7 @@ public final class PerfConfig
     private String serviceUrl;
     private String aeronDirectoryName;
     private boolean rawAeronBaseline;
+    private boolean rawAeronBestBaseline;
     private File summaryJson;
     private File outDir = new File("perf-results");
     private String topicPrefix = "perf";
@@ -128,7 +129,7 @@ public final class PerfConfig
                     "service URL with -u (and feed it, e.g. with `perf produce -u URL` in another terminal)");
             }
         }
-        if (workload == Workload.CONSUME && rawAeronBaseline)
+        if (workload == Workload.CONSUME && (rawAeronBaseline || rawAeronBestBaseline))
         {
             throw new ConfigurationException("consume has no raw Aeron baseline: it reads a running broker's topics");
         }
@@ -482,6 +483,25 @@ public final class PerfConfig
     public boolean rawAeronBaseline()
     {
         return rawAeronBaseline;
+    }
+
+    /**
+     * @param rawAeronBestBaseline run the same workload over raw Aeron with the fastest idle strategies this box
+     *                             allows, after the broker run (and the same-config baseline, if asked).
+     * @return this for a fluent API.
+     */
+    public PerfConfig rawAeronBestBaseline(final boolean rawAeronBestBaseline)
+    {
+        this.rawAeronBestBaseline = rawAeronBestBaseline;
+        return this;
+    }
+
+    /**
+     * @return true to run the best raw Aeron baseline.
+     */
+    public boolean rawAeronBestBaseline()
+    {
+        return rawAeronBestBaseline;
     }
 
     /**

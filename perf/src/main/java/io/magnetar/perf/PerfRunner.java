@@ -54,14 +54,28 @@ public final class PerfRunner
         if (config.rawAeronBaseline())
         {
             baseline = RunController.run(
-                config, new RawAeronLoad(config), config.resultName("raw-aeron"), out);
+                config, new RawAeronLoad(config, false), config.resultName(WorkloadOptions.RAW_AERON), out);
             printResult(baseline);
-            printRatios(broker, baseline);
+        }
+        RunResult bestBaseline = null;
+        if (config.rawAeronBestBaseline())
+        {
+            bestBaseline = RunController.run(
+                config, new RawAeronLoad(config, true), config.resultName(WorkloadOptions.RAW_AERON_BEST), out);
+            printResult(bestBaseline);
+        }
+        if (null != baseline)
+        {
+            printRatios(broker, baseline, WorkloadOptions.RAW_AERON);
+        }
+        if (null != bestBaseline)
+        {
+            printRatios(broker, bestBaseline, WorkloadOptions.RAW_AERON_BEST);
         }
 
         if (null != config.summaryJson())
         {
-            writeSummary(config.summaryJson(), broker, baseline, idleTopics);
+            writeSummary(config.summaryJson(), broker, baseline, bestBaseline, idleTopics);
             out.println("summary: " + config.summaryJson());
         }
         out.flush();
@@ -140,7 +154,7 @@ public final class PerfRunner
         out.flush();
     }
 
-    private void printRatios(final RunResult broker, final RunResult baseline)
+    private void printRatios(final RunResult broker, final RunResult baseline, final String baselineName)
     {
         final double[] brokerUs = broker.percentilesUs();
         final double[] baselineUs = baseline.percentilesUs();
@@ -151,8 +165,10 @@ public final class PerfRunner
 
         final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", ""));
         final StringBuilder brokerLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker us"));
-        final StringBuilder baselineLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "raw-aeron us"));
-        final StringBuilder ratioLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker/raw-aeron"));
+        final StringBuilder baselineLine =
+            new StringBuilder(String.format(Locale.ROOT, "%-18s", baselineName + " us"));
+        final StringBuilder ratioLine =
+            new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker/" + baselineName));
         final double[] ratios = ratios(brokerUs, baselineUs);
         for (int i = 0; i < brokerUs.length; i++)
         {
@@ -180,7 +196,11 @@ public final class PerfRunner
     }
 
     private void writeSummary(
-        final File file, final RunResult broker, final RunResult baseline, final IdleTopicSetup idleTopics)
+        final File file,
+        final RunResult broker,
+        final RunResult baseline,
+        final RunResult bestBaseline,
+        final IdleTopicSetup idleTopics)
         throws IOException
     {
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -236,30 +256,8 @@ public final class PerfRunner
         machine.put("javaVersion", System.getProperty("java.version"));
 
         putResult(root.putObject("broker"), broker);
-        if (null == baseline)
-        {
-            root.putNull("baseline");
-            root.putNull("ratios");
-        }
-        else
-        {
-            putResult(root.putObject("baseline"), baseline);
-            final double[] brokerUs = broker.percentilesUs();
-            final double[] baselineUs = baseline.percentilesUs();
-            if (null == brokerUs || null == baselineUs)
-            {
-                root.putNull("ratios");
-            }
-            else
-            {
-                final double[] ratios = ratios(brokerUs, baselineUs);
-                final ObjectNode ratiosNode = root.putObject("ratios");
-                for (int i = 0; i < ratios.length; i++)
-                {
-                    ratiosNode.put(RunResult.PERCENTILE_KEYS[i], ratios[i]);
-                }
-            }
-        }
+        putBaseline(root, broker, baseline, "baseline", "ratios");
+        putBaseline(root, broker, bestBaseline, "baselineBest", "ratios_best");
 
         final File parent = file.getAbsoluteFile().getParentFile();
         if (null != parent && !parent.isDirectory() && !parent.mkdirs())
@@ -267,6 +265,36 @@ public final class PerfRunner
             throw new IOException("cannot create the directory of " + file);
         }
         mapper.writeValue(file, root);
+    }
+
+    private static void putBaseline(
+        final ObjectNode root,
+        final RunResult broker,
+        final RunResult baseline,
+        final String baselineKey,
+        final String ratiosKey)
+    {
+        if (null == baseline)
+        {
+            root.putNull(baselineKey);
+            root.putNull(ratiosKey);
+            return;
+        }
+
+        putResult(root.putObject(baselineKey), baseline);
+        final double[] brokerUs = broker.percentilesUs();
+        final double[] baselineUs = baseline.percentilesUs();
+        if (null == brokerUs || null == baselineUs)
+        {
+            root.putNull(ratiosKey);
+            return;
+        }
+        final double[] ratios = ratios(brokerUs, baselineUs);
+        final ObjectNode ratiosNode = root.putObject(ratiosKey);
+        for (int i = 0; i < ratios.length; i++)
+        {
+            ratiosNode.put(RunResult.RATIO_KEYS[i], ratios[i]);
+        }
     }
 
     private static void putResult(final ObjectNode node, final RunResult result)

@@ -22,6 +22,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -30,8 +31,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw Aeron floor: the run's workload with no broker, over the same transport, with the same topology and idle
- * strategies. Producers publish to a relay ({@link RelayAgent}, the broker's stand-in) that copies each message to
- * the consumers' (or, for produce, back to the producer's) subscriptions.
+ * strategies ({@code raw-aeron}), or with the same topology and the fastest idle strategies this box allows for it
+ * ({@code raw-aeron-best}: every thread yields when idle and never parks; with more threads than cores on the message
+ * path, as here, spinning only takes the core from the thread that has the message). Producers publish to a relay
+ * ({@link RelayAgent}, the broker's stand-in) that copies each message to the consumers' (or, for produce, back to
+ * the producer's) subscriptions.
  * <ul>
  *     <li>UDP: two media drivers, a client-side one (the client's embedded driver) and a broker-side one (the
  *     broker's driver); messages cross UDP loopback twice.</li>
@@ -58,32 +62,43 @@ final class RawAeronLoad extends LoadRun
     private Aeron relayAeron;
     private AgentRunner relayRunner;
     private final List<String> relayEndpoints = new ArrayList<>();
+    private final boolean best;
 
     /**
      * @param config of the run; concluded.
+     * @param best   the fastest idle strategies this box allows, rather than the broker run's.
      */
-    RawAeronLoad(final PerfConfig config)
+    RawAeronLoad(final PerfConfig config, final boolean best)
     {
         super(config);
+        this.best = best;
     }
 
     /**
      * @param profile of the broker run.
-     * @return the idle strategy the broker's agent thread uses in that profile.
+     * @return the idle strategy of the relay thread: the broker's agent thread's in that profile, or the best.
      */
-    static IdleStrategy brokerIdleStrategy(final Profile profile)
+    IdleStrategy brokerIdleStrategy(final Profile profile)
     {
+        if (best)
+        {
+            return new YieldingIdleStrategy();
+        }
+
         return profile == Profile.LOW_LATENCY ?
             new BusySpinIdleStrategy() :
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     /**
-     * @return the idle strategy of the client's conductor thread, which receives for the application.
+     * @return the idle strategy of the client's threads: the client conductor's, which receives for the
+     * application, or the best.
      */
-    static IdleStrategy clientIdleStrategy()
+    IdleStrategy clientIdleStrategy()
     {
-        return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return best ?
+            new YieldingIdleStrategy() :
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     void setUp() throws Exception
@@ -229,9 +244,10 @@ final class RawAeronLoad extends LoadRun
     {
         final boolean udp = config.transport() == Transport.UDP;
         final boolean invoker = config.profile() == Profile.LOW_LATENCY;
-        final String relay = "relay (" + (invoker ?
-            "busy spin, invoking the broker-side INVOKER driver" :
-            "backoff 1-100us, broker-side SHARED backoff driver") + ")";
+        final String relayIdle = best ? "yielding" : invoker ? "busy spin" : "backoff 1-100us";
+        final String relay = "relay (" + relayIdle + ", " + (invoker ?
+            "invoking the broker-side INVOKER driver" :
+            "broker-side SHARED " + (best ? "yielding" : "backoff") + " driver") + ")";
         final String shape;
         switch (config.workload())
         {
@@ -246,7 +262,9 @@ final class RawAeronLoad extends LoadRun
                 break;
         }
 
-        return "raw Aeron " + (udp ? "UDP loopback, client-side SHARED backoff driver, " : "IPC, one driver, ") + shape;
+        final String clientDriver = "client-side SHARED " + (best ? "yielding" : "backoff") + " driver, ";
+        return "raw Aeron " + (best ? "(best idle strategies) " : "") + (udp ? "UDP loopback, " + clientDriver :
+            "IPC, one driver, ") + shape;
     }
 
     public void close()
@@ -292,7 +310,8 @@ final class RawAeronLoad extends LoadRun
         return MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(threadingMode)
-            .sharedIdleStrategy(MagnetarMediaDriver.Configuration.backoffIdleStrategy())
+            .sharedIdleStrategy(
+                best ? new YieldingIdleStrategy() : MagnetarMediaDriver.Configuration.backoffIdleStrategy())
             .ipcTermBufferLength(config.termLength())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)

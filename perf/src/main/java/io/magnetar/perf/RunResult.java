@@ -23,6 +23,11 @@ final class RunResult
      */
     static final String[] PERCENTILE_KEYS = { "p50", "p90", "p99", "p999", "p9999", "max" };
 
+    /**
+     * JSON fields of the ratios to a floor, by {@link #PERCENTILE_LABELS}.
+     */
+    static final String[] RATIO_KEYS = { "p50", "p90", "p99", "p99_9", "p99_99", "max" };
+
     private final String name;
     private final Histogram histogram;
     private final long count;

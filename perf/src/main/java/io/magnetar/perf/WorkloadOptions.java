@@ -11,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import java.io.File;
+import java.util.List;
 
 /**
  * Options shared by {@code perf produce | consume | e2e | pingpong}; {@link #toConfig(Workload, CommandSpec)} turns
@@ -18,6 +19,11 @@ import java.io.File;
  */
 final class WorkloadOptions
 {
+    /** The floor with the broker run's idle strategies. */
+    static final String RAW_AERON = "raw-aeron";
+    /** The floor with the fastest idle strategies this box allows. */
+    static final String RAW_AERON_BEST = "raw-aeron-best";
+
     @Option(names = { "-r", "--rate" }, paramLabel = "MSG/S",
         description = "Total messages per second over all producers; 0 sends as fast as possible (no " +
             "coordinated-omission correction: read it as throughput). Default: 10000 for produce and e2e, " +
@@ -85,10 +91,11 @@ final class WorkloadOptions
         description = "With -u: the media driver directory the client uses (for IPC, the broker's).")
     String aeronDir;
 
-    @Option(names = "--baseline", paramLabel = "raw-aeron",
-        description = "After the broker run, run the same workload over raw Aeron (no broker, same transport, " +
-            "topology and idle strategies) and print the ratios.")
-    String baseline;
+    @Option(names = "--baseline", paramLabel = "raw-aeron[,raw-aeron-best]", split = ",",
+        description = "After the broker run, run the same workload over raw Aeron (no broker, same transport and " +
+            "topology) and print the ratios: raw-aeron with the broker run's idle strategies, raw-aeron-best with " +
+            "the fastest this box allows (every thread yields); both may be given.")
+    List<String> baseline;
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the final figures as JSON.")
     File summaryJson;
@@ -162,9 +169,16 @@ final class WorkloadOptions
         {
             throw error(spec, "give either -d/--duration or -n/--messages, not both");
         }
-        if (null != baseline && !"raw-aeron".equals(baseline))
+        if (null != baseline)
         {
-            throw error(spec, "unknown baseline '" + baseline + "': the only baseline is raw-aeron");
+            for (final String name : baseline)
+            {
+                if (!RAW_AERON.equals(name) && !RAW_AERON_BEST.equals(name))
+                {
+                    throw error(spec, "unknown baseline '" + name + "': the baselines are " + RAW_AERON + " and " +
+                        RAW_AERON_BEST);
+                }
+            }
         }
         switch (workload)
         {
@@ -196,7 +210,8 @@ final class WorkloadOptions
             .persistent(!nonPersistent)
             .serviceUrl(serviceUrl)
             .aeronDirectoryName(aeronDir)
-            .rawAeronBaseline(null != baseline)
+            .rawAeronBaseline(null != baseline && baseline.contains(RAW_AERON))
+            .rawAeronBestBaseline(null != baseline && baseline.contains(RAW_AERON_BEST))
             .summaryJson(summaryJson)
             .outDir(outDir)
             .topicPrefix(topicPrefix)
