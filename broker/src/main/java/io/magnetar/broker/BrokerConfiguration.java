@@ -2,6 +2,9 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.Sizes;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Configuration keys of the broker, each a system property, with their defaults. The broker reads them through
@@ -23,6 +26,18 @@ public final class BrokerConfiguration
     public static final String PORT_PROP_NAME = "magnetar.port";
     /** Default client port, as Pulsar's. */
     public static final int PORT_DEFAULT = 6650;
+
+    /**
+     * Idle strategy of the broker's agent threads (session and shards) in the default profile: {@code backoff}
+     * (spins and yields as {@code magnetar.idle.max.spins} and {@code magnetar.idle.max.yields} say, then parks up to
+     * {@link #AGENT_IDLE_MAX_PARK_PROP_NAME}) or one of Aeron's names ({@code yield}, {@code spin}, ...). The
+     * low-latency profile spins.
+     */
+    public static final String AGENT_IDLE_STRATEGY_PROP_NAME = "magnetar.broker.idle.strategy";
+    /** Longest park of the agent threads' {@code backoff}, e.g. {@code 100us}. */
+    public static final String AGENT_IDLE_MAX_PARK_PROP_NAME = "magnetar.broker.idle.max.park";
+    /** Default longest park of the agent threads: 100 µs. */
+    public static final long AGENT_IDLE_MAX_PARK_DEFAULT_NS = 100_000;
 
     /** Whether clients on this host may connect over IPC through the broker's media driver. */
     public static final String IPC_ENABLED_PROP_NAME = "magnetar.ipc.enabled";
@@ -169,6 +184,17 @@ public final class BrokerConfiguration
     public static long messageTtlMs()
     {
         return Durations.toMillisOrOff(MESSAGE_TTL_PROP_NAME, System.getProperty(MESSAGE_TTL_PROP_NAME, "-1"));
+    }
+
+    /**
+     * @return a new idle strategy for the broker's agent threads in the default profile, as
+     * {@link #AGENT_IDLE_STRATEGY_PROP_NAME} names it.
+     */
+    public static IdleStrategy agentIdleStrategy()
+    {
+        return MagnetarMediaDriver.Configuration.idleStrategy(
+            AGENT_IDLE_STRATEGY_PROP_NAME,
+            SystemUtil.getDurationInNanos(AGENT_IDLE_MAX_PARK_PROP_NAME, AGENT_IDLE_MAX_PARK_DEFAULT_NS));
     }
 
     /**

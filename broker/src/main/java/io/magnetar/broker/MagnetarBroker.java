@@ -16,7 +16,6 @@ import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.CountedErrorHandler;
@@ -151,9 +150,7 @@ public final class MagnetarBroker implements AutoCloseable
             if (null == idleStrategy)
             {
                 idleStrategy = driverContext.profile() == Profile.LOW_LATENCY ?
-                    new BusySpinIdleStrategy() :
-                    new BackoffIdleStrategy(
-                        100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+                    new BusySpinIdleStrategy() : BrokerConfiguration.agentIdleStrategy();
             }
             if (embeddedMediaDriver)
             {

@@ -209,11 +209,64 @@ public final class MagnetarClient implements AutoCloseable
         }
 
         /**
-         * @return a new idle strategy for the conductor thread: backs off to parks of 1 to 100 µs.
+         * Idle strategy of the client's conductor thread, which sends, receives and answers for the application:
+         * {@code backoff} (spins and yields as {@link #IDLE_MAX_SPINS_PROP_NAME} and {@link #IDLE_MAX_YIELDS_PROP_NAME}
+         * say, then parks of 1 to 100 µs) or one of Aeron's names ({@code yield}, {@code spin}, {@code noop},
+         * {@code sleep-ns} or a class name).
+         */
+        public static final String CONDUCTOR_IDLE_STRATEGY_PROP_NAME = "magnetar.client.idle.strategy";
+
+        /**
+         * Idle strategy of the media driver a client embeds when it has no Aeron directory to attach to: as
+         * {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME}, its {@code backoff} parking up to 1 ms.
+         */
+        public static final String DRIVER_IDLE_STRATEGY_PROP_NAME = "magnetar.client.driver.idle.strategy";
+
+        /**
+         * Spins of a {@code backoff} idle strategy before it yields; the broker's threads read it too.
+         */
+        public static final String IDLE_MAX_SPINS_PROP_NAME = "magnetar.idle.max.spins";
+
+        /**
+         * Yields of a {@code backoff} idle strategy before it parks; the broker's threads read it too.
+         */
+        public static final String IDLE_MAX_YIELDS_PROP_NAME = "magnetar.idle.max.yields";
+
+        /**
+         * @return a new idle strategy for the conductor thread, as {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME} names it.
          */
         public static IdleStrategy conductorIdleStrategy()
         {
-            return new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            return namedIdleStrategy(CONDUCTOR_IDLE_STRATEGY_PROP_NAME, 100_000);
+        }
+
+        /**
+         * @return a new idle strategy for an embedded driver, as {@link #DRIVER_IDLE_STRATEGY_PROP_NAME} names it.
+         */
+        public static IdleStrategy driverIdleStrategy()
+        {
+            return namedIdleStrategy(DRIVER_IDLE_STRATEGY_PROP_NAME, 1_000_000);
+        }
+
+        private static IdleStrategy namedIdleStrategy(final String propName, final long backoffMaxParkNs)
+        {
+            final String strategy = System.getProperty(propName, "backoff");
+            if (!"backoff".equals(strategy))
+            {
+                try
+                {
+                    return io.aeron.driver.Configuration.agentIdleStrategy(strategy, null);
+                }
+                catch (final Exception ex) // an unknown class name comes back as a ClassNotFoundException
+                {
+                    throw new IllegalArgumentException(propName + "=" + strategy + " is not an idle strategy: use " +
+                        "backoff, yield, spin, noop, sleep-ns or a class name", ex);
+                }
+            }
+
+            return new BackoffIdleStrategy(
+                Long.getLong(IDLE_MAX_SPINS_PROP_NAME, 100), Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, 10), 1_000,
+                backoffMaxParkNs);
         }
     }
 

@@ -34,6 +34,11 @@ public final class MagnetarMediaDriver implements AutoCloseable
     public static final class Configuration
     {
         /**
+         * Name of Magnetar's backoff idle strategy in the idle strategy properties: spins, then yields, then parks.
+         */
+        public static final String BACKOFF = "backoff";
+
+        /**
          * Aeron directory (CnC file, log buffers, counters). Keep it on tmpfs.
          */
         public static final String AERON_DIR_PROP_NAME = "magnetar.aeron.dir";
@@ -110,13 +115,95 @@ public final class MagnetarMediaDriver implements AutoCloseable
         }
 
         /**
-         * @return a new backoff idle strategy: 100 spins, 10 yields, then parks from 1 µs up to
-         * {@link #IDLE_MAX_PARK_PROP_NAME}.
+         * Idle strategy of the driver's and the archive's threads in the default profile: {@code backoff} (spins,
+         * then yields, then parks: see {@link #IDLE_MAX_SPINS_PROP_NAME}, {@link #IDLE_MAX_YIELDS_PROP_NAME},
+         * {@link #IDLE_MAX_PARK_PROP_NAME}), or one of Aeron's names ({@code yield}, {@code spin}, {@code noop},
+         * {@code sleep-ns}, or a class name), as {@code aeron.shared.idle.strategy} takes them.
+         */
+        public static final String IDLE_STRATEGY_PROP_NAME = "magnetar.idle.strategy";
+
+        /**
+         * Default idle strategy of the driver's and the archive's threads.
+         */
+        public static final String IDLE_STRATEGY_DEFAULT = BACKOFF;
+
+        /**
+         * Spins of a {@code backoff} idle strategy before it yields, for every Magnetar thread that backs off.
+         */
+        public static final String IDLE_MAX_SPINS_PROP_NAME = "magnetar.idle.max.spins";
+
+        /**
+         * Default spins before yielding.
+         */
+        public static final long IDLE_MAX_SPINS_DEFAULT = 100;
+
+        /**
+         * Yields of a {@code backoff} idle strategy before it parks, for every Magnetar thread that backs off: with
+         * a few thousand, a thread stays awake about a millisecond after its last work.
+         */
+        public static final String IDLE_MAX_YIELDS_PROP_NAME = "magnetar.idle.max.yields";
+
+        /**
+         * Default yields before parking.
+         */
+        public static final long IDLE_MAX_YIELDS_DEFAULT = 10;
+
+        /**
+         * @return a new backoff idle strategy: {@link #IDLE_MAX_SPINS_PROP_NAME} spins,
+         * {@link #IDLE_MAX_YIELDS_PROP_NAME} yields, then parks from 1 µs up to {@link #IDLE_MAX_PARK_PROP_NAME}.
          */
         public static IdleStrategy backoffIdleStrategy()
         {
+            return backoffIdleStrategy(
+                SystemUtil.getDurationInNanos(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS));
+        }
+
+        /**
+         * @param maxParkNs longest park.
+         * @return a new backoff idle strategy: {@link #IDLE_MAX_SPINS_PROP_NAME} spins,
+         * {@link #IDLE_MAX_YIELDS_PROP_NAME} yields, then parks from 1 µs up to {@code maxParkNs}.
+         */
+        public static IdleStrategy backoffIdleStrategy(final long maxParkNs)
+        {
+            return new BackoffIdleStrategy(
+                Long.getLong(IDLE_MAX_SPINS_PROP_NAME, IDLE_MAX_SPINS_DEFAULT),
+                Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, IDLE_MAX_YIELDS_DEFAULT),
+                1_000,
+                maxParkNs);
+        }
+
+        /**
+         * @param propName    a system property naming an idle strategy ({@link #BACKOFF} or one of Aeron's names).
+         * @param maxParkNs   longest park if it names {@link #BACKOFF}.
+         * @return a new idle strategy of that name, {@link #BACKOFF} when the property is not set.
+         * @throws io.aeron.exceptions.ConfigurationException if the name is not known.
+         */
+        public static IdleStrategy idleStrategy(final String propName, final long maxParkNs)
+        {
+            final String name = System.getProperty(propName, BACKOFF);
+            if (BACKOFF.equals(name))
+            {
+                return backoffIdleStrategy(maxParkNs);
+            }
+            try
+            {
+                return io.aeron.driver.Configuration.agentIdleStrategy(name, null);
+            }
+            catch (final Exception ex) // an unknown class name comes back as a ClassNotFoundException
+            {
+                throw new io.aeron.exceptions.ConfigurationException(
+                    propName + "=" + name + " is not an idle strategy: use backoff, yield, spin, noop, sleep-ns " +
+                    "or a class name (" + ex.getMessage() + ")");
+            }
+        }
+
+        /**
+         * @return a new idle strategy for the driver's and the archive's threads: {@link #IDLE_STRATEGY_PROP_NAME}.
+         */
+        public static IdleStrategy driverIdleStrategy()
+        {
             final long maxParkNs = SystemUtil.getDurationInNanos(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
-            return new BackoffIdleStrategy(100, 10, 1_000, maxParkNs);
+            return idleStrategy(IDLE_STRATEGY_PROP_NAME, maxParkNs);
         }
     }
 
@@ -367,7 +454,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .dirDeleteOnShutdown(ctx.deleteAeronDirOnShutdown())
             .spiesSimulateConnection(true)
             .threadingMode(invoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-            .sharedIdleStrategy(Configuration.backoffIdleStrategy());
+            .sharedIdleStrategy(Configuration.driverIdleStrategy());
 
         final Archive.Context archiveCtx = new Archive.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
@@ -389,7 +476,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
         {
             archiveCtx
                 .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(Configuration::backoffIdleStrategy);
+                .idleStrategySupplier(Configuration::driverIdleStrategy);
         }
 
         if (invoker)

@@ -1,0 +1,75 @@
+package io.magnetar.broker;
+
+import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IdleStrategyConfigurationTest
+{
+    private static final String[] PROPERTIES = {
+        BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME,
+        MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME,
+        MagnetarMediaDriver.Configuration.IDLE_MAX_YIELDS_PROP_NAME,
+        MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME,
+        MagnetarClient.Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME };
+
+    @AfterEach
+    void clearProperties()
+    {
+        for (final String property : PROPERTIES)
+        {
+            System.clearProperty(property);
+        }
+    }
+
+    @Test
+    void backoffByDefaultAndAeronsNamesOtherwisePerThread()
+    {
+        assertInstanceOf(BackoffIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
+        assertInstanceOf(BackoffIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
+        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
+        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy());
+
+        System.setProperty(BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME, "yield");
+        System.setProperty(MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME, "spin");
+        System.setProperty(MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME, "yield");
+        assertInstanceOf(YieldingIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
+        assertInstanceOf(BusySpinIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
+        assertInstanceOf(YieldingIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
+        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy(),
+            "each thread has its own property");
+    }
+
+    @Test
+    void backoffTakesItsYieldsFromAProperty()
+    {
+        System.setProperty(MagnetarMediaDriver.Configuration.IDLE_MAX_YIELDS_PROP_NAME, "3000");
+        final String description = MagnetarMediaDriver.Configuration.driverIdleStrategy().toString();
+
+        assertTrue(description.contains("maxYields=3000"), description);
+    }
+
+    @Test
+    void anUnknownNameIsAClearError()
+    {
+        System.setProperty(BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME, "snooze");
+
+        final ConfigurationException ex =
+            assertThrows(ConfigurationException.class, BrokerConfiguration::agentIdleStrategy);
+        assertTrue(ex.getMessage().contains("magnetar.broker.idle.strategy=snooze"), ex.getMessage());
+
+        System.setProperty(MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME, "snooze");
+        final IllegalArgumentException clientEx =
+            assertThrows(IllegalArgumentException.class, MagnetarClient.Configuration::conductorIdleStrategy);
+        assertTrue(clientEx.getMessage().contains("magnetar.client.idle.strategy=snooze"), clientEx.getMessage());
+    }
+}
