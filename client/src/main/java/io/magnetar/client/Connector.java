@@ -10,7 +10,6 @@ import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -450,13 +449,13 @@ final class Connector
     }
 
     /**
-     * An idle strategy for a user thread that waits: backs off to parks of 1 to 100 µs.
+     * An idle strategy for a user thread that waits (receive, flush): the configured backoff, parking up to 100 µs.
      *
      * @return a new idle strategy.
      */
     static IdleStrategy newWaitingIdleStrategy()
     {
-        return new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        return MagnetarClient.Configuration.backoffIdleStrategy(100_000);
     }
 
     /**

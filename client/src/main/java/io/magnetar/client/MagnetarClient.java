@@ -228,9 +228,19 @@ public final class MagnetarClient implements AutoCloseable
         public static final String IDLE_MAX_SPINS_PROP_NAME = "magnetar.idle.max.spins";
 
         /**
+         * Default spins: 1, as the broker's (a spin phase holds the core the next thread on the path needs).
+         */
+        public static final long IDLE_MAX_SPINS_DEFAULT = 1;
+
+        /**
          * Yields of a {@code backoff} idle strategy before it parks; the broker's threads read it too.
          */
         public static final String IDLE_MAX_YIELDS_PROP_NAME = "magnetar.idle.max.yields";
+
+        /**
+         * Default yields: 3,000, as the broker's (awake between messages 100 µs apart, parked soon after).
+         */
+        public static final long IDLE_MAX_YIELDS_DEFAULT = 3_000;
 
         /**
          * @return a new idle strategy for the conductor thread, as {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME} names it.
@@ -264,9 +274,21 @@ public final class MagnetarClient implements AutoCloseable
                 }
             }
 
+            return backoffIdleStrategy(backoffMaxParkNs);
+        }
+
+        /**
+         * @param maxParkNs longest park.
+         * @return a new backoff idle strategy: {@link #IDLE_MAX_SPINS_PROP_NAME} spins,
+         * {@link #IDLE_MAX_YIELDS_PROP_NAME} yields, then parks from 1 µs up to {@code maxParkNs}.
+         */
+        public static IdleStrategy backoffIdleStrategy(final long maxParkNs)
+        {
             return new BackoffIdleStrategy(
-                Long.getLong(IDLE_MAX_SPINS_PROP_NAME, 100), Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, 10), 1_000,
-                backoffMaxParkNs);
+                Long.getLong(IDLE_MAX_SPINS_PROP_NAME, IDLE_MAX_SPINS_DEFAULT),
+                Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, IDLE_MAX_YIELDS_DEFAULT),
+                1_000,
+                maxParkNs);
         }
     }
 

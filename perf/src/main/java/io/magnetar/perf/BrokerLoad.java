@@ -8,7 +8,6 @@ import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.mediadriver.Durability;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -345,7 +344,7 @@ final class BrokerLoad extends LoadRun
         private final byte[] payload = new byte[config.size()];
         private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
         private final ManyToOneConcurrentArrayQueue<ReceiptTimer> receiptTimers;
-        private final IdleStrategy idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        private final IdleStrategy idleStrategy = MagnetarClient.Configuration.backoffIdleStrategy(100_000);
 
         SendLoop(
             final Producer producer,

@@ -19,7 +19,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.magnetar.broker.BrokerConfiguration;
+import io.magnetar.client.MagnetarClient;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -85,9 +86,7 @@ final class RawAeronLoad extends LoadRun
             return new YieldingIdleStrategy();
         }
 
-        return profile == Profile.LOW_LATENCY ?
-            new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return profile == Profile.LOW_LATENCY ? new BusySpinIdleStrategy() : BrokerConfiguration.agentIdleStrategy();
     }
 
     /**
@@ -96,9 +95,7 @@ final class RawAeronLoad extends LoadRun
      */
     IdleStrategy clientIdleStrategy()
     {
-        return best ?
-            new YieldingIdleStrategy() :
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return best ? new YieldingIdleStrategy() : MagnetarClient.Configuration.backoffIdleStrategy(100_000);
     }
 
     void setUp() throws Exception
@@ -311,7 +308,7 @@ final class RawAeronLoad extends LoadRun
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(threadingMode)
             .sharedIdleStrategy(
-                best ? new YieldingIdleStrategy() : MagnetarMediaDriver.Configuration.backoffIdleStrategy())
+                best ? new YieldingIdleStrategy() : MagnetarMediaDriver.Configuration.driverIdleStrategy())
             .ipcTermBufferLength(config.termLength())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
