@@ -8,6 +8,7 @@ import io.magnetar.broker.shard.TopicShardAgent;
 import io.magnetar.storage.LogSyncAgent;
 import io.magnetar.storage.RecordedLog;
 import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -112,7 +113,9 @@ final class BrokerShards
         final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, countedErrorHandler, counters.logSyncs);
         logSyncAgent.syncAll();
         final AgentRunner syncRunner = new AgentRunner(
-            new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), SystemUtil.getDurationInNanos(
+                BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_PROP_NAME,
+                BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_DEFAULT_NS)),
             errorHandler,
             counters.errors,
             logSyncAgent);
