@@ -449,13 +449,13 @@ final class Connector
     }
 
     /**
-     * An idle strategy for a user thread that waits (receive, flush): the configured backoff, parking up to 100 µs.
+     * An idle strategy for a user thread that waits (receive, flush): the configured backoff and longest park.
      *
      * @return a new idle strategy.
      */
     static IdleStrategy newWaitingIdleStrategy()
     {
-        return MagnetarClient.Configuration.backoffIdleStrategy(100_000);
+        return MagnetarClient.Configuration.backoffIdleStrategy(MagnetarClient.Configuration.idleMaxParkNs());
     }
 
     /**

@@ -238,16 +238,27 @@ public final class MagnetarClient implements AutoCloseable
         public static final String IDLE_MAX_YIELDS_PROP_NAME = "magnetar.idle.max.yields";
 
         /**
-         * Default yields: 3,000, as the broker's (awake between messages 100 µs apart, parked soon after).
+         * Default yields: 3,000, as the broker's (awake between messages a millisecond apart, parked soon after).
          */
         public static final long IDLE_MAX_YIELDS_DEFAULT = 3_000;
+
+        /**
+         * Longest park of the conductor's and waiting user threads' {@code backoff}, e.g. {@code 1ms}.
+         */
+        public static final String IDLE_MAX_PARK_PROP_NAME = "magnetar.client.idle.max.park";
+
+        /**
+         * Default longest park: 1 ms. Parks grow from 1 µs, so only a client quiet for about a millisecond parks
+         * that long; an idle one wakes a thousand times a second, not ten thousand.
+         */
+        public static final long IDLE_MAX_PARK_DEFAULT_NS = 1_000_000;
 
         /**
          * @return a new idle strategy for the conductor thread, as {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME} names it.
          */
         public static IdleStrategy conductorIdleStrategy()
         {
-            return namedIdleStrategy(CONDUCTOR_IDLE_STRATEGY_PROP_NAME, 100_000);
+            return namedIdleStrategy(CONDUCTOR_IDLE_STRATEGY_PROP_NAME, idleMaxParkNs());
         }
 
         /**
@@ -256,6 +267,14 @@ public final class MagnetarClient implements AutoCloseable
         public static IdleStrategy driverIdleStrategy()
         {
             return namedIdleStrategy(DRIVER_IDLE_STRATEGY_PROP_NAME, 1_000_000);
+        }
+
+        /**
+         * @return {@link #IDLE_MAX_PARK_PROP_NAME} in ns, or its default.
+         */
+        public static long idleMaxParkNs()
+        {
+            return SystemUtil.getDurationInNanos(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
         }
 
         private static IdleStrategy namedIdleStrategy(final String propName, final long backoffMaxParkNs)

@@ -344,7 +344,8 @@ final class BrokerLoad extends LoadRun
         private final byte[] payload = new byte[config.size()];
         private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
         private final ManyToOneConcurrentArrayQueue<ReceiptTimer> receiptTimers;
-        private final IdleStrategy idleStrategy = MagnetarClient.Configuration.backoffIdleStrategy(100_000);
+        private final IdleStrategy idleStrategy = MagnetarClient.Configuration.backoffIdleStrategy(
+            MagnetarClient.Configuration.idleMaxParkNs());
 
         SendLoop(
             final Producer producer,

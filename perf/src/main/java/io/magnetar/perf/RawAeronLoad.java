@@ -95,7 +95,9 @@ final class RawAeronLoad extends LoadRun
      */
     IdleStrategy clientIdleStrategy()
     {
-        return best ? new YieldingIdleStrategy() : MagnetarClient.Configuration.backoffIdleStrategy(100_000);
+        return best ?
+            new YieldingIdleStrategy() :
+            MagnetarClient.Configuration.backoffIdleStrategy(MagnetarClient.Configuration.idleMaxParkNs());
     }
 
     void setUp() throws Exception
