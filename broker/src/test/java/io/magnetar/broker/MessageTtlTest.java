@@ -63,6 +63,7 @@ class MessageTtlTest
                 assertTrue(System.nanoTime() < deadlineNs, stats.toString());
                 Thread.sleep(50);
             }
+            assertTrue(stats.getSweeps().get("deadlineVisits") > 0, "expired by a deadline: " + stats);
 
             final MessageId fresh = producer.send("fresh".getBytes());
             try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").subscribe())

@@ -150,6 +150,7 @@ public final class TopicInternalStats
     private final Map<String, Long> shardLog;
     private final Map<String, Long> cursorLog;
     private final Map<String, Long> indexLog;
+    private final Map<String, Long> sweeps;
 
     private TopicInternalStats(final JsonNode document)
     {
@@ -179,6 +180,7 @@ public final class TopicInternalStats
         shardLog = counters(document.path("shardLog"));
         cursorLog = counters(document.path("cursorLog"));
         indexLog = counters(document.path("indexLog"));
+        sweeps = counters(document.path("sweeps"));
     }
 
     /**
@@ -343,6 +345,15 @@ public final class TopicInternalStats
     public Map<String, Long> getIndexLog()
     {
         return indexLog;
+    }
+
+    /**
+     * @return the counters of the shard's background work: {@code topicsWithDeadline} (topics with a TTL or quota
+     * check ahead) and {@code deadlineVisits} (topics visited because one passed); unmodifiable.
+     */
+    public Map<String, Long> getSweeps()
+    {
+        return sweeps;
     }
 
     /**

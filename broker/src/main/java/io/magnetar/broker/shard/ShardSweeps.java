@@ -126,6 +126,14 @@ final class ShardSweeps
         return deadlineVisits;
     }
 
+    /**
+     * @return topics with a deadline ahead.
+     */
+    int topicsWithDeadline()
+    {
+        return deadlines.size();
+    }
+
     private int visitDue()
     {
         int visited = 0;

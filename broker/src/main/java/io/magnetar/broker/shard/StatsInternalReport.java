@@ -20,6 +20,7 @@ final class StatsInternalReport
     private final RecordedLog entryLog;
     private final RecordedLog cursorLog;
     private final RecordedLog indexLog;
+    private final ShardSweeps sweeps;
     private final TopicRegistry topics;
     private final LogReclaimer reclaimer;
     private final SegmentCompactor compactor;
@@ -35,8 +36,10 @@ final class StatsInternalReport
         final SegmentCompactor compactor,
         final CursorCheckpointer checkpointer,
         final IndexSnapshotSession snapshots,
+        final ShardSweeps sweeps,
         final ClientProxy proxy)
     {
+        this.sweeps = sweeps;
         this.shard = ctx.shard();
         this.entryLog = ctx.entryLog();
         this.cursorLog = ctx.cursorLog();
@@ -138,6 +141,9 @@ final class StatsInternalReport
         indexLogNode.put("snapshots", snapshots.snapshots());
         indexLogNode.put("lastSnapshotShardLogPosition", snapshots.lastEntryPosition());
         indexLogNode.put("lastSnapshotBytes", snapshots.lastBytes());
+        final ObjectNode sweepsNode = root.putObject("sweeps");
+        sweepsNode.put("topicsWithDeadline", sweeps.topicsWithDeadline());
+        sweepsNode.put("deadlineVisits", sweeps.deadlineVisits());
 
         return root;
     }

@@ -87,7 +87,7 @@ public final class TopicShardAgent implements Agent
         sweeps = new ShardSweeps(ctx, topics, policies, checkpointer, new MessageExpiry(publishTimes, checkIntervalMs),
             quota, subscriptions, reclaimer, deadlines);
         final StatsInternalReport stats = new StatsInternalReport(
-            ctx, topics, reclaimer, compactor, checkpointer, snapshots, proxy);
+            ctx, topics, reclaimer, compactor, checkpointer, snapshots, sweeps, proxy);
         final NamespacePolicyHandler namespaces = new NamespacePolicyHandler(shard, policies, writer, receipts, proxy);
         commandAdapter = new ShardCommandAdapter(ctx, sessions, producers, subscriptions, namespaces, stats, proxy);
         recovery = new ShardRecovery(ctx, topics, subscriptions, policies, snapshots);
