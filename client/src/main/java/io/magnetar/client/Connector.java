@@ -455,7 +455,7 @@ final class Connector
      */
     static IdleStrategy newWaitingIdleStrategy()
     {
-        return MagnetarClient.Configuration.backoffIdleStrategy(MagnetarClient.Configuration.idleMaxParkNs());
+        return MagnetarClient.Configuration.backoffIdleStrategy();
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.magnetar.client;
 
+import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -210,9 +211,9 @@ public final class MagnetarClient implements AutoCloseable
 
         /**
          * Idle strategy of the client's conductor thread, which sends, receives and answers for the application:
-         * {@code backoff} (spins and yields as {@link #IDLE_MAX_SPINS_PROP_NAME} and {@link #IDLE_MAX_YIELDS_PROP_NAME}
-         * say, then parks of 1 to 100 µs) or one of Aeron's names ({@code yield}, {@code spin}, {@code noop},
-         * {@code sleep-ns} or a class name).
+         * {@code backoff} (spins and yields as {@code magnetar.idle.max.spins} and {@code magnetar.idle.max.yields}
+         * say, as the broker's threads do, then parks up to {@link #IDLE_MAX_PARK_PROP_NAME}) or one of Aeron's names
+         * ({@code yield}, {@code spin}, {@code noop}, {@code sleep-ns} or a class name).
          */
         public static final String CONDUCTOR_IDLE_STRATEGY_PROP_NAME = "magnetar.client.idle.strategy";
 
@@ -221,26 +222,6 @@ public final class MagnetarClient implements AutoCloseable
          * {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME}, its {@code backoff} parking up to 1 ms.
          */
         public static final String DRIVER_IDLE_STRATEGY_PROP_NAME = "magnetar.client.driver.idle.strategy";
-
-        /**
-         * Spins of a {@code backoff} idle strategy before it yields; the broker's threads read it too.
-         */
-        public static final String IDLE_MAX_SPINS_PROP_NAME = "magnetar.idle.max.spins";
-
-        /**
-         * Default spins: 1, as the broker's (a spin phase holds the core the next thread on the path needs).
-         */
-        public static final long IDLE_MAX_SPINS_DEFAULT = 1;
-
-        /**
-         * Yields of a {@code backoff} idle strategy before it parks; the broker's threads read it too.
-         */
-        public static final String IDLE_MAX_YIELDS_PROP_NAME = "magnetar.idle.max.yields";
-
-        /**
-         * Default yields: 3,000, as the broker's (awake between messages a millisecond apart, parked soon after).
-         */
-        public static final long IDLE_MAX_YIELDS_DEFAULT = 3_000;
 
         /**
          * Longest park of the conductor's and waiting user threads' {@code backoff}, e.g. {@code 1ms}.
@@ -255,6 +236,7 @@ public final class MagnetarClient implements AutoCloseable
 
         /**
          * @return a new idle strategy for the conductor thread, as {@link #CONDUCTOR_IDLE_STRATEGY_PROP_NAME} names it.
+         * @throws IllegalArgumentException if the property names no idle strategy.
          */
         public static IdleStrategy conductorIdleStrategy()
         {
@@ -263,6 +245,7 @@ public final class MagnetarClient implements AutoCloseable
 
         /**
          * @return a new idle strategy for an embedded driver, as {@link #DRIVER_IDLE_STRATEGY_PROP_NAME} names it.
+         * @throws IllegalArgumentException if the property names no idle strategy.
          */
         public static IdleStrategy driverIdleStrategy()
         {
@@ -277,37 +260,25 @@ public final class MagnetarClient implements AutoCloseable
             return SystemUtil.getDurationInNanos(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
         }
 
-        private static IdleStrategy namedIdleStrategy(final String propName, final long backoffMaxParkNs)
+        /**
+         * @return a new backoff idle strategy for a thread that waits for the client, parking up to
+         * {@link #IDLE_MAX_PARK_PROP_NAME}: the broker's backoff ({@link MagnetarMediaDriver.Configuration}).
+         */
+        public static IdleStrategy backoffIdleStrategy()
         {
-            final String strategy = System.getProperty(propName, "backoff");
-            if (!"backoff".equals(strategy))
-            {
-                try
-                {
-                    return io.aeron.driver.Configuration.agentIdleStrategy(strategy, null);
-                }
-                catch (final Exception ex) // an unknown class name comes back as a ClassNotFoundException
-                {
-                    throw new IllegalArgumentException(propName + "=" + strategy + " is not an idle strategy: use " +
-                        "backoff, yield, spin, noop, sleep-ns or a class name", ex);
-                }
-            }
-
-            return backoffIdleStrategy(backoffMaxParkNs);
+            return MagnetarMediaDriver.Configuration.backoffIdleStrategy(idleMaxParkNs());
         }
 
-        /**
-         * @param maxParkNs longest park.
-         * @return a new backoff idle strategy: {@link #IDLE_MAX_SPINS_PROP_NAME} spins,
-         * {@link #IDLE_MAX_YIELDS_PROP_NAME} yields, then parks from 1 µs up to {@code maxParkNs}.
-         */
-        public static IdleStrategy backoffIdleStrategy(final long maxParkNs)
+        private static IdleStrategy namedIdleStrategy(final String propName, final long backoffMaxParkNs)
         {
-            return new BackoffIdleStrategy(
-                Long.getLong(IDLE_MAX_SPINS_PROP_NAME, IDLE_MAX_SPINS_DEFAULT),
-                Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, IDLE_MAX_YIELDS_DEFAULT),
-                1_000,
-                maxParkNs);
+            try
+            {
+                return MagnetarMediaDriver.Configuration.idleStrategy(propName, backoffMaxParkNs);
+            }
+            catch (final ConfigurationException ex)
+            {
+                throw new IllegalArgumentException(ex.getMessage(), ex); // a client's settings are its arguments
+            }
         }
     }
 

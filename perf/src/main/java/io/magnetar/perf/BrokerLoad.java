@@ -344,8 +344,7 @@ final class BrokerLoad extends LoadRun
         private final byte[] payload = new byte[config.size()];
         private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
         private final ManyToOneConcurrentArrayQueue<ReceiptTimer> receiptTimers;
-        private final IdleStrategy idleStrategy = MagnetarClient.Configuration.backoffIdleStrategy(
-            MagnetarClient.Configuration.idleMaxParkNs());
+        private final IdleStrategy idleStrategy = MagnetarClient.Configuration.backoffIdleStrategy();
 
         SendLoop(
             final Producer producer,

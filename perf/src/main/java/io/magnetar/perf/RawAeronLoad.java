@@ -97,7 +97,7 @@ final class RawAeronLoad extends LoadRun
     {
         return best ?
             new YieldingIdleStrategy() :
-            MagnetarClient.Configuration.backoffIdleStrategy(MagnetarClient.Configuration.idleMaxParkNs());
+            MagnetarClient.Configuration.backoffIdleStrategy();
     }
 
     void setUp() throws Exception

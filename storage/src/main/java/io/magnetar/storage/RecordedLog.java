@@ -299,8 +299,7 @@ public final class RecordedLog implements AutoCloseable
     public long purgeBefore(final long position)
     {
         final long limit = Math.min(position, durablePosition());
-        final long newStart = AeronArchive.segmentFileBasePosition(
-            startPosition, limit, termLength, segmentFileLength);
+        final long newStart = segmentBasePosition(limit);
         if (newStart <= startPosition)
         {
             return startPosition;
@@ -384,6 +383,15 @@ public final class RecordedLog implements AutoCloseable
     public int segmentFileLength()
     {
         return segmentFileLength;
+    }
+
+    /**
+     * @param position in the log, at or after its start.
+     * @return where the segment file holding that position begins.
+     */
+    public long segmentBasePosition(final long position)
+    {
+        return AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentFileLength);
     }
 
     /**

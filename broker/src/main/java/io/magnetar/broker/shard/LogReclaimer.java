@@ -1,6 +1,5 @@
 package io.magnetar.broker.shard;
 
-import io.aeron.archive.client.AeronArchive;
 import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
 import io.magnetar.storage.TopicIndex;
@@ -103,8 +102,7 @@ final class LogReclaimer
         }
 
         final long start = entryLog.startPosition();
-        final long firstSegmentEnd = AeronArchive.segmentFileBasePosition(
-            start, start, entryLog.termLength(), entryLog.segmentFileLength()) + entryLog.segmentFileLength();
+        final long firstSegmentEnd = entryLog.segmentBasePosition(start) + entryLog.segmentFileLength();
         if (null != pinningTopic)
         {
             final long floor = topicFloor(pinningTopic, now);
@@ -177,8 +175,7 @@ final class LogReclaimer
         if (reclaimTarget < 0)
         {
             final long position = floor;
-            final long newStart = AeronArchive.segmentFileBasePosition(
-                entryLog.startPosition(), position, entryLog.termLength(), entryLog.segmentFileLength());
+            final long newStart = entryLog.segmentBasePosition(position);
             if (newStart <= entryLog.startPosition())
             {
                 return compactor.compactFirstSegment(position);

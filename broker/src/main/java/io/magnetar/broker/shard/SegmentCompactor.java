@@ -1,7 +1,6 @@
 package io.magnetar.broker.shard;
 
 import io.aeron.Publication;
-import io.aeron.archive.client.AeronArchive;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
 import io.magnetar.storage.EntryHandler;
@@ -76,9 +75,7 @@ final class SegmentCompactor
         }
         final long start = entryLog.startPosition();
         final long segmentLength = entryLog.segmentFileLength();
-        final long segmentStart = AeronArchive.segmentFileBasePosition(
-            start, start, entryLog.termLength(), entryLog.segmentFileLength());
-        final long segmentEnd = segmentStart + segmentLength;
+        final long segmentEnd = entryLog.segmentBasePosition(start) + segmentLength;
         if (entryLog.durablePosition() - segmentEnd < 2 * segmentLength)
         {
             return 0; // only old segments: recent ones are still being acknowledged
