@@ -5,12 +5,12 @@ import io.aeron.archive.client.AeronArchive;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.shard.ShardContext;
 import io.magnetar.broker.shard.TopicShardAgent;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.storage.LogSyncAgent;
 import io.magnetar.storage.RecordedLog;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.jctools.queues.SpscArrayQueue;
 
@@ -113,7 +113,7 @@ final class BrokerShards
         final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, countedErrorHandler, counters.logSyncs);
         logSyncAgent.syncAll();
         final AgentRunner syncRunner = new AgentRunner(
-            new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(1), SystemUtil.getDurationInNanos(
+            MagnetarMediaDriver.Configuration.backoffIdleStrategy(1, 1, SystemUtil.getDurationInNanos(
                 BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_PROP_NAME,
                 BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_DEFAULT_NS)),
             errorHandler,

@@ -149,7 +149,8 @@ public final class MagnetarBroker implements AutoCloseable
             }
             if (null == idleStrategy)
             {
-                idleStrategy = driverContext.profile() == Profile.LOW_LATENCY ?
+                idleStrategy = driverContext.profile() == Profile.LOW_LATENCY &&
+                    null == System.getProperty(BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME) ?
                     new BusySpinIdleStrategy() : BrokerConfiguration.agentIdleStrategy();
             }
             if (embeddedMediaDriver)

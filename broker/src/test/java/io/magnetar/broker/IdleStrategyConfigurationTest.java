@@ -3,7 +3,7 @@ package io.magnetar.broker;
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.magnetar.mediadriver.SettlingBackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
@@ -34,10 +34,10 @@ class IdleStrategyConfigurationTest
     @Test
     void backoffByDefaultAndAeronsNamesOtherwisePerThread()
     {
-        assertInstanceOf(BackoffIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
-        assertInstanceOf(BackoffIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
-        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
-        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy());
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy());
 
         System.setProperty(BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME, "yield");
         System.setProperty(MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME, "spin");
@@ -45,7 +45,7 @@ class IdleStrategyConfigurationTest
         assertInstanceOf(YieldingIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
         assertInstanceOf(BusySpinIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
         assertInstanceOf(YieldingIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
-        assertInstanceOf(BackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy(),
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy(),
             "each thread has its own property");
     }
 

@@ -471,6 +471,18 @@ final class Connector
         return idleStrategy;
     }
 
+    /**
+     * The calling thread's idle strategy for waiting on the per-message path, not reset: a wait that ends without
+     * work leaves it where it was, so a thread that calls {@code receive} with a short timeout in a loop settles
+     * into long parks as one long wait would. The caller resets it when its wait ends with work.
+     *
+     * @return the thread's idle strategy.
+     */
+    static IdleStrategy continuedWaitingIdleStrategy()
+    {
+        return WAITING_IDLE_STRATEGY.get();
+    }
+
     private void handshake(final long deadlineNs) throws MagnetarClientException
     {
         final IdleStrategy idleStrategy = newWaitingIdleStrategy();
@@ -544,6 +556,7 @@ final class Connector
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(MagnetarClient.Configuration.driverIdleStrategy())
+            .asyncExecutorIdleStrategy(MagnetarClient.Configuration.backoffIdleStrategy())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .errorHandler(errorHandler);

@@ -146,7 +146,7 @@ public final class Consumer implements AutoCloseable
         {
             requests.checkNotConductorThread("receive");
             final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
-            final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
+            final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
             while (null == (message = incomingMessages.poll()))
             {
                 checkOpen();
@@ -161,6 +161,7 @@ public final class Consumer implements AutoCloseable
                 }
                 idleStrategy.idle();
             }
+            idleStrategy.idle(1);
         }
 
         if (null != message)

@@ -13,7 +13,6 @@ import org.agrona.CloseHelper;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -110,6 +109,41 @@ public final class MagnetarMediaDriver implements AutoCloseable
          */
         public static final long IDLE_MAX_PARK_DEFAULT_NS = 1_000_000;
 
+        /**
+         * Parked time without work after which a {@code backoff} thread's parks may grow past its longest park to
+         * {@link #IDLE_SETTLED_MAX_PARK_PROP_NAME}, for every Magnetar thread that backs off, e.g. {@code 20ms}.
+         */
+        public static final String IDLE_SETTLE_AFTER_PROP_NAME = "magnetar.idle.settle.after";
+
+        /**
+         * Default quiet time before a thread settles: 20 ms.
+         */
+        public static final long IDLE_SETTLE_AFTER_DEFAULT_NS = 20_000_000;
+
+        /**
+         * Longest park of a settled {@code backoff} thread (quiet for {@link #IDLE_SETTLE_AFTER_PROP_NAME}), for every
+         * Magnetar thread that backs off; the first message after a quiet spell waits up to this long on each thread
+         * it crosses. Set it to the longest park to never settle.
+         */
+        public static final String IDLE_SETTLED_MAX_PARK_PROP_NAME = "magnetar.idle.settled.max.park";
+
+        /**
+         * Default longest park once settled: 10 ms.
+         */
+        public static final long IDLE_SETTLED_MAX_PARK_DEFAULT_NS = 10_000_000;
+
+        /**
+         * Yields before parking after work that finds a {@code backoff} thread parking at its longest park (quiet for
+         * about twice that: a heartbeat, a timer, the first message after a pause), for every Magnetar thread that
+         * backs off; work that comes sooner is traffic and gets {@link #IDLE_MAX_YIELDS_PROP_NAME}.
+         */
+        public static final String IDLE_QUIET_MAX_YIELDS_PROP_NAME = "magnetar.idle.quiet.max.yields";
+
+        /**
+         * Default yields after work that finds a thread quiet: 100.
+         */
+        public static final long IDLE_QUIET_MAX_YIELDS_DEFAULT = 100;
+
         private Configuration()
         {
         }
@@ -170,11 +204,31 @@ public final class MagnetarMediaDriver implements AutoCloseable
          */
         public static IdleStrategy backoffIdleStrategy(final long maxParkNs)
         {
-            return new BackoffIdleStrategy(
+            return backoffIdleStrategy(
                 Long.getLong(IDLE_MAX_SPINS_PROP_NAME, IDLE_MAX_SPINS_DEFAULT),
                 Long.getLong(IDLE_MAX_YIELDS_PROP_NAME, IDLE_MAX_YIELDS_DEFAULT),
-                1_000,
                 maxParkNs);
+        }
+
+        /**
+         * @param maxSpins  spins after work before yielding.
+         * @param maxYields yields after the spins before parking.
+         * @param maxParkNs longest park until the thread settles.
+         * @return a new backoff idle strategy with these phases that settles as {@link #IDLE_SETTLE_AFTER_PROP_NAME}
+         * and {@link #IDLE_SETTLED_MAX_PARK_PROP_NAME} say.
+         */
+        public static IdleStrategy backoffIdleStrategy(final long maxSpins, final long maxYields, final long maxParkNs)
+        {
+            final long settledMaxParkNs = Math.max(maxParkNs,
+                SystemUtil.getDurationInNanos(IDLE_SETTLED_MAX_PARK_PROP_NAME, IDLE_SETTLED_MAX_PARK_DEFAULT_NS));
+            return new SettlingBackoffIdleStrategy(
+                maxSpins,
+                maxYields,
+                Math.min(maxYields, Long.getLong(IDLE_QUIET_MAX_YIELDS_PROP_NAME, IDLE_QUIET_MAX_YIELDS_DEFAULT)),
+                Math.min(1_000, maxParkNs),
+                maxParkNs,
+                SystemUtil.getDurationInNanos(IDLE_SETTLE_AFTER_PROP_NAME, IDLE_SETTLE_AFTER_DEFAULT_NS),
+                settledMaxParkNs);
         }
 
         /**
@@ -459,7 +513,8 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .dirDeleteOnShutdown(ctx.deleteAeronDirOnShutdown())
             .spiesSimulateConnection(true)
             .threadingMode(invoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-            .sharedIdleStrategy(Configuration.driverIdleStrategy());
+            .sharedIdleStrategy(Configuration.driverIdleStrategy())
+            .asyncExecutorIdleStrategy(Configuration.backoffIdleStrategy());
 
         final Archive.Context archiveCtx = new Archive.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())

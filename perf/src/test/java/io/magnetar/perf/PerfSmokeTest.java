@@ -87,7 +87,10 @@ class PerfSmokeTest
         assertTrue(root.get("idleSetupMsPer100k").asDouble() > 0, "idleSetupMsPer100k " + root);
         assertTrue(root.get("idleSubscribeMsPer100k").asDouble() > 0, "idleSubscribeMsPer100k " + root);
         assertTrue(root.get("idleRestartMs").asLong() > 0, "idleRestartMs " + root);
-        assertTrue(root.get("heapBytesPerIdleTopicAfterRestart").asLong() > 0, "heap after restart " + root);
+        // 1,000 topics hold about 0.4 MB, within the JVM's own heap noise after a restart (a run measured -29 B a
+        // topic): the sign means nothing at this size, a leak of kilobytes a topic would still show
+        assertTrue(root.get("heapBytesPerIdleTopicAfterRestart").isIntegralNumber(), "heap after restart " + root);
+        assertTrue(root.get("heapBytesPerIdleTopicAfterRestart").asLong() < 4_000, "heap after restart " + root);
         assertTrue(root.get("idleRecovery").asText().contains("recovered 1000 topics"), "idleRecovery " + root);
         assertEquals(3_600_000, root.get("config").get("retentionTimeMs").asLong());
         assertEquals(-1, root.get("config").get("messageTtlMs").asLong());
