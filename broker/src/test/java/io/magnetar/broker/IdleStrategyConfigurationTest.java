@@ -9,6 +9,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,8 @@ class IdleStrategyConfigurationTest
         MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME,
         MagnetarMediaDriver.Configuration.IDLE_MAX_YIELDS_PROP_NAME,
         MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME,
-        MagnetarClient.Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME };
+        MagnetarClient.Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME,
+        MagnetarClient.Configuration.DRIVER_THREADING_PROP_NAME };
 
     @AfterEach
     void clearProperties()
@@ -71,5 +73,19 @@ class IdleStrategyConfigurationTest
         final IllegalArgumentException clientEx =
             assertThrows(IllegalArgumentException.class, MagnetarClient.Configuration::conductorIdleStrategy);
         assertTrue(clientEx.getMessage().contains("magnetar.client.idle.strategy=snooze"), clientEx.getMessage());
+    }
+
+    @Test
+    void anEmbeddedClientDriverRunsOnTheConductorUnlessToldOtherwise()
+    {
+        assertTrue(MagnetarClient.Configuration.driverOnConductor());
+
+        System.setProperty(MagnetarClient.Configuration.DRIVER_THREADING_PROP_NAME, "shared");
+        assertFalse(MagnetarClient.Configuration.driverOnConductor());
+
+        System.setProperty(MagnetarClient.Configuration.DRIVER_THREADING_PROP_NAME, "dedicated");
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, MagnetarClient.Configuration::driverOnConductor);
+        assertTrue(ex.getMessage().contains("magnetar.client.driver.threading=dedicated"), ex.getMessage());
     }
 }

@@ -7,9 +7,13 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.magnetar.mediadriver.InvokerAgent;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -82,7 +86,13 @@ final class Connector
         this.egressAdapter = new EgressAdapter(egressSubscription, conductor);
         conductor.ingressProxy(ingressProxy);
         conductor.egressAdapter(egressAdapter);
-        this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, conductor);
+        final Agent conductorAgent = null != mediaDriver && null != mediaDriver.sharedAgentInvoker() ?
+            new CompositeAgent(
+                new InvokerAgent("magnetar-client-driver", mediaDriver.sharedAgentInvoker(),
+                aeron.conductorAgentInvoker()),
+                conductor) :
+            conductor;
+        this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, conductorAgent);
         AgentRunner.startOnThread(conductorRunner, Connector::newConductorThread);
     }
 
@@ -131,7 +141,8 @@ final class Connector
                 directoryName = mediaDriver.aeronDirectoryName();
             }
 
-            aeron = connectAeron(directoryName, clientName, errorHandler);
+            final AgentInvoker driverInvoker = null != mediaDriver ? mediaDriver.sharedAgentInvoker() : null;
+            aeron = connectAeron(directoryName, clientName, errorHandler, driverInvoker);
 
             final Subscription egressSubscription;
             final int responseStreamId;
@@ -147,7 +158,7 @@ final class Connector
                 responseStreamId = Protocol.EGRESS_STREAM_ID;
                 egressSubscription = aeron.addSubscription(
                     "aeron:udp?endpoint=" + localAddressFor(serviceUrl) + ":0", responseStreamId);
-                responseChannel = awaitResolvedChannel(egressSubscription, deadlineNs);
+                responseChannel = awaitResolvedChannel(egressSubscription, driverInvoker, deadlineNs);
             }
 
             final ExclusivePublication ingressPublication = aeron.addExclusivePublication(
@@ -554,7 +565,8 @@ final class Connector
     {
         final MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(CommonContext.generateRandomDirName())
-            .threadingMode(ThreadingMode.SHARED)
+            .threadingMode(
+                MagnetarClient.Configuration.driverOnConductor() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
             .sharedIdleStrategy(MagnetarClient.Configuration.driverIdleStrategy())
             .asyncExecutorIdleStrategy(MagnetarClient.Configuration.backoffIdleStrategy())
             .dirDeleteOnStart(true)
@@ -565,12 +577,21 @@ final class Connector
     }
 
     private static Aeron connectAeron(
-        final String directoryName, final String clientName, final ErrorHandler errorHandler)
+        final String directoryName,
+        final String clientName,
+        final ErrorHandler errorHandler,
+        final AgentInvoker driverInvoker)
         throws MagnetarClientException
     {
         final Aeron.Context ctx = new Aeron.Context()
             .aeronDirectoryName(directoryName)
             .errorHandler(errorHandler);
+        if (null != driverInvoker)
+        {
+            // one thread, the client's conductor, runs the embedded driver and Aeron's conductor after connecting;
+            // until then the connecting thread does, inside Aeron's blocking calls
+            ctx.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
+        }
         if (!clientName.isEmpty())
         {
             ctx.clientName(clientName.length() <= Aeron.Configuration.MAX_CLIENT_NAME_LENGTH ?
@@ -616,7 +637,8 @@ final class Connector
         }
     }
 
-    private static String awaitResolvedChannel(final Subscription subscription, final long deadlineNs)
+    private static String awaitResolvedChannel(
+        final Subscription subscription, final AgentInvoker driverInvoker, final long deadlineNs)
         throws MagnetarClientException
     {
         final IdleStrategy idleStrategy = newWaitingIdleStrategy();
@@ -627,6 +649,10 @@ final class Connector
             {
                 throw new MagnetarClientException.TimeoutException(
                     "the media driver did not bind the response channel " + subscription.channel() + " in time");
+            }
+            if (null != driverInvoker)
+            {
+                driverInvoker.invoke(); // the conductor thread that will run it has not started yet
             }
             idleStrategy.idle();
         }

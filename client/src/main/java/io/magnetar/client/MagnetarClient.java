@@ -224,6 +224,38 @@ public final class MagnetarClient implements AutoCloseable
         public static final String DRIVER_IDLE_STRATEGY_PROP_NAME = "magnetar.client.driver.idle.strategy";
 
         /**
+         * Where the media driver a client embeds runs: {@code conductor} (on the client's conductor thread, with
+         * Aeron's client conductor: one thread and one hand-off fewer) or {@code shared} (a thread of its own with
+         * {@link #DRIVER_IDLE_STRATEGY_PROP_NAME}).
+         */
+        public static final String DRIVER_THREADING_PROP_NAME = "magnetar.client.driver.threading";
+
+        /**
+         * Default place of the embedded driver: {@code conductor}.
+         */
+        public static final String DRIVER_THREADING_DEFAULT = "conductor";
+
+        /**
+         * @return true if the embedded driver runs on the conductor thread, as {@link #DRIVER_THREADING_PROP_NAME}
+         * says.
+         * @throws IllegalArgumentException for a value other than {@code conductor} or {@code shared}.
+         */
+        public static boolean driverOnConductor()
+        {
+            final String value = System.getProperty(DRIVER_THREADING_PROP_NAME, DRIVER_THREADING_DEFAULT).trim();
+            switch (value)
+            {
+                case "conductor":
+                    return true;
+                case "shared":
+                    return false;
+                default:
+                    throw new IllegalArgumentException(
+                        DRIVER_THREADING_PROP_NAME + "=" + value + ": use conductor or shared");
+            }
+        }
+
+        /**
          * Longest park of the conductor's and waiting user threads' {@code backoff}, e.g. {@code 1ms}.
          */
         public static final String IDLE_MAX_PARK_PROP_NAME = "magnetar.client.idle.max.park";
