@@ -72,10 +72,16 @@ public final class PerfRunner
         {
             printRatios(broker, bestBaseline, WorkloadOptions.RAW_AERON_BEST);
         }
+        final double[] bestFloorUs = bestFloorUs(baseline, bestBaseline);
+        if (null != baseline && null != bestBaseline && null != bestFloorUs && null != broker.percentilesUs())
+        {
+            out.println("best floor = the lower of the two floors at each percentile:");
+            printRatios(broker.percentilesUs(), bestFloorUs, "best floor");
+        }
 
         if (null != config.summaryJson())
         {
-            writeSummary(config.summaryJson(), broker, baseline, bestBaseline, idleTopics);
+            writeSummary(config.summaryJson(), broker, baseline, bestBaseline, bestFloorUs, idleTopics);
             out.println("summary: " + config.summaryJson());
         }
         out.flush();
@@ -154,6 +160,27 @@ public final class PerfRunner
         out.flush();
     }
 
+    /**
+     * The best floor of a run: the lower of the same-config and the yielding floor at each percentile (on two cores
+     * the yielding floor has the lower median and the backoff floor often the lower p99), or the one that ran.
+     */
+    static double[] bestFloorUs(final RunResult baseline, final RunResult bestBaseline)
+    {
+        final double[] bestUs = null != bestBaseline ? bestBaseline.percentilesUs() : null;
+        final double[] sameUs = null != baseline ? baseline.percentilesUs() : null;
+        if (null == bestUs || null == sameUs)
+        {
+            return bestUs;
+        }
+        final double[] lowest = new double[bestUs.length];
+        for (int i = 0; i < lowest.length; i++)
+        {
+            lowest[i] = Math.min(bestUs[i], sameUs[i]);
+        }
+
+        return lowest;
+    }
+
     private void printRatios(final RunResult broker, final RunResult baseline, final String baselineName)
     {
         final double[] brokerUs = broker.percentilesUs();
@@ -162,7 +189,11 @@ public final class PerfRunner
         {
             return;
         }
+        printRatios(brokerUs, baselineUs, baselineName);
+    }
 
+    private void printRatios(final double[] brokerUs, final double[] baselineUs, final String baselineName)
+    {
         final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", ""));
         final StringBuilder brokerLine = new StringBuilder(String.format(Locale.ROOT, "%-18s", "broker us"));
         final StringBuilder baselineLine =
@@ -200,6 +231,7 @@ public final class PerfRunner
         final RunResult broker,
         final RunResult baseline,
         final RunResult bestBaseline,
+        final double[] bestFloorUs,
         final IdleTopicSetup idleTopics)
         throws IOException
     {
@@ -258,6 +290,21 @@ public final class PerfRunner
         putResult(root.putObject("broker"), broker);
         putBaseline(root, broker, baseline, "baseline", "ratios");
         putBaseline(root, broker, bestBaseline, "baselineBest", "ratios_best");
+        if (null != baseline && null != bestFloorUs && null != broker.percentilesUs())
+        {
+            // both floors ran: the best floor is the lower of the two at each percentile, and ratios_best is to it
+            final ObjectNode floorNode = root.putObject("bestFloor");
+            for (int i = 0; i < RunResult.PERCENTILE_KEYS.length; i++)
+            {
+                floorNode.put(RunResult.PERCENTILE_KEYS[i] + "Us", bestFloorUs[i]);
+            }
+            final double[] ratios = ratios(broker.percentilesUs(), bestFloorUs);
+            final ObjectNode ratiosNode = root.putObject("ratios_best");
+            for (int i = 0; i < ratios.length; i++)
+            {
+                ratiosNode.put(RunResult.RATIO_KEYS[i], ratios[i]);
+            }
+        }
 
         final File parent = file.getAbsoluteFile().getParentFile();
         if (null != parent && !parent.isDirectory() && !parent.mkdirs())

@@ -94,7 +94,8 @@ final class WorkloadOptions
     @Option(names = "--baseline", paramLabel = "raw-aeron[,raw-aeron-best]", split = ",",
         description = "After the broker run, run the same workload over raw Aeron (no broker, same transport and " +
             "topology) and print the ratios: raw-aeron with the broker run's idle strategies, raw-aeron-best with " +
-            "the fastest this box allows (every thread yields); both may be given.")
+            "the fastest this box allows (every thread yields); both may be given, and then the best floor is the " +
+            "lower of the two at each percentile.")
     List<String> baseline;
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the final figures as JSON.")

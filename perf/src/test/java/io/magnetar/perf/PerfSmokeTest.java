@@ -22,6 +22,7 @@ class PerfSmokeTest
         { "count", "rateMsgs", "mbPerSec", "p50Us", "p90Us", "p99Us", "p999Us", "p9999Us", "maxUs" };
     private static final String[] CONFIG_FIELDS = { "rate", "size", "topics", "producers", "consumers", "duration",
         "warmup", "persistent", "durability", "transport", "profile" };
+    private static final String[] RESULT_PERCENTILES = { "p50", "p90", "p99", "p999", "p9999", "max" };
     private static final String[] RATIO_FIELDS = { "p50", "p90", "p99", "p99_9", "p99_99", "max" };
 
     @TempDir
@@ -51,6 +52,16 @@ class PerfSmokeTest
         assertTrue(root.get("broker").get("count").asLong() > 0, "broker count");
         assertTrue(root.get("baseline").get("count").asLong() > 0, "baseline count");
         assertTrue(root.get("baselineBest").get("count").asLong() > 0, "best baseline count");
+        for (int i = 0; i < RESULT_PERCENTILES.length; i++)
+        {
+            final String key = RESULT_PERCENTILES[i] + "Us";
+            final double floor = root.get("bestFloor").get(key).asDouble();
+            final double lower = Math.min(
+                root.get("baseline").get(key).asDouble(), root.get("baselineBest").get(key).asDouble());
+            assertEquals(lower, floor, 1e-9, "best floor " + key + " is the lower of the two floors");
+            assertEquals(root.get("broker").get(key).asDouble() / floor,
+                root.get("ratios_best").get(RATIO_FIELDS[i]).asDouble(), 1e-9, "ratios_best " + key);
+        }
 
         final String brokerName = "e2e-persistent-udp-default-broker";
         final String baselineName = "e2e-persistent-udp-default-raw-aeron";
