@@ -51,6 +51,26 @@ public final class BrokerConfiguration
     /** Default longest park of the log-sync thread: 1 ms, short beside the fsync it waits to start. */
     public static final long LOG_SYNC_IDLE_MAX_PARK_DEFAULT_NS = 1_000_000;
 
+    /**
+     * Receiver window of each client's image on the UDP ingress ({@code rcv-wnd}): how many bytes one client may
+     * have in flight towards the broker before Aeron's flow control holds it, and so how much of a flooding
+     * client's traffic can sit ahead of another client's message in the ingress socket. 0 for Aeron's default.
+     */
+    public static final String INGRESS_RECEIVER_WINDOW_PROP_NAME = "magnetar.ingress.receiver.window";
+
+    /**
+     * Default ingress receiver window: 0, Aeron's default.
+     */
+    public static final int INGRESS_RECEIVER_WINDOW_DEFAULT = 0;
+
+    /**
+     * @return {@link #INGRESS_RECEIVER_WINDOW_PROP_NAME} in bytes, 0 for Aeron's default.
+     */
+    public static int ingressReceiverWindow()
+    {
+        return SystemUtil.getSizeAsInt(INGRESS_RECEIVER_WINDOW_PROP_NAME, INGRESS_RECEIVER_WINDOW_DEFAULT);
+    }
+
     /** Whether clients on this host may connect over IPC through the broker's media driver. */
     public static final String IPC_ENABLED_PROP_NAME = "magnetar.ipc.enabled";
     /** Default: IPC enabled. */

@@ -26,9 +26,14 @@ final class BrokerIngress
     {
         if (ctx.port() >= 0)
         {
-            udp = aeron.addSubscription(
-                new ChannelUriStringBuilder().media("udp").endpoint(ctx.bindAddress() + ":" + ctx.port()).build(),
-                BrokerConfiguration.INGRESS_STREAM_ID);
+            final ChannelUriStringBuilder channel =
+                new ChannelUriStringBuilder().media("udp").endpoint(ctx.bindAddress() + ":" + ctx.port());
+            final int receiverWindow = BrokerConfiguration.ingressReceiverWindow();
+            if (receiverWindow > 0)
+            {
+                channel.receiverWindowLength(receiverWindow);
+            }
+            udp = aeron.addSubscription(channel.build(), BrokerConfiguration.INGRESS_STREAM_ID);
             resources.add(udp);
             boundPort = resolvePort(aeron, udp, ctx.port());
         }

@@ -31,6 +31,7 @@ final class BrokerLoad extends LoadRun
     private final BiConsumer<MessageId, Throwable> sendFailureWatcher = this::onSendCompleted;
     private EmbeddedBroker broker;
     private IdleTopicSetup idleTopics;
+    private BurstRun burst;
     private MagnetarClient client;
     private String target;
     private Producer[][] producers;
@@ -95,6 +96,11 @@ final class BrokerLoad extends LoadRun
             .clientName("magnetar-perf")
             .errorHandler(this::onClientError)
             .build();
+        if (config.burst().messages() > 0)
+        {
+            burst = new BurstRun(config, this);
+            burst.setUp(serviceUrl, aeronDir);
+        }
         if (config.size() > client.maxMessageSize())
         {
             throw new PerfException("size " + config.size() + " is larger than the broker's maximum message size " +
@@ -154,6 +160,11 @@ final class BrokerLoad extends LoadRun
                 {
                     addReceivers(meter, false);
                 }
+                if (null != burst)
+                {
+                    meter.burst(burst);
+                    addSender("perf-burst", burst.sender(schedule));
+                }
                 break;
             }
 
@@ -181,6 +192,14 @@ final class BrokerLoad extends LoadRun
     }
 
     /**
+     * @return the bursting client of the fairness workload, or null without {@code --burst}.
+     */
+    BurstRun burst()
+    {
+        return burst;
+    }
+
+    /**
      * @return the idle topics set up before the run, with their figures, or null if there were none.
      */
     IdleTopicSetup idleTopics()
@@ -192,7 +211,7 @@ final class BrokerLoad extends LoadRun
     {
         try
         {
-            CloseHelper.close(idleTopics);
+            CloseHelper.closeAll(burst, idleTopics);
             if (null != client)
             {
                 client.close();

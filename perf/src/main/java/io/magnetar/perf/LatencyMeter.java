@@ -31,6 +31,7 @@ final class LatencyMeter
     private final AtomicLong measuredBytes = new AtomicLong();
     private final AtomicLong warmupMessages = new AtomicLong();
     private final AtomicLong warmupBytes = new AtomicLong();
+    private volatile BurstRun burst;
 
     /**
      * @param schedule that defines the measured window.
@@ -38,6 +39,14 @@ final class LatencyMeter
     LatencyMeter(final RunSchedule schedule)
     {
         this.schedule = schedule;
+    }
+
+    /**
+     * @param burst that also takes the measured latencies, split by its phases; before the workers start.
+     */
+    void burst(final BurstRun burst)
+    {
+        this.burst = burst;
     }
 
     /**
@@ -60,6 +69,11 @@ final class LatencyMeter
         if (schedule.isMeasured(intendedNs))
         {
             measured.recordValue(latencyNs);
+            final BurstRun burst = this.burst;
+            if (null != burst)
+            {
+                burst.record(intendedNs, latencyNs);
+            }
         }
         else
         {

@@ -46,6 +46,7 @@ public final class PerfConfig
     private long drainTimeoutNs = PerfConfiguration.drainTimeoutNs();
     private long operationTimeoutNs = PerfConfiguration.operationTimeoutNs();
     private final IdleTopicsConfig idleTopics = new IdleTopicsConfig();
+    private final BurstConfig burst = new BurstConfig();
     private final BrokerDefaults brokerDefaults = new BrokerDefaults();
 
     /**
@@ -159,6 +160,7 @@ public final class PerfConfig
             throw new ConfigurationException("retention time and message TTL apply to the embedded broker only");
         }
         idleTopics.conclude(this);
+        burst.conclude(this);
 
         return this;
     }
@@ -672,6 +674,14 @@ public final class PerfConfig
     public IdleTopicsConfig idleTopics()
     {
         return idleTopics;
+    }
+
+    /**
+     * @return the fairness workload's burst settings.
+     */
+    public BurstConfig burst()
+    {
+        return burst;
     }
 
     /**

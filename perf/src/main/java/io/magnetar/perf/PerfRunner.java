@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.magnetar.mediadriver.Durability;
+import org.HdrHistogram.Histogram;
 
 import java.io.File;
 import java.io.IOException;
@@ -49,6 +50,11 @@ public final class PerfRunner
         final IdleTopicSetup idleTopics = brokerLoad.idleTopics();
         printResult(broker);
         printIdleTopics(idleTopics);
+        final BurstRun burst = brokerLoad.burst();
+        final RunResult[] burstPhases = null == burst ? null : new RunResult[]{
+            phase("paced client before the burst", burst.alone()),
+            phase("paced client during the burst", burst.during()) };
+        printBurst(burst, burstPhases);
 
         RunResult baseline = null;
         if (config.rawAeronBaseline())
@@ -82,6 +88,10 @@ public final class PerfRunner
         if (null != config.summaryJson())
         {
             writeSummary(config.summaryJson(), broker, baseline, bestBaseline, bestFloorUs, idleTopics);
+            if (null != burst)
+            {
+                addBurstToSummary(config.summaryJson(), burst, burstPhases);
+            }
             out.println("summary: " + config.summaryJson());
         }
         out.flush();
@@ -134,6 +144,83 @@ public final class PerfRunner
             out.println(String.format(Locale.ROOT, "  WARNING: %,d messages were not received", result.undelivered()));
         }
         out.flush();
+    }
+
+    private static RunResult phase(final String name, final Histogram histogram)
+    {
+        return new RunResult(name, histogram, histogram.getTotalCount(), 0, 1, 0);
+    }
+
+    private void printBurst(final BurstRun burst, final RunResult[] phases)
+    {
+        if (null == burst)
+        {
+            return;
+        }
+
+        final long durationNs = burst.durationNs();
+        out.println(String.format(Locale.ROOT,
+            "burst: a second client sent %,d messages in %.1f ms (%,.0f msg/s) halfway through the measured window",
+            burst.sent(), durationNs / 1e6, durationNs > 0 ? burst.sent() * 1e9 / durationNs : 0.0));
+        for (final RunResult phase : phases)
+        {
+            if (0 == phase.count())
+            {
+                out.println(phase.name() + ": no measured message");
+                continue;
+            }
+            final double[] us = phase.percentilesUs();
+            out.println(String.format(Locale.ROOT,
+                "%-31s %,9d msgs  p50 %9.1f  p99 %9.1f  p99.9 %9.1f  max %9.1f us",
+                phase.name() + ":", phase.count(), us[0], us[2], us[3], us[5]));
+        }
+        final double ratio = burstP99Ratio(phases);
+        out.println(String.format(Locale.ROOT, "paced client's p99 during the burst / before it: %.2fx", ratio));
+        out.flush();
+    }
+
+    private static double burstP99Ratio(final RunResult[] phases)
+    {
+        final double before = phases[0].count() > 0 ? phases[0].percentilesUs()[2] : 0;
+        return before > 0 && phases[1].count() > 0 ? phases[1].percentilesUs()[2] / before : Double.NaN;
+    }
+
+    private static void addBurstToSummary(final File file, final BurstRun burst, final RunResult[] phases)
+        throws IOException
+    {
+        final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        final ObjectNode root = (ObjectNode)mapper.readTree(file);
+        final ObjectNode node = root.putObject("burst");
+        node.put("messages", burst.sent());
+        node.put("durationMs", burst.durationNs() / 1e6);
+        final String[] keys = { "pacedBefore", "pacedDuring" };
+        for (int i = 0; i < keys.length; i++)
+        {
+            final ObjectNode phaseNode = node.putObject(keys[i]);
+            phaseNode.put("count", phases[i].count());
+            final double[] us = phases[i].count() > 0 ? phases[i].percentilesUs() : null;
+            for (int k = 0; k < RunResult.PERCENTILE_KEYS.length; k++)
+            {
+                if (null == us)
+                {
+                    phaseNode.putNull(RunResult.PERCENTILE_KEYS[k] + "Us");
+                }
+                else
+                {
+                    phaseNode.put(RunResult.PERCENTILE_KEYS[k] + "Us", us[k]);
+                }
+            }
+        }
+        final double ratio = burstP99Ratio(phases);
+        if (Double.isNaN(ratio))
+        {
+            node.putNull("p99Ratio");
+        }
+        else
+        {
+            node.put("p99Ratio", ratio);
+        }
+        mapper.writeValue(file, root);
     }
 
     private void printIdleTopics(final IdleTopicSetup idleTopics)

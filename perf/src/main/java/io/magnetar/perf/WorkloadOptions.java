@@ -118,6 +118,12 @@ final class WorkloadOptions
         description = "Where a new subscription starts. Default: ${DEFAULT-VALUE}")
     String position = "latest";
 
+    @Option(names = "--burst", paramLabel = "N",
+        description = "e2e at a fixed rate: halfway through the measured window a second client sends N messages to " +
+            "a topic of its own as fast as its flow limits allow; reports the paced client's latency before the " +
+            "burst and during it. Default: none")
+    int burst;
+
     @Option(names = "--idle-topics", paramLabel = "N",
         description = "e2e: before the measured run, create N idle persistent topics on the embedded broker, each " +
             "given one message; reports the heap per idle topic and the set-up time. Default: none")
@@ -228,6 +234,7 @@ final class WorkloadOptions
                 .profile(Profile.parse(profile))
                 .transport(null != transport ? Transport.parse(transport) : transportOf(serviceUrl))
                 .initialPosition(parsePosition(position));
+            config.burst().messages(burst);
             config.idleTopics()
                 .topics(idleTopics)
                 .subscriptionsPerTopic(null == idleSubscriptions ?

@@ -109,8 +109,31 @@ class PerfSmokeTest
     }
 
     @Test
+    void shouldReportThePacedClientBeforeAndDuringABurst() throws Exception
+    {
+        final File json = new File(dir, "burst.json");
+
+        final int status = PerfCommand.execute(
+            "e2e", "-r", "1000", "-d", "2", "--warmup", "0", "--burst", "5000",
+            "--summary-json", json.getPath(), "--out-dir", new File(dir, "results").getPath());
+
+        assertEquals(0, status);
+        final JsonNode burst = new ObjectMapper().readTree(json).get("burst");
+        assertFields(burst, "messages", "durationMs", "pacedBefore", "pacedDuring", "p99Ratio");
+        assertEquals(5000, burst.get("messages").asLong());
+        assertTrue(burst.get("durationMs").asDouble() > 0, "durationMs " + burst);
+        assertTrue(burst.get("pacedBefore").get("count").asLong() > 0, "paced messages before the burst " + burst);
+        assertFields(burst.get("pacedBefore"), "count", "p50Us", "p99Us", "maxUs");
+        assertFields(burst.get("pacedDuring"), "count", "p50Us", "p99Us", "maxUs");
+    }
+
+    @Test
     void shouldRejectBatchingAndOptionsThatDoNotApply()
     {
+        assertEquals(2, PerfCommand.execute("e2e", "--burst", "10", "-n", "100"));
+        assertEquals(2, PerfCommand.execute("e2e", "--burst", "10", "-r", "0"));
+        assertEquals(2, PerfCommand.execute("produce", "--burst", "10"));
+        assertEquals(2, PerfCommand.execute("e2e", "--burst", "-1"));
         assertEquals(2, PerfCommand.execute("e2e", "--idle-subscriptions", "1"));
         assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "--idle-subscriptions", "0",
             "--idle-consumers"));
