@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * pending sends fail at once, and later sends too, with {@link MagnetarClientException.ConnectionLostException}.
  * <p>
  * Futures returned by {@link #sendAsync(byte[])} complete on the client's conductor thread: callbacks attached to
- * them must not block; in particular they must not call blocking methods of the client.
+ * them must not block; in particular they must not call blocking methods of the client. A UDP client's embedded
+ * media driver runs on that thread too (by default), so a blocked callback also stalls the client's network I/O.
  */
 public final class Producer implements AutoCloseable
 {
