@@ -503,8 +503,10 @@ public final class MagnetarMediaDriver implements AutoCloseable
             }
         }
 
+        // low-latency: the driver is invoked from the broker's hot thread; the archive always has a thread of its
+        // own. Invoked from the hot thread too, it stopped answering control requests (a purge of old segments did
+        // not come back within 10 s) under a full-rate load, and an fsync would stall the hot thread.
         final boolean invoker = ctx.profile() == Profile.LOW_LATENCY;
-        final boolean archiveOnOwnThread = invoker && ctx.durability() == Durability.FSYNC;
 
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
@@ -528,16 +530,9 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .recordChecksum(Checksums.newInstance(ArchiveRepair.RECORD_CHECKSUM))
             .deleteArchiveOnStart(false);
 
-        if (invoker && !archiveOnOwnThread)
-        {
-            archiveCtx.threadingMode(ArchiveThreadingMode.INVOKER);
-        }
-        else
-        {
-            archiveCtx
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(Configuration::driverIdleStrategy);
-        }
+        archiveCtx
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(Configuration::driverIdleStrategy);
 
         if (invoker)
         {
@@ -545,15 +540,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
             final Archive archive;
             try
             {
-                if (archiveOnOwnThread)
-                {
-                    archive = launchArchiveWhilePumping(driver.sharedAgentInvoker(), archiveCtx);
-                }
-                else
-                {
-                    // the archive's own client pumps the driver during blocking calls
-                    archive = Archive.launch(archiveCtx.mediaDriverAgentInvoker(driver.sharedAgentInvoker()));
-                }
+                archive = launchArchiveWhilePumping(driver.sharedAgentInvoker(), archiveCtx);
             }
             catch (final RuntimeException ex)
             {
@@ -562,18 +549,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
             }
             mediaDriver = driver;
             this.archive = archive;
-            if (archiveOnOwnThread)
-            {
-                agentInvoker = driver.sharedAgentInvoker();
-            }
-            else
-            {
-                agentInvoker = new AgentInvoker(
-                    MagnetarMediaDriver::logError,
-                    null,
-                    new InvokerAgent("magnetar-driver-archive", driver.sharedAgentInvoker(), archive.invoker()));
-                agentInvoker.start();
-            }
+            agentInvoker = driver.sharedAgentInvoker();
         }
         else
         {

@@ -14,9 +14,9 @@ public enum Profile
     DEFAULT,
 
     /**
-     * One hot thread runs the message path: the driver and archive run in INVOKER mode and are invoked from the
-     * broker's composite agent, which busy-spins. At the {@code fsync} durability level the archive gets a thread
-     * of its own (SHARED, backoff) so a sync never stalls the hot thread.
+     * One hot thread runs the driver and the broker's agents: the driver runs in INVOKER mode and is invoked from the
+     * broker's composite agent, which busy-spins. The archive has a thread of its own (SHARED, backoff): invoked from
+     * the hot thread it stopped answering control requests under a full-rate load, and a sync would stall it.
      */
     LOW_LATENCY;
 
