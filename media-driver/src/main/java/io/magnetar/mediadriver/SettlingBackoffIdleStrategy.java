@@ -9,13 +9,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * After work it spins {@code maxSpins} times, yields {@code maxYields} times, then parks from {@code minParkNs},
  * doubling up to {@code maxParkNs}, as Agrona's backoff does. Once it has parked for {@code settleAfterNs} in all
- * without work, it is settled: parks keep doubling up to {@code settledMaxParkNs}. Work that finds it parking at its
- * longest park or longer (quiet for about twice that: a heartbeat, a timer, the first message after a pause), and the
- * work that follows it before the longest park, are isolated: each is followed by {@code quietMaxYields} yields, then
- * parks that start again at {@code maxParkNs}, and neither unsettles a settled thread. From the
- * {@link #TRAFFIC_STREAK}th work in a row that comes before the longest park it is traffic: {@code maxYields} yields,
- * parks from {@code minParkNs}, and the quiet time starts afresh, so a thread stays awake between messages that arrive
- * every millisecond. A heartbeat and its reply cost a hundred yields and a few parks, not thousands of yields.
+ * without work, it is settled: parks keep doubling up to {@code settledMaxParkNs}. Work that finds it parked for
+ * {@code quietAfterNs} or longer (a heartbeat, a timer, the first message after a pause), and the work right after
+ * it, are isolated: each is followed by {@code quietMaxYields} yields, then parks that start again at
+ * {@code maxParkNs}, and neither unsettles a settled thread. From the {@link #TRAFFIC_STREAK}th work in a row that
+ * comes sooner it is traffic: {@code maxYields} yields, parks from {@code minParkNs}, and the quiet time starts
+ * afresh, so a thread stays awake between messages that arrive every millisecond and is back on short parks for
+ * messages a few milliseconds apart. A heartbeat and its reply cost a hundred yields and a few parks, not thousands
+ * of yields.
  * <p>
  * Why: on a small virtual machine a park and its wake-up cost about 20 µs of CPU, so a thread parking 1 ms at a time
  * uses 2% of a core doing nothing, and a broker has five such threads; and a media driver with a connection works
@@ -46,6 +47,7 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
     private final long quietMaxYields;
     private final long minParkNs;
     private final long maxParkNs;
+    private final long quietAfterNs;
     private final long settleAfterNs;
     private final long settledMaxParkNs;
 
@@ -66,6 +68,7 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
      *                         longest park or longer.
      * @param minParkNs        first park.
      * @param maxParkNs        longest park until the thread has settled.
+     * @param quietAfterNs     parked time without work after which work is isolated, not traffic.
      * @param settleAfterNs    parked time without work after which parks may grow to {@code settledMaxParkNs}.
      * @param settledMaxParkNs longest park once settled; equal to {@code maxParkNs} to never settle.
      */
@@ -75,11 +78,12 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
         final long quietMaxYields,
         final long minParkNs,
         final long maxParkNs,
+        final long quietAfterNs,
         final long settleAfterNs,
         final long settledMaxParkNs)
     {
         if (maxSpins < 0 || maxYields < 0 || quietMaxYields < 0 || minParkNs < 1 || maxParkNs < minParkNs ||
-            settleAfterNs < 0 || settledMaxParkNs < maxParkNs)
+            quietAfterNs < 0 || settleAfterNs < 0 || settledMaxParkNs < maxParkNs)
         {
             throw new IllegalArgumentException("backoff idle strategy: need spins >= 0, yields >= 0, " +
                 "1 <= minPark <= maxPark <= settledMaxPark and settleAfter >= 0, got spins=" + maxSpins +
@@ -93,6 +97,7 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
         this.yieldLimit = maxYields;
         this.minParkNs = minParkNs;
         this.maxParkNs = maxParkNs;
+        this.quietAfterNs = quietAfterNs;
         this.settleAfterNs = settleAfterNs;
         this.settledMaxParkNs = settledMaxParkNs;
         this.parkPeriodNs = minParkNs;
@@ -106,7 +111,7 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            final boolean quiet = State.PARKING == state && parkPeriodNs >= maxParkNs;
+            final boolean quiet = State.PARKING == state && parkedNs >= quietAfterNs;
             final long quietNs = quiet ? parkedNs : carriedParkedNs;
             trafficStreak = quiet ? 0 : Math.min(trafficStreak + 1, TRAFFIC_STREAK);
             state = State.NOT_IDLE;
@@ -235,7 +240,8 @@ public final class SettlingBackoffIdleStrategy implements IdleStrategy
     {
         return "SettlingBackoffIdleStrategy{maxSpins=" + maxSpins + ", maxYields=" + maxYields +
             ", quietMaxYields=" + quietMaxYields +
-            ", minParkNs=" + minParkNs + ", maxParkNs=" + maxParkNs + ", settleAfterNs=" + settleAfterNs +
+            ", minParkNs=" + minParkNs + ", maxParkNs=" + maxParkNs + ", quietAfterNs=" + quietAfterNs +
+            ", settleAfterNs=" + settleAfterNs +
             ", settledMaxParkNs=" + settledMaxParkNs + '}';
     }
 }

@@ -12,7 +12,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void spinsThenYieldsThenParksDoublingUpToTheLongestPark()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(2, 3, 3, 1, 8, 1_000, 64);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(2, 3, 3, 1, 8, 7, 1_000, 64);
 
         idle.idle(0);
         idle.idle(0);
@@ -34,7 +34,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void settlesIntoLongerParksOnlyAfterTheQuietTime()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 0, 0, 1, 8, 40, 64);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 0, 0, 1, 8, 7, 40, 64);
 
         idle.idle(0); // parks 1
         idle.idle(0); // 2
@@ -58,7 +58,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void isolatedWorkKeepsAThreadSettledAndGetsTheShortYieldPhase()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 40, 64);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 7, 40, 64);
         settle(idle);
 
         idle.idle(1); // a heartbeat
@@ -82,7 +82,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void threeWorksInARowBeforeTheLongestParkAreTrafficAndStartTheQuietTimeAfresh()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 40, 64);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 7, 40, 64);
         settle(idle);
 
         idle.idle(1);
@@ -107,7 +107,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void workBeforeTheLongestParkKeepsATrafficThreadOnTheFullYieldPhase()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 40, 64);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 50, 2, 1, 8, 7, 40, 64);
         idle.idle(1);
         assertEquals(50, idle.yieldLimit(), "a new strategy starts as traffic");
         idle.idle(0);
@@ -118,7 +118,7 @@ class SettlingBackoffIdleStrategyTest
     @Test
     void neverSettlesWhenTheSettledParkIsTheLongestPark()
     {
-        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 0, 0, 1, 4, 0, 4);
+        final SettlingBackoffIdleStrategy idle = new SettlingBackoffIdleStrategy(0, 0, 0, 1, 4, 7, 0, 4);
         for (int i = 0; i < 20; i++)
         {
             idle.idle(0);
@@ -130,7 +130,7 @@ class SettlingBackoffIdleStrategyTest
     void refusesPhasesThatDoNotGrow()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> new SettlingBackoffIdleStrategy(1, 1, 1, 1_000, 1_000_000, 0, 100_000));
+            () -> new SettlingBackoffIdleStrategy(1, 1, 1, 1_000, 1_000_000, 7, 0, 100_000));
         assertTrue(ex.getMessage().contains("settledMaxParkNs=100000"), ex.getMessage());
     }
 
