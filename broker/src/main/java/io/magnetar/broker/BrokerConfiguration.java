@@ -2,7 +2,7 @@ package io.magnetar.broker;
 
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.Sizes;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.IdleConfiguration;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -224,7 +224,7 @@ public final class BrokerConfiguration
      */
     public static IdleStrategy agentIdleStrategy()
     {
-        return MagnetarMediaDriver.Configuration.idleStrategy(
+        return IdleConfiguration.idleStrategy(
             AGENT_IDLE_STRATEGY_PROP_NAME,
             SystemUtil.getDurationInNanos(AGENT_IDLE_MAX_PARK_PROP_NAME, AGENT_IDLE_MAX_PARK_DEFAULT_NS));
     }

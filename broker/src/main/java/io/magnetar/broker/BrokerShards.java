@@ -5,7 +5,7 @@ import io.aeron.archive.client.AeronArchive;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.shard.ShardContext;
 import io.magnetar.broker.shard.TopicShardAgent;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.IdleConfiguration;
 import io.magnetar.storage.LogSyncAgent;
 import io.magnetar.storage.RecordedLog;
 import org.agrona.ErrorHandler;
@@ -113,7 +113,7 @@ final class BrokerShards
         final LogSyncAgent logSyncAgent = new LogSyncAgent(syncedLogs, countedErrorHandler, counters.logSyncs);
         logSyncAgent.syncAll();
         final AgentRunner syncRunner = new AgentRunner(
-            MagnetarMediaDriver.Configuration.backoffIdleStrategy(1, 1, SystemUtil.getDurationInNanos(
+            IdleConfiguration.backoffIdleStrategy(1, 1, SystemUtil.getDurationInNanos(
                 BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_PROP_NAME,
                 BrokerConfiguration.LOG_SYNC_IDLE_MAX_PARK_DEFAULT_NS)),
             errorHandler,

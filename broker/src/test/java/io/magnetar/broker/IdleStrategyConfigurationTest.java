@@ -2,7 +2,7 @@ package io.magnetar.broker;
 
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.client.MagnetarClient;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.IdleConfiguration;
 import io.magnetar.mediadriver.SettlingBackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -18,8 +18,8 @@ class IdleStrategyConfigurationTest
 {
     private static final String[] PROPERTIES = {
         BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME,
-        MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME,
-        MagnetarMediaDriver.Configuration.IDLE_MAX_YIELDS_PROP_NAME,
+        IdleConfiguration.IDLE_STRATEGY_PROP_NAME,
+        IdleConfiguration.IDLE_MAX_YIELDS_PROP_NAME,
         MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME,
         MagnetarClient.Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME,
         MagnetarClient.Configuration.DRIVER_THREADING_PROP_NAME };
@@ -37,15 +37,15 @@ class IdleStrategyConfigurationTest
     void backoffByDefaultAndAeronsNamesOtherwisePerThread()
     {
         assertInstanceOf(SettlingBackoffIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
-        assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
+        assertInstanceOf(SettlingBackoffIdleStrategy.class, IdleConfiguration.driverIdleStrategy());
         assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
         assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy());
 
         System.setProperty(BrokerConfiguration.AGENT_IDLE_STRATEGY_PROP_NAME, "yield");
-        System.setProperty(MagnetarMediaDriver.Configuration.IDLE_STRATEGY_PROP_NAME, "spin");
+        System.setProperty(IdleConfiguration.IDLE_STRATEGY_PROP_NAME, "spin");
         System.setProperty(MagnetarClient.Configuration.CONDUCTOR_IDLE_STRATEGY_PROP_NAME, "yield");
         assertInstanceOf(YieldingIdleStrategy.class, BrokerConfiguration.agentIdleStrategy());
-        assertInstanceOf(BusySpinIdleStrategy.class, MagnetarMediaDriver.Configuration.driverIdleStrategy());
+        assertInstanceOf(BusySpinIdleStrategy.class, IdleConfiguration.driverIdleStrategy());
         assertInstanceOf(YieldingIdleStrategy.class, MagnetarClient.Configuration.conductorIdleStrategy());
         assertInstanceOf(SettlingBackoffIdleStrategy.class, MagnetarClient.Configuration.driverIdleStrategy(),
             "each thread has its own property");
@@ -54,8 +54,8 @@ class IdleStrategyConfigurationTest
     @Test
     void backoffTakesItsYieldsFromAProperty()
     {
-        System.setProperty(MagnetarMediaDriver.Configuration.IDLE_MAX_YIELDS_PROP_NAME, "3000");
-        final String description = MagnetarMediaDriver.Configuration.driverIdleStrategy().toString();
+        System.setProperty(IdleConfiguration.IDLE_MAX_YIELDS_PROP_NAME, "3000");
+        final String description = IdleConfiguration.driverIdleStrategy().toString();
 
         assertTrue(description.contains("maxYields=3000"), description);
     }

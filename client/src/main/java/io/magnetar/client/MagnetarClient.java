@@ -1,7 +1,7 @@
 package io.magnetar.client;
 
 import io.aeron.exceptions.ConfigurationException;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.IdleConfiguration;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.IdleStrategy;
@@ -294,18 +294,18 @@ public final class MagnetarClient implements AutoCloseable
 
         /**
          * @return a new backoff idle strategy for a thread that waits for the client, parking up to
-         * {@link #IDLE_MAX_PARK_PROP_NAME}: the broker's backoff ({@link MagnetarMediaDriver.Configuration}).
+         * {@link #IDLE_MAX_PARK_PROP_NAME}: the broker's backoff ({@link IdleConfiguration}).
          */
         public static IdleStrategy backoffIdleStrategy()
         {
-            return MagnetarMediaDriver.Configuration.backoffIdleStrategy(idleMaxParkNs());
+            return IdleConfiguration.backoffIdleStrategy(idleMaxParkNs());
         }
 
         private static IdleStrategy namedIdleStrategy(final String propName, final long backoffMaxParkNs)
         {
             try
             {
-                return MagnetarMediaDriver.Configuration.idleStrategy(propName, backoffMaxParkNs);
+                return IdleConfiguration.idleStrategy(propName, backoffMaxParkNs);
             }
             catch (final ConfigurationException ex)
             {

@@ -87,11 +87,8 @@ public final class PerfRunner
 
         if (null != config.summaryJson())
         {
-            writeSummary(config.summaryJson(), broker, baseline, bestBaseline, bestFloorUs, idleTopics);
-            if (null != burst)
-            {
-                addBurstToSummary(config.summaryJson(), burst, burstPhases);
-            }
+            writeSummary(
+                config.summaryJson(), broker, baseline, bestBaseline, bestFloorUs, idleTopics, burst, burstPhases);
             out.println("summary: " + config.summaryJson());
         }
         out.flush();
@@ -183,44 +180,6 @@ public final class PerfRunner
     {
         final double before = phases[0].count() > 0 ? phases[0].percentilesUs()[2] : 0;
         return before > 0 && phases[1].count() > 0 ? phases[1].percentilesUs()[2] / before : Double.NaN;
-    }
-
-    private static void addBurstToSummary(final File file, final BurstRun burst, final RunResult[] phases)
-        throws IOException
-    {
-        final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        final ObjectNode root = (ObjectNode)mapper.readTree(file);
-        final ObjectNode node = root.putObject("burst");
-        node.put("messages", burst.sent());
-        node.put("durationMs", burst.durationNs() / 1e6);
-        final String[] keys = { "pacedBefore", "pacedDuring" };
-        for (int i = 0; i < keys.length; i++)
-        {
-            final ObjectNode phaseNode = node.putObject(keys[i]);
-            phaseNode.put("count", phases[i].count());
-            final double[] us = phases[i].count() > 0 ? phases[i].percentilesUs() : null;
-            for (int k = 0; k < RunResult.PERCENTILE_KEYS.length; k++)
-            {
-                if (null == us)
-                {
-                    phaseNode.putNull(RunResult.PERCENTILE_KEYS[k] + "Us");
-                }
-                else
-                {
-                    phaseNode.put(RunResult.PERCENTILE_KEYS[k] + "Us", us[k]);
-                }
-            }
-        }
-        final double ratio = burstP99Ratio(phases);
-        if (Double.isNaN(ratio))
-        {
-            node.putNull("p99Ratio");
-        }
-        else
-        {
-            node.put("p99Ratio", ratio);
-        }
-        mapper.writeValue(file, root);
     }
 
     private void printIdleTopics(final IdleTopicSetup idleTopics)
@@ -319,7 +278,9 @@ public final class PerfRunner
         final RunResult baseline,
         final RunResult bestBaseline,
         final double[] bestFloorUs,
-        final IdleTopicSetup idleTopics)
+        final IdleTopicSetup idleTopics,
+        final BurstRun burst,
+        final RunResult[] burstPhases)
         throws IOException
     {
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -375,22 +336,16 @@ public final class PerfRunner
         machine.put("javaVersion", System.getProperty("java.version"));
 
         putResult(root.putObject("broker"), broker);
-        putBaseline(root, broker, baseline, "baseline", "ratios");
-        putBaseline(root, broker, bestBaseline, "baselineBest", "ratios_best");
+        putBaseline(root, broker, baseline, null == baseline ? null : baseline.percentilesUs(), "baseline", "ratios");
+        // with both floors, ratios_best is to the lower of the two at each percentile (bestFloorUs)
+        putBaseline(root, broker, bestBaseline, bestFloorUs, "baselineBest", "ratios_best");
         if (null != baseline && null != bestFloorUs && null != broker.percentilesUs())
         {
-            // both floors ran: the best floor is the lower of the two at each percentile, and ratios_best is to it
-            final ObjectNode floorNode = root.putObject("bestFloor");
-            for (int i = 0; i < RunResult.PERCENTILE_KEYS.length; i++)
-            {
-                floorNode.put(RunResult.PERCENTILE_KEYS[i] + "Us", bestFloorUs[i]);
-            }
-            final double[] ratios = ratios(broker.percentilesUs(), bestFloorUs);
-            final ObjectNode ratiosNode = root.putObject("ratios_best");
-            for (int i = 0; i < ratios.length; i++)
-            {
-                ratiosNode.put(RunResult.RATIO_KEYS[i], ratios[i]);
-            }
+            putPercentiles(root.putObject("bestFloor"), bestFloorUs);
+        }
+        if (null != burst)
+        {
+            putBurst(root.putObject("burst"), burst, burstPhases);
         }
 
         final File parent = file.getAbsoluteFile().getParentFile();
@@ -405,6 +360,7 @@ public final class PerfRunner
         final ObjectNode root,
         final RunResult broker,
         final RunResult baseline,
+        final double[] floorUs,
         final String baselineKey,
         final String ratiosKey)
     {
@@ -417,17 +373,38 @@ public final class PerfRunner
 
         putResult(root.putObject(baselineKey), baseline);
         final double[] brokerUs = broker.percentilesUs();
-        final double[] baselineUs = baseline.percentilesUs();
-        if (null == brokerUs || null == baselineUs)
+        if (null == brokerUs || null == floorUs)
         {
             root.putNull(ratiosKey);
             return;
         }
-        final double[] ratios = ratios(brokerUs, baselineUs);
+        final double[] ratios = ratios(brokerUs, floorUs);
         final ObjectNode ratiosNode = root.putObject(ratiosKey);
         for (int i = 0; i < ratios.length; i++)
         {
             ratiosNode.put(RunResult.RATIO_KEYS[i], ratios[i]);
+        }
+    }
+
+    private static void putBurst(final ObjectNode node, final BurstRun burst, final RunResult[] phases)
+    {
+        node.put("messages", burst.sent());
+        node.put("durationMs", burst.durationNs() / 1e6);
+        final String[] keys = { "pacedBefore", "pacedDuring" };
+        for (int i = 0; i < keys.length; i++)
+        {
+            final ObjectNode phaseNode = node.putObject(keys[i]);
+            phaseNode.put("count", phases[i].count());
+            putPercentiles(phaseNode, phases[i].count() > 0 ? phases[i].percentilesUs() : null);
+        }
+        final double ratio = burstP99Ratio(phases);
+        if (Double.isNaN(ratio))
+        {
+            node.putNull("p99Ratio");
+        }
+        else
+        {
+            node.put("p99Ratio", ratio);
         }
     }
 
@@ -436,17 +413,21 @@ public final class PerfRunner
         node.put("count", result.count());
         node.put("rateMsgs", result.rateMsgs());
         node.put("mbPerSec", result.mbPerSec());
-        final double[] percentiles = result.percentilesUs();
+        putPercentiles(node, result.percentilesUs());
+    }
+
+    private static void putPercentiles(final ObjectNode node, final double[] percentilesUs)
+    {
         for (int i = 0; i < RunResult.PERCENTILE_KEYS.length; i++)
         {
             final String key = RunResult.PERCENTILE_KEYS[i] + "Us";
-            if (null == percentiles)
+            if (null == percentilesUs)
             {
                 node.putNull(key);
             }
             else
             {
-                node.put(key, percentiles[i]);
+                node.put(key, percentilesUs[i]);
             }
         }
     }

@@ -13,7 +13,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
+import io.magnetar.mediadriver.IdleConfiguration;
 import io.magnetar.mediadriver.Profile;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -310,7 +310,7 @@ final class RawAeronLoad extends LoadRun
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(threadingMode)
             .sharedIdleStrategy(
-                best ? new YieldingIdleStrategy() : MagnetarMediaDriver.Configuration.driverIdleStrategy())
+                best ? new YieldingIdleStrategy() : IdleConfiguration.driverIdleStrategy())
             .ipcTermBufferLength(config.termLength())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
