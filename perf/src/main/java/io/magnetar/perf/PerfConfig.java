@@ -41,10 +41,10 @@ public final class PerfConfig
     private String topicPrefix = "perf";
     private String subscription = "perf-sub";
     private InitialPosition initialPosition = InitialPosition.LATEST;
-    private long pacerSpinThresholdNs = PerfConfiguration.pacerSpinThresholdNs();
-    private long pacerParkThresholdNs = PerfConfiguration.pacerParkThresholdNs();
-    private long drainTimeoutNs = PerfConfiguration.drainTimeoutNs();
-    private long operationTimeoutNs = PerfConfiguration.operationTimeoutNs();
+    private final long pacerSpinThresholdNs = PerfConfiguration.pacerSpinThresholdNs();
+    private final long pacerParkThresholdNs = PerfConfiguration.pacerParkThresholdNs();
+    private final long drainTimeoutNs = PerfConfiguration.drainTimeoutNs();
+    private final long operationTimeoutNs = PerfConfiguration.operationTimeoutNs();
     private final IdleTopicsConfig idleTopics = new IdleTopicsConfig();
     private final BurstConfig burst = new BurstConfig();
     private final BrokerDefaults brokerDefaults = new BrokerDefaults();
@@ -597,31 +597,11 @@ public final class PerfConfig
     }
 
     /**
-     * @param pacerSpinThresholdNs a pacer spins when its deadline is closer than this.
-     * @return this for a fluent API.
-     */
-    public PerfConfig pacerSpinThresholdNs(final long pacerSpinThresholdNs)
-    {
-        this.pacerSpinThresholdNs = pacerSpinThresholdNs;
-        return this;
-    }
-
-    /**
      * @return a pacer spins when its deadline is closer than this, in nanoseconds.
      */
     public long pacerSpinThresholdNs()
     {
         return pacerSpinThresholdNs;
-    }
-
-    /**
-     * @param pacerParkThresholdNs a pacer parks until this much before its deadline, and yields closer to it.
-     * @return this for a fluent API.
-     */
-    public PerfConfig pacerParkThresholdNs(final long pacerParkThresholdNs)
-    {
-        this.pacerParkThresholdNs = pacerParkThresholdNs;
-        return this;
     }
 
     /**
@@ -633,31 +613,11 @@ public final class PerfConfig
     }
 
     /**
-     * @param drainTimeoutNs how long to wait for messages in flight after the last send.
-     * @return this for a fluent API.
-     */
-    public PerfConfig drainTimeoutNs(final long drainTimeoutNs)
-    {
-        this.drainTimeoutNs = drainTimeoutNs;
-        return this;
-    }
-
-    /**
      * @return how long to wait for messages in flight after the last send, in nanoseconds.
      */
     public long drainTimeoutNs()
     {
         return drainTimeoutNs;
-    }
-
-    /**
-     * @param operationTimeoutNs bound on each client operation.
-     * @return this for a fluent API.
-     */
-    public PerfConfig operationTimeoutNs(final long operationTimeoutNs)
-    {
-        this.operationTimeoutNs = operationTimeoutNs;
-        return this;
     }
 
     /**
