@@ -1,10 +1,15 @@
 package io.magnetar.client;
 
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.jctools.queues.SpmcArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Receives the messages of one subscription on one topic. Create it with {@link MagnetarClient#newConsumer()}.
@@ -16,9 +21,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * When the client loses its session with the broker, waiting and later receives and acknowledgements fail with
  * {@link MagnetarClientException.ConnectionLostException}; messages not yet received are not handed out, since they
  * could no longer be acknowledged (the broker delivers them again to the next consumer of the subscription).
+ * <p>
+ * The conductor copies each pushed frame into the consumer's ring buffer
+ * ({@link ConsumerBuilder#receiveBufferLength(int)}). {@link #receive()} makes a {@link Message} of it; the
+ * Aeron-shaped {@link #poll(MessageHandler, int)} hands a flyweight {@link MessageView} over it to a handler and,
+ * with {@link #acknowledge(int, long)}, allocates nothing. The ring has room for a full receiver queue of frames up
+ * to its length divided by {@code receiverQueueSize + 1}; a larger frame is copied into an array, and the ring
+ * holds a marker in its place, so messages are handed out in the order the broker pushed them. Permits are granted
+ * again only once the ring has freed the messages taken, so a broker that keeps to its permits never finds the ring
+ * full.
  */
 public final class Consumer implements AutoCloseable
 {
+    private static final int FRAME_TYPE_ID = 1;
+    private static final int OVERFLOW_MARKER_TYPE_ID = 2;
+    private static final int RING_RECORD_HEADER_LENGTH = 8;
+
     private final ConsumerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -33,9 +51,18 @@ public final class Consumer implements AutoCloseable
     private final boolean ackReceiptEnabled;
     private final int flowBatch;
     private final long operationTimeoutNs;
-    private final SpmcArrayQueue<Message> incomingMessages;
-    private final AtomicInteger takenSinceFlow = new AtomicInteger();
-    private final AtomicInteger unsentPermits = new AtomicInteger();
+    private final OneToOneRingBuffer receiveRing;
+    private final int inlineFrameLimit;
+    private final SpscArrayQueue<byte[]> overflowFrames;
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final MessageView view = new MessageView();
+    private final UnsafeBuffer overflowBuffer = new UnsafeBuffer(0, 0);
+    private final org.agrona.concurrent.MessageHandler ringHandler = this::onRingFrame;
+    private MessageHandler pollHandler;
+    private Message received;
+    private int taken;
+    private int takenSinceFlow;
+    private int unsentPermits;
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
@@ -49,6 +76,7 @@ public final class Consumer implements AutoCloseable
         final String consumerName,
         final SubscriptionType subscriptionType,
         final int receiverQueueSize,
+        final int receiveBufferLength,
         final boolean ackReceiptEnabled)
     {
         this.ackReceiptEnabled = ackReceiptEnabled;
@@ -65,7 +93,36 @@ public final class Consumer implements AutoCloseable
         this.receiverQueueSize = receiverQueueSize;
         this.flowBatch = Math.max(1, receiverQueueSize / 2);
         this.operationTimeoutNs = connector.operationTimeoutNs();
-        this.incomingMessages = new SpmcArrayQueue<>(Math.max(2, receiverQueueSize));
+        this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            receiveBufferLength + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+        this.inlineFrameLimit = Math.min(receiveRing.maxMsgLength(), inlineFrameLimit(
+            receiveBufferLength, receiverQueueSize));
+        this.overflowFrames = new SpscArrayQueue<>(Math.max(2, receiverQueueSize));
+    }
+
+    /**
+     * Largest frame a ring of a length holds in place, so that a full receiver queue of such frames, and the padding
+     * where the ring wraps, always fit.
+     *
+     * @param receiveBufferLength of the ring.
+     * @param receiverQueueSize   of the consumer.
+     * @return largest frame length held in the ring; larger frames go through the overflow.
+     */
+    static int inlineFrameLimit(final int receiveBufferLength, final int receiverQueueSize)
+    {
+        final int recordLength = (int)((receiveBufferLength / (receiverQueueSize + 1L)) & ~7L);
+        return recordLength - RING_RECORD_HEADER_LENGTH;
+    }
+
+    /**
+     * Smallest ring that holds a marker for every message of a full receiver queue.
+     *
+     * @param receiverQueueSize of the consumer.
+     * @return the length in bytes.
+     */
+    static long minReceiveBufferLength(final int receiverQueueSize)
+    {
+        return RING_RECORD_HEADER_LENGTH * (receiverQueueSize + 1L);
     }
 
     /**
@@ -141,13 +198,13 @@ public final class Consumer implements AutoCloseable
     {
         checkOpen();
         liveness.checkConnected();
-        Message message = incomingMessages.poll();
+        Message message = takeMessage();
         if (null == message && timeout > 0)
         {
             requests.checkNotConductorThread("receive");
             final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
             final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
-            while (null == (message = incomingMessages.poll()))
+            while (null == (message = takeMessage()))
             {
                 checkOpen();
                 liveness.checkConnected();
@@ -164,12 +221,42 @@ public final class Consumer implements AutoCloseable
             idleStrategy.idle(1);
         }
 
-        if (null != message)
-        {
-            onMessageTaken();
-        }
-
         return message;
+    }
+
+    /**
+     * Hand the messages that have arrived, at most {@code limit}, to a handler, without waiting and without
+     * allocating: the Aeron-shaped receive. Each message taken counts towards the permits granted to the broker as
+     * for {@link #receive()}. If the handler throws, the message it was given counts as taken.
+     *
+     * @param handler called for each message, on this thread.
+     * @param limit   most messages to hand out.
+     * @return number of messages handed out.
+     * @throws MagnetarClientException if the consumer is closed or the connection to the broker was lost.
+     */
+    public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
+    {
+        checkOpen();
+        liveness.checkConnected();
+        receiveLock.lock();
+        try
+        {
+            pollHandler = handler;
+            taken = 0;
+            receiveRing.read(ringHandler, limit);
+            if (taken < limit)
+            {
+                receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
+            }
+
+            return taken;
+        }
+        finally
+        {
+            onMessagesTaken(taken);
+            pollHandler = null;
+            receiveLock.unlock();
+        }
     }
 
     /**
@@ -218,6 +305,44 @@ public final class Consumer implements AutoCloseable
             messageId.shard(),
             messageId.position(),
             System.nanoTime() + operationTimeoutNs);
+    }
+
+    /**
+     * Acknowledge a message by its id's parts, as a {@link MessageView} gives them; allocates nothing unless
+     * {@link ConsumerBuilder#ackReceiptEnabled(boolean)} is set.
+     *
+     * @param shard    of the message id.
+     * @param position of the message id.
+     * @throws MagnetarClientException if the consumer is closed, the connection to the broker was lost, or the
+     *                                 acknowledgement could not be sent.
+     */
+    public void acknowledge(final int shard, final long position) throws MagnetarClientException
+    {
+        checkOpen();
+        liveness.checkConnected();
+        if (ackReceiptEnabled)
+        {
+            acknowledgeWithReceipt(new MessageId(shard, position), System.nanoTime() + operationTimeoutNs);
+            return;
+        }
+
+        ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
+            System.nanoTime() + operationTimeoutNs);
+    }
+
+    /**
+     * Acknowledge the message a handler was given.
+     *
+     * @param message given to a {@link MessageHandler}.
+     * @throws MagnetarClientException as {@link #acknowledge(int, long)}.
+     */
+    public void acknowledge(final MessageView message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+        acknowledge(message.shard(), message.position());
     }
 
     /**
@@ -278,7 +403,7 @@ public final class Consumer implements AutoCloseable
         finally
         {
             registry.onClosed(this, deadlineNs);
-            incomingMessages.clear();
+            overflowFrames.clear();
         }
     }
 
@@ -302,19 +427,42 @@ public final class Consumer implements AutoCloseable
     }
 
     /**
-     * Conductor: the broker pushed a message.
+     * Conductor: the broker pushed a message; queue its frame for the application.
      *
-     * @param message to queue for the application.
+     * @param buffer    holding the frame.
+     * @param offset    of the frame's message header.
+     * @param length    of the frame.
+     * @param messageId of the message, for the error if it has to be dropped.
      */
-    void onMessage(final Message message)
+    void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long messageId)
     {
-        if (!incomingMessages.offer(message))
+        if (length <= inlineFrameLimit)
         {
-            droppedMessageCount++;
-            connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
-                "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
-                message.getMessageId() + " (" + droppedMessageCount + " dropped so far)"));
+            if (receiveRing.write(FRAME_TYPE_ID, buffer, offset, length))
+            {
+                return;
+            }
         }
+        else
+        {
+            final int index = receiveRing.tryClaim(OVERFLOW_MARKER_TYPE_ID, 0);
+            if (index > 0)
+            {
+                final byte[] frame = new byte[length];
+                buffer.getBytes(offset, frame);
+                if (overflowFrames.offer(frame))
+                {
+                    receiveRing.commit(index);
+                    return;
+                }
+                receiveRing.abort(index);
+            }
+        }
+
+        droppedMessageCount++;
+        connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+            "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
+            "the message at position " + messageId + " (" + droppedMessageCount + " dropped so far)"));
     }
 
     /**
@@ -325,29 +473,82 @@ public final class Consumer implements AutoCloseable
         isClosed = true;
     }
 
-    private void onMessageTaken()
+    /**
+     * Count messages taken, under the receive lock and after the ring freed them, and grant the broker as many
+     * permits once half the receiver queue was taken.
+     *
+     * @param count of messages taken.
+     */
+    private void onMessagesTaken(final int count)
     {
-        if (takenSinceFlow.incrementAndGet() == flowBatch)
+        takenSinceFlow += count;
+        if (0 == count || takenSinceFlow < flowBatch || isClosed)
         {
-            takenSinceFlow.addAndGet(-flowBatch);
-            final int permits = flowBatch + unsentPermits.getAndSet(0);
-            if (isClosed)
+            return;
+        }
+
+        final int permits = takenSinceFlow + unsentPermits;
+        takenSinceFlow = 0;
+        unsentPermits = 0;
+        try
+        {
+            ingressProxy.flow(
+                requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            unsentPermits = permits;
+            connector.errorHandler().onError(new MagnetarClientException(
+                "could not grant " + permits + " permits for topic '" + topic + "' subscription '" +
+                subscription + "'; they go with the next grant", ex));
+        }
+    }
+
+    private Message takeMessage()
+    {
+        receiveLock.lock();
+        try
+        {
+            taken = 0;
+            if (0 == receiveRing.read(ringHandler, 1))
             {
-                return;
+                receiveRing.read(ringHandler, 1); // past the padding where the ring wraps
             }
 
-            try
-            {
-                ingressProxy.flow(
-                    requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs);
-            }
-            catch (final MagnetarClientException ex)
-            {
-                unsentPermits.addAndGet(permits);
-                connector.errorHandler().onError(new MagnetarClientException(
-                    "could not grant " + permits + " permits for topic '" + topic + "' subscription '" +
-                    subscription + "'; they go with the next grant", ex));
-            }
+            final Message message = received;
+            received = null;
+            return message;
+        }
+        finally
+        {
+            onMessagesTaken(taken);
+            receiveLock.unlock();
+        }
+    }
+
+    private void onRingFrame(
+        final int typeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+    {
+        taken++;
+        if (OVERFLOW_MARKER_TYPE_ID == typeId)
+        {
+            final byte[] frame = overflowFrames.poll(); // offered before the marker was committed
+            overflowBuffer.wrap(frame);
+            view.wrap(topic, overflowBuffer, 0);
+        }
+        else
+        {
+            view.wrap(topic, buffer, index);
+        }
+
+        final MessageHandler handler = pollHandler;
+        if (null == handler)
+        {
+            received = view.toMessage();
+        }
+        else
+        {
+            handler.onMessage(view);
         }
     }
 

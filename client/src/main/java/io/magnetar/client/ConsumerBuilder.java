@@ -13,6 +13,7 @@ public final class ConsumerBuilder
     private InitialPosition initialPosition = InitialPosition.LATEST;
     private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
     private boolean ackReceiptEnabled;
+    private int receiveBufferLength;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -84,6 +85,20 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param receiveBufferLength bytes of the ring buffer the client's conductor copies pushed messages into, a power
+     *                            of two; 0 (the default) sizes it from {@link #receiverQueueSize(int)} as
+     *                            {@link MagnetarClient.Configuration#receiveBufferLength(int)} says. Frames up to
+     *                            its length divided by {@code receiverQueueSize + 1} are received without
+     *                            allocation; larger ones are copied into arrays.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder receiveBufferLength(final int receiveBufferLength)
+    {
+        this.receiveBufferLength = receiveBufferLength;
+        return this;
+    }
+
+    /**
      * @param consumerName name of the consumer; optional.
      * @return this for a fluent API.
      */
@@ -122,6 +137,16 @@ public final class ConsumerBuilder
             throw new MagnetarClientException("receiverQueueSize must be at least 1, not " + receiverQueueSize);
         }
 
+        if (receiveBufferLength < 0 || (receiveBufferLength > 0 &&
+            (!org.agrona.BitUtil.isPowerOfTwo(receiveBufferLength) || receiveBufferLength < 1024 ||
+            receiveBufferLength < Consumer.minReceiveBufferLength(receiverQueueSize))))
+        {
+            throw new MagnetarClientException("receiveBufferLength must be 0 (sized from receiverQueueSize) or a " +
+                "power of two of at least 1024 and at least 8 bytes per message of the receiver queue plus one (" +
+                Consumer.minReceiveBufferLength(receiverQueueSize) + " for receiverQueueSize " + receiverQueueSize +
+                "), not " + receiveBufferLength);
+        }
+
         return consumers.subscribe(
             Protocol.fullTopicName(topic),
             subscriptionName,
@@ -129,6 +154,8 @@ public final class ConsumerBuilder
             subscriptionType,
             initialPosition,
             receiverQueueSize,
+            0 == receiveBufferLength ?
+                MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength,
             ackReceiptEnabled);
     }
 }

@@ -41,6 +41,7 @@ final class ConsumerRegistry
         final SubscriptionType subscriptionType,
         final InitialPosition initialPosition,
         final int receiverQueueSize,
+        final int receiveBufferLength,
         final boolean ackReceiptEnabled) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
@@ -52,7 +53,7 @@ final class ConsumerRegistry
         final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
         final Consumer consumer = new Consumer(
             this, connector, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
-            ackReceiptEnabled);
+            receiveBufferLength, ackReceiptEnabled);
 
         conductor.addConsumer(consumer, deadlineNs);
         final PendingRequest request;

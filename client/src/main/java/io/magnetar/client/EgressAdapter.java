@@ -156,7 +156,7 @@ final class EgressAdapter
                 }
 
                 case MessageDecoder.TEMPLATE_ID:
-                    onMessage(buffer, bodyOffset, blockLength, version);
+                    onMessage(buffer, offset, length, bodyOffset, blockLength, version);
                     break;
 
                 case SendErrorDecoder.TEMPLATE_ID:
@@ -260,7 +260,13 @@ final class EgressAdapter
         }
     }
 
-    private void onMessage(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    private void onMessage(
+        final DirectBuffer buffer,
+        final int frameOffset,
+        final int frameLength,
+        final int offset,
+        final int blockLength,
+        final int version)
     {
         final MessageDecoder decoder = messageDecoder.wrap(buffer, offset, blockLength, version);
         final long consumerId = decoder.consumerId();
@@ -271,34 +277,19 @@ final class EgressAdapter
             return;
         }
 
-        final MessageIdDecoder messageId = decoder.messageId();
-        final int shard = messageId.shard();
-        final long position = messageId.position();
-        final long publishTime = decoder.publishTime();
-        final long sequenceId = decoder.sequenceId();
-        final int redeliveryCount = decoder.redeliveryCount();
-
-        final String key;
-        if (0 == decoder.keyLength())
+        final long position = decoder.messageId().position();
+        decoder.publishTime();
+        decoder.sequenceId();
+        decoder.redeliveryCount();
+        final int keyLength = decoder.keyLength();
+        decoder.skipKey();
+        final int payloadLength = decoder.payloadLength();
+        decoder.skipPayload();
+        if (decoder.limit() > frameOffset + frameLength || keyLength < 0 || payloadLength < 0)
         {
-            decoder.skipKey();
-            key = null;
-        }
-        else
-        {
-            key = decoder.key();
+            throw new IllegalStateException("message frame shorter than its fields");
         }
 
-        final byte[] data = new byte[decoder.payloadLength()];
-        decoder.getPayload(data, 0, data.length);
-
-        consumer.onMessage(new Message(
-            consumer.getTopic(),
-            new MessageId(shard, position),
-            publishTime,
-            sequenceId,
-            redeliveryCount,
-            key,
-            data));
+        consumer.onMessageFrame(buffer, frameOffset, frameLength, position);
     }
 }

@@ -20,8 +20,10 @@ import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngressProxy implements AdminIngress
 {
+    static final long NOT_CONNECTED_RESULT = Publication.NOT_CONNECTED;
+    static final long BACK_PRESSURED_RESULT = Publication.BACK_PRESSURED;
+    static final long ADMIN_ACTION_RESULT = Publication.ADMIN_ACTION;
+
     /**
      * Per-thread encoding state.
      */
@@ -65,6 +71,8 @@ final class IngressProxy implements AdminIngress
         final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
         final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
     }
+
+    private static final DirectBuffer EMPTY_BUFFER = new UnsafeBuffer(new byte[0]);
 
     private final ExclusivePublication publication;
     private final SessionLiveness liveness;
@@ -175,14 +183,79 @@ final class IngressProxy implements AdminIngress
             .putPayload(payload, 0, payload.length);
 
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-        if (length > publication.maxMessageLength())
+        checkFits(payload.length, length);
+        offer(e, length, deadlineNs, false);
+    }
+
+    /**
+     * Offer a message once, without waiting: the Aeron-shaped send. Allocates nothing.
+     *
+     * @param sequenceId  of the message.
+     * @param producerId  of the producer.
+     * @param publishTime of the message.
+     * @param keyBuffer   holding the key, or null if keyLength is 0.
+     * @param keyOffset   of the key.
+     * @param keyLength   of the key, 0 for none.
+     * @param buffer      holding the payload.
+     * @param offset      of the payload.
+     * @param length      of the payload.
+     * @return the new position of the ingress if offered, else the publication's negative result.
+     * @throws MagnetarClientException if the frame does not fit the ingress.
+     */
+    long trySend(
+        final long sequenceId,
+        final long producerId,
+        final long publishTime,
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(sequenceId)
+            .producerId(producerId)
+            .publishTime(publishTime);
+        if (0 == keyLength)
         {
-            throw new MagnetarClientException("message of " + payload.length + " bytes does not fit the ingress: " +
-                "the frame is " + length + " bytes, the limit for its term length is " +
-                publication.maxMessageLength() + " (raise the client's termLength)");
+            encoder.putKey(EMPTY_BUFFER, 0, 0);
+        }
+        else
+        {
+            encoder.putKey(keyBuffer, keyOffset, keyLength);
+        }
+        encoder.putPayload(buffer, offset, length);
+
+        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        checkFits(length, frameLength);
+
+        final long result;
+        synchronized (offerLock)
+        {
+            result = publication.offer(e.buffer, 0, frameLength);
+        }
+        if (Publication.CLOSED == result)
+        {
+            liveness.onConnectionLost("the client's ingress publication is closed");
+        }
+        else if (Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            liveness.onConnectionLost("the client's ingress publication reached its maximum position");
         }
 
-        offer(e, length, deadlineNs, false);
+        return result;
+    }
+
+    private void checkFits(final int payloadLength, final int frameLength) throws MagnetarClientException
+    {
+        if (frameLength > publication.maxMessageLength())
+        {
+            throw new MagnetarClientException("message of " + payloadLength + " bytes does not fit the ingress: " +
+                "the frame is " + frameLength + " bytes, the limit for its term length is " +
+                publication.maxMessageLength() + " (raise the client's termLength)");
+        }
     }
 
     void subscribe(

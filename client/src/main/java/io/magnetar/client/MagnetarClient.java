@@ -126,6 +126,30 @@ public final class MagnetarClient implements AutoCloseable
         public static final int RECEIVER_QUEUE_SIZE_DEFAULT = 1000;
 
         /**
+         * Bytes of a consumer's receive ring buffer per message of its receiver queue, when
+         * {@link ConsumerBuilder#receiveBufferLength(int)} is not given.
+         */
+        public static final String RECEIVE_BUFFER_BYTES_PER_MESSAGE_PROP_NAME =
+            "magnetar.client.receive.buffer.bytes.per.message";
+
+        /**
+         * Default bytes of receive ring per queued message: 512, so frames of payloads up to about 400 B are
+         * received without allocation.
+         */
+        public static final int RECEIVE_BUFFER_BYTES_PER_MESSAGE_DEFAULT = 512;
+
+        /**
+         * Smallest receive ring buffer sized from the receiver queue: 64 KiB.
+         */
+        public static final int RECEIVE_BUFFER_MIN_LENGTH = 64 * 1024;
+
+        /**
+         * Largest receive ring buffer sized from the receiver queue, unless the queue needs more for its markers:
+         * 64 MiB.
+         */
+        public static final int RECEIVE_BUFFER_MAX_LENGTH = 64 * 1024 * 1024;
+
+        /**
          * Error handler used when none is given: logs the error at level ERROR through the {@code System.Logger}
          * named {@code io.magnetar.client}.
          */
@@ -199,6 +223,23 @@ public final class MagnetarClient implements AutoCloseable
         public static int maxPendingMessages()
         {
             return Integer.getInteger(MAX_PENDING_MESSAGES_PROP_NAME, MAX_PENDING_MESSAGES_DEFAULT);
+        }
+
+        /**
+         * Length of a consumer's receive ring buffer: {@link #RECEIVE_BUFFER_BYTES_PER_MESSAGE_PROP_NAME} times the
+         * receiver queue size, rounded up to a power of two between {@link #RECEIVE_BUFFER_MIN_LENGTH} and
+         * {@link #RECEIVE_BUFFER_MAX_LENGTH}.
+         *
+         * @param receiverQueueSize of the consumer.
+         * @return the length in bytes.
+         */
+        public static int receiveBufferLength(final int receiverQueueSize)
+        {
+            final long bytesPerMessage = Math.max(1, Integer.getInteger(
+                RECEIVE_BUFFER_BYTES_PER_MESSAGE_PROP_NAME, RECEIVE_BUFFER_BYTES_PER_MESSAGE_DEFAULT));
+            final long wanted = Math.max(Consumer.minReceiveBufferLength(receiverQueueSize), Math.min(
+                RECEIVE_BUFFER_MAX_LENGTH, Math.max(RECEIVE_BUFFER_MIN_LENGTH, bytesPerMessage * receiverQueueSize)));
+            return org.agrona.BitUtil.findNextPositivePowerOfTwo((int)wanted);
         }
 
         /**

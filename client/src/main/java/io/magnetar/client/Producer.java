@@ -1,11 +1,10 @@
 package io.magnetar.client;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,9 +20,37 @@ import java.util.concurrent.locks.ReentrantLock;
  * Futures returned by {@link #sendAsync(byte[])} complete on the client's conductor thread: callbacks attached to
  * them must not block; in particular they must not call blocking methods of the client. A UDP client's embedded
  * media driver runs on that thread too (by default), so a blocked callback also stalls the client's network I/O.
+ * <p>
+ * Beside this Pulsar-shaped API there is an Aeron-shaped one for latency-sensitive senders:
+ * {@link #offer(DirectBuffer, int, int)} copies the message from a buffer into the ingress and returns its sequence
+ * id, or a negative code as Aeron's {@code Publication.offer} does, without waiting and without allocating; the
+ * receipt goes to the {@link SendReceiptHandler} given to {@link ProducerBuilder#receiptHandler(SendReceiptHandler)},
+ * and {@link #getLastSequenceId()} can be polled instead. Both may be used on one producer.
  */
 public final class Producer implements AutoCloseable
 {
+    /**
+     * {@link #offer(DirectBuffer, int, int)}: the broker is not connected to the client's ingress right now.
+     */
+    public static final long NOT_CONNECTED = -1;
+
+    /**
+     * {@link #offer(DirectBuffer, int, int)}: {@link ProducerBuilder#maxPendingMessages(int)} sends wait for their
+     * receipt, or the broker's ingress is back pressured; try again.
+     */
+    public static final long BACK_PRESSURED = -2;
+
+    /**
+     * {@link #offer(DirectBuffer, int, int)}: the ingress is busy with an administrative action; try again.
+     */
+    public static final long ADMIN_ACTION = -3;
+
+    /**
+     * {@link #offer(DirectBuffer, int, int)}: the producer or the client is closed, or the session with the broker
+     * is lost.
+     */
+    public static final long CLOSED = -4;
+
     private static final int MAX_KEY_CHARS_ALWAYS_FIT = Protocol.MAX_KEY_LENGTH / 3;
 
     private final ProducerRegistry registry;
@@ -37,12 +64,8 @@ public final class Producer implements AutoCloseable
     private final int maxPendingMessages;
     private final long operationTimeoutNs;
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final Semaphore pendingPermits;
-    private final SpscArrayQueue<PendingSend> pendingSends;
+    private final SendWindow window;
     private long nextSequenceId;
-    private volatile long lastOfferedSequenceId;
-    private volatile long lastCompletedSequenceId;
-    private volatile long lastSequenceId;
     private volatile boolean isClosed;
 
     Producer(
@@ -52,7 +75,8 @@ public final class Producer implements AutoCloseable
         final String topic,
         final String producerName,
         final long lastSequenceId,
-        final int maxPendingMessages)
+        final int maxPendingMessages,
+        final SendReceiptHandler receiptHandler)
     {
         this.registry = registry;
         this.connector = connector;
@@ -64,14 +88,11 @@ public final class Producer implements AutoCloseable
         this.producerName = producerName;
         this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
-        this.pendingPermits = new Semaphore(maxPendingMessages);
-        this.pendingSends = new SpscArrayQueue<>(Math.max(4, maxPendingMessages));
-        this.lastSequenceId = lastSequenceId;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
-        this.lastOfferedSequenceId = firstSequenceId - 1;
-        this.lastCompletedSequenceId = firstSequenceId - 1;
+        this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
+            connector.errorHandler(), operationTimeoutNs);
     }
 
     /**
@@ -96,7 +117,7 @@ public final class Producer implements AutoCloseable
      */
     public long getLastSequenceId()
     {
-        return lastSequenceId;
+        return window.lastStoredSequenceId();
     }
 
     /**
@@ -193,8 +214,8 @@ public final class Producer implements AutoCloseable
     {
         checkOpen();
         liveness.checkConnected();
-        final long targetSequenceId = lastOfferedSequenceId;
-        if (lastCompletedSequenceId >= targetSequenceId)
+        final long targetSequenceId = window.lastOfferedSequenceId();
+        if (window.lastCompletedSequenceId() >= targetSequenceId)
         {
             return;
         }
@@ -202,7 +223,7 @@ public final class Producer implements AutoCloseable
         requests.checkNotConductorThread("flush");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
-        while (lastCompletedSequenceId < targetSequenceId)
+        while (window.lastCompletedSequenceId() < targetSequenceId)
         {
             if (isClosed)
             {
@@ -398,101 +419,227 @@ public final class Producer implements AutoCloseable
             return pending;
         }
 
-        try
+        while (true)
         {
-            if (!pendingPermits.tryAcquire())
+            final MagnetarClientException noRoom = awaitRoom(deadlineNs);
+            if (null != noRoom)
             {
-                if (requests.isConductorThread())
-                {
-                    pending.completeExceptionally(new MagnetarClientException(
-                        "pending queue of producer on topic '" + topic + "' is full (maxPendingMessages=" +
-                        maxPendingMessages + ") and the conductor thread cannot wait"));
-                    return pending;
-                }
-                if (!pendingPermits.tryAcquire(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS))
-                {
-                    pending.completeExceptionally(new MagnetarClientException.TimeoutException(
-                        "pending queue of producer on topic '" + topic + "' stayed full (maxPendingMessages=" +
-                        maxPendingMessages + ")"));
-                    return pending;
-                }
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            pending.completeExceptionally(new MagnetarClientException("interrupted while waiting to send", ex));
-            return pending;
-        }
-
-        boolean locked = false;
-        try
-        {
-            locked = sendLock.tryLock() ||
-                sendLock.tryLock(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-
-        if (!locked)
-        {
-            pendingPermits.release();
-            pending.completeExceptionally(new MagnetarClientException.TimeoutException(
-                "timed out waiting for other sends of producer on topic '" + topic + "'"));
-            return pending;
-        }
-
-        try
-        {
-            if (isClosed)
-            {
-                pendingPermits.release();
-                pending.completeExceptionally(
-                    new MagnetarClientException("producer on topic '" + topic + "' is closed"));
+                pending.completeExceptionally(noRoom);
                 return pending;
             }
 
-            final MagnetarClientException lost = connectionLost();
-            if (null != lost)
+            boolean locked = false;
+            try
             {
-                pendingPermits.release();
-                pending.completeExceptionally(lost);
-                return pending;
+                locked = sendLock.tryLock() ||
+                    sendLock.tryLock(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
             }
 
-            final long sequenceId = nextSequenceId;
-            pending.sequenceId = sequenceId;
-            pending.deadlineNs = System.nanoTime() + operationTimeoutNs;
-            if (!pendingSends.offer(pending))
+            if (!locked)
             {
-                pendingPermits.release();
-                pending.completeExceptionally(new MagnetarClientException("pending queue overflow"));
+                pending.completeExceptionally(new MagnetarClientException.TimeoutException(
+                    "timed out waiting for other sends of producer on topic '" + topic + "'"));
                 return pending;
             }
 
             try
             {
-                ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs);
+                if (isClosed)
+                {
+                    pending.completeExceptionally(
+                        new MagnetarClientException("producer on topic '" + topic + "' is closed"));
+                    return pending;
+                }
+
+                final MagnetarClientException lost = connectionLost();
+                if (null != lost)
+                {
+                    pending.completeExceptionally(lost);
+                    return pending;
+                }
+
+                final long sequenceId = nextSequenceId;
+                if (!window.hasRoom(sequenceId))
+                {
+                    continue; // another thread took the room: wait again, outside the lock
+                }
+
+                pending.sequenceId = sequenceId;
+                window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, pending);
+                try
+                {
+                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs);
+                    nextSequenceId = sequenceId + 1;
+                    window.onOffered(sequenceId);
+                }
+                catch (final MagnetarClientException ex)
+                {
+                    pending.completeExceptionally(ex);
+                }
+                catch (final RuntimeException ex)
+                {
+                    pending.completeExceptionally(new MagnetarClientException("send failed: " + ex.getMessage(), ex));
+                }
+
+                return pending;
+            }
+            finally
+            {
+                sendLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Wait, outside the send lock, until the pending window has room for one more send.
+     *
+     * @param deadlineNs bound on the wait.
+     * @return null when there is room or the producer can no longer send (checked again under the lock), else why
+     * the send fails.
+     */
+    private MagnetarClientException awaitRoom(final long deadlineNs)
+    {
+        if (window.hasRoomForNext())
+        {
+            return null;
+        }
+        if (requests.isConductorThread())
+        {
+            return new MagnetarClientException("pending queue of producer on topic '" + topic + "' is full " +
+                "(maxPendingMessages=" + maxPendingMessages + ") and the conductor thread cannot wait");
+        }
+
+        final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
+        while (!window.hasRoomForNext())
+        {
+            if (isClosed || null != liveness.connectionLoss() || connector.isClosed())
+            {
+                return null;
+            }
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return new MagnetarClientException.TimeoutException("pending queue of producer on topic '" + topic +
+                    "' stayed full (maxPendingMessages=" + maxPendingMessages + ")");
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                return new MagnetarClientException("interrupted while waiting to send");
+            }
+            idleStrategy.idle();
+        }
+
+        return null;
+    }
+
+    /**
+     * Offer a message without a key: copy it into the client's ingress and return at once, without allocating.
+     *
+     * @param buffer holding the payload.
+     * @param offset of the payload in the buffer.
+     * @param length of the payload.
+     * @return the message's sequence id (0 or more) if it was offered, else {@link #NOT_CONNECTED},
+     * {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} or {@link #CLOSED}.
+     * @throws MagnetarClientException if the payload is larger than the broker's maximum message size or does not
+     *                                 fit the ingress's term.
+     * @see SendReceiptHandler
+     */
+    public long offer(final DirectBuffer buffer, final int offset, final int length) throws MagnetarClientException
+    {
+        return offer(null, 0, 0, buffer, offset, length);
+    }
+
+    /**
+     * Offer a message with a key: copy it into the client's ingress and return at once, without allocating.
+     *
+     * @param keyBuffer holding the key (ASCII or UTF-8 bytes), or null for none.
+     * @param keyOffset of the key in its buffer.
+     * @param keyLength of the key; 0 for none; at most {@link Protocol#MAX_KEY_LENGTH}.
+     * @param buffer    holding the payload.
+     * @param offset    of the payload in the buffer.
+     * @param length    of the payload.
+     * @return the message's sequence id (0 or more) if it was offered, else {@link #NOT_CONNECTED},
+     * {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} or {@link #CLOSED}.
+     * @throws MagnetarClientException if the payload or the key is too large (the key with the code
+     *                                 {@code MESSAGE_TOO_LARGE}), or a length is negative.
+     */
+    public long offer(
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length) throws MagnetarClientException
+    {
+        checkOffer(keyBuffer, keyLength, buffer, length);
+        if (isClosed || connector.isClosed() || null != liveness.connectionLoss())
+        {
+            return CLOSED;
+        }
+
+        sendLock.lock();
+        try
+        {
+            if (isClosed)
+            {
+                return CLOSED;
+            }
+
+            final long sequenceId = nextSequenceId;
+            if (!window.hasRoom(sequenceId))
+            {
+                return BACK_PRESSURED;
+            }
+
+            window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, null);
+            final long result = ingressProxy.trySend(
+                sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
+                length);
+            if (result > 0)
+            {
                 nextSequenceId = sequenceId + 1;
-                lastOfferedSequenceId = sequenceId;
+                window.onOffered(sequenceId);
+                return sequenceId;
             }
-            catch (final MagnetarClientException ex)
-            {
-                pending.abandon(ex);
-            }
-            catch (final RuntimeException ex)
-            {
-                pending.abandon(new MagnetarClientException("send failed: " + ex.getMessage(), ex));
-            }
+
+            return IngressProxy.NOT_CONNECTED_RESULT == result ? NOT_CONNECTED :
+                IngressProxy.BACK_PRESSURED_RESULT == result ? BACK_PRESSURED :
+                IngressProxy.ADMIN_ACTION_RESULT == result ? ADMIN_ACTION : CLOSED;
         }
         finally
         {
             sendLock.unlock();
         }
+    }
 
-        return pending;
+    private void checkOffer(final DirectBuffer keyBuffer, final int keyLength, final DirectBuffer buffer,
+        final int length) throws MagnetarClientException
+    {
+        if (null == buffer)
+        {
+            throw new MagnetarClientException("payload buffer is null");
+        }
+        if (length < 0 || keyLength < 0)
+        {
+            throw new MagnetarClientException("negative length: payload " + length + ", key " + keyLength);
+        }
+        if (length > connector.maxMessageSize())
+        {
+            throw new MagnetarClientException("payload of " + length + " bytes is larger than the broker's " +
+                "maximum message size of " + connector.maxMessageSize() + " bytes");
+        }
+        if (keyLength > 0 && null == keyBuffer)
+        {
+            throw new MagnetarClientException("key buffer is null but the key length is " + keyLength);
+        }
+        if (keyLength > Protocol.MAX_KEY_LENGTH)
+        {
+            throw new MagnetarClientException(MagnetarClientException.ErrorCode.MESSAGE_TOO_LARGE, "key of " +
+                keyLength + " bytes is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH + " bytes");
+        }
     }
 
     /**
@@ -504,13 +651,7 @@ public final class Producer implements AutoCloseable
      */
     void onSendReceipt(final long sequenceId, final int shard, final long position)
     {
-        final PendingSend pending = takePending(sequenceId);
-        if (null != pending)
-        {
-            lastSequenceId = sequenceId;
-            pending.complete(new MessageId(shard, position));
-            lastCompletedSequenceId = sequenceId;
-        }
+        window.onReceipt(sequenceId, shard, position);
     }
 
     /**
@@ -522,46 +663,18 @@ public final class Producer implements AutoCloseable
      */
     void onSendError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
     {
-        final PendingSend pending = takePending(sequenceId);
-        if (null != pending)
-        {
-            pending.completeExceptionally(new MagnetarClientException(
-                code, "send of sequence " + sequenceId + " to topic '" + topic + "' failed: " +
-                MagnetarClientException.describe(code, text)));
-            lastCompletedSequenceId = sequenceId;
-        }
+        window.onError(sequenceId, code, text);
     }
 
     /**
-     * Conductor: fail sends whose receipt is overdue and drop abandoned sends at the head of the queue.
+     * Conductor: fail sends whose receipt is overdue.
      *
      * @param nowNs current {@link System#nanoTime()}.
-     * @return number of sends removed.
+     * @return number of sends failed.
      */
     int onSendTimeoutCheck(final long nowNs)
     {
-        int removed = 0;
-        PendingSend pending;
-        while (null != (pending = pendingSends.peek()))
-        {
-            if (!pending.isAbandoned() && nowNs - pending.deadlineNs < 0)
-            {
-                break;
-            }
-
-            pendingSends.poll();
-            pendingPermits.release();
-            removed++;
-            if (!pending.isAbandoned())
-            {
-                pending.completeExceptionally(new MagnetarClientException.TimeoutException(
-                    "no receipt for sequence " + pending.sequenceId + " on topic '" + topic + "' within " +
-                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms"));
-                lastCompletedSequenceId = pending.sequenceId;
-            }
-        }
-
-        return removed;
+        return window.onTimeoutCheck(nowNs);
     }
 
     /**
@@ -572,76 +685,19 @@ public final class Producer implements AutoCloseable
     void onRemoved(final String reason)
     {
         isClosed = true;
-        PendingSend pending;
-        while (null != (pending = pendingSends.poll()))
-        {
-            pendingPermits.release();
-            if (!pending.isAbandoned())
-            {
-                pending.completeExceptionally(new MagnetarClientException(
-                    "send of sequence " + pending.sequenceId + " to topic '" + topic + "' failed: " + reason));
-                lastCompletedSequenceId = pending.sequenceId;
-            }
-        }
+        window.failAll(reason, false);
     }
 
     /**
      * Conductor: the session with the broker is lost; fail every pending send. Called in every duty cycle after the
-     * loss, so sends queued while it was being noticed fail too.
+     * loss, so sends offered while it was being noticed fail too.
      *
      * @param loss message for the failures.
-     * @return number of sends removed.
+     * @return number of sends failed.
      */
     int onConnectionLost(final String loss)
     {
-        int removed = 0;
-        PendingSend pending;
-        while (null != (pending = pendingSends.poll()))
-        {
-            pendingPermits.release();
-            removed++;
-            if (!pending.isAbandoned())
-            {
-                pending.completeExceptionally(new MagnetarClientException.ConnectionLostException(loss));
-                lastCompletedSequenceId = pending.sequenceId;
-            }
-        }
-
-        return removed;
-    }
-
-    private PendingSend takePending(final long sequenceId)
-    {
-        PendingSend pending;
-        while (null != (pending = pendingSends.peek()))
-        {
-            if (pending.isAbandoned())
-            {
-                pendingSends.poll();
-                pendingPermits.release();
-                continue;
-            }
-
-            final long pendingSequenceId = pending.sequenceId;
-            if (pendingSequenceId > sequenceId)
-            {
-                return null;
-            }
-
-            pendingSends.poll();
-            pendingPermits.release();
-            if (pendingSequenceId == sequenceId)
-            {
-                return pending;
-            }
-
-            pending.completeExceptionally(new MagnetarClientException(
-                "no receipt for sequence " + pendingSequenceId + " on topic '" + topic +
-                "': the broker answered sequence " + sequenceId + " first"));
-            lastCompletedSequenceId = pendingSequenceId;
-        }
-
-        return null;
+        return window.failAll(loss, true);
     }
 
     /**

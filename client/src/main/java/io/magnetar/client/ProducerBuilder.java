@@ -9,6 +9,7 @@ public final class ProducerBuilder
     private String topic;
     private String producerName = "";
     private int maxPendingMessages = MagnetarClient.Configuration.maxPendingMessages();
+    private SendReceiptHandler receiptHandler;
 
     ProducerBuilder(final ProducerRegistry producers)
     {
@@ -48,6 +49,19 @@ public final class ProducerBuilder
     }
 
     /**
+     * @param receiptHandler told, on the client's conductor thread, of the receipt or failure of each
+     *                       {@link Producer#offer(org.agrona.DirectBuffer, int, int)}; null (the default) sends
+     *                       failures to the client's error handler and leaves receipts to
+     *                       {@link Producer#getLastSequenceId()}. Sends with futures are not reported to it.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder receiptHandler(final SendReceiptHandler receiptHandler)
+    {
+        this.receiptHandler = receiptHandler;
+        return this;
+    }
+
+    /**
      * Create the producer on the broker and wait for it to be ready.
      *
      * @return the producer.
@@ -64,6 +78,6 @@ public final class ProducerBuilder
             throw new MagnetarClientException("maxPendingMessages must be at least 1, not " + maxPendingMessages);
         }
 
-        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages);
+        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler);
     }
 }

@@ -26,11 +26,15 @@ final class ProducerRegistry
      * @param topic              full topic name.
      * @param producerName       asked for, or empty to let the broker choose.
      * @param maxPendingMessages most sends waiting for a receipt.
+     * @param receiptHandler     for the outcome of offers, or null.
      * @return the producer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
-    Producer create(final String topic, final String producerName, final int maxPendingMessages)
-        throws MagnetarClientException
+    Producer create(
+        final String topic,
+        final String producerName,
+        final int maxPendingMessages,
+        final SendReceiptHandler receiptHandler) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -65,7 +69,7 @@ final class ProducerRegistry
         final String name = null == request.answerText || request.answerText.isEmpty() ?
             producerName : request.answerText;
         final Producer producer = new Producer(
-            this, connector, producerId, topic, name, request.answerValue, maxPendingMessages);
+            this, connector, producerId, topic, name, request.answerValue, maxPendingMessages, receiptHandler);
         try
         {
             connector.conductor().addProducer(producer, deadlineNs);

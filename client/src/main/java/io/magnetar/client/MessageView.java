@@ -1,0 +1,199 @@
+package io.magnetar.client;
+
+import io.magnetar.codecs.MessageDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageIdDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A message handed to a {@link MessageHandler}: a flyweight over the frame the broker pushed, reused for every
+ * message of a poll, so receiving allocates nothing. The payload and key are read in place from
+ * {@link #buffer()}; everything is valid only during {@link MessageHandler#onMessage(MessageView)}.
+ */
+public final class MessageView
+{
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageDecoder decoder = new MessageDecoder();
+    private String topicName;
+    private DirectBuffer buffer;
+    private int shard;
+    private long position;
+    private long publishTime;
+    private long sequenceId;
+    private int redeliveryCount;
+    private int keyOffset;
+    private int keyLength;
+    private int payloadOffset;
+    private int payloadLength;
+
+    MessageView()
+    {
+    }
+
+    /**
+     * Wrap a {@code Message} frame, header included, and read its fields.
+     *
+     * @param topicName of the consumer.
+     * @param buffer    holding the frame.
+     * @param offset    of the frame's message header.
+     */
+    void wrap(final String topicName, final DirectBuffer buffer, final int offset)
+    {
+        headerDecoder.wrap(buffer, offset);
+        decoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version());
+
+        this.topicName = topicName;
+        this.buffer = buffer;
+        decoder.consumerId();
+        final MessageIdDecoder messageId = decoder.messageId();
+        shard = messageId.shard();
+        position = messageId.position();
+        publishTime = decoder.publishTime();
+        sequenceId = decoder.sequenceId();
+        redeliveryCount = decoder.redeliveryCount();
+
+        keyOffset = decoder.limit() + MessageDecoder.keyHeaderLength();
+        keyLength = decoder.keyLength();
+        decoder.skipKey();
+        payloadOffset = decoder.limit() + MessageDecoder.payloadHeaderLength();
+        payloadLength = decoder.payloadLength();
+        decoder.skipPayload();
+    }
+
+    /**
+     * @return the topic of the consumer, as it was named when subscribing.
+     */
+    public String getTopicName()
+    {
+        return topicName;
+    }
+
+    /**
+     * @return the shard of the message id.
+     */
+    public int shard()
+    {
+        return shard;
+    }
+
+    /**
+     * @return the position of the message id.
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
+     * @return the producer's publish time, in epoch milliseconds.
+     */
+    public long publishTime()
+    {
+        return publishTime;
+    }
+
+    /**
+     * @return the producer's sequence id of the message.
+     */
+    public long sequenceId()
+    {
+        return sequenceId;
+    }
+
+    /**
+     * @return how many times the message was delivered before on this subscription.
+     */
+    public int redeliveryCount()
+    {
+        return redeliveryCount;
+    }
+
+    /**
+     * @return the buffer holding the key and the payload.
+     */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return offset of the payload in {@link #buffer()}.
+     */
+    public int payloadOffset()
+    {
+        return payloadOffset;
+    }
+
+    /**
+     * @return length of the payload in bytes.
+     */
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+
+    /**
+     * @return offset of the key in {@link #buffer()}.
+     */
+    public int keyOffset()
+    {
+        return keyOffset;
+    }
+
+    /**
+     * @return length of the key in bytes; 0 if the producer gave none.
+     */
+    public int keyLength()
+    {
+        return keyLength;
+    }
+
+    /**
+     * Copy the payload.
+     *
+     * @param destination to copy into.
+     * @param offset      in the destination.
+     */
+    public void getPayload(final MutableDirectBuffer destination, final int offset)
+    {
+        destination.putBytes(offset, buffer, payloadOffset, payloadLength);
+    }
+
+    /**
+     * @return the key as text, or null if there is none; allocates.
+     */
+    public String getKey()
+    {
+        return 0 == keyLength ? null : buffer.getStringWithoutLengthUtf8(keyOffset, keyLength);
+    }
+
+    /**
+     * @return a copy of the payload; allocates.
+     */
+    public byte[] getData()
+    {
+        final byte[] data = new byte[payloadLength];
+        buffer.getBytes(payloadOffset, data);
+        return data;
+    }
+
+    /**
+     * @return an immutable copy of the message, as {@link Consumer#receive()} returns; allocates.
+     */
+    public Message toMessage()
+    {
+        return new Message(topicName, new MessageId(shard, position), publishTime, sequenceId, redeliveryCount,
+            getKey(), getData());
+    }
+
+    /**
+     * @return a short description for logs.
+     */
+    public String toString()
+    {
+        return "MessageView{topic=" + topicName + ", shard=" + shard + ", position=" + position + ", sequenceId=" +
+            sequenceId + ", payloadLength=" + payloadLength + '}';
+    }
+}

@@ -1,0 +1,288 @@
+package io.magnetar.client;
+
+import org.agrona.BitUtil;
+import org.agrona.ErrorHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sends of one producer that wait for their receipt: a ring of slots indexed by sequence id, between the last
+ * completed sequence (moved by the conductor) and the last offered one (moved by the sending thread that holds the
+ * producer's send lock). A slot holds the send's deadline and, for {@link Producer#sendAsync(byte[])}, its future; an
+ * {@link Producer#offer(org.agrona.DirectBuffer, int, int)} leaves the future empty and its outcome goes to the
+ * producer's {@link SendReceiptHandler}, so the offer path allocates nothing.
+ * <p>
+ * The sender fills a slot before it offers the frame, and publishes the sequence as offered after the offer: a
+ * receipt can only follow the offer, so the conductor may read the slot of a receipt before the sequence is
+ * published. A slot is reused only once its sequence is completed, because a sequence is taken only while fewer than
+ * {@code maxPendingMessages} sends are outstanding and the ring is at least that long.
+ */
+final class SendWindow
+{
+    private final String topic;
+    private final int maxPendingMessages;
+    private final int mask;
+    private final long[] deadlineNs;
+    private final PendingSend[] futures;
+    private final SendReceiptHandler receiptHandler;
+    private final ErrorHandler errorHandler;
+    private final long operationTimeoutNs;
+    private volatile long lastOfferedSequenceId;
+    private volatile long lastCompletedSequenceId;
+    private volatile long lastStoredSequenceId;
+
+    /**
+     * @param topic              for failure messages.
+     * @param maxPendingMessages most sends outstanding.
+     * @param firstSequenceId    of the producer's first send.
+     * @param lastSequenceId     the broker stored for this producer, or -1.
+     * @param receiptHandler     for the outcome of offers, or null.
+     * @param errorHandler       for failed offers when there is no receipt handler.
+     * @param operationTimeoutNs how long a send waits for its receipt, for messages.
+     */
+    SendWindow(
+        final String topic,
+        final int maxPendingMessages,
+        final long firstSequenceId,
+        final long lastSequenceId,
+        final SendReceiptHandler receiptHandler,
+        final ErrorHandler errorHandler,
+        final long operationTimeoutNs)
+    {
+        this.topic = topic;
+        this.maxPendingMessages = maxPendingMessages;
+        final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(2, maxPendingMessages));
+        this.mask = capacity - 1;
+        this.deadlineNs = new long[capacity];
+        this.futures = new PendingSend[capacity];
+        this.receiptHandler = receiptHandler;
+        this.errorHandler = errorHandler;
+        this.operationTimeoutNs = operationTimeoutNs;
+        this.lastOfferedSequenceId = firstSequenceId - 1;
+        this.lastCompletedSequenceId = firstSequenceId - 1;
+        this.lastStoredSequenceId = lastSequenceId;
+    }
+
+    /**
+     * @param sequenceId the sender would take next.
+     * @return true if fewer than {@code maxPendingMessages} sends would be outstanding with it.
+     */
+    boolean hasRoom(final long sequenceId)
+    {
+        return sequenceId - lastCompletedSequenceId <= maxPendingMessages;
+    }
+
+    /**
+     * @return true if the sequence after the last offered one has room; a hint for waiting outside the send lock.
+     */
+    boolean hasRoomForNext()
+    {
+        return hasRoom(lastOfferedSequenceId + 1);
+    }
+
+    /**
+     * Sender: fill the slot of a sequence before offering its frame.
+     *
+     * @param sequenceId of the send.
+     * @param deadlineNs after which the send fails without a receipt.
+     * @param future     of the send, or null for an offer.
+     */
+    void prepare(final long sequenceId, final long deadlineNs, final PendingSend future)
+    {
+        final int slot = (int)sequenceId & mask;
+        this.deadlineNs[slot] = deadlineNs;
+        futures[slot] = future;
+    }
+
+    /**
+     * Sender: the frame of a sequence was offered.
+     *
+     * @param sequenceId of the send.
+     */
+    void onOffered(final long sequenceId)
+    {
+        lastOfferedSequenceId = sequenceId;
+    }
+
+    /**
+     * @return sequence id of the last send offered.
+     */
+    long lastOfferedSequenceId()
+    {
+        return lastOfferedSequenceId;
+    }
+
+    /**
+     * @return sequence id of the last send completed, successfully or not.
+     */
+    long lastCompletedSequenceId()
+    {
+        return lastCompletedSequenceId;
+    }
+
+    /**
+     * @return sequence id of the last message the broker confirmed, or the broker's value when the producer was
+     * created, or -1.
+     */
+    long lastStoredSequenceId()
+    {
+        return lastStoredSequenceId;
+    }
+
+    /**
+     * Conductor: the broker stored a sequence.
+     *
+     * @param sequenceId from the receipt.
+     * @param shard      of the message id.
+     * @param position   of the message id.
+     */
+    void onReceipt(final long sequenceId, final int shard, final long position)
+    {
+        if (skipTo(sequenceId))
+        {
+            lastStoredSequenceId = sequenceId;
+            final int slot = (int)sequenceId & mask;
+            final PendingSend future = futures[slot];
+            if (null != future)
+            {
+                futures[slot] = null;
+                future.complete(new MessageId(shard, position));
+            }
+            else if (null != receiptHandler)
+            {
+                try
+                {
+                    receiptHandler.onReceipt(sequenceId, shard, position);
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
+            lastCompletedSequenceId = sequenceId;
+        }
+    }
+
+    /**
+     * Conductor: the broker refused a sequence.
+     *
+     * @param sequenceId from the error.
+     * @param code       from the broker.
+     * @param text       from the broker.
+     */
+    void onError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
+    {
+        if (skipTo(sequenceId))
+        {
+            fail(sequenceId, new MagnetarClientException(code, "send of sequence " + sequenceId + " to topic '" +
+                topic + "' failed: " + MagnetarClientException.describe(code, text)));
+            lastCompletedSequenceId = sequenceId;
+        }
+    }
+
+    /**
+     * Conductor: fail the sends whose deadline passed, oldest first.
+     *
+     * @param nowNs current {@link System#nanoTime()}.
+     * @return number of sends failed.
+     */
+    int onTimeoutCheck(final long nowNs)
+    {
+        int failed = 0;
+        long completed = lastCompletedSequenceId;
+        final long offered = lastOfferedSequenceId;
+        while (completed < offered && nowNs - deadlineNs[(int)(completed + 1) & mask] >= 0)
+        {
+            completed++;
+            fail(completed, new MagnetarClientException.TimeoutException("no receipt for sequence " + completed +
+                " on topic '" + topic + "' within " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms"));
+            lastCompletedSequenceId = completed;
+            failed++;
+        }
+
+        return failed;
+    }
+
+    /**
+     * Conductor: fail every send offered and not completed.
+     *
+     * @param reason     of the failures.
+     * @param isLostLink true if the session with the broker was lost.
+     * @return number of sends failed.
+     */
+    int failAll(final String reason, final boolean isLostLink)
+    {
+        int failed = 0;
+        long completed = lastCompletedSequenceId;
+        final long offered = lastOfferedSequenceId;
+        while (completed < offered)
+        {
+            completed++;
+            fail(completed, isLostLink ? new MagnetarClientException.ConnectionLostException(reason) :
+                new MagnetarClientException("send of sequence " + completed + " to topic '" + topic + "' failed: " +
+                reason));
+            lastCompletedSequenceId = completed;
+            failed++;
+        }
+
+        return failed;
+    }
+
+    /**
+     * Fail the sequences a receipt or error skipped (the broker answers in order, so they will never be answered)
+     * and check that the sequence is one this window waits for.
+     *
+     * @param sequenceId answered by the broker.
+     * @return true if the sequence is the next one to complete.
+     */
+    private boolean skipTo(final long sequenceId)
+    {
+        long completed = lastCompletedSequenceId;
+        if (sequenceId <= completed)
+        {
+            return false; // answered after it timed out or failed with the session
+        }
+        if (sequenceId - completed > maxPendingMessages)
+        {
+            errorHandler.onError(new MagnetarClientException("protocol error: the broker answered sequence " +
+                sequenceId + " on topic '" + topic + "', which was never sent (last completed " + completed + ")"));
+            return false;
+        }
+
+        while (completed + 1 < sequenceId)
+        {
+            completed++;
+            fail(completed, new MagnetarClientException("no receipt for sequence " + completed + " on topic '" +
+                topic + "': the broker answered sequence " + sequenceId + " first"));
+            lastCompletedSequenceId = completed;
+        }
+
+        return true;
+    }
+
+    private void fail(final long sequenceId, final MagnetarClientException failure)
+    {
+        final int slot = (int)sequenceId & mask;
+        final PendingSend future = futures[slot];
+        if (null != future)
+        {
+            futures[slot] = null;
+            future.completeExceptionally(failure);
+        }
+        else if (null != receiptHandler)
+        {
+            try
+            {
+                receiptHandler.onFailure(sequenceId, failure);
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+        else
+        {
+            errorHandler.onError(failure);
+        }
+    }
+}
