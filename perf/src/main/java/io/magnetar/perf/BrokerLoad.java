@@ -6,6 +6,7 @@ import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
+import io.magnetar.client.SendReceiptHandler;
 import io.magnetar.mediadriver.Durability;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
@@ -35,6 +36,7 @@ final class BrokerLoad extends LoadRun
     private MagnetarClient client;
     private String target;
     private Producer[][] producers;
+    private AeronShapedWorkers.ReceiptTimer[][] receiptTimers;
     private Consumer[][] consumers;
     private Producer pingProducer;
     private Producer pongProducer;
@@ -151,8 +153,22 @@ final class BrokerLoad extends LoadRun
                     for (int p = 0; p < config.producers(); p++)
                     {
                         final Pacer pacer = newPacer(schedule.startNs() + (long)(index * offsetNs), ratePerSender);
-                        addSender("perf-producer-" + t + "-" + p,
-                            new SendLoop(producers[t][p], pacer, schedule, meter, timeReceipts));
+                        final Runnable sender;
+                        if (config.api() == ClientApi.AERON)
+                        {
+                            final AeronShapedWorkers.ReceiptTimer timer = timeReceipts ? receiptTimers[t][p] : null;
+                            if (null != timer)
+                            {
+                                timer.meter(meter);
+                            }
+                            sender = new AeronShapedWorkers.SendLoop(
+                                this, producers[t][p], pacer, schedule, timer, config.size());
+                        }
+                        else
+                        {
+                            sender = new SendLoop(producers[t][p], pacer, schedule, meter, timeReceipts);
+                        }
+                        addSender("perf-producer-" + t + "-" + p, sender);
                         index++;
                     }
                 }
@@ -241,7 +257,9 @@ final class BrokerLoad extends LoadRun
         {
             for (int c = 0; c < config.consumers(); c++)
             {
-                addReceiver("perf-consumer-" + t + "-" + c, new ReceiveLoop(consumers[t][c], meter, countOnly));
+                addReceiver("perf-consumer-" + t + "-" + c, config.api() == ClientApi.AERON ?
+                    new AeronShapedWorkers.ReceiveLoop(this, consumers[t][c], meter, countOnly) :
+                    new ReceiveLoop(consumers[t][c], meter, countOnly));
             }
         }
     }
@@ -274,13 +292,24 @@ final class BrokerLoad extends LoadRun
     private Producer[][] createProducers() throws MagnetarClientException
     {
         final Producer[][] result = new Producer[config.topics()][config.producers()];
+        final boolean isAeronShaped = config.api() == ClientApi.AERON;
+        final boolean timeReceipts = config.workload() == Workload.PRODUCE;
+        receiptTimers = new AeronShapedWorkers.ReceiptTimer[config.topics()][config.producers()];
         for (int t = 0; t < config.topics(); t++)
         {
             for (int p = 0; p < config.producers(); p++)
             {
+                SendReceiptHandler receiptHandler = null;
+                if (isAeronShaped)
+                {
+                    receiptTimers[t][p] = timeReceipts ?
+                        new AeronShapedWorkers.ReceiptTimer(this, MAX_PENDING_MESSAGES) : null;
+                    receiptHandler = timeReceipts ? receiptTimers[t][p] : new AeronShapedWorkers.FailureWatcher(this);
+                }
                 result[t][p] = client.newProducer()
                     .topic(config.topicName(Integer.toString(t)))
                     .maxPendingMessages(MAX_PENDING_MESSAGES)
+                    .receiptHandler(receiptHandler)
                     .create();
             }
         }

@@ -31,6 +31,7 @@ public final class PerfConfig
     private boolean persistent = true;
     private Durability durability = Durability.ARCHIVED;
     private Transport transport = Transport.UDP;
+    private ClientApi api = ClientApi.PULSAR;
     private Profile profile = Profile.DEFAULT;
     private String serviceUrl;
     private String aeronDirectoryName;
@@ -394,6 +395,24 @@ public final class PerfConfig
     public Durability durability()
     {
         return durability;
+    }
+
+    /**
+     * @param api shape of the client API the broker run's workers use.
+     * @return this for a fluent API.
+     */
+    public PerfConfig api(final ClientApi api)
+    {
+        this.api = api;
+        return this;
+    }
+
+    /**
+     * @return shape of the client API the broker run's workers use.
+     */
+    public ClientApi api()
+    {
+        return api;
     }
 
     /**

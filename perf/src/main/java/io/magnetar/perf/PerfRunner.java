@@ -112,11 +112,12 @@ public final class PerfRunner
                 config.workload() == Workload.E2E ? " x " + config.consumers() + " consumer(s)" : "");
         }
         out.println(String.format(Locale.ROOT,
-            "magnetar perf %s: %s, %s%s, %s, %s profile, warmup %d s, measure %s, results in %s",
+            "magnetar perf %s: %s, %s%s, %s, %s profile, %s-shaped client API, warmup %d s, measure %s, results in %s",
             config.workload().cliName(), load,
             config.persistent() ? "persistent" : "non-persistent",
             config.durability() == Durability.FSYNC ? " (fsync)" : "",
-            config.transport().cliName(), config.profile().cliName(), config.warmupSeconds(), length,
+            config.transport().cliName(), config.profile().cliName(), config.api().cliName(), config.warmupSeconds(),
+            length,
             config.outDir()));
         out.flush();
     }
@@ -298,6 +299,7 @@ public final class PerfRunner
         configNode.put("persistent", config.persistent());
         configNode.put("durability", config.durability() == Durability.FSYNC ? "fsync" : "archived");
         configNode.put("transport", config.transport().cliName());
+        configNode.put("api", config.api().cliName());
         configNode.put("profile", config.profile().cliName());
         if (config.messages() > 0)
         {

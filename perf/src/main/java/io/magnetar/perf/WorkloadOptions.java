@@ -77,6 +77,12 @@ final class WorkloadOptions
         description = "Client transport, and the baseline's. Default: udp, or what -u says.")
     String transport;
 
+    @Option(names = "--api", paramLabel = "pulsar|aeron",
+        description = "Client API of the broker run: pulsar (sendAsync with futures, receive of Message objects) or " +
+            "aeron (offer from a buffer with receipts to a handler, poll with a flyweight; no allocation per " +
+            "message). Default: ${DEFAULT-VALUE}")
+    String api = "pulsar";
+
     @Option(names = "--profile", paramLabel = "default|low-latency",
         description = "Threading profile of the embedded broker (with -u: the profile the running broker uses); " +
             "it also sets the baseline relay's idle strategy. Default: ${DEFAULT-VALUE}")
@@ -198,6 +204,10 @@ final class WorkloadOptions
             default:
                 break;
         }
+        if (workload == Workload.PINGPONG && "aeron".equalsIgnoreCase(api.trim()))
+        {
+            throw error(spec, "--api aeron does not apply to pingpong (its workers use the pulsar API)");
+        }
         if (workload != Workload.E2E)
         {
             rejectIfGiven(spec, parsed, workload, "--idle-topics", "--idle-subscriptions", "--idle-consumers",
@@ -233,6 +243,7 @@ final class WorkloadOptions
             config.durability(Durability.parse(durability))
                 .profile(Profile.parse(profile))
                 .transport(null != transport ? Transport.parse(transport) : transportOf(serviceUrl))
+                .api(ClientApi.parse(api))
                 .initialPosition(parsePosition(position));
             config.burst().messages(burst);
             config.idleTopics()

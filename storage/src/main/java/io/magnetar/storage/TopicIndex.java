@@ -9,7 +9,9 @@ import java.util.Arrays;
  * A sparse time index (the running maximum publish time of each block of 64 entries) finds entries by publish time.
  * <p>
  * Both are plain arrays that start empty and grow by half: a million idle topics of one entry each hold two longs
- * and a time each, not two lists of ten.
+ * and a time each, not two lists of ten. An array that fills {@link PagedLongArray#PAGE_LENGTH} longs becomes a
+ * {@link PagedLongArray}: a busy topic then adds pages instead of copying what it holds, and reuses the pages
+ * retention empties, so its index allocates no garbage.
  */
 public final class TopicIndex
 {
@@ -18,8 +20,10 @@ public final class TopicIndex
     private static final long[] EMPTY = new long[0];
 
     private long[] positions;
+    private PagedLongArray pagedPositions;
     private int positionCount;
     private long[] blockPublishTimes = EMPTY;
+    private PagedLongArray pagedBlockPublishTimes;
     private int blockCount;
     private long firstBlock;
     private long firstOrdinal;
@@ -48,6 +52,14 @@ public final class TopicIndex
      */
     public void clear()
     {
+        if (null != pagedPositions)
+        {
+            pagedPositions.removeFirst(positionCount);
+        }
+        if (null != pagedBlockPublishTimes)
+        {
+            pagedBlockPublishTimes.removeFirst(blockCount);
+        }
         positionCount = 0;
         blockCount = 0;
         firstBlock = 0;
@@ -66,9 +78,20 @@ public final class TopicIndex
         if (removed > 0)
         {
             final int remaining = positionCount - removed;
-            lastRemovedPosition = positions[removed - 1];
-            // a new array the size of what remains: memory follows the entries held, down to none
-            positions = 0 == remaining ? EMPTY : Arrays.copyOfRange(positions, removed, positionCount);
+            lastRemovedPosition = positionAt(removed - 1);
+            if (0 == remaining)
+            {
+                positions = EMPTY; // memory follows the entries held, down to none
+                pagedPositions = null;
+            }
+            else if (null != pagedPositions)
+            {
+                pagedPositions.removeFirst(removed);
+            }
+            else
+            {
+                positions = Arrays.copyOfRange(positions, removed, positionCount);
+            }
             positionCount = remaining;
             firstOrdinal += removed;
 
@@ -76,8 +99,19 @@ public final class TopicIndex
             if (droppedBlocks > 0)
             {
                 final int keptBlocks = Math.max(0, blockCount - droppedBlocks);
-                blockPublishTimes = 0 == keptBlocks ?
-                    EMPTY : Arrays.copyOfRange(blockPublishTimes, droppedBlocks, blockCount);
+                if (0 == keptBlocks)
+                {
+                    blockPublishTimes = EMPTY;
+                    pagedBlockPublishTimes = null;
+                }
+                else if (null != pagedBlockPublishTimes)
+                {
+                    pagedBlockPublishTimes.removeFirst(droppedBlocks);
+                }
+                else
+                {
+                    blockPublishTimes = Arrays.copyOfRange(blockPublishTimes, droppedBlocks, blockCount);
+                }
                 blockCount = keptBlocks;
                 firstBlock += droppedBlocks;
             }
@@ -126,12 +160,19 @@ public final class TopicIndex
         final int timeCount = blockCount;
         if (block >= timeCount)
         {
-            final long previous = 0 == timeCount ? Long.MIN_VALUE : blockPublishTimes[timeCount - 1];
+            final long previous = 0 == timeCount ? Long.MIN_VALUE : blockPublishTimeAt(timeCount - 1);
             addBlockPublishTime(Math.max(previous, publishTime));
         }
-        else if (publishTime > blockPublishTimes[timeCount - 1])
+        else if (publishTime > blockPublishTimeAt(timeCount - 1))
         {
-            blockPublishTimes[timeCount - 1] = publishTime;
+            if (null != pagedBlockPublishTimes)
+            {
+                pagedBlockPublishTimes.set(timeCount - 1, publishTime);
+            }
+            else
+            {
+                blockPublishTimes[timeCount - 1] = publishTime;
+            }
         }
         addPosition(position);
     }
@@ -151,7 +192,7 @@ public final class TopicIndex
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            if (blockPublishTimes[mid] < publishTime)
+            if (blockPublishTimeAt(mid) < publishTime)
             {
                 low = mid + 1;
             }
@@ -172,30 +213,74 @@ public final class TopicIndex
     private void addPosition(final long position)
     {
         final int size = positionCount;
-        if (size > 0 && positions[size - 1] >= position)
+        if (size > 0 && positionAt(size - 1) >= position)
         {
             throw new IllegalArgumentException(
-                "position " + position + " is not after the last entry " + positions[size - 1]);
+                "position " + position + " is not after the last entry " + positionAt(size - 1));
         }
-        if (size == positions.length)
+        if (null != pagedPositions)
         {
-            positions = Arrays.copyOf(positions, grow(size));
+            pagedPositions.add(position);
         }
-        positions[size] = position;
+        else
+        {
+            if (size == positions.length)
+            {
+                if (size >= PagedLongArray.PAGE_LENGTH)
+                {
+                    pagedPositions = new PagedLongArray(positions);
+                    positions = null;
+                    pagedPositions.add(position);
+                    positionCount = size + 1;
+                    return;
+                }
+                positions = Arrays.copyOf(positions, grow(size));
+            }
+            positions[size] = position;
+        }
         positionCount = size + 1;
     }
 
     private void addBlockPublishTime(final long publishTime)
     {
-        if (blockCount == blockPublishTimes.length)
+        if (null != pagedBlockPublishTimes)
         {
-            blockPublishTimes = Arrays.copyOf(blockPublishTimes, grow(blockCount));
+            pagedBlockPublishTimes.add(publishTime);
         }
-        blockPublishTimes[blockCount++] = publishTime;
+        else if (blockCount == blockPublishTimes.length && blockCount >= PagedLongArray.PAGE_LENGTH)
+        {
+            pagedBlockPublishTimes = new PagedLongArray(blockPublishTimes);
+            blockPublishTimes = null;
+            pagedBlockPublishTimes.add(publishTime);
+        }
+        else
+        {
+            if (blockCount == blockPublishTimes.length)
+            {
+                blockPublishTimes = Arrays.copyOf(blockPublishTimes, grow(blockCount));
+            }
+            blockPublishTimes[blockCount] = publishTime;
+        }
+        blockCount++;
+    }
+
+    private long positionAt(final int index)
+    {
+        return null != pagedPositions ? pagedPositions.get(index) : positions[index];
+    }
+
+    private long blockPublishTimeAt(final int index)
+    {
+        return null != pagedBlockPublishTimes ? pagedBlockPublishTimes.get(index) : blockPublishTimes[index];
     }
 
     private static int grow(final int length)
     {
+        if (length < PagedLongArray.PAGE_LENGTH)
+        {
+            return Math.min(PagedLongArray.PAGE_LENGTH, length + Math.max(1, length >> 1));
+        }
+
         final int newLength = length + Math.max(1, length >> 1);
         if (newLength < 0 || newLength > Integer.MAX_VALUE - 8)
         {
@@ -211,6 +296,14 @@ public final class TopicIndex
     public long size()
     {
         return firstOrdinal + positionCount;
+    }
+
+    /**
+     * @return pages of positions allocated, held and spare, once the index outgrew one page; 0 before.
+     */
+    int allocatedPositionPages()
+    {
+        return null == pagedPositions ? 0 : pagedPositions.allocatedPages();
     }
 
     /**
@@ -234,7 +327,7 @@ public final class TopicIndex
                 " to " + (size() - 1));
         }
 
-        return positions[(int)index];
+        return positionAt((int)index);
     }
 
     /**
@@ -242,7 +335,7 @@ public final class TopicIndex
      */
     public long lastPosition()
     {
-        return 0 == positionCount ? -1 : positions[positionCount - 1];
+        return 0 == positionCount ? -1 : positionAt(positionCount - 1);
     }
 
     /**
@@ -270,7 +363,7 @@ public final class TopicIndex
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            final long midPosition = positions[mid];
+            final long midPosition = positionAt(mid);
             if (midPosition < position)
             {
                 low = mid + 1;
@@ -315,7 +408,7 @@ public final class TopicIndex
             throw new IndexOutOfBoundsException("block " + index + " is not held: " + blockCount + " are");
         }
 
-        return blockPublishTimes[index];
+        return blockPublishTimeAt(index);
     }
 
     /**
@@ -328,8 +421,7 @@ public final class TopicIndex
      */
     public void restore(final long firstOrdinal, final long firstBlock, final long lastRemovedPosition)
     {
-        positionCount = 0;
-        blockCount = 0;
+        clear();
         this.firstOrdinal = firstOrdinal;
         this.firstBlock = firstBlock;
         this.lastRemovedPosition = lastRemovedPosition;
