@@ -31,6 +31,7 @@ final class BrokerShards
     final SpscArrayQueue<ShardCommand>[] freeCommands;
     final SpscArrayQueue<ShardCommand>[] freeLargeCommands;
     final List<TopicShardAgent> agents = new ArrayList<>();
+    final List<RecordedLog> logs = new ArrayList<>();
     final List<LogSyncAgent.SyncedLog> syncedLogs = new ArrayList<>();
     final Set<String> namespaces = new HashSet<>();
 
@@ -65,6 +66,9 @@ final class BrokerShards
             final RecordedLog indexLog = open(ctx, resources, RecordedLog.open(
                 "indexes-" + shard, aeron, archive, archiveDir, segmentFileLength,
                 BrokerConfiguration.INDEX_LOG_STREAM_ID_BASE + shard, BrokerConfiguration.INDEX_LOG_TERM_LENGTH));
+            logs.add(entryLog);
+            logs.add(cursorLog);
+            logs.add(indexLog);
             createCommandPools(ctx, shard);
 
             final BrokerCounters.Shard shardCounters = new BrokerCounters.Shard(aeron, shard);

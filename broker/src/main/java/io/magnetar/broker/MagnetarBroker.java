@@ -4,7 +4,6 @@ import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.aeron.Aeron;
-import io.aeron.archive.client.AeronArchive;
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.InvokerAgent;
@@ -485,7 +484,7 @@ public final class MagnetarBroker implements AutoCloseable
     private CountedErrorHandler countedErrorHandler;
     private MagnetarMediaDriver driver;
     private Aeron aeron;
-    private AeronArchive archive;
+    private BrokerArchiveClient archive;
     private BrokerCounters counters;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private AgentRunner runner;
@@ -558,15 +557,7 @@ public final class MagnetarBroker implements AutoCloseable
         }
         aeron = Aeron.connect(aeronCtx);
 
-        final AeronArchive.Context archiveCtx = (null != driver ?
-            driver.archiveClientContext() : MagnetarMediaDriver.localArchiveClientContext())
-            .aeron(aeron)
-            .errorHandler(errorHandler);
-        if (null != driverInvoker)
-        {
-            archiveCtx.agentInvoker(driverInvoker);
-        }
-        archive = AeronArchive.connect(archiveCtx);
+        archive = new BrokerArchiveClient(driver, aeron, errorHandler, driverInvoker);
         counters = new BrokerCounters(aeron);
         countedErrorHandler = new CountedErrorHandler(errorHandler, counters.errors);
 
@@ -578,7 +569,12 @@ public final class MagnetarBroker implements AutoCloseable
             agents.add(new InvokerAgent("magnetar-driver-archive", driverInvoker, aeron.conductorAgentInvoker()));
         }
         final BrokerShards shards = new BrokerShards(
-            ctx, aeron, archive, archiveDir, segmentFileLength, countedErrorHandler, resources);
+            ctx, aeron, archive.current(), archiveDir, segmentFileLength, countedErrorHandler, resources);
+        archive.logs(shards.logs);
+        if (archive.rebinds())
+        {
+            agents.add(0, archive); // first: the logs get the thread's own client before anything else runs
+        }
 
         final BrokerIngress ingress = new BrokerIngress(ctx, aeron, resources);
         boundPort = ingress.boundPort;
@@ -688,6 +684,10 @@ public final class MagnetarBroker implements AutoCloseable
         CloseHelper.quietClose(runner);
         CloseHelper.quietClose(syncRunner);
         CloseHelper.quietClose(countedErrorHandler);
+        if (null != archive)
+        {
+            archive.onBrokerThreadStopped(); // the logs' last requests come from this thread
+        }
         for (int i = resources.size() - 1; i >= 0; i--)
         {
             CloseHelper.quietClose(resources.get(i));

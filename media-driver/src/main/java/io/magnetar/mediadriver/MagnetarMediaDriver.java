@@ -14,6 +14,7 @@ import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -334,9 +335,9 @@ public final class MagnetarMediaDriver implements AutoCloseable
         }
 
         // low-latency: the driver is invoked from the broker's hot thread; the archive always has a thread of its
-        // own. Invoked from the hot thread too, it stopped answering control requests (a purge of old segments did
-        // not come back within 10 s) under a full-rate load, and an fsync would stall the hot thread.
-        final boolean invoker = ctx.profile() == Profile.LOW_LATENCY;
+        // own. one-thread: the archive is invoked too, unless it syncs files (fsync durability).
+        final boolean invoker = ctx.profile() != Profile.DEFAULT;
+        final boolean invokeArchive = ctx.profile() == Profile.ONE_THREAD && ctx.durability() != Durability.FSYNC;
 
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
@@ -364,7 +365,30 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(IdleConfiguration::driverIdleStrategy);
 
-        if (invoker)
+        if (invokeArchive)
+        {
+            final MediaDriver driver = MediaDriver.launch(driverCtx);
+            final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
+            final Archive archive;
+            try
+            {
+                // the archive's own Aeron client invokes the driver while it waits, on the launching thread
+                archiveCtx.threadingMode(ArchiveThreadingMode.INVOKER).mediaDriverAgentInvoker(driverInvoker);
+                archive = Archive.launch(archiveCtx);
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(driver);
+                throw ex;
+            }
+            mediaDriver = driver;
+            this.archive = archive;
+            agentInvoker = new AgentInvoker(
+                MagnetarMediaDriver::logError, null, new InvokerAgent("magnetar-driver-archive", driverInvoker,
+                archive.invoker()));
+            agentInvoker.start();
+        }
+        else if (invoker)
         {
             final MediaDriver driver = MediaDriver.launch(driverCtx);
             final Archive archive;
@@ -392,8 +416,9 @@ public final class MagnetarMediaDriver implements AutoCloseable
         if (null != agentInvoker && !ctx.embedded())
         {
             ownThreadAgent = new InvokerAgent("magnetar-driver-invoker", agentInvoker);
-            ownThreadRunner = new AgentRunner(
-                new BusySpinIdleStrategy(), MagnetarMediaDriver::logError, null, ownThreadAgent);
+            final IdleStrategy idleStrategy = ctx.profile() == Profile.LOW_LATENCY ?
+                new BusySpinIdleStrategy() : IdleConfiguration.driverIdleStrategy();
+            ownThreadRunner = new AgentRunner(idleStrategy, MagnetarMediaDriver::logError, null, ownThreadAgent);
             AgentRunner.startOnThread(ownThreadRunner);
         }
         else
@@ -485,6 +510,16 @@ public final class MagnetarMediaDriver implements AutoCloseable
     public AgentInvoker agentInvoker()
     {
         return null == ownThreadRunner ? agentInvoker : null;
+    }
+
+    /**
+     * @return true if the archive is invoked by {@link #agentInvoker()} (the {@code one-thread} profile) rather than
+     * running on a thread of its own. Such an archive answers each client on the thread that connected it, so a
+     * thread that takes over connects a client of its own.
+     */
+    public boolean invokesArchive()
+    {
+        return archive.context().threadingMode() == ArchiveThreadingMode.INVOKER;
     }
 
     /**

@@ -18,10 +18,19 @@ public enum Profile
      * broker's composite agent, which busy-spins. The archive has a thread of its own (SHARED, backoff): invoked from
      * the hot thread it stopped answering control requests under a full-rate load, and a sync would stall it.
      */
-    LOW_LATENCY;
+    LOW_LATENCY,
 
     /**
-     * Parse a profile name as written on a command line: {@code default} or {@code low-latency}.
+     * One thread runs the driver, the archive and the broker's agents, with the broker's settling backoff idle
+     * strategy: the driver and the archive run in INVOKER mode and are invoked from the broker's composite agent,
+     * so a message crosses no thread inside the broker. At {@code fsync} durability the archive keeps a thread of
+     * its own, so its file syncs never stall the others.
+     */
+    ONE_THREAD;
+
+    /**
+     * Parse a profile name as written on a command line: {@code default}, {@code low-latency} or
+     * {@code one-thread}.
      *
      * @param name of the profile.
      * @return the profile.
@@ -38,8 +47,12 @@ public enum Profile
             case "low_latency":
             case "lowlatency":
                 return LOW_LATENCY;
+            case "one-thread":
+            case "one_thread":
+                return ONE_THREAD;
             default:
-                throw new IllegalArgumentException("unknown profile '" + name + "': expected default or low-latency");
+                throw new IllegalArgumentException(
+                    "unknown profile '" + name + "': expected default, low-latency or one-thread");
         }
     }
 
@@ -48,6 +61,6 @@ public enum Profile
      */
     public String cliName()
     {
-        return this == DEFAULT ? "default" : "low-latency";
+        return this == DEFAULT ? "default" : this == LOW_LATENCY ? "low-latency" : "one-thread";
     }
 }

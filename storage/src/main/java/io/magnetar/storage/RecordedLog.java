@@ -32,7 +32,7 @@ public final class RecordedLog implements AutoCloseable
     private final String name;
     private final int streamId;
     private final ExclusivePublication publication;
-    private final AeronArchive archive;
+    private AeronArchive archive;
     private final CountersReader counters;
     private final long recordingId;
     private final long recordingSubscriptionId;
@@ -416,6 +416,17 @@ public final class RecordedLog implements AutoCloseable
     public LogReader reader()
     {
         return reader;
+    }
+
+    /**
+     * Use another archive client from now on: an archive invoked on the broker's own thread serves each client's
+     * requests on the thread that connected it, so a thread that takes over the log connects its own client.
+     *
+     * @param archive client connected by the thread that calls the log from now on.
+     */
+    public void archiveClient(final AeronArchive archive)
+    {
+        this.archive = archive;
     }
 
     /**
