@@ -83,7 +83,7 @@ final class WorkloadOptions
             "message). Default: ${DEFAULT-VALUE}")
     String api = "pulsar";
 
-    @Option(names = "--profile", paramLabel = "default|low-latency",
+    @Option(names = "--profile", paramLabel = "default|low-latency|one-thread",
         description = "Threading profile of the embedded broker (with -u: the profile the running broker uses); " +
             "it also sets the baseline relay's idle strategy. Default: ${DEFAULT-VALUE}")
     String profile = "default";

@@ -26,7 +26,7 @@ final class DriverCommand implements Callable<Integer>
     @Option(names = "--archive-dir", description = "Archive directory. Default: ${DEFAULT-VALUE}")
     File archiveDir = new File(MagnetarMediaDriver.Configuration.ARCHIVE_DIR_DEFAULT);
 
-    @Option(names = "--profile", description = "default or low-latency. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--profile", description = "default, low-latency or one-thread. Default: ${DEFAULT-VALUE}")
     String profile = "default";
 
     @Option(names = "--durability", description = "archived or fsync. Default: ${DEFAULT-VALUE}")

@@ -38,7 +38,8 @@ final class StandaloneCommand implements Callable<Integer>
     @Option(names = "--aeron-dir", description = "Aeron directory of the embedded driver. Default: ${DEFAULT-VALUE}")
     String aeronDir = MagnetarMediaDriver.Configuration.AERON_DIR_DEFAULT;
 
-    @Option(names = "--profile", description = "Threading profile: default or low-latency. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--profile",
+        description = "Threading profile: default, low-latency or one-thread. Default: ${DEFAULT-VALUE}")
     String profile = "default";
 
     @Option(names = "--durability", description = "archived or fsync. Default: ${DEFAULT-VALUE}")
