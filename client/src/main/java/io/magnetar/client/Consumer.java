@@ -403,7 +403,15 @@ public final class Consumer implements AutoCloseable
         finally
         {
             registry.onClosed(this, deadlineNs);
-            overflowFrames.clear();
+            receiveLock.lock(); // the overflow queue has one taker at a time
+            try
+            {
+                overflowFrames.clear();
+            }
+            finally
+            {
+                receiveLock.unlock();
+            }
         }
     }
 

@@ -36,7 +36,7 @@ public final class Producer implements AutoCloseable
 
     /**
      * {@link #offer(DirectBuffer, int, int)}: {@link ProducerBuilder#maxPendingMessages(int)} sends wait for their
-     * receipt, or the broker's ingress is back pressured; try again.
+     * receipt, the broker's ingress is back pressured, or another thread is sending on this producer; try again.
      */
     public static final long BACK_PRESSURED = -2;
 
@@ -580,7 +580,10 @@ public final class Producer implements AutoCloseable
             return CLOSED;
         }
 
-        sendLock.lock();
+        if (!sendLock.tryLock())
+        {
+            return BACK_PRESSURED; // another thread is sending on this producer: never wait for it
+        }
         try
         {
             if (isClosed)

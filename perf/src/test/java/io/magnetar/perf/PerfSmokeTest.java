@@ -128,8 +128,29 @@ class PerfSmokeTest
     }
 
     @Test
+    void shouldRunE2eAndProduceThroughTheAeronShapedApi() throws Exception
+    {
+        final File e2e = new File(dir, "aeron-e2e.json");
+        assertEquals(0, PerfCommand.execute(
+            "e2e", "-r", "2000", "-d", "2", "--warmup", "0", "--api", "aeron",
+            "--summary-json", e2e.getPath(), "--out-dir", new File(dir, "results").getPath()));
+        final JsonNode root = new ObjectMapper().readTree(e2e);
+        assertEquals("aeron", root.get("config").get("api").asText());
+        assertTrue(root.get("broker").get("count").asLong() >= 3_000, "e2e count " + root.get("broker"));
+
+        final File produce = new File(dir, "aeron-produce.json");
+        assertEquals(0, PerfCommand.execute(
+            "produce", "-r", "2000", "-d", "2", "--warmup", "0", "--api", "aeron",
+            "--summary-json", produce.getPath(), "--out-dir", new File(dir, "results").getPath()));
+        assertTrue(new ObjectMapper().readTree(produce).get("broker").get("count").asLong() >= 3_000,
+            "receipts timed through the receipt handler");
+    }
+
+    @Test
     void shouldRejectBatchingAndOptionsThatDoNotApply()
     {
+        assertEquals(2, PerfCommand.execute("e2e", "--api", "kafka"));
+        assertEquals(2, PerfCommand.execute("pingpong", "--api", "aeron"));
         assertEquals(2, PerfCommand.execute("e2e", "--burst", "10", "-n", "100"));
         assertEquals(2, PerfCommand.execute("e2e", "--burst", "10", "-r", "0"));
         assertEquals(2, PerfCommand.execute("produce", "--burst", "10"));
