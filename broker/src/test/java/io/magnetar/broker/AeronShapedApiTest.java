@@ -316,6 +316,23 @@ class AeronShapedApiTest
                 }
                 return polled[0] == 1;
             }, "the message");
+            final Producer second = client.newProducer().topic(topic).create();
+            assertEquals(0, offer(second, huge, 10)); // a new producer, with a name of the broker's choosing
+            final MagnetarClientException[] nested = new MagnetarClientException[1];
+            awaitTrue(() ->
+            {
+                try
+                {
+                    return 1 == consumer.poll(view -> nested[0] = assertThrows(
+                        MagnetarClientException.class, () -> consumer.poll(inner -> fail("nested"), 1)), 1);
+                }
+                catch (final MagnetarClientException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }, "the second message");
+            assertTrue(nested[0].getMessage().contains("message handler"), nested[0].getMessage());
+
             consumer.close();
             assertThrows(MagnetarClientException.class, () -> consumer.poll(view -> fail("closed"), 10));
             assertThrows(MagnetarClientException.class, () -> client.newConsumer().topic(topic)

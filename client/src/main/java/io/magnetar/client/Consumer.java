@@ -198,6 +198,7 @@ public final class Consumer implements AutoCloseable
     {
         checkOpen();
         liveness.checkConnected();
+        checkNotInHandler();
         Message message = takeMessage();
         if (null == message && timeout > 0)
         {
@@ -238,6 +239,7 @@ public final class Consumer implements AutoCloseable
     {
         checkOpen();
         liveness.checkConnected();
+        checkNotInHandler();
         receiveLock.lock();
         try
         {
@@ -557,6 +559,15 @@ public final class Consumer implements AutoCloseable
         else
         {
             handler.onMessage(view);
+        }
+    }
+
+    private void checkNotInHandler() throws MagnetarClientException
+    {
+        if (receiveLock.isHeldByCurrentThread())
+        {
+            throw new MagnetarClientException("receive and poll cannot be called from a message handler of the same " +
+                "consumer");
         }
     }
 
