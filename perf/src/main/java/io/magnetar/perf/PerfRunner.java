@@ -137,6 +137,12 @@ public final class PerfRunner
             out.println(line);
             out.println("  wrote " + new File(config.outDir(), result.name() + ".hgrm") + " and .hlog");
         }
+        if (!Double.isNaN(result.allocatedBytesPerMessage()))
+        {
+            out.println(String.format(Locale.ROOT, "  allocated %.1f B per message in this JVM (%s; the reporting " +
+                "thread left out)", result.allocatedBytesPerMessage(), null == config.serviceUrl() ?
+                "the clients and the embedded broker" : "the clients"));
+        }
         if (result.undelivered() > 0)
         {
             out.println(String.format(Locale.ROOT, "  WARNING: %,d messages were not received", result.undelivered()));
@@ -415,6 +421,10 @@ public final class PerfRunner
         node.put("count", result.count());
         node.put("rateMsgs", result.rateMsgs());
         node.put("mbPerSec", result.mbPerSec());
+        if (!Double.isNaN(result.allocatedBytesPerMessage()))
+        {
+            node.put("allocatedBytesPerMessage", result.allocatedBytesPerMessage());
+        }
         putPercentiles(node, result.percentilesUs());
     }
 

@@ -40,6 +40,10 @@ final class RunController
     private Histogram measuredInterval;
     private Histogram warmupInterval;
     private long lastReportNs;
+    private long allocatedAtMeasureStart = -1;
+    private long messagesAtMeasureStart;
+    private long allocatedAtLastMeasure;
+    private long messagesAtLastMeasure;
     private long lastMessages;
     private long lastBytes;
     private long lastWarmupMessages;
@@ -108,6 +112,7 @@ final class RunController
             checkFailure();
 
             final long elapsedNs = endNs - schedule.measureStartNs();
+            final long allocationMessages = messagesAtLastMeasure - messagesAtMeasureStart;
             final RunResult result;
             if (latency)
             {
@@ -119,6 +124,12 @@ final class RunController
             {
                 result = new RunResult(
                     name, null, meter.measuredMessages(), meter.measuredBytes(), elapsedNs, undelivered);
+            }
+
+            if (allocatedAtMeasureStart >= 0 && allocationMessages > 0)
+            {
+                result.allocatedBytesPerMessage(
+                    (allocatedAtLastMeasure - allocatedAtMeasureStart) / (double)allocationMessages);
             }
 
             return result;
@@ -236,6 +247,38 @@ final class RunController
         final long second = Math.round((nowNs - schedule.startNs()) / 1e9);
         final boolean print = intervalNs >= MIN_REPORT_INTERVAL_NS;
         lastReportNs = nowNs;
+        try
+        {
+            reportInterval(phase, second, seconds, print);
+        }
+        finally
+        {
+            if (MEASURE.equals(phase))
+            {
+                noteAllocation();
+            }
+        }
+    }
+
+    /**
+     * Note the heap bytes this JVM's threads (but this one) have allocated so far and the messages measured so far:
+     * the first note of the measured window is its start, the last its end.
+     */
+    private void noteAllocation()
+    {
+        final long messages = latency ? total.getTotalCount() : meter.measuredMessages();
+        final long allocated = JvmAllocation.allocatedBytes();
+        if (allocatedAtMeasureStart < 0)
+        {
+            allocatedAtMeasureStart = allocated;
+            messagesAtMeasureStart = messages;
+        }
+        allocatedAtLastMeasure = allocated;
+        messagesAtLastMeasure = messages;
+    }
+
+    private void reportInterval(final String phase, final long second, final double seconds, final boolean print)
+    {
 
         if (latency)
         {

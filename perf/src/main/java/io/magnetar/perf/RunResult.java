@@ -34,6 +34,7 @@ final class RunResult
     private final long bytes;
     private final long elapsedNs;
     private final long undelivered;
+    private double allocatedBytesPerMessage = Double.NaN;
 
     /**
      * @param name        of the result, as in file names.
@@ -143,5 +144,23 @@ final class RunResult
         values[PERCENTILES.length] = histogram.getMaxValue() / 1000.0;
 
         return values;
+    }
+
+    /**
+     * @param allocatedBytesPerMessage heap bytes every thread of this JVM allocated in the measured window, per
+     *                                 measured message.
+     */
+    void allocatedBytesPerMessage(final double allocatedBytesPerMessage)
+    {
+        this.allocatedBytesPerMessage = allocatedBytesPerMessage;
+    }
+
+    /**
+     * @return heap bytes every thread of this JVM allocated in the measured window, per measured message, or NaN if
+     * not measured.
+     */
+    double allocatedBytesPerMessage()
+    {
+        return allocatedBytesPerMessage;
     }
 }

@@ -137,6 +137,8 @@ class PerfSmokeTest
         final JsonNode root = new ObjectMapper().readTree(e2e);
         assertEquals("aeron", root.get("config").get("api").asText());
         assertTrue(root.get("broker").get("count").asLong() >= 3_000, "e2e count " + root.get("broker"));
+        assertTrue(root.get("broker").get("allocatedBytesPerMessage").asDouble(-1) >= 0,
+            "allocation per message " + root.get("broker"));
 
         final File produce = new File(dir, "aeron-produce.json");
         assertEquals(0, PerfCommand.execute(
