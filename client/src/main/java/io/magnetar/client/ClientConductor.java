@@ -47,6 +47,7 @@ final class ClientConductor implements Agent
     private long nowNs;
     private long nextSendTimeoutCheckNs;
     private volatile Thread conductorThread;
+    private volatile Thread cycleThread;
     private volatile boolean isClosed;
 
     /**
@@ -181,7 +182,25 @@ final class ClientConductor implements Agent
      */
     boolean isConductorThread()
     {
-        return Thread.currentThread() == conductorThread;
+        final Thread thread = Thread.currentThread();
+        return thread == conductorThread || thread == cycleThread;
+    }
+
+    /**
+     * A thread starts a duty cycle: until it leaves, it counts as the conductor thread (its callbacks must not wait
+     * for the conductor).
+     */
+    void enterCycle()
+    {
+        cycleThread = Thread.currentThread();
+    }
+
+    /**
+     * The duty cycle ended.
+     */
+    void leaveCycle()
+    {
+        cycleThread = null;
     }
 
     /**

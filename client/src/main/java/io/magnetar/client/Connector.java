@@ -52,6 +52,7 @@ final class Connector
     private final IngressProxy ingressProxy;
     private final EgressAdapter egressAdapter;
     private final AgentRunner conductorRunner;
+    private final SharedDutyCycle dutyCycle;
     private final AtomicLong resourceIdGenerator = new AtomicLong(1);
     private volatile int maxMessageSize;
     private volatile int brokerProtocolVersion;
@@ -92,7 +93,8 @@ final class Connector
                 aeron.conductorAgentInvoker()),
                 conductor) :
             conductor;
-        this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, conductorAgent);
+        this.dutyCycle = new SharedDutyCycle(conductorAgent, conductor);
+        this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, dutyCycle);
         AgentRunner.startOnThread(conductorRunner, Connector::newConductorThread);
     }
 
@@ -209,6 +211,17 @@ final class Connector
     ClientConductor conductor()
     {
         return conductor;
+    }
+
+    /**
+     * Run one duty cycle of the client on the calling thread unless another thread is running one: called by
+     * {@link Consumer#poll(MessageHandler, int)} and {@link Producer#offer(org.agrona.DirectBuffer, int, int)}.
+     *
+     * @return work done.
+     */
+    int helpDutyCycle()
+    {
+        return dutyCycle.help();
     }
 
     SessionLiveness liveness()

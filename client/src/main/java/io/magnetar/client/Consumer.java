@@ -49,6 +49,7 @@ public final class Consumer implements AutoCloseable
     private final SubscriptionType subscriptionType;
     private final int receiverQueueSize;
     private final boolean ackReceiptEnabled;
+    private final boolean helpsDutyCycle;
     private final int flowBatch;
     private final long operationTimeoutNs;
     private final OneToOneRingBuffer receiveRing;
@@ -80,6 +81,7 @@ public final class Consumer implements AutoCloseable
         final boolean ackReceiptEnabled)
     {
         this.ackReceiptEnabled = ackReceiptEnabled;
+        this.helpsDutyCycle = MagnetarClient.Configuration.helpDutyCycle();
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -229,6 +231,10 @@ public final class Consumer implements AutoCloseable
      * Hand the messages that have arrived, at most {@code limit}, to a handler, without waiting and without
      * allocating: the Aeron-shaped receive. Each message taken counts towards the permits granted to the broker as
      * for {@link #receive()}. If the handler throws, the message it was given counts as taken.
+     * <p>
+     * First, unless {@code magnetar.client.help.duty.cycle} is false, the calling thread runs one duty cycle of the
+     * client (it reads the egress into the consumers' queues, and runs receipt handlers) if the conductor thread is
+     * not running one: a thread that polls in a loop receives without a hand-off from the conductor.
      *
      * @param handler called for each message, on this thread.
      * @param limit   most messages to hand out.
@@ -240,6 +246,10 @@ public final class Consumer implements AutoCloseable
         checkOpen();
         liveness.checkConnected();
         checkNotInHandler();
+        if (helpsDutyCycle)
+        {
+            connector.helpDutyCycle();
+        }
         receiveLock.lock();
         try
         {

@@ -126,6 +126,18 @@ public final class MagnetarClient implements AutoCloseable
         public static final int RECEIVER_QUEUE_SIZE_DEFAULT = 1000;
 
         /**
+         * Whether {@link Consumer#poll(MessageHandler, int)} and {@link Producer#offer(org.agrona.DirectBuffer, int,
+         * int)} run the client's duty cycle on the calling thread when the conductor thread is not running it:
+         * {@code true} (the default) or {@code false}.
+         */
+        public static final String HELP_DUTY_CYCLE_PROP_NAME = "magnetar.client.help.duty.cycle";
+
+        /**
+         * Default of {@link #HELP_DUTY_CYCLE_PROP_NAME}.
+         */
+        public static final boolean HELP_DUTY_CYCLE_DEFAULT = true;
+
+        /**
          * Bytes of a consumer's receive ring buffer per message of its receiver queue, when
          * {@link ConsumerBuilder#receiveBufferLength(int)} is not given.
          */
@@ -240,6 +252,15 @@ public final class MagnetarClient implements AutoCloseable
             final long wanted = Math.max(Consumer.minReceiveBufferLength(receiverQueueSize), Math.min(
                 RECEIVE_BUFFER_MAX_LENGTH, Math.max(RECEIVE_BUFFER_MIN_LENGTH, bytesPerMessage * receiverQueueSize)));
             return org.agrona.BitUtil.findNextPositivePowerOfTwo((int)wanted);
+        }
+
+        /**
+         * @return {@link #HELP_DUTY_CYCLE_PROP_NAME} or its default.
+         */
+        public static boolean helpDutyCycle()
+        {
+            final String value = System.getProperty(HELP_DUTY_CYCLE_PROP_NAME);
+            return null == value ? HELP_DUTY_CYCLE_DEFAULT : Boolean.parseBoolean(value.trim());
         }
 
         /**

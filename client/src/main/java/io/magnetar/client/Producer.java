@@ -63,6 +63,7 @@ public final class Producer implements AutoCloseable
     private final String producerName;
     private final int maxPendingMessages;
     private final long operationTimeoutNs;
+    private final boolean helpsDutyCycle;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SendWindow window;
     private long nextSequenceId;
@@ -88,6 +89,7 @@ public final class Producer implements AutoCloseable
         this.producerName = producerName;
         this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
+        this.helpsDutyCycle = MagnetarClient.Configuration.helpDutyCycle();
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
@@ -537,6 +539,9 @@ public final class Producer implements AutoCloseable
 
     /**
      * Offer a message without a key: copy it into the client's ingress and return at once, without allocating.
+     * After a successful offer, unless {@code magnetar.client.help.duty.cycle} is false, the calling thread runs one
+     * duty cycle of the client if the conductor thread is not running one, so a UDP client's embedded driver sends
+     * the message at once (receipt handlers may run in it).
      *
      * @param buffer holding the payload.
      * @param offset of the payload in the buffer.
@@ -584,6 +589,7 @@ public final class Producer implements AutoCloseable
         {
             return BACK_PRESSURED; // another thread is sending on this producer: never wait for it
         }
+        boolean locked = true;
         try
         {
             if (isClosed)
@@ -605,6 +611,12 @@ public final class Producer implements AutoCloseable
             {
                 nextSequenceId = sequenceId + 1;
                 window.onOffered(sequenceId);
+                if (helpsDutyCycle)
+                {
+                    sendLock.unlock();
+                    locked = false;
+                    connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+                }
                 return sequenceId;
             }
 
@@ -614,7 +626,10 @@ public final class Producer implements AutoCloseable
         }
         finally
         {
-            sendLock.unlock();
+            if (locked)
+            {
+                sendLock.unlock();
+            }
         }
     }
 
