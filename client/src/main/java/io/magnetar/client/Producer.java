@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * fails with {@link MagnetarClientException.TimeoutException}. When the client loses its session with the broker,
  * pending sends fail at once, and later sends too, with {@link MagnetarClientException.ConnectionLostException}.
  * <p>
- * Futures returned by {@link #sendAsync(byte[])} complete on the client's conductor thread: callbacks attached to
- * them must not block; in particular they must not call blocking methods of the client. A UDP client's embedded
- * media driver runs on that thread too (by default), so a blocked callback also stalls the client's network I/O.
+ * Futures returned by {@link #sendAsync(byte[])} complete in the client's duty cycle: on its conductor thread, or on
+ * an application thread inside {@link #offer(DirectBuffer, int, int)} or {@link Consumer#poll(MessageHandler, int)}.
+ * Callbacks attached to them must not block; in particular they must not call blocking methods of the client. A UDP
+ * client's embedded media driver runs in that cycle too (by default), so a blocked callback also stalls the client's
+ * network I/O.
  * <p>
  * Beside this Pulsar-shaped API there is an Aeron-shaped one for latency-sensitive senders:
  * {@link #offer(DirectBuffer, int, int)} copies the message from a buffer into the ingress and returns its sequence

@@ -49,7 +49,8 @@ public final class ProducerBuilder
     }
 
     /**
-     * @param receiptHandler told, on the client's conductor thread, of the receipt or failure of each
+     * @param receiptHandler told, in the client's duty cycle (see {@link SendReceiptHandler}), of the receipt or
+     *                       failure of each
      *                       {@link Producer#offer(org.agrona.DirectBuffer, int, int)}; null (the default) sends
      *                       failures to the client's error handler and leaves receipts to
      *                       {@link Producer#getLastSequenceId()}. Sends with futures are not reported to it.
