@@ -214,8 +214,8 @@ final class Connector
     }
 
     /**
-     * Run one duty cycle of the client on the calling thread unless another thread is running one: called by
-     * {@link Consumer#poll(MessageHandler, int)} and {@link Producer#offer(org.agrona.DirectBuffer, int, int)}.
+     * Run one duty cycle of the client on the calling thread unless another thread is running one: called by the
+     * consumers' polls and receives and the producers' offers and asynchronous sends.
      *
      * @return work done.
      */

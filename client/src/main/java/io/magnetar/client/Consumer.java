@@ -201,6 +201,10 @@ public final class Consumer implements AutoCloseable
         checkOpen();
         liveness.checkConnected();
         checkNotInHandler();
+        if (helpsDutyCycle)
+        {
+            connector.helpDutyCycle();
+        }
         Message message = takeMessage();
         if (null == message && timeout > 0)
         {
@@ -219,7 +223,10 @@ public final class Consumer implements AutoCloseable
                 {
                     throw new MagnetarClientException("interrupted while waiting for a message");
                 }
-                idleStrategy.idle();
+                if (!helpsDutyCycle || 0 == connector.helpDutyCycle())
+                {
+                    idleStrategy.idle();
+                }
             }
             idleStrategy.idle(1);
         }

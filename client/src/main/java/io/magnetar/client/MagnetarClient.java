@@ -126,9 +126,10 @@ public final class MagnetarClient implements AutoCloseable
         public static final int RECEIVER_QUEUE_SIZE_DEFAULT = 1000;
 
         /**
-         * Whether {@link Consumer#poll(MessageHandler, int)} and {@link Producer#offer(org.agrona.DirectBuffer, int,
-         * int)} run the client's duty cycle on the calling thread when the conductor thread is not running it:
-         * {@code true} (the default) or {@code false}.
+         * Whether {@link Consumer#poll(MessageHandler, int)}, {@link Consumer#receive(long, TimeUnit)},
+         * {@link Producer#offer(org.agrona.DirectBuffer, int, int)} and {@link Producer#sendAsync(byte[])} run the
+         * client's duty cycle on the calling thread when the conductor thread is not running it: {@code true} (the
+         * default) or {@code false}.
          */
         public static final String HELP_DUTY_CYCLE_PROP_NAME = "magnetar.client.help.duty.cycle";
 

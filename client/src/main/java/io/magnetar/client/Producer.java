@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * pending sends fail at once, and later sends too, with {@link MagnetarClientException.ConnectionLostException}.
  * <p>
  * Futures returned by {@link #sendAsync(byte[])} complete in the client's duty cycle: on its conductor thread, or on
- * an application thread inside {@link #offer(DirectBuffer, int, int)} or {@link Consumer#poll(MessageHandler, int)}.
+ * an application thread inside a send, an offer, a receive or a poll, which run a cycle when the conductor thread is
+ * not running one ({@code magnetar.client.help.duty.cycle}).
  * Callbacks attached to them must not block; in particular they must not call blocking methods of the client. A UDP
  * client's embedded media driver runs in that cycle too (by default), so a blocked callback also stalls the client's
  * network I/O.
@@ -205,7 +206,13 @@ public final class Producer implements AutoCloseable
      */
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
     {
-        return enqueue(key, payload, System.nanoTime() + operationTimeoutNs);
+        final PendingSend pending = enqueue(key, payload, System.nanoTime() + operationTimeoutNs);
+        if (helpsDutyCycle)
+        {
+            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+        }
+
+        return pending;
     }
 
     /**

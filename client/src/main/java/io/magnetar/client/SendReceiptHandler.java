@@ -3,8 +3,8 @@ package io.magnetar.client;
 /**
  * Receives the outcome of each {@link Producer#offer(org.agrona.DirectBuffer, int, int)}, in sequence order, on the
  * thread that runs the client's duty cycle: the conductor thread, or an application thread inside
- * {@link Producer#offer(org.agrona.DirectBuffer, int, int)} or {@link Consumer#poll(MessageHandler, int)}, which run
- * a cycle when the conductor thread is not running one. Set it with
+ * {@link Producer#offer(org.agrona.DirectBuffer, int, int)}, {@link Consumer#poll(MessageHandler, int)} or their
+ * Pulsar-shaped peers, which run a cycle when the conductor thread is not running one. Set it with
  * {@link ProducerBuilder#receiptHandler(SendReceiptHandler)}.
  * <p>
  * A receipt arrives as primitives, so the steady state allocates nothing. Implementations must not block: the

@@ -6,10 +6,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client's duty cycle (its conductor, and the media driver a UDP client embeds), run by the conductor thread or,
- * when an application thread offers or polls, by that thread itself: whoever takes the lock runs one cycle, and the
- * other finds it taken and does nothing. So a thread that polls in a loop receives what the cycle it ran just read,
- * without a hand-off to it, and a thread that offers has the embedded driver send at once; the conductor thread
- * keeps the session alive when the application does neither.
+ * when an application thread offers, sends, polls or waits in a receive, by that thread itself: whoever takes the
+ * lock runs one cycle, and the other finds it taken and does nothing. So a thread that polls in a loop receives what
+ * the cycle it ran just read, without a hand-off to it, and a thread that offers has the embedded driver send at
+ * once; the conductor thread keeps the session alive when the application does neither.
  */
 final class SharedDutyCycle implements Agent
 {
