@@ -54,8 +54,6 @@ public final class Producer implements AutoCloseable
      */
     public static final long CLOSED = -4;
 
-    private static final int MAX_KEY_CHARS_ALWAYS_FIT = Protocol.MAX_KEY_LENGTH / 3;
-
     private final ProducerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -343,24 +341,10 @@ public final class Producer implements AutoCloseable
 
     private MagnetarClientException checkSend(final String key, final byte[] payload)
     {
-        if (null == payload)
+        final MagnetarClientException invalid = SendChecks.checkSend(key, payload, connector.maxMessageSize());
+        if (null != invalid)
         {
-            return new MagnetarClientException("payload is null");
-        }
-        if (payload.length > connector.maxMessageSize())
-        {
-            return new MagnetarClientException("payload of " + payload.length + " bytes is larger than the broker's " +
-                "maximum message size of " + connector.maxMessageSize() + " bytes");
-        }
-        if (null != key && key.length() > MAX_KEY_CHARS_ALWAYS_FIT)
-        {
-            final int keyLength = utf8Length(key);
-            if (keyLength > Protocol.MAX_KEY_LENGTH)
-            {
-                return new MagnetarClientException(MagnetarClientException.ErrorCode.MESSAGE_TOO_LARGE, "key of " +
-                    keyLength + " bytes (UTF-8) is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH +
-                    " bytes");
-            }
+            return invalid;
         }
         if (isClosed)
         {
@@ -378,46 +362,6 @@ public final class Producer implements AutoCloseable
     {
         final String loss = liveness.connectionLoss();
         return null == loss ? null : new MagnetarClientException.ConnectionLostException(loss);
-    }
-
-    /**
-     * Length of a string in UTF-8, as {@link String#getBytes(java.nio.charset.Charset)} encodes it: an unpaired
-     * surrogate becomes one replacement byte.
-     *
-     * @param value to measure.
-     * @return number of bytes.
-     */
-    private static int utf8Length(final String value)
-    {
-        final int length = value.length();
-        int bytes = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final char c = value.charAt(i);
-            if (c < 0x80)
-            {
-                bytes++;
-            }
-            else if (c < 0x800)
-            {
-                bytes += 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1)))
-            {
-                bytes += 4;
-                i++;
-            }
-            else if (Character.isSurrogate(c))
-            {
-                bytes++;
-            }
-            else
-            {
-                bytes += 3;
-            }
-        }
-
-        return bytes;
     }
 
     private PendingSend enqueue(final String key, final byte[] payload, final long deadlineNs)
@@ -588,7 +532,7 @@ public final class Producer implements AutoCloseable
         final int offset,
         final int length) throws MagnetarClientException
     {
-        checkOffer(keyBuffer, keyLength, buffer, length);
+        SendChecks.checkOffer(keyBuffer, keyLength, buffer, length, connector.maxMessageSize());
         if (isClosed || connector.isClosed() || null != liveness.connectionLoss())
         {
             return CLOSED;
@@ -639,33 +583,6 @@ public final class Producer implements AutoCloseable
             {
                 sendLock.unlock();
             }
-        }
-    }
-
-    private void checkOffer(final DirectBuffer keyBuffer, final int keyLength, final DirectBuffer buffer,
-        final int length) throws MagnetarClientException
-    {
-        if (null == buffer)
-        {
-            throw new MagnetarClientException("payload buffer is null");
-        }
-        if (length < 0 || keyLength < 0)
-        {
-            throw new MagnetarClientException("negative length: payload " + length + ", key " + keyLength);
-        }
-        if (length > connector.maxMessageSize())
-        {
-            throw new MagnetarClientException("payload of " + length + " bytes is larger than the broker's " +
-                "maximum message size of " + connector.maxMessageSize() + " bytes");
-        }
-        if (keyLength > 0 && null == keyBuffer)
-        {
-            throw new MagnetarClientException("key buffer is null but the key length is " + keyLength);
-        }
-        if (keyLength > Protocol.MAX_KEY_LENGTH)
-        {
-            throw new MagnetarClientException(MagnetarClientException.ErrorCode.MESSAGE_TOO_LARGE, "key of " +
-                keyLength + " bytes is longer than the broker's limit of " + Protocol.MAX_KEY_LENGTH + " bytes");
         }
     }
 
