@@ -158,6 +158,18 @@ public final class Producer implements AutoCloseable
         requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingSend pending = enqueue(key, payload, deadlineNs);
+        if (helpsDutyCycle)
+        {
+            // run the client's cycles while waiting, when the conductor thread is not: the receipt needs no hand-off
+            final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
+            while (!pending.isDone() && System.nanoTime() - deadlineNs < 0 && !Thread.currentThread().isInterrupted())
+            {
+                if (0 == connector.helpDutyCycle())
+                {
+                    idleStrategy.idle();
+                }
+            }
+        }
 
         try
         {
