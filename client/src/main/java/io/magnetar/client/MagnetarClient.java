@@ -127,9 +127,9 @@ public final class MagnetarClient implements AutoCloseable
 
         /**
          * Whether {@link Consumer#poll(MessageHandler, int)}, {@link Consumer#receive(long, TimeUnit)},
-         * {@link Producer#offer(org.agrona.DirectBuffer, int, int)} and {@link Producer#sendAsync(byte[])} run the
-         * client's duty cycle on the calling thread when the conductor thread is not running it: {@code true} (the
-         * default) or {@code false}.
+         * {@link Producer#offer(org.agrona.DirectBuffer, int, int)}, {@link Producer#send(byte[])} and
+         * {@link Producer#sendAsync(byte[])} run the client's duty cycle on the calling thread when the conductor
+         * thread is not running it: {@code true} (the default) or {@code false}.
          */
         public static final String HELP_DUTY_CYCLE_PROP_NAME = "magnetar.client.help.duty.cycle";
 
