@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,15 +52,6 @@ class AeronShapedApiTest
         {
             harness.close();
         }
-    }
-
-    private MagnetarClient client() throws MagnetarClientException
-    {
-        return MagnetarClient.builder()
-            .serviceUrl(harness.serviceUrl())
-            .operationTimeout(Duration.ofSeconds(30))
-            .termLength(1024 * 1024)
-            .build();
     }
 
     /**
@@ -125,7 +115,7 @@ class AeronShapedApiTest
         final int count = 5_000;
         final RecordingHandler receipts = new RecordingHandler();
 
-        try (MagnetarClient client = client();
+        try (MagnetarClient client = harness.newClient();
             Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
                 .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe();
             Producer producer = client.newProducer().topic(topic).maxPendingMessages(64).receiptHandler(receipts)
@@ -179,7 +169,7 @@ class AeronShapedApiTest
         }
 
         // the acknowledgements were stored: a new consumer of the subscription gets nothing
-        try (MagnetarClient client = client();
+        try (MagnetarClient client = harness.newClient();
             Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s")
                 .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
         {
@@ -195,7 +185,7 @@ class AeronShapedApiTest
         final RecordingHandler receipts = new RecordingHandler();
         final int count = 400;
 
-        try (MagnetarClient client = client();
+        try (MagnetarClient client = harness.newClient();
             // a ring of 16 KiB for 50 messages holds frames up to 312 B in place: the 300 B payloads take the
             // overflow path, the 20 B ones the ring, which wraps many times
             Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").receiverQueueSize(50)
@@ -281,7 +271,7 @@ class AeronShapedApiTest
         harness = new BrokerHarness(dataDir).start();
         final String topic = "persistent://public/default/aeron-bad";
 
-        try (MagnetarClient client = client())
+        try (MagnetarClient client = harness.newClient())
         {
             final Producer producer = client.newProducer().topic(topic).create();
             final UnsafeBuffer huge = new UnsafeBuffer(new byte[BrokerHarness.MAX_MESSAGE_SIZE + 1]);

@@ -10,6 +10,7 @@ import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client's only agent: it polls the egress and routes answers to pending requests, receipts to producers and
@@ -46,8 +47,7 @@ final class ClientConductor implements Agent
     private IngressProxy ingressProxy;
     private long nowNs;
     private long nextSendTimeoutCheckNs;
-    private volatile Thread conductorThread;
-    private volatile Thread cycleThread;
+    private final ReentrantLock cycleLock = new ReentrantLock();
     private volatile boolean isClosed;
 
     /**
@@ -101,7 +101,6 @@ final class ClientConductor implements Agent
      */
     public void onStart()
     {
-        conductorThread = Thread.currentThread();
         nowNs = System.nanoTime();
         nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
     }
@@ -178,29 +177,20 @@ final class ClientConductor implements Agent
     }
 
     /**
-     * @return true if the calling thread is the conductor thread.
+     * @return true if the calling thread is running a duty cycle: the conductor thread, or an application thread
+     * inside one (its callbacks must not wait for the conductor).
      */
     boolean isConductorThread()
     {
-        final Thread thread = Thread.currentThread();
-        return thread == conductorThread || thread == cycleThread;
+        return cycleLock.isHeldByCurrentThread();
     }
 
     /**
-     * A thread starts a duty cycle: until it leaves, it counts as the conductor thread (its callbacks must not wait
-     * for the conductor).
+     * @return the lock held by whichever thread runs a duty cycle ({@link SharedDutyCycle}).
      */
-    void enterCycle()
+    ReentrantLock cycleLock()
     {
-        cycleThread = Thread.currentThread();
-    }
-
-    /**
-     * The duty cycle ended.
-     */
-    void leaveCycle()
-    {
-        cycleThread = null;
+        return cycleLock;
     }
 
     /**

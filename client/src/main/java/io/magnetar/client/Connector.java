@@ -93,7 +93,8 @@ final class Connector
                 aeron.conductorAgentInvoker()),
                 conductor) :
             conductor;
-        this.dutyCycle = new SharedDutyCycle(conductorAgent, conductor);
+        this.dutyCycle = new SharedDutyCycle(
+            conductorAgent, conductor, MagnetarClient.Configuration.helpDutyCycle());
         this.conductorRunner = new AgentRunner(idleStrategy, errorHandler, null, dutyCycle);
         AgentRunner.startOnThread(conductorRunner, Connector::newConductorThread);
     }
@@ -214,14 +215,23 @@ final class Connector
     }
 
     /**
-     * Run one duty cycle of the client on the calling thread unless another thread is running one: called by the
-     * consumers' polls and receives and the producers' offers and asynchronous sends.
+     * Run one duty cycle of the client on the calling thread unless helping is off or another thread is running
+     * one: called by the consumers' polls and receives and the producers' offers and sends.
      *
      * @return work done.
      */
     int helpDutyCycle()
     {
         return dutyCycle.help();
+    }
+
+    /**
+     * @return true if application threads run the client's duty cycle when the conductor thread is not
+     * ({@link MagnetarClient.Configuration#HELP_DUTY_CYCLE_PROP_NAME}).
+     */
+    boolean helpsDutyCycle()
+    {
+        return dutyCycle.isHelpEnabled();
     }
 
     SessionLiveness liveness()

@@ -49,7 +49,6 @@ public final class Consumer implements AutoCloseable
     private final SubscriptionType subscriptionType;
     private final int receiverQueueSize;
     private final boolean ackReceiptEnabled;
-    private final boolean helpsDutyCycle;
     private final int flowBatch;
     private final long operationTimeoutNs;
     private final OneToOneRingBuffer receiveRing;
@@ -81,7 +80,6 @@ public final class Consumer implements AutoCloseable
         final boolean ackReceiptEnabled)
     {
         this.ackReceiptEnabled = ackReceiptEnabled;
-        this.helpsDutyCycle = MagnetarClient.Configuration.helpDutyCycle();
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -201,10 +199,7 @@ public final class Consumer implements AutoCloseable
         checkOpen();
         liveness.checkConnected();
         checkNotInHandler();
-        if (helpsDutyCycle)
-        {
-            connector.helpDutyCycle();
-        }
+        connector.helpDutyCycle();
         Message message = takeMessage();
         if (null == message && timeout > 0)
         {
@@ -223,7 +218,7 @@ public final class Consumer implements AutoCloseable
                 {
                     throw new MagnetarClientException("interrupted while waiting for a message");
                 }
-                if (!helpsDutyCycle || 0 == connector.helpDutyCycle())
+                if (0 == connector.helpDutyCycle())
                 {
                     idleStrategy.idle();
                 }
@@ -253,29 +248,9 @@ public final class Consumer implements AutoCloseable
         checkOpen();
         liveness.checkConnected();
         checkNotInHandler();
-        if (helpsDutyCycle)
-        {
-            connector.helpDutyCycle();
-        }
-        receiveLock.lock();
-        try
-        {
-            pollHandler = handler;
-            taken = 0;
-            receiveRing.read(ringHandler, limit);
-            if (taken < limit)
-            {
-                receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
-            }
+        connector.helpDutyCycle();
 
-            return taken;
-        }
-        finally
-        {
-            onMessagesTaken(taken);
-            pollHandler = null;
-            receiveLock.unlock();
-        }
+        return readRing(handler, limit);
     }
 
     /**
@@ -309,21 +284,8 @@ public final class Consumer implements AutoCloseable
         {
             throw new MagnetarClientException("message id is null");
         }
-        checkOpen();
-        liveness.checkConnected();
 
-        if (ackReceiptEnabled)
-        {
-            acknowledgeWithReceipt(messageId, System.nanoTime() + operationTimeoutNs);
-            return;
-        }
-
-        ingressProxy.ack(
-            requests.nextCorrelationId(),
-            consumerId,
-            messageId.shard(),
-            messageId.position(),
-            System.nanoTime() + operationTimeoutNs);
+        acknowledge(messageId.shard(), messageId.position());
     }
 
     /**
@@ -459,9 +421,9 @@ public final class Consumer implements AutoCloseable
      * @param buffer    holding the frame.
      * @param offset    of the frame's message header.
      * @param length    of the frame.
-     * @param messageId of the message, for the error if it has to be dropped.
+     * @param position  of the message id, for the error if it has to be dropped.
      */
-    void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long messageId)
+    void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         if (length <= inlineFrameLimit)
         {
@@ -489,7 +451,7 @@ public final class Consumer implements AutoCloseable
         droppedMessageCount++;
         connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
             "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
-            "the message at position " + messageId + " (" + droppedMessageCount + " dropped so far)"));
+            "the message at position " + position + " (" + droppedMessageCount + " dropped so far)"));
     }
 
     /**
@@ -536,19 +498,44 @@ public final class Consumer implements AutoCloseable
         receiveLock.lock();
         try
         {
-            taken = 0;
-            if (0 == receiveRing.read(ringHandler, 1))
-            {
-                receiveRing.read(ringHandler, 1); // past the padding where the ring wraps
-            }
-
+            readRing(null, 1);
             final Message message = received;
             received = null;
             return message;
         }
         finally
         {
+            receiveLock.unlock();
+        }
+    }
+
+    /**
+     * Hand at most {@code limit} messages of the ring to a handler, or make a {@link Message} of one for
+     * {@link #receive()} when the handler is null, and count them as taken.
+     *
+     * @param handler of {@link #poll(MessageHandler, int)}, or null.
+     * @param limit   most messages.
+     * @return messages taken.
+     */
+    private int readRing(final MessageHandler handler, final int limit)
+    {
+        receiveLock.lock();
+        try
+        {
+            pollHandler = handler;
+            taken = 0;
+            receiveRing.read(ringHandler, limit);
+            if (taken < limit)
+            {
+                receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
+            }
+
+            return taken;
+        }
+        finally
+        {
             onMessagesTaken(taken);
+            pollHandler = null;
             receiveLock.unlock();
         }
     }

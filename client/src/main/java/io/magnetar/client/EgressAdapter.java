@@ -278,9 +278,6 @@ final class EgressAdapter
         }
 
         final long position = decoder.messageId().position();
-        decoder.publishTime();
-        decoder.sequenceId();
-        decoder.redeliveryCount();
         final int keyLength = decoder.keyLength();
         decoder.skipKey();
         final int payloadLength = decoder.payloadLength();

@@ -42,10 +42,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngressProxy implements AdminIngress
 {
-    static final long NOT_CONNECTED_RESULT = Publication.NOT_CONNECTED;
-    static final long BACK_PRESSURED_RESULT = Publication.BACK_PRESSURED;
-    static final long ADMIN_ACTION_RESULT = Publication.ADMIN_ACTION;
-
     /**
      * Per-thread encoding state.
      */

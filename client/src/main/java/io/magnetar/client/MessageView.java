@@ -46,7 +46,6 @@ public final class MessageView
 
         this.topicName = topicName;
         this.buffer = buffer;
-        decoder.consumerId();
         final MessageIdDecoder messageId = decoder.messageId();
         shard = messageId.shard();
         position = messageId.position();

@@ -1,5 +1,6 @@
 package io.magnetar.client;
 
+import io.aeron.Publication;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -35,24 +36,24 @@ public final class Producer implements AutoCloseable
     /**
      * {@link #offer(DirectBuffer, int, int)}: the broker is not connected to the client's ingress right now.
      */
-    public static final long NOT_CONNECTED = -1;
+    public static final long NOT_CONNECTED = Publication.NOT_CONNECTED;
 
     /**
      * {@link #offer(DirectBuffer, int, int)}: {@link ProducerBuilder#maxPendingMessages(int)} sends wait for their
      * receipt, the broker's ingress is back pressured, or another thread is sending on this producer; try again.
      */
-    public static final long BACK_PRESSURED = -2;
+    public static final long BACK_PRESSURED = Publication.BACK_PRESSURED;
 
     /**
      * {@link #offer(DirectBuffer, int, int)}: the ingress is busy with an administrative action; try again.
      */
-    public static final long ADMIN_ACTION = -3;
+    public static final long ADMIN_ACTION = Publication.ADMIN_ACTION;
 
     /**
      * {@link #offer(DirectBuffer, int, int)}: the producer or the client is closed, or the session with the broker
      * is lost.
      */
-    public static final long CLOSED = -4;
+    public static final long CLOSED = Publication.CLOSED;
 
     private final ProducerRegistry registry;
     private final Connector connector;
@@ -64,7 +65,6 @@ public final class Producer implements AutoCloseable
     private final String producerName;
     private final int maxPendingMessages;
     private final long operationTimeoutNs;
-    private final boolean helpsDutyCycle;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SendWindow window;
     private long nextSequenceId;
@@ -90,7 +90,6 @@ public final class Producer implements AutoCloseable
         this.producerName = producerName;
         this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
-        this.helpsDutyCycle = MagnetarClient.Configuration.helpDutyCycle();
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
@@ -158,7 +157,7 @@ public final class Producer implements AutoCloseable
         requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final PendingSend pending = enqueue(key, payload, deadlineNs);
-        if (helpsDutyCycle)
+        if (connector.helpsDutyCycle())
         {
             // run the client's cycles while waiting, when the conductor thread is not: the receipt needs no hand-off
             final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
@@ -217,10 +216,7 @@ public final class Producer implements AutoCloseable
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
     {
         final PendingSend pending = enqueue(key, payload, System.nanoTime() + operationTimeoutNs);
-        if (helpsDutyCycle)
-        {
-            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
-        }
+        connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
 
         return pending;
     }
@@ -554,48 +550,55 @@ public final class Producer implements AutoCloseable
         {
             return BACK_PRESSURED; // another thread is sending on this producer: never wait for it
         }
-        boolean locked = true;
+
+        final long result;
         try
         {
-            if (isClosed)
-            {
-                return CLOSED;
-            }
-
-            final long sequenceId = nextSequenceId;
-            if (!window.hasRoom(sequenceId))
-            {
-                return BACK_PRESSURED;
-            }
-
-            window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, null);
-            final long result = ingressProxy.trySend(
-                sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
-                length);
-            if (result > 0)
-            {
-                nextSequenceId = sequenceId + 1;
-                window.onOffered(sequenceId);
-                if (helpsDutyCycle)
-                {
-                    sendLock.unlock();
-                    locked = false;
-                    connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
-                }
-                return sequenceId;
-            }
-
-            return IngressProxy.NOT_CONNECTED_RESULT == result ? NOT_CONNECTED :
-                IngressProxy.BACK_PRESSURED_RESULT == result ? BACK_PRESSURED :
-                IngressProxy.ADMIN_ACTION_RESULT == result ? ADMIN_ACTION : CLOSED;
+            result = offerLocked(keyBuffer, keyOffset, keyLength, buffer, offset, length);
         }
         finally
         {
-            if (locked)
-            {
-                sendLock.unlock();
-            }
+            sendLock.unlock();
         }
+        if (result >= 0)
+        {
+            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+        }
+
+        return result;
+    }
+
+    private long offerLocked(
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length) throws MagnetarClientException
+    {
+        if (isClosed)
+        {
+            return CLOSED;
+        }
+
+        final long sequenceId = nextSequenceId;
+        if (!window.hasRoom(sequenceId))
+        {
+            return BACK_PRESSURED;
+        }
+
+        window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, null);
+        final long result = ingressProxy.trySend(
+            sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
+            length);
+        if (result > 0)
+        {
+            nextSequenceId = sequenceId + 1;
+            window.onOffered(sequenceId);
+            return sequenceId;
+        }
+
+        return Publication.MAX_POSITION_EXCEEDED == result ? CLOSED : result;
     }
 
     /**

@@ -7,25 +7,39 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The client's duty cycle (its conductor, and the media driver a UDP client embeds), run by the conductor thread or,
  * when an application thread offers, sends, polls or waits in a receive, by that thread itself: whoever takes the
- * lock runs one cycle, and the other finds it taken and does nothing. So a thread that polls in a loop receives what
- * the cycle it ran just read, without a hand-off to it, and a thread that offers has the embedded driver send at
- * once; the conductor thread keeps the session alive when the application does neither.
+ * conductor's cycle lock runs one cycle, and the other finds it taken and does nothing. So a thread that polls in a
+ * loop receives what the cycle it ran just read, without a hand-off to it, and a thread that offers has the embedded
+ * driver send at once; the conductor thread keeps the session alive when the application does neither. While it
+ * holds the lock a thread counts as the conductor ({@link ClientConductor#isConductorThread()}).
  */
 final class SharedDutyCycle implements Agent
 {
     private final Agent agent;
     private final ClientConductor conductor;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
+    private final boolean isHelpEnabled;
     private boolean isClosed;
 
     /**
-     * @param agent     the cycle: the conductor, or the embedded driver and the conductor.
-     * @param conductor whose calls from inside the cycle are refused where they would wait for it.
+     * @param agent         the cycle: the conductor, or the embedded driver and the conductor.
+     * @param conductor     whose cycle lock is taken, and whose error handler gets a helping thread's failures.
+     * @param isHelpEnabled false to leave every cycle to the conductor thread
+     *                      ({@link MagnetarClient.Configuration#HELP_DUTY_CYCLE_PROP_NAME}).
      */
-    SharedDutyCycle(final Agent agent, final ClientConductor conductor)
+    SharedDutyCycle(final Agent agent, final ClientConductor conductor, final boolean isHelpEnabled)
     {
         this.agent = agent;
         this.conductor = conductor;
+        this.lock = conductor.cycleLock();
+        this.isHelpEnabled = isHelpEnabled;
+    }
+
+    /**
+     * @return true if application threads run cycles when the conductor thread is not.
+     */
+    boolean isHelpEnabled()
+    {
+        return isHelpEnabled;
     }
 
     /**
@@ -47,14 +61,14 @@ final class SharedDutyCycle implements Agent
     }
 
     /**
-     * Application thread: run a cycle unless another thread is running one, or this thread is already inside one
-     * (a handler that polls or offers).
+     * Application thread: run a cycle unless helping is off, another thread is running one, or this thread is
+     * already inside one (a handler that polls or offers).
      *
      * @return work done, 0 if no cycle ran.
      */
     int help()
     {
-        if (lock.isHeldByCurrentThread())
+        if (!isHelpEnabled || lock.isHeldByCurrentThread())
         {
             return 0;
         }
@@ -104,19 +118,7 @@ final class SharedDutyCycle implements Agent
 
         try
         {
-            if (isClosed)
-            {
-                return 0;
-            }
-            conductor.enterCycle();
-            try
-            {
-                return agent.doWork();
-            }
-            finally
-            {
-                conductor.leaveCycle();
-            }
+            return isClosed ? 0 : agent.doWork();
         }
         finally
         {

@@ -22,7 +22,7 @@ class SharedDutyCycleTest
     @Test
     void shouldRunOneCycleOnTheHelpingThreadAsTheConductor() throws Exception
     {
-        final SharedDutyCycle cycle = new SharedDutyCycle(new Recorder(), conductor);
+        final SharedDutyCycle cycle = new SharedDutyCycle(new Recorder(), conductor, true);
 
         assertFalse(conductor.isConductorThread());
         assertEquals(1, cycle.help());
@@ -43,7 +43,7 @@ class SharedDutyCycleTest
                 events.add("nested " + cycle[0].help());
                 return 1;
             }
-        }, conductor);
+        }, conductor, true);
 
         assertEquals(1, cycle[0].help());
         assertEquals(List.of("outer", "nested 0"), events);
@@ -66,7 +66,7 @@ class SharedDutyCycleTest
                 }
                 return 1;
             }
-        }, conductor);
+        }, conductor, true);
 
         final Thread conductorThread = new Thread(() -> cycle.help());
         conductorThread.start();

@@ -365,16 +365,19 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(IdleConfiguration::driverIdleStrategy);
 
-        if (invokeArchive)
+        if (invoker)
         {
             final MediaDriver driver = MediaDriver.launch(driverCtx);
             final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
             final Archive archive;
             try
             {
-                // the archive's own Aeron client invokes the driver while it waits, on the launching thread
-                archiveCtx.threadingMode(ArchiveThreadingMode.INVOKER).mediaDriverAgentInvoker(driverInvoker);
-                archive = Archive.launch(archiveCtx);
+                // an invoked archive's own Aeron client invokes the driver while it waits, on the launching thread;
+                // one on a thread of its own needs the driver pumped until it is up
+                archive = invokeArchive ?
+                    Archive.launch(archiveCtx.threadingMode(ArchiveThreadingMode.INVOKER)
+                        .mediaDriverAgentInvoker(driverInvoker)) :
+                    launchArchiveWhilePumping(driverInvoker, archiveCtx);
             }
             catch (final RuntimeException ex)
             {
@@ -383,27 +386,16 @@ public final class MagnetarMediaDriver implements AutoCloseable
             }
             mediaDriver = driver;
             this.archive = archive;
-            agentInvoker = new AgentInvoker(
-                MagnetarMediaDriver::logError, null, new InvokerAgent("magnetar-driver-archive", driverInvoker,
-                archive.invoker()));
-            agentInvoker.start();
-        }
-        else if (invoker)
-        {
-            final MediaDriver driver = MediaDriver.launch(driverCtx);
-            final Archive archive;
-            try
+            if (invokeArchive)
             {
-                archive = launchArchiveWhilePumping(driver.sharedAgentInvoker(), archiveCtx);
+                agentInvoker = new AgentInvoker(MagnetarMediaDriver::logError, null,
+                    new InvokerAgent("magnetar-driver-archive", driverInvoker, archive.invoker()));
+                agentInvoker.start();
             }
-            catch (final RuntimeException ex)
+            else
             {
-                CloseHelper.quietClose(driver);
-                throw ex;
+                agentInvoker = driverInvoker;
             }
-            mediaDriver = driver;
-            this.archive = archive;
-            agentInvoker = driver.sharedAgentInvoker();
         }
         else
         {

@@ -218,6 +218,12 @@ public final class TopicIndex
             throw new IllegalArgumentException(
                 "position " + position + " is not after the last entry " + positionAt(size - 1));
         }
+        if (null == pagedPositions && size == positions.length && size >= PagedLongArray.PAGE_LENGTH)
+        {
+            pagedPositions = new PagedLongArray(positions);
+            positions = null;
+        }
+
         if (null != pagedPositions)
         {
             pagedPositions.add(position);
@@ -226,14 +232,6 @@ public final class TopicIndex
         {
             if (size == positions.length)
             {
-                if (size >= PagedLongArray.PAGE_LENGTH)
-                {
-                    pagedPositions = new PagedLongArray(positions);
-                    positions = null;
-                    pagedPositions.add(position);
-                    positionCount = size + 1;
-                    return;
-                }
                 positions = Arrays.copyOf(positions, grow(size));
             }
             positions[size] = position;
@@ -243,14 +241,15 @@ public final class TopicIndex
 
     private void addBlockPublishTime(final long publishTime)
     {
-        if (null != pagedBlockPublishTimes)
-        {
-            pagedBlockPublishTimes.add(publishTime);
-        }
-        else if (blockCount == blockPublishTimes.length && blockCount >= PagedLongArray.PAGE_LENGTH)
+        if (null == pagedBlockPublishTimes && blockCount == blockPublishTimes.length &&
+            blockCount >= PagedLongArray.PAGE_LENGTH)
         {
             pagedBlockPublishTimes = new PagedLongArray(blockPublishTimes);
             blockPublishTimes = null;
+        }
+
+        if (null != pagedBlockPublishTimes)
+        {
             pagedBlockPublishTimes.add(publishTime);
         }
         else
@@ -274,20 +273,13 @@ public final class TopicIndex
         return null != pagedBlockPublishTimes ? pagedBlockPublishTimes.get(index) : blockPublishTimes[index];
     }
 
+    /**
+     * @param length of a small array that is full.
+     * @return its next length: half as long again, at most a page (a full page becomes a {@link PagedLongArray}).
+     */
     private static int grow(final int length)
     {
-        if (length < PagedLongArray.PAGE_LENGTH)
-        {
-            return Math.min(PagedLongArray.PAGE_LENGTH, length + Math.max(1, length >> 1));
-        }
-
-        final int newLength = length + Math.max(1, length >> 1);
-        if (newLength < 0 || newLength > Integer.MAX_VALUE - 8)
-        {
-            throw new IllegalStateException("topic index cannot hold more than " + length + " entries");
-        }
-
-        return newLength;
+        return Math.min(PagedLongArray.PAGE_LENGTH, length + Math.max(1, length >> 1));
     }
 
     /**
