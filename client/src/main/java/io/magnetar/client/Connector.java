@@ -8,6 +8,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.magnetar.mediadriver.InvokerAgent;
+import io.magnetar.mediadriver.StaleAeronDirs;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -586,6 +587,8 @@ final class Connector
 
     private static MediaDriver launchEmbeddedDriver(final ErrorHandler errorHandler)
     {
+        // embedded drivers of killed clients leave their directories behind: clear those before adding one
+        StaleAeronDirs.removeDead();
         final MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(CommonContext.generateRandomDirName())
             .threadingMode(

@@ -17,6 +17,7 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -321,6 +322,12 @@ public final class MagnetarMediaDriver implements AutoCloseable
         {
             LOGGER.log(System.Logger.Level.INFO, "magnetar: " + ctx.aeronDirectoryName() + " was left by process " +
                 deadDriverPid + ", which is gone; starting afresh");
+        }
+        final List<File> staleDirs = StaleAeronDirs.removeDead();
+        if (!staleDirs.isEmpty())
+        {
+            LOGGER.log(System.Logger.Level.INFO, "magnetar: removed " + staleDirs.size() +
+                " Aeron directories left by processes that are gone, e.g. " + staleDirs.get(0));
         }
         final long deadArchivePid = StaleMarkFiles.clearDeadArchiveMarkFile(ctx.archiveDir());
         if (deadArchivePid > 0)

@@ -1,10 +1,12 @@
 package io.magnetar.mediadriver;
 
+import io.aeron.Aeron;
 import io.aeron.CncFileDescriptor;
 import io.aeron.archive.codecs.mark.MarkFileHeaderDecoder;
 import io.aeron.archive.codecs.mark.MessageHeaderDecoder;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,27 +28,57 @@ final class StaleMarkFiles
 
     /**
      * @param aeronDir Aeron directory a driver is about to use.
-     * @return the pid of the dead process that left the directory behind, or -1 if there is none.
+     * @return the pid of the dead process that left the directory behind without stopping cleanly, or -1 if there
+     * is none (no directory, a live owner, or a driver that closed: it marks its command buffer as unattended).
      */
     static long deadDriverPid(final File aeronDir)
     {
-        final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
-        if (!cncFile.exists() || cncFile.length() < CncFileDescriptor.META_DATA_LENGTH)
+        final long[] pidAndHeartbeat = readDriverPidAndHeartbeat(aeronDir);
+        if (null == pidAndHeartbeat || Aeron.NULL_VALUE == pidAndHeartbeat[1])
         {
             return -1;
+        }
+
+        return isDead(pidAndHeartbeat[0]) ? pidAndHeartbeat[0] : -1;
+    }
+
+    /**
+     * @param aeronDir an Aeron directory.
+     * @return true if its {@code cnc.dat} names a process that is gone, whether it stopped cleanly or not.
+     */
+    static boolean isDriverOwnerDead(final File aeronDir)
+    {
+        final long[] pidAndHeartbeat = readDriverPidAndHeartbeat(aeronDir);
+
+        return null != pidAndHeartbeat && isDead(pidAndHeartbeat[0]);
+    }
+
+    private static long[] readDriverPidAndHeartbeat(final File aeronDir)
+    {
+        final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        if (!cncFile.exists() || cncFile.length() <= CncFileDescriptor.META_DATA_LENGTH)
+        {
+            return null;
         }
 
         MappedByteBuffer mapping = null;
         try
         {
-            mapping = IoUtil.mapExistingFile(cncFile, "cnc", 0, CncFileDescriptor.META_DATA_LENGTH);
+            mapping = IoUtil.mapExistingFile(cncFile, "cnc");
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapping);
+            if (0 == metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0)))
+            {
+                return null;
+            }
             final long pid = metaData.getLong(CncFileDescriptor.pidOffset(0));
-            return isDead(pid) ? pid : -1;
+            final long heartbeatMs = new ManyToOneRingBuffer(
+                CncFileDescriptor.createToDriverBuffer(mapping, metaData)).consumerHeartbeatTime();
+
+            return new long[]{ pid, heartbeatMs };
         }
         catch (final RuntimeException ex)
         {
-            return -1;
+            return null;
         }
         finally
         {
@@ -55,7 +87,7 @@ final class StaleMarkFiles
     }
 
     /**
-     * Delete the archive's mark file if the process that wrote it is gone.
+     * Delete the archive's mark file if the process that wrote it is gone without closing the archive.
      *
      * @param archiveDir holding {@code archive-mark.dat}.
      * @return the pid of the dead owner whose file was deleted, or -1 if nothing was deleted.
@@ -79,8 +111,12 @@ final class StaleMarkFiles
             if (MarkFileHeaderDecoder.SCHEMA_ID == header.schemaId() &&
                 MarkFileHeaderDecoder.TEMPLATE_ID == header.templateId())
             {
-                final long recordedPid = new MarkFileHeaderDecoder().wrapAndApplyHeader(buffer, 0, header).pid();
-                pid = isDead(recordedPid) ? recordedPid : -1;
+                final MarkFileHeaderDecoder markFileHeader =
+                    new MarkFileHeaderDecoder().wrapAndApplyHeader(buffer, 0, header);
+                final long recordedPid = markFileHeader.pid();
+                // an archive that closed cleanly marks its file terminated: nothing to clear or repair
+                final boolean terminated = Aeron.NULL_VALUE == markFileHeader.activityTimestamp();
+                pid = !terminated && isDead(recordedPid) ? recordedPid : -1;
             }
         }
         catch (final RuntimeException ex)

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +41,14 @@ final class ConsumeCommand implements Callable<Integer>
         "Default: ${DEFAULT-VALUE}")
     long waitSeconds = 0;
 
+    @Option(names = "--print-metadata", description = "Print each message's publish time, message id, sequence " +
+        "id, redelivery count and key before its payload, on the same line.")
+    boolean printMetadata;
+
     @Mixin
     ClientOptions clientOptions;
+
+    private int received;
 
     public Integer call()
     {
@@ -64,37 +71,66 @@ final class ConsumeCommand implements Callable<Integer>
             return 2;
         }
 
-        int received = 0;
-        try (MagnetarClient client = clientOptions.connect("magnetar-consume");
-            Consumer consumer = client.newConsumer().topic(topic).subscriptionName(subscription)
-                .subscriptionInitialPosition(initialPosition).subscribe())
+        try (StopSignals signals = StopSignals.install())
         {
-            long idleSinceNs = System.nanoTime();
-            while (0 == count || received < count)
+            final boolean timedOut;
+            try (MagnetarClient client = clientOptions.connect("magnetar-consume");
+                Consumer consumer = client.newConsumer().topic(topic).subscriptionName(subscription)
+                    .subscriptionInitialPosition(initialPosition).subscribe())
             {
-                final Message message = consumer.receive(100, TimeUnit.MILLISECONDS);
-                if (null == message)
-                {
-                    if (waitSeconds > 0 && System.nanoTime() - idleSinceNs > TimeUnit.SECONDS.toNanos(waitSeconds))
-                    {
-                        System.err.println("consume: no message for " + waitSeconds + " s; received " + received);
-                        return 1;
-                    }
-                    continue;
-                }
-                System.out.println(new String(message.getData(), StandardCharsets.UTF_8));
-                System.out.flush();
-                consumer.acknowledge(message);
-                received++;
-                idleSinceNs = System.nanoTime();
+                timedOut = !consume(consumer, signals);
             }
+            catch (final MagnetarClientException | RuntimeException ex)
+            {
+                System.err.println("consume failed after " + received + " messages: " + ex.getMessage());
+                return 1;
+            }
+
+            if (timedOut)
+            {
+                return 1;
+            }
+            // Ctrl-C is how a run without -n ends; with -n, a signal cut the run short
+            return signals.isStopRequested() && 0 != count ? signals.signalExitCode() : 0;
         }
-        catch (final MagnetarClientException | RuntimeException ex)
+    }
+
+    /**
+     * @return false if no message came within --wait.
+     */
+    private boolean consume(final Consumer consumer, final StopSignals signals) throws MagnetarClientException
+    {
+        long idleSinceNs = System.nanoTime();
+        while ((0 == count || received < count) && !signals.isStopRequested())
         {
-            System.err.println("consume failed after " + received + " messages: " + ex.getMessage());
-            return 1;
+            final Message message = consumer.receive(100, TimeUnit.MILLISECONDS);
+            if (null == message)
+            {
+                if (waitSeconds > 0 && System.nanoTime() - idleSinceNs > TimeUnit.SECONDS.toNanos(waitSeconds))
+                {
+                    System.err.println("consume: no message for " + waitSeconds + " s; received " + received);
+                    return false;
+                }
+                continue;
+            }
+            final String content = new String(message.getData(), StandardCharsets.UTF_8);
+            System.out.println(printMetadata ? withMetadata(message, content) : content);
+            System.out.flush();
+            consumer.acknowledge(message);
+            received++;
+            idleSinceNs = System.nanoTime();
         }
 
-        return 0;
+        return true;
+    }
+
+    private static String withMetadata(final Message message, final String content)
+    {
+        return "publishTime:[" + Instant.ofEpochMilli(message.getPublishTime()) + "], " +
+            "messageId:[" + message.getMessageId() + "], " +
+            "sequenceId:[" + message.getSequenceId() + "], " +
+            "redeliveryCount:[" + message.getRedeliveryCount() + "], " +
+            "key:[" + (message.hasKey() ? message.getKey() : "null") + "], " +
+            "content:" + content;
     }
 }

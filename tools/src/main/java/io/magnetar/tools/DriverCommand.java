@@ -4,7 +4,6 @@ import io.aeron.driver.exceptions.ActiveDriverException;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +33,7 @@ final class DriverCommand implements Callable<Integer>
 
     public Integer call()
     {
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        try (StopSignals signals = StopSignals.install())
         {
             final MagnetarMediaDriver driver = MagnetarMediaDriver.launch(new MagnetarMediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
@@ -48,7 +47,11 @@ final class DriverCommand implements Callable<Integer>
                     " archiveDir=" + archiveDir.getAbsolutePath() + " profile=" + Profile.parse(profile).cliName() +
                     " durability=" + durability);
                 System.out.flush();
-                barrier.await();
+                signals.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
             }
             finally
             {

@@ -9,14 +9,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code magnetar produce TOPIC -m MSG [-n N]}: send messages and report how many the broker acknowledged.
+ * {@code magnetar produce TOPIC -m MSG|-f FILE [-n N]}: send messages and report how many the broker acknowledged.
  */
 @Command(
     name = "produce",
@@ -28,9 +31,14 @@ final class ProduceCommand implements Callable<Integer>
     @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
     String topic;
 
-    @Option(names = { "-m", "--messages" }, required = true, split = ",",
+    @Option(names = { "-m", "--messages" }, split = ",",
         description = "Message payload(s); several are separated by commas and sent in turn.")
     String[] messages;
+
+    @Option(names = { "-f", "--files" }, split = ",",
+        description = "Files whose contents are the payloads, one message per file; several are separated by " +
+            "commas and sent in turn. Cannot be used with -m.")
+    File[] files;
 
     @Option(names = { "-n", "--num-produce" }, description = "How many times to send the messages. Default: 1")
     int count = 1;
@@ -51,50 +59,90 @@ final class ProduceCommand implements Callable<Integer>
             System.err.println("produce: -n must not be negative");
             return 2;
         }
+        final byte[][] payloads;
+        try
+        {
+            payloads = payloads();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("produce: " + ex.getMessage());
+            return 2;
+        }
 
-        final Thread reporter = new Thread(this::report, "magnetar-produce-report");
-        Runtime.getRuntime().addShutdownHook(reporter);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (MagnetarClient client = clientOptions.connect("magnetar-produce");
-            Producer producer = client.newProducer().topic(topic).create())
+        try (StopSignals signals = StopSignals.install())
         {
-            CompletableFuture<MessageId> last = null;
-            for (int i = 0; i < count && null == failure.get(); i++)
+            try (MagnetarClient client = clientOptions.connect("magnetar-produce");
+                Producer producer = client.newProducer().topic(topic).create())
             {
-                for (final String message : messages)
+                for (int i = 0; i < count && null == failure.get() && !signals.isStopRequested(); i++)
                 {
-                    last = producer.sendAsync(key, message.getBytes(StandardCharsets.UTF_8));
-                    sent.incrementAndGet();
-                    last.whenComplete((id, error) ->
+                    for (final byte[] payload : payloads)
                     {
-                        if (null == error)
+                        final CompletableFuture<MessageId> receipt = producer.sendAsync(key, payload);
+                        sent.incrementAndGet();
+                        receipt.whenComplete((id, error) ->
                         {
-                            acknowledged.incrementAndGet();
-                        }
-                        else
-                        {
-                            failure.compareAndSet(null, error);
-                        }
-                    });
+                            if (null == error)
+                            {
+                                acknowledged.incrementAndGet();
+                            }
+                            else
+                            {
+                                failure.compareAndSet(null, error);
+                            }
+                        });
+                    }
                 }
+                producer.flush();
             }
-            producer.flush();
+            catch (final MagnetarClientException | RuntimeException ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+
+            report();
+            final Throwable error = failure.get();
+            if (null != error)
+            {
+                System.err.println("produce failed: " + error.getMessage());
+                return 1;
+            }
+
+            return signals.isStopRequested() ? signals.signalExitCode() : 0;
         }
-        catch (final MagnetarClientException | RuntimeException ex)
+    }
+
+    private byte[][] payloads()
+    {
+        if ((null == messages) == (null == files))
         {
-            failure.compareAndSet(null, ex);
+            throw new IllegalArgumentException("give the payloads with -m or with -f (one of them)");
+        }
+        if (null != messages)
+        {
+            final byte[][] payloads = new byte[messages.length][];
+            for (int i = 0; i < messages.length; i++)
+            {
+                payloads[i] = messages[i].getBytes(StandardCharsets.UTF_8);
+            }
+            return payloads;
         }
 
-        Runtime.getRuntime().removeShutdownHook(reporter);
-        report();
-        final Throwable error = failure.get();
-        if (null != error)
+        final byte[][] payloads = new byte[files.length][];
+        for (int i = 0; i < files.length; i++)
         {
-            System.err.println("produce failed: " + error.getMessage());
-            return 1;
+            try
+            {
+                payloads[i] = Files.readAllBytes(files[i].toPath());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                throw new IllegalArgumentException("-f: cannot read " + files[i] + ": " + ex.getMessage());
+            }
         }
-
-        return 0;
+        return payloads;
     }
 
     private void report()

@@ -10,7 +10,6 @@ import io.magnetar.broker.policy.Sizes;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(
     name = "standalone",
     mixinStandardHelpOptions = true,
-    description = "Run a broker with an embedded media driver and archive; Ctrl-C stops it cleanly.")
+    description = "Run a broker with an embedded media driver and archive; Ctrl-C or SIGTERM stops it cleanly " +
+        "(exit code 0).")
 final class StandaloneCommand implements Callable<Integer>
 {
     @Option(names = "--data-dir", description = "Data directory (archive and logs). Default: ${DEFAULT-VALUE}")
@@ -85,7 +85,7 @@ final class StandaloneCommand implements Callable<Integer>
             return 2;
         }
 
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        try (StopSignals signals = StopSignals.install())
         {
             final MagnetarBroker broker = MagnetarBroker.launch(ctx);
             try
@@ -96,14 +96,17 @@ final class StandaloneCommand implements Callable<Integer>
                     " profile=" + Profile.parse(profile).cliName() +
                     " durability=" + durability);
                 System.out.flush();
-                barrier.await();
+                signals.await();
                 System.out.println("magnetar standalone stopping");
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
             }
             finally
             {
                 broker.close();
             }
-            // printed before the barrier closes: the JVM may halt as soon as it does
             System.out.println("magnetar standalone stopped");
             System.out.flush();
         }

@@ -1,0 +1,161 @@
+package io.magnetar.tools;
+
+import io.aeron.CommonContext;
+import org.agrona.IoUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Commands in processes of their own, stopped by signals: a consumer stopped with SIGINT frees its exclusive
+ * subscription at once and removes its media driver directory; one killed with SIGKILL leaves its directory, which
+ * the next command removes; {@code standalone} exits 0 on SIGTERM and its next start reports no crash.
+ */
+class SignalsTest
+{
+    private static final long TIMEOUT_MS = 60_000;
+    private static final Pattern SERVICE_URL = Pattern.compile("serviceUrl=(\\S+)");
+    private static final String TOPIC = "persistent://public/default/signals";
+
+    @TempDir
+    File workDir;
+
+    private final String aeronDir = CommonContext.getAeronDirectoryName() + "-signals-test-" +
+        ProcessHandle.current().pid();
+
+    @AfterEach
+    void removeAeronDir()
+    {
+        IoUtil.delete(new File(aeronDir), true);
+    }
+
+    @Test
+    void shouldStopCleanlyOnSignalsAndLeaveNothingBehind() throws Exception
+    {
+        final File dataDir = new File(workDir, "data");
+        String serviceUrl;
+        try (ForkedTool broker = standalone(dataDir, "standalone-1"))
+        {
+            serviceUrl = serviceUrl(broker);
+            run("produce-1", "produce", TOPIC, "-m", "one", "-u", serviceUrl);
+
+            final File[] driverDir = new File[1];
+            try (ForkedTool consumer = startConsumer("consume-int", "sub", serviceUrl, "one", driverDir))
+            {
+                consumer.signal("INT");
+                assertEquals(0, consumer.awaitExit(TIMEOUT_MS), consumer.output());
+                assertFalse(driverDir[0].exists(), "directory left by the stopped consumer");
+            }
+
+            // the exclusive subscription is free at once: no CONSUMER_BUSY for the next consumer
+            run("produce-2", "produce", TOPIC, "-m", "two", "-u", serviceUrl);
+            final String next = run("consume-next", "consume", TOPIC, "-s", "sub", "-n", "1", "--wait", "30",
+                "-u", serviceUrl);
+            assertEquals("two", next.strip(), next);
+
+            try (ForkedTool consumer = startConsumer("consume-kill", "other", serviceUrl, "two", driverDir))
+            {
+                consumer.signal("KILL");
+                assertEquals(137, consumer.awaitExit(TIMEOUT_MS));
+                assertTrue(driverDir[0].exists(), "SIGKILL leaves the directory until the next command");
+
+                run("produce-3", "produce", TOPIC, "-m", "three", "-u", serviceUrl);
+                assertFalse(driverDir[0].exists(), "the next command removes the directory of the killed consumer");
+            }
+
+            broker.signal("TERM");
+            assertEquals(0, broker.awaitExit(TIMEOUT_MS), broker.output());
+            assertTrue(broker.output().contains("magnetar standalone stopped"), broker.output());
+        }
+
+        try (ForkedTool broker = standalone(dataDir, "standalone-2"))
+        {
+            serviceUrl = serviceUrl(broker);
+            final String restarted = broker.output();
+            assertFalse(restarted.contains("which is gone"), restarted);
+            assertFalse(restarted.contains("repair"), restarted);
+            final String all = run("consume-all", "consume", TOPIC, "-s", "late", "-n", "3", "-u", serviceUrl);
+            assertEquals("one\ntwo\nthree", all.strip(), all);
+
+            broker.signal("INT");
+            assertEquals(0, broker.awaitExit(TIMEOUT_MS), broker.output());
+        }
+    }
+
+    private ForkedTool standalone(final File dataDir, final String name) throws Exception
+    {
+        final ForkedTool broker = ForkedTool.start(workDir, name, "standalone", "--data-dir", dataDir.getPath(),
+            "--port", "0", "--aeron-dir", aeronDir);
+        broker.awaitOutput("magnetar standalone ready", TIMEOUT_MS);
+
+        return broker;
+    }
+
+    /**
+     * Start {@code consume -n 0} and wait until it prints a message.
+     *
+     * @param driverDir receives the consumer's embedded media driver directory.
+     */
+    private ForkedTool startConsumer(
+        final String name, final String subscription, final String serviceUrl, final String awaited,
+        final File[] driverDir) throws Exception
+    {
+        final Set<File> before = clientDirs();
+        final ForkedTool consumer = ForkedTool.start(workDir, name, "consume", TOPIC, "-s", subscription,
+            "-n", "0", "-u", serviceUrl);
+        consumer.awaitOutput(awaited, TIMEOUT_MS);
+        final Set<File> dirs = clientDirs();
+        dirs.removeAll(before);
+        dirs.remove(new File(aeronDir));
+        assertEquals(1, dirs.size(), "the consumer's embedded driver directory: " + dirs);
+        driverDir[0] = dirs.iterator().next();
+
+        return consumer;
+    }
+
+    private static String serviceUrl(final ForkedTool broker)
+    {
+        final Matcher matcher = SERVICE_URL.matcher(broker.output());
+        assertTrue(matcher.find(), broker.output());
+
+        return matcher.group(1);
+    }
+
+    private String run(final String name, final String... args) throws Exception
+    {
+        try (ForkedTool tool = ForkedTool.start(workDir, name, args))
+        {
+            assertEquals(0, tool.awaitExit(TIMEOUT_MS), tool.output());
+            return tool.output();
+        }
+    }
+
+    private static Set<File> clientDirs()
+    {
+        final File base = new File(CommonContext.getAeronDirectoryName());
+        final Set<File> dirs = new HashSet<>();
+        final File[] files = base.getAbsoluteFile().getParentFile().listFiles();
+        if (null != files)
+        {
+            for (final File file : files)
+            {
+                if (file.getName().startsWith(base.getName() + "-") && file.isDirectory())
+                {
+                    dirs.add(file);
+                }
+            }
+        }
+
+        return dirs;
+    }
+}
