@@ -78,7 +78,10 @@ class NamespacePoliciesTest
             assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, unknown.errorCode(), unknown.getMessage());
             assertThrows(MagnetarClientException.class, () -> namespaces.setMessageTtl("acme/orders", 1000));
 
-            assertEquals(List.of(), namespaces.listNamespaces("acme"));
+            final MagnetarClientException noTenant =
+                assertThrows(MagnetarClientException.class, () -> namespaces.listNamespaces("acme"));
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, noTenant.errorCode(), noTenant.getMessage());
+            assertTrue(noTenant.getMessage().contains("tenant 'acme' does not exist"), noTenant.getMessage());
             final NamespacePolicies created = namespaces.createNamespace("acme/orders");
             namespaces.createNamespace("acme/audit");
             assertEquals(List.of("acme/audit", "acme/orders"), namespaces.listNamespaces("acme"));

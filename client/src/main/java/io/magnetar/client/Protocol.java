@@ -105,14 +105,27 @@ public final class Protocol
 
     /**
      * The full name of a topic given in short form, as Pulsar resolves it: a bare {@code name} is
-     * {@code persistent://public/default/name}; a name with a domain is returned as it is.
+     * {@code persistent://public/default/name}, {@code tenant/namespace/name} is
+     * {@code persistent://tenant/namespace/name}; a name with a domain (or another shape, which the broker refuses)
+     * is returned as it is.
      *
      * @param topic as the application gave it.
      * @return the full topic name.
      */
     public static String fullTopicName(final String topic)
     {
-        return topic.contains("://") || topic.indexOf('/') >= 0 ? topic : "persistent://public/default/" + topic;
+        if (topic.contains("://"))
+        {
+            return topic;
+        }
+        final int firstSlash = topic.indexOf('/');
+        if (firstSlash < 0)
+        {
+            return "persistent://public/default/" + topic;
+        }
+        final int secondSlash = topic.indexOf('/', firstSlash + 1);
+
+        return secondSlash > 0 && topic.indexOf('/', secondSlash + 1) < 0 ? "persistent://" + topic : topic;
     }
 
     /**

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         TopicsCommand.class,
         NamespacesCommand.class,
         ErrorsCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class MagnetarTool implements Runnable

@@ -46,13 +46,23 @@ import java.util.concurrent.Callable;
         NamespacesCommand.SetDurability.class,
         NamespacesCommand.RemoveDurability.class
     })
-final class NamespacesCommand implements Runnable
+final class NamespacesCommand implements Callable<Integer>
 {
+    @Spec
+    CommandSpec spec;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public void run()
+    /**
+     * Without a sub-command: say which are there and fail.
+     *
+     * @return exit code 2.
+     */
+    public Integer call()
     {
         System.err.println("namespaces: give a sub-command, e.g. policies NAMESPACE");
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 
     /**

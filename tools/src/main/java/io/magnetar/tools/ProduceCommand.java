@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = "Send messages to a topic. Prints how many were acknowledged (stored) by the broker, also on " +
-        "failure.")
+        "failure. A message holds at most 1,040,384 bytes (the broker's magnetar.max.message.size).")
 final class ProduceCommand implements Callable<Integer>
 {
     @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")

@@ -51,8 +51,9 @@ final class StandaloneCommand implements Callable<Integer>
     @Option(names = "--no-ipc", description = "Refuse IPC clients.")
     boolean noIpc;
 
-    @Option(names = "--retention-size", description = "Bytes of each shard log kept although acknowledged, e.g. " +
-        "10g; -1 keeps everything (the default, or magnetar.retention.size).")
+    @Option(names = "--retention-size", description = "Acknowledged messages each topic keeps by size: its newest " +
+        "N bytes (counted from the topic's average entry size), e.g. 10g; disk space is freed in whole shard-log " +
+        "segments once no topic needs them. -1 keeps everything (the default, or magnetar.retention.size).")
     String retentionSize;
 
     @Option(names = "--retention-time", description = "Time acknowledged messages are kept: seconds (e.g. 3600) " +
@@ -63,8 +64,9 @@ final class StandaloneCommand implements Callable<Integer>
         "for no quota (the default, or magnetar.backlog.quota.size).")
     String backlogQuotaSize;
 
-    @Option(names = "--backlog-quota-policy", description = "Beyond the quota: producer_exception or " +
-        "consumer_backlog_eviction. Default: producer_exception.")
+    @Option(names = "--backlog-quota-policy", description = "Beyond the quota: producer_request_hold (sends wait " +
+        "for the backlog to shrink), producer_exception (sends fail) or consumer_backlog_eviction (the oldest " +
+        "unacknowledged messages are dropped). Default: producer_exception.")
     String backlogQuotaPolicy;
 
     @Option(names = "--message-ttl", description = "Unacknowledged messages older than this are acknowledged by the " +

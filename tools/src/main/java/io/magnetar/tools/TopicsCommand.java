@@ -5,8 +5,10 @@ import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -18,11 +20,21 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
     subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class })
-final class TopicsCommand implements Runnable
+final class TopicsCommand implements Callable<Integer>
 {
-    public void run()
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Without a sub-command: say which are there and fail.
+     *
+     * @return exit code 2.
+     */
+    public Integer call()
     {
         System.err.println("topics: give a sub-command, e.g. stats-internal TOPIC");
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 
     /**

@@ -57,10 +57,17 @@ public final class TopicName
         final int schemeEnd = name.indexOf("://");
         if (schemeEnd < 0)
         {
-            if (name.indexOf('/') >= 0)
+            final int firstSlash = name.indexOf('/');
+            if (firstSlash >= 0)
             {
-                throw new IllegalArgumentException(
-                    "invalid topic name '" + name + "': expected persistent://tenant/namespace/topic");
+                final int secondSlash = name.indexOf('/', firstSlash + 1);
+                if (secondSlash < 0 || name.indexOf('/', secondSlash + 1) >= 0)
+                {
+                    throw new IllegalArgumentException("invalid topic name '" + name +
+                        "': expected topic, tenant/namespace/topic or persistent://tenant/namespace/topic");
+                }
+                // Pulsar's short form: tenant/namespace/topic is a persistent topic
+                return parse(PERSISTENT + "://" + name);
             }
             checkPart(name, 0, name.length(), "topic");
             return new TopicName(true, NamespaceParts.PUBLIC_DEFAULT, PERSISTENT + "://public/default/" + name);

@@ -7,6 +7,8 @@ import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
 
+import java.util.Collection;
+
 /**
  * Serves the decoded commands of active sessions: checks what the session agent can check (ids in use, topic and
  * namespace names, sizes), answers what it can answer itself, and hands the rest to the owning shard, recording
@@ -343,7 +345,15 @@ final class SessionCommandHandler implements IngressCommandListener
                 session, correlationId, ErrorCode.INVALID_ARGUMENT, "invalid tenant '" + tenant + "'");
             return;
         }
-        replyPublisher.sendNamespaceList(session, correlationId, tenant, namespaces.namespacesOf(tenant));
+        final Collection<String> names = namespaces.namespacesOf(tenant);
+        if (names.isEmpty())
+        {
+            // tenants are implicit: one exists while it has a namespace (public always has public/default)
+            replyPublisher.sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "tenant '" + tenant +
+                "' does not exist: it has no namespaces (namespaces create " + tenant + "/NAME makes one)");
+            return;
+        }
+        replyPublisher.sendNamespaceList(session, correlationId, tenant, names);
     }
 
     /**

@@ -22,6 +22,8 @@ class TopicNameTest
 
         final TopicName shortName = TopicName.parse("demo");
         assertEquals(full, shortName);
+        assertEquals(full, TopicName.parse("public/default/demo"));
+        assertEquals("persistent://acme/ns/t", TopicName.parse("acme/ns/t").toString());
 
         final TopicName nonPersistent = TopicName.parse("non-persistent://acme/ns/t-1.a_b");
         assertFalse(nonPersistent.isPersistent());
@@ -41,7 +43,7 @@ class TopicNameTest
     @ParameterizedTest
     @ValueSource(strings = {
         "", "persistent://", "persistent://a/b", "persistent://a/b/c/d", "persistent://a//c", "kafka://a/b/c",
-        "persistent://a/b/c d", "a/b", "persistent://a/b/\u00e9" })
+        "persistent://a/b/c d", "a/b", "a/b/c/d", "a//c", "/a/b", "persistent://a/b/\u00e9" })
     void shouldRejectBadNames(final String name)
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> TopicName.parse(name));

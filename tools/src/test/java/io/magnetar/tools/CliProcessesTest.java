@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -17,11 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Commands in processes of their own, stopped by signals: a consumer stopped with SIGINT frees its exclusive
- * subscription at once and removes its media driver directory; one killed with SIGKILL leaves its directory, which
- * the next command removes; {@code standalone} exits 0 on SIGTERM and its next start reports no crash.
+ * {@code bin/magnetar} commands in processes of their own, as a user runs them. Signals: a consumer stopped with
+ * SIGINT frees its exclusive subscription at once and removes its media driver directory; one killed with SIGKILL
+ * leaves its directory, which the next command removes; {@code standalone} exits 0 on SIGTERM and its next start
+ * reports no crash. {@code stat} reads the broker's counters. And pulsar-client's shapes: {@code produce -f},
+ * {@code consume --print-metadata}, short topic names, and non-zero exits for an unknown tenant or a missing
+ * sub-command.
  */
-class SignalsTest
+class CliProcessesTest
 {
     private static final long TIMEOUT_MS = 60_000;
     private static final Pattern SERVICE_URL = Pattern.compile("serviceUrl=(\\S+)");
@@ -71,6 +75,31 @@ class SignalsTest
 
                 run("produce-3", "produce", TOPIC, "-m", "three", "-u", serviceUrl);
                 assertFalse(driverDir[0].exists(), "the next command removes the directory of the killed consumer");
+            }
+
+            // the broker's counters, read from its driver's counters file: three messages in, each receipted
+            final String stat = run("stat", "stat", "--aeron-dir", aeronDir);
+            assertTrue(Pattern.compile("\\s3 - magnetar-topic-shard-0: messages in").matcher(stat).find(), stat);
+            assertTrue(Pattern.compile("\\s3 - magnetar-topic-shard-0: receipts").matcher(stat).find(), stat);
+
+            // pulsar-client's shapes: payloads from a file, a short topic name, metadata on the consumer's line
+            final File payload = new File(workDir, "payload.txt");
+            Files.writeString(payload.toPath(), "from a file");
+            run("produce-file", "produce", "public/default/signals", "-f", payload.getPath(), "-u", serviceUrl);
+            final String[] lines = run("consume-meta", "consume", "signals", "-s", "meta", "-n", "4",
+                "--print-metadata", "-u", serviceUrl).strip().split("\n");
+            assertEquals(4, lines.length, String.join("\n", lines));
+            assertTrue(lines[0].matches("publishTime:\\[20\\d\\d-.*Z], messageId:\\[0:\\d+], sequenceId:\\[0], " +
+                "redeliveryCount:\\[0], key:\\[null], content:one"), lines[0]);
+            assertTrue(lines[3].endsWith("content:from a file"), lines[3]);
+
+            try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
+                "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))
+            {
+                assertEquals(1, list.awaitExit(TIMEOUT_MS), list.output());
+                assertTrue(list.output().contains("tenant 'nosuchtenant' does not exist"), list.output());
+                assertEquals(2, topics.awaitExit(TIMEOUT_MS), topics.output());
+                assertTrue(topics.output().contains("topics: give a sub-command"), topics.output());
             }
 
             broker.signal("TERM");
