@@ -85,6 +85,8 @@ public final class BrokerConfiguration
     public static final String SHARD_COUNT_PROP_NAME = "magnetar.shard.count";
     /** Default shard count. */
     public static final int SHARD_COUNT_DEFAULT = 1;
+    /** Most shard logs a broker may have. */
+    public static final int MAX_SHARD_COUNT = 1024;
 
     /** Term length of a new shard log's recorded stream. */
     public static final String SHARD_TERM_LENGTH_PROP_NAME = "magnetar.shard.term.length";

@@ -117,6 +117,36 @@ public final class BrokerMarkFile implements AutoCloseable
     }
 
     /**
+     * @param dataDir a broker's data directory.
+     * @return the pid recorded in its mark file by the broker that last started on it, or -1 if there is no
+     * readable mark file.
+     */
+    public static long ownerPid(final File dataDir)
+    {
+        final File markFile = new File(dataDir, FILE_NAME);
+        if (!markFile.isFile() || markFile.length() < HEADER_LENGTH)
+        {
+            return -1;
+        }
+        MappedByteBuffer mapped = null;
+        try
+        {
+            mapped = IoUtil.mapExistingFile(markFile, FileChannel.MapMode.READ_ONLY, FILE_NAME, 0, HEADER_LENGTH);
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+
+            return VERSION == header.getIntVolatile(VERSION_OFFSET) ? header.getLong(PID_OFFSET) : -1;
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+        finally
+        {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    /**
      * Print the header and the distinct errors of a mark file; it may belong to a broker that is running or gone.
      *
      * @param markFile the mark file, e.g. {@code magnetar-data/magnetar-mark.dat}.

@@ -96,9 +96,10 @@ public final class MagnetarBroker implements AutoCloseable
          */
         public Context conclude()
         {
-            if (shardCount < 1 || shardCount > 1024)
+            if (shardCount < 1 || shardCount > BrokerConfiguration.MAX_SHARD_COUNT)
             {
-                throw new ConfigurationException("shardCount must be 1..1024: " + shardCount);
+                throw new ConfigurationException(
+                    "shardCount must be 1.." + BrokerConfiguration.MAX_SHARD_COUNT + ": " + shardCount);
             }
             if (port < 0 || port > 65535)
             {

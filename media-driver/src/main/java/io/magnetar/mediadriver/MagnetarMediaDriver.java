@@ -1,5 +1,6 @@
 package io.magnetar.mediadriver;
 
+import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
@@ -10,13 +11,19 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.ConfigurationException;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class MagnetarMediaDriver implements AutoCloseable
 {
     private static final System.Logger LOGGER = System.getLogger(MagnetarMediaDriver.class.getName());
+    private static final long DRIVER_ACTIVE_TIMEOUT_MS = 10_000;
 
     /**
      * Configuration keys and defaults; each can be set as a system property.
@@ -323,6 +331,12 @@ public final class MagnetarMediaDriver implements AutoCloseable
             LOGGER.log(System.Logger.Level.INFO, "magnetar: " + ctx.aeronDirectoryName() + " was left by process " +
                 deadDriverPid + ", which is gone; starting afresh");
         }
+        final File savedDriverErrors = saveErrorsOfStoppedDriver(ctx);
+        if (null != savedDriverErrors)
+        {
+            LOGGER.log(System.Logger.Level.INFO, "magnetar: errors the previous media driver recorded in " +
+                ctx.aeronDirectoryName() + " were saved to " + savedDriverErrors);
+        }
         final List<File> staleDirs = StaleAeronDirs.removeDead();
         if (!staleDirs.isEmpty())
         {
@@ -349,7 +363,7 @@ public final class MagnetarMediaDriver implements AutoCloseable
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
             .ipcTermBufferLength(ctx.ipcTermLength())
-            .dirDeleteOnStart(deadDriverPid > 0)
+            .dirDeleteOnStart(deadDriverPid > 0 || null != savedDriverErrors)
             .dirDeleteOnShutdown(ctx.deleteAeronDirOnShutdown())
             .spiesSimulateConnection(true)
             .threadingMode(invoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
@@ -424,6 +438,70 @@ public final class MagnetarMediaDriver implements AutoCloseable
         {
             ownThreadAgent = null;
             ownThreadRunner = null;
+        }
+    }
+
+    /**
+     * @param aeronDir an Aeron directory.
+     * @return the pid of a media driver running in it, or -1 if none runs there (no directory, a driver that
+     * stopped, or one whose process is gone).
+     */
+    public static long runningDriverPid(final File aeronDir)
+    {
+        return StaleMarkFiles.liveDriverPid(aeronDir, DRIVER_ACTIVE_TIMEOUT_MS);
+    }
+
+    /**
+     * @param pid of a process.
+     * @return true if the process has exited (a zombie counts as exited).
+     */
+    public static boolean isProcessGone(final long pid)
+    {
+        return StaleMarkFiles.isDead(pid);
+    }
+
+    /**
+     * Aeron keeps the errors of a driver that stopped in its directory, and saves them to a file beside it (in
+     * {@code /dev/shm}) when a new driver starts there. They are saved to the data directory instead, and the
+     * directory is cleared, so nothing accumulates in {@code /dev/shm}.
+     *
+     * @return the file the errors were saved to, or null if there were none.
+     */
+    private static File saveErrorsOfStoppedDriver(final Context ctx)
+    {
+        final File aeronDir = new File(ctx.aeronDirectoryName());
+        if (!new File(aeronDir, CncFileDescriptor.CNC_FILE).exists() || runningDriverPid(aeronDir) > 0)
+        {
+            return null;
+        }
+
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        final int observations;
+        try (PrintStream out = new PrintStream(text, false, StandardCharsets.UTF_8))
+        {
+            observations = new CommonContext().aeronDirectoryName(ctx.aeronDirectoryName()).saveErrorLog(out);
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+        if (observations <= 0)
+        {
+            return null;
+        }
+
+        final File dir = null != ctx.archiveDir().getAbsoluteFile().getParentFile() ?
+            ctx.archiveDir().getAbsoluteFile().getParentFile() : ctx.archiveDir();
+        final File file = new File(dir, "driver-errors-" + System.currentTimeMillis() + ".log");
+        try
+        {
+            IoUtil.ensureDirectoryExists(dir, "data directory");
+            Files.write(file.toPath(), text.toByteArray());
+            return file;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
         }
     }
 

@@ -53,6 +53,23 @@ final class StaleMarkFiles
         return null != pidAndHeartbeat && isDead(pidAndHeartbeat[0]);
     }
 
+    /**
+     * @param aeronDir  an Aeron directory.
+     * @param timeoutMs age of the driver's heartbeat beyond which it is taken as gone.
+     * @return the pid of a driver that runs in the directory, or -1 if none does.
+     */
+    static long liveDriverPid(final File aeronDir, final long timeoutMs)
+    {
+        final long[] pidAndHeartbeat = readDriverPidAndHeartbeat(aeronDir);
+        if (null == pidAndHeartbeat || Aeron.NULL_VALUE == pidAndHeartbeat[1] || isDead(pidAndHeartbeat[0]) ||
+            System.currentTimeMillis() - pidAndHeartbeat[1] > timeoutMs)
+        {
+            return -1;
+        }
+
+        return pidAndHeartbeat[0];
+    }
+
     private static long[] readDriverPidAndHeartbeat(final File aeronDir)
     {
         final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
@@ -131,7 +148,7 @@ final class StaleMarkFiles
         return pid > 0 && markFile.delete() ? pid : -1;
     }
 
-    private static boolean isDead(final long pid)
+    static boolean isDead(final long pid)
     {
         if (pid <= 0 || pid == ProcessHandle.current().pid())
         {

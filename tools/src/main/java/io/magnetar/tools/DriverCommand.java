@@ -33,14 +33,32 @@ final class DriverCommand implements Callable<Integer>
 
     public Integer call()
     {
-        try (StopSignals signals = StopSignals.install())
+        final MagnetarMediaDriver.Context ctx;
+        try
         {
-            final MagnetarMediaDriver driver = MagnetarMediaDriver.launch(new MagnetarMediaDriver.Context()
+            ctx = new MagnetarMediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
                 .archiveDir(archiveDir)
-                .profile(Profile.parse(profile))
-                .durability(Durability.parse(durability))
-                .embedded(false));
+                .profile(StartupChecks.option("--profile", () -> Profile.parse(profile)))
+                .durability(StartupChecks.option("--durability", () -> Durability.parse(durability)))
+                .embedded(false);
+            StartupChecks.checkAeronDir(new File(aeronDir));
+            StartupChecks.checkWritableDirectory(archiveDir, "--archive-dir", StartupChecks.Failure.DATA_DIR_UNUSABLE);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("magnetar driver: " + ex.getMessage());
+            return StartupChecks.Failure.INVALID_OPTION.exitCode();
+        }
+        catch (final StartupChecks.StartupException ex)
+        {
+            System.err.println("magnetar driver: " + ex.getMessage());
+            return ex.failure().exitCode();
+        }
+
+        try (StopSignals signals = StopSignals.install())
+        {
+            final MagnetarMediaDriver driver = MagnetarMediaDriver.launch(ctx);
             try
             {
                 System.out.println("magnetar driver ready: aeronDir=" + driver.aeronDirectoryName() +
@@ -64,7 +82,12 @@ final class DriverCommand implements Callable<Integer>
         {
             System.err.println("magnetar driver: a media driver is already running in " + aeronDir +
                 "; stop it, or pass another --aeron-dir");
-            return 1;
+            return StartupChecks.Failure.AERON_DIR_IN_USE.exitCode();
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("magnetar driver: failed to start: " + ex);
+            return StartupChecks.Failure.START_FAILED.exitCode();
         }
 
         return 0;

@@ -38,7 +38,21 @@ public final class MagnetarTool implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new MagnetarTool()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line of every sub-command; a bad option prints one line naming it, not the usage.
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new MagnetarTool()).setParameterExceptionHandler((ex, args) ->
+        {
+            final CommandLine command = ex.getCommandLine();
+            command.getErr().println("magnetar " + command.getCommandName() + ": " + ex.getMessage() +
+                " (see magnetar " + command.getCommandName() + " --help)");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
     }
 
     /**

@@ -1,15 +1,18 @@
 package io.magnetar.tools;
 
 import io.aeron.driver.exceptions.ActiveDriverException;
+import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.broker.ShardCountMismatchException;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.broker.policy.Sizes;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
+import org.agrona.IoUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +26,17 @@ import java.util.concurrent.Callable;
     name = "standalone",
     mixinStandardHelpOptions = true,
     description = "Run a broker with an embedded media driver and archive; Ctrl-C or SIGTERM stops it cleanly " +
-        "(exit code 0).")
+        "(exit code 0).",
+    exitCodeListHeading = "Exit codes (a refused start writes nothing to the data directory):%n",
+    exitCodeList = {
+        "0:stopped cleanly by Ctrl-C or SIGTERM",
+        "1:failed to start for another reason (--verbose prints the stack trace)",
+        "2:an option has a bad value",
+        "3:the data directory is a file, cannot be created or is not writable",
+        "4:another broker (its pid is named) runs on the data directory",
+        "5:the UDP port is in use",
+        "6:a media driver already runs in the Aeron directory",
+        "7:the Aeron directory cannot be created or is not writable" })
 final class StandaloneCommand implements Callable<Integer>
 {
     @Option(names = "--data-dir", description = "Data directory (archive and logs). Default: ${DEFAULT-VALUE}")
@@ -47,6 +60,9 @@ final class StandaloneCommand implements Callable<Integer>
 
     @Option(names = "--shards", description = "Number of shard logs. Default: ${DEFAULT-VALUE}")
     int shards = BrokerConfiguration.SHARD_COUNT_DEFAULT;
+
+    @Option(names = "--verbose", description = "Print the stack trace of a failed start.")
+    boolean verbose;
 
     @Option(names = "--no-ipc", description = "Refuse IPC clients.")
     boolean noIpc;
@@ -77,19 +93,46 @@ final class StandaloneCommand implements Callable<Integer>
     public Integer call()
     {
         final MagnetarBroker.Context ctx;
+        final boolean newDataDir = !dataDir.exists();
+        final boolean newAeronDir = !new File(aeronDir).exists();
         try
         {
+            // every check before anything is written: a refused start leaves the data directory as it was
             ctx = context();
+            StartupChecks.checkAeronDir(new File(aeronDir));
+            StartupChecks.checkDataDir(dataDir);
+            StartupChecks.checkPort(bindAddress, port);
         }
         catch (final IllegalArgumentException ex)
         {
-            System.err.println("magnetar standalone: " + ex.getMessage());
-            return 2;
+            return fail(StartupChecks.Failure.INVALID_OPTION, ex.getMessage(), ex);
+        }
+        catch (final StartupChecks.StartupException ex)
+        {
+            return fail(ex.failure(), ex.getMessage(), ex);
         }
 
         try (StopSignals signals = StopSignals.install())
         {
-            final MagnetarBroker broker = MagnetarBroker.launch(ctx);
+            final MagnetarBroker broker;
+            try
+            {
+                broker = MagnetarBroker.launch(ctx);
+            }
+            catch (final RuntimeException ex)
+            {
+                // what this start created goes with it; a directory that was there before stays
+                if (newAeronDir)
+                {
+                    IoUtil.delete(new File(aeronDir), true);
+                }
+                if (newDataDir)
+                {
+                    IoUtil.delete(dataDir, true);
+                }
+                return failToLaunch(ex);
+            }
+
             try
             {
                 System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
@@ -112,14 +155,41 @@ final class StandaloneCommand implements Callable<Integer>
             System.out.println("magnetar standalone stopped");
             System.out.flush();
         }
-        catch (final ActiveDriverException ex)
-        {
-            System.err.println("magnetar standalone: a media driver is already running in " + aeronDir +
-                "; stop it, or give this broker its own --aeron-dir");
-            return 1;
-        }
 
         return 0;
+    }
+
+    private int failToLaunch(final RuntimeException ex)
+    {
+        if (ex instanceof ShardCountMismatchException)
+        {
+            return fail(StartupChecks.Failure.INVALID_OPTION, ex.getMessage(), ex);
+        }
+        if (ex instanceof ActiveDriverException)
+        {
+            return fail(StartupChecks.Failure.AERON_DIR_IN_USE, "a media driver is already running in " + aeronDir +
+                "; stop it, or give this broker its own --aeron-dir", ex);
+        }
+        if (ex instanceof ConfigurationException)
+        {
+            final String message = ex.getMessage();
+            return fail(StartupChecks.Failure.INVALID_OPTION,
+                message.startsWith("ERROR - ") ? message.substring("ERROR - ".length()) : message, ex);
+        }
+
+        return fail(StartupChecks.Failure.START_FAILED, "failed to start: " + ex +
+            (verbose ? "" : " (--verbose prints the stack trace)"), ex);
+    }
+
+    private int fail(final StartupChecks.Failure failure, final String message, final Throwable cause)
+    {
+        System.err.println("magnetar standalone: " + message);
+        if (verbose)
+        {
+            cause.printStackTrace(System.err);
+        }
+
+        return failure.exitCode();
     }
 
     /**
@@ -130,6 +200,11 @@ final class StandaloneCommand implements Callable<Integer>
      */
     MagnetarBroker.Context context()
     {
+        if (shards < 1 || shards > BrokerConfiguration.MAX_SHARD_COUNT)
+        {
+            throw new IllegalArgumentException("--shards: " + shards + " is not a shard count; give 1.." +
+                BrokerConfiguration.MAX_SHARD_COUNT);
+        }
         final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
             .dataDir(dataDir)
             .port(port)
@@ -138,8 +213,8 @@ final class StandaloneCommand implements Callable<Integer>
             .ipcEnabled(!noIpc)
             .driverContext(new MagnetarMediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
-                .profile(Profile.parse(profile))
-                .durability(Durability.parse(durability)));
+                .profile(StartupChecks.option("--profile", () -> Profile.parse(profile)))
+                .durability(StartupChecks.option("--durability", () -> Durability.parse(durability))));
 
         if (null != retentionSize || null != retentionTime || null != messageTtl)
         {
@@ -159,7 +234,8 @@ final class StandaloneCommand implements Callable<Integer>
                     Sizes.toBytesOrUnlimited("--backlog-quota-size", backlogQuotaSize) :
                     ctx.backlogQuota().limitBytes(),
                 null != backlogQuotaPolicy ?
-                    BacklogQuota.parsePolicy(backlogQuotaPolicy) : ctx.backlogQuota().policy()));
+                    StartupChecks.option("--backlog-quota-policy", () -> BacklogQuota.parsePolicy(backlogQuotaPolicy)) :
+                    ctx.backlogQuota().policy()));
         }
 
         return ctx;
