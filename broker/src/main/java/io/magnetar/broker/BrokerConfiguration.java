@@ -88,6 +88,29 @@ public final class BrokerConfiguration
     /** Most shard logs a broker may have. */
     public static final int MAX_SHARD_COUNT = 1024;
 
+    /**
+     * Free bytes on the archive's volume below which it counts as full: sends to persistent topics are refused
+     * (PERSISTENCE_ERROR) while consumers keep reading and acknowledging, and accepted again once a quarter more is
+     * free. A size, e.g. {@code 64m}.
+     */
+    public static final String DISK_MIN_FREE_PROP_NAME = "magnetar.disk.min.free";
+    /**
+     * Default of {@link #DISK_MIN_FREE_PROP_NAME}: 64 MiB. It is raised to at least what can be in flight to the
+     * archive when sends stop: one term of each shard's three logs.
+     */
+    public static final long DISK_MIN_FREE_DEFAULT = 64L * 1024 * 1024;
+
+    /** How often the free space of the archive's volume and the archive's liveness are checked, a duration. */
+    public static final String DISK_CHECK_INTERVAL_PROP_NAME = "magnetar.disk.check.interval";
+    /**
+     * Default of {@link #DISK_CHECK_INTERVAL_PROP_NAME}: 10 ms, a statfs call of a few microseconds; at 1 GB/s the
+     * log grows 10 MB between checks, well inside the minimum free space.
+     */
+    public static final long DISK_CHECK_INTERVAL_DEFAULT_NS = 10_000_000;
+
+    /** The archive counts as stopped when its mark file's activity timestamp is older than this (Aeron's). */
+    public static final long ARCHIVE_LIVENESS_TIMEOUT_MS = 10_000;
+
     /** Term length of a new shard log's recorded stream. */
     public static final String SHARD_TERM_LENGTH_PROP_NAME = "magnetar.shard.term.length";
     /** Default shard term length: 16 MiB. */

@@ -4,6 +4,8 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import org.agrona.CloseHelper;
 
+import java.io.File;
+
 /**
  * The broker's counters, in the driver's counters file, so {@code AeronStat} and any process on the host can read
  * them. Each counter has one writer: the agent named in its label. Each kind of counter has its own type id, so
@@ -38,6 +40,12 @@ public final class BrokerCounters implements AutoCloseable
     /** Type id of a log's position that an fsync namespace waits for: shard and cursor log of each shard. */
     public static final int LOG_SYNC_REQUEST_TYPE_ID = 1_101_016;
 
+    /** Type id of the free bytes of the archive's volume; its label names the archive directory. */
+    public static final int ARCHIVE_USABLE_BYTES_TYPE_ID = 1_101_020;
+    /** Type id of the broker's state: {@link DiskSpaceAgent.State}'s ordinal (0 ready, 1 disk full, 2 archive
+     * stopped). */
+    public static final int BROKER_STATE_TYPE_ID = 1_101_021;
+
     /** Client sessions opened. */
     public final Counter sessionsOpened;
     /** Client sessions closed. */
@@ -63,6 +71,42 @@ public final class BrokerCounters implements AutoCloseable
         ingressBackPressure = aeron.addCounter(
             INGRESS_BACK_PRESSURE_TYPE_ID, "magnetar-session: ingress back pressure");
         logSyncs = aeron.addCounter(LOG_SYNCS_TYPE_ID, "magnetar-log-sync: segment file syncs");
+    }
+
+    /**
+     * The archive volume's free bytes and the broker's state, written by the {@link DiskSpaceAgent} and read by the
+     * shards (to refuse sends) and by {@code bin/magnetar health}.
+     */
+    public static final class Disk implements AutoCloseable
+    {
+        /** Label prefix of {@link #usableBytes}; the archive directory and the minimum follow. */
+        public static final String USABLE_BYTES_LABEL = "magnetar-disk: usable bytes of ";
+
+        /** Free bytes of the archive's volume, as last checked. */
+        public final Counter usableBytes;
+        /** The broker's state: 0 ready, 1 disk full, 2 archive stopped. */
+        public final Counter state;
+
+        /**
+         * @param aeron        client to allocate the counters with.
+         * @param archiveDir   directory whose volume is watched.
+         * @param minFreeBytes free bytes below which sends are refused.
+         */
+        public Disk(final Aeron aeron, final File archiveDir, final long minFreeBytes)
+        {
+            usableBytes = aeron.addCounter(ARCHIVE_USABLE_BYTES_TYPE_ID,
+                USABLE_BYTES_LABEL + archiveDir.getAbsolutePath() + " (sends refused below " + minFreeBytes + ")");
+            state = aeron.addCounter(BROKER_STATE_TYPE_ID,
+                "magnetar-broker: state (0 ready, 1 disk full, 2 archive stopped)");
+        }
+
+        /**
+         * Free the counters.
+         */
+        public void close()
+        {
+            CloseHelper.quietCloseAll(usableBytes, state);
+        }
     }
 
     /**

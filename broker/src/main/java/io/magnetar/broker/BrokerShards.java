@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.archive.client.AeronArchive;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.shard.ShardContext;
+import io.magnetar.broker.shard.StorageGate;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.magnetar.mediadriver.IdleConfiguration;
 import io.magnetar.storage.LogSyncAgent;
@@ -38,6 +39,7 @@ final class BrokerShards
     /**
      * Open every shard's logs and recover its agent.
      *
+     * @param storageGate whether sends may be stored: the disk space agent's state.
      * @param resources   takes everything opened, to be closed with the broker.
      */
     @SuppressWarnings({ "unchecked", "rawtypes" }) // arrays of generic queues
@@ -47,6 +49,7 @@ final class BrokerShards
         final AeronArchive archive,
         final File archiveDir,
         final int segmentFileLength,
+        final StorageGate storageGate,
         final ErrorHandler errorHandler,
         final List<AutoCloseable> resources)
     {
@@ -92,6 +95,7 @@ final class BrokerShards
                 .backlogQuota(ctx.backlogQuota())
                 .durability(ctx.driverContext().durability())
                 .holdTimeoutNs(TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()))
+                .storageGate(storageGate)
                 .conclude());
             ctx.logger().accept("magnetar: " + shardAgent.recover());
             agents.add(shardAgent);

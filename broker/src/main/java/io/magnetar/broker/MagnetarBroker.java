@@ -19,10 +19,7 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.errors.DistinctErrorLog;
-import org.agrona.concurrent.errors.LoggingErrorHandler;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -83,6 +80,8 @@ public final class MagnetarBroker implements AutoCloseable
         private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(
             BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_PROP_NAME, BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT);
         private long backlogQuotaHoldTimeoutMs = BrokerConfiguration.backlogQuotaHoldTimeoutMs();
+        private long diskMinFreeBytes = SystemUtil.getSizeAsLong(
+            BrokerConfiguration.DISK_MIN_FREE_PROP_NAME, BrokerConfiguration.DISK_MIN_FREE_DEFAULT);
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
         private boolean embeddedMediaDriver = true;
         private ErrorHandler errorHandler;
@@ -135,18 +134,11 @@ public final class MagnetarBroker implements AutoCloseable
             }
             if (null == errorHandler)
             {
-                errorHandler = (throwable) ->
-                {
-                    if (throwable instanceof IllegalStateException || throwable instanceof IllegalArgumentException)
-                    {
-                        LOGGER.log(System.Logger.Level.WARNING, "broker error: " + throwable);
-                    }
-                    else
-                    {
-                        LOGGER.log(System.Logger.Level.ERROR, "broker error", throwable);
-                    }
-                };
+                errorHandler = BrokerErrorLog.defaultApplicationHandler();
             }
+            // room for what is in flight to the archive when sends stop: a term of each shard's three logs
+            diskMinFreeBytes = Math.max(diskMinFreeBytes, shardCount * ((long)shardTermLength +
+                BrokerConfiguration.CURSOR_LOG_TERM_LENGTH + BrokerConfiguration.INDEX_LOG_TERM_LENGTH));
             if (null == idleStrategy)
             {
                 idleStrategy = driverContext.profile() == Profile.LOW_LATENCY &&
@@ -388,6 +380,20 @@ public final class MagnetarBroker implements AutoCloseable
             return backlogQuota;
         }
 
+        /** @param diskMinFreeBytes free bytes of the archive's volume below which sends are refused; raised in
+         * {@link #conclude()} to a term of each shard's logs. @return this for a fluent API. */
+        public Context diskMinFreeBytes(final long diskMinFreeBytes)
+        {
+            this.diskMinFreeBytes = diskMinFreeBytes;
+            return this;
+        }
+
+        /** @return free bytes of the archive's volume below which sends are refused. */
+        public long diskMinFreeBytes()
+        {
+            return diskMinFreeBytes;
+        }
+
         /** @param driverContext settings of the media driver and archive. @return this for a fluent API. */
         public Context driverContext(final MagnetarMediaDriver.Context driverContext)
         {
@@ -479,9 +485,7 @@ public final class MagnetarBroker implements AutoCloseable
     }
 
     private final Context ctx;
-    private BrokerMarkFile markFile;
-    private LoggingErrorHandler errorLog;
-    private ErrorHandler errorHandler;
+    private BrokerErrorLog errorHandler;
     private CountedErrorHandler countedErrorHandler;
     private MagnetarMediaDriver driver;
     private Aeron aeron;
@@ -535,18 +539,7 @@ public final class MagnetarBroker implements AutoCloseable
         final File archiveDir = driverCtx.archiveDir();
 
         // errors go to the mark file's distinct error log first, so they outlive the process
-        markFile = new BrokerMarkFile(ctx.dataDir(), ctx.errorBufferLength(), SystemEpochClock.INSTANCE.time());
-        errorLog = new LoggingErrorHandler(new DistinctErrorLog(markFile.errorBuffer(), SystemEpochClock.INSTANCE));
-        final ErrorHandler userErrorHandler = ctx.errorHandler();
-        errorHandler = (throwable) ->
-        {
-            errorLog.onError(throwable);
-            userErrorHandler.onError(throwable);
-        };
-        if (null != markFile.savedErrors())
-        {
-            ctx.logger().accept("magnetar: errors of the previous run saved to " + markFile.savedErrors());
-        }
+        errorHandler = new BrokerErrorLog(ctx.dataDir(), ctx.errorBufferLength(), ctx.errorHandler(), ctx.logger());
 
         final Aeron.Context aeronCtx = new Aeron.Context()
             .aeronDirectoryName(null != driver ? driver.aeronDirectoryName() : driverCtx.aeronDirectoryName())
@@ -569,8 +562,13 @@ public final class MagnetarBroker implements AutoCloseable
         {
             agents.add(new InvokerAgent("magnetar-driver-archive", driverInvoker, aeron.conductorAgentInvoker()));
         }
-        final BrokerShards shards = new BrokerShards(
-            ctx, aeron, archive.current(), archiveDir, segmentFileLength, countedErrorHandler, resources);
+        final BrokerCounters.Disk diskCounters = new BrokerCounters.Disk(aeron, archiveDir, ctx.diskMinFreeBytes());
+        resources.add(diskCounters);
+        final DiskSpaceAgent diskSpace = DiskSpaceAgent.watch(ctx, archiveDir,
+            null != driver ? driver.archive().context().archiveMarkFile() : null, diskCounters, countedErrorHandler);
+        agents.add(diskSpace);
+        final BrokerShards shards = new BrokerShards(ctx, aeron, archive.current(), archiveDir, segmentFileLength,
+            diskSpace.storageGate(), countedErrorHandler, resources);
         archive.logs(shards.logs);
         if (archive.rebinds())
         {
@@ -673,7 +671,7 @@ public final class MagnetarBroker implements AutoCloseable
      */
     public File markFile()
     {
-        return markFile.file();
+        return errorHandler.markFile();
     }
 
     /**
@@ -694,6 +692,6 @@ public final class MagnetarBroker implements AutoCloseable
             CloseHelper.quietClose(resources.get(i));
         }
         resources.clear();
-        CloseHelper.quietCloseAll(counters, archive, aeron, driver, errorLog, markFile);
+        CloseHelper.quietCloseAll(counters, archive, aeron, driver, errorHandler);
     }
 }

@@ -57,6 +57,11 @@ class BrokerCountersTest
         expected.put("magnetar-broker: errors", BrokerCounters.ERRORS_TYPE_ID);
         expected.put("magnetar-session: ingress back pressure", BrokerCounters.INGRESS_BACK_PRESSURE_TYPE_ID);
         expected.put("magnetar-log-sync: segment file syncs", BrokerCounters.LOG_SYNCS_TYPE_ID);
+        expected.put("magnetar-disk: usable bytes of " + new File(dataDir, "archive").getAbsolutePath() +
+            " (sends refused below " + BrokerConfiguration.DISK_MIN_FREE_DEFAULT + ")",
+            BrokerCounters.ARCHIVE_USABLE_BYTES_TYPE_ID);
+        expected.put("magnetar-broker: state (0 ready, 1 disk full, 2 archive stopped)",
+            BrokerCounters.BROKER_STATE_TYPE_ID);
         for (int shard = 0; shard < 2; shard++)
         {
             final String prefix = "magnetar-topic-shard-" + shard + ": ";
@@ -71,7 +76,7 @@ class BrokerCountersTest
             expected.put(prefix + "cursor log sync request", BrokerCounters.LOG_SYNC_REQUEST_TYPE_ID);
         }
         assertEquals(expected, typeIdByLabel);
-        assertEquals(13, new HashSet<>(expected.values()).size());
+        assertEquals(15, new HashSet<>(expected.values()).size());
 
         final Set<Integer> messagesIn = new HashSet<>();
         aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->

@@ -40,6 +40,7 @@ final class BrokerHarness implements AutoCloseable
     long holdTimeoutMs = 30_000;
     int shardCount = 1;
     long indexSnapshotIntervalBytes = BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT;
+    long diskMinFreeBytes = BrokerConfiguration.DISK_MIN_FREE_DEFAULT;
 
     BrokerHarness(final File dataDir)
     {
@@ -64,6 +65,7 @@ final class BrokerHarness implements AutoCloseable
             .backlogQuotaHoldTimeoutMs(holdTimeoutMs)
             .shardCount(shardCount)
             .indexSnapshotIntervalBytes(indexSnapshotIntervalBytes)
+            .diskMinFreeBytes(diskMinFreeBytes)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

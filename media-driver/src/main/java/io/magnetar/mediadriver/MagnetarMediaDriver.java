@@ -92,6 +92,19 @@ public final class MagnetarMediaDriver implements AutoCloseable
         public static final int SEGMENT_FILE_LENGTH_DEFAULT = 128 * 1024 * 1024;
 
         /**
+         * Free bytes at or below which the archive refuses to start or extend a recording (Aeron's property). The
+         * broker refuses sends well before, so its default is small: a broker restarted on a nearly full disk must
+         * still extend its logs to serve reads.
+         */
+        public static final String ARCHIVE_LOW_STORAGE_THRESHOLD_PROP_NAME =
+            Archive.Configuration.LOW_STORAGE_SPACE_THRESHOLD_PROP_NAME;
+
+        /**
+         * Default archive low storage threshold: 4 MiB (Aeron's own is 128 MiB).
+         */
+        public static final long ARCHIVE_LOW_STORAGE_THRESHOLD_DEFAULT = 4L * 1024 * 1024;
+
+        /**
          * Term length of IPC publications that do not set one on their channel.
          */
         public static final String IPC_TERM_LENGTH_PROP_NAME = "magnetar.ipc.term.length";
@@ -379,6 +392,9 @@ public final class MagnetarMediaDriver implements AutoCloseable
             .fileSyncLevel(ctx.durability().fileSyncLevel())
             .catalogFileSyncLevel(ctx.durability().fileSyncLevel())
             .segmentFileLength(ctx.segmentFileLength())
+            .lowStorageSpaceThreshold(SystemUtil.getSizeAsLong(
+                Configuration.ARCHIVE_LOW_STORAGE_THRESHOLD_PROP_NAME,
+                Configuration.ARCHIVE_LOW_STORAGE_THRESHOLD_DEFAULT))
             .recordChecksum(Checksums.newInstance(ArchiveRepair.RECORD_CHECKSUM))
             .deleteArchiveOnStart(false);
 

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         NamespacesCommand.class,
         ErrorsCommand.class,
         StatCommand.class,
+        HealthCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class MagnetarTool implements Runnable

@@ -61,6 +61,11 @@ final class StandaloneCommand implements Callable<Integer>
     @Option(names = "--shards", description = "Number of shard logs. Default: ${DEFAULT-VALUE}")
     int shards = BrokerConfiguration.SHARD_COUNT_DEFAULT;
 
+    @Option(names = "--disk-min-free", description = "Free space of the archive's volume below which sends to " +
+        "persistent topics are refused (PERSISTENCE_ERROR: disk full) while consumers go on; accepted again from a " +
+        "quarter more, e.g. 64m. Default: 64m (or magnetar.disk.min.free), at least a term of each shard's logs.")
+    String diskMinFree;
+
     @Option(names = "--verbose", description = "Print the stack trace of a failed start.")
     boolean verbose;
 
@@ -215,6 +220,11 @@ final class StandaloneCommand implements Callable<Integer>
                 .aeronDirectoryName(aeronDir)
                 .profile(StartupChecks.option("--profile", () -> Profile.parse(profile)))
                 .durability(StartupChecks.option("--durability", () -> Durability.parse(durability))));
+
+        if (null != diskMinFree)
+        {
+            ctx.diskMinFreeBytes(Sizes.toBytes("--disk-min-free", diskMinFree));
+        }
 
         if (null != retentionSize || null != retentionTime || null != messageTtl)
         {

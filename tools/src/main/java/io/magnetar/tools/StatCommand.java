@@ -1,17 +1,11 @@
 package io.magnetar.tools;
 
-import io.aeron.CncFileDescriptor;
-import io.aeron.CommonContext;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.PrintStream;
-import java.nio.MappedByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -50,30 +44,11 @@ final class StatCommand implements Callable<Integer>
             System.err.println("stat: --watch must not be negative");
             return 2;
         }
-        final File cncFile = new File(aeronDir, CncFileDescriptor.CNC_FILE);
-        if (!cncFile.exists() || cncFile.length() <= CncFileDescriptor.META_DATA_LENGTH)
+        try (CncCounters cnc = CncCounters.open(aeronDir); StopSignals signals = StopSignals.install())
         {
-            System.err.println("stat: no media driver in " + aeronDir + " (no " + CncFileDescriptor.CNC_FILE +
-                "); give the broker's --aeron-dir");
-            return 1;
-        }
-
-        final MappedByteBuffer mapping = IoUtil.mapExistingFile(cncFile, "cnc");
-        try (StopSignals signals = StopSignals.install())
-        {
-            final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapping);
-            final int cncVersion = metaData.getInt(CncFileDescriptor.cncVersionOffset(0));
-            CncFileDescriptor.checkVersion(cncVersion);
-            final CountersReader counters = new CountersReader(
-                CncFileDescriptor.createCountersMetaDataBuffer(mapping, metaData),
-                CncFileDescriptor.createCountersValuesBuffer(mapping, metaData));
-            final long pid = metaData.getLong(CncFileDescriptor.pidOffset(0));
-            final boolean active =
-                CommonContext.isDriverActive(TimeUnit.SECONDS.toMillis(10), StatCommand::quiet, mapping);
-
             do
             {
-                print(System.out, counters, pid, active);
+                print(System.out, cnc.reader(), cnc.pid(), cnc.isDriverActive());
                 if (0 == watchSeconds)
                 {
                     break;
@@ -88,19 +63,11 @@ final class StatCommand implements Callable<Integer>
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("stat: cannot read " + cncFile + ": " + ex.getMessage());
+            System.err.println("stat: " + ex.getMessage());
             return 1;
-        }
-        finally
-        {
-            IoUtil.unmap(mapping);
         }
 
         return 0;
-    }
-
-    private static void quiet(final String message)
-    {
     }
 
     private void print(final PrintStream out, final CountersReader counters, final long pid, final boolean active)

@@ -25,6 +25,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
     private final MessagePublisher publisher;
     private final ClientProxy proxy;
     private final AtomicCounter messagesIn;
+    private final StorageGate storageGate;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private long nextProducerNameId = 1;
@@ -42,6 +43,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         this.brokerName = ctx.brokerName();
         this.maxMessageSize = ctx.maxMessageSize();
         this.messagesIn = ctx.counters().messagesIn;
+        this.storageGate = ctx.storageGate();
         this.topics = topics;
         this.writer = writer;
         this.receipts = receipts;
@@ -198,6 +200,13 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             publisher.publishNonPersistent(topic, sequenceId, publishTime, keyView, payloadView);
             receipts.onDelivered(session, topic, producerId, sequenceId, topic.nonPersistentSequence++);
             messagesIn.incrementRelease();
+            return true;
+        }
+
+        if (!storageGate.isOpen())
+        {
+            // the disk is (nearly) full or the archive has stopped: refused before anything is written
+            receipts.onSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR, storageGate.refusal());
             return true;
         }
 

@@ -38,6 +38,7 @@ public final class ShardContext
     private BacklogQuota backlogQuota = BacklogQuota.NONE;
     private Durability durability = Durability.ARCHIVED;
     private long holdTimeoutNs;
+    private StorageGate storageGate;
     private long[] policyDefaults;
 
     /**
@@ -66,6 +67,10 @@ public final class ShardContext
         if (null == epochClock)
         {
             epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (null == storageGate)
+        {
+            storageGate = StorageGate.alwaysOpen();
         }
         policyDefaults = NamespacePolicies.defaults(durability, retention, backlogQuota);
 
@@ -386,6 +391,24 @@ public final class ShardContext
     public long holdTimeoutNs()
     {
         return holdTimeoutNs;
+    }
+
+    /**
+     * @param storageGate whether sends to persistent topics may be stored (the disk is not full, the archive runs).
+     * @return this for a fluent API.
+     */
+    public ShardContext storageGate(final StorageGate storageGate)
+    {
+        this.storageGate = storageGate;
+        return this;
+    }
+
+    /**
+     * @return whether sends to persistent topics may be stored; one that never closes by default.
+     */
+    public StorageGate storageGate()
+    {
+        return storageGate;
     }
 
     /**
