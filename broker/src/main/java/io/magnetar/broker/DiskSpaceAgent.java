@@ -2,6 +2,7 @@ package io.magnetar.broker;
 
 import io.aeron.archive.ArchiveMarkFile;
 import io.magnetar.broker.shard.StorageGate;
+import io.magnetar.storage.RecordedLog;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
@@ -16,8 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Watches what the broker stores on: the free space of the archive's volume, and whether the archive still runs.
@@ -49,6 +52,7 @@ final class DiskSpaceAgent implements Agent
     private final long resumeFreeBytes;
     private final long checkIntervalNs;
     private final LongSupplier archiveActivityMs;
+    private final Supplier<String> stoppedLog;
     private final AtomicCounter usableBytes;
     private final AtomicCounter stateCounter;
     private final NanoClock nanoClock;
@@ -66,6 +70,8 @@ final class DiskSpaceAgent implements Agent
      * @param checkIntervalNs between checks.
      * @param archiveActivityMs the activity timestamp of an archive in this process (its mark file's), or null if
      *                          there is none to watch.
+     * @param stoppedLog      the name of a log the archive no longer records, or null if all are recorded; may itself
+     *                        be null when there are no logs to watch.
      * @param usableBytes     counter to publish the free bytes in.
      * @param stateCounter    counter to publish the state in.
      * @param nanoClock       for the checks' schedule.
@@ -79,6 +85,7 @@ final class DiskSpaceAgent implements Agent
         final long minFreeBytes,
         final long checkIntervalNs,
         final LongSupplier archiveActivityMs,
+        final Supplier<String> stoppedLog,
         final AtomicCounter usableBytes,
         final AtomicCounter stateCounter,
         final NanoClock nanoClock,
@@ -92,6 +99,7 @@ final class DiskSpaceAgent implements Agent
         this.resumeFreeBytes = resumeFreeBytes(minFreeBytes);
         this.checkIntervalNs = checkIntervalNs;
         this.archiveActivityMs = archiveActivityMs;
+        this.stoppedLog = stoppedLog;
         this.usableBytes = usableBytes;
         this.stateCounter = stateCounter;
         this.nanoClock = nanoClock;
@@ -106,6 +114,7 @@ final class DiskSpaceAgent implements Agent
      * @param ctx             of the broker: the minimum free bytes and the logger.
      * @param archiveDir      whose volume is watched.
      * @param archiveMarkFile of an archive in this process, or null.
+     * @param logs            the broker's logs, each of which the archive must go on recording.
      * @param counters        to publish the state and free bytes in.
      * @param errorHandler    for a stopped archive or a volume that cannot be read.
      * @return the agent, to be run with the broker's agents.
@@ -114,6 +123,7 @@ final class DiskSpaceAgent implements Agent
         final MagnetarBroker.Context ctx,
         final File archiveDir,
         final ArchiveMarkFile archiveMarkFile,
+        final List<RecordedLog> logs,
         final BrokerCounters.Disk counters,
         final ErrorHandler errorHandler)
     {
@@ -124,6 +134,7 @@ final class DiskSpaceAgent implements Agent
             SystemUtil.getDurationInNanos(
                 BrokerConfiguration.DISK_CHECK_INTERVAL_PROP_NAME, BrokerConfiguration.DISK_CHECK_INTERVAL_DEFAULT_NS),
             null != archiveMarkFile ? archiveMarkFile::activityTimestampVolatile : null,
+            () -> firstStopped(logs),
             counters.usableBytes,
             counters.state,
             SystemNanoClock.INSTANCE,
@@ -137,11 +148,36 @@ final class DiskSpaceAgent implements Agent
     }
 
     /**
+     * @param counters     the agent's counters.
+     * @param archiveDir   whose volume the agent watches.
+     * @param minFreeBytes free bytes below which the disk counts as full.
+     * @return the gate through which the shards see the agent's state.
+     */
+    static StorageGate storageGate(final BrokerCounters.Disk counters, final File archiveDir, final long minFreeBytes)
+    {
+        return new StorageGate(counters.state, counters.usableBytes, archiveDir, resumeFreeBytes(minFreeBytes));
+    }
+
+    /**
      * @return the gate through which the shards see this agent's state.
      */
     StorageGate storageGate()
     {
         return new StorageGate(stateCounter, usableBytes, archiveDir, resumeFreeBytes);
+    }
+
+    private static String firstStopped(final List<RecordedLog> logs)
+    {
+        for (int i = 0, size = logs.size(); i < size; i++)
+        {
+            final RecordedLog log = logs.get(i);
+            if (!log.isRecording())
+            {
+                return log.name() + " (recording " + log.recordingId() + ")";
+            }
+        }
+
+        return null;
     }
 
     /**
@@ -250,6 +286,19 @@ final class DiskSpaceAgent implements Agent
                 final String message = "the archive has stopped (no activity in its mark file for " + idleMs +
                     " ms; its errors: archive-mark.dat in " + archiveDir.getAbsolutePath() + "): nothing can be " +
                     "stored until the broker restarts";
+                logger.accept("magnetar: " + message);
+                errorHandler.onError(new IllegalStateException(message));
+            }
+        }
+        if (State.ARCHIVE_STOPPED != state && null != stoppedLog)
+        {
+            final String log = stoppedLog.get();
+            if (null != log)
+            {
+                state = State.ARCHIVE_STOPPED;
+                final String message = "the archive stopped recording the log " + log + " (a full disk? its " +
+                    "errors: archive-mark.dat in " + archiveDir.getAbsolutePath() + "): nothing can be stored " +
+                    "until the broker restarts";
                 logger.accept("magnetar: " + message);
                 errorHandler.onError(new IllegalStateException(message));
             }

@@ -564,11 +564,11 @@ public final class MagnetarBroker implements AutoCloseable
         }
         final BrokerCounters.Disk diskCounters = new BrokerCounters.Disk(aeron, archiveDir, ctx.diskMinFreeBytes());
         resources.add(diskCounters);
-        final DiskSpaceAgent diskSpace = DiskSpaceAgent.watch(ctx, archiveDir,
-            null != driver ? driver.archive().context().archiveMarkFile() : null, diskCounters, countedErrorHandler);
-        agents.add(diskSpace);
         final BrokerShards shards = new BrokerShards(ctx, aeron, archive.current(), archiveDir, segmentFileLength,
-            diskSpace.storageGate(), countedErrorHandler, resources);
+            DiskSpaceAgent.storageGate(diskCounters, archiveDir, ctx.diskMinFreeBytes()), countedErrorHandler,
+            resources);
+        agents.add(DiskSpaceAgent.watch(ctx, archiveDir, null != driver ?
+            driver.archive().context().archiveMarkFile() : null, shards.logs, diskCounters, countedErrorHandler));
         archive.logs(shards.logs);
         if (archive.rebinds())
         {

@@ -119,6 +119,25 @@ final class BrokerHarness implements AutoCloseable
         }
     }
 
+    /**
+     * @return the broker's state counter: 0 ready, 1 disk full, 2 archive stopped; -1 if there is none.
+     */
+    long brokerState()
+    {
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+        {
+            final long[] state = { -1 };
+            aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+            {
+                if (BrokerCounters.BROKER_STATE_TYPE_ID == typeId)
+                {
+                    state[0] = aeron.countersReader().getCounterValue(counterId);
+                }
+            });
+            return state[0];
+        }
+    }
+
     private static long counterTotal(final Aeron aeron, final int... typeIds)
     {
         final long[] total = new long[1];

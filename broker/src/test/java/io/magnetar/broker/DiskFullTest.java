@@ -1,6 +1,5 @@
 package io.magnetar.broker;
 
-import io.aeron.Aeron;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.InitialPosition;
@@ -8,7 +7,6 @@ import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.Producer;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,14 +94,14 @@ class DiskFullTest
         assertTrue(refused.getMessage().contains("disk full on " + new File(mount, "data/archive").getAbsolutePath()),
             refused.getMessage());
         assertTrue(receipted > 100, "stored " + receipted);
-        assertEquals(1, brokerState(), "the state counter says the disk is full");
+        assertEquals(1, harness.brokerState(), "the state counter says the disk is full");
         assertTrue(harness.logLines.stream().anyMatch((line) -> line.startsWith("magnetar: disk full on ")),
             harness.logLines.toString());
 
         // a restart on the full disk starts in the same state and serves reads
         harness.stop();
         harness.start();
-        assertEquals(1, brokerState());
+        assertEquals(1, harness.brokerState());
         try (MagnetarClient client = harness.newClient();
             Producer producer = client.newProducer().topic(TOPIC).create();
             Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("drain")
@@ -130,7 +128,7 @@ class DiskFullTest
             {
                 if (System.nanoTime() - deadlineNs > 0)
                 {
-                    fail("sends were not accepted again; broker state " + brokerState() + ", log " +
+                    fail("sends were not accepted again; broker state " + harness.brokerState() + ", log " +
                         harness.logLines);
                 }
                 try
@@ -147,7 +145,7 @@ class DiskFullTest
             final Message after = consumer.receive(10, TimeUnit.SECONDS);
             assertNotNull(after);
             assertEquals(receipted, ByteBuffer.wrap(after.getData()).getInt());
-            assertEquals(0, brokerState());
+            assertEquals(0, harness.brokerState());
         }
         assertTrue(harness.errors.isEmpty(), harness.errors.toString());
     }
@@ -158,23 +156,6 @@ class DiskFullTest
         ByteBuffer.wrap(payload).putInt(sequence);
 
         return payload;
-    }
-
-    private long brokerState()
-    {
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(harness.aeronDir)))
-        {
-            final CountersReader counters = aeron.countersReader();
-            final long[] state = { -1 };
-            counters.forEach((counterId, typeId, keyBuffer, label) ->
-            {
-                if (BrokerCounters.BROKER_STATE_TYPE_ID == typeId)
-                {
-                    state[0] = counters.getCounterValue(counterId);
-                }
-            });
-            return state[0];
-        }
     }
 
     private static boolean run(final String... command) throws Exception

@@ -34,6 +34,7 @@ class DiskSpaceAgentTest
     private long nowNs;
     private long nowMs = 1_000_000;
     private long archiveActivityMs = nowMs;
+    private String stoppedLog;
 
     private final DiskSpaceAgent agent = new DiskSpaceAgent(
         new File("/data/archive"),
@@ -48,6 +49,7 @@ class DiskSpaceAgentTest
         MIN_FREE,
         INTERVAL_NS,
         () -> archiveActivityMs,
+        () -> stoppedLog,
         usableBytes,
         state,
         () -> nowNs,
@@ -121,6 +123,19 @@ class DiskSpaceAgentTest
         nowNs += INTERVAL_NS;
         agent.doWork();
         assertEquals(DiskSpaceAgent.State.ARCHIVE_STOPPED, agent.state(), "only a restart clears it");
+    }
+
+    @Test
+    void shouldMarkTheArchiveStoppedWhenItStopsRecordingALog()
+    {
+        agent.onStart();
+        stoppedLog = "shard-0 (recording 7)";
+        nowNs += INTERVAL_NS;
+        assertEquals(1, agent.doWork());
+        assertEquals(DiskSpaceAgent.State.ARCHIVE_STOPPED, agent.state());
+        assertFalse(isOpen());
+        assertTrue(log.get(0).contains("stopped recording the log shard-0 (recording 7)"), log.toString());
+        assertEquals(1, errors.size());
     }
 
     @Test
