@@ -13,6 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,9 +138,13 @@ final class ProduceCommand implements Callable<Integer>
             {
                 payloads[i] = Files.readAllBytes(files[i].toPath());
             }
+            catch (final NoSuchFileException ex)
+            {
+                throw new IllegalArgumentException("-f: no such file: " + files[i]);
+            }
             catch (final IOException | RuntimeException ex)
             {
-                throw new IllegalArgumentException("-f: cannot read " + files[i] + ": " + ex.getMessage());
+                throw new IllegalArgumentException("-f: cannot read " + files[i] + ": " + ex);
             }
         }
         return payloads;

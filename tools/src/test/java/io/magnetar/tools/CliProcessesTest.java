@@ -61,11 +61,21 @@ class CliProcessesTest
                 assertFalse(driverDir[0].exists(), "directory left by the stopped consumer");
             }
 
-            // the exclusive subscription is free at once: no CONSUMER_BUSY for the next consumer
+            // the exclusive subscription is free at once: no CONSUMER_BUSY for the next consumer, stopped by SIGTERM
             run("produce-2", "produce", TOPIC, "-m", "two", "-u", serviceUrl);
+            try (ForkedTool consumer = startConsumer("consume-term", "sub", serviceUrl, "two", driverDir))
+            {
+                consumer.signal("TERM");
+                assertEquals(0, consumer.awaitExit(TIMEOUT_MS), consumer.output());
+                assertFalse(driverDir[0].exists(), "directory left by the stopped consumer");
+            }
+            // nor after SIGTERM; this client uses the broker's media driver over UDP instead of embedding one
+            final Set<File> beforeShared = clientDirs();
+            run("produce-3", "produce", TOPIC, "-m", "three", "-u", serviceUrl, "--aeron-dir", aeronDir);
             final String next = run("consume-next", "consume", TOPIC, "-s", "sub", "-n", "1", "--wait", "30",
-                "-u", serviceUrl);
-            assertEquals("two", next.strip(), next);
+                "-u", serviceUrl, "--aeron-dir", aeronDir);
+            assertEquals("three", next.strip(), next);
+            assertEquals(beforeShared, clientDirs(), "no embedded driver with --aeron-dir");
 
             try (ForkedTool consumer = startConsumer("consume-kill", "other", serviceUrl, "two", driverDir))
             {
@@ -73,25 +83,27 @@ class CliProcessesTest
                 assertEquals(137, consumer.awaitExit(TIMEOUT_MS));
                 assertTrue(driverDir[0].exists(), "SIGKILL leaves the directory until the next command");
 
-                run("produce-3", "produce", TOPIC, "-m", "three", "-u", serviceUrl);
+                run("produce-4", "produce", TOPIC, "-m", "four", "-u", serviceUrl);
                 assertFalse(driverDir[0].exists(), "the next command removes the directory of the killed consumer");
             }
 
-            // the broker's counters, read from its driver's counters file: three messages in, each receipted
+            // the broker's counters, read from its driver's counters file: four messages in, each receipted
             final String stat = run("stat", "stat", "--aeron-dir", aeronDir);
-            assertTrue(Pattern.compile("\\s3 - magnetar-topic-shard-0: messages in").matcher(stat).find(), stat);
-            assertTrue(Pattern.compile("\\s3 - magnetar-topic-shard-0: receipts").matcher(stat).find(), stat);
+            assertTrue(Pattern.compile("\\s4 - magnetar-topic-shard-0: messages in").matcher(stat).find(), stat);
+            assertTrue(Pattern.compile("\\s4 - magnetar-topic-shard-0: receipts").matcher(stat).find(), stat);
+            final String health = run("health", "health", "--aeron-dir", aeronDir);
+            assertTrue(health.startsWith("ready: "), health);
 
             // pulsar-client's shapes: payloads from a file, a short topic name, metadata on the consumer's line
             final File payload = new File(workDir, "payload.txt");
             Files.writeString(payload.toPath(), "from a file");
             run("produce-file", "produce", "public/default/signals", "-f", payload.getPath(), "-u", serviceUrl);
-            final String[] lines = run("consume-meta", "consume", "signals", "-s", "meta", "-n", "4",
+            final String[] lines = run("consume-meta", "consume", "signals", "-s", "meta", "-n", "5",
                 "--print-metadata", "-u", serviceUrl).strip().split("\n");
-            assertEquals(4, lines.length, String.join("\n", lines));
+            assertEquals(5, lines.length, String.join("\n", lines));
             assertTrue(lines[0].matches("publishTime:\\[20\\d\\d-.*Z], messageId:\\[0:\\d+], sequenceId:\\[0], " +
                 "redeliveryCount:\\[0], key:\\[null], content:one"), lines[0]);
-            assertTrue(lines[3].endsWith("content:from a file"), lines[3]);
+            assertTrue(lines[4].endsWith("content:from a file"), lines[4]);
 
             try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
                 "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))
@@ -113,8 +125,8 @@ class CliProcessesTest
             final String restarted = broker.output();
             assertFalse(restarted.contains("which is gone"), restarted);
             assertFalse(restarted.contains("repair"), restarted);
-            final String all = run("consume-all", "consume", TOPIC, "-s", "late", "-n", "3", "-u", serviceUrl);
-            assertEquals("one\ntwo\nthree", all.strip(), all);
+            final String all = run("consume-all", "consume", TOPIC, "-s", "late", "-n", "4", "-u", serviceUrl);
+            assertEquals("one\ntwo\nthree\nfour", all.strip(), all);
 
             broker.signal("INT");
             assertEquals(0, broker.awaitExit(TIMEOUT_MS), broker.output());
