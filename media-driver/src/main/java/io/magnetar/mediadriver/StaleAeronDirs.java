@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Embedded media drivers (each UDP client's, perf's) live in directories with random names beside the default
  * Aeron directory, e.g. {@code /dev/shm/aeron-root-<uuid>}. A process that exits cleanly deletes its own; one that
  * is killed leaves it behind (tens of MB each). Before a new embedded driver starts, the directories whose owner
- * is gone are removed, so killed clients do not fill {@code /dev/shm}.
+ * is gone (its pid, and a heartbeat older than {@link #STALE_HEARTBEAT_MS}) are removed, so killed clients do not
+ * fill {@code /dev/shm}.
  */
 public final class StaleAeronDirs
 {
@@ -28,6 +29,12 @@ public final class StaleAeronDirs
      * Default for {@link #GRACE_MS_PROP_NAME}: one minute.
      */
     public static final long GRACE_MS_DEFAULT = TimeUnit.MINUTES.toMillis(1);
+
+    /**
+     * A driver whose pid is gone counts as dead once its heartbeat is this old (a running driver beats every
+     * second): a live driver in another pid namespace that shares {@code /dev/shm} is never taken for dead.
+     */
+    public static final long STALE_HEARTBEAT_MS = 3_000;
 
     private static final Pattern RANDOM_SUFFIX =
         Pattern.compile("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -79,7 +86,7 @@ public final class StaleAeronDirs
             final boolean hasCnc = new File(dir, CncFileDescriptor.CNC_FILE).length() >
                 CncFileDescriptor.META_DATA_LENGTH;
             final boolean stale = hasCnc ?
-                StaleMarkFiles.isDriverOwnerDead(dir) : nowMs - dir.lastModified() > graceMs;
+                StaleMarkFiles.isDriverOwnerDead(dir, STALE_HEARTBEAT_MS) : nowMs - dir.lastModified() > graceMs;
             if (stale)
             {
                 IoUtil.delete(dir, true);

@@ -43,14 +43,20 @@ final class StaleMarkFiles
     }
 
     /**
-     * @param aeronDir an Aeron directory.
-     * @return true if its {@code cnc.dat} names a process that is gone, whether it stopped cleanly or not.
+     * @param aeronDir       an Aeron directory.
+     * @param staleHeartbeatMs age of the driver's heartbeat (a running driver beats every second) from which a
+     *                       driver whose pid is gone counts as dead.
+     * @return true if its {@code cnc.dat} names a process that is gone and whose driver stopped cleanly or has not
+     * beaten for the given time. The heartbeat guards a live driver whose pid this process cannot see (another pid
+     * namespace sharing {@code /dev/shm}).
      */
-    static boolean isDriverOwnerDead(final File aeronDir)
+    static boolean isDriverOwnerDead(final File aeronDir, final long staleHeartbeatMs)
     {
         final long[] pidAndHeartbeat = readDriverPidAndHeartbeat(aeronDir);
 
-        return null != pidAndHeartbeat && isDead(pidAndHeartbeat[0]);
+        return null != pidAndHeartbeat && isDead(pidAndHeartbeat[0]) &&
+            (Aeron.NULL_VALUE == pidAndHeartbeat[1] ||
+            System.currentTimeMillis() - pidAndHeartbeat[1] > staleHeartbeatMs);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.magnetar.tools;
 
 import io.aeron.CommonContext;
+import io.magnetar.mediadriver.StaleAeronDirs;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,8 +81,15 @@ class CliProcessesTest
             try (ForkedTool consumer = startConsumer("consume-kill", "other", serviceUrl, "two", driverDir))
             {
                 consumer.signal("KILL");
+                final long killedAtMs = System.currentTimeMillis();
                 assertEquals(137, consumer.awaitExit(TIMEOUT_MS));
                 assertTrue(driverDir[0].exists(), "SIGKILL leaves the directory until the next command");
+
+                // a dead pid whose driver has not beaten for 3 s: not a live driver in another pid namespace
+                while (System.currentTimeMillis() - killedAtMs <= StaleAeronDirs.STALE_HEARTBEAT_MS + 100)
+                {
+                    Thread.sleep(50);
+                }
 
                 run("produce-4", "produce", TOPIC, "-m", "four", "-u", serviceUrl);
                 assertFalse(driverDir[0].exists(), "the next command removes the directory of the killed consumer");
