@@ -41,6 +41,7 @@ final class BrokerHarness implements AutoCloseable
     int shardCount = 1;
     long indexSnapshotIntervalBytes = BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT;
     long diskMinFreeBytes = BrokerConfiguration.DISK_MIN_FREE_DEFAULT;
+    int port = 0;
 
     BrokerHarness(final File dataDir)
     {
@@ -57,7 +58,7 @@ final class BrokerHarness implements AutoCloseable
     {
         broker = MagnetarBroker.launch(new MagnetarBroker.Context()
             .bindAddress("localhost")
-            .port(0)
+            .port(port)
             .dataDir(dataDir)
             .shardTermLength(shardTermLength)
             .retention(retention)

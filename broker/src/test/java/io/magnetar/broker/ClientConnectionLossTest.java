@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The client notices that its broker is gone and fails fast: a real broker and the real client over UDP; the broker
- * stops while the client has a producer and a consumer.
+ * A client built with {@code reconnect(false)} notices that its broker is gone and fails fast: a real broker and the
+ * real client over UDP; the broker stops while the client has a producer and a consumer.
  */
 @Timeout(60)
 class ClientConnectionLossTest
@@ -62,6 +62,7 @@ class ClientConnectionLossTest
             .serviceUrl(harness.serviceUrl())
             .operationTimeout(Duration.ofSeconds(30))
             .termLength(1024 * 1024)
+            .reconnect(false) // what a client that does not reconnect sees; ReconnectTest has the default
             .errorHandler(clientErrors::add)
             .build();
     }

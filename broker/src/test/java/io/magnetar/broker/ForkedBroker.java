@@ -50,6 +50,31 @@ public final class ForkedBroker
         final String durability,
         final java.util.function.Consumer<Process> started) throws Exception
     {
+        return start(dataDir, aeronDir, workDir, name, durability, 0, started);
+    }
+
+    /**
+     * Start a broker in a JVM of its own on a given port and wait for it.
+     *
+     * @param dataDir    of the broker.
+     * @param aeronDir   of its media driver.
+     * @param workDir    for the port file and the log.
+     * @param name       of this start, for the file names.
+     * @param durability of the archive: archived or fsync.
+     * @param port       UDP port, or 0 for any.
+     * @param started    receives the process as soon as it runs.
+     * @return the broker's UDP port.
+     * @throws Exception if it does not start within 60 s.
+     */
+    static int start(
+        final File dataDir,
+        final String aeronDir,
+        final File workDir,
+        final String name,
+        final String durability,
+        final int port,
+        final java.util.function.Consumer<Process> started) throws Exception
+    {
         final File portFile = new File(workDir, name + ".port");
         final File log = new File(workDir, name + ".log");
         final String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
@@ -66,7 +91,8 @@ public final class ForkedBroker
             dataDir.getAbsolutePath(),
             aeronDir,
             portFile.getAbsolutePath(),
-            durability);
+            durability,
+            Integer.toString(port));
         builder.redirectErrorStream(true).redirectOutput(log);
         final Process process = builder.start();
         started.accept(process);
@@ -90,6 +116,10 @@ public final class ForkedBroker
         if (args.length > 3)
         {
             harness.durability = io.magnetar.mediadriver.Durability.parse(args[3]);
+        }
+        if (args.length > 4)
+        {
+            harness.port = Integer.parseInt(args[4]);
         }
         // frequent index snapshots, so crashes also land during snapshots and recovery starts from them
         harness.indexSnapshotIntervalBytes = 4 * 1024 * 1024;

@@ -21,6 +21,7 @@ public final class ClientBuilder
     private long connectionLossGraceNs = MagnetarClient.Configuration.connectionLossGraceNs();
     private String clientName = MagnetarClient.Configuration.clientName();
     private int termLength = MagnetarClient.Configuration.termLength();
+    private boolean reconnect = MagnetarClient.Configuration.reconnect();
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
 
@@ -80,6 +81,19 @@ public final class ClientBuilder
     public ClientBuilder connectionLossGrace(final Duration connectionLossGrace)
     {
         this.connectionLossGraceNs = null == connectionLossGrace ? 0 : connectionLossGrace.toNanos();
+        return this;
+    }
+
+    /**
+     * @param reconnect true (the default, {@link MagnetarClient.Configuration#RECONNECT_PROP_NAME}) to bring a lost
+     *                  session back by itself: producers and consumers are created again, unreceipted sends resent,
+     *                  and the application sees a delay; false to fail everything at once with
+     *                  {@link MagnetarClientException.ConnectionLostException}.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder reconnect(final boolean reconnect)
+    {
+        this.reconnect = reconnect;
         return this;
     }
 
@@ -169,6 +183,6 @@ public final class ClientBuilder
             clientName,
             termLength,
             null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,
-            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler));
+            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler), reconnect);
     }
 }

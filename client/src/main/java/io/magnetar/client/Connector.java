@@ -210,6 +210,26 @@ final class Connector
         return requests;
     }
 
+    /**
+     * The reconnector's thread: shake hands with the broker again over the same ingress and egress.
+     *
+     * @param deadlineNs bound on the attempt.
+     * @throws MagnetarClientException if the broker could not be reached or did not answer in time.
+     */
+    void reconnect(final long deadlineNs) throws MagnetarClientException
+    {
+        liveness.onReconnectAttempt();
+        handshake(deadlineNs);
+    }
+
+    /**
+     * @return true if the client's Aeron client is closed (its media driver went away): no reconnect can help.
+     */
+    boolean isAeronClosed()
+    {
+        return aeron.isClosed();
+    }
+
     ClientConductor conductor()
     {
         return conductor;

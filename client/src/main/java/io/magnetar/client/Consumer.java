@@ -9,6 +9,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -63,6 +64,7 @@ public final class Consumer implements AutoCloseable
     private int taken;
     private int takenSinceFlow;
     private int unsentPermits;
+    private final AtomicLong brokerPermits = new AtomicLong();
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
@@ -404,7 +406,60 @@ public final class Consumer implements AutoCloseable
      */
     void start(final long deadlineNs) throws MagnetarClientException
     {
-        ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs);
+        if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs))
+        {
+            brokerPermits.addAndGet(receiverQueueSize);
+        }
+    }
+
+    /**
+     * The reconnector's thread, once the session is restored: subscribe again with the same id (the broker
+     * redelivers what was not acknowledged) and grant the new session the permits the lost one had not used, so the
+     * ring never holds more than the receiver queue.
+     *
+     * @param deadlineNs bound on the restore.
+     * @throws MagnetarClientException if the broker refused the subscription or did not answer in time.
+     */
+    void restore(final long deadlineNs) throws MagnetarClientException
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        registry.subscribeOnBroker(this, deadlineNs);
+        final long permits = brokerPermits.getAndSet(0);
+        if (permits > 0 && ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs))
+        {
+            brokerPermits.addAndGet(permits);
+        }
+    }
+
+    /**
+     * The reconnector gave up on this consumer (the broker refused it): it receives nothing more.
+     */
+    void onRestoreFailed()
+    {
+        isClosed = true;
+    }
+
+    String subscription()
+    {
+        return subscription;
+    }
+
+    String consumerName()
+    {
+        return consumerName;
+    }
+
+    SubscriptionType subscriptionType()
+    {
+        return subscriptionType;
+    }
+
+    String topic()
+    {
+        return topic;
     }
 
     /**
@@ -425,6 +480,7 @@ public final class Consumer implements AutoCloseable
      */
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
+        brokerPermits.decrementAndGet();
         if (length <= inlineFrameLimit)
         {
             if (receiveRing.write(FRAME_TYPE_ID, buffer, offset, length))
@@ -481,8 +537,15 @@ public final class Consumer implements AutoCloseable
         unsentPermits = 0;
         try
         {
-            ingressProxy.flow(
-                requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs);
+            if (ingressProxy.flow(
+                requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs))
+            {
+                brokerPermits.addAndGet(permits);
+            }
+            else
+            {
+                unsentPermits = permits; // the session is being restored: granted with the next grant
+            }
         }
         catch (final MagnetarClientException ex)
         {

@@ -188,4 +188,41 @@ final class ConsumerRegistry
 
         return result;
     }
+
+    /**
+     * Subscribe a consumer on the broker again after the session was restored: same id, topic, subscription, type
+     * and name; the subscription's cursor decides where it resumes (earliest only if the broker lost it).
+     *
+     * @param consumer   to subscribe again.
+     * @param deadlineNs bound on the request.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void subscribeOnBroker(final Consumer consumer, final long deadlineNs) throws MagnetarClientException
+    {
+        final RequestTracker requests = connector.requests();
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        final PendingRequest request = requests.register(EgressAdapter.SUBSCRIBED, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.subscribe(
+            correlationId,
+            consumer.consumerId(),
+            consumer.subscriptionType(),
+            InitialPosition.EARLIEST,
+            consumer.topic(),
+            consumer.subscription(),
+            consumer.consumerName(),
+            offerDeadlineNs));
+        requests.await(request, deadlineNs, "subscribe to topic '" + consumer.topic() + "' as subscription '" +
+            consumer.subscription() + "' again after a reconnect");
+    }
+
+    /**
+     * @return the open consumers, for the reconnector.
+     */
+    Consumer[] consumers()
+    {
+        synchronized (lock)
+        {
+            return consumerById.values().toArray(new Consumer[0]);
+        }
+    }
 }

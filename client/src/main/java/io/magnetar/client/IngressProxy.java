@@ -21,6 +21,7 @@ import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableRingBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -69,6 +70,10 @@ final class IngressProxy implements AdminIngress
     }
 
     private static final DirectBuffer EMPTY_BUFFER = new UnsafeBuffer(new byte[0]);
+
+    private static final int REQUEST = 0;
+    private static final int DROP = 1;
+    private static final int CONNECT = 2;
 
     private final ExclusivePublication publication;
     private final SessionLiveness liveness;
@@ -142,7 +147,7 @@ final class IngressProxy implements AdminIngress
             .responseChannel(responseChannel)
             .clientName(clientName);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, true);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, CONNECT);
     }
 
     void createProducer(
@@ -159,16 +164,24 @@ final class IngressProxy implements AdminIngress
             .topic(topic)
             .producerName(producerName);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
-    void send(
+    /**
+     * Encode a send, keep a copy in the producer's retained frames, and offer it unless the session is being
+     * restored: then the copy goes out with the others once it is.
+     *
+     * @param retained the producer's frames that wait for a receipt, appended to under its send lock.
+     * @return true if offered, false if kept for the restored session.
+     */
+    boolean send(
         final long sequenceId,
         final long producerId,
         final long publishTime,
         final String key,
         final byte[] payload,
-        final long deadlineNs) throws MagnetarClientException
+        final long deadlineNs,
+        final ExpandableRingBuffer retained) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
         final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
@@ -180,7 +193,30 @@ final class IngressProxy implements AdminIngress
 
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         checkFits(payload.length, length);
-        offer(e, length, deadlineNs, false);
+        if (!retained.append(e.buffer, 0, length))
+        {
+            throw new MagnetarClientException("the producer's unreceipted sends exceed " +
+                ExpandableRingBuffer.MAX_CAPACITY + " bytes");
+        }
+
+        return offer(e, length, deadlineNs, DROP);
+    }
+
+    /**
+     * Offer a frame kept for a restored session: on the reconnector's thread, which may offer while others wait.
+     *
+     * @param buffer     holding the frame.
+     * @param offset     of the frame.
+     * @param length     of the frame.
+     * @param deadlineNs bound on the offer.
+     * @throws MagnetarClientException if it could not be offered in time.
+     */
+    void resend(final DirectBuffer buffer, final int offset, final int length, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        e.buffer.putBytes(0, buffer, offset, length);
+        offer(e, length, deadlineNs, REQUEST);
     }
 
     /**
@@ -195,7 +231,9 @@ final class IngressProxy implements AdminIngress
      * @param buffer      holding the payload.
      * @param offset      of the payload.
      * @param length      of the payload.
-     * @return the new position of the ingress if offered, else the publication's negative result.
+     * @param retained    the producer's frames that wait for a receipt: an offered frame is copied there.
+     * @return the new position of the ingress if offered, else the publication's negative result
+     * ({@link Publication#NOT_CONNECTED} while the session is being restored).
      * @throws MagnetarClientException if the frame does not fit the ingress.
      */
     long trySend(
@@ -207,8 +245,14 @@ final class IngressProxy implements AdminIngress
         final int keyLength,
         final DirectBuffer buffer,
         final int offset,
-        final int length) throws MagnetarClientException
+        final int length,
+        final ExpandableRingBuffer retained) throws MagnetarClientException
     {
+        if (liveness.isReconnecting())
+        {
+            return Publication.NOT_CONNECTED;
+        }
+
         final Encoders e = encoders.get();
         final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(sequenceId)
@@ -232,7 +276,12 @@ final class IngressProxy implements AdminIngress
         {
             result = publication.offer(e.buffer, 0, frameLength);
         }
-        if (Publication.CLOSED == result)
+        if (result > 0)
+        {
+            // kept until its receipt, for a restored session; a receipt that came first frees it with the next send
+            retained.append(e.buffer, 0, frameLength);
+        }
+        else if (Publication.CLOSED == result)
         {
             liveness.onConnectionLost("the client's ingress publication is closed");
         }
@@ -274,10 +323,13 @@ final class IngressProxy implements AdminIngress
             .subscription(subscription)
             .consumerName(consumerName);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
-    void flow(final long correlationId, final long consumerId, final int permits, final long deadlineNs)
+    /**
+     * @return true if offered, false if not because the session is being restored (the permits are not granted).
+     */
+    boolean flow(final long correlationId, final long consumerId, final int permits, final long deadlineNs)
         throws MagnetarClientException
     {
         final Encoders e = encoders.get();
@@ -286,10 +338,13 @@ final class IngressProxy implements AdminIngress
             .consumerId(consumerId)
             .permits(permits);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP);
     }
 
-    void ack(
+    /**
+     * @return true if offered, false if not because the session is being restored (the message is redelivered).
+     */
+    boolean ack(
         final long correlationId,
         final long consumerId,
         final int shard,
@@ -302,7 +357,7 @@ final class IngressProxy implements AdminIngress
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP);
     }
 
     void ackWithReceipt(
@@ -319,7 +374,7 @@ final class IngressProxy implements AdminIngress
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     /**
@@ -340,7 +395,7 @@ final class IngressProxy implements AdminIngress
             .topic(topic)
             .subscription(subscription);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     /**
@@ -355,7 +410,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .topic(topic);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     /**
@@ -379,7 +434,7 @@ final class IngressProxy implements AdminIngress
         }
         encoder.namespaceName(namespace);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     /**
@@ -394,7 +449,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .namespaceName(namespace);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     /**
@@ -409,7 +464,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .tenant(tenant);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     void closeProducer(final long correlationId, final long producerId, final long deadlineNs)
@@ -420,7 +475,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .producerId(producerId);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     void closeConsumer(final long correlationId, final long consumerId, final long deadlineNs)
@@ -431,7 +486,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .consumerId(consumerId);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     void ping(final long correlationId, final long timestamp, final long deadlineNs) throws MagnetarClientException
@@ -441,7 +496,7 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .timestamp(timestamp);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
     void disconnect(final long correlationId, final long deadlineNs) throws MagnetarClientException
@@ -450,20 +505,35 @@ final class IngressProxy implements AdminIngress
         final DisconnectEncoder encoder = e.disconnectEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId);
 
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, false);
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 
-    private void offer(
-        final Encoders e, final int length, final long deadlineNs, final boolean retryNotConnected)
+    private boolean offer(final Encoders e, final int length, final long deadlineNs, final int mode)
         throws MagnetarClientException
     {
         final IdleStrategy idleStrategy = e.idleStrategy;
         idleStrategy.reset();
+        final boolean retryNotConnected = CONNECT == mode;
         boolean isNotConnected = false;
         long notConnectedSinceNs = 0;
 
         while (true)
         {
+            if (CONNECT != mode && liveness.isReconnecting() && !liveness.isRestoringThread())
+            {
+                if (DROP == mode)
+                {
+                    return false;
+                }
+                if (System.nanoTime() - deadlineNs >= 0)
+                {
+                    throw new MagnetarClientException.TimeoutException(
+                        "the client was reconnecting to the broker until the operation timed out");
+                }
+                idleStrategy.idle();
+                continue;
+            }
+
             final long result;
             synchronized (offerLock)
             {
@@ -472,7 +542,7 @@ final class IngressProxy implements AdminIngress
 
             if (result > 0)
             {
-                return;
+                return true;
             }
 
             if (Publication.NOT_CONNECTED == result && !retryNotConnected)

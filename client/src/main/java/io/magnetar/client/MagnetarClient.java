@@ -106,6 +106,38 @@ public final class MagnetarClient implements AutoCloseable
         public static final long CONNECTION_LOSS_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
         /**
+         * Whether a client whose session with the broker is lost reconnects by itself (re-creating its producers and
+         * consumers and resending unreceipted sends) instead of failing: {@code true} or {@code false}.
+         */
+        public static final String RECONNECT_PROP_NAME = "magnetar.client.reconnect";
+
+        /**
+         * Default of {@link #RECONNECT_PROP_NAME}: reconnect, as Pulsar's clients do.
+         */
+        public static final boolean RECONNECT_DEFAULT = true;
+
+        /**
+         * Wait after the first failed reconnect attempt; it doubles after each (Pulsar's
+         * {@code initialBackoffInterval}); a duration.
+         */
+        public static final String RECONNECT_INITIAL_BACKOFF_PROP_NAME = "magnetar.client.reconnect.initial.backoff";
+
+        /**
+         * Default initial reconnect backoff: 100 ms.
+         */
+        public static final long RECONNECT_INITIAL_BACKOFF_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+        /**
+         * Longest wait between reconnect attempts (Pulsar's {@code maxBackoffInterval}); a duration.
+         */
+        public static final String RECONNECT_MAX_BACKOFF_PROP_NAME = "magnetar.client.reconnect.max.backoff";
+
+        /**
+         * Default longest reconnect backoff: 10 s.
+         */
+        public static final long RECONNECT_MAX_BACKOFF_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+        /**
          * Default of {@link ProducerBuilder#maxPendingMessages(int)}.
          */
         public static final String MAX_PENDING_MESSAGES_PROP_NAME = "magnetar.client.max.pending.messages";
@@ -220,6 +252,31 @@ public final class MagnetarClient implements AutoCloseable
         public static long connectResendIntervalNs()
         {
             return SystemUtil.getDurationInNanos(CONNECT_RESEND_INTERVAL_PROP_NAME, CONNECT_RESEND_INTERVAL_DEFAULT_NS);
+        }
+
+        /**
+         * @return {@link #RECONNECT_PROP_NAME} or its default.
+         */
+        public static boolean reconnect()
+        {
+            return Boolean.parseBoolean(System.getProperty(RECONNECT_PROP_NAME, Boolean.toString(RECONNECT_DEFAULT)));
+        }
+
+        /**
+         * @return {@link #RECONNECT_INITIAL_BACKOFF_PROP_NAME} in nanoseconds, or its default.
+         */
+        public static long reconnectInitialBackoffNs()
+        {
+            return SystemUtil.getDurationInNanos(
+                RECONNECT_INITIAL_BACKOFF_PROP_NAME, RECONNECT_INITIAL_BACKOFF_DEFAULT_NS);
+        }
+
+        /**
+         * @return {@link #RECONNECT_MAX_BACKOFF_PROP_NAME} in nanoseconds, or its default.
+         */
+        public static long reconnectMaxBackoffNs()
+        {
+            return SystemUtil.getDurationInNanos(RECONNECT_MAX_BACKOFF_PROP_NAME, RECONNECT_MAX_BACKOFF_DEFAULT_NS);
         }
 
         /**
@@ -382,11 +439,17 @@ public final class MagnetarClient implements AutoCloseable
     private final ConsumerRegistry consumers;
     private final AdminClient admin;
 
-    MagnetarClient(final Connector connector)
+    MagnetarClient(final Connector connector, final boolean reconnect)
     {
         this.connector = connector;
         this.producers = new ProducerRegistry(connector);
         this.consumers = new ConsumerRegistry(connector);
+        if (reconnect)
+        {
+            final SessionReconnector reconnector = new SessionReconnector(connector, producers, consumers,
+                Configuration.reconnectInitialBackoffNs(), Configuration.reconnectMaxBackoffNs());
+            connector.liveness().reconnector(reconnector::start);
+        }
         this.admin = new AdminClient(connector.requests(), connector.ingressProxy(), connector::brokerProtocolVersion);
     }
 

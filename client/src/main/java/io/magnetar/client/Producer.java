@@ -1,7 +1,11 @@
 package io.magnetar.client;
 
 import io.aeron.Publication;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.SendDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +59,10 @@ public final class Producer implements AutoCloseable
      */
     public static final long CLOSED = Publication.CLOSED;
 
+    private static final int RETAINED_INITIAL_CAPACITY = 64 * 1024;
+    private static final int SEQUENCE_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH +
+        SendDecoder.correlationIdEncodingOffset();
+
     private final ProducerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -67,6 +75,12 @@ public final class Producer implements AutoCloseable
     private final long operationTimeoutNs;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SendWindow window;
+    private final ExpandableRingBuffer retained = new ExpandableRingBuffer(
+        RETAINED_INITIAL_CAPACITY, ExpandableRingBuffer.MAX_CAPACITY, true);
+    private final ExpandableRingBuffer.MessageConsumer releaseReceipted = this::releaseReceipted;
+    private final ExpandableRingBuffer.MessageConsumer resendRetained = this::resendRetained;
+    private long resendDeadlineNs;
+    private MagnetarClientException resendFailure;
     private long nextSequenceId;
     private volatile boolean isClosed;
 
@@ -435,7 +449,10 @@ public final class Producer implements AutoCloseable
                 window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, pending);
                 try
                 {
-                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs);
+                    // kept until its receipt: offered now, or with the others once a lost session is restored
+                    retained.consume(releaseReceipted, Integer.MAX_VALUE);
+                    ingressProxy.send(
+                        sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs, retained);
                     nextSequenceId = sequenceId + 1;
                     window.onOffered(sequenceId);
                 }
@@ -588,9 +605,10 @@ public final class Producer implements AutoCloseable
         }
 
         window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, null);
+        retained.consume(releaseReceipted, Integer.MAX_VALUE);
         final long result = ingressProxy.trySend(
             sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
-            length);
+            length, retained);
         if (result > 0)
         {
             nextSequenceId = sequenceId + 1;
@@ -657,6 +675,75 @@ public final class Producer implements AutoCloseable
     int onConnectionLost(final String loss)
     {
         return window.failAll(loss, true);
+    }
+
+    /**
+     * The reconnector's thread, once the session is restored: create this producer again on the broker and offer,
+     * in order, every kept send that has no receipt yet, with its sequence id. Senders wait on the send lock
+     * meanwhile, so nothing new overtakes them.
+     *
+     * @param deadlineNs bound on the whole restore.
+     * @throws MagnetarClientException if the broker refused the producer or a frame could not be offered.
+     */
+    void restore(final long deadlineNs) throws MagnetarClientException
+    {
+        sendLock.lock();
+        try
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            registry.createOnBroker(producerId, topic, producerName, deadlineNs);
+            retained.consume(releaseReceipted, Integer.MAX_VALUE);
+            resendDeadlineNs = deadlineNs;
+            resendFailure = null;
+            retained.forEach(resendRetained, Integer.MAX_VALUE);
+            if (null != resendFailure)
+            {
+                throw resendFailure;
+            }
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * The reconnector gave up on this producer (the broker refused it): fail its pending sends and close it.
+     *
+     * @param reason for the failures.
+     */
+    void onRestoreFailed(final String reason)
+    {
+        isClosed = true;
+        window.failAll(reason, true);
+    }
+
+    private boolean releaseReceipted(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        return buffer.getLong(offset + SEQUENCE_ID_OFFSET) <= window.lastCompletedSequenceId();
+    }
+
+    private boolean resendRetained(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        if (buffer.getLong(offset + SEQUENCE_ID_OFFSET) <= window.lastCompletedSequenceId())
+        {
+            return true;
+        }
+        try
+        {
+            ingressProxy.resend(buffer, offset, length, resendDeadlineNs);
+            return true;
+        }
+        catch (final MagnetarClientException ex)
+        {
+            resendFailure = ex;
+            return false;
+        }
     }
 
     /**

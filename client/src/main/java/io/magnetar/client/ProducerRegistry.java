@@ -105,6 +105,37 @@ final class ProducerRegistry
      * @param deadlineNs bound on the wait.
      * @throws MagnetarClientException if the broker refused or did not answer in time.
      */
+    /**
+     * Create a producer on the broker again after the session was restored: same id, topic and name.
+     *
+     * @param producerId   of the producer.
+     * @param topic        of the producer.
+     * @param producerName of the producer.
+     * @param deadlineNs   bound on the request.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void createOnBroker(final long producerId, final String topic, final String producerName, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final RequestTracker requests = connector.requests();
+        final IngressProxy ingressProxy = connector.ingressProxy();
+        final PendingRequest request = requests.register(EgressAdapter.PRODUCER_READY, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
+            ingressProxy.createProducer(correlationId, producerId, topic, producerName, offerDeadlineNs));
+        requests.await(request, deadlineNs, "create producer on topic '" + topic + "' again after a reconnect");
+    }
+
+    /**
+     * @return the open producers, for the reconnector.
+     */
+    Producer[] producers()
+    {
+        synchronized (lock)
+        {
+            return producerById.values().toArray(new Producer[0]);
+        }
+    }
+
     void closeOnBroker(final long producerId, final String topic, final long deadlineNs)
         throws MagnetarClientException
     {

@@ -4,13 +4,16 @@ import io.aeron.Image;
 import org.agrona.ErrorHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Whether the session with the broker is still up, once {@code Connected} arrived. The session is lost when the
  * broker's answer stream (the egress image {@code Connected} came through) ends or goes away, when the ingress
  * publication stays not connected for longer than the grace, or when the broker says it closed the session. Any
- * thread may report a loss; the first report wins and is never undone.
+ * thread may report a loss; the first report wins. Without a reconnector the loss is never undone; with one (the
+ * default), the loss starts it, the session counts as reconnecting until the reconnector has restored it, and only a
+ * reconnector that gives up makes the loss final.
  * <p>
  * The conductor checks the image and the ingress in its duty cycle ({@link #check(long, boolean)}); other threads
  * only read the state or report a loss.
@@ -27,6 +30,9 @@ final class SessionLiveness
     private volatile boolean isEstablished;
     private volatile boolean isClientClosing;
     private volatile boolean isClosed;
+    private final AtomicBoolean isReconnecting = new AtomicBoolean();
+    private volatile Runnable reconnector;
+    private volatile Thread restoringThread;
 
     /**
      * @param errorHandler          told about a loss nobody expects.
@@ -49,11 +55,64 @@ final class SessionLiveness
     }
 
     /**
-     * @return true from {@code Connected} until the session is lost.
+     * @return true from {@code Connected} until the session is lost, and not while it is being restored.
      */
     boolean isConnected()
     {
-        return isEstablished && null == connectionLoss.get();
+        return isEstablished && !isReconnecting.get() && null == connectionLoss.get();
+    }
+
+    /**
+     * Reconnect instead of failing: a loss then starts the reconnector once, and is not final.
+     *
+     * @param reconnector started on the thread that finds the loss; it must not block.
+     */
+    void reconnector(final Runnable reconnector)
+    {
+        this.reconnector = reconnector;
+    }
+
+    /**
+     * @return true from a loss until the session is restored (a new {@code Connected}, producers and consumers
+     * created again); sends are kept and offers refused meanwhile.
+     */
+    boolean isReconnecting()
+    {
+        return isReconnecting.get();
+    }
+
+    /**
+     * @return true if the calling thread is the one restoring the session: its frames go out while others wait.
+     */
+    boolean isRestoringThread()
+    {
+        return Thread.currentThread() == restoringThread;
+    }
+
+    /**
+     * The reconnector's thread: it restores the session from now on.
+     */
+    void onRestoreStarted()
+    {
+        restoringThread = Thread.currentThread();
+    }
+
+    /**
+     * The reconnector's thread: a new {@code Connect} is about to go out; the session counts again as established
+     * only once its answer arrives, with the egress image it came through.
+     */
+    void onReconnectAttempt()
+    {
+        isEstablished = false;
+    }
+
+    /**
+     * The reconnector's thread: the session is restored, and watched again.
+     */
+    void onRestored()
+    {
+        restoringThread = null;
+        isReconnecting.set(false);
     }
 
     /**
@@ -92,6 +151,17 @@ final class SessionLiveness
         }
 
         final String message = "the connection to the broker at " + serviceUrl + " was lost: " + reason;
+        final Runnable reconnector = this.reconnector;
+        if (null != reconnector && !isClientClosing && !isClosed && null == connectionLoss.get())
+        {
+            if (isReconnecting.compareAndSet(false, true))
+            {
+                isEstablished = false;
+                errorHandler.onError(new MagnetarClientException.ConnectionLostException(message + "; reconnecting"));
+                reconnector.run();
+            }
+            return;
+        }
         if (connectionLoss.compareAndSet(null, message) && !isClientClosing && !isClosed)
         {
             errorHandler.onError(new MagnetarClientException.ConnectionLostException(message));
@@ -113,6 +183,18 @@ final class SessionLiveness
     void onClosed()
     {
         isClosed = true;
+    }
+
+    /**
+     * The reconnector gave up (the client closes, or its Aeron client is gone): the loss is final.
+     *
+     * @param reason why.
+     */
+    void onReconnectAbandoned(final String reason)
+    {
+        connectionLoss.compareAndSet(null, "the connection to the broker at " + serviceUrl + " was lost: " + reason);
+        restoringThread = null;
+        isReconnecting.set(false);
     }
 
     /**

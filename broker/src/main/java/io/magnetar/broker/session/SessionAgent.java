@@ -211,6 +211,12 @@ public final class SessionAgent implements Agent
             {
                 replyPublisher.sendConnected(existing);
             }
+            else if (existing.isActive())
+            {
+                // a new Connect on the same image: the client lost this session and starts afresh; its producers
+                // and consumers go first, and the client's next Connect opens the new session
+                close(existing);
+            }
             return;
         }
 

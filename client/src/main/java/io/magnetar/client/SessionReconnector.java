@@ -1,0 +1,151 @@
+package io.magnetar.client;
+
+import org.agrona.ErrorHandler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Brings a lost session back, as Pulsar's clients do: on a thread of its own (started by the first report of the
+ * loss), it sends {@code Connect} again with a bounded exponential backoff until the broker answers, then creates
+ * every open producer and consumer again with their ids, offers each producer's sends that have no receipt yet with
+ * their sequence ids, and grants the consumers the permits the lost session had not used; the broker redelivers
+ * what was not acknowledged. Meanwhile sends are kept, offers answer {@code NOT_CONNECTED}, acknowledgements and
+ * grants are dropped (redelivery and the next grant make up for them) and requests wait: the application sees a
+ * delay, and an exception only where its operation times out. It gives up only when the client closes or its
+ * Aeron client is gone (an IPC client whose broker's media driver stopped).
+ */
+final class SessionReconnector
+{
+    private final Connector connector;
+    private final ProducerRegistry producers;
+    private final ConsumerRegistry consumers;
+    private final SessionLiveness liveness;
+    private final ErrorHandler errorHandler;
+    private final long initialBackoffNs;
+    private final long maxBackoffNs;
+    private final AtomicBoolean isRunning = new AtomicBoolean();
+
+    /**
+     * @param connector        of the client.
+     * @param producers        whose producers are created again.
+     * @param consumers        whose consumers subscribe again.
+     * @param initialBackoffNs wait after the first failed attempt.
+     * @param maxBackoffNs     longest wait between attempts.
+     */
+    SessionReconnector(
+        final Connector connector,
+        final ProducerRegistry producers,
+        final ConsumerRegistry consumers,
+        final long initialBackoffNs,
+        final long maxBackoffNs)
+    {
+        this.connector = connector;
+        this.producers = producers;
+        this.consumers = consumers;
+        this.liveness = connector.liveness();
+        this.errorHandler = connector.errorHandler();
+        this.initialBackoffNs = initialBackoffNs;
+        this.maxBackoffNs = maxBackoffNs;
+    }
+
+    /**
+     * Any thread, when the session is found lost: start restoring it. Does not block.
+     */
+    void start()
+    {
+        if (isRunning.compareAndSet(false, true))
+        {
+            final Thread thread = new Thread(this::run, "magnetar-client-reconnect");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void run()
+    {
+        liveness.onRestoreStarted();
+        long backoffNs = initialBackoffNs;
+        int attempts = 0;
+        try
+        {
+            while (true)
+            {
+                if (connector.isClosed() || connector.isAeronClosed())
+                {
+                    liveness.onReconnectAbandoned(connector.isClosed() ? "the client closed while reconnecting" :
+                        "the client's media driver is gone (an IPC client whose broker stopped)");
+                    return;
+                }
+
+                attempts++;
+                try
+                {
+                    restore(System.nanoTime() + connector.operationTimeoutNs());
+                    liveness.onRestored();
+                    return;
+                }
+                catch (final MagnetarClientException | RuntimeException ex)
+                {
+                    if (1 == attempts || 0 == attempts % 10)
+                    {
+                        errorHandler.onError(new MagnetarClientException.ConnectionLostException(
+                            "reconnect attempt " + attempts + " to " + connector + " failed, next in " +
+                            TimeUnit.NANOSECONDS.toMillis(backoffNs) + " ms: " + ex.getMessage()));
+                    }
+                }
+
+                TimeUnit.NANOSECONDS.sleep(backoffNs);
+                backoffNs = Math.min(maxBackoffNs, backoffNs * 2);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            liveness.onReconnectAbandoned("interrupted while reconnecting");
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            isRunning.set(false);
+        }
+    }
+
+    private void restore(final long deadlineNs) throws MagnetarClientException
+    {
+        connector.reconnect(deadlineNs);
+
+        for (final Producer producer : producers.producers())
+        {
+            try
+            {
+                producer.restore(deadlineNs);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                if (null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException)
+                {
+                    throw ex; // not an answer of the broker: try the whole session again
+                }
+                producer.onRestoreFailed("the broker refused the producer after a reconnect: " + ex.getMessage());
+                errorHandler.onError(ex);
+            }
+        }
+
+        for (final Consumer consumer : consumers.consumers())
+        {
+            try
+            {
+                consumer.restore(deadlineNs);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                if (null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException)
+                {
+                    throw ex;
+                }
+                consumer.onRestoreFailed();
+                errorHandler.onError(ex);
+            }
+        }
+    }
+}
