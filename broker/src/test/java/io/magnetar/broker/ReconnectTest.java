@@ -4,6 +4,7 @@ import io.aeron.CommonContext;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -133,6 +137,36 @@ class ReconnectTest
             }
 
             assertAllConsumed(consumer, 300);
+        }
+    }
+
+    @Test
+    void shouldFailASendOnlyOnceItsSendTimeoutPassesWhileTheBrokerStaysAway() throws Exception
+    {
+        harness = new BrokerHarness(new File(workDir, "data"));
+        harness.port = freePort();
+        harness.start();
+
+        try (MagnetarClient client = harness.newClient();
+            Producer producer = client.newProducer().topic(TOPIC).sendTimeout(Duration.ofSeconds(2)).create())
+        {
+            producer.send(payload(0));
+            harness.stop();
+
+            final long startNs = System.nanoTime();
+            final MagnetarClientException.TimeoutException timeout = assertThrows(
+                MagnetarClientException.TimeoutException.class, () -> producer.send(payload(1)));
+            final long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertTrue(waitedMs >= 1500, "failed after " + waitedMs + " ms: " + timeout);
+            assertTrue(timeout.getMessage().contains("no receipt for sequence 1"), timeout.getMessage());
+            assertFalse(client.isConnected());
+
+            harness.start();
+            try (Producer after = client.newProducer().topic(TOPIC).create())
+            {
+                assertNotNull(after.send(payload(2)), "a new producer once the session is back");
+            }
+            assertNotNull(producer.send(payload(3)), "and the old one goes on");
         }
     }
 

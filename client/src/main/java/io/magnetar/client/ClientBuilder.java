@@ -19,6 +19,7 @@ public final class ClientBuilder
     private String aeronDirectoryName = MagnetarClient.Configuration.aeronDirectoryName();
     private long operationTimeoutNs = MagnetarClient.Configuration.operationTimeoutNs();
     private long connectionLossGraceNs = MagnetarClient.Configuration.connectionLossGraceNs();
+    private long connectionTimeoutNs = MagnetarClient.Configuration.connectionTimeoutNs();
     private String clientName = MagnetarClient.Configuration.clientName();
     private int termLength = MagnetarClient.Configuration.termLength();
     private boolean reconnect = MagnetarClient.Configuration.reconnect();
@@ -69,6 +70,18 @@ public final class ClientBuilder
     public ClientBuilder operationTimeout(final long operationTimeout, final TimeUnit unit)
     {
         this.operationTimeoutNs = unit.toNanos(operationTimeout);
+        return this;
+    }
+
+    /**
+     * @param connectionTimeout bound on each attempt to reach the broker and shake hands, the first and each
+     *                          reconnect (Pulsar's {@code connectionTimeout}); the operation timeout bounds it too.
+     *                          Default {@link MagnetarClient.Configuration#CONNECTION_TIMEOUT_DEFAULT_NS}.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder connectionTimeout(final Duration connectionTimeout)
+    {
+        this.connectionTimeoutNs = null == connectionTimeout ? 0 : connectionTimeout.toNanos();
         return this;
     }
 
@@ -161,6 +174,10 @@ public final class ClientBuilder
         {
             throw new MagnetarClientException("operationTimeout must be positive");
         }
+        if (connectionTimeoutNs <= 0)
+        {
+            throw new MagnetarClientException("connectionTimeout must be positive");
+        }
         if (connectionLossGraceNs <= 0)
         {
             throw new MagnetarClientException("connectionLossGrace must be positive");
@@ -179,6 +196,7 @@ public final class ClientBuilder
             parsedUrl,
             aeronDirectoryName,
             operationTimeoutNs,
+            Math.min(connectionTimeoutNs, operationTimeoutNs),
             connectionLossGraceNs,
             clientName,
             termLength,

@@ -6,9 +6,7 @@ import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.magnetar.mediadriver.InvokerAgent;
-import io.magnetar.mediadriver.StaleAeronDirs;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -18,11 +16,6 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +34,7 @@ final class Connector
 
     private final ServiceUrl serviceUrl;
     private final long operationTimeoutNs;
+    private final long connectionTimeoutNs;
     private final String clientName;
     private final ErrorHandler errorHandler;
     private final MediaDriver mediaDriver;
@@ -62,6 +56,7 @@ final class Connector
     private Connector(
         final ServiceUrl serviceUrl,
         final long operationTimeoutNs,
+        final long connectionTimeoutNs,
         final long connectionLossGraceNs,
         final String clientName,
         final ErrorHandler errorHandler,
@@ -75,6 +70,7 @@ final class Connector
     {
         this.serviceUrl = serviceUrl;
         this.operationTimeoutNs = operationTimeoutNs;
+        this.connectionTimeoutNs = connectionTimeoutNs;
         this.clientName = clientName;
         this.errorHandler = errorHandler;
         this.mediaDriver = mediaDriver;
@@ -118,13 +114,14 @@ final class Connector
         final ServiceUrl serviceUrl,
         final String aeronDirectoryName,
         final long operationTimeoutNs,
+        final long connectionTimeoutNs,
         final long connectionLossGraceNs,
         final String clientName,
         final int termLength,
         final IdleStrategy idleStrategy,
         final ErrorHandler errorHandler) throws MagnetarClientException
     {
-        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final long deadlineNs = System.nanoTime() + connectionTimeoutNs;
         MediaDriver mediaDriver = null;
         Aeron aeron = null;
         Connector connector = null;
@@ -141,12 +138,12 @@ final class Connector
             }
             else
             {
-                mediaDriver = launchEmbeddedDriver(errorHandler);
+                mediaDriver = ClientMedia.launchEmbeddedDriver(errorHandler);
                 directoryName = mediaDriver.aeronDirectoryName();
             }
 
             final AgentInvoker driverInvoker = null != mediaDriver ? mediaDriver.sharedAgentInvoker() : null;
-            aeron = connectAeron(directoryName, clientName, errorHandler, driverInvoker);
+            aeron = ClientMedia.connectAeron(directoryName, clientName, errorHandler, driverInvoker);
 
             final Subscription egressSubscription;
             final int responseStreamId;
@@ -161,8 +158,8 @@ final class Connector
             {
                 responseStreamId = Protocol.EGRESS_STREAM_ID;
                 egressSubscription = aeron.addSubscription(
-                    "aeron:udp?endpoint=" + localAddressFor(serviceUrl) + ":0", responseStreamId);
-                responseChannel = awaitResolvedChannel(egressSubscription, driverInvoker, deadlineNs);
+                    "aeron:udp?endpoint=" + ClientMedia.localAddressFor(serviceUrl) + ":0", responseStreamId);
+                responseChannel = ClientMedia.awaitResolvedChannel(egressSubscription, driverInvoker, deadlineNs);
             }
 
             final ExclusivePublication ingressPublication = aeron.addExclusivePublication(
@@ -171,6 +168,7 @@ final class Connector
             connector = new Connector(
                 serviceUrl,
                 operationTimeoutNs,
+                connectionTimeoutNs,
                 connectionLossGraceNs,
                 clientName,
                 errorHandler,
@@ -219,7 +217,7 @@ final class Connector
     void reconnect(final long deadlineNs) throws MagnetarClientException
     {
         liveness.onReconnectAttempt();
-        handshake(deadlineNs);
+        handshake(Math.min(deadlineNs, System.nanoTime() + connectionTimeoutNs));
     }
 
     /**
@@ -546,7 +544,7 @@ final class Connector
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 throw new MagnetarClientException.TimeoutException("could not reach the broker at " + serviceUrl +
-                    " within " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms (is it running?)");
+                    " within " + TimeUnit.NANOSECONDS.toMillis(connectionTimeoutNs) + " ms (is it running?)");
             }
             idleStrategy.idle();
         }
@@ -571,7 +569,7 @@ final class Connector
             {
                 conductor.removeRequest(request);
                 throw new MagnetarClientException.TimeoutException("the broker at " + serviceUrl +
-                    " did not answer Connect within " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) +
+                    " did not answer Connect within " + TimeUnit.NANOSECONDS.toMillis(connectionTimeoutNs) +
                     " ms (response channel " + responseChannel + ", stream " + responseStreamId + ")");
             }
         }
@@ -603,107 +601,6 @@ final class Connector
         {
             idleStrategy.idle();
         }
-    }
-
-    private static MediaDriver launchEmbeddedDriver(final ErrorHandler errorHandler)
-    {
-        // embedded drivers of killed clients leave their directories behind: clear those before adding one
-        StaleAeronDirs.removeDead();
-        final MediaDriver.Context ctx = new MediaDriver.Context()
-            .aeronDirectoryName(CommonContext.generateRandomDirName())
-            .threadingMode(
-                MagnetarClient.Configuration.driverOnConductor() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-            .sharedIdleStrategy(MagnetarClient.Configuration.driverIdleStrategy())
-            .asyncExecutorIdleStrategy(MagnetarClient.Configuration.backoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .errorHandler(errorHandler);
-
-        return MediaDriver.launch(ctx);
-    }
-
-    private static Aeron connectAeron(
-        final String directoryName,
-        final String clientName,
-        final ErrorHandler errorHandler,
-        final AgentInvoker driverInvoker)
-        throws MagnetarClientException
-    {
-        final Aeron.Context ctx = new Aeron.Context()
-            .aeronDirectoryName(directoryName)
-            .errorHandler(errorHandler);
-        if (null != driverInvoker)
-        {
-            // one thread, the client's conductor, runs the embedded driver and Aeron's conductor after connecting;
-            // until then the connecting thread does, inside Aeron's blocking calls
-            ctx.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
-        }
-        if (!clientName.isEmpty())
-        {
-            ctx.clientName(clientName.length() <= Aeron.Configuration.MAX_CLIENT_NAME_LENGTH ?
-                clientName : clientName.substring(0, Aeron.Configuration.MAX_CLIENT_NAME_LENGTH));
-        }
-
-        try
-        {
-            return Aeron.connect(ctx);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new MagnetarClientException(
-                "no usable media driver in " + directoryName + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static String localAddressFor(final ServiceUrl serviceUrl) throws MagnetarClientException
-    {
-        try (DatagramSocket socket = new DatagramSocket())
-        {
-            socket.connect(InetAddress.getByName(serviceUrl.host()), serviceUrl.port());
-            final InetAddress localAddress = socket.getLocalAddress();
-            if (null == localAddress || localAddress.isAnyLocalAddress())
-            {
-                throw new MagnetarClientException(
-                    "cannot find a local address that reaches the broker host " + serviceUrl.host());
-            }
-
-            String hostAddress = localAddress.getHostAddress();
-            if (localAddress instanceof Inet6Address)
-            {
-                final int scope = hostAddress.indexOf('%');
-                hostAddress = "[" + (scope < 0 ? hostAddress : hostAddress.substring(0, scope)) + "]";
-            }
-
-            return hostAddress;
-        }
-        catch (final IOException | UncheckedIOException | IllegalArgumentException ex)
-        {
-            throw new MagnetarClientException(
-                "cannot reach the broker host '" + serviceUrl.host() + "': " + ex.getMessage(), ex);
-        }
-    }
-
-    private static String awaitResolvedChannel(
-        final Subscription subscription, final AgentInvoker driverInvoker, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final IdleStrategy idleStrategy = newWaitingIdleStrategy();
-        String resolvedChannel;
-        while (null == (resolvedChannel = subscription.tryResolveChannelEndpointPort()))
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new MagnetarClientException.TimeoutException(
-                    "the media driver did not bind the response channel " + subscription.channel() + " in time");
-            }
-            if (null != driverInvoker)
-            {
-                driverInvoker.invoke(); // the conductor thread that will run it has not started yet
-            }
-            idleStrategy.idle();
-        }
-
-        return resolvedChannel;
     }
 
     private static Thread newConductorThread(final Runnable runnable)

@@ -106,6 +106,16 @@ public final class MagnetarClient implements AutoCloseable
         public static final long CONNECTION_LOSS_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
         /**
+         * Bound on each attempt to reach the broker and shake hands (Pulsar's {@code connectionTimeout}); a duration.
+         */
+        public static final String CONNECTION_TIMEOUT_PROP_NAME = "magnetar.client.connection.timeout";
+
+        /**
+         * Default connection timeout: 10 s, as Pulsar's.
+         */
+        public static final long CONNECTION_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+        /**
          * Whether a client whose session with the broker is lost reconnects by itself (re-creating its producers and
          * consumers and resending unreceipted sends) instead of failing: {@code true} or {@code false}.
          */
@@ -252,6 +262,14 @@ public final class MagnetarClient implements AutoCloseable
         public static long connectResendIntervalNs()
         {
             return SystemUtil.getDurationInNanos(CONNECT_RESEND_INTERVAL_PROP_NAME, CONNECT_RESEND_INTERVAL_DEFAULT_NS);
+        }
+
+        /**
+         * @return {@link #CONNECTION_TIMEOUT_PROP_NAME} in nanoseconds, or its default.
+         */
+        public static long connectionTimeoutNs()
+        {
+            return SystemUtil.getDurationInNanos(CONNECTION_TIMEOUT_PROP_NAME, CONNECTION_TIMEOUT_DEFAULT_NS);
         }
 
         /**

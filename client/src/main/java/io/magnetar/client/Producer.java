@@ -59,6 +59,11 @@ public final class Producer implements AutoCloseable
      */
     public static final long CLOSED = Publication.CLOSED;
 
+    /**
+     * The send timeout of a producer built with {@code sendTimeout(Duration.ZERO)}: no limit (about 146 years).
+     */
+    static final long NO_SEND_TIMEOUT_NS = Long.MAX_VALUE / 2;
+
     private static final int RETAINED_INITIAL_CAPACITY = 64 * 1024;
     private static final int SEQUENCE_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH +
         SendDecoder.correlationIdEncodingOffset();
@@ -73,6 +78,7 @@ public final class Producer implements AutoCloseable
     private final String producerName;
     private final int maxPendingMessages;
     private final long operationTimeoutNs;
+    private final long sendTimeoutNs;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SendWindow window;
     private final ExpandableRingBuffer retained = new ExpandableRingBuffer(
@@ -92,7 +98,8 @@ public final class Producer implements AutoCloseable
         final String producerName,
         final long lastSequenceId,
         final int maxPendingMessages,
-        final SendReceiptHandler receiptHandler)
+        final SendReceiptHandler receiptHandler,
+        final long sendTimeoutNs)
     {
         this.registry = registry;
         this.connector = connector;
@@ -104,11 +111,12 @@ public final class Producer implements AutoCloseable
         this.producerName = producerName;
         this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
+        this.sendTimeoutNs = sendTimeoutNs;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
         this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
-            connector.errorHandler(), operationTimeoutNs);
+            connector.errorHandler(), sendTimeoutNs);
     }
 
     /**
@@ -169,7 +177,7 @@ public final class Producer implements AutoCloseable
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
         requests.checkNotConductorThread("send");
-        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final long deadlineNs = System.nanoTime() + sendTimeoutNs;
         final PendingSend pending = enqueue(key, payload, deadlineNs);
         if (connector.helpsDutyCycle())
         {
@@ -192,7 +200,7 @@ public final class Producer implements AutoCloseable
         {
             throw new MagnetarClientException.TimeoutException(
                 "no receipt for sequence " + pending.sequenceId + " on topic '" + topic + "' within " +
-                TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms");
+                TimeUnit.NANOSECONDS.toMillis(sendTimeoutNs) + " ms");
         }
         catch (final InterruptedException ex)
         {
@@ -229,7 +237,7 @@ public final class Producer implements AutoCloseable
      */
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
     {
-        final PendingSend pending = enqueue(key, payload, System.nanoTime() + operationTimeoutNs);
+        final PendingSend pending = enqueue(key, payload, System.nanoTime() + sendTimeoutNs);
         connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
 
         return pending;
@@ -446,7 +454,7 @@ public final class Producer implements AutoCloseable
                 }
 
                 pending.sequenceId = sequenceId;
-                window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, pending);
+                window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, pending);
                 try
                 {
                     // kept until its receipt: offered now, or with the others once a lost session is restored
@@ -604,7 +612,7 @@ public final class Producer implements AutoCloseable
             return BACK_PRESSURED;
         }
 
-        window.prepare(sequenceId, System.nanoTime() + operationTimeoutNs, null);
+        window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, null);
         retained.consume(releaseReceipted, Integer.MAX_VALUE);
         final long result = ingressProxy.trySend(
             sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,

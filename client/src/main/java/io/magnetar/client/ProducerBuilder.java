@@ -1,5 +1,7 @@
 package io.magnetar.client;
 
+import java.time.Duration;
+
 /**
  * Settings of a new {@link Producer}; get one from {@link MagnetarClient#newProducer()}.
  */
@@ -10,6 +12,7 @@ public final class ProducerBuilder
     private String producerName = "";
     private int maxPendingMessages = MagnetarClient.Configuration.maxPendingMessages();
     private SendReceiptHandler receiptHandler;
+    private long sendTimeoutNs = -1;
 
     ProducerBuilder(final ProducerRegistry producers)
     {
@@ -63,6 +66,18 @@ public final class ProducerBuilder
     }
 
     /**
+     * @param sendTimeout how long a send may wait for its receipt, reconnects included, before it fails with a
+     *                    timeout (Pulsar's {@code sendTimeout}); zero for no limit. Default: the client's operation
+     *                    timeout.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder sendTimeout(final Duration sendTimeout)
+    {
+        this.sendTimeoutNs = null == sendTimeout || sendTimeout.isNegative() ? -2 : sendTimeout.toNanos();
+        return this;
+    }
+
+    /**
      * Create the producer on the broker and wait for it to be ready.
      *
      * @return the producer.
@@ -78,7 +93,12 @@ public final class ProducerBuilder
         {
             throw new MagnetarClientException("maxPendingMessages must be at least 1, not " + maxPendingMessages);
         }
+        if (-2 == sendTimeoutNs)
+        {
+            throw new MagnetarClientException("sendTimeout must be zero (no limit) or positive");
+        }
 
-        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler);
+        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler,
+            sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs);
     }
 }

@@ -34,7 +34,8 @@ final class ProducerRegistry
         final String topic,
         final String producerName,
         final int maxPendingMessages,
-        final SendReceiptHandler receiptHandler) throws MagnetarClientException
+        final SendReceiptHandler receiptHandler,
+        final long sendTimeoutNs) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -68,8 +69,8 @@ final class ProducerRegistry
 
         final String name = null == request.answerText || request.answerText.isEmpty() ?
             producerName : request.answerText;
-        final Producer producer = new Producer(
-            this, connector, producerId, topic, name, request.answerValue, maxPendingMessages, receiptHandler);
+        final Producer producer = new Producer(this, connector, producerId, topic, name, request.answerValue,
+            maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs);
         try
         {
             connector.conductor().addProducer(producer, deadlineNs);

@@ -94,7 +94,9 @@ class PerfSmokeTest
         assertEquals(1000, root.get("idleTopics").asLong());
         assertEquals(1000, root.get("idleSubscriptions").asLong());
         assertEquals(0, root.get("idleConsumers").asLong());
-        assertTrue(root.get("heapBytesPerIdleTopic").asLong() > 0, "heapBytesPerIdleTopic " + root);
+        // reported; its value is measured by MillionTopicsTest: with 1,000 topics (~400 KB) the JVM's other heap
+        // changes between the two full collections (hundreds of KB either way) can outweigh it, even flip its sign
+        assertTrue(root.get("heapBytesPerIdleTopic").isIntegralNumber(), "heapBytesPerIdleTopic " + root);
         assertTrue(root.get("idleSetupMsPer100k").asDouble() > 0, "idleSetupMsPer100k " + root);
         assertTrue(root.get("idleSubscribeMsPer100k").asDouble() > 0, "idleSubscribeMsPer100k " + root);
         assertTrue(root.get("idleRestartMs").asLong() > 0, "idleRestartMs " + root);
