@@ -65,6 +65,7 @@ public final class Consumer implements AutoCloseable
     private int takenSinceFlow;
     private int unsentPermits;
     private final AtomicLong brokerPermits = new AtomicLong();
+    private volatile long restoredEpoch;
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
@@ -310,7 +311,7 @@ public final class Consumer implements AutoCloseable
         }
 
         ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
-            System.nanoTime() + operationTimeoutNs);
+            System.nanoTime() + operationTimeoutNs, restoredEpoch);
     }
 
     /**
@@ -406,7 +407,7 @@ public final class Consumer implements AutoCloseable
      */
     void start(final long deadlineNs) throws MagnetarClientException
     {
-        if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs))
+        if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch))
         {
             brokerPermits.addAndGet(receiverQueueSize);
         }
@@ -418,9 +419,10 @@ public final class Consumer implements AutoCloseable
      * ring never holds more than the receiver queue.
      *
      * @param deadlineNs bound on the restore.
+     * @param epoch      of the loss being restored: from then on this consumer's acks and grants go out.
      * @throws MagnetarClientException if the broker refused the subscription or did not answer in time.
      */
-    void restore(final long deadlineNs) throws MagnetarClientException
+    void restore(final long deadlineNs, final long epoch) throws MagnetarClientException
     {
         if (isClosed)
         {
@@ -428,10 +430,12 @@ public final class Consumer implements AutoCloseable
         }
         registry.subscribeOnBroker(this, deadlineNs);
         final long permits = brokerPermits.getAndSet(0);
-        if (permits > 0 && ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs))
+        if (permits > 0 &&
+            ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch))
         {
             brokerPermits.addAndGet(permits);
         }
+        restoredEpoch = epoch;
     }
 
     /**
@@ -537,8 +541,8 @@ public final class Consumer implements AutoCloseable
         unsentPermits = 0;
         try
         {
-            if (ingressProxy.flow(
-                requests.nextCorrelationId(), consumerId, permits, System.nanoTime() + operationTimeoutNs))
+            if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, permits,
+                System.nanoTime() + operationTimeoutNs, restoredEpoch))
             {
                 brokerPermits.addAndGet(permits);
             }

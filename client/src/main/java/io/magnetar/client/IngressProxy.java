@@ -181,7 +181,8 @@ final class IngressProxy implements AdminIngress
         final String key,
         final byte[] payload,
         final long deadlineNs,
-        final ExpandableRingBuffer retained) throws MagnetarClientException
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
         final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
@@ -199,7 +200,7 @@ final class IngressProxy implements AdminIngress
                 ExpandableRingBuffer.MAX_CAPACITY + " bytes");
         }
 
-        return offer(e, length, deadlineNs, DROP);
+        return offer(e, length, deadlineNs, DROP, restoredEpoch);
     }
 
     /**
@@ -246,9 +247,10 @@ final class IngressProxy implements AdminIngress
         final DirectBuffer buffer,
         final int offset,
         final int length,
-        final ExpandableRingBuffer retained) throws MagnetarClientException
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
     {
-        if (liveness.isReconnecting())
+        if (liveness.isHeldBack(restoredEpoch))
         {
             return Publication.NOT_CONNECTED;
         }
@@ -329,8 +331,12 @@ final class IngressProxy implements AdminIngress
     /**
      * @return true if offered, false if not because the session is being restored (the permits are not granted).
      */
-    boolean flow(final long correlationId, final long consumerId, final int permits, final long deadlineNs)
-        throws MagnetarClientException
+    boolean flow(
+        final long correlationId,
+        final long consumerId,
+        final int permits,
+        final long deadlineNs,
+        final long restoredEpoch) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
         final FlowEncoder encoder = e.flowEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
@@ -338,7 +344,7 @@ final class IngressProxy implements AdminIngress
             .consumerId(consumerId)
             .permits(permits);
 
-        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP);
+        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
     }
 
     /**
@@ -349,7 +355,8 @@ final class IngressProxy implements AdminIngress
         final long consumerId,
         final int shard,
         final long position,
-        final long deadlineNs) throws MagnetarClientException
+        final long deadlineNs,
+        final long restoredEpoch) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
         final AckEncoder encoder = e.ackEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
@@ -357,7 +364,7 @@ final class IngressProxy implements AdminIngress
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
 
-        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP);
+        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
     }
 
     void ackWithReceipt(
@@ -511,6 +518,13 @@ final class IngressProxy implements AdminIngress
     private boolean offer(final Encoders e, final int length, final long deadlineNs, final int mode)
         throws MagnetarClientException
     {
+        return offer(e, length, deadlineNs, mode, -1);
+    }
+
+    private boolean offer(
+        final Encoders e, final int length, final long deadlineNs, final int mode, final long restoredEpoch)
+        throws MagnetarClientException
+    {
         final IdleStrategy idleStrategy = e.idleStrategy;
         idleStrategy.reset();
         final boolean retryNotConnected = CONNECT == mode;
@@ -519,7 +533,7 @@ final class IngressProxy implements AdminIngress
 
         while (true)
         {
-            if (CONNECT != mode && liveness.isReconnecting() && !liveness.isRestoringThread())
+            if (CONNECT != mode && liveness.isHeldBack(restoredEpoch))
             {
                 if (DROP == mode)
                 {

@@ -86,6 +86,7 @@ public final class Producer implements AutoCloseable
     private final ExpandableRingBuffer.MessageConsumer releaseReceipted = this::releaseReceipted;
     private final ExpandableRingBuffer.MessageConsumer resendRetained = this::resendRetained;
     private long resendDeadlineNs;
+    private volatile long restoredEpoch;
     private MagnetarClientException resendFailure;
     private long nextSequenceId;
     private volatile boolean isClosed;
@@ -459,8 +460,8 @@ public final class Producer implements AutoCloseable
                 {
                     // kept until its receipt: offered now, or with the others once a lost session is restored
                     retained.consume(releaseReceipted, Integer.MAX_VALUE);
-                    ingressProxy.send(
-                        sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs, retained);
+                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs,
+                        retained, restoredEpoch);
                     nextSequenceId = sequenceId + 1;
                     window.onOffered(sequenceId);
                 }
@@ -616,7 +617,7 @@ public final class Producer implements AutoCloseable
         retained.consume(releaseReceipted, Integer.MAX_VALUE);
         final long result = ingressProxy.trySend(
             sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
-            length, retained);
+            length, retained, restoredEpoch);
         if (result > 0)
         {
             nextSequenceId = sequenceId + 1;
@@ -691,9 +692,11 @@ public final class Producer implements AutoCloseable
      * meanwhile, so nothing new overtakes them.
      *
      * @param deadlineNs bound on the whole restore.
+     * @param epoch      of the loss being restored: from then on this producer's sends go out, even while other
+     *                   producers and consumers are still being restored.
      * @throws MagnetarClientException if the broker refused the producer or a frame could not be offered.
      */
-    void restore(final long deadlineNs) throws MagnetarClientException
+    void restore(final long deadlineNs, final long epoch) throws MagnetarClientException
     {
         sendLock.lock();
         try
@@ -711,6 +714,7 @@ public final class Producer implements AutoCloseable
             {
                 throw resendFailure;
             }
+            restoredEpoch = epoch;
         }
         finally
         {

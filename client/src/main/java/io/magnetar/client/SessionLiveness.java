@@ -33,6 +33,7 @@ final class SessionLiveness
     private final AtomicBoolean isReconnecting = new AtomicBoolean();
     private volatile Runnable reconnector;
     private volatile Thread restoringThread;
+    private volatile long reconnectEpoch;
 
     /**
      * @param errorHandler          told about a loss nobody expects.
@@ -79,6 +80,24 @@ final class SessionLiveness
     boolean isReconnecting()
     {
         return isReconnecting.get();
+    }
+
+    /**
+     * @return the number of losses the reconnector has started on: a producer or consumer restored in this epoch
+     * sends again while the others are still being restored.
+     */
+    long reconnectEpoch()
+    {
+        return reconnectEpoch;
+    }
+
+    /**
+     * @param restoredEpoch the epoch a producer or consumer was last restored in.
+     * @return true if its frames must wait: the session is being restored and it is not yet.
+     */
+    boolean isHeldBack(final long restoredEpoch)
+    {
+        return isReconnecting.get() && restoredEpoch != reconnectEpoch && Thread.currentThread() != restoringThread;
     }
 
     /**
@@ -156,6 +175,7 @@ final class SessionLiveness
         {
             if (isReconnecting.compareAndSet(false, true))
             {
+                reconnectEpoch++;
                 isEstablished = false;
                 errorHandler.onError(new MagnetarClientException.ConnectionLostException(message + "; reconnecting"));
                 reconnector.run();

@@ -113,12 +113,13 @@ final class SessionReconnector
     private void restore(final long deadlineNs) throws MagnetarClientException
     {
         connector.reconnect(deadlineNs);
+        final long epoch = liveness.reconnectEpoch();
 
         for (final Producer producer : producers.producers())
         {
             try
             {
-                producer.restore(deadlineNs);
+                producer.restore(deadlineNs, epoch);
             }
             catch (final MagnetarClientException ex)
             {
@@ -135,7 +136,7 @@ final class SessionReconnector
         {
             try
             {
-                consumer.restore(deadlineNs);
+                consumer.restore(deadlineNs, epoch);
             }
             catch (final MagnetarClientException ex)
             {
