@@ -23,6 +23,7 @@ public final class ClientBuilder
     private String clientName = MagnetarClient.Configuration.clientName();
     private int termLength = MagnetarClient.Configuration.termLength();
     private boolean reconnect = MagnetarClient.Configuration.reconnect();
+    private long memoryLimitBytes = MagnetarClient.Configuration.memoryLimitBytes();
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
 
@@ -111,6 +112,19 @@ public final class ClientBuilder
     }
 
     /**
+     * @param bytes most bytes (keys and payloads) of sends waiting for their receipt across every producer of this
+     *              client (Pulsar's {@code memoryLimit}); beyond it sends wait or fail as their producer's
+     *              {@code blockIfQueueFull} says, and offers answer {@code BACK_PRESSURED}. 0 for no limit. Default
+     *              {@link MagnetarClient.Configuration#MEMORY_LIMIT_DEFAULT}.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder memoryLimit(final long bytes)
+    {
+        this.memoryLimitBytes = bytes;
+        return this;
+    }
+
+    /**
      * @param clientName name the broker shows for this client; optional.
      * @return this for a fluent API.
      */
@@ -174,6 +188,10 @@ public final class ClientBuilder
         {
             throw new MagnetarClientException("operationTimeout must be positive");
         }
+        if (memoryLimitBytes < 0)
+        {
+            throw new MagnetarClientException("memoryLimit must be zero (no limit) or positive");
+        }
         if (connectionTimeoutNs <= 0)
         {
             throw new MagnetarClientException("connectionTimeout must be positive");
@@ -201,6 +219,8 @@ public final class ClientBuilder
             clientName,
             termLength,
             null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,
-            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler), reconnect);
+            null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler),
+            reconnect,
+            memoryLimitBytes);
     }
 }

@@ -148,6 +148,17 @@ public final class MagnetarClient implements AutoCloseable
         public static final long RECONNECT_MAX_BACKOFF_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
 
         /**
+         * Most bytes (keys and payloads) of sends waiting for their receipt across every producer of a client
+         * (Pulsar's {@code memoryLimit}); a size; 0 for no limit.
+         */
+        public static final String MEMORY_LIMIT_PROP_NAME = "magnetar.client.memory.limit";
+
+        /**
+         * Default memory limit: 64 MiB, as Pulsar's.
+         */
+        public static final long MEMORY_LIMIT_DEFAULT = 64L * 1024 * 1024;
+
+        /**
          * Default of {@link ProducerBuilder#maxPendingMessages(int)}.
          */
         public static final String MAX_PENDING_MESSAGES_PROP_NAME = "magnetar.client.max.pending.messages";
@@ -270,6 +281,14 @@ public final class MagnetarClient implements AutoCloseable
         public static long connectionTimeoutNs()
         {
             return SystemUtil.getDurationInNanos(CONNECTION_TIMEOUT_PROP_NAME, CONNECTION_TIMEOUT_DEFAULT_NS);
+        }
+
+        /**
+         * @return {@link #MEMORY_LIMIT_PROP_NAME} in bytes, or its default.
+         */
+        public static long memoryLimitBytes()
+        {
+            return SystemUtil.getSizeAsLong(MEMORY_LIMIT_PROP_NAME, MEMORY_LIMIT_DEFAULT);
         }
 
         /**
@@ -457,10 +476,10 @@ public final class MagnetarClient implements AutoCloseable
     private final ConsumerRegistry consumers;
     private final AdminClient admin;
 
-    MagnetarClient(final Connector connector, final boolean reconnect)
+    MagnetarClient(final Connector connector, final boolean reconnect, final long memoryLimitBytes)
     {
         this.connector = connector;
-        this.producers = new ProducerRegistry(connector);
+        this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes));
         this.consumers = new ConsumerRegistry(connector);
         if (reconnect)
         {

@@ -186,9 +186,29 @@ public class MagnetarClientException extends Exception
     }
 
     /**
-     * The session with the broker is gone: the broker stopped or closed the session, or the network between them
-     * failed. Every pending and later operation of the client, its producers and its consumers fails with it; only
-     * closing still works. The client does not reconnect.
+     * A send was refused at once because its producer's {@code maxPendingMessages} sends wait for receipts, or the
+     * client's {@code memoryLimit} is taken, and the producer was built with {@code blockIfQueueFull(false)}
+     * (Pulsar's {@code ProducerQueueIsFullError} and {@code MemoryBufferIsFullError}).
+     */
+    public static class ProducerQueueIsFullException extends MagnetarClientException
+    {
+        /**
+         * A full queue or memory limit.
+         *
+         * @param message which limit, and its value.
+         */
+        public ProducerQueueIsFullException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * The session with the broker is gone for good: the broker stopped or closed the session, or the network between
+     * them failed, and the client does not reconnect ({@code reconnect(false)}) or gave up (it closed). Every pending
+     * and later operation of the client, its producers and its consumers fails with it; only closing still works. A
+     * client that reconnects (the default) reports each loss to its error handler with this exception too, and goes
+     * on.
      */
     public static class ConnectionLostException extends MagnetarClientException
     {

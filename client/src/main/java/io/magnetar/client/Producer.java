@@ -87,6 +87,8 @@ public final class Producer implements AutoCloseable
     private final ExpandableRingBuffer.MessageConsumer resendRetained = this::resendRetained;
     private long resendDeadlineNs;
     private volatile long restoredEpoch;
+    private final MemoryLimit memoryLimit;
+    private final boolean blockIfQueueFull;
     private MagnetarClientException resendFailure;
     private long nextSequenceId;
     private volatile boolean isClosed;
@@ -100,7 +102,9 @@ public final class Producer implements AutoCloseable
         final long lastSequenceId,
         final int maxPendingMessages,
         final SendReceiptHandler receiptHandler,
-        final long sendTimeoutNs)
+        final long sendTimeoutNs,
+        final boolean blockIfQueueFull,
+        final MemoryLimit memoryLimit)
     {
         this.registry = registry;
         this.connector = connector;
@@ -113,11 +117,13 @@ public final class Producer implements AutoCloseable
         this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.sendTimeoutNs = sendTimeoutNs;
+        this.blockIfQueueFull = blockIfQueueFull;
+        this.memoryLimit = memoryLimit;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
         this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
-            connector.errorHandler(), sendTimeoutNs);
+            connector.errorHandler(), sendTimeoutNs, memoryLimit);
     }
 
     /**
@@ -405,9 +411,10 @@ public final class Producer implements AutoCloseable
             return pending;
         }
 
+        final int bytes = payload.length + (null == key ? 0 : key.length());
         while (true)
         {
-            final MagnetarClientException noRoom = awaitRoom(deadlineNs);
+            final MagnetarClientException noRoom = awaitRoom(deadlineNs, bytes);
             if (null != noRoom)
             {
                 pending.completeExceptionally(noRoom);
@@ -454,8 +461,18 @@ public final class Producer implements AutoCloseable
                     continue; // another thread took the room: wait again, outside the lock
                 }
 
+                if (!memoryLimit.tryReserve(bytes))
+                {
+                    if (blockIfQueueFull)
+                    {
+                        continue; // another send took the memory: wait again, outside the lock
+                    }
+                    pending.completeExceptionally(memoryFull());
+                    return pending;
+                }
+
                 pending.sequenceId = sequenceId;
-                window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, pending);
+                window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, pending, bytes);
                 try
                 {
                     // kept until its receipt: offered now, or with the others once a lost session is restored
@@ -467,10 +484,12 @@ public final class Producer implements AutoCloseable
                 }
                 catch (final MagnetarClientException ex)
                 {
+                    window.unprepare(sequenceId);
                     pending.completeExceptionally(ex);
                 }
                 catch (final RuntimeException ex)
                 {
+                    window.unprepare(sequenceId);
                     pending.completeExceptionally(new MagnetarClientException("send failed: " + ex.getMessage(), ex));
                 }
 
@@ -490,11 +509,17 @@ public final class Producer implements AutoCloseable
      * @return null when there is room or the producer can no longer send (checked again under the lock), else why
      * the send fails.
      */
-    private MagnetarClientException awaitRoom(final long deadlineNs)
+    private MagnetarClientException awaitRoom(final long deadlineNs, final int bytes)
     {
-        if (window.hasRoomForNext())
+        if (window.hasRoomForNext() && memoryLimit.hasRoom(bytes))
         {
             return null;
+        }
+        if (!blockIfQueueFull)
+        {
+            return window.hasRoomForNext() ? memoryFull() : new MagnetarClientException.ProducerQueueIsFullException(
+                "pending queue of producer on topic '" + topic + "' is full (maxPendingMessages=" +
+                maxPendingMessages + ")");
         }
         if (requests.isConductorThread())
         {
@@ -503,7 +528,7 @@ public final class Producer implements AutoCloseable
         }
 
         final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
-        while (!window.hasRoomForNext())
+        while (!window.hasRoomForNext() || !memoryLimit.hasRoom(bytes))
         {
             if (isClosed || null != liveness.connectionLoss() || connector.isClosed())
             {
@@ -511,8 +536,10 @@ public final class Producer implements AutoCloseable
             }
             if (System.nanoTime() - deadlineNs >= 0)
             {
-                return new MagnetarClientException.TimeoutException("pending queue of producer on topic '" + topic +
-                    "' stayed full (maxPendingMessages=" + maxPendingMessages + ")");
+                return new MagnetarClientException.TimeoutException(window.hasRoomForNext() ?
+                    "the client's memory limit of " + memoryLimit.limitBytes() + " bytes for sends waiting for " +
+                    "receipts stayed taken" : "pending queue of producer on topic '" + topic + "' stayed full " +
+                    "(maxPendingMessages=" + maxPendingMessages + ")");
             }
             if (Thread.currentThread().isInterrupted())
             {
@@ -613,11 +640,23 @@ public final class Producer implements AutoCloseable
             return BACK_PRESSURED;
         }
 
-        window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, null);
+        if (!memoryLimit.tryReserve(keyLength + length))
+        {
+            return BACK_PRESSURED;
+        }
+        window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, null, keyLength + length);
         retained.consume(releaseReceipted, Integer.MAX_VALUE);
-        final long result = ingressProxy.trySend(
-            sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength, buffer, offset,
-            length, retained, restoredEpoch);
+        final long result;
+        try
+        {
+            result = ingressProxy.trySend(sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset,
+                keyLength, buffer, offset, length, retained, restoredEpoch);
+        }
+        catch (final MagnetarClientException | RuntimeException ex)
+        {
+            window.unprepare(sequenceId);
+            throw ex;
+        }
         if (result > 0)
         {
             nextSequenceId = sequenceId + 1;
@@ -625,6 +664,7 @@ public final class Producer implements AutoCloseable
             return sequenceId;
         }
 
+        window.unprepare(sequenceId);
         return Publication.MAX_POSITION_EXCEEDED == result ? CLOSED : result;
     }
 
@@ -731,6 +771,13 @@ public final class Producer implements AutoCloseable
     {
         isClosed = true;
         window.failAll(reason, true);
+    }
+
+    private MagnetarClientException memoryFull()
+    {
+        return new MagnetarClientException.ProducerQueueIsFullException("the client's memory limit of " +
+            memoryLimit.limitBytes() + " bytes for sends waiting for receipts is taken (" +
+            memoryLimit.reservedBytes() + " bytes)");
     }
 
     private boolean releaseReceipted(

@@ -13,6 +13,7 @@ public final class ProducerBuilder
     private int maxPendingMessages = MagnetarClient.Configuration.maxPendingMessages();
     private SendReceiptHandler receiptHandler;
     private long sendTimeoutNs = -1;
+    private boolean blockIfQueueFull = true;
 
     ProducerBuilder(final ProducerRegistry producers)
     {
@@ -78,6 +79,20 @@ public final class ProducerBuilder
     }
 
     /**
+     * @param blockIfQueueFull true (the default here; Pulsar's is false) to make {@code send} and {@code sendAsync}
+     *                         wait, bounded by the send timeout, while {@code maxPendingMessages} sends wait for
+     *                         receipts or the client's memory limit is taken; false to fail them at once with
+     *                         {@link MagnetarClientException.ProducerQueueIsFullException}. {@code offer} never
+     *                         waits: it answers {@link Producer#BACK_PRESSURED}.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder blockIfQueueFull(final boolean blockIfQueueFull)
+    {
+        this.blockIfQueueFull = blockIfQueueFull;
+        return this;
+    }
+
+    /**
      * Create the producer on the broker and wait for it to be ready.
      *
      * @return the producer.
@@ -99,6 +114,7 @@ public final class ProducerBuilder
         }
 
         return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler,
-            sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs);
+            sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs,
+            blockIfQueueFull);
     }
 }

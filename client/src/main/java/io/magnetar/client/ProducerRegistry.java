@@ -9,15 +9,17 @@ import org.agrona.collections.Long2ObjectHashMap;
 final class ProducerRegistry
 {
     private final Connector connector;
+    private final MemoryLimit memoryLimit;
     private final Object lock = new Object();
     private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
 
     /**
      * @param connector the session the producers use.
      */
-    ProducerRegistry(final Connector connector)
+    ProducerRegistry(final Connector connector, final MemoryLimit memoryLimit)
     {
         this.connector = connector;
+        this.memoryLimit = memoryLimit;
     }
 
     /**
@@ -35,7 +37,8 @@ final class ProducerRegistry
         final String producerName,
         final int maxPendingMessages,
         final SendReceiptHandler receiptHandler,
-        final long sendTimeoutNs) throws MagnetarClientException
+        final long sendTimeoutNs,
+        final boolean blockIfQueueFull) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -70,7 +73,8 @@ final class ProducerRegistry
         final String name = null == request.answerText || request.answerText.isEmpty() ?
             producerName : request.answerText;
         final Producer producer = new Producer(this, connector, producerId, topic, name, request.answerValue,
-            maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs);
+            maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs,
+            blockIfQueueFull, memoryLimit);
         try
         {
             connector.conductor().addProducer(producer, deadlineNs);

@@ -24,6 +24,8 @@ final class SendWindow
     private final int mask;
     private final long[] deadlineNs;
     private final PendingSend[] futures;
+    private final int[] reservedBytes;
+    private final MemoryLimit memoryLimit;
     private final SendReceiptHandler receiptHandler;
     private final ErrorHandler errorHandler;
     private final long operationTimeoutNs;
@@ -39,6 +41,7 @@ final class SendWindow
      * @param receiptHandler     for the outcome of offers, or null.
      * @param errorHandler       for failed offers when there is no receipt handler.
      * @param operationTimeoutNs how long a send waits for its receipt, for messages.
+     * @param memoryLimit        given back the bytes each send reserved, when it completes.
      */
     SendWindow(
         final String topic,
@@ -47,7 +50,8 @@ final class SendWindow
         final long lastSequenceId,
         final SendReceiptHandler receiptHandler,
         final ErrorHandler errorHandler,
-        final long operationTimeoutNs)
+        final long operationTimeoutNs,
+        final MemoryLimit memoryLimit)
     {
         this.topic = topic;
         this.maxPendingMessages = maxPendingMessages;
@@ -55,6 +59,8 @@ final class SendWindow
         this.mask = capacity - 1;
         this.deadlineNs = new long[capacity];
         this.futures = new PendingSend[capacity];
+        this.reservedBytes = new int[capacity];
+        this.memoryLimit = memoryLimit;
         this.receiptHandler = receiptHandler;
         this.errorHandler = errorHandler;
         this.operationTimeoutNs = operationTimeoutNs;
@@ -86,12 +92,27 @@ final class SendWindow
      * @param sequenceId of the send.
      * @param deadlineNs after which the send fails without a receipt.
      * @param future     of the send, or null for an offer.
+     * @param bytes      the send reserved of the client's memory limit, given back when it completes.
      */
-    void prepare(final long sequenceId, final long deadlineNs, final PendingSend future)
+    void prepare(final long sequenceId, final long deadlineNs, final PendingSend future, final int bytes)
     {
         final int slot = (int)sequenceId & mask;
         this.deadlineNs[slot] = deadlineNs;
         futures[slot] = future;
+        reservedBytes[slot] = bytes;
+    }
+
+    /**
+     * Sender: a prepared send was not offered after all (an offer that found no room); give its bytes back.
+     *
+     * @param sequenceId of the send.
+     */
+    void unprepare(final long sequenceId)
+    {
+        final int slot = (int)sequenceId & mask;
+        futures[slot] = null;
+        memoryLimit.release(reservedBytes[slot]);
+        reservedBytes[slot] = 0;
     }
 
     /**
@@ -142,6 +163,8 @@ final class SendWindow
         {
             lastStoredSequenceId = sequenceId;
             final int slot = (int)sequenceId & mask;
+            memoryLimit.release(reservedBytes[slot]);
+            reservedBytes[slot] = 0;
             final PendingSend future = futures[slot];
             if (null != future)
             {
@@ -263,6 +286,8 @@ final class SendWindow
     private void fail(final long sequenceId, final MagnetarClientException failure)
     {
         final int slot = (int)sequenceId & mask;
+        memoryLimit.release(reservedBytes[slot]);
+        reservedBytes[slot] = 0;
         final PendingSend future = futures[slot];
         if (null != future)
         {

@@ -31,16 +31,48 @@ class SendWindowTest
         }
     };
 
+    private final MemoryLimit memoryLimit = new MemoryLimit(1000);
+
+    @Test
+    void shouldGiveBackTheMemoryOfEachSendWhenItCompletesWhicheverWay()
+    {
+        final SendWindow window = window(8, 0, null);
+        assertTrue(memoryLimit.tryReserve(400));
+        window.prepare(0, 100, null, 400);
+        window.onOffered(0);
+        assertTrue(memoryLimit.tryReserve(400));
+        window.prepare(1, 100, null, 400);
+        window.onOffered(1);
+        assertTrue(memoryLimit.tryReserve(100));
+        window.prepare(2, 300, null, 100);
+        window.onOffered(2);
+        assertFalse(memoryLimit.tryReserve(101), "1,000 bytes taken");
+        assertTrue(memoryLimit.tryReserve(100));
+        window.prepare(3, 400, null, 100);
+        window.unprepare(3); // an offer that found no room gives its bytes back
+        assertEquals(900, memoryLimit.reservedBytes());
+
+        window.onReceipt(0, 0, 10);
+        assertEquals(500, memoryLimit.reservedBytes(), "a receipt gives back");
+        window.onError(1, MagnetarClientException.ErrorCode.PERSISTENCE_ERROR, "disk full");
+        assertEquals(100, memoryLimit.reservedBytes(), "a refusal gives back");
+        window.onTimeoutCheck(300);
+        assertEquals(0, memoryLimit.reservedBytes(), "a timeout gives back");
+
+        assertTrue(memoryLimit.tryReserve(5000), "one send larger than the limit passes when nothing is taken");
+        assertFalse(memoryLimit.tryReserve(1));
+    }
+
     private SendWindow window(final int maxPending, final long firstSequenceId, final SendReceiptHandler handler)
     {
         return new SendWindow("t", maxPending, firstSequenceId, firstSequenceId - 1, handler, errors::add,
-            TIMEOUT_NS);
+            TIMEOUT_NS, memoryLimit);
     }
 
     private static void offer(final SendWindow window, final long sequenceId, final long deadlineNs,
         final PendingSend future)
     {
-        window.prepare(sequenceId, deadlineNs, future);
+        window.prepare(sequenceId, deadlineNs, future, 0);
         window.onOffered(sequenceId);
     }
 
@@ -85,7 +117,7 @@ class SendWindowTest
     void shouldAcceptAReceiptThatOvertakesThePublicationOfItsOffer()
     {
         final SendWindow window = window(4, 0, handler);
-        window.prepare(0, 100, null); // offered, but the sender has not published it yet
+        window.prepare(0, 100, null, 0); // offered, but the sender has not published it yet
         window.onReceipt(0, 0, 7);
         window.onOffered(0);
 
@@ -158,7 +190,7 @@ class SendWindowTest
             public void onFailure(final long sequenceId, final MagnetarClientException failure)
             {
             }
-        }, errors::add, TIMEOUT_NS);
+        }, errors::add, TIMEOUT_NS, memoryLimit);
         offer(window, 0, 100, null);
         window.onReceipt(0, 0, 1);
 
