@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +70,9 @@ class ReconnectTest
         harness.port = freePort();
         harness.start();
 
-        try (MagnetarClient client = harness.newClient();
+        final List<Throwable> clientErrors = new CopyOnWriteArrayList<>();
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl()).termLength(1024 * 1024)
+            .errorHandler(clientErrors::add).build();
             Producer producer = client.newProducer().topic(TOPIC).create();
             Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
                 .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
@@ -81,6 +84,15 @@ class ReconnectTest
             }
 
             harness.stop();
+            // a clean stop tells the client, which starts reconnecting at once rather than after a timeout
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (client.isConnected())
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "the client did not notice the clean stop");
+                Thread.sleep(5);
+            }
+            assertTrue(clientErrors.stream().anyMatch((error) ->
+                error.getMessage().contains("the broker is shutting down")), clientErrors.toString());
             for (int i = 100; i < 200; i++)
             {
                 receipts.add(producer.sendAsync(payload(i))); // kept while the broker is away

@@ -159,12 +159,18 @@ public final class SessionAgent implements Agent
     }
 
     /**
-     * Close every session's answer publication.
+     * Tell every client its session ends with the broker, so it reconnects at once instead of waiting for a liveness
+     * timeout; then close every session's answer publication.
      */
     public void onClose()
     {
         for (final ClientSession session : sessionByKey.values())
         {
+            if (session.isActive())
+            {
+                replyPublisher.sendError(session, -1, ErrorCode.SERVICE_NOT_READY,
+                    "the broker is shutting down: session closed");
+            }
             if (null != session.publication())
             {
                 session.publication().close();
