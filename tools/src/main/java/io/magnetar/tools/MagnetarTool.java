@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ErrorsCommand.class,
         StatCommand.class,
         HealthCommand.class,
+        TokensCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class MagnetarTool implements Runnable
