@@ -58,6 +58,20 @@ public final class MagnetarTool implements Runnable
     }
 
     /**
+     * A command of sub-commands run without one: say which are there, on stderr, and fail.
+     *
+     * @param spec    of the command.
+     * @param example of a sub-command to give, e.g. {@code stats-internal TOPIC}.
+     * @return exit code 2.
+     */
+    static int missingSubcommand(final CommandLine.Model.CommandSpec spec, final String example)
+    {
+        System.err.println(spec.name() + ": give a sub-command, e.g. " + example);
+        spec.commandLine().usage(System.err);
+        return 2;
+    }
+
+    /**
      * Without a sub-command, print usage.
      */
     public void run()

@@ -60,9 +60,7 @@ final class NamespacesCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        System.err.println("namespaces: give a sub-command, e.g. policies NAMESPACE");
-        spec.commandLine().usage(System.err);
-        return 2;
+        return MagnetarTool.missingSubcommand(spec, "policies NAMESPACE");
     }
 
     /**

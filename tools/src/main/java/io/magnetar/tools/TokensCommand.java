@@ -68,9 +68,7 @@ final class TokensCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        System.err.println("tokens: give a sub-command, e.g. create-secret-key --output FILE");
-        spec.commandLine().usage(System.err);
-        return 2;
+        return MagnetarTool.missingSubcommand(spec, "create-secret-key --output FILE");
     }
 
     /**

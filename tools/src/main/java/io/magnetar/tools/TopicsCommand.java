@@ -32,9 +32,7 @@ final class TopicsCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        System.err.println("topics: give a sub-command, e.g. stats-internal TOPIC");
-        spec.commandLine().usage(System.err);
-        return 2;
+        return MagnetarTool.missingSubcommand(spec, "stats-internal TOPIC");
     }
 
     /**

@@ -10,10 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Date;
 
@@ -28,25 +25,18 @@ class TokensCommandTest
     @TempDir
     File dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    private CapturedStreams streams;
 
     @BeforeEach
     void capture()
     {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        streams = new CapturedStreams();
     }
 
     @AfterEach
     void restore()
     {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+        streams.close();
     }
 
     @Test
@@ -113,7 +103,7 @@ class TokensCommandTest
         assertEquals(2, run("tokens", "create", "--subject", "admin"));
         assertEquals(2, run("tokens", "create", "--secret-key", new File(dir, "missing").getPath(),
             "--subject", "admin"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--secret-key: cannot read"), errors());
+        assertTrue(errors().contains("--secret-key: cannot read"), errors());
         assertEquals(2, run("tokens", "create", "--secret-key", "data:;base64,AAAA", "--subject", "a",
             "--expiry-time", "soon"));
         assertTrue(errors().contains("--expiry-time: bad duration"), errors());
@@ -122,18 +112,17 @@ class TokensCommandTest
 
     private int run(final String... args)
     {
-        out.reset();
-        err.reset();
+        streams.reset();
         return MagnetarTool.commandLine().execute(args);
     }
 
     private String output()
     {
-        return out.toString(StandardCharsets.UTF_8).strip();
+        return streams.out().strip();
     }
 
     private String errors()
     {
-        return err.toString(StandardCharsets.UTF_8);
+        return streams.err();
     }
 }
