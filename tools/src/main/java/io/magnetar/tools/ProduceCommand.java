@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code magnetar produce TOPIC -m MSG|-f FILE [-n N]}: send messages and report how many the broker acknowledged.
@@ -47,6 +48,10 @@ final class ProduceCommand implements Callable<Integer>
     @Option(names = { "-k", "--key" }, description = "Message key.")
     String key;
 
+    @Option(names = { "-r", "--rate" }, description = "Messages per second; 0 sends as fast as the broker takes " +
+        "them. Default: ${DEFAULT-VALUE}")
+    double rate = 0;
+
     @Mixin
     ClientOptions clientOptions;
 
@@ -58,6 +63,11 @@ final class ProduceCommand implements Callable<Integer>
         if (count < 0)
         {
             System.err.println("produce: -n must not be negative");
+            return 2;
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate))
+        {
+            System.err.println("produce: -r must be a number of messages per second, 0 for no limit");
             return 2;
         }
         final byte[][] payloads;
@@ -77,10 +87,18 @@ final class ProduceCommand implements Callable<Integer>
             try (MagnetarClient client = clientOptions.connect("magnetar-produce");
                 Producer producer = client.newProducer().topic(topic).create())
             {
+                final long startNs = System.nanoTime();
+                final double intervalNs = rate > 0 ? 1e9 / rate : 0;
+                long sentSoFar = 0;
                 for (int i = 0; i < count && null == failure.get() && !signals.isStopRequested(); i++)
                 {
                     for (final byte[] payload : payloads)
                     {
+                        if (intervalNs > 0)
+                        {
+                            awaitTurn(startNs + (long)(sentSoFar * intervalNs), signals);
+                        }
+                        sentSoFar++;
                         final CompletableFuture<MessageId> receipt = producer.sendAsync(key, payload);
                         sent.incrementAndGet();
                         receipt.whenComplete((id, error) ->
@@ -112,6 +130,15 @@ final class ProduceCommand implements Callable<Integer>
             }
 
             return signals.isStopRequested() ? signals.signalExitCode() : 0;
+        }
+    }
+
+    private static void awaitTurn(final long dueNs, final StopSignals signals)
+    {
+        long waitNs;
+        while ((waitNs = dueNs - System.nanoTime()) > 0 && !signals.isStopRequested())
+        {
+            LockSupport.parkNanos(Math.min(waitNs, 10_000_000));
         }
     }
 
