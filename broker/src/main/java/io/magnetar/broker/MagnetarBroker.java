@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.RetentionPolicy;
@@ -87,6 +88,7 @@ public final class MagnetarBroker implements AutoCloseable
         private ErrorHandler errorHandler;
         private Consumer<String> logger = (line) -> LOGGER.log(System.Logger.Level.INFO, line);
         private IdleStrategy idleStrategy;
+        private TokenAuthenticator authenticator;
 
         /**
          * Validate and fill in defaults.
@@ -108,17 +110,8 @@ public final class MagnetarBroker implements AutoCloseable
             {
                 throw new ConfigurationException("maxMessageSize must be positive: " + maxMessageSize);
             }
-            final int headroom = SessionAgent.MAX_KEY_LENGTH + SessionAgent.FRAME_HEADROOM;
-            if ((long)maxMessageSize + headroom > egressTermLength / 8)
-            {
-                throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs an egress term length" +
-                    " of at least 8 x (size + " + headroom + "); egressTermLength=" + egressTermLength);
-            }
-            if ((long)maxMessageSize + headroom > shardTermLength / 8)
-            {
-                throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs a shard term length" +
-                    " of at least 8 x (size + " + headroom + "); shardTermLength=" + shardTermLength);
-            }
+            SessionAgent.checkMessageFits(maxMessageSize, "egressTermLength", egressTermLength);
+            SessionAgent.checkMessageFits(maxMessageSize, "shardTermLength", shardTermLength);
             if (largeFramePoolSize < 1)
             {
                 throw new ConfigurationException("largeFramePoolSize must be at least 1: " + largeFramePoolSize);
@@ -394,6 +387,20 @@ public final class MagnetarBroker implements AutoCloseable
             return diskMinFreeBytes;
         }
 
+        /** @param authenticator checks each client's token, or null (the default) to take clients without one.
+         * @return this for a fluent API. */
+        public Context authenticator(final TokenAuthenticator authenticator)
+        {
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        /** @return what checks each client's token, or null if clients need none. */
+        public TokenAuthenticator authenticator()
+        {
+            return authenticator;
+        }
+
         /** @param driverContext settings of the media driver and archive. @return this for a fluent API. */
         public Context driverContext(final MagnetarMediaDriver.Context driverContext)
         {
@@ -593,7 +600,8 @@ public final class MagnetarBroker implements AutoCloseable
             ctx.egressTermLength(),
             TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
             ctx.maxBadFrames(),
-            shards.namespaces);
+            shards.namespaces,
+            ctx.authenticator());
         agents.add(sessionAgent);
         agents.addAll(shards.agents);
 

@@ -7,11 +7,8 @@ import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Producer;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,23 +20,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * filled by another process): the broker says so in its state counter and its error log, and refuses sends with a
  * clear error instead of taking them and never answering.
  */
-class ArchiveStoppedTest
+class ArchiveStoppedTest extends HarnessTest
 {
     private static final String TOPIC = "persistent://public/default/archive-stopped";
-
-    @TempDir
-    File dataDir;
-
-    private BrokerHarness harness;
-
-    @AfterEach
-    void after()
-    {
-        if (null != harness)
-        {
-            harness.close();
-        }
-    }
 
     @Test
     void shouldRefuseSendsAndSaySoWhenTheArchiveStopsRecordingALog() throws Exception

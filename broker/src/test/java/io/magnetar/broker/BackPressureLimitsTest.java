@@ -5,11 +5,8 @@ import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,23 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the send timeout under {@code blockIfQueueFull(true)}, and make offers answer {@code BACK_PRESSURED}; the pending
  * sends complete once the broker is back, and give their room back.
  */
-class BackPressureLimitsTest
+class BackPressureLimitsTest extends HarnessTest
 {
     private static final String TOPIC = "persistent://public/default/back-pressure";
-
-    @TempDir
-    File dataDir;
-
-    private BrokerHarness harness;
-
-    @AfterEach
-    void after()
-    {
-        if (null != harness)
-        {
-            harness.close();
-        }
-    }
 
     @Test
     void shouldFailAtOnceBeyondMaxPendingMessagesWithoutBlocking() throws Exception

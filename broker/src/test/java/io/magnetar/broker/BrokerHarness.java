@@ -42,6 +42,7 @@ final class BrokerHarness implements AutoCloseable
     long indexSnapshotIntervalBytes = BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT;
     long diskMinFreeBytes = BrokerConfiguration.DISK_MIN_FREE_DEFAULT;
     int port = 0;
+    io.magnetar.broker.auth.TokenAuthenticator authenticator;
 
     BrokerHarness(final File dataDir)
     {
@@ -67,6 +68,7 @@ final class BrokerHarness implements AutoCloseable
             .shardCount(shardCount)
             .indexSnapshotIntervalBytes(indexSnapshotIntervalBytes)
             .diskMinFreeBytes(diskMinFreeBytes)
+            .authenticator(authenticator)
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

@@ -241,7 +241,7 @@ class MillionTopicsTest
         connected = false;
         final ConnectEncoder connect = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
             .correlationId(-2).protocolVersion(2).responseStreamId(responseStreamId)
-            .responseChannel("aeron:ipc").clientName(clientName);
+            .responseChannel("aeron:ipc").clientName(clientName).authToken("");
         awaitConnected(publication);
         offer(publication, subscription, assembler, buffer, connect.encodedLength());
         awaitCondition(subscription, assembler, () -> connected, "no Connected");

@@ -131,7 +131,7 @@ final class RawClient implements AutoCloseable
             .protocolVersion(1)
             .responseStreamId(responseStreamId)
             .responseChannel(responseChannel)
-            .clientName("raw");
+            .clientName("raw").authToken("");
         send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 

@@ -14,6 +14,7 @@ public final class ClientBuilder
 {
     private static final int MIN_TERM_LENGTH = 64 * 1024;
     private static final int MAX_TERM_LENGTH = 1024 * 1024 * 1024;
+    private static final int MAX_AUTH_TOKEN_LENGTH = 4096;
 
     private String serviceUrl = MagnetarClient.Configuration.serviceUrl();
     private String aeronDirectoryName = MagnetarClient.Configuration.aeronDirectoryName();
@@ -21,6 +22,7 @@ public final class ClientBuilder
     private long connectionLossGraceNs = MagnetarClient.Configuration.connectionLossGraceNs();
     private long connectionTimeoutNs = MagnetarClient.Configuration.connectionTimeoutNs();
     private String clientName = MagnetarClient.Configuration.clientName();
+    private String authToken = MagnetarClient.Configuration.authToken();
     private int termLength = MagnetarClient.Configuration.termLength();
     private boolean reconnect = MagnetarClient.Configuration.reconnect();
     private long memoryLimitBytes = MagnetarClient.Configuration.memoryLimitBytes();
@@ -125,6 +127,18 @@ public final class ClientBuilder
     }
 
     /**
+     * @param authToken JWT of the client's role (as {@code bin/magnetar tokens create} makes it), sent when the
+     *                  client connects and reconnects; needed by a broker started with authentication. Default
+     *                  {@link MagnetarClient.Configuration#AUTH_TOKEN_PROP_NAME}, or none.
+     * @return this for a fluent API.
+     */
+    public ClientBuilder authToken(final String authToken)
+    {
+        this.authToken = null == authToken ? "" : authToken.trim();
+        return this;
+    }
+
+    /**
      * @param clientName name the broker shows for this client; optional.
      * @return this for a fluent API.
      */
@@ -188,6 +202,10 @@ public final class ClientBuilder
         {
             throw new MagnetarClientException("operationTimeout must be positive");
         }
+        if (authToken.length() > MAX_AUTH_TOKEN_LENGTH)
+        {
+            throw new MagnetarClientException("authToken is longer than " + MAX_AUTH_TOKEN_LENGTH + " characters");
+        }
         if (memoryLimitBytes < 0)
         {
             throw new MagnetarClientException("memoryLimit must be zero (no limit) or positive");
@@ -217,6 +235,7 @@ public final class ClientBuilder
             Math.min(connectionTimeoutNs, operationTimeoutNs),
             connectionLossGraceNs,
             clientName,
+            authToken,
             termLength,
             null == idleStrategy ? MagnetarClient.Configuration.conductorIdleStrategy() : idleStrategy,
             null == errorHandler ? MagnetarClient.Configuration.DEFAULT_ERROR_HANDLER : errorHandler),

@@ -36,6 +36,7 @@ final class Connector
     private final long operationTimeoutNs;
     private final long connectionTimeoutNs;
     private final String clientName;
+    private final String authToken;
     private final ErrorHandler errorHandler;
     private final MediaDriver mediaDriver;
     private final Aeron aeron;
@@ -59,6 +60,7 @@ final class Connector
         final long connectionTimeoutNs,
         final long connectionLossGraceNs,
         final String clientName,
+        final String authToken,
         final ErrorHandler errorHandler,
         final IdleStrategy idleStrategy,
         final MediaDriver mediaDriver,
@@ -72,6 +74,7 @@ final class Connector
         this.operationTimeoutNs = operationTimeoutNs;
         this.connectionTimeoutNs = connectionTimeoutNs;
         this.clientName = clientName;
+        this.authToken = authToken;
         this.errorHandler = errorHandler;
         this.mediaDriver = mediaDriver;
         this.aeron = aeron;
@@ -104,6 +107,7 @@ final class Connector
      * @param operationTimeoutNs    bound on every blocking call, and on the whole connect.
      * @param connectionLossGraceNs how long the ingress may stay not connected before the session counts as lost.
      * @param clientName            for the broker and the Aeron client.
+     * @param authToken             JWT sent with each Connect, or empty for none.
      * @param termLength            of the ingress publication.
      * @param idleStrategy          of the conductor thread.
      * @param errorHandler          for failures no caller waits for.
@@ -117,6 +121,7 @@ final class Connector
         final long connectionTimeoutNs,
         final long connectionLossGraceNs,
         final String clientName,
+        final String authToken,
         final int termLength,
         final IdleStrategy idleStrategy,
         final ErrorHandler errorHandler) throws MagnetarClientException
@@ -171,6 +176,7 @@ final class Connector
                 connectionTimeoutNs,
                 connectionLossGraceNs,
                 clientName,
+                authToken,
                 errorHandler,
                 idleStrategy,
                 mediaDriver,
@@ -556,7 +562,8 @@ final class Connector
         {
             try
             {
-                ingressProxy.connect(request.correlationId, responseStreamId, responseChannel, clientName, deadlineNs);
+                ingressProxy.connect(
+                    request.correlationId, responseStreamId, responseChannel, clientName, authToken, deadlineNs);
                 answered = request.awaitAnswer(Math.min(resendIntervalNs, deadlineNs - System.nanoTime()));
             }
             catch (final MagnetarClientException ex)

@@ -137,6 +137,7 @@ final class IngressProxy implements AdminIngress
         final int responseStreamId,
         final String responseChannel,
         final String clientName,
+        final String authToken,
         final long deadlineNs) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
@@ -145,7 +146,8 @@ final class IngressProxy implements AdminIngress
             .protocolVersion(Protocol.PROTOCOL_VERSION)
             .responseStreamId(responseStreamId)
             .responseChannel(responseChannel)
-            .clientName(clientName);
+            .clientName(clientName)
+            .authToken(authToken);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, CONNECT);
     }

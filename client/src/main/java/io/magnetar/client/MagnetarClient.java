@@ -106,6 +106,11 @@ public final class MagnetarClient implements AutoCloseable
         public static final long CONNECTION_LOSS_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
         /**
+         * JWT the client connects with, when the builder names none.
+         */
+        public static final String AUTH_TOKEN_PROP_NAME = "magnetar.client.auth.token";
+
+        /**
          * Bound on each attempt to reach the broker and shake hands (Pulsar's {@code connectionTimeout}); a duration.
          */
         public static final String CONNECTION_TIMEOUT_PROP_NAME = "magnetar.client.connection.timeout";
@@ -273,6 +278,14 @@ public final class MagnetarClient implements AutoCloseable
         public static long connectResendIntervalNs()
         {
             return SystemUtil.getDurationInNanos(CONNECT_RESEND_INTERVAL_PROP_NAME, CONNECT_RESEND_INTERVAL_DEFAULT_NS);
+        }
+
+        /**
+         * @return {@link #AUTH_TOKEN_PROP_NAME}, or empty for none.
+         */
+        public static String authToken()
+        {
+            return System.getProperty(AUTH_TOKEN_PROP_NAME, "").trim();
         }
 
         /**

@@ -100,7 +100,12 @@ public class MagnetarClientException extends Exception
         /**
          * The backlog quota is exceeded and the namespace's policy refuses or no longer holds sends.
          */
-        PRODUCER_BLOCKED_QUOTA_EXCEEDED
+        PRODUCER_BLOCKED_QUOTA_EXCEEDED,
+
+        /**
+         * The broker requires a token and the client's is missing, malformed, badly signed or expired.
+         */
+        AUTHENTICATION_ERROR
     }
 
     private final ErrorCode errorCode;

@@ -85,7 +85,24 @@ final class SessionReconnector
                     liveness.onRestored();
                     return;
                 }
-                catch (final MagnetarClientException | RuntimeException ex)
+                catch (final MagnetarClientException ex)
+                {
+                    if (MagnetarClientException.ErrorCode.AUTHENTICATION_ERROR == ex.errorCode())
+                    {
+                        // the token expired or the broker's keys changed: no retry can help
+                        liveness.onReconnectAbandoned("the broker refused the client's token on reconnect: " +
+                            ex.getMessage());
+                        errorHandler.onError(ex);
+                        return;
+                    }
+                    if (1 == attempts || 0 == attempts % 10)
+                    {
+                        errorHandler.onError(new MagnetarClientException.ConnectionLostException(
+                            "reconnect attempt " + attempts + " to " + connector + " failed, next in " +
+                            TimeUnit.NANOSECONDS.toMillis(backoffNs) + " ms: " + ex.getMessage()));
+                    }
+                }
+                catch (final RuntimeException ex)
                 {
                     if (1 == attempts || 0 == attempts % 10)
                     {

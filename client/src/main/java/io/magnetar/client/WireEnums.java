@@ -186,6 +186,8 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.TOO_MANY_REQUESTS;
             case PRODUCER_BLOCKED_QUOTA_EXCEEDED:
                 return MagnetarClientException.ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED;
+            case AUTHENTICATION_ERROR:
+                return MagnetarClientException.ErrorCode.AUTHENTICATION_ERROR;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;

@@ -241,7 +241,8 @@ final class IdleTopicSetup implements AutoCloseable
             .protocolVersion(Protocol.PROTOCOL_VERSION)
             .responseStreamId(responseStreamId)
             .responseChannel("aeron:ipc")
-            .clientName("magnetar-perf-idle");
+            .clientName("magnetar-perf-idle")
+            .authToken("");
         send(connect.encodedLength());
         while (!connected)
         {

@@ -6,6 +6,7 @@ import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.ShardCountMismatchException;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.broker.policy.Sizes;
@@ -65,6 +66,14 @@ final class StandaloneCommand implements Callable<Integer>
         "persistent topics are refused (PERSISTENCE_ERROR: disk full) while consumers go on; accepted again from a " +
         "quarter more, e.g. 64m. Default: 64m (or magnetar.disk.min.free), at least a term of each shard's logs.")
     String diskMinFree;
+
+    @Option(names = "--auth-secret-key", description = "Require clients to connect with a JWT signed with this " +
+        "secret key (HS256; bin/magnetar tokens create-secret-key makes one).")
+    String authSecretKey;
+
+    @Option(names = "--auth-public-key", description = "Require clients to connect with a JWT signed with the " +
+        "private key of this public key (RS256; bin/magnetar tokens create-key-pair makes them).")
+    String authPublicKey;
 
     @Option(names = "--verbose", description = "Print the stack trace of a failed start.")
     boolean verbose;
@@ -144,7 +153,7 @@ final class StandaloneCommand implements Callable<Integer>
                     (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
                     " dataDir=" + dataDir.getAbsolutePath() +
                     " profile=" + Profile.parse(profile).cliName() +
-                    " durability=" + durability);
+                    " durability=" + durability + (null != ctx.authenticator() ? " authentication=token" : ""));
                 System.out.flush();
                 signals.await();
                 System.out.println("magnetar standalone stopping");
@@ -220,6 +229,21 @@ final class StandaloneCommand implements Callable<Integer>
                 .aeronDirectoryName(aeronDir)
                 .profile(StartupChecks.option("--profile", () -> Profile.parse(profile)))
                 .durability(StartupChecks.option("--durability", () -> Durability.parse(durability))));
+
+        if (null != authSecretKey && null != authPublicKey)
+        {
+            throw new IllegalArgumentException("--auth-secret-key and --auth-public-key: give one of them");
+        }
+        if (null != authSecretKey)
+        {
+            ctx.authenticator(StartupChecks.option("--auth-secret-key",
+                () -> TokenAuthenticator.hs256(TokenAuthenticator.readKey(authSecretKey))));
+        }
+        if (null != authPublicKey)
+        {
+            ctx.authenticator(StartupChecks.option("--auth-public-key",
+                () -> TokenAuthenticator.rs256(TokenAuthenticator.readKey(authPublicKey))));
+        }
 
         if (null != diskMinFree)
         {

@@ -81,6 +81,9 @@ class StartupErrorsTest
         assertRefused(2, "--backlog-quota-policy", "--backlog-quota-policy", "drop");
         assertRefused(2, "--bind", "--bind", "999.1.1.1");
         assertRefused(2, "Unknown option: '--nosuch'", "--nosuch");
+        assertRefused(2, "--auth-secret-key: the secret key has 15 bytes", "--auth-secret-key", aFile.getPath());
+        assertRefused(2, "--auth-public-key: not an RSA public key", "--auth-public-key", aFile.getPath());
+        assertRefused(2, "--auth-secret-key: cannot read", "--auth-secret-key", new File(aFile, "x").getPath());
         assertRefused(3, aFile.getPath() + " is not a directory", "--data-dir", aFile.getPath());
         assertRefused(3, "cannot be created", "--data-dir", new File(aFile, "below").getPath());
         assertRefused(7, "--aeron-dir", "--aeron-dir", new File(aFile, "aeron").getPath());

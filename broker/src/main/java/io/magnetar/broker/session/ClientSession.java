@@ -40,6 +40,8 @@ final class ClientSession
     final long connectCorrelationId;
     final int protocolVersion;
     final String clientName;
+    final String role;
+    final String authFailure;
     final String responseChannelKey;
     final long connectDeadlineNs;
     private final Long2LongHashMap shardByProducerId = new Long2LongHashMap(NO_SHARD);
@@ -58,6 +60,8 @@ final class ClientSession
         final long connectCorrelationId,
         final int protocolVersion,
         final String clientName,
+        final String role,
+        final String authFailure,
         final String responseChannelKey,
         final long connectDeadlineNs)
     {
@@ -65,6 +69,8 @@ final class ClientSession
         this.transport = transport;
         this.imageSessionId = imageSessionId;
         this.registrationId = registrationId;
+        this.role = role;
+        this.authFailure = authFailure;
         this.connectCorrelationId = connectCorrelationId;
         this.protocolVersion = protocolVersion;
         this.clientName = clientName;

@@ -20,7 +20,8 @@ interface IngressCommandListener
         int protocolVersion,
         int responseStreamId,
         String responseChannel,
-        String clientName);
+        String clientName,
+        String authToken);
 
     boolean onSend(
         long sessionKey,

@@ -169,7 +169,8 @@ final class IngressFrameAdapter
 
         if (ConnectDecoder.TEMPLATE_ID == templateId)
         {
-            if (!isWellFormed(length, blockLength, ConnectDecoder.BLOCK_LENGTH, 2))
+            if (!isWellFormed(length, blockLength, ConnectDecoder.BLOCK_LENGTH,
+                version >= ConnectDecoder.authTokenSinceVersion() ? 3 : 2))
             {
                 return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Connect frame");
             }
@@ -318,9 +319,15 @@ final class IngressFrameAdapter
             return;
         }
         final String clientName = connectDecoder.clientName();
+        if (connectDecoder.authTokenLength() > SessionAgent.MAX_AUTH_TOKEN_LENGTH)
+        {
+            listener.onDroppedFrame(sessionKey);
+            return;
+        }
+        final String authToken = connectDecoder.authToken();
 
         listener.onConnect(sessionKey, transport, imageSessionId, correlationId, protocolVersion, responseStreamId,
-            responseChannel, clientName);
+            responseChannel, clientName, authToken);
     }
 
     private boolean onSend(final long sessionKey, final long sequenceId, final int length, final int blockLength)

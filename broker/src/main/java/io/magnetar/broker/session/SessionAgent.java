@@ -3,9 +3,11 @@ package io.magnetar.broker.session;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.BrokerConfiguration;
+import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
+import io.aeron.exceptions.ConfigurationException;
 import io.aeron.exceptions.RegistrationException;
 import io.magnetar.codecs.ErrorCode;
 import org.agrona.ErrorHandler;
@@ -31,6 +33,11 @@ public final class SessionAgent implements Agent
     public static final String DEFAULT_NAMESPACE = "public/default";
 
     /** Longest message key accepted, in bytes. */
+    /**
+     * Longest token a Connect may carry.
+     */
+    public static final int MAX_AUTH_TOKEN_LENGTH = 4096;
+
     public static final int MAX_KEY_LENGTH = 4096;
 
     /** Frames up to this length travel to a shard in a small pooled command; longer ones in a large one. */
@@ -43,6 +50,7 @@ public final class SessionAgent implements Agent
     private static final int FRAGMENT_LIMIT = 64;
     private static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private final TokenAuthenticator authenticator;
     private final Aeron aeron;
     private final Subscription udpIngress;
     private final Subscription ipcIngress;
@@ -93,8 +101,10 @@ public final class SessionAgent implements Agent
         final int egressTermLength,
         final long connectTimeoutNs,
         final int maxBadFrames,
-        final Set<String> namespaces)
+        final Set<String> namespaces,
+        final TokenAuthenticator authenticator)
     {
+        this.authenticator = authenticator;
         this.aeron = aeron;
         this.udpIngress = udpIngress;
         this.ipcIngress = ipcIngress;
@@ -110,6 +120,22 @@ public final class SessionAgent implements Agent
             new SessionCommandHandler(
                 this, replyPublisher, router, new NamespaceDirectory(namespaces), maxMessageSize),
             errorHandler);
+    }
+
+    /**
+     * @param maxMessageSize largest payload accepted.
+     * @param termName       naming the term length, for the error.
+     * @param termLength     of a publication that carries messages of that size.
+     * @throws ConfigurationException unless a term holds at least 8 frames of the largest message.
+     */
+    public static void checkMessageFits(final int maxMessageSize, final String termName, final int termLength)
+    {
+        final int headroom = MAX_KEY_LENGTH + FRAME_HEADROOM;
+        if ((long)maxMessageSize + headroom > termLength / 8)
+        {
+            throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs a term length of at " +
+                "least 8 x (size + " + headroom + "); " + termName + "=" + termLength);
+        }
     }
 
     /**
@@ -208,7 +234,8 @@ public final class SessionAgent implements Agent
         final int protocolVersion,
         final int responseStreamId,
         final String responseChannel,
-        final String clientName)
+        final String clientName,
+        final String authToken)
     {
         final ClientSession existing = sessionByKey.get(sessionKey);
         if (null != existing)
@@ -249,6 +276,21 @@ public final class SessionAgent implements Agent
             return;
         }
 
+        // the token is checked now; a refusal is answered once the answer channel is up, and the session closed
+        String role = null;
+        String authFailure = null;
+        if (null != authenticator)
+        {
+            try
+            {
+                role = authenticator.authenticate(authToken, System.currentTimeMillis());
+            }
+            catch (final TokenAuthenticator.AuthenticationException ex)
+            {
+                authFailure = ex.getMessage();
+            }
+        }
+
         final ClientSession session = new ClientSession(
             sessionKey,
             transport,
@@ -257,6 +299,8 @@ public final class SessionAgent implements Agent
             correlationId,
             protocolVersion,
             clientName,
+            role,
+            authFailure,
             ResponseChannels.key(channel, responseStreamId),
             nanoClock.nanoTime() + connectTimeoutNs);
         responseChannels.reserve(session.responseChannelKey);
@@ -346,7 +390,13 @@ public final class SessionAgent implements Agent
             {
                 connectingSessions.remove(i);
                 session.activate();
-                if (session.protocolVersion < 1)
+                if (null != session.authFailure)
+                {
+                    replyPublisher.sendError(session, session.connectCorrelationId, ErrorCode.AUTHENTICATION_ERROR,
+                        "authentication failed: " + session.authFailure);
+                    close(session);
+                }
+                else if (session.protocolVersion < 1)
                 {
                     replyPublisher.sendError(session, session.connectCorrelationId, ErrorCode.UNSUPPORTED_VERSION,
                         "protocol version " + session.protocolVersion + " is not supported; this broker speaks " +

@@ -56,10 +56,11 @@ final class SessionCommandHandler implements IngressCommandListener
         final int protocolVersion,
         final int responseStreamId,
         final String responseChannel,
-        final String clientName)
+        final String clientName,
+        final String authToken)
     {
         agent.onConnect(sessionKey, transport, imageSessionId, correlationId, protocolVersion, responseStreamId,
-            responseChannel, clientName);
+            responseChannel, clientName, authToken);
     }
 
     /**

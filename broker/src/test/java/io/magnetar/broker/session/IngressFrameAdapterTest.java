@@ -136,7 +136,23 @@ class IngressFrameAdapterTest
         onFrame(encodeConnect(32, "aeron:udp?endpoint=localhost:1", "client"));
 
         assertEquals(List.of("dropped " + KEY, "connect " + KEY + " 1 " + IMAGE_SESSION_ID +
-            " 32 3 1002 aeron:udp?endpoint=localhost:1 client"), listener.calls);
+            " 32 4 1002 aeron:udp?endpoint=localhost:1 client token-32"), listener.calls);
+    }
+
+    @Test
+    void shouldDecodeAVersion3ConnectWithoutTokenAndDropAnOverlongToken()
+    {
+        final int length = encodeConnect(33, "aeron:udp?endpoint=localhost:1", "old") - 4 - "token-33".length();
+        headerEncoder.wrap(buffer, 0).version(3); // as a client of protocol 3 sends it: no token field
+        onFrame(length);
+        final ConnectEncoder tooLong = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(34).protocolVersion(4).responseStreamId(1002)
+            .responseChannel("aeron:udp?endpoint=localhost:1").clientName("c")
+            .authToken("t".repeat(SessionAgent.MAX_AUTH_TOKEN_LENGTH + 1));
+        onFrame(MessageHeaderEncoder.ENCODED_LENGTH + tooLong.encodedLength());
+
+        assertEquals(List.of("connect " + KEY + " 1 " + IMAGE_SESSION_ID +
+            " 33 4 1002 aeron:udp?endpoint=localhost:1 old ", "dropped " + KEY), listener.calls);
     }
 
     @Test
@@ -202,10 +218,11 @@ class IngressFrameAdapterTest
     {
         final ConnectEncoder encoder = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(correlationId)
-            .protocolVersion(3)
+            .protocolVersion(4)
             .responseStreamId(1002)
             .responseChannel(responseChannel)
-            .clientName(clientName);
+            .clientName(clientName)
+            .authToken("token-" + correlationId);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
@@ -250,10 +267,11 @@ class IngressFrameAdapterTest
             final int protocolVersion,
             final int responseStreamId,
             final String responseChannel,
-            final String clientName)
+            final String clientName,
+            final String authToken)
         {
             calls.add("connect " + sessionKey + " " + transport + " " + imageSessionId + " " + correlationId + " " +
-                protocolVersion + " " + responseStreamId + " " + responseChannel + " " + clientName);
+                protocolVersion + " " + responseStreamId + " " + responseChannel + " " + clientName + " " + authToken);
         }
 
         public boolean onSend(
