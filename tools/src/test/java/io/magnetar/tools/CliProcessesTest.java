@@ -141,10 +141,46 @@ class CliProcessesTest
         }
     }
 
-    private ForkedTool standalone(final File dataDir, final String name) throws Exception
+    @Test
+    void shouldRefuseAClientWithoutATokenAndTakeOneWithIt() throws Exception
     {
-        final ForkedTool broker = ForkedTool.start(workDir, name, "standalone", "--data-dir", dataDir.getPath(),
-            "--port", "0", "--aeron-dir", aeronDir);
+        final File secretKey = new File(workDir, "secret.key");
+        run("create-secret-key", "tokens", "create-secret-key", "--output", secretKey.getPath());
+        final String token = run("create-token", "tokens", "create", "--secret-key", secretKey.getPath(),
+            "--subject", "app", "--expiry-time", "1h").strip();
+        final File tokenFile = new File(workDir, "token.txt");
+        Files.writeString(tokenFile.toPath(), token);
+
+        try (ForkedTool broker = standalone(new File(workDir, "data"), "standalone-auth",
+            "--auth-secret-key", secretKey.getPath()))
+        {
+            final String serviceUrl = serviceUrl(broker);
+            assertTrue(broker.output().contains("authentication=token"), broker.output());
+            try (ForkedTool refused = ForkedTool.start(workDir, "produce-no-token", "produce", TOPIC, "-m", "x",
+                "-u", serviceUrl))
+            {
+                assertEquals(1, refused.awaitExit(TIMEOUT_MS), refused.output());
+                assertTrue(refused.output().contains("AUTHENTICATION_ERROR: authentication failed: no token"),
+                    refused.output());
+            }
+
+            run("produce-token", "produce", TOPIC, "-m", "with token", "-u", serviceUrl, "--auth-token", token);
+            final String consumed = run("consume-token-file", "consume", TOPIC, "-s", "s", "-n", "1", "-u",
+                serviceUrl, "--auth-token-file", tokenFile.getPath());
+            assertEquals("with token", consumed.strip(), consumed);
+
+            broker.signal("TERM");
+            assertEquals(0, broker.awaitExit(TIMEOUT_MS), broker.output());
+        }
+    }
+
+    private ForkedTool standalone(final File dataDir, final String name, final String... options) throws Exception
+    {
+        final String[] args = new String[7 + options.length];
+        System.arraycopy(new String[]{ "standalone", "--data-dir", dataDir.getPath(), "--port", "0", "--aeron-dir",
+            aeronDir }, 0, args, 0, 7);
+        System.arraycopy(options, 0, args, 7, options.length);
+        final ForkedTool broker = ForkedTool.start(workDir, name, args);
         broker.awaitOutput("magnetar standalone ready", TIMEOUT_MS);
 
         return broker;
