@@ -439,6 +439,15 @@ public final class Consumer implements AutoCloseable
     }
 
     /**
+     * @param epoch of the loss being restored.
+     * @return true if this consumer needs nothing more for it: restored in it, or closed.
+     */
+    boolean isRestoredIn(final long epoch)
+    {
+        return isClosed || restoredEpoch == epoch;
+    }
+
+    /**
      * The reconnector gave up on this consumer (the broker refused it): it receives nothing more.
      */
     void onRestoreFailed()

@@ -763,6 +763,15 @@ public final class Producer implements AutoCloseable
     }
 
     /**
+     * @param epoch of the loss being restored.
+     * @return true if this producer needs nothing more for it: restored in it, or closed.
+     */
+    boolean isRestoredIn(final long epoch)
+    {
+        return isClosed || restoredEpoch == epoch;
+    }
+
+    /**
      * The reconnector gave up on this producer (the broker refused it): fail its pending sends and close it.
      *
      * @param reason for the failures.

@@ -132,38 +132,69 @@ final class SessionReconnector
         connector.reconnect(deadlineNs);
         final long epoch = liveness.reconnectEpoch();
 
-        for (final Producer producer : producers.producers())
+        // again until a pass finds nothing left: a producer or consumer registered while a pass ran (its creation
+        // answered by the lost broker) is restored by the next one
+        boolean restoredAny = true;
+        while (restoredAny)
         {
-            try
+            restoredAny = false;
+            for (final Producer producer : producers.producers())
             {
-                producer.restore(deadlineNs, epoch);
-            }
-            catch (final MagnetarClientException ex)
-            {
-                if (null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException)
+                if (!producer.isRestoredIn(epoch))
                 {
-                    throw ex; // not an answer of the broker: try the whole session again
+                    restoredAny = true;
+                    restoreProducer(producer, deadlineNs, epoch);
                 }
-                producer.onRestoreFailed("the broker refused the producer after a reconnect: " + ex.getMessage());
-                errorHandler.onError(ex);
+            }
+            for (final Consumer consumer : consumers.consumers())
+            {
+                if (!consumer.isRestoredIn(epoch))
+                {
+                    restoredAny = true;
+                    restoreConsumer(consumer, deadlineNs, epoch);
+                }
             }
         }
+    }
 
-        for (final Consumer consumer : consumers.consumers())
+    private void restoreProducer(final Producer producer, final long deadlineNs, final long epoch)
+        throws MagnetarClientException
+    {
+        try
         {
-            try
-            {
-                consumer.restore(deadlineNs, epoch);
-            }
-            catch (final MagnetarClientException ex)
-            {
-                if (null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException)
-                {
-                    throw ex;
-                }
-                consumer.onRestoreFailed();
-                errorHandler.onError(ex);
-            }
+            producer.restore(deadlineNs, epoch);
         }
+        catch (final MagnetarClientException ex)
+        {
+            if (isNotAnAnswer(ex))
+            {
+                throw ex; // try the whole session again
+            }
+            producer.onRestoreFailed("the broker refused the producer after a reconnect: " + ex.getMessage());
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void restoreConsumer(final Consumer consumer, final long deadlineNs, final long epoch)
+        throws MagnetarClientException
+    {
+        try
+        {
+            consumer.restore(deadlineNs, epoch);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            if (isNotAnAnswer(ex))
+            {
+                throw ex;
+            }
+            consumer.onRestoreFailed();
+            errorHandler.onError(ex);
+        }
+    }
+
+    private static boolean isNotAnAnswer(final MagnetarClientException ex)
+    {
+        return null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException;
     }
 }
