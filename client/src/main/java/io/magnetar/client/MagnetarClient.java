@@ -25,9 +25,13 @@ import java.util.concurrent.TimeUnit;
  * closed the session or shut down) or goes away (nothing arrived within the media driver's image liveness timeout),
  * the broker stays disconnected from the client's ingress for longer than the
  * {@link ClientBuilder#connectionLossGrace(java.time.Duration) connection-loss grace}, or the broker reports that it
- * closed the session. From then on {@link #isConnected()} is false, and every waiting and later operation of the
- * client, its producers and its consumers fails with {@link MagnetarClientException.ConnectionLostException}; only
- * {@link #close()} still works, without waiting for the broker. The client does not reconnect: build a new one.
+ * closed the session (as a broker that stops cleanly does). By default it then reconnects by itself, as Pulsar's
+ * clients do ({@link ClientBuilder#reconnect(boolean)}): {@link #isConnected()} is false until the session is
+ * restored, its producers and consumers are created again, sends without a receipt are resent with their sequence
+ * ids, and the broker redelivers what was not acknowledged; the application sees a delay, and an exception only
+ * where an operation's timeout passes. Built with {@code reconnect(false)}, every waiting and later operation of the
+ * client, its producers and its consumers fails instead with {@link MagnetarClientException.ConnectionLostException};
+ * only {@link #close()} still works, without waiting for the broker.
  * <p>
  * The client is a facade over its parts: the connector (the session with the broker and its conductor thread), the
  * registries of its producers and consumers, and the {@link AdminClient}.
@@ -606,7 +610,8 @@ public final class MagnetarClient implements AutoCloseable
 
     /**
      * Whether the session with the broker is up. It is from {@link ClientBuilder#build()} until the client notices
-     * that the session is gone (see the class description) or until {@link #close()}; it does not come back.
+     * that the session is gone (see the class description), again once a reconnect has restored it, and no longer
+     * after {@link #close()}.
      *
      * @return true while the client is open and its session with the broker is not lost.
      */
