@@ -38,8 +38,11 @@ import java.util.concurrent.TimeUnit;
  * broker tells client sessions apart by session id.
  * <p>
  * After the handshake, an offer that finds the publication not connected waits like under back pressure: if the
- * broker does not come back within the connection-loss grace, the session counts as lost, and an offer fails with
- * {@link MagnetarClientException.ConnectionLostException} as soon as the session is lost.
+ * broker does not come back within the connection-loss grace, the session counts as lost. Without reconnect, an offer
+ * then fails with {@link MagnetarClientException.ConnectionLostException}. With it, while the session is being
+ * restored: sends are kept by their producer (the frame is retained before it is offered) and not offered, acks and
+ * permit grants are dropped, requests wait, and only the reconnector's thread offers, and a producer or consumer
+ * already restored in this loss's epoch ({@link SessionLiveness#isHeldBack(long)}).
  */
 final class IngressProxy implements AdminIngress
 {
