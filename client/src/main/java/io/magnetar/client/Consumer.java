@@ -407,10 +407,9 @@ public final class Consumer implements AutoCloseable
      */
     void start(final long deadlineNs) throws MagnetarClientException
     {
-        if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch))
-        {
-            brokerPermits.addAndGet(receiverQueueSize);
-        }
+        // held back while a lost session is restored, the grant is counted anyway: the restore makes it
+        ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch);
+        brokerPermits.addAndGet(receiverQueueSize);
     }
 
     /**
@@ -429,11 +428,12 @@ public final class Consumer implements AutoCloseable
             return;
         }
         registry.subscribeOnBroker(this, deadlineNs);
-        final long permits = brokerPermits.getAndSet(0);
-        if (permits > 0 &&
-            ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch))
+        // the new session holds no permits: grant it those the lost one held (the count stays as it is; a failed
+        // grant fails the attempt, and the next one grants them again)
+        final long permits = brokerPermits.get();
+        if (permits > 0)
         {
-            brokerPermits.addAndGet(permits);
+            ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
         }
         restoredEpoch = epoch;
     }

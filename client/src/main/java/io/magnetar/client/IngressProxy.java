@@ -199,13 +199,15 @@ final class IngressProxy implements AdminIngress
 
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         checkFits(payload.length, length);
+        // kept only once offered or held back for a restored session: a send whose offer failed is not resent
+        final boolean offered = offer(e, length, deadlineNs, DROP, restoredEpoch);
         if (!retained.append(e.buffer, 0, length))
         {
             throw new MagnetarClientException("the producer's unreceipted sends exceed " +
                 ExpandableRingBuffer.MAX_CAPACITY + " bytes");
         }
 
-        return offer(e, length, deadlineNs, DROP, restoredEpoch);
+        return offered;
     }
 
     /**
@@ -285,7 +287,8 @@ final class IngressProxy implements AdminIngress
         }
         if (result > 0)
         {
-            // kept until its receipt, for a restored session; a receipt that came first frees it with the next send
+            // kept until its receipt, for a restored session; a receipt that came first frees it with the next send.
+            // The ring holds up to 1 GiB, beyond the client's memory limit unless that is off.
             retained.append(e.buffer, 0, frameLength);
         }
         else if (Publication.CLOSED == result)

@@ -83,8 +83,8 @@ final class SessionLiveness
     }
 
     /**
-     * @return the number of losses the reconnector has started on: a producer or consumer restored in this epoch
-     * sends again while the others are still being restored.
+     * @return the count of losses and reconnect attempts: a producer or consumer restored in this epoch sends again
+     * while the others are still being restored; each attempt restores all of them again.
      */
     long reconnectEpoch()
     {
@@ -123,6 +123,7 @@ final class SessionLiveness
     void onReconnectAttempt()
     {
         isEstablished = false;
+        reconnectEpoch++; // what an earlier attempt restored was on a session this one replaces
     }
 
     /**

@@ -73,6 +73,7 @@ final class SessionReconnector
             {
                 if (connector.isClosed() || connector.isAeronClosed())
                 {
+                    isRunning.set(false);
                     liveness.onReconnectAbandoned(connector.isClosed() ? "the client closed while reconnecting" :
                         "the client's media driver is gone (an IPC client whose broker stopped)");
                     return;
@@ -82,6 +83,8 @@ final class SessionReconnector
                 try
                 {
                     restore(System.nanoTime() + connector.operationTimeoutNs());
+                    // done before the session counts as restored: a loss found from then on starts a new thread
+                    isRunning.set(false);
                     liveness.onRestored();
                     return;
                 }
@@ -90,6 +93,7 @@ final class SessionReconnector
                     if (MagnetarClientException.ErrorCode.AUTHENTICATION_ERROR == ex.errorCode())
                     {
                         // the token expired or the broker's keys changed: no retry can help
+                        isRunning.set(false);
                         liveness.onReconnectAbandoned("the broker refused the client's token on reconnect: " +
                             ex.getMessage());
                         errorHandler.onError(ex);
@@ -118,6 +122,7 @@ final class SessionReconnector
         }
         catch (final InterruptedException ex)
         {
+            isRunning.set(false);
             liveness.onReconnectAbandoned("interrupted while reconnecting");
             Thread.currentThread().interrupt();
         }
@@ -195,6 +200,12 @@ final class SessionReconnector
 
     private static boolean isNotAnAnswer(final MagnetarClientException ex)
     {
-        return null == ex.errorCode() || ex instanceof MagnetarClientException.TimeoutException;
+        // no answer, or one that can change by itself (the lost session's producer or consumer still being
+        // released, a broker still starting): try the whole session again rather than give the object up
+        final MagnetarClientException.ErrorCode code = ex.errorCode();
+        return null == code || ex instanceof MagnetarClientException.TimeoutException ||
+            MagnetarClientException.ErrorCode.PRODUCER_BUSY == code ||
+            MagnetarClientException.ErrorCode.CONSUMER_BUSY == code ||
+            MagnetarClientException.ErrorCode.SERVICE_NOT_READY == code;
     }
 }
