@@ -82,7 +82,7 @@ final class SessionReconnector
                 attempts++;
                 try
                 {
-                    restore(System.nanoTime() + connector.operationTimeoutNs());
+                    restore();
                     // done before the session counts as restored: a loss found from then on starts a new thread
                     isRunning.set(false);
                     liveness.onRestored();
@@ -132,11 +132,12 @@ final class SessionReconnector
         }
     }
 
-    private void restore(final long deadlineNs) throws MagnetarClientException
+    private void restore() throws MagnetarClientException
     {
-        connector.reconnect(deadlineNs);
+        connector.reconnect(System.nanoTime() + connector.operationTimeoutNs());
         final long epoch = liveness.reconnectEpoch();
 
+        // each producer and consumer has an operation timeout of its own, not a share of one for the whole session;
         // again until a pass finds nothing left: a producer or consumer registered while a pass ran (its creation
         // answered by the lost broker) is restored by the next one
         boolean restoredAny = true;
@@ -148,7 +149,7 @@ final class SessionReconnector
                 if (!producer.isRestoredIn(epoch))
                 {
                     restoredAny = true;
-                    restoreProducer(producer, deadlineNs, epoch);
+                    restoreProducer(producer, System.nanoTime() + connector.operationTimeoutNs(), epoch);
                 }
             }
             for (final Consumer consumer : consumers.consumers())
@@ -156,7 +157,7 @@ final class SessionReconnector
                 if (!consumer.isRestoredIn(epoch))
                 {
                     restoredAny = true;
-                    restoreConsumer(consumer, deadlineNs, epoch);
+                    restoreConsumer(consumer, System.nanoTime() + connector.operationTimeoutNs(), epoch);
                 }
             }
         }
