@@ -77,7 +77,6 @@ class ReconnectTest
             Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
                 .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
         {
-            final List<CompletableFuture<MessageId>> receipts = new ArrayList<>();
             for (int i = 0; i < 100; i++)
             {
                 producer.send(payload(i));
@@ -93,22 +92,7 @@ class ReconnectTest
             }
             assertTrue(clientErrors.stream().anyMatch((error) ->
                 error.getMessage().contains("the broker is shutting down")), clientErrors.toString());
-            for (int i = 100; i < 200; i++)
-            {
-                receipts.add(producer.sendAsync(payload(i))); // kept while the broker is away
-            }
-            harness.start();
-
-            for (int i = 200; i < 300; i++)
-            {
-                producer.send(payload(i));
-            }
-            for (final CompletableFuture<MessageId> receipt : receipts)
-            {
-                assertNotNull(receipt.get(30, TimeUnit.SECONDS));
-            }
-
-            assertAllConsumed(consumer, 300);
+            sendWhileAwayThenAfter(producer, consumer, harness::start);
         }
     }
 
@@ -132,23 +116,8 @@ class ReconnectTest
 
             forked.destroyForcibly();
             assertTrue(forked.waitFor(30, TimeUnit.SECONDS));
-            final List<CompletableFuture<MessageId>> receipts = new ArrayList<>();
-            for (int i = 100; i < 200; i++)
-            {
-                receipts.add(producer.sendAsync(payload(i)));
-            }
-            ForkedBroker.start(dataDir, aeronDir, workDir, "second", "archived", port, (process) -> forked = process);
-
-            for (int i = 200; i < 300; i++)
-            {
-                producer.send(payload(i));
-            }
-            for (final CompletableFuture<MessageId> receipt : receipts)
-            {
-                assertNotNull(receipt.get(60, TimeUnit.SECONDS));
-            }
-
-            assertAllConsumed(consumer, 300);
+            sendWhileAwayThenAfter(producer, consumer, () -> ForkedBroker.start(
+                dataDir, aeronDir, workDir, "second", "archived", port, (process) -> forked = process));
         }
     }
 
@@ -180,6 +149,40 @@ class ReconnectTest
             }
             assertNotNull(producer.send(payload(3)), "and the old one goes on");
         }
+    }
+
+    /**
+     * A broker that restarts, as {@code restart} does.
+     */
+    private interface Restart
+    {
+        void run() throws Exception;
+    }
+
+    /**
+     * With the broker away: 100 sends (100 to 199) kept by the producer; then the restart, 100 sends more after it,
+     * every receipt, and all 300 messages consumed.
+     */
+    private static void sendWhileAwayThenAfter(final Producer producer, final Consumer consumer, final Restart restart)
+        throws Exception
+    {
+        final List<CompletableFuture<MessageId>> receipts = new ArrayList<>();
+        for (int i = 100; i < 200; i++)
+        {
+            receipts.add(producer.sendAsync(payload(i))); // kept while the broker is away
+        }
+        restart.run();
+
+        for (int i = 200; i < 300; i++)
+        {
+            producer.send(payload(i));
+        }
+        for (final CompletableFuture<MessageId> receipt : receipts)
+        {
+            assertNotNull(receipt.get(60, TimeUnit.SECONDS));
+        }
+
+        assertAllConsumed(consumer, 300);
     }
 
     private static void assertAllConsumed(final Consumer consumer, final int count) throws Exception

@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * again only once the ring has freed the messages taken, so a broker that keeps to its permits never finds the ring
  * full.
  */
-public final class Consumer implements AutoCloseable
+public final class Consumer extends Restorable implements AutoCloseable
 {
     private static final int FRAME_TYPE_ID = 1;
     private static final int OVERFLOW_MARKER_TYPE_ID = 2;
@@ -450,7 +450,7 @@ public final class Consumer implements AutoCloseable
     /**
      * The reconnector gave up on this consumer (the broker refused it): it receives nothing more.
      */
-    void onRestoreFailed()
+    void onRestoreFailed(final String reason)
     {
         isClosed = true;
     }

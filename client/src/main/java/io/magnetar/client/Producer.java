@@ -1,11 +1,7 @@
 package io.magnetar.client;
 
 import io.aeron.Publication;
-import io.magnetar.codecs.MessageHeaderDecoder;
-import io.magnetar.codecs.SendDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableRingBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * receipt goes to the {@link SendReceiptHandler} given to {@link ProducerBuilder#receiptHandler(SendReceiptHandler)},
  * and {@link #getLastSequenceId()} can be polled instead. Both may be used on one producer.
  */
-public final class Producer implements AutoCloseable
+public final class Producer extends Restorable implements AutoCloseable
 {
     /**
      * {@link #offer(DirectBuffer, int, int)}: the broker is not connected to the client's ingress right now.
@@ -64,9 +60,6 @@ public final class Producer implements AutoCloseable
      */
     static final long NO_SEND_TIMEOUT_NS = Long.MAX_VALUE / 2;
 
-    private static final int RETAINED_INITIAL_CAPACITY = 64 * 1024;
-    private static final int SEQUENCE_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH +
-        SendDecoder.correlationIdEncodingOffset();
 
     private final ProducerRegistry registry;
     private final Connector connector;
@@ -76,20 +69,14 @@ public final class Producer implements AutoCloseable
     private final long producerId;
     private final String topic;
     private final String producerName;
-    private final int maxPendingMessages;
     private final long operationTimeoutNs;
     private final long sendTimeoutNs;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SendWindow window;
-    private final ExpandableRingBuffer retained = new ExpandableRingBuffer(
-        RETAINED_INITIAL_CAPACITY, ExpandableRingBuffer.MAX_CAPACITY, true);
-    private final ExpandableRingBuffer.MessageConsumer releaseReceipted = this::releaseReceipted;
-    private final ExpandableRingBuffer.MessageConsumer resendRetained = this::resendRetained;
-    private long resendDeadlineNs;
+    private final RetainedSends retained;
     private volatile long restoredEpoch;
     private final MemoryLimit memoryLimit;
-    private final boolean blockIfQueueFull;
-    private MagnetarClientException resendFailure;
+    private final SendRoom room;
     private long nextSequenceId;
     private volatile boolean isClosed;
 
@@ -114,16 +101,16 @@ public final class Producer implements AutoCloseable
         this.producerId = producerId;
         this.topic = topic;
         this.producerName = producerName;
-        this.maxPendingMessages = maxPendingMessages;
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.sendTimeoutNs = sendTimeoutNs;
-        this.blockIfQueueFull = blockIfQueueFull;
         this.memoryLimit = memoryLimit;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.nextSequenceId = firstSequenceId;
         this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
             connector.errorHandler(), sendTimeoutNs, memoryLimit);
+        this.retained = new RetainedSends(window, ingressProxy);
+        this.room = new SendRoom(connector, topic, maxPendingMessages, blockIfQueueFull, window, memoryLimit);
     }
 
     /**
@@ -414,7 +401,7 @@ public final class Producer implements AutoCloseable
         final int bytes = payload.length + (null == key ? 0 : key.length());
         while (true)
         {
-            final MagnetarClientException noRoom = awaitRoom(deadlineNs, bytes);
+            final MagnetarClientException noRoom = room.await(deadlineNs, bytes, this);
             if (null != noRoom)
             {
                 pending.completeExceptionally(noRoom);
@@ -463,11 +450,11 @@ public final class Producer implements AutoCloseable
 
                 if (!memoryLimit.tryReserve(bytes))
                 {
-                    if (blockIfQueueFull)
+                    if (room.blocksIfFull())
                     {
                         continue; // another send took the memory: wait again, outside the lock
                     }
-                    pending.completeExceptionally(memoryFull());
+                    pending.completeExceptionally(room.memoryFull());
                     return pending;
                 }
 
@@ -476,9 +463,8 @@ public final class Producer implements AutoCloseable
                 try
                 {
                     // kept until its receipt: offered now, or with the others once a lost session is restored
-                    retained.consume(releaseReceipted, Integer.MAX_VALUE);
                     ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs,
-                        retained, restoredEpoch);
+                        retained.beforeAppend(), restoredEpoch);
                     nextSequenceId = sequenceId + 1;
                     window.onOffered(sequenceId);
                 }
@@ -500,55 +486,6 @@ public final class Producer implements AutoCloseable
                 sendLock.unlock();
             }
         }
-    }
-
-    /**
-     * Wait, outside the send lock, until the pending window has room for one more send.
-     *
-     * @param deadlineNs bound on the wait.
-     * @return null when there is room or the producer can no longer send (checked again under the lock), else why
-     * the send fails.
-     */
-    private MagnetarClientException awaitRoom(final long deadlineNs, final int bytes)
-    {
-        if (window.hasRoomForNext() && memoryLimit.hasRoom(bytes))
-        {
-            return null;
-        }
-        if (!blockIfQueueFull)
-        {
-            return window.hasRoomForNext() ? memoryFull() : new MagnetarClientException.ProducerQueueIsFullException(
-                "pending queue of producer on topic '" + topic + "' is full (maxPendingMessages=" +
-                maxPendingMessages + ")");
-        }
-        if (requests.isConductorThread())
-        {
-            return new MagnetarClientException("pending queue of producer on topic '" + topic + "' is full " +
-                "(maxPendingMessages=" + maxPendingMessages + ") and the conductor thread cannot wait");
-        }
-
-        final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
-        while (!window.hasRoomForNext() || !memoryLimit.hasRoom(bytes))
-        {
-            if (isClosed || null != liveness.connectionLoss() || connector.isClosed())
-            {
-                return null;
-            }
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                return new MagnetarClientException.TimeoutException(window.hasRoomForNext() ?
-                    "the client's memory limit of " + memoryLimit.limitBytes() + " bytes for sends waiting for " +
-                    "receipts stayed taken" : "pending queue of producer on topic '" + topic + "' stayed full " +
-                    "(maxPendingMessages=" + maxPendingMessages + ")");
-            }
-            if (Thread.currentThread().isInterrupted())
-            {
-                return new MagnetarClientException("interrupted while waiting to send");
-            }
-            idleStrategy.idle();
-        }
-
-        return null;
     }
 
     /**
@@ -645,12 +582,11 @@ public final class Producer implements AutoCloseable
             return BACK_PRESSURED;
         }
         window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, null, keyLength + length);
-        retained.consume(releaseReceipted, Integer.MAX_VALUE);
         final long result;
         try
         {
             result = ingressProxy.trySend(sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset,
-                keyLength, buffer, offset, length, retained, restoredEpoch);
+                keyLength, buffer, offset, length, retained.beforeAppend(), restoredEpoch);
         }
         catch (final MagnetarClientException | RuntimeException ex)
         {
@@ -746,14 +682,7 @@ public final class Producer implements AutoCloseable
                 return;
             }
             registry.createOnBroker(producerId, topic, producerName, deadlineNs);
-            retained.consume(releaseReceipted, Integer.MAX_VALUE);
-            resendDeadlineNs = deadlineNs;
-            resendFailure = null;
-            retained.forEach(resendRetained, Integer.MAX_VALUE);
-            if (null != resendFailure)
-            {
-                throw resendFailure;
-            }
+            retained.resend(deadlineNs);
             restoredEpoch = epoch;
         }
         finally
@@ -780,38 +709,6 @@ public final class Producer implements AutoCloseable
     {
         isClosed = true;
         window.failAll(reason, true);
-    }
-
-    private MagnetarClientException memoryFull()
-    {
-        return new MagnetarClientException.ProducerQueueIsFullException("the client's memory limit of " +
-            memoryLimit.limitBytes() + " bytes for sends waiting for receipts is taken (" +
-            memoryLimit.reservedBytes() + " bytes)");
-    }
-
-    private boolean releaseReceipted(
-        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        return buffer.getLong(offset + SEQUENCE_ID_OFFSET) <= window.lastCompletedSequenceId();
-    }
-
-    private boolean resendRetained(
-        final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
-    {
-        if (buffer.getLong(offset + SEQUENCE_ID_OFFSET) <= window.lastCompletedSequenceId())
-        {
-            return true;
-        }
-        try
-        {
-            ingressProxy.resend(buffer, offset, length, resendDeadlineNs);
-            return true;
-        }
-        catch (final MagnetarClientException ex)
-        {
-            resendFailure = ex;
-            return false;
-        }
     }
 
     /**

@@ -143,60 +143,39 @@ final class SessionReconnector
         boolean restoredAny = true;
         while (restoredAny)
         {
-            restoredAny = false;
-            for (final Producer producer : producers.producers())
-            {
-                if (!producer.isRestoredIn(epoch))
-                {
-                    restoredAny = true;
-                    restoreProducer(producer, System.nanoTime() + connector.operationTimeoutNs(), epoch);
-                }
-            }
-            for (final Consumer consumer : consumers.consumers())
-            {
-                if (!consumer.isRestoredIn(epoch))
-                {
-                    restoredAny = true;
-                    restoreConsumer(consumer, System.nanoTime() + connector.operationTimeoutNs(), epoch);
-                }
-            }
+            restoredAny = restorePass(producers.producers(), epoch, "producer");
+            restoredAny |= restorePass(consumers.consumers(), epoch, "consumer");
         }
     }
 
-    private void restoreProducer(final Producer producer, final long deadlineNs, final long epoch)
+    private boolean restorePass(final Restorable[] restorables, final long epoch, final String kind)
         throws MagnetarClientException
     {
-        try
+        boolean restoredAny = false;
+        for (final Restorable restorable : restorables)
         {
-            producer.restore(deadlineNs, epoch);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            if (isNotAnAnswer(ex))
+            if (restorable.isRestoredIn(epoch))
             {
-                throw ex; // try the whole session again
+                continue;
             }
-            producer.onRestoreFailed("the broker refused the producer after a reconnect: " + ex.getMessage());
-            errorHandler.onError(ex);
+            restoredAny = true;
+            try
+            {
+                restorable.restore(System.nanoTime() + connector.operationTimeoutNs(), epoch);
+            }
+            catch (final MagnetarClientException ex)
+            {
+                if (isNotAnAnswer(ex))
+                {
+                    throw ex; // try the whole session again
+                }
+                restorable.onRestoreFailed("the broker refused the " + kind + " after a reconnect: " +
+                    ex.getMessage());
+                errorHandler.onError(ex);
+            }
         }
-    }
 
-    private void restoreConsumer(final Consumer consumer, final long deadlineNs, final long epoch)
-        throws MagnetarClientException
-    {
-        try
-        {
-            consumer.restore(deadlineNs, epoch);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            if (isNotAnAnswer(ex))
-            {
-                throw ex;
-            }
-            consumer.onRestoreFailed();
-            errorHandler.onError(ex);
-        }
+        return restoredAny;
     }
 
     private static boolean isNotAnAnswer(final MagnetarClientException ex)
