@@ -64,7 +64,8 @@ public final class Consumer extends Restorable implements AutoCloseable
     private int taken;
     private int takenSinceFlow;
     private int unsentPermits;
-    private final AtomicLong brokerPermits = new AtomicLong();
+    private final AtomicLong grantedPermits = new AtomicLong();
+    private final AtomicLong pushedMessages = new AtomicLong(); // one writer: whoever runs the duty cycle
     private volatile long restoredEpoch;
     private final Object closeLock = new Object();
     private long droppedMessageCount;
@@ -409,7 +410,7 @@ public final class Consumer extends Restorable implements AutoCloseable
     {
         // held back while a lost session is restored, the grant is counted anyway: the restore makes it
         ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch);
-        brokerPermits.addAndGet(receiverQueueSize);
+        grantedPermits.addAndGet(receiverQueueSize);
     }
 
     /**
@@ -430,7 +431,7 @@ public final class Consumer extends Restorable implements AutoCloseable
         registry.subscribeOnBroker(this, deadlineNs);
         // the new session holds no permits: grant it those the lost one held (the count stays as it is; a failed
         // grant fails the attempt, and the next one grants them again)
-        final long permits = brokerPermits.get();
+        final long permits = grantedPermits.get() - pushedMessages.get();
         if (permits > 0)
         {
             ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
@@ -493,7 +494,7 @@ public final class Consumer extends Restorable implements AutoCloseable
      */
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
-        brokerPermits.decrementAndGet();
+        pushedMessages.lazySet(pushedMessages.get() + 1); // a plain ordered store: no atomic add per message
         if (length <= inlineFrameLimit)
         {
             if (receiveRing.write(FRAME_TYPE_ID, buffer, offset, length))
@@ -553,7 +554,7 @@ public final class Consumer extends Restorable implements AutoCloseable
             if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, permits,
                 System.nanoTime() + operationTimeoutNs, restoredEpoch))
             {
-                brokerPermits.addAndGet(permits);
+                grantedPermits.addAndGet(permits);
             }
             else
             {

@@ -1,8 +1,7 @@
 package io.magnetar.tools;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -18,19 +17,8 @@ class ProduceCommandTest
     @TempDir
     File dir;
 
-    private CapturedStreams streams;
-
-    @BeforeEach
-    void capture()
-    {
-        streams = new CapturedStreams();
-    }
-
-    @AfterEach
-    void restore()
-    {
-        streams.close();
-    }
+    @RegisterExtension
+    final CapturedStreams streams = new CapturedStreams();
 
     @Test
     void shouldRefuseBadInputBeforeConnecting()

@@ -5,9 +5,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -25,19 +24,8 @@ class TokensCommandTest
     @TempDir
     File dir;
 
-    private CapturedStreams streams;
-
-    @BeforeEach
-    void capture()
-    {
-        streams = new CapturedStreams();
-    }
-
-    @AfterEach
-    void restore()
-    {
-        streams.close();
-    }
+    @RegisterExtension
+    final CapturedStreams streams = new CapturedStreams();
 
     @Test
     void shouldSignWithASecretKeyAndRefuseAnotherKeyATamperedOrAnExpiredToken() throws Exception
