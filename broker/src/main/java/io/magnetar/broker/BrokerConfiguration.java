@@ -174,6 +174,26 @@ public final class BrokerConfiguration
     public static final String BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME = "magnetar.backlog.quota.hold.timeout";
     /** Default hold timeout: Pulsar's default send timeout, in ms. */
     public static final long BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS = 30_000;
+    /**
+     * Deduplicate sends by producer name and sequence id in namespaces that do not set it (Pulsar's
+     * {@code brokerDeduplicationEnabled}); default false.
+     */
+    public static final String DEDUPLICATION_ENABLED_PROP_NAME = "magnetar.deduplication.enabled";
+    /**
+     * Producer names a topic keeps for deduplication; beyond them the name idle longest is forgotten (Pulsar's
+     * {@code brokerDeduplicationMaxNumberOfProducers}).
+     */
+    public static final String DEDUPLICATION_MAX_PRODUCERS_PROP_NAME = "magnetar.deduplication.max.producers";
+    /** Default producer names per topic kept for deduplication. */
+    public static final int DEDUPLICATION_MAX_PRODUCERS_DEFAULT = 10_000;
+    /**
+     * How long a producer name with no producer connected is kept for deduplication, e.g. {@code 6h} (a bare number
+     * is seconds; Pulsar's {@code brokerDeduplicationProducerInactivityTimeoutMinutes}).
+     */
+    public static final String DEDUPLICATION_INACTIVITY_TIMEOUT_PROP_NAME =
+        "magnetar.deduplication.producer.inactivity.timeout";
+    /** Default inactivity timeout of a producer name, in ms: six hours, as Pulsar's. */
+    public static final long DEDUPLICATION_INACTIVITY_TIMEOUT_DEFAULT_MS = 6 * 60 * 60 * 1000L;
     /** How often a shard looks for segments to reclaim, in ms. */
     public static final long RETENTION_CHECK_INTERVAL_MS_DEFAULT = 1000;
 
@@ -264,5 +284,25 @@ public final class BrokerConfiguration
 
         return null == value ?
             BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS : Durations.toMillis(BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME, value);
+    }
+
+    /**
+     * @return {@link #DEDUPLICATION_MAX_PRODUCERS_PROP_NAME}, or its default.
+     */
+    public static int deduplicationMaxProducers()
+    {
+        return Integer.getInteger(DEDUPLICATION_MAX_PRODUCERS_PROP_NAME, DEDUPLICATION_MAX_PRODUCERS_DEFAULT);
+    }
+
+    /**
+     * @return {@link #DEDUPLICATION_INACTIVITY_TIMEOUT_PROP_NAME} in ms, or its default.
+     * @throws IllegalArgumentException if the property is not a duration.
+     */
+    public static long deduplicationInactivityTimeoutMs()
+    {
+        final String value = System.getProperty(DEDUPLICATION_INACTIVITY_TIMEOUT_PROP_NAME);
+
+        return null == value ? DEDUPLICATION_INACTIVITY_TIMEOUT_DEFAULT_MS :
+            Durations.toMillis(DEDUPLICATION_INACTIVITY_TIMEOUT_PROP_NAME, value);
     }
 }

@@ -39,6 +39,8 @@ public final class BrokerCounters implements AutoCloseable
     public static final int LOG_SYNCED_POSITION_TYPE_ID = 1_101_015;
     /** Type id of a log's position that an fsync namespace waits for: shard and cursor log of each shard. */
     public static final int LOG_SYNC_REQUEST_TYPE_ID = 1_101_016;
+    /** Type id of the count of sends answered as duplicates by deduplication, one counter per shard. */
+    public static final int DUPLICATE_SENDS_TYPE_ID = 1_101_017;
 
     /** Type id of the free bytes of the archive's volume; its label names the archive directory. */
     public static final int ARCHIVE_USABLE_BYTES_TYPE_ID = 1_101_020;
@@ -124,6 +126,8 @@ public final class BrokerCounters implements AutoCloseable
         public final Counter logBackPressure;
         /** Messages held because a backlog quota under producer_request_hold was exceeded. */
         public final Counter heldSends;
+        /** Sends answered as duplicates by deduplication, not stored again. */
+        public final Counter duplicateSends;
         /** Position of the shard log up to which the log sync agent has forced the archive's segment files. */
         public final Counter entryLogSyncedPosition;
         /** Position of the cursor log up to which the log sync agent has forced the archive's segment files. */
@@ -145,6 +149,7 @@ public final class BrokerCounters implements AutoCloseable
             receipts = aeron.addCounter(RECEIPTS_TYPE_ID, prefix + "receipts");
             logBackPressure = aeron.addCounter(LOG_BACK_PRESSURE_TYPE_ID, prefix + "log back pressure");
             heldSends = aeron.addCounter(HELD_SENDS_TYPE_ID, prefix + "messages held by backlog quota");
+            duplicateSends = aeron.addCounter(DUPLICATE_SENDS_TYPE_ID, prefix + "duplicate sends");
             entryLogSyncedPosition = aeron.addCounter(
                 LOG_SYNCED_POSITION_TYPE_ID, prefix + "shard log synced position");
             cursorLogSyncedPosition = aeron.addCounter(
@@ -159,7 +164,7 @@ public final class BrokerCounters implements AutoCloseable
         public void close()
         {
             CloseHelper.closeAll(
-                messagesIn, messagesOut, receipts, logBackPressure, heldSends, entryLogSyncedPosition,
+                messagesIn, messagesOut, receipts, logBackPressure, heldSends, duplicateSends, entryLogSyncedPosition,
                 cursorLogSyncedPosition, entryLogSyncRequest, cursorLogSyncRequest);
         }
     }

@@ -81,6 +81,7 @@ public final class MagnetarBroker implements AutoCloseable
         private long indexSnapshotIntervalBytes = SystemUtil.getSizeAsLong(
             BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_PROP_NAME, BrokerConfiguration.INDEX_SNAPSHOT_INTERVAL_DEFAULT);
         private long backlogQuotaHoldTimeoutMs = BrokerConfiguration.backlogQuotaHoldTimeoutMs();
+        private boolean deduplication = Boolean.getBoolean(BrokerConfiguration.DEDUPLICATION_ENABLED_PROP_NAME);
         private long diskMinFreeBytes = SystemUtil.getSizeAsLong(
             BrokerConfiguration.DISK_MIN_FREE_PROP_NAME, BrokerConfiguration.DISK_MIN_FREE_DEFAULT);
         private MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context();
@@ -371,6 +372,20 @@ public final class MagnetarBroker implements AutoCloseable
         public BacklogQuota backlogQuota()
         {
             return backlogQuota;
+        }
+
+        /** @param deduplication true if namespaces that do not set it deduplicate sends (Pulsar's
+         * brokerDeduplicationEnabled). @return this for a fluent API. */
+        public Context deduplication(final boolean deduplication)
+        {
+            this.deduplication = deduplication;
+            return this;
+        }
+
+        /** @return true if namespaces that do not set it deduplicate sends. */
+        public boolean deduplication()
+        {
+            return deduplication;
         }
 
         /** @param diskMinFreeBytes free bytes of the archive's volume below which sends are refused; raised in

@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.broker.session.SessionAgent;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.InitialPosition;
@@ -168,8 +169,9 @@ class BadInputTest
             assertEquals(94, expectError(raw, ErrorCode.MALFORMED_FRAME).correlationId);
 
             policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(95);
-            final SetNamespacePoliciesEncoder.PoliciesEncoder tooMany = policies.policiesCount(7);
-            for (int i = 0; i < 7; i++)
+            final int tooManyCount = NamespacePolicies.FIELD_COUNT + 1;
+            final SetNamespacePoliciesEncoder.PoliciesEncoder tooMany = policies.policiesCount(tooManyCount);
+            for (int i = 0; i < tooManyCount; i++)
             {
                 tooMany.next().field(PolicyField.MESSAGE_TTL_MS).value(1000);
             }

@@ -70,13 +70,14 @@ class BrokerCountersTest
             expected.put(prefix + "receipts", BrokerCounters.RECEIPTS_TYPE_ID);
             expected.put(prefix + "log back pressure", BrokerCounters.LOG_BACK_PRESSURE_TYPE_ID);
             expected.put(prefix + "messages held by backlog quota", BrokerCounters.HELD_SENDS_TYPE_ID);
+            expected.put(prefix + "duplicate sends", BrokerCounters.DUPLICATE_SENDS_TYPE_ID);
             expected.put(prefix + "shard log synced position", BrokerCounters.LOG_SYNCED_POSITION_TYPE_ID);
             expected.put(prefix + "cursor log synced position", BrokerCounters.LOG_SYNCED_POSITION_TYPE_ID);
             expected.put(prefix + "shard log sync request", BrokerCounters.LOG_SYNC_REQUEST_TYPE_ID);
             expected.put(prefix + "cursor log sync request", BrokerCounters.LOG_SYNC_REQUEST_TYPE_ID);
         }
         assertEquals(expected, typeIdByLabel);
-        assertEquals(15, new HashSet<>(expected.values()).size());
+        assertEquals(16, new HashSet<>(expected.values()).size());
 
         final Set<Integer> messagesIn = new HashSet<>();
         aeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->

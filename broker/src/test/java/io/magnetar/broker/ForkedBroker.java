@@ -31,6 +31,33 @@ public final class ForkedBroker
     }
 
     /**
+     * @return a UDP port free at the time of the call, for a broker that must come back on the same port.
+     * @throws java.io.IOException if no socket can be opened.
+     */
+    static int freePort() throws java.io.IOException
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Kill a forked broker with SIGKILL, if there is one, and wait for it to go.
+     *
+     * @param process of the broker, or null.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    static void kill(final Process process) throws InterruptedException
+    {
+        if (null != process)
+        {
+            process.destroyForcibly();
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * Start a broker in a JVM of its own and wait for its port.
      *
      * @param dataDir    of the broker.

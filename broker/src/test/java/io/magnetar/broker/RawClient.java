@@ -43,6 +43,8 @@ final class RawClient implements AutoCloseable
         final long correlationId;
         final ErrorCode errorCode;
         final String errorMessage;
+        /** A copy of the whole frame, header included, to decode. */
+        UnsafeBuffer bytes;
 
         Frame(final int templateId, final long correlationId, final ErrorCode errorCode, final String errorMessage)
         {
@@ -210,7 +212,10 @@ final class RawClient implements AutoCloseable
         {
             final long correlationId = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH,
                 java.nio.ByteOrder.LITTLE_ENDIAN);
-            frames.add(new Frame(templateId, correlationId, null, null));
+            final Frame frame = new Frame(templateId, correlationId, null, null);
+            frame.bytes = new UnsafeBuffer(new byte[length]);
+            frame.bytes.putBytes(0, buffer, offset, length);
+            frames.add(frame);
         }
     }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +54,7 @@ class ReconnectTest
         {
             harness.close();
         }
-        if (null != forked)
-        {
-            forked.destroyForcibly();
-            forked.waitFor(30, TimeUnit.SECONDS);
-        }
+        ForkedBroker.kill(forked);
         IoUtil.delete(new File(aeronDir), true);
     }
 
@@ -67,7 +62,7 @@ class ReconnectTest
     void shouldKeepProducingAndConsumingAcrossACleanRestart() throws Exception
     {
         harness = new BrokerHarness(new File(workDir, "data"));
-        harness.port = freePort();
+        harness.port = ForkedBroker.freePort();
         harness.start();
 
         final List<Throwable> clientErrors = new CopyOnWriteArrayList<>();
@@ -100,7 +95,7 @@ class ReconnectTest
     void shouldKeepProducingAndConsumingAcrossASigkilledBroker() throws Exception
     {
         final File dataDir = new File(workDir, "data");
-        final int port = freePort();
+        final int port = ForkedBroker.freePort();
         ForkedBroker.start(dataDir, aeronDir, workDir, "first", "archived", port, (process) -> forked = process);
 
         try (MagnetarClient client = MagnetarClient.builder().serviceUrl("magnetar://localhost:" + port)
@@ -125,7 +120,7 @@ class ReconnectTest
     void shouldFailASendOnlyOnceItsSendTimeoutPassesWhileTheBrokerStaysAway() throws Exception
     {
         harness = new BrokerHarness(new File(workDir, "data"));
-        harness.port = freePort();
+        harness.port = ForkedBroker.freePort();
         harness.start();
 
         try (MagnetarClient client = harness.newClient();
@@ -210,13 +205,5 @@ class ReconnectTest
     private static byte[] payload(final int sequence)
     {
         return ByteBuffer.allocate(64).putInt(sequence).array();
-    }
-
-    private static int freePort() throws Exception
-    {
-        try (DatagramSocket socket = new DatagramSocket(0))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

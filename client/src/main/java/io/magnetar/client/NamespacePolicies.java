@@ -53,7 +53,12 @@ public final class NamespacePolicies
         /**
          * {@link NamespacePolicies#getBacklogQuotaPolicy()}.
          */
-        BACKLOG_QUOTA_POLICY("backlogQuotaPolicy");
+        BACKLOG_QUOTA_POLICY("backlogQuotaPolicy"),
+
+        /**
+         * {@link NamespacePolicies#isDeduplicationEnabled()}.
+         */
+        DEDUPLICATION("deduplicationEnabled");
 
         private final String jsonName;
 
@@ -93,6 +98,7 @@ public final class NamespacePolicies
     private final long messageTtlMs;
     private final long backlogQuotaLimitBytes;
     private final BacklogQuotaPolicy backlogQuotaPolicy;
+    private final boolean deduplicationEnabled;
     private final Set<Policy> explicitPolicies;
     private final int shard;
 
@@ -106,6 +112,7 @@ public final class NamespacePolicies
      * @param messageTtlMs           in effect, -1 for off.
      * @param backlogQuotaLimitBytes in effect, -1 for off.
      * @param backlogQuotaPolicy     in effect.
+     * @param deduplicationEnabled   in effect.
      * @param explicitPolicies       the policies set on the namespace rather than taken from the broker's defaults.
      * @throws NullPointerException if the namespace, an enum value or the set is null.
      */
@@ -117,10 +124,11 @@ public final class NamespacePolicies
         final long messageTtlMs,
         final long backlogQuotaLimitBytes,
         final BacklogQuotaPolicy backlogQuotaPolicy,
+        final boolean deduplicationEnabled,
         final Set<Policy> explicitPolicies)
     {
         this(namespace, durability, retentionTimeMs, retentionSizeBytes, messageTtlMs, backlogQuotaLimitBytes,
-            backlogQuotaPolicy, explicitPolicies, -1);
+            backlogQuotaPolicy, deduplicationEnabled, explicitPolicies, -1);
     }
 
     private NamespacePolicies(
@@ -131,9 +139,11 @@ public final class NamespacePolicies
         final long messageTtlMs,
         final long backlogQuotaLimitBytes,
         final BacklogQuotaPolicy backlogQuotaPolicy,
+        final boolean deduplicationEnabled,
         final Set<Policy> explicitPolicies,
         final int shard)
     {
+        this.deduplicationEnabled = deduplicationEnabled;
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.durability = Objects.requireNonNull(durability, "durability");
         this.retentionTimeMs = retentionTimeMs;
@@ -151,7 +161,8 @@ public final class NamespacePolicies
      * Read the JSON document the broker answers with (and {@code magnetar namespaces policies} prints):
      * {@code namespace}, {@code policies} with the value in effect of each policy, {@code explicit} naming those
      * set on the namespace, and {@code shard}, the topic shard that answered (optional). Names in {@code explicit}
-     * that this client does not know are skipped.
+     * that this client does not know are skipped; {@code deduplicationEnabled} is false when absent (a broker before
+     * protocol version 5).
      *
      * @param json the document.
      * @return the policies.
@@ -212,6 +223,7 @@ public final class NamespacePolicies
             number(policies, Policy.MESSAGE_TTL_MS),
             number(policies, Policy.BACKLOG_QUOTA_LIMIT_BYTES),
             BacklogQuotaPolicy.parse(text(policies, Policy.BACKLOG_QUOTA_POLICY)),
+            flag(policies, Policy.DEDUPLICATION),
             explicit,
             null == shard ? -1 : shard.asInt());
     }
@@ -273,6 +285,14 @@ public final class NamespacePolicies
     }
 
     /**
+     * @return true if sends to the namespace's persistent topics are deduplicated by producer name and sequence id.
+     */
+    public boolean isDeduplicationEnabled()
+    {
+        return deduplicationEnabled;
+    }
+
+    /**
      * @return the policies set on the namespace rather than taken from the broker's defaults, in declaration order;
      * unmodifiable.
      */
@@ -322,6 +342,7 @@ public final class NamespacePolicies
             namespace.equals(that.namespace) &&
             durability == that.durability &&
             backlogQuotaPolicy == that.backlogQuotaPolicy &&
+            deduplicationEnabled == that.deduplicationEnabled &&
             explicitPolicies.equals(that.explicitPolicies);
     }
 
@@ -331,7 +352,7 @@ public final class NamespacePolicies
     public int hashCode()
     {
         return Objects.hash(namespace, durability, retentionTimeMs, retentionSizeBytes, messageTtlMs,
-            backlogQuotaLimitBytes, backlogQuotaPolicy, explicitPolicies);
+            backlogQuotaLimitBytes, backlogQuotaPolicy, deduplicationEnabled, explicitPolicies);
     }
 
     /**
@@ -346,6 +367,7 @@ public final class NamespacePolicies
             ", messageTtlMs=" + messageTtlMs +
             ", backlogQuotaLimitBytes=" + backlogQuotaLimitBytes +
             ", backlogQuotaPolicy=" + backlogQuotaPolicy.text() +
+            ", deduplicationEnabled=" + deduplicationEnabled +
             ", explicit=" + explicitPolicies + '}';
     }
 
@@ -358,6 +380,22 @@ public final class NamespacePolicies
         }
 
         return value.asText();
+    }
+
+    private static boolean flag(final JsonNode policies, final Policy policy)
+    {
+        final JsonNode value = policies.get(policy.jsonName);
+        if (null == value)
+        {
+            return false;
+        }
+        if (!value.isBoolean())
+        {
+            throw new IllegalArgumentException("namespace policies: " + policy.jsonName + " is not true or false: " +
+                value);
+        }
+
+        return value.asBoolean();
     }
 
     private static long number(final JsonNode policies, final Policy policy)

@@ -124,6 +124,30 @@ public final class NamespacePolicyUpdate
     }
 
     /**
+     * Turn deduplication on or off: with it on, a send whose producer name and sequence id are already stored is
+     * not stored again (Pulsar's {@code set-deduplication}).
+     *
+     * @param enabled true to deduplicate sends.
+     * @return this update.
+     */
+    public NamespacePolicyUpdate deduplication(final boolean enabled)
+    {
+        valueByField.put(PolicyField.DEDUPLICATION, enabled ? 1L : 0L);
+        return this;
+    }
+
+    /**
+     * Remove the namespace's deduplication setting: the broker's default applies.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeDeduplication()
+    {
+        valueByField.put(PolicyField.DEDUPLICATION, REMOVE);
+        return this;
+    }
+
+    /**
      * Remove the namespace's durability: the broker's default applies.
      *
      * @return this update.

@@ -237,6 +237,33 @@ public final class Namespaces
     }
 
     /**
+     * Turn deduplication on or off (Pulsar's {@code setDeduplicationStatus}): with it on, a send whose producer name
+     * and sequence id are already stored is answered without being stored again.
+     *
+     * @param namespace {@code tenant/namespace}.
+     * @param enabled   true to deduplicate sends.
+     * @return the namespace's policies after the change.
+     * @throws MagnetarClientException as {@link #updatePolicies}.
+     */
+    public NamespacePolicies setDeduplicationStatus(final String namespace, final boolean enabled)
+        throws MagnetarClientException
+    {
+        return updatePolicies(namespace, new NamespacePolicyUpdate().deduplication(enabled));
+    }
+
+    /**
+     * Remove the namespace's deduplication setting: the broker's default applies.
+     *
+     * @param namespace {@code tenant/namespace}.
+     * @return the namespace's policies after the change.
+     * @throws MagnetarClientException as {@link #updatePolicies}.
+     */
+    public NamespacePolicies removeDeduplicationStatus(final String namespace) throws MagnetarClientException
+    {
+        return updatePolicies(namespace, new NamespacePolicyUpdate().removeDeduplication());
+    }
+
+    /**
      * Set or remove several policies of a namespace in one request; the policies the update does not name keep
      * their values. Returns once every topic shard of the broker has stored the policies.
      *

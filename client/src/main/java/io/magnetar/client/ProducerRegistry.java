@@ -103,14 +103,6 @@ final class ProducerRegistry
     }
 
     /**
-     * Ask the broker to close a producer and wait for the answer; nothing to do if the session is lost.
-     *
-     * @param producerId of the producer.
-     * @param topic      for messages.
-     * @param deadlineNs bound on the wait.
-     * @throws MagnetarClientException if the broker refused or did not answer in time.
-     */
-    /**
      * Create a producer on the broker again after the session was restored: same id, topic and name.
      *
      * @param producerId   of the producer.

@@ -18,9 +18,9 @@ class NamespacePoliciesJsonTest
 {
     private static final String SET = "{\"namespace\":\"acme/orders\",\"policies\":{\"durability\":\"fsync\"," +
         "\"retentionTimeMs\":7200000,\"retentionSizeBytes\":-1,\"messageTtlMs\":600000," +
-        "\"backlogQuotaLimitBytes\":10995116277760,\"backlogQuotaPolicy\":\"producer_request_hold\"}," +
-        "\"explicit\":[\"durability\",\"retentionTimeMs\",\"messageTtlMs\",\"backlogQuotaLimitBytes\"," +
-        "\"backlogQuotaPolicy\"],\"shard\":1}";
+        "\"backlogQuotaLimitBytes\":10995116277760,\"backlogQuotaPolicy\":\"producer_request_hold\"," +
+        "\"deduplicationEnabled\":true},\"explicit\":[\"durability\",\"retentionTimeMs\",\"messageTtlMs\"," +
+        "\"backlogQuotaLimitBytes\",\"backlogQuotaPolicy\",\"deduplicationEnabled\"],\"shard\":1}";
 
     @Test
     void shouldReadEveryPolicyAndWhichAreExplicit()
@@ -34,6 +34,7 @@ class NamespacePoliciesJsonTest
         assertEquals(600_000, policies.getMessageTtlMs());
         assertEquals(10L * 1024 * 1024 * 1024 * 1024, policies.getBacklogQuotaLimitBytes());
         assertEquals(BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD, policies.getBacklogQuotaPolicy());
+        assertTrue(policies.isDeduplicationEnabled());
         assertEquals(EnumSet.complementOf(EnumSet.of(NamespacePolicies.Policy.RETENTION_SIZE_BYTES)),
             policies.getExplicitPolicies());
         assertTrue(policies.isExplicit(NamespacePolicies.Policy.DURABILITY));
@@ -51,7 +52,7 @@ class NamespacePoliciesJsonTest
             "\"explicit\":[]}");
 
         assertEquals(new NamespacePolicies("public/default", Durability.ARCHIVED, -1, -1, -1, -1,
-            BacklogQuotaPolicy.PRODUCER_EXCEPTION, Set.of()), policies);
+            BacklogQuotaPolicy.PRODUCER_EXCEPTION, false, Set.of()), policies);
         assertEquals(Set.of(), policies.getExplicitPolicies());
         assertEquals(-1, policies.getShard(), "no shard in the document");
     }

@@ -44,7 +44,10 @@ import java.util.concurrent.Callable;
         NamespacesCommand.SetBacklogQuota.class,
         NamespacesCommand.RemoveBacklogQuota.class,
         NamespacesCommand.SetDurability.class,
-        NamespacesCommand.RemoveDurability.class
+        NamespacesCommand.RemoveDurability.class,
+        NamespacesCommand.SetDeduplication.class,
+        NamespacesCommand.GetDeduplication.class,
+        NamespacesCommand.RemoveDeduplication.class
     })
 final class NamespacesCommand implements Callable<Integer>
 {
@@ -109,6 +112,7 @@ final class NamespacesCommand implements Callable<Integer>
             NamespacePolicies.Policy.BACKLOG_QUOTA_LIMIT_BYTES.jsonName(), policies.getBacklogQuotaLimitBytes());
         values.put(
             NamespacePolicies.Policy.BACKLOG_QUOTA_POLICY.jsonName(), policies.getBacklogQuotaPolicy().text());
+        values.put(NamespacePolicies.Policy.DEDUPLICATION.jsonName(), policies.isDeduplicationEnabled());
         final ArrayNode explicit = root.putArray("explicit");
         for (final NamespacePolicies.Policy policy : policies.getExplicitPolicies())
         {
@@ -183,7 +187,7 @@ final class NamespacesCommand implements Callable<Integer>
 
             try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
             {
-                System.out.println(policiesJson(request.apply(client.admin().namespaces(), namespace)));
+                System.out.println(render(request.apply(client.admin().namespaces(), namespace)));
                 return 0;
             }
             catch (final MagnetarClientException ex)
@@ -198,6 +202,15 @@ final class NamespacesCommand implements Callable<Integer>
          * @throws IllegalArgumentException if the command line gives a bad value.
          */
         abstract NamespaceRequest request();
+
+        /**
+         * @param policies the namespace's policies after the request.
+         * @return what the command prints: the policies as JSON.
+         */
+        String render(final NamespacePolicies policies)
+        {
+            return policiesJson(policies);
+        }
     }
 
     /**
@@ -439,6 +452,71 @@ final class NamespacesCommand implements Callable<Integer>
         NamespaceRequest request()
         {
             return Namespaces::removeDurability;
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces set-deduplication NAMESPACE --enable|--disable}, as {@code pulsar-admin} has it.
+     */
+    @Command(
+        name = "set-deduplication",
+        mixinStandardHelpOptions = true,
+        description = "Turn deduplication on or off for a namespace: with it on, a send whose producer name and " +
+            "sequence id are already stored is answered without being stored again, so a producer that resends " +
+            "after a reconnect or a broker crash stores each message once.")
+    static final class SetDeduplication extends NamespaceCommand
+    {
+        @Option(names = { "-e", "--enable" }, description = "Deduplicate sends.")
+        boolean enable;
+
+        @Option(names = { "-d", "--disable" }, description = "Stop deduplicating sends; the producer names kept " +
+            "are forgotten.")
+        boolean disable;
+
+        NamespaceRequest request()
+        {
+            if (enable == disable)
+            {
+                throw new IllegalArgumentException("give one of --enable or --disable");
+            }
+            final NamespacePolicyUpdate update = new NamespacePolicyUpdate().deduplication(enable);
+            return (namespaces, namespace) -> namespaces.updatePolicies(namespace, update);
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces get-deduplication NAMESPACE}: prints true or false.
+     */
+    @Command(
+        name = "get-deduplication",
+        mixinStandardHelpOptions = true,
+        description = "Print whether a namespace deduplicates sends: true or false.")
+    static final class GetDeduplication extends NamespaceCommand
+    {
+        NamespaceRequest request()
+        {
+            return Namespaces::getPolicies;
+        }
+
+        String render(final NamespacePolicies policies)
+        {
+            return Boolean.toString(policies.isDeduplicationEnabled());
+        }
+    }
+
+    /**
+     * {@code magnetar namespaces remove-deduplication NAMESPACE}.
+     */
+    @Command(
+        name = "remove-deduplication",
+        mixinStandardHelpOptions = true,
+        description = "Remove a namespace's deduplication setting: the broker's default applies.")
+    static final class RemoveDeduplication extends NamespaceCommand
+    {
+        NamespaceRequest request()
+        {
+            final NamespacePolicyUpdate update = new NamespacePolicyUpdate().removeDeduplication();
+            return (namespaces, namespace) -> namespaces.updatePolicies(namespace, update);
         }
     }
 }

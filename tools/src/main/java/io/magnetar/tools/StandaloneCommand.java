@@ -104,6 +104,11 @@ final class StandaloneCommand implements Callable<Integer>
         "or magnetar.message.ttl).")
     String messageTtl;
 
+    @Option(names = "--deduplication", description = "Deduplicate sends by producer name and sequence id in every " +
+        "namespace that does not set it (namespaces set-deduplication); off by default, or " +
+        "magnetar.deduplication.enabled.")
+    boolean deduplication;
+
     public Integer call()
     {
         final MagnetarBroker.Context ctx;
@@ -259,6 +264,11 @@ final class StandaloneCommand implements Callable<Integer>
                 null != retentionTime ? Durations.toMillisOrOff("--retention-time", retentionTime) : defaults.timeMs(),
                 null != messageTtl ? Durations.toMillisOrOff("--message-ttl", messageTtl) : defaults.messageTtlMs(),
                 BrokerConfiguration.RETENTION_CHECK_INTERVAL_MS_DEFAULT));
+        }
+
+        if (deduplication)
+        {
+            ctx.deduplication(true);
         }
 
         if (null != backlogQuotaSize || null != backlogQuotaPolicy)

@@ -86,7 +86,7 @@ class NamespacesCommandTest
     @Test
     void shouldPrintThePoliciesAsTheBrokerWritesThem() throws Exception
     {
-        final long[] defaults = { 1, -1, -1, -1, -1, 1 };
+        final long[] defaults = { 1, -1, -1, -1, -1, 1, 0 };
         final io.magnetar.broker.policy.NamespacePolicies inherited =
             new io.magnetar.broker.policy.NamespacePolicies("public/ns1", defaults);
         assertPrintedAsBefore(inherited);
@@ -102,6 +102,7 @@ class NamespacesCommandTest
                 set.set(PolicyField.MESSAGE_TTL_MS.value(), 600_000);
                 set.set(PolicyField.BACKLOG_QUOTA_LIMIT_BYTES.value(), 10L * 1024 * 1024 * 1024 * 1024);
                 set.set(PolicyField.BACKLOG_QUOTA_POLICY.value(), quotaPolicy);
+                set.set(PolicyField.DEDUPLICATION.value(), quotaPolicy & 1);
                 assertPrintedAsBefore(set);
             }
         }
@@ -115,7 +116,8 @@ class NamespacesCommandTest
             "    \"retentionSizeBytes\" : -1," + n +
             "    \"messageTtlMs\" : -1," + n +
             "    \"backlogQuotaLimitBytes\" : -1," + n +
-            "    \"backlogQuotaPolicy\" : \"producer_exception\"" + n +
+            "    \"backlogQuotaPolicy\" : \"producer_exception\"," + n +
+            "    \"deduplicationEnabled\" : false" + n +
             "  }," + n +
             "  \"explicit\" : [ ]," + n +
             "  \"shard\" : 2" + n +
@@ -179,6 +181,8 @@ class NamespacesCommandTest
         assertUsageError("backlog quota policy must be one of", "set-backlog-quota", "public/ns1", "-l", "10M",
             "-p", "drop");
         assertUsageError("durability must be one of memory, archived, fsync", "set-durability", "public/ns1", "disk");
+        assertUsageError("give one of --enable or --disable", "set-deduplication", "public/ns1");
+        assertUsageError("give one of --enable or --disable", "set-deduplication", "public/ns1", "-e", "-d");
     }
 
     @Test

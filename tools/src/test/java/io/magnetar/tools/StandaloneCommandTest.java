@@ -57,6 +57,13 @@ class StandaloneCommandTest
         assertTrue(ex.getMessage().startsWith("--backlog-quota-size: bad size"), ex.getMessage());
     }
 
+    @Test
+    void shouldTurnDeduplicationOnForNamespacesThatDoNotSetIt()
+    {
+        assertTrue(context("--deduplication").deduplication());
+        assertEquals(Boolean.getBoolean("magnetar.deduplication.enabled"), context().deduplication());
+    }
+
     private static MagnetarBroker.Context context(final String... args)
     {
         final StandaloneCommand command = new StandaloneCommand();

@@ -26,12 +26,15 @@ public final class NamespacePolicies
     public static final long POLICY_PRODUCER_EXCEPTION = 1;
     public static final long POLICY_CONSUMER_BACKLOG_EVICTION = 2;
 
-    public static final int FIELD_COUNT = 6;
+    public static final long DEDUPLICATION_OFF = 0;
+    public static final long DEDUPLICATION_ON = 1;
+
+    public static final int FIELD_COUNT = 7;
 
     private static final String[] FIELD_NAMES =
     {
         "durability", "retentionTimeMs", "retentionSizeBytes", "messageTtlMs", "backlogQuotaLimitBytes",
-        "backlogQuotaPolicy"
+        "backlogQuotaPolicy", "deduplicationEnabled"
     };
 
     public final String namespace;
@@ -53,10 +56,14 @@ public final class NamespacePolicies
      * @param durability   of the broker's archive.
      * @param retention    broker-wide retention and TTL.
      * @param backlogQuota broker-wide backlog quota.
+     * @param deduplication broker-wide deduplication.
      * @return the defaults.
      */
     public static long[] defaults(
-        final Durability durability, final RetentionPolicy retention, final BacklogQuota backlogQuota)
+        final Durability durability,
+        final RetentionPolicy retention,
+        final BacklogQuota backlogQuota,
+        final boolean deduplication)
     {
         final long[] defaults = new long[FIELD_COUNT];
         defaults[PolicyField.DURABILITY.value()] =
@@ -66,6 +73,7 @@ public final class NamespacePolicies
         defaults[PolicyField.MESSAGE_TTL_MS.value()] = retention.messageTtlMs();
         defaults[PolicyField.BACKLOG_QUOTA_LIMIT_BYTES.value()] = backlogQuota.limitBytes();
         defaults[PolicyField.BACKLOG_QUOTA_POLICY.value()] = policyValue(backlogQuota.policy());
+        defaults[PolicyField.DEDUPLICATION.value()] = deduplication ? DEDUPLICATION_ON : DEDUPLICATION_OFF;
 
         return defaults;
     }
@@ -104,6 +112,11 @@ public final class NamespacePolicies
         {
             return value >= DURABILITY_MEMORY && value <= DURABILITY_FSYNC ?
                 null : "durability must be 0 (memory), 1 (archived) or 2 (fsync), not " + value;
+        }
+        if (PolicyField.DEDUPLICATION.value() == field)
+        {
+            return DEDUPLICATION_OFF == value || DEDUPLICATION_ON == value ?
+                null : "deduplication must be 0 (off) or 1 (on), not " + value;
         }
         if (PolicyField.BACKLOG_QUOTA_POLICY.value() == field)
         {
@@ -184,6 +197,14 @@ public final class NamespacePolicies
         return backlogQuotaLimitBytes() >= 0 && POLICY_CONSUMER_BACKLOG_EVICTION == backlogQuotaPolicy();
     }
 
+    /**
+     * @return true if sends to the namespace's persistent topics are deduplicated by producer name and sequence id.
+     */
+    public boolean isDeduplicationEnabled()
+    {
+        return DEDUPLICATION_ON == effective[PolicyField.DEDUPLICATION.value()];
+    }
+
     public boolean holdsProducers()
     {
         return backlogQuotaLimitBytes() >= 0 && POLICY_PRODUCER_REQUEST_HOLD == backlogQuotaPolicy();
@@ -206,6 +227,10 @@ public final class NamespacePolicies
             else if (PolicyField.BACKLOG_QUOTA_POLICY.value() == i)
             {
                 value = backlogPolicyName(effective[i]);
+            }
+            else if (PolicyField.DEDUPLICATION.value() == i)
+            {
+                value = DEDUPLICATION_ON == effective[i];
             }
             else
             {

@@ -64,12 +64,16 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     }
 
     void producerReady(
-        final ShardSession session, final long correlationId, final long producerId, final String producerName)
+        final ShardSession session,
+        final long correlationId,
+        final long producerId,
+        final String producerName,
+        final long lastSequenceId)
     {
         producerReadyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId)
-            .lastSequenceId(-1)
+            .lastSequenceId(lastSequenceId)
             .producerName(producerName);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + producerReadyEncoder.encodedLength());
     }
@@ -162,10 +166,11 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
             return;
         }
 
+        final boolean duplicate = PendingReceipt.Kind.DUPLICATE_RECEIPT == receipt.kind;
         sendReceiptEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(receipt.sequenceId)
             .producerId(receipt.producerId)
-            .messageId().shard(receipt.topic.persistent ? shard : -1).position(receipt.position);
+            .messageId().shard(receipt.topic.persistent && !duplicate ? shard : -1).position(receipt.position);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendReceiptEncoder.encodedLength());
         counters.receipts.incrementRelease();
     }

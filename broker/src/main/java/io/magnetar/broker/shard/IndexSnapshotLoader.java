@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.magnetar.codecs.storage.IndexSnapshotBeginDecoder;
 import io.magnetar.codecs.storage.IndexSnapshotEndDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
+import io.magnetar.codecs.storage.PublisherStateDecoder;
 import io.magnetar.codecs.storage.TopicIndexStateDecoder;
 import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.RecordedLog;
@@ -12,9 +13,9 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Loads the newest complete index snapshot of a shard's index log at recovery: its topics and their indexes below
- * the snapshot's shard log position. A snapshot that cannot be read is reported and ignored: the shard log holds
- * everything, and recovery then scans all of it. Used once.
+ * Loads the newest complete index snapshot of a shard's index log at recovery: its topics and their indexes below the
+ * snapshot's shard log position, and the producer names deduplication keeps. A snapshot that cannot be read is reported
+ * and ignored: the shard log holds everything, and recovery then scans all of it. Used once.
  */
 final class IndexSnapshotLoader
 {
@@ -27,6 +28,9 @@ final class IndexSnapshotLoader
     private final IndexSnapshotBeginDecoder beginDecoder = new IndexSnapshotBeginDecoder();
     private final IndexSnapshotEndDecoder endDecoder = new IndexSnapshotEndDecoder();
     private final TopicIndexStateDecoder topicIndexStateDecoder = new TopicIndexStateDecoder();
+    private final PublisherStateDecoder publisherStateDecoder = new PublisherStateDecoder();
+    private final Deduplication deduplication;
+    private final long nowMs;
     private final LongArrayList positions = new LongArrayList();
     private final LongArrayList blockTimes = new LongArrayList();
     private final LongArrayList relocations = new LongArrayList();
@@ -48,8 +52,12 @@ final class IndexSnapshotLoader
         final RecordedLog entryLog,
         final RecordedLog indexLog,
         final TopicRegistry topics,
+        final Deduplication deduplication,
+        final long nowMs,
         final ErrorHandler errorHandler)
     {
+        this.deduplication = deduplication;
+        this.nowMs = nowMs;
         this.shard = shard;
         this.entryLog = entryLog;
         this.indexLog = indexLog;
@@ -153,7 +161,7 @@ final class IndexSnapshotLoader
                 completeEntryPosition = beginEntryPosition;
             }
         }
-        else if (TopicIndexStateDecoder.TEMPLATE_ID != templateId)
+        else if (TopicIndexStateDecoder.TEMPLATE_ID != templateId && PublisherStateDecoder.TEMPLATE_ID != templateId)
         {
             throw new StorageException("shard " + shard + " index log: unknown record template " + templateId +
                 " at position " + position);
@@ -164,6 +172,11 @@ final class IndexSnapshotLoader
         final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
     {
         headerDecoder.wrap(buffer, offset);
+        if (PublisherStateDecoder.TEMPLATE_ID == headerDecoder.templateId())
+        {
+            onPublisherState(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, position);
+            return;
+        }
         if (TopicIndexStateDecoder.TEMPLATE_ID != headerDecoder.templateId())
         {
             return;
@@ -226,5 +239,27 @@ final class IndexSnapshotLoader
         {
             topic.relocate(relocations.getLong(i), relocations.getLong(i + 1));
         }
+    }
+
+    private void onPublisherState(final DirectBuffer buffer, final int offset, final long position)
+    {
+        final PublisherStateDecoder decoder = publisherStateDecoder.wrap(
+            buffer, offset, headerDecoder.blockLength(), headerDecoder.version());
+        if (decoder.snapshotId() != completeId)
+        {
+            return;
+        }
+        final long topicId = decoder.topicId();
+        final long publisherId = decoder.publisherId();
+        final long sequenceId = decoder.sequenceId();
+        final String name = decoder.producerName();
+        final Topic topic = topics.byId(topicId);
+        if (null == topic)
+        {
+            throw new StorageException("shard " + shard + " index log: producer name of topic " + topicId +
+                " before the topic at position " + position);
+        }
+        // where the name's binding record is in the shard log is not kept: recorded again before any purge
+        deduplication.onRecoveredPublisher(topic, publisherId, sequenceId, name, -1, nowMs);
     }
 }

@@ -4,6 +4,7 @@ import io.aeron.Publication;
 import io.magnetar.codecs.storage.IndexSnapshotBeginEncoder;
 import io.magnetar.codecs.storage.IndexSnapshotEndEncoder;
 import io.magnetar.codecs.storage.MessageHeaderEncoder;
+import io.magnetar.codecs.storage.PublisherStateEncoder;
 import io.magnetar.codecs.storage.TopicIndexStateEncoder;
 import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
@@ -14,11 +15,15 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.EpochClock;
 
+import java.util.ArrayList;
+
 /**
  * Index snapshots, written a bounded number of topics per duty cycle once the shard log has grown by the snapshot
- * interval: a begin record naming a shard log position B (once B is stored), each persistent topic's index below B,
- * and an end record. Once the end record is stored, the index log before the snapshot is purged. Recovery
- * ({@link IndexSnapshotLoader}) loads the newest complete snapshot and scans the shard log from B only.
+ * interval: a begin record naming a shard log position B (once B is stored), each persistent topic's index below B
+ * followed by its producer names for deduplication (with the highest sequence id stored under each when written: stored
+ * entries only, so a crash cannot take one back), and an end record. Once the end record is stored, the index log
+ * before the snapshot is purged. Recovery ({@link IndexSnapshotLoader}) loads the newest complete snapshot and scans
+ * the shard log from B only.
  */
 final class IndexSnapshotSession
 {
@@ -56,6 +61,10 @@ final class IndexSnapshotSession
     private final IndexSnapshotBeginEncoder beginEncoder = new IndexSnapshotBeginEncoder();
     private final IndexSnapshotEndEncoder endEncoder = new IndexSnapshotEndEncoder();
     private final TopicIndexStateEncoder topicIndexStateEncoder = new TopicIndexStateEncoder();
+    private final PublisherStateEncoder publisherStateEncoder = new PublisherStateEncoder();
+    private final Deduplication deduplication;
+    private final ArrayList<Publisher> publishers = new ArrayList<>();
+    private int nextPublisher;
     private final LongArrayList relocations = new LongArrayList();
     private State state = State.IDLE;
     private long snapshotId;
@@ -80,8 +89,10 @@ final class IndexSnapshotSession
     IndexSnapshotSession(
         final ShardContext ctx,
         final TopicRegistry topics,
-        final SegmentCompactor compactor)
+        final SegmentCompactor compactor,
+        final Deduplication deduplication)
     {
+        this.deduplication = deduplication;
         this.shard = ctx.shard();
         this.entryLog = ctx.entryLog();
         this.indexLog = ctx.indexLog();
@@ -244,6 +255,12 @@ final class IndexSnapshotSession
             startTopic(next);
         }
 
+        if (part > 0 && nextPosition >= positionCount && nextBlock >= blockCount &&
+            nextRelocation >= relocations.size() / 2)
+        {
+            return appendPublishers(next);
+        }
+
         final long firstOrdinal = topicFirstOrdinal;
         final String name = next.name.toString();
         for (int parts = 0; parts < PARTS_PER_CYCLE; parts++)
@@ -281,14 +298,8 @@ final class IndexSnapshotSession
                     .location(relocations.getLong(2 * (nextRelocation + i) + 1));
             }
             topicIndexStateEncoder.topicName(0 == part ? name : "");
-            final long result = indexLog.append(buffer, 0, HEADER_LENGTH + topicIndexStateEncoder.encodedLength());
-            if (result < 0)
+            if (!append(HEADER_LENGTH + topicIndexStateEncoder.encodedLength()))
             {
-                if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
-                {
-                    errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + snapshotId +
-                        " could not be written: " + Publication.errorString(result)));
-                }
                 return false;
             }
             nextPosition += positions;
@@ -297,12 +308,60 @@ final class IndexSnapshotSession
             part++;
             if (nextPosition >= positionCount && nextBlock >= blockCount && nextRelocation >= relocations.size() / 2)
             {
-                topic = null;
-                return true;
+                return appendPublishers(next);
             }
         }
 
         return false;
+    }
+
+    /**
+     * Append the topic's producer names after its index, one record each.
+     *
+     * @return true once all are written; false to be called again.
+     */
+    private boolean appendPublishers(final Topic next)
+    {
+        while (nextPublisher < publishers.size())
+        {
+            final Publisher publisher = publishers.get(nextPublisher);
+            publisherStateEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .snapshotId(snapshotId)
+                .topicId(next.id)
+                .publisherId(publisher.id)
+                .sequenceId(publisher.storedSequenceId)
+                .producerName(publisher.name);
+            if (!append(HEADER_LENGTH + publisherStateEncoder.encodedLength()))
+            {
+                return false;
+            }
+            nextPublisher++;
+        }
+        publishers.clear();
+        topic = null;
+
+        return true;
+    }
+
+    /**
+     * Append the record encoded in the buffer; a failure other than back pressure is reported.
+     *
+     * @return true if appended; false to try again.
+     */
+    private boolean append(final int length)
+    {
+        final long result = indexLog.append(buffer, 0, length);
+        if (result < 0)
+        {
+            if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+            {
+                errorHandler.onError(new StorageException("shard " + shard + ": index snapshot " + snapshotId +
+                    " could not be written: " + Publication.errorString(result)));
+            }
+            return false;
+        }
+
+        return true;
     }
 
     private void startTopic(final Topic next)
@@ -332,5 +391,13 @@ final class IndexSnapshotSession
             }
         }
         compactor.addPendingBefore(next, entryPosition, relocations);
+
+        publishers.clear();
+        nextPublisher = 0;
+        deduplication.expireIdle(next, epochClock.time());
+        if (null != next.publishers)
+        {
+            publishers.addAll(next.publishers.publishers());
+        }
     }
 }

@@ -9,16 +9,16 @@ import org.agrona.concurrent.EpochClock;
 
 /**
  * Retention: whole segments of the shard log that no cursor needs and retention no longer keeps are purged. Topic
- * definitions in those segments are recorded again first, and the segments go only once those records, and the acks
- * that freed them, are stored. When the oldest segment is pinned by a few entries, {@link SegmentCompactor} moves
- * them instead.
+ * definitions and deduplication's producer names in those segments are recorded again first, and the segments go only
+ * once those records, and the acks that freed them, are stored. When the oldest segment is pinned by a few entries,
+ * {@link SegmentCompactor} moves them instead.
  * <p>
  * Which topics still need the oldest segment is found by a scan, a slice of topics per duty cycle, that stops at the
  * first topic pinning it and remembers that topic: while it still pins the segment a check costs one topic. Once it
- * lets go the scan goes on from there, and only when it has been round every topic without meeting a pin is the
- * lowest position they need (lowest seen in the round: a topic's need only moves forward, and a purge checks them all
- * again) reclaimed. So a shard of a million topics held by retention costs a topic a check, and a round of every
- * topic is paid once per segment reclaimed.
+ * lets go the scan goes on from there, and only when it has been round every topic without meeting a pin is the lowest
+ * position they need (lowest seen in the round: a topic's need only moves forward, and a purge checks them all again)
+ * reclaimed. So a shard of a million topics held by retention costs a topic a check, and a round of every topic is paid
+ * once per segment reclaimed.
  */
 final class LogReclaimer
 {
@@ -28,6 +28,7 @@ final class LogReclaimer
     private final ShardLogWriter writer;
     private final StoredPositions stored;
     private final SegmentCompactor compactor;
+    private final Deduplication deduplication;
     private final EpochClock epochClock;
     private final ErrorHandler errorHandler;
     private long reclaimTarget = -1;
@@ -48,6 +49,7 @@ final class LogReclaimer
         final ShardLogWriter writer,
         final StoredPositions stored,
         final SegmentCompactor compactor,
+        final Deduplication deduplication,
         final EpochClock epochClock,
         final ErrorHandler errorHandler)
     {
@@ -57,6 +59,7 @@ final class LogReclaimer
         this.writer = writer;
         this.stored = stored;
         this.compactor = compactor;
+        this.deduplication = deduplication;
         this.epochClock = epochClock;
         this.errorHandler = errorHandler;
     }
@@ -191,6 +194,10 @@ final class LogReclaimer
                         return 0;
                     }
                     topic.definitionPosition = definitionPosition;
+                }
+                if (!deduplication.recordBindingsAgain(topic, newStart))
+                {
+                    return 0;
                 }
             }
             reclaimTarget = newStart;

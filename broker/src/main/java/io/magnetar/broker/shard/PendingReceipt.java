@@ -16,6 +16,8 @@ final class PendingReceipt
     {
         /** {@code SendReceipt} for a stored (or, non-persistent, delivered) message. */
         SEND_RECEIPT,
+        /** {@code SendReceipt} with message id -1:-1 for a duplicate, once the original is stored. */
+        DUPLICATE_RECEIPT,
         /** {@code SendError}, in order behind the producer's earlier answers. */
         SEND_ERROR,
         /** {@code Success(correlationId)}, once a cursor log record is stored. */
@@ -27,6 +29,8 @@ final class PendingReceipt
     Kind kind;
     ShardSession session;
     Topic topic;
+    /** The producer name a send receipt stores a sequence id for (deduplication on), or null. */
+    Publisher publisher;
     long producerId;
     long sequenceId;
     long position;
@@ -41,6 +45,7 @@ final class PendingReceipt
         kind = null;
         session = null;
         topic = null;
+        publisher = null;
         errorCode = null;
         errorMessage = null;
         replyLength = 0;

@@ -5,13 +5,15 @@ import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.SendDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Producers on one shard: create and close them, and take their sends. A persistent send is appended to the shard
  * log and its receipt queued until the entry is stored; a non-persistent one goes straight to connected consumers.
- * Backlog quotas are checked first and may hold or refuse the send.
+ * Backlog quotas are checked first and may hold or refuse the send; with deduplication on, {@link Deduplication}
+ * answers a send it has stored before.
  */
 final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
 {
@@ -26,6 +28,8 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
     private final ClientProxy proxy;
     private final AtomicCounter messagesIn;
     private final StorageGate storageGate;
+    private final Deduplication deduplication;
+    private final EpochClock epochClock;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private long nextProducerNameId = 1;
@@ -37,8 +41,11 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final ReceiptTracker receipts,
         final BacklogQuotaEnforcer quota,
         final MessagePublisher publisher,
-        final ClientProxy proxy)
+        final ClientProxy proxy,
+        final Deduplication deduplication)
     {
+        this.deduplication = deduplication;
+        this.epochClock = ctx.epochClock();
         this.shard = ctx.shard();
         this.brokerName = ctx.brokerName();
         this.maxMessageSize = ctx.maxMessageSize();
@@ -75,11 +82,31 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return false;
         }
 
-        final String producerName = requestedName.isEmpty() ?
-            brokerName + "-" + shard + "-" + nextProducerNameId++ : requestedName;
-        session.producers.put(producerId, new ShardProducer(producerId, producerName, topic));
+        String producerName = requestedName;
+        while (producerName.isEmpty() || (requestedName.isEmpty() && Deduplication.knows(topic, producerName)))
+        {
+            producerName = brokerName + "-" + shard + "-" + nextProducerNameId++;
+        }
+        final ShardProducer producer = new ShardProducer(producerId, producerName, topic);
+        final long lastSequenceId = deduplication.onProducerCreated(producer, epochClock.time());
+        if (Deduplication.CREATE_RETRY == lastSequenceId)
+        {
+            return false;
+        }
+        if (Deduplication.CREATE_NAME_IN_USE == lastSequenceId)
+        {
+            proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "producer with name '" + producerName +
+                "' is already connected to topic " + topic.name);
+            return true;
+        }
+        if (Deduplication.CREATE_FAILED == lastSequenceId)
+        {
+            proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR, deduplication.lastFailure());
+            return true;
+        }
+        session.producers.put(producerId, producer);
         topic.producerCount++;
-        proxy.producerReady(session, correlationId, producerId, producerName);
+        proxy.producerReady(session, correlationId, producerId, producerName, lastSequenceId);
 
         return true;
     }
@@ -95,6 +122,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         }
 
         producer.topic.producerCount--;
+        deduplication.onProducerClosed(producer, epochClock.time());
         proxy.success(session, correlationId);
     }
 
@@ -136,9 +164,11 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
 
     void onSessionClosed(final ShardSession session)
     {
+        final long nowMs = epochClock.time();
         for (final ShardProducer producer : session.producers.values())
         {
             producer.topic.producerCount--;
+            deduplication.onProducerClosed(producer, nowMs);
         }
         session.producers.clear();
     }
@@ -210,7 +240,14 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return true;
         }
 
-        final long position = writer.appendEntry(topic, sequenceId, publishTime, producerId, keyView, payloadView);
+        final int verdict = deduplication.onSend(session, producer, sequenceId);
+        if (Deduplication.ACCEPT != verdict)
+        {
+            return Deduplication.RETRY != verdict;
+        }
+
+        final long position = writer.appendEntry(
+            topic, sequenceId, publishTime, Deduplication.publisherId(producer), keyView, payloadView);
         if (position < 0)
         {
             if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
@@ -224,7 +261,10 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
 
         topic.index.add(position, publishTime);
         topic.bytes += writer.lastEntryLength();
-        receipts.onEntryAppended(session, topic, producerId, sequenceId, position, writer.entryAppendedPosition());
+        final Publisher publisher = Deduplication.publisher(producer);
+        final long endPosition = writer.entryAppendedPosition();
+        Deduplication.onAppended(publisher, sequenceId, endPosition);
+        receipts.onEntryAppended(session, topic, producerId, sequenceId, position, endPosition, publisher);
         messagesIn.incrementRelease();
 
         return true;

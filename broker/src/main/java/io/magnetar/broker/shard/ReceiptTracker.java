@@ -87,11 +87,31 @@ final class ReceiptTracker
         final long producerId,
         final long sequenceId,
         final long position,
-        final long endPosition)
+        final long endPosition,
+        final Publisher publisher)
     {
         final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_RECEIPT, session, topic, sequenceId);
         receipt.producerId = producerId;
+        receipt.publisher = publisher;
         receipt.position = position;
+        receipt.endPosition = endPosition;
+        queueEntryAnswer(receipt, topic);
+    }
+
+    /**
+     * A duplicate send (deduplication on): answered behind the producer's earlier answers, once the log is stored
+     * past {@code endPosition}, the end of the name's last entry appended ({@link Long#MIN_VALUE} if stored).
+     */
+    void onDuplicate(
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final long endPosition)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.DUPLICATE_RECEIPT, session, topic, sequenceId);
+        receipt.producerId = producerId;
+        receipt.position = -1;
         receipt.endPosition = endPosition;
         queueEntryAnswer(receipt, topic);
     }
@@ -246,6 +266,10 @@ final class ReceiptTracker
                 {
                     topic.durableEntries++;
                     visibilityListener.onEntryVisible(topic);
+                    if (null != receipt.publisher)
+                    {
+                        receipt.publisher.onStored(receipt.sequenceId);
+                    }
                 }
             }
             listener.onReleased(receipt);

@@ -40,6 +40,9 @@ public final class ShardContext
     private long holdTimeoutNs;
     private StorageGate storageGate;
     private long[] policyDefaults;
+    private boolean deduplication;
+    private int deduplicationMaxProducers = 10_000;
+    private long deduplicationInactivityTimeoutMs = 6 * 60 * 60 * 1000L;
 
     /**
      * Check that everything needed is set and derive the rest.
@@ -72,9 +75,60 @@ public final class ShardContext
         {
             storageGate = StorageGate.alwaysOpen();
         }
-        policyDefaults = NamespacePolicies.defaults(durability, retention, backlogQuota);
+        if (deduplicationMaxProducers < 1)
+        {
+            throw new IllegalArgumentException(
+                "deduplicationMaxProducers must be at least 1: " + deduplicationMaxProducers);
+        }
+        policyDefaults = NamespacePolicies.defaults(durability, retention, backlogQuota, deduplication);
 
         return this;
+    }
+
+    /**
+     * @param deduplication true if namespaces that do not set it deduplicate sends.
+     * @return this for a fluent API.
+     */
+    public ShardContext deduplication(final boolean deduplication)
+    {
+        this.deduplication = deduplication;
+        return this;
+    }
+
+    /**
+     * @param maxProducers producer names a topic keeps for deduplication; beyond them the one idle longest goes.
+     * @return this for a fluent API.
+     */
+    public ShardContext deduplicationMaxProducers(final int maxProducers)
+    {
+        this.deduplicationMaxProducers = maxProducers;
+        return this;
+    }
+
+    /**
+     * @return producer names a topic keeps for deduplication.
+     */
+    public int deduplicationMaxProducers()
+    {
+        return deduplicationMaxProducers;
+    }
+
+    /**
+     * @param timeoutMs how long a producer name with no producer connected is kept for deduplication.
+     * @return this for a fluent API.
+     */
+    public ShardContext deduplicationInactivityTimeoutMs(final long timeoutMs)
+    {
+        this.deduplicationInactivityTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * @return how long a producer name with no producer connected is kept for deduplication, in ms.
+     */
+    public long deduplicationInactivityTimeoutMs()
+    {
+        return deduplicationInactivityTimeoutMs;
     }
 
     /**

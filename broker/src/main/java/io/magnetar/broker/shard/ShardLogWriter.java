@@ -7,6 +7,8 @@ import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.EntryHeaderEncoder;
 import io.magnetar.codecs.storage.MessageHeaderEncoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateEncoder;
+import io.magnetar.codecs.storage.PublisherRegisteredEncoder;
+import io.magnetar.codecs.storage.PublishersClearedEncoder;
 import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.codecs.storage.RelocatedEntryEncoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
@@ -22,8 +24,9 @@ import java.nio.ByteOrder;
 
 /**
  * The one door out to the shard's storage: encodes records and appends them to the entry log (entries, topic
- * definitions, moved entries) or the cursor log (subscriptions, acks, checkpoints, namespace policies). Every method
- * returns the record's position, or a negative {@link io.aeron.Publication} result the caller decides on.
+ * definitions, producer names for deduplication, moved entries) or the cursor log (subscriptions, acks, checkpoints,
+ * namespace policies). Every method returns the record's position, or a negative {@link io.aeron.Publication} result
+ * the caller decides on.
  */
 final class ShardLogWriter
 {
@@ -38,6 +41,8 @@ final class ShardLogWriter
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final EntryHeaderEncoder entryEncoder = new EntryHeaderEncoder();
     private final TopicCreatedEncoder topicCreatedEncoder = new TopicCreatedEncoder();
+    private final PublisherRegisteredEncoder publisherRegisteredEncoder = new PublisherRegisteredEncoder();
+    private final PublishersClearedEncoder publishersClearedEncoder = new PublishersClearedEncoder();
     private final SubscriptionCreatedEncoder subscriptionCreatedEncoder = new SubscriptionCreatedEncoder();
     private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
     private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
@@ -120,6 +125,36 @@ final class ShardLogWriter
             .topicName(topicName);
 
         return entryLog.append(appendBuffer, 0, HEADER_LENGTH + topicCreatedEncoder.encodedLength());
+    }
+
+    /**
+     * @param topicId     of the topic.
+     * @param publisherId the id the topic's entries of this producer name carry from now on.
+     * @param sequenceId  the name's last sequence id stored: -1 for a new name.
+     * @param name        the producer name.
+     * @return the record's position in the shard log, or a negative publication result.
+     */
+    long appendPublisherRegistered(
+        final long topicId, final long publisherId, final long sequenceId, final String name)
+    {
+        publisherRegisteredEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder)
+            .topicId(topicId)
+            .publisherId(publisherId)
+            .sequenceId(sequenceId)
+            .producerName(name);
+
+        return entryLog.append(appendBuffer, 0, HEADER_LENGTH + publisherRegisteredEncoder.encodedLength());
+    }
+
+    /**
+     * @param topicId of the topic whose producer names deduplication forgets (it was turned off).
+     * @return the record's position in the shard log, or a negative publication result.
+     */
+    long appendPublishersCleared(final long topicId)
+    {
+        publishersClearedEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder).topicId(topicId);
+
+        return entryLog.append(appendBuffer, 0, HEADER_LENGTH + publishersClearedEncoder.encodedLength());
     }
 
     /**

@@ -5,6 +5,8 @@ import io.magnetar.codecs.storage.CursorCheckpointEndDecoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
 import io.magnetar.codecs.storage.NamespacePolicyStateDecoder;
+import io.magnetar.codecs.storage.PublisherRegisteredDecoder;
+import io.magnetar.codecs.storage.PublishersClearedDecoder;
 import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedDecoder;
 import io.magnetar.codecs.storage.SubscriptionStateDecoder;
@@ -22,7 +24,8 @@ import java.util.Arrays;
 
 /**
  * Rebuilds a shard's topics, indexes, cursors and policies before its agent runs: the newest index snapshot, then
- * the shard log after it (topic definitions first, then entries), then the cursor log from its last checkpoint.
+ * the shard log after it (topic definitions first, then entries and deduplication's producer names), then the cursor
+ * log from its last checkpoint.
  * Runs once.
  */
 final class ShardRecovery
@@ -39,6 +42,9 @@ final class ShardRecovery
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
     private final TopicCreatedDecoder topicCreatedDecoder = new TopicCreatedDecoder();
+    private final PublisherRegisteredDecoder publisherRegisteredDecoder = new PublisherRegisteredDecoder();
+    private final PublishersClearedDecoder publishersClearedDecoder = new PublishersClearedDecoder();
+    private final Deduplication deduplication;
     private final RelocatedEntryDecoder relocatedEntryDecoder = new RelocatedEntryDecoder();
     private final CursorAckDecoder cursorAckDecoder = new CursorAckDecoder();
     private final SubscriptionCreatedDecoder subscriptionCreatedDecoder = new SubscriptionCreatedDecoder();
@@ -63,8 +69,10 @@ final class ShardRecovery
         final TopicRegistry topics,
         final SubscriptionHandler subscriptions,
         final ShardPolicies policies,
-        final IndexSnapshotSession snapshotSession)
+        final IndexSnapshotSession snapshotSession,
+        final Deduplication deduplication)
     {
+        this.deduplication = deduplication;
         this.shard = ctx.shard();
         this.entryLog = ctx.entryLog();
         this.cursorLog = ctx.cursorLog();
@@ -73,7 +81,8 @@ final class ShardRecovery
         this.subscriptions = subscriptions;
         this.policies = policies;
         this.snapshotSession = snapshotSession;
-        this.snapshotLoader = new IndexSnapshotLoader(shard, entryLog, ctx.indexLog(), topics, ctx.errorHandler());
+        this.snapshotLoader = new IndexSnapshotLoader(
+            shard, entryLog, ctx.indexLog(), topics, deduplication, epochClock.time(), ctx.errorHandler());
     }
 
     /**
@@ -156,14 +165,17 @@ final class ShardRecovery
             }
             entryDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = entryDecoder.topicId();
-            entryDecoder.sequenceId();
+            final long sequenceId = entryDecoder.sequenceId();
             final long publishTime = entryDecoder.publishTime();
+            final long publisherId =
+                version >= Deduplication.STORAGE_VERSION ? entryDecoder.producerId() : 0;
             final Topic topic = topics.byId(topicId);
             if (null == topic)
             {
                 throw new StorageException("shard " + shard + " log: entry at position " + position +
                     " belongs to unknown topic id " + topicId);
             }
+            Deduplication.onRecoveredEntry(topic, publisherId, sequenceId);
             topic.index.add(position, publishTime);
             topic.bytes += length;
             entries++;
@@ -178,6 +190,36 @@ final class ShardRecovery
             final long topicId = topicCreatedDecoder.topicId();
             topicCreatedDecoder.createTime();
             topics.recovered(topicId, topicCreatedDecoder.topicName()).definitionPosition = position;
+        }
+        else if (PublisherRegisteredDecoder.TEMPLATE_ID == templateId)
+        {
+            if (!readingDefinitions)
+            {
+                final PublisherRegisteredDecoder decoder =
+                    publisherRegisteredDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final Topic topic = topics.byId(decoder.topicId());
+                final long publisherId = decoder.publisherId();
+                final long sequenceId = decoder.sequenceId();
+                final String name = decoder.producerName();
+                if (null == topic)
+                {
+                    throw new StorageException("shard " + shard + " log: producer name at position " + position +
+                        " belongs to unknown topic id " + decoder.topicId());
+                }
+                deduplication.onRecoveredPublisher(topic, publisherId, sequenceId, name, position, epochClock.time());
+            }
+        }
+        else if (PublishersClearedDecoder.TEMPLATE_ID == templateId)
+        {
+            if (!readingDefinitions)
+            {
+                final Topic topic = topics.byId(
+                    publishersClearedDecoder.wrap(buffer, bodyOffset, blockLength, version).topicId());
+                if (null != topic)
+                {
+                    Deduplication.onRecoveredClear(topic);
+                }
+            }
         }
         else if (RelocatedEntryDecoder.TEMPLATE_ID == templateId)
         {

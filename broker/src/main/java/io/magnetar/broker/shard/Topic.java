@@ -37,6 +37,8 @@ final class Topic
     long sweepDeadlineMs = TopicDeadlines.NONE;
     /** Send frames held while the backlog quota is exceeded under producer_request_hold; null until needed. */
     ExpandableRingBuffer heldSends;
+    /** Producer names kept for deduplication ({@link Deduplication}); null until a producer connects with it on. */
+    TopicPublishers publishers;
 
     Topic(final long id, final TopicName name, final boolean persistent, final NamespacePolicies policies)
     {

@@ -74,7 +74,9 @@ public final class TopicShardAgent implements Agent
             ctx.syncedByAgent(), counters.entryLogSyncRequest, counters.cursorLogSyncRequest, proxy, onEntryVisible);
         subscriptions.receipts(receipts);
         quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
-        final ProducerHandler producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy);
+        final Deduplication deduplication = new Deduplication(ctx, writer, receipts);
+        final ProducerHandler producers =
+            new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy, deduplication);
         final StoredPositions stored =
             new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
         final SegmentCompactor compactor = new SegmentCompactor(
@@ -82,15 +84,15 @@ public final class TopicShardAgent implements Agent
         final CursorCheckpointer checkpointer =
             new CursorCheckpointer(cursorLog, policies, writer, stored, ctx.errorHandler());
         reclaimer = new LogReclaimer(
-            entryLog, cursorLog, topics, writer, stored, compactor, epochClock, ctx.errorHandler());
-        snapshots = new IndexSnapshotSession(ctx, topics, compactor);
+            entryLog, cursorLog, topics, writer, stored, compactor, deduplication, epochClock, ctx.errorHandler());
+        snapshots = new IndexSnapshotSession(ctx, topics, compactor, deduplication);
         sweeps = new ShardSweeps(ctx, topics, policies, checkpointer, new MessageExpiry(publishTimes, checkIntervalMs),
             quota, subscriptions, reclaimer, deadlines);
         final StatsInternalReport stats = new StatsInternalReport(
             ctx, topics, reclaimer, compactor, checkpointer, snapshots, sweeps, proxy);
         final NamespacePolicyHandler namespaces = new NamespacePolicyHandler(shard, policies, writer, receipts, proxy);
         commandAdapter = new ShardCommandAdapter(ctx, sessions, producers, subscriptions, namespaces, stats, proxy);
-        recovery = new ShardRecovery(ctx, topics, subscriptions, policies, snapshots);
+        recovery = new ShardRecovery(ctx, topics, subscriptions, policies, snapshots, deduplication);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.magnetar.broker.session;
 
+import io.magnetar.broker.policy.NamespacePolicies;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.magnetar.codecs.ConnectEncoder;
 import io.magnetar.codecs.CreateProducerEncoder;
@@ -159,11 +160,12 @@ class IngressFrameAdapterTest
     void shouldDecodeNamespacePoliciesAndRefuseTooMany()
     {
         onFrame(encodeSetNamespacePolicies(41, "public/ns", 2));
-        onFrame(encodeSetNamespacePolicies(42, "public/ns", 7));
+        onFrame(encodeSetNamespacePolicies(42, "public/ns", NamespacePolicies.FIELD_COUNT + 1));
 
         assertEquals(2, listener.calls.size(), listener.calls::toString);
         assertEquals("setPolicies " + KEY + " 41 public/ns [0=100, 1=101]", listener.calls.get(0));
-        assertEquals("bad " + KEY + " 42 MALFORMED_FRAME 7 policies in one request; there are 6",
+        assertEquals("bad " + KEY + " 42 MALFORMED_FRAME " + (NamespacePolicies.FIELD_COUNT + 1) +
+            " policies in one request; there are " + NamespacePolicies.FIELD_COUNT,
             listener.calls.get(1));
     }
 

@@ -31,8 +31,8 @@ class ReceiptTrackerTest
     void releasesReceiptsOnlyOnceTheLogIsStoredPastTheirEntries()
     {
         final Topic topic = fixtures.persistentTopic(ShardFixtures.policies("public/default"));
-        tracker.onEntryAppended(session, topic, 7, 1, 0, 100);
-        tracker.onEntryAppended(session, topic, 7, 2, 100, 200);
+        tracker.onEntryAppended(session, topic, 7, 1, 0, 100, null);
+        tracker.onEntryAppended(session, topic, 7, 2, 100, 200, null);
 
         assertEquals(0, release(99, Long.MIN_VALUE));
         assertEquals(List.of(), released);
@@ -52,7 +52,7 @@ class ReceiptTrackerTest
     void aSendErrorWaitsBehindTheProducersEarlierReceipts()
     {
         final Topic topic = fixtures.persistentTopic(ShardFixtures.policies("public/default"));
-        tracker.onEntryAppended(session, topic, 7, 1, 0, 100);
+        tracker.onEntryAppended(session, topic, 7, 1, 0, 100, null);
         tracker.onSendError(session, 7, 2, ErrorCode.MESSAGE_TOO_LARGE, "too large");
 
         assertEquals(0, release(50, Long.MIN_VALUE));
@@ -67,8 +67,8 @@ class ReceiptTrackerTest
     {
         final Topic archived = fixtures.persistentTopic(ShardFixtures.policies("public/default"));
         final Topic synced = fixtures.persistentTopic(ShardFixtures.fsyncPolicies("acme/fsync"));
-        tracker.onEntryAppended(session, synced, 1, 1, 0, 100);
-        tracker.onEntryAppended(session, archived, 2, 1, 100, 200);
+        tracker.onEntryAppended(session, synced, 1, 1, 0, 100, null);
+        tracker.onEntryAppended(session, archived, 2, 1, 100, 200, null);
         assertEquals(100, entrySyncRequest.get());
         assertEquals(1, synced.syncReceipts);
 
@@ -87,9 +87,9 @@ class ReceiptTrackerTest
     void aTopicLeavingFsyncKeepsItsOrderBehindReceiptsStillWaitingForASync()
     {
         final Topic topic = fixtures.persistentTopic(ShardFixtures.fsyncPolicies("acme/fsync"));
-        tracker.onEntryAppended(session, topic, 1, 1, 0, 100);
+        tracker.onEntryAppended(session, topic, 1, 1, 0, 100, null);
         topic.policies.set(0, io.magnetar.broker.policy.NamespacePolicies.DURABILITY_ARCHIVED);
-        tracker.onEntryAppended(session, topic, 1, 2, 100, 200);
+        tracker.onEntryAppended(session, topic, 1, 2, 100, 200, null);
 
         assertEquals(0, release(200, 0), "both wait for the sync: the second may not overtake the first");
         assertEquals(2, release(200, 200));
@@ -123,6 +123,23 @@ class ReceiptTrackerTest
         assertEquals(2, release(Long.MIN_VALUE, Long.MIN_VALUE));
         assertEquals(List.of("SEND_RECEIPT:1", "SEND_RECEIPT:2"), released);
         assertEquals(0, topic.durableEntries);
+    }
+
+    @Test
+    void aDuplicateIsAnsweredInOrderOnceTheOriginalIsStoredAndMakesNothingVisible()
+    {
+        final Topic topic = fixtures.persistentTopic(ShardFixtures.policies("public/default"));
+        final Publisher publisher = new Publisher(1, "p", -1);
+        tracker.onEntryAppended(session, topic, 7, 1, 0, 100, publisher);
+        tracker.onDuplicate(session, topic, 7, 1, 100); // sent again before the original was stored
+        tracker.onDuplicate(session, topic, 7, 0, Long.MIN_VALUE); // stored long ago: waits only for its turn
+
+        assertEquals(0, release(99, Long.MIN_VALUE));
+        assertEquals(-1, publisher.storedSequenceId);
+        assertEquals(3, release(100, Long.MIN_VALUE));
+        assertEquals(List.of("SEND_RECEIPT:1", "DUPLICATE_RECEIPT:1", "DUPLICATE_RECEIPT:0"), released);
+        assertEquals(1, topic.durableEntries, "a duplicate is no new entry");
+        assertEquals(1, publisher.storedSequenceId, "the receipt marks the sequence id stored for its name");
     }
 
     private int release(final long entryStored, final long entrySynced)

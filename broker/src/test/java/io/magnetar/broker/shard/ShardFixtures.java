@@ -27,7 +27,8 @@ final class ShardFixtures
     static NamespacePolicies policies(final String namespace)
     {
         return new NamespacePolicies(
-            namespace, NamespacePolicies.defaults(Durability.ARCHIVED, RetentionPolicy.INFINITE, BacklogQuota.NONE));
+            namespace,
+            NamespacePolicies.defaults(Durability.ARCHIVED, RetentionPolicy.INFINITE, BacklogQuota.NONE, false));
     }
 
     static NamespacePolicies fsyncPolicies(final String namespace)

@@ -63,7 +63,7 @@ public class ShardRoomsBenchmark
     {
         final NamespacePolicies policies = new NamespacePolicies(
             "public/default",
-            NamespacePolicies.defaults(Durability.ARCHIVED, RetentionPolicy.INFINITE, BacklogQuota.NONE));
+            NamespacePolicies.defaults(Durability.ARCHIVED, RetentionPolicy.INFINITE, BacklogQuota.NONE, false));
         topic = new Topic(1, TopicName.parse("persistent://public/default/bench"), true, policies);
         session = new ShardSession(new SessionEgress(1, null, "bench"));
         receipts = new ReceiptTracker(
@@ -104,7 +104,7 @@ public class ShardRoomsBenchmark
     {
         final long start = position;
         position += ENTRY_LENGTH;
-        receipts.onEntryAppended(session, topic, 1, start, start, position);
+        receipts.onEntryAppended(session, topic, 1, start, start, position, null);
         receipts.release(position, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
 
         return released;

@@ -1,0 +1,67 @@
+package io.magnetar.broker.shard;
+
+/**
+ * One producer name of a topic with deduplication: the highest sequence ids appended and stored under it. Owned by
+ * the topic's {@link TopicPublishers}; changed by {@link Deduplication} and, when a receipt is released, by
+ * {@link ReceiptTracker}.
+ */
+final class Publisher
+{
+    final long id;
+    final String name;
+    /** Highest sequence id appended to the shard log (or recovered from it): a send at or below it is a duplicate. */
+    long pushedSequenceId;
+    /** Highest sequence id stored at the topic's durability (its receipt released): what a snapshot may hold. */
+    long storedSequenceId;
+    /** Shard log position after the entry of {@link #pushedSequenceId}: a duplicate's answer waits for it. */
+    long pushedEndPosition = Long.MIN_VALUE;
+    /** Where the record that binds the name to the id is in the shard log; -1 if not yet recorded. */
+    long bindingPosition = -1;
+    /** Producers connected under the name: at most one, as Pulsar's. */
+    int connectedProducers;
+    /** When the last producer under the name went away, epoch ms. */
+    long idleSinceMs;
+    /** Dropped from its topic (deduplication turned off, or evicted): a producer holding it binds its name again. */
+    boolean forgotten;
+
+    Publisher(final long id, final String name, final long sequenceId)
+    {
+        this.id = id;
+        this.name = name;
+        this.pushedSequenceId = sequenceId;
+        this.storedSequenceId = sequenceId;
+    }
+
+    /**
+     * The receipt of an entry of this name was released: it is stored at the promised level.
+     *
+     * @param sequenceId of the entry.
+     */
+    void onStored(final long sequenceId)
+    {
+        if (sequenceId > storedSequenceId)
+        {
+            storedSequenceId = sequenceId;
+        }
+    }
+
+    /**
+     * An entry of this name was found in the shard log by recovery: stored.
+     *
+     * @param sequenceId of the entry.
+     */
+    void onRecovered(final long sequenceId)
+    {
+        if (sequenceId > pushedSequenceId)
+        {
+            pushedSequenceId = sequenceId;
+        }
+        onStored(sequenceId);
+    }
+
+    public String toString()
+    {
+        return "Publisher{id=" + id + ", name=" + name + ", pushed=" + pushedSequenceId + ", stored=" +
+            storedSequenceId + ", connected=" + connectedProducers + '}';
+    }
+}
