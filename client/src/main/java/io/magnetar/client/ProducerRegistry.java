@@ -133,6 +133,14 @@ final class ProducerRegistry
         }
     }
 
+    /**
+     * Ask the broker to close a producer and wait for the answer; nothing to do if the session is lost.
+     *
+     * @param producerId of the producer.
+     * @param topic      for messages.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
     void closeOnBroker(final long producerId, final String topic, final long deadlineNs)
         throws MagnetarClientException
     {
