@@ -111,6 +111,7 @@ class BadInputTest
             final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(5).producerId(1).publishTime(1).key("k");
             send.putPayload(new byte[100], 0, 100);
+            send.putMetadata(new byte[0], 0, 0);
             final int sendLength = MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength();
             final byte[] validSend = new byte[sendLength];
             buffer.getBytes(0, validSend);
@@ -151,6 +152,7 @@ class BadInputTest
             final SendEncoder orphanSend = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(93).producerId(12345).publishTime(1).key("");
             orphanSend.putPayload(new byte[10], 0, 10);
+            orphanSend.putMetadata(new byte[0], 0, 0);
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + orphanSend.encodedLength());
             raw.await(f -> f.correlationId == 93, "SendError for an unknown producer");
             goodSequence = roundTrip(producer, consumer, goodSequence);
@@ -254,6 +256,7 @@ class BadInputTest
                 .correlationId(0).producerId(1).publishTime(1);
             send.putKey(new byte[SessionAgent.MAX_KEY_LENGTH + 1], 0, SessionAgent.MAX_KEY_LENGTH + 1);
             send.putPayload(new byte[10], 0, 10);
+            send.putMetadata(new byte[0], 0, 0);
             raw.send(big, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
 
             // a payload over the maximum message size
@@ -261,6 +264,7 @@ class BadInputTest
             final SendEncoder hugeSend = new SendEncoder().wrapAndApplyHeader(huge, 0, header)
                 .correlationId(1).producerId(1).publishTime(1).key("");
             hugeSend.putPayload(new byte[BrokerHarness.MAX_MESSAGE_SIZE + 1], 0, BrokerHarness.MAX_MESSAGE_SIZE + 1);
+            hugeSend.putMetadata(new byte[0], 0, 0);
             raw.send(huge, 0, MessageHeaderEncoder.ENCODED_LENGTH + hugeSend.encodedLength());
 
             // a payload of exactly the maximum size with the longest key is fine
@@ -268,6 +272,7 @@ class BadInputTest
                 .correlationId(2).producerId(1).publishTime(1);
             maxSend.putKey(new byte[SessionAgent.MAX_KEY_LENGTH], 0, SessionAgent.MAX_KEY_LENGTH);
             maxSend.putPayload(new byte[BrokerHarness.MAX_MESSAGE_SIZE], 0, BrokerHarness.MAX_MESSAGE_SIZE);
+            maxSend.putMetadata(new byte[0], 0, 0);
             raw.send(huge, 0, MessageHeaderEncoder.ENCODED_LENGTH + maxSend.encodedLength());
 
             final RawClient.Frame tooLargeKey = raw.await(f -> f.correlationId == 0, "answer to send 0");

@@ -126,6 +126,22 @@ class DeduplicationTest extends HarnessTest
     }
 
     @Test
+    void shouldRefuseASecondProducerWithTheSameNameWithDeduplicationOffToo() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient();
+            Producer first = client.newProducer().topic(TOPIC).producerName("only-one").create())
+        {
+            final MagnetarClientException refused = assertThrows(MagnetarClientException.class,
+                () -> client.newProducer().topic(TOPIC).producerName("only-one").create());
+            assertTrue(refused.getMessage().contains("already connected"), refused.getMessage());
+            // so turning deduplication on cannot join two producers under one name
+            setDeduplication(true);
+            first.send(payload(0));
+        }
+    }
+
+    @Test
     void shouldRefuseASecondProducerWithTheSameName() throws Exception
     {
         harness = new BrokerHarness(dataDir).start();
@@ -261,6 +277,7 @@ class DeduplicationTest extends HarnessTest
             .correlationId(sequenceId).producerId(producerId).publishTime(System.currentTimeMillis()).key("");
         final byte[] bytes = ("m" + sequenceId).getBytes(StandardCharsets.US_ASCII);
         send.putPayload(bytes, 0, bytes.length);
+        send.putMetadata(new byte[0], 0, 0);
         raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
     }
 

@@ -73,6 +73,7 @@ class HeldSendOrderTest
                 final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
                     .correlationId(sequence).producerId(7).publishTime(System.currentTimeMillis()).key("");
                 send.putPayload(new byte[payloadLength], 0, payloadLength);
+                send.putMetadata(new byte[0], 0, 0);
                 raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
             }
 

@@ -150,6 +150,7 @@ class MillionTopicsTest
                 offer(publication, subscription, assembler, buffer, create.encodedLength());
                 send.wrapAndApplyHeader(buffer, 0, header).correlationId(0).producerId(i).publishTime(i).key("");
                 send.putPayload(payload, 0, payload.length);
+                send.putMetadata(new byte[0], 0, 0);
                 offer(publication, subscription, assembler, buffer, send.encodedLength());
                 close.wrapAndApplyHeader(buffer, 0, header).correlationId(i).producerId(i);
                 offer(publication, subscription, assembler, buffer, close.encodedLength());

@@ -67,6 +67,7 @@ class RawProtocolTest
                 .correlationId(i).producerId(1).publishTime(System.currentTimeMillis()).key("");
             final byte[] payload = ("m" + i).getBytes();
             send.putPayload(payload, 0, payload.length);
+            send.putMetadata(new byte[0], 0, 0);
             client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
         }
         for (int i = 0; i < count; i++)

@@ -185,6 +185,7 @@ final class IngressProxy implements AdminIngress
         final long publishTime,
         final String key,
         final byte[] payload,
+        final byte[] metadata,
         final long deadlineNs,
         final ExpandableRingBuffer retained,
         final long restoredEpoch) throws MagnetarClientException
@@ -196,6 +197,14 @@ final class IngressProxy implements AdminIngress
             .publishTime(publishTime)
             .key(key)
             .putPayload(payload, 0, payload.length);
+        if (null == metadata)
+        {
+            encoder.putMetadata(EMPTY_BUFFER, 0, 0);
+        }
+        else
+        {
+            encoder.putMetadata(metadata, 0, metadata.length);
+        }
 
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         checkFits(payload.length, length);
@@ -276,6 +285,7 @@ final class IngressProxy implements AdminIngress
             encoder.putKey(keyBuffer, keyOffset, keyLength);
         }
         encoder.putPayload(buffer, offset, length);
+        encoder.putMetadata(EMPTY_BUFFER, 0, 0);
 
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         checkFits(length, frameLength);

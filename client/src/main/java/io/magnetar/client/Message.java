@@ -1,6 +1,7 @@
 package io.magnetar.client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A message delivered to a {@link Consumer}. Immutable apart from the array {@link #getData()} returns.
@@ -14,6 +15,9 @@ public final class Message
     private final int redeliveryCount;
     private final String key;
     private final byte[] data;
+    private final long eventTime;
+    private final Map<String, String> properties;
+    private final String producerName;
 
     Message(
         final String topicName,
@@ -22,8 +26,14 @@ public final class Message
         final long sequenceId,
         final int redeliveryCount,
         final String key,
-        final byte[] data)
+        final byte[] data,
+        final long eventTime,
+        final Map<String, String> properties,
+        final String producerName)
     {
+        this.eventTime = eventTime;
+        this.properties = properties;
+        this.producerName = producerName;
         this.topicName = topicName;
         this.messageId = messageId;
         this.publishTime = publishTime;
@@ -98,6 +108,50 @@ public final class Message
     }
 
     /**
+     * @return when the event the message describes happened, as the producer set it
+     * ({@link MessageBuilder#eventTime(long)}), in epoch milliseconds; 0 if it set none.
+     */
+    public long getEventTime()
+    {
+        return eventTime;
+    }
+
+    /**
+     * @return the properties the producer set, in the order it set them; unmodifiable, empty if none.
+     */
+    public Map<String, String> getProperties()
+    {
+        return properties;
+    }
+
+    /**
+     * @param name of a property.
+     * @return its value, or null if the producer did not set it.
+     */
+    public String getProperty(final String name)
+    {
+        return properties.get(name);
+    }
+
+    /**
+     * @param name of a property.
+     * @return true if the producer set it.
+     */
+    public boolean hasProperty(final String name)
+    {
+        return properties.containsKey(name);
+    }
+
+    /**
+     * @return the name of the producer that sent the message; empty if the broker does not know it (stored before
+     * it recorded names).
+     */
+    public String getProducerName()
+    {
+        return producerName;
+    }
+
+    /**
      * @return the topic the consumer subscribed to, as it named it.
      */
     public String getTopicName()
@@ -116,6 +170,9 @@ public final class Message
             ", publishTime=" + publishTime +
             ", redeliveryCount=" + redeliveryCount +
             ", key=" + key +
+            ", producerName=" + producerName +
+            (0 == eventTime ? "" : ", eventTime=" + eventTime) +
+            (properties.isEmpty() ? "" : ", properties=" + properties) +
             ", size=" + data.length +
             '}';
     }

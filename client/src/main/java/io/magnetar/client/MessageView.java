@@ -3,8 +3,13 @@ package io.magnetar.client;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
+import io.magnetar.codecs.MessageMetadataDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A message handed to a {@link MessageHandler}: a flyweight over the frame the broker pushed, reused for every
@@ -26,6 +31,12 @@ public final class MessageView
     private int keyLength;
     private int payloadOffset;
     private int payloadLength;
+    private int metadataOffset;
+    private int metadataLength;
+    private int producerNameOffset;
+    private int producerNameLength;
+    private final MessageHeaderDecoder metadataHeaderDecoder = new MessageHeaderDecoder();
+    private final MessageMetadataDecoder metadataDecoder = new MessageMetadataDecoder();
 
     MessageView()
     {
@@ -59,6 +70,68 @@ public final class MessageView
         payloadOffset = decoder.limit() + MessageDecoder.payloadHeaderLength();
         payloadLength = decoder.payloadLength();
         decoder.skipPayload();
+        // both empty from a broker before protocol version 5
+        metadataOffset = decoder.limit() + MessageDecoder.metadataHeaderLength();
+        metadataLength = decoder.metadataLength();
+        decoder.skipMetadata();
+        producerNameOffset = decoder.limit() + MessageDecoder.producerNameHeaderLength();
+        producerNameLength = decoder.producerNameLength();
+        decoder.skipProducerName();
+    }
+
+    /**
+     * @return when the event the message describes happened, as the producer set it, in epoch milliseconds; 0 if
+     * it set none. Allocates nothing.
+     */
+    public long eventTime()
+    {
+        if (0 == metadataLength)
+        {
+            return 0;
+        }
+        wrapMetadata();
+        return metadataDecoder.eventTime();
+    }
+
+    /**
+     * @return the properties the producer set, in its order; allocates (an empty map if none).
+     */
+    public Map<String, String> getProperties()
+    {
+        if (0 == metadataLength)
+        {
+            return Collections.emptyMap();
+        }
+        wrapMetadata();
+        final LinkedHashMap<String, String> properties = new LinkedHashMap<>();
+        for (final MessageMetadataDecoder.PropertiesDecoder property : metadataDecoder.properties())
+        {
+            properties.put(property.key(), property.value());
+        }
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /**
+     * @return length in bytes of the producer's name; 0 if the broker does not know it.
+     */
+    public int producerNameLength()
+    {
+        return producerNameLength;
+    }
+
+    /**
+     * @return the name of the producer that sent the message, empty if not known; allocates.
+     */
+    public String getProducerName()
+    {
+        return 0 == producerNameLength ? "" : buffer.getStringWithoutLengthUtf8(producerNameOffset, producerNameLength);
+    }
+
+    private void wrapMetadata()
+    {
+        metadataHeaderDecoder.wrap(buffer, metadataOffset);
+        metadataDecoder.wrap(buffer, metadataOffset + MessageHeaderDecoder.ENCODED_LENGTH,
+            metadataHeaderDecoder.blockLength(), metadataHeaderDecoder.version());
     }
 
     /**
@@ -184,7 +257,7 @@ public final class MessageView
     public Message toMessage()
     {
         return new Message(topicName, new MessageId(shard, position), publishTime, sequenceId, redeliveryCount,
-            getKey(), getData());
+            getKey(), getData(), eventTime(), getProperties(), getProducerName());
     }
 
     /**

@@ -170,9 +170,25 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
+        return send(key, payload, null);
+    }
+
+    /**
+     * Start a message with metadata (key, properties, event time), sent with
+     * {@link MessageBuilder#send()} or {@link MessageBuilder#sendAsync()}.
+     *
+     * @return a new builder for one message.
+     */
+    public MessageBuilder newMessage()
+    {
+        return new MessageBuilder(this);
+    }
+
+    MessageId send(final String key, final byte[] payload, final byte[] metadata) throws MagnetarClientException
+    {
         requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + sendTimeoutNs;
-        final PendingSend pending = enqueue(key, payload, deadlineNs);
+        final PendingSend pending = enqueue(key, payload, metadata, deadlineNs);
         if (connector.helpsDutyCycle())
         {
             // run the client's cycles while waiting, when the conductor thread is not: the receipt needs no hand-off
@@ -231,7 +247,12 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload)
     {
-        final PendingSend pending = enqueue(key, payload, System.nanoTime() + sendTimeoutNs);
+        return sendAsync(key, payload, null);
+    }
+
+    CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload, final byte[] metadata)
+    {
+        final PendingSend pending = enqueue(key, payload, metadata, System.nanoTime() + sendTimeoutNs);
         connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
 
         return pending;
@@ -388,7 +409,7 @@ public final class Producer extends Restorable implements AutoCloseable
         return null == loss ? null : new MagnetarClientException.ConnectionLostException(loss);
     }
 
-    private PendingSend enqueue(final String key, final byte[] payload, final long deadlineNs)
+    private PendingSend enqueue(final String key, final byte[] payload, final byte[] metadata, final long deadlineNs)
     {
         final PendingSend pending = new PendingSend();
         final MagnetarClientException problem = checkSend(key, payload);
@@ -398,7 +419,7 @@ public final class Producer extends Restorable implements AutoCloseable
             return pending;
         }
 
-        final int bytes = payload.length + (null == key ? 0 : key.length());
+        final int bytes = payload.length + (null == key ? 0 : key.length()) + (null == metadata ? 0 : metadata.length);
         while (true)
         {
             final MagnetarClientException noRoom = room.await(deadlineNs, bytes, this);
@@ -463,8 +484,8 @@ public final class Producer extends Restorable implements AutoCloseable
                 try
                 {
                     // kept until its receipt: offered now, or with the others once a lost session is restored
-                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, deadlineNs,
-                        retained.beforeAppend(), restoredEpoch);
+                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, metadata,
+                        deadlineNs, retained.beforeAppend(), restoredEpoch);
                     nextSequenceId = sequenceId + 1;
                     window.onOffered(sequenceId);
                 }

@@ -266,6 +266,7 @@ final class IdleTopicSetup implements AutoCloseable
             .publishTime(System.currentTimeMillis())
             .key("");
         message.putPayload(PAYLOAD, 0, PAYLOAD.length);
+        message.putMetadata(new byte[0], 0, 0);
         send(message.encodedLength());
 
         final CloseProducerEncoder close = new CloseProducerEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)

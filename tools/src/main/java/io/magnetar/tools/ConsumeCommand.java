@@ -41,8 +41,9 @@ final class ConsumeCommand implements Callable<Integer>
         "Default: ${DEFAULT-VALUE}")
     long waitSeconds = 0;
 
-    @Option(names = "--print-metadata", description = "Print each message's publish time, message id, sequence " +
-        "id, redelivery count and key before its payload, on the same line.")
+    @Option(names = { "--print-metadata", "-pm" }, description = "Print each message's publish time, event time, " +
+        "message id, sequence id, producer name, redelivery count, key and properties before its payload, on the " +
+        "same line.")
     boolean printMetadata;
 
     @Mixin
@@ -127,10 +128,27 @@ final class ConsumeCommand implements Callable<Integer>
     private static String withMetadata(final Message message, final String content)
     {
         return "publishTime:[" + Instant.ofEpochMilli(message.getPublishTime()) + "], " +
+            "eventTime:[" + (0 == message.getEventTime() ? "0" : Instant.ofEpochMilli(message.getEventTime())) + "], " +
             "messageId:[" + message.getMessageId() + "], " +
             "sequenceId:[" + message.getSequenceId() + "], " +
+            "producerName:[" + message.getProducerName() + "], " +
             "redeliveryCount:[" + message.getRedeliveryCount() + "], " +
             "key:[" + (message.hasKey() ? message.getKey() : "null") + "], " +
+            "properties:[" + properties(message.getProperties()) + "], " +
             "content:" + content;
+    }
+
+    private static String properties(final java.util.Map<String, String> properties)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final java.util.Map.Entry<String, String> property : properties.entrySet())
+        {
+            if (text.length() > 0)
+            {
+                text.append(", ");
+            }
+            text.append(property.getKey()).append('=').append(property.getValue());
+        }
+        return text.toString();
     }
 }

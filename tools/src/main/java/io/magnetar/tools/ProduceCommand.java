@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +48,10 @@ final class ProduceCommand implements Callable<Integer>
 
     @Option(names = { "-k", "--key" }, description = "Message key.")
     String key;
+
+    @Option(names = { "-p", "--properties" }, split = ",", paramLabel = "KEY=VALUE",
+        description = "Properties of each message, e.g. -p region=eu,tier=gold (or -p given more than once).")
+    Map<String, String> properties;
 
     @Option(names = { "-r", "--rate" }, description = "Messages per second; 0 sends as fast as the broker takes " +
         "them. Default: ${DEFAULT-VALUE}")
@@ -99,7 +104,9 @@ final class ProduceCommand implements Callable<Integer>
                             awaitTurn(startNs + (long)(sentSoFar * intervalNs), signals);
                         }
                         sentSoFar++;
-                        final CompletableFuture<MessageId> receipt = producer.sendAsync(key, payload);
+                        final CompletableFuture<MessageId> receipt = null == properties ?
+                            producer.sendAsync(key, payload) :
+                            producer.newMessage().key(key).properties(properties).value(payload).sendAsync();
                         sent.incrementAndGet();
                         receipt.whenComplete((id, error) ->
                         {

@@ -105,13 +105,16 @@ class CliProcessesTest
             // pulsar-client's shapes: payloads from a file, a short topic name, metadata on the consumer's line
             final File payload = new File(workDir, "payload.txt");
             Files.writeString(payload.toPath(), "from a file");
-            run("produce-file", "produce", "public/default/signals", "-f", payload.getPath(), "-u", serviceUrl);
+            run("produce-file", "produce", "public/default/signals", "-f", payload.getPath(), "-k", "file-key",
+                "-p", "origin=file,n=1", "-p", "extra=yes", "-u", serviceUrl);
             final String[] lines = run("consume-meta", "consume", "signals", "-s", "meta", "-n", "5",
                 "--print-metadata", "-u", serviceUrl).strip().split("\n");
             assertEquals(5, lines.length, String.join("\n", lines));
-            assertTrue(lines[0].matches("publishTime:\\[20\\d\\d-.*Z], messageId:\\[0:\\d+], sequenceId:\\[0], " +
-                "redeliveryCount:\\[0], key:\\[null], content:one"), lines[0]);
-            assertTrue(lines[4].endsWith("content:from a file"), lines[4]);
+            assertTrue(lines[0].matches("publishTime:\\[20\\d\\d-.*Z], eventTime:\\[0], messageId:\\[0:\\d+], " +
+                "sequenceId:\\[0], producerName:\\[standalone-0-\\d+], redeliveryCount:\\[0], key:\\[null], " +
+                "properties:\\[], content:one"), lines[0]);
+            assertTrue(lines[4].endsWith("key:[file-key], properties:[origin=file, n=1, extra=yes], " +
+                "content:from a file"), lines[4]);
 
             try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
                 "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))

@@ -56,6 +56,7 @@ final class IngressFrameAdapter
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
+    private final MessageMetadataCheck metadataCheck = new MessageMetadataCheck();
     private final short[] policyFields = new short[NamespacePolicies.FIELD_COUNT];
     private final long[] policyValues = new long[NamespacePolicies.FIELD_COUNT];
 
@@ -187,7 +188,7 @@ final class IngressFrameAdapter
         switch (templateId)
         {
             case SendDecoder.TEMPLATE_ID:
-                return onSend(sessionKey, correlationId, length, blockLength);
+                return onSend(sessionKey, correlationId, length, blockLength, version);
 
             case AckDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, AckDecoder.BLOCK_LENGTH, 0) ?
@@ -330,9 +331,11 @@ final class IngressFrameAdapter
             responseChannel, clientName, authToken);
     }
 
-    private boolean onSend(final long sessionKey, final long sequenceId, final int length, final int blockLength)
+    private boolean onSend(
+        final long sessionKey, final long sequenceId, final int length, final int blockLength, final int version)
     {
-        if (!isWellFormed(length, blockLength, SendDecoder.BLOCK_LENGTH, 2))
+        final boolean hasMetadata = version >= SendDecoder.metadataSinceVersion();
+        if (!isWellFormed(length, blockLength, SendDecoder.BLOCK_LENGTH, hasMetadata ? 3 : 2))
         {
             return bad(sessionKey, sequenceId, ErrorCode.MALFORMED_FRAME, "malformed Send frame");
         }
@@ -342,6 +345,16 @@ final class IngressFrameAdapter
         final long keyLength = frame.getInt(keyLengthOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
         final long payloadLength =
             frame.getInt((int)(keyLengthOffset + 4 + keyLength), ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        if (hasMetadata)
+        {
+            final int metadataLengthOffset = (int)(keyLengthOffset + 4 + keyLength + 4 + payloadLength);
+            final int metadataLength = frame.getInt(metadataLengthOffset, ByteOrder.LITTLE_ENDIAN);
+            final String refusal = metadataCheck.check(frame, metadataLengthOffset + 4, metadataLength);
+            if (null != refusal)
+            {
+                return bad(sessionKey, sequenceId, ErrorCode.MALFORMED_FRAME, refusal);
+            }
+        }
 
         return listener.onSend(sessionKey, sequenceId, producerId, keyLength, payloadLength, frame, length);
     }

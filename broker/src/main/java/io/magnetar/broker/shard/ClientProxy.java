@@ -63,19 +63,28 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
         this.errorHandler = errorHandler;
     }
 
-    void producerReady(
-        final ShardSession session,
-        final long correlationId,
-        final long producerId,
-        final String producerName,
-        final long lastSequenceId)
+    /**
+     * Encode a {@code ProducerReady} into {@link #replyBuffer()}, to send at once or once what it says is stored.
+     *
+     * @return its length.
+     */
+    int encodeProducerReady(
+        final long correlationId, final long producerId, final String producerName, final long lastSequenceId)
     {
         producerReadyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId)
             .lastSequenceId(lastSequenceId)
             .producerName(producerName);
-        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + producerReadyEncoder.encodedLength());
+        return MessageHeaderEncoder.ENCODED_LENGTH + producerReadyEncoder.encodedLength();
+    }
+
+    /**
+     * @return the buffer answers are encoded in; valid until the next answer.
+     */
+    DirectBuffer replyBuffer()
+    {
+        return replyBuffer;
     }
 
     void subscribed(final ShardSession session, final long correlationId, final long consumerId)

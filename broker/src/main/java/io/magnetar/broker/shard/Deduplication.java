@@ -34,8 +34,6 @@ final class Deduplication
 
     /** {@link #onProducerCreated} result: a record could not be appended yet; try again. */
     static final long CREATE_RETRY = -2;
-    /** {@link #onProducerCreated} result: a producer with the same name is connected to the topic. */
-    static final long CREATE_NAME_IN_USE = -3;
     /** {@link #onProducerCreated} result: a record could not be appended for good. */
     static final long CREATE_FAILED = -4;
 
@@ -48,6 +46,8 @@ final class Deduplication
     private final EpochClock epochClock;
     private long nextPublisherId = 1;
     private long lastAppendResult;
+    private long answerAfterPosition = Long.MIN_VALUE;
+    private long snapshotPosition = Long.MIN_VALUE;
 
     Deduplication(final ShardContext ctx, final ShardLogWriter writer, final ReceiptTracker receipts)
     {
@@ -79,32 +79,57 @@ final class Deduplication
     /**
      * A producer is being created: with deduplication on, bind it to its name (recorded if the name is new).
      *
-     * @param producer being created, not yet answered.
+     * The answer must wait until the shard log is stored up to {@link #answerAfterPosition()}: what it says (a last
+     * sequence id, or none) holds only once the records it rests on are, and the name's last entry, are stored.
+     *
+     * @param producer being created, not yet answered; its name is not connected to the topic.
      * @param nowMs    epoch time.
-     * @return the highest sequence id stored under its name (-1 if none, or deduplication is off), or one of the
-     * {@code CREATE_*} results.
+     * @return the highest sequence id appended under its name, stored once the answer goes (-1 if none, or
+     * deduplication is off), or one of the {@code CREATE_*} results.
      */
     long onProducerCreated(final ShardProducer producer, final long nowMs)
     {
+        answerAfterPosition = Long.MIN_VALUE;
         final Topic topic = producer.topic;
         if (!isEnabled(topic))
         {
-            return null != topic.publishers && !clear(topic) ? createFailure() : -1;
+            if (null != topic.publishers)
+            {
+                if (!clear(topic))
+                {
+                    return createFailure();
+                }
+                answerAfterPosition = writer.entryAppendedPosition();
+            }
+            return -1;
         }
 
-        final Publisher existing = null == topic.publishers ? null : topic.publishers.byName(producer.name);
-        if (null != existing && existing.connectedProducers > 0)
-        {
-            return CREATE_NAME_IN_USE;
-        }
-        final Publisher publisher = null != existing ? existing : bind(topic, producer.name, -1, nowMs);
+        Publisher publisher = null == topic.publishers ? null : topic.publishers.byName(producer.name);
         if (null == publisher)
         {
-            return createFailure();
+            publisher = bind(topic, producer.name, -1, nowMs);
+            if (null == publisher)
+            {
+                return createFailure();
+            }
+            answerAfterPosition = writer.entryAppendedPosition();
+        }
+        else
+        {
+            answerAfterPosition = publisher.pushedEndPosition;
         }
         attach(producer, publisher);
 
         return publisher.pushedSequenceId;
+    }
+
+    /**
+     * @return the shard log position the answer to the last {@link #onProducerCreated} must wait for, or
+     * {@link Long#MIN_VALUE} if it may go at once.
+     */
+    long answerAfterPosition()
+    {
+        return answerAfterPosition;
     }
 
     /**
@@ -142,7 +167,8 @@ final class Deduplication
         Publisher publisher = producer.publisher;
         if (null == publisher || publisher.forgotten)
         {
-            // turned on while the producer was connected, or its name was forgotten: bind it now
+            // turned on while the producer was connected, or its name was forgotten: bind it now (the name is the
+            // producer's alone on the topic, so no other producer holds the publisher)
             producer.publisher = null;
             final Publisher existing = null == topic.publishers ? null : topic.publishers.byName(producer.name);
             publisher = null != existing ? existing : bind(topic, producer.name, -1, epochClock.time());
@@ -184,15 +210,48 @@ final class Deduplication
     }
 
     /**
-     * An accepted send was appended.
+     * An accepted send was appended. The first append of a name past the snapshot position in progress keeps the
+     * name's sequence id below that position, which is what the snapshot may say of it.
      */
-    static void onAppended(final Publisher publisher, final long sequenceId, final long endPosition)
+    void onAppended(final Publisher publisher, final long sequenceId, final long endPosition)
     {
         if (null != publisher)
         {
-            publisher.pushedSequenceId = sequenceId;
-            publisher.pushedEndPosition = endPosition;
+            publisher.onAppended(sequenceId, endPosition, snapshotPosition);
         }
+    }
+
+    /**
+     * A snapshot begins: it describes the shard log below this position.
+     */
+    void onSnapshotBegin(final long entryLogPosition)
+    {
+        snapshotPosition = entryLogPosition;
+    }
+
+    /**
+     * @return the name's highest sequence id among its entries below the snapshot position: all stored when the
+     * snapshot is written, and the log after it is scanned at recovery for the rest.
+     */
+    long snapshotSequenceId(final Publisher publisher)
+    {
+        return publisher.sequenceIdBelow(snapshotPosition);
+    }
+
+    /**
+     * @return the publisher id the next new name gets; kept by snapshots so an id is never given twice.
+     */
+    long nextPublisherId()
+    {
+        return nextPublisherId;
+    }
+
+    /**
+     * Recovery found a snapshot that had handed out ids up to this one.
+     */
+    void onRecoveredNextPublisherId(final long publisherId)
+    {
+        nextPublisherId = Math.max(nextPublisherId, publisherId);
     }
 
     /**
@@ -299,6 +358,13 @@ final class Deduplication
 
     private Publisher bind(final Topic topic, final String name, final long sequenceId, final long nowMs)
     {
+        final long publisherId = nextPublisherId;
+        lastAppendResult = writer.appendPublisherRegistered(topic.id, publisherId, sequenceId, name);
+        if (lastAppendResult < 0)
+        {
+            return null;
+        }
+        nextPublisherId++;
         final TopicPublishers publishers = publishers(topic);
         if (publishers.size() >= maxProducers)
         {
@@ -308,14 +374,6 @@ final class Deduplication
                 publishers.remove(idle);
             }
         }
-
-        final long publisherId = nextPublisherId;
-        lastAppendResult = writer.appendPublisherRegistered(topic.id, publisherId, sequenceId, name);
-        if (lastAppendResult < 0)
-        {
-            return null;
-        }
-        nextPublisherId++;
         final Publisher publisher = new Publisher(publisherId, name, sequenceId);
         publisher.bindingPosition = lastAppendResult;
         publisher.idleSinceMs = nowMs;

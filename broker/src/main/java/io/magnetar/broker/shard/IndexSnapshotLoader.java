@@ -40,6 +40,9 @@ final class IndexSnapshotLoader
     private long beginId;
     private long beginEntryPosition;
     private long beginIndexPosition = -1;
+    private long beginNextPublisherId;
+    private long completeNextPublisherId;
+    private boolean loadPublishers;
     private long completeId = -1;
     private long completeIndexPosition = -1;
     private long completeEndPosition;
@@ -89,6 +92,10 @@ final class IndexSnapshotLoader
 
         try
         {
+            // retention purged the log past the snapshot: the names that lived on were recorded again after it, and
+            // a name forgotten since (deduplication turned off) must not come back from the snapshot
+            loadPublishers = entryLog.startPosition() <= completeEntryPosition;
+            deduplication.onRecoveredNextPublisherId(Math.max(0, completeNextPublisherId));
             indexLog.reader().scan(completeIndexPosition, completeEndPosition, loadHandler);
             for (final Topic topic : topics.topics())
             {
@@ -147,6 +154,8 @@ final class IndexSnapshotLoader
             beginDecoder.wrap(buffer, bodyOffset, blockLength, version);
             beginId = beginDecoder.snapshotId();
             beginEntryPosition = beginDecoder.entryLogPosition();
+            beginDecoder.timestamp();
+            beginNextPublisherId = beginDecoder.nextPublisherId(); // its null value before v4: ignored
             beginIndexPosition = position;
             newestSnapshotId = Math.max(newestSnapshotId, beginId);
         }
@@ -159,6 +168,7 @@ final class IndexSnapshotLoader
                 completeIndexPosition = beginIndexPosition;
                 completeEndPosition = nextPosition;
                 completeEntryPosition = beginEntryPosition;
+                completeNextPublisherId = beginNextPublisherId;
             }
         }
         else if (TopicIndexStateDecoder.TEMPLATE_ID != templateId && PublisherStateDecoder.TEMPLATE_ID != templateId)
@@ -245,7 +255,7 @@ final class IndexSnapshotLoader
     {
         final PublisherStateDecoder decoder = publisherStateDecoder.wrap(
             buffer, offset, headerDecoder.blockLength(), headerDecoder.version());
-        if (decoder.snapshotId() != completeId)
+        if (decoder.snapshotId() != completeId || !loadPublishers)
         {
             return;
         }

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 /**
  * Index snapshots, written a bounded number of topics per duty cycle once the shard log has grown by the snapshot
  * interval: a begin record naming a shard log position B (once B is stored), each persistent topic's index below B
- * followed by its producer names for deduplication (with the highest sequence id stored under each when written: stored
- * entries only, so a crash cannot take one back), and an end record. Once the end record is stored, the index log
+ * followed by its producer names for deduplication (with each name's highest sequence id below B: stored, as the
+ * rest is scanned at recovery), and an end record. Once the end record is stored, the index log
  * before the snapshot is purged. Recovery ({@link IndexSnapshotLoader}) loads the newest complete snapshot and scans
  * the shard log from B only.
  */
@@ -184,7 +184,8 @@ final class IndexSnapshotSession
         beginEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .snapshotId(snapshotId + 1)
             .entryLogPosition(position)
-            .timestamp(epochClock.time());
+            .timestamp(epochClock.time())
+            .nextPublisherId(deduplication.nextPublisherId());
         final long beginPosition = indexLog.append(buffer, 0, HEADER_LENGTH + beginEncoder.encodedLength());
         if (beginPosition < 0)
         {
@@ -192,6 +193,7 @@ final class IndexSnapshotSession
         }
         snapshotId++;
         entryPosition = position;
+        deduplication.onSnapshotBegin(position);
         lastEntryPosition = position;
         lastIndexPosition = beginPosition;
         nextLocalId = 1;
@@ -329,7 +331,7 @@ final class IndexSnapshotSession
                 .snapshotId(snapshotId)
                 .topicId(next.id)
                 .publisherId(publisher.id)
-                .sequenceId(publisher.storedSequenceId)
+                .sequenceId(deduplication.snapshotSequenceId(publisher))
                 .producerName(publisher.name);
             if (!append(HEADER_LENGTH + publisherStateEncoder.encodedLength()))
             {

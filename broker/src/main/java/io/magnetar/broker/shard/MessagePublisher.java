@@ -33,6 +33,8 @@ final class MessagePublisher implements EntryDelivery
     private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer producerNameView = new UnsafeBuffer(0, 0);
     private final EntryHandler entryHandler = this::onEntry;
     private ShardConsumer deliveringTo;
     private long deliveringId;
@@ -87,7 +89,9 @@ final class MessagePublisher implements EntryDelivery
         final long sequenceId,
         final long publishTime,
         final DirectBuffer key,
-        final DirectBuffer payload)
+        final DirectBuffer payload,
+        final DirectBuffer metadata,
+        final DirectBuffer producerName)
     {
         int encodedLength = -1;
         final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
@@ -107,6 +111,8 @@ final class MessagePublisher implements EntryDelivery
                 messageEncoder.publishTime(publishTime).sequenceId(sequenceId).redeliveryCount(0);
                 messageEncoder.putKey(key, 0, key.capacity());
                 messageEncoder.putPayload(payload, 0, payload.capacity());
+                messageEncoder.putMetadata(metadata, 0, metadata.capacity());
+                messageEncoder.putProducerName(producerName, 0, producerName.capacity());
                 encodedLength = MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
             }
             else
@@ -153,9 +159,12 @@ final class MessagePublisher implements EntryDelivery
             .redeliveryCount(0);
         entryDecoder.wrapKey(keyView);
         messageEncoder.putKey(keyView, 0, keyView.capacity());
-        entryDecoder.skipProperties();
+        entryDecoder.wrapProperties(metadataView);
         entryDecoder.wrapPayload(payloadView);
+        entryDecoder.wrapProducerName(producerNameView); // empty in entries stored before storage version 4
         messageEncoder.putPayload(payloadView, 0, payloadView.capacity());
+        messageEncoder.putMetadata(metadataView, 0, metadataView.capacity());
+        messageEncoder.putProducerName(producerNameView, 0, producerNameView.capacity());
 
         result = ClientProxy.offer(
             consumer.session, messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength());

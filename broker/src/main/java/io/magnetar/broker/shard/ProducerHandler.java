@@ -32,6 +32,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
     private final EpochClock epochClock;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
     private long nextProducerNameId = 1;
 
     ProducerHandler(
@@ -83,21 +84,24 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         }
 
         String producerName = requestedName;
-        while (producerName.isEmpty() || (requestedName.isEmpty() && Deduplication.knows(topic, producerName)))
+        while (producerName.isEmpty() ||
+            (requestedName.isEmpty() && (Deduplication.knows(topic, producerName) || topic.hasProducer(producerName))))
         {
             producerName = brokerName + "-" + shard + "-" + nextProducerNameId++;
         }
+        if (topic.hasProducer(producerName))
+        {
+            // one producer per name and topic, as in Pulsar: deduplication and access modes rely on it
+            proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "producer with name '" + producerName +
+                "' is already connected to topic " + topic.name);
+            return true;
+        }
+
         final ShardProducer producer = new ShardProducer(producerId, producerName, topic);
         final long lastSequenceId = deduplication.onProducerCreated(producer, epochClock.time());
         if (Deduplication.CREATE_RETRY == lastSequenceId)
         {
             return false;
-        }
-        if (Deduplication.CREATE_NAME_IN_USE == lastSequenceId)
-        {
-            proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "producer with name '" + producerName +
-                "' is already connected to topic " + topic.name);
-            return true;
         }
         if (Deduplication.CREATE_FAILED == lastSequenceId)
         {
@@ -105,8 +109,18 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return true;
         }
         session.producers.put(producerId, producer);
-        topic.producerCount++;
-        proxy.producerReady(session, correlationId, producerId, producerName, lastSequenceId);
+        topic.addProducer(producer);
+        final int length = proxy.encodeProducerReady(correlationId, producerId, producerName, lastSequenceId);
+        final long answerAfter = deduplication.answerAfterPosition();
+        if (Long.MIN_VALUE == answerAfter)
+        {
+            proxy.reply(session, proxy.replyBuffer(), length);
+        }
+        else
+        {
+            // what the answer says (the name's last sequence id, or that it has none) holds only once stored
+            receipts.onEntryRecorded(session, proxy.replyBuffer(), length, answerAfter, topic);
+        }
 
         return true;
     }
@@ -121,7 +135,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return;
         }
 
-        producer.topic.producerCount--;
+        producer.topic.removeProducer(producer);
         deduplication.onProducerClosed(producer, epochClock.time());
         proxy.success(session, correlationId);
     }
@@ -167,7 +181,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final long nowMs = epochClock.time();
         for (final ShardProducer producer : session.producers.values())
         {
-            producer.topic.producerCount--;
+            producer.topic.removeProducer(producer);
             deduplication.onProducerClosed(producer, nowMs);
         }
         session.producers.clear();
@@ -201,6 +215,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
 
         decoder.wrapKey(keyView);
         decoder.wrapPayload(payloadView);
+        decoder.wrapMetadata(metadataView); // empty from a client before protocol version 5
         if (payloadView.capacity() > maxMessageSize)
         {
             receipts.onSendError(session, producerId, sequenceId, ErrorCode.MESSAGE_TOO_LARGE,
@@ -208,7 +223,30 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return true;
         }
 
-        if (!released && topic.persistent)
+        if (!topic.persistent)
+        {
+            publisher.publishNonPersistent(
+                topic, sequenceId, publishTime, keyView, payloadView, metadataView, producer.nameBytes);
+            receipts.onDelivered(session, topic, producerId, sequenceId, topic.nonPersistentSequence++);
+            messagesIn.incrementRelease();
+            return true;
+        }
+
+        if (!storageGate.isOpen())
+        {
+            // the disk is (nearly) full or the archive has stopped: refused before anything is written
+            receipts.onSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR, storageGate.refusal());
+            return true;
+        }
+
+        // a duplicate is answered as stored, whatever the backlog quota says
+        final int verdict = deduplication.onSend(session, producer, sequenceId);
+        if (Deduplication.ACCEPT != verdict)
+        {
+            return Deduplication.RETRY != verdict;
+        }
+
+        if (!released)
         {
             final long backlogBytes = topic.quotaExceededBytes();
             if (backlogBytes >= 0)
@@ -225,29 +263,10 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
                 return true;
             }
         }
-        if (!topic.persistent)
-        {
-            publisher.publishNonPersistent(topic, sequenceId, publishTime, keyView, payloadView);
-            receipts.onDelivered(session, topic, producerId, sequenceId, topic.nonPersistentSequence++);
-            messagesIn.incrementRelease();
-            return true;
-        }
-
-        if (!storageGate.isOpen())
-        {
-            // the disk is (nearly) full or the archive has stopped: refused before anything is written
-            receipts.onSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR, storageGate.refusal());
-            return true;
-        }
-
-        final int verdict = deduplication.onSend(session, producer, sequenceId);
-        if (Deduplication.ACCEPT != verdict)
-        {
-            return Deduplication.RETRY != verdict;
-        }
 
         final long position = writer.appendEntry(
-            topic, sequenceId, publishTime, Deduplication.publisherId(producer), keyView, payloadView);
+            topic, sequenceId, publishTime, Deduplication.publisherId(producer), keyView, payloadView, metadataView,
+            producer.nameBytes);
         if (position < 0)
         {
             if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
@@ -263,7 +282,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         topic.bytes += writer.lastEntryLength();
         final Publisher publisher = Deduplication.publisher(producer);
         final long endPosition = writer.entryAppendedPosition();
-        Deduplication.onAppended(publisher, sequenceId, endPosition);
+        deduplication.onAppended(publisher, sequenceId, endPosition);
         receipts.onEntryAppended(session, topic, producerId, sequenceId, position, endPosition, publisher);
         messagesIn.incrementRelease();
 

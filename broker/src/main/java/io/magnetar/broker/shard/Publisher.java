@@ -17,6 +17,10 @@ final class Publisher
     long pushedEndPosition = Long.MIN_VALUE;
     /** Where the record that binds the name to the id is in the shard log; -1 if not yet recorded. */
     long bindingPosition = -1;
+    /** The snapshot position {@link #sequenceIdAtMark} was kept for. */
+    long snapshotMark = Long.MIN_VALUE;
+    /** The name's highest sequence id below {@link #snapshotMark}. */
+    long sequenceIdAtMark = -1;
     /** Producers connected under the name: at most one, as Pulsar's. */
     int connectedProducers;
     /** When the last producer under the name went away, epoch ms. */
@@ -30,6 +34,43 @@ final class Publisher
         this.name = name;
         this.pushedSequenceId = sequenceId;
         this.storedSequenceId = sequenceId;
+    }
+
+    /**
+     * An entry of this name was appended. The first append past the snapshot position in progress keeps the name's
+     * sequence id below that position, which is what the snapshot may say of it.
+     *
+     * @param sequenceId       of the entry.
+     * @param endPosition      of the entry in the shard log.
+     * @param snapshotPosition the position the snapshot in progress (or the last) describes the log below.
+     */
+    void onAppended(final long sequenceId, final long endPosition, final long snapshotPosition)
+    {
+        if (pushedEndPosition <= snapshotPosition && snapshotMark != snapshotPosition)
+        {
+            snapshotMark = snapshotPosition;
+            sequenceIdAtMark = pushedSequenceId;
+        }
+        pushedSequenceId = sequenceId;
+        pushedEndPosition = endPosition;
+    }
+
+    /**
+     * @param snapshotPosition a snapshot's shard log position, the last one {@link #onAppended} was given.
+     * @return the name's highest sequence id among its entries below that position.
+     */
+    long sequenceIdBelow(final long snapshotPosition)
+    {
+        if (pushedEndPosition <= snapshotPosition)
+        {
+            return pushedSequenceId;
+        }
+        if (snapshotMark == snapshotPosition)
+        {
+            return sequenceIdAtMark;
+        }
+
+        return storedSequenceId;
     }
 
     /**

@@ -117,6 +117,22 @@ final class ReceiptTracker
     }
 
     /**
+     * Send an encoded answer once the entry log is stored up to a position at the topic's durability, behind the
+     * topic's earlier answers.
+     */
+    void onEntryRecorded(
+        final ShardSession session,
+        final DirectBuffer answer,
+        final int length,
+        final long endPosition,
+        final Topic topic)
+    {
+        final PendingReceipt receipt = newReply(session, answer, length);
+        receipt.endPosition = endPosition;
+        queueEntryAnswer(receipt, topic);
+    }
+
+    /**
      * A non-persistent message was delivered: its receipt goes behind the answers before it.
      */
     void onDelivered(
@@ -171,14 +187,7 @@ final class ReceiptTracker
         final long endPosition,
         final boolean fsync)
     {
-        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.REPLY, session, null, -1);
-        if (null == receipt.reply)
-        {
-            receipt.reply = new ExpandableDirectByteBuffer(Math.max(256, length));
-        }
-        receipt.reply.putBytes(0, answer, 0, length);
-        receipt.replyLength = length;
-        queueCursorAnswer(receipt, endPosition, syncedByAgent && fsync);
+        queueCursorAnswer(newReply(session, answer, length), endPosition, syncedByAgent && fsync);
     }
 
     /**
@@ -223,9 +232,10 @@ final class ReceiptTracker
             receipt.topic = topic;
             topic.syncReceipts++;
             syncedEntryReceipts.addLast(receipt);
-            if (Long.MIN_VALUE != receipt.endPosition)
+            if (receipt.endPosition > entrySyncRequest.get())
             {
-                entrySyncRequest.setRelease(receipt.endPosition); // an error asks for no sync: nothing to store
+                // only raised: an error asks for no sync, and a duplicate's original may be before the request
+                entrySyncRequest.setRelease(receipt.endPosition);
             }
         }
         else
@@ -279,6 +289,19 @@ final class ReceiptTracker
         }
 
         return workCount;
+    }
+
+    private PendingReceipt newReply(final ShardSession session, final DirectBuffer answer, final int length)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.REPLY, session, null, -1);
+        if (null == receipt.reply)
+        {
+            receipt.reply = new ExpandableDirectByteBuffer(Math.max(256, length));
+        }
+        receipt.reply.putBytes(0, answer, 0, length);
+        receipt.replyLength = length;
+
+        return receipt;
     }
 
     private PendingReceipt newReceipt(

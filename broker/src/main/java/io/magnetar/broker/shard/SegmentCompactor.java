@@ -244,7 +244,8 @@ final class SegmentCompactor
         {
             throw new StorageException("shard " + shard + ": record at position " + position + " is not an entry");
         }
-        copyResult = writer.appendRelocatedEntry(buffer, offset, length, blockLength, copyMessageId);
+        copyResult = writer.appendRelocatedEntry(
+            buffer, offset, length, blockLength, headerDecoder.version(), copyMessageId);
     }
 
     /**

@@ -18,7 +18,6 @@ import io.magnetar.storage.RecordedLog;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 
@@ -31,13 +30,13 @@ import java.nio.ByteOrder;
 final class ShardLogWriter
 {
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int RELOCATED_ENTRY_SINCE_VERSION = 2;
 
     private final RecordedLog entryLog;
     private final RecordedLog cursorLog;
     private final EpochClock epochClock;
     private final ExpandableDirectByteBuffer appendBuffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final ExpandableDirectByteBuffer cursorBuffer = new ExpandableDirectByteBuffer(1024);
-    private final UnsafeBuffer emptyView = new UnsafeBuffer(new byte[0]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final EntryHeaderEncoder entryEncoder = new EntryHeaderEncoder();
     private final TopicCreatedEncoder topicCreatedEncoder = new TopicCreatedEncoder();
@@ -89,7 +88,9 @@ final class ShardLogWriter
         final long publishTime,
         final long producerId,
         final DirectBuffer key,
-        final DirectBuffer payload)
+        final DirectBuffer payload,
+        final DirectBuffer metadata,
+        final DirectBuffer producerName)
     {
         entryEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder)
             .topicId(topic.id)
@@ -100,8 +101,9 @@ final class ShardLogWriter
             .batchCount(1);
         entryEncoder.flags().clear();
         entryEncoder.putKey(key, 0, key.capacity());
-        entryEncoder.putProperties(emptyView, 0, 0);
+        entryEncoder.putProperties(metadata, 0, metadata.capacity());
         entryEncoder.putPayload(payload, 0, payload.capacity());
+        entryEncoder.putProducerName(producerName, 0, producerName.capacity());
 
         return entryLog.append(appendBuffer, 0, HEADER_LENGTH + entryEncoder.encodedLength());
     }
@@ -165,18 +167,25 @@ final class ShardLogWriter
      * @param offset      of the record.
      * @param length      of the record.
      * @param blockLength of the entry record's fixed fields.
+     * @param version     of the storage schema the entry was written with: the copy keeps it, so its data (which
+     *                    fields it has) read as the entry's did.
      * @param messageId   of the entry.
      * @return the copy's position, or a negative publication result.
      */
     long appendRelocatedEntry(
-        final DirectBuffer buffer, final int offset, final int length, final int blockLength, final long messageId)
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int blockLength,
+        final int version,
+        final long messageId)
     {
         final int dataLength = length - HEADER_LENGTH - blockLength;
         headerEncoder.wrap(appendBuffer, 0)
             .blockLength(RelocatedEntryEncoder.BLOCK_LENGTH)
             .templateId(RelocatedEntryEncoder.TEMPLATE_ID)
             .schemaId(RelocatedEntryEncoder.SCHEMA_ID)
-            .version(RelocatedEntryEncoder.SCHEMA_VERSION);
+            .version(Math.max(RELOCATED_ENTRY_SINCE_VERSION, Math.min(version, RelocatedEntryEncoder.SCHEMA_VERSION)));
         appendBuffer.putBytes(HEADER_LENGTH, buffer, offset + HEADER_LENGTH, EntryHeaderDecoder.BLOCK_LENGTH);
         appendBuffer.putLong(
             HEADER_LENGTH + RelocatedEntryEncoder.originalPositionEncodingOffset(), messageId, ByteOrder.LITTLE_ENDIAN);

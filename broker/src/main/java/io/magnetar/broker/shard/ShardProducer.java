@@ -1,5 +1,9 @@
 package io.magnetar.broker.shard;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
 /**
  * A producer attached to a topic.
  */
@@ -8,6 +12,8 @@ final class ShardProducer
     final long producerId;
     final String name;
     final Topic topic;
+    /** The name's UTF-8 bytes, stored with each of the producer's entries without encoding it again. */
+    final UnsafeBuffer nameBytes;
     /** The producer's name as deduplication tracks it, or null when deduplication is off for the topic. */
     Publisher publisher;
 
@@ -16,5 +22,6 @@ final class ShardProducer
         this.producerId = producerId;
         this.name = name;
         this.topic = topic;
+        this.nameBytes = new UnsafeBuffer(name.getBytes(StandardCharsets.UTF_8));
     }
 }

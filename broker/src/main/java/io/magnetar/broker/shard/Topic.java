@@ -6,6 +6,7 @@ import io.magnetar.storage.Cursor;
 import io.magnetar.storage.TopicIndex;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
 
@@ -26,6 +27,8 @@ final class Topic
     long bytes;
     long definitionPosition = -1;
     int producerCount;
+    /** Connected producers by name (one per name); null until the first. */
+    Object2ObjectHashMap<String, ShardProducer> producersByName;
     long nonPersistentSequence;
     /** Message id to where the entry is now, for entries compaction moved; null until one is moved. */
     Long2LongHashMap relocations;
@@ -46,6 +49,37 @@ final class Topic
         this.name = name;
         this.persistent = persistent;
         this.policies = policies;
+    }
+
+    /**
+     * @return true if a producer with this name is connected to the topic.
+     */
+    boolean hasProducer(final String producerName)
+    {
+        return null != producersByName && producersByName.containsKey(producerName);
+    }
+
+    void addProducer(final ShardProducer producer)
+    {
+        if (null == producersByName)
+        {
+            producersByName = new Object2ObjectHashMap<>();
+        }
+        producersByName.put(producer.name, producer);
+        producerCount++;
+    }
+
+    void removeProducer(final ShardProducer producer)
+    {
+        if (null != producersByName && producersByName.get(producer.name) == producer)
+        {
+            producersByName.remove(producer.name);
+            if (producersByName.isEmpty())
+            {
+                producersByName = null;
+            }
+        }
+        producerCount--;
     }
 
     /**

@@ -46,7 +46,13 @@ final class TopicPublishers
             byId.remove(previous.id);
             previous.forgotten = true;
         }
-        byId.put(publisher.id, publisher);
+        final Publisher previousWithId = byId.put(publisher.id, publisher);
+        if (null != previousWithId && previousWithId != publisher && previousWithId != previous)
+        {
+            // an id bound to another name before: that binding is over
+            byName.remove(previousWithId.name);
+            previousWithId.forgotten = true;
+        }
     }
 
     void remove(final Publisher publisher)

@@ -201,7 +201,8 @@ class IngressFrameAdapterTest
             .producerId(producerId)
             .publishTime(1)
             .key(key)
-            .putPayload(payload, 0, payload.length);
+            .putPayload(payload, 0, payload.length)
+            .putMetadata(new byte[0], 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 

@@ -148,6 +148,7 @@ class BacklogQuotaEnforcerTest
             .publishTime(1);
         send.key("");
         send.putPayload(new byte[8], 0, 8);
+        send.putMetadata(new byte[0], 0, 0);
         quota.hold(session, topic, 9, sequenceId, frame, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
     }
 }

@@ -29,6 +29,20 @@ class TopicPublishersTest
     }
 
     @Test
+    void anIdBoundToAnotherNameEndsThatNamesBinding()
+    {
+        final Publisher old = new Publisher(7, "old", 50);
+        publishers.put(old);
+        final Publisher reused = new Publisher(7, "new", -1);
+        publishers.put(reused);
+
+        assertNull(publishers.byName("old"), "its entries would count for the other name");
+        assertTrue(old.forgotten);
+        assertSame(reused, publishers.byId(7));
+        assertEquals(1, publishers.size());
+    }
+
+    @Test
     void theLongestIdleNameWithoutAProducerGoesFirst()
     {
         final Publisher connected = publisher(1, "connected", 0);
@@ -68,6 +82,25 @@ class TopicPublishersTest
 
         assertEquals(9, publisher.pushedSequenceId);
         assertEquals(9, publisher.storedSequenceId);
+    }
+
+    @Test
+    void aSnapshotGetsTheSequenceIdBelowItsPositionNotOneAppendedAfter()
+    {
+        final Publisher publisher = new Publisher(1, "p", -1);
+        publisher.onAppended(0, 100, Long.MIN_VALUE);
+        publisher.onAppended(1, 200, Long.MIN_VALUE);
+        assertEquals(1, publisher.sequenceIdBelow(250), "all below: the last appended");
+
+        // a snapshot begins at 250; entries after it are the log's to tell at recovery
+        publisher.onAppended(2, 300, 250);
+        publisher.onAppended(3, 400, 250);
+        assertEquals(1, publisher.sequenceIdBelow(250));
+
+        // the next snapshot at 450
+        publisher.onAppended(4, 500, 450);
+        assertEquals(3, publisher.sequenceIdBelow(450));
+        assertEquals(4, publisher.sequenceIdBelow(600), "nothing appended after 600 yet");
     }
 
     private Publisher publisher(final long id, final String name, final long idleSinceMs)

@@ -81,7 +81,8 @@ public class CodecBenchmark
             .producerId(7)
             .publishTime(1_700_000_000_000L)
             .putKey(key, 0, key.capacity())
-            .putPayload(payloadIn, 0, payloadLength);
+            .putPayload(payloadIn, 0, payloadLength)
+            .putMetadata(key, 0, 0);
 
         return MessageHeaderEncoder.ENCODED_LENGTH + sendEncoder.encodedLength();
     }
@@ -100,6 +101,7 @@ public class CodecBenchmark
         long result = sendDecoder.correlationId() + sendDecoder.producerId() + sendDecoder.publishTime();
         result += sendDecoder.getKey(keyOut, 0, keyOut.capacity());
         result += sendDecoder.getPayload(payloadOut, 0, payloadOut.capacity());
+        result += sendDecoder.metadataLength();
 
         return result;
     }
@@ -116,7 +118,9 @@ public class CodecBenchmark
         messageEncoder.messageId().shard(0).position(sequence++ << 7);
         messageEncoder.publishTime(1_700_000_000_000L).sequenceId(sequence).redeliveryCount(0)
             .putKey(key, 0, key.capacity())
-            .putPayload(payloadIn, 0, payloadLength);
+            .putPayload(payloadIn, 0, payloadLength)
+            .putMetadata(key, 0, 0)
+            .putProducerName(key, 0, 0);
 
         return MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
     }
