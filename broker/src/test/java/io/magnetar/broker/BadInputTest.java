@@ -123,7 +123,9 @@ class BadInputTest
 
             // 7. a length field that points far past the end of the frame
             final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(90).producerId(9).topic("persistent://public/default/x").producerName("p");
+                .correlationId(90).producerId(9)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+                .topic("persistent://public/default/x").producerName("p");
             final int createLength = MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength();
             buffer.putInt(MessageHeaderEncoder.ENCODED_LENGTH + CreateProducerEncoder.BLOCK_LENGTH, 0x7FFF_FFF0,
                 ByteOrder.LITTLE_ENDIAN);
@@ -133,6 +135,18 @@ class BadInputTest
                 ByteOrder.LITTLE_ENDIAN);
             raw.send(buffer, 0, createLength);
             expectError(raw, ErrorCode.MALFORMED_FRAME);
+
+            // 7b. an access mode no broker knows
+            final CreateProducerEncoder unknownMode = new CreateProducerEncoder()
+                .wrapAndApplyHeader(buffer, 0, header).correlationId(91).producerId(10)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+                .topic("persistent://public/default/x").producerName("m");
+            buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + CreateProducerEncoder.accessModeEncodingOffset(),
+                (byte)9);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + unknownMode.encodedLength());
+            final RawClient.Frame unknown = expectError(raw, ErrorCode.MALFORMED_FRAME);
+            assertEquals(91, unknown.correlationId);
+            assertTrue(unknown.errorMessage.contains("unknown producer access mode 9"), unknown.errorMessage);
 
             // 8. well-formed frames with bad content
             final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
@@ -145,7 +159,9 @@ class BadInputTest
 
             final CreateProducerEncoder otherNamespace = new CreateProducerEncoder()
                 .wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(92).producerId(9).topic("persistent://acme/missing/t").producerName("");
+                .correlationId(92).producerId(9)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+                .topic("persistent://acme/missing/t").producerName("");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + otherNamespace.encodedLength());
             assertEquals(92, expectError(raw, ErrorCode.NAMESPACE_NOT_FOUND).correlationId);
 
@@ -242,7 +258,8 @@ class BadInputTest
             raw.connect();
 
             final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(100).producerId(1).topic(topic).producerName("");
+                .correlationId(100).producerId(1)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1).topic(topic).producerName("");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
             raw.await(f -> f.correlationId == 100, "ProducerReady");
 

@@ -63,7 +63,8 @@ class HeldSendOrderTest
             final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(128 * 1024);
             final MessageHeaderEncoder header = new MessageHeaderEncoder();
             final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(1).producerId(7).topic(TOPIC).producerName("");
+                .correlationId(1).producerId(7)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1).topic(TOPIC).producerName("");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
             raw.await(f -> f.templateId == ProducerReadyDecoder.TEMPLATE_ID && f.correlationId == 1, "producer");
 

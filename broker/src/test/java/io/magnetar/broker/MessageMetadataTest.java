@@ -51,7 +51,7 @@ class MessageMetadataTest extends HarnessTest
             Producer producer = client.newProducer().topic(TOPIC).producerName("meta-producer").create())
         {
             assertNotNull(producer.newMessage().key("order-17").properties(properties).property("tier", "platinum")
-                .eventTime(1_700_000_000_123L).value(bytes("with metadata")).send());
+                .eventTime(1_700_000_000_123L).orderingKey(bytes("group-3")).value(bytes("with metadata")).send());
             producer.send(bytes("plain"));
             assertNotNull(producer.newMessage().value(bytes("async")).property("n", "3").sendAsync()
                 .get(10, TimeUnit.SECONDS));
@@ -73,6 +73,8 @@ class MessageMetadataTest extends HarnessTest
             assertEquals("platinum", first.getProperty("tier"));
             assertEquals(1_700_000_000_123L, first.getEventTime());
             assertEquals("meta-producer", first.getProducerName());
+            assertEquals("group-3", new String(first.getOrderingKey(), StandardCharsets.UTF_8));
+            assertEquals(null, first.getReplicatedFrom());
 
             final Message plain = messages.get(1);
             assertEquals(Map.of(), plain.getProperties());
@@ -135,7 +137,9 @@ class MessageMetadataTest extends HarnessTest
         {
             raw.connect();
             final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(10).producerId(1).topic(TOPIC).producerName("raw");
+                .correlationId(10).producerId(1)
+                .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+                .topic(TOPIC).producerName("raw");
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
             raw.await((f) -> f.correlationId == 10 && ProducerReadyDecoder.TEMPLATE_ID == f.templateId, "ready");
 
@@ -168,23 +172,7 @@ class MessageMetadataTest extends HarnessTest
 
     private List<Message> consume(final String topic, final int count) throws Exception
     {
-        final List<Message> messages = new ArrayList<>();
-        try (MagnetarClient client = harness.newClient();
-            Consumer consumer = client.newConsumer().topic(topic).subscriptionName("check-" + System.nanoTime())
-                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
-        {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (messages.size() < count && System.nanoTime() - deadlineNs < 0)
-            {
-                final Message message = consumer.receive(100, TimeUnit.MILLISECONDS);
-                if (null != message)
-                {
-                    messages.add(message);
-                }
-            }
-        }
-        assertEquals(count, messages.size(), messages.toString());
-        return messages;
+        return TopicReader.readAll(harness, topic, count);
     }
 
     private static byte[] bytes(final String text)

@@ -146,6 +146,7 @@ class MillionTopicsTest
                 }
 
                 create.wrapAndApplyHeader(buffer, 0, header).correlationId(i).producerId(i)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
                     .topic("persistent://public/default/t-" + i).producerName("p");
                 offer(publication, subscription, assembler, buffer, create.encodedLength());
                 send.wrapAndApplyHeader(buffer, 0, header).correlationId(0).producerId(i).publishTime(i).key("");

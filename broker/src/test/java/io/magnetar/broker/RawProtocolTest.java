@@ -56,7 +56,9 @@ class RawProtocolTest
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
         final CreateProducerEncoder createProducer = new CreateProducerEncoder()
             .wrapAndApplyHeader(buffer, 0, header)
-            .correlationId(10).producerId(1).topic("persistent://public/default/raw").producerName("");
+            .correlationId(10).producerId(1)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+            .topic("persistent://public/default/raw").producerName("");
         client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + createProducer.encodedLength());
         client.await(f -> f.templateId == ProducerReadyDecoder.TEMPLATE_ID && f.correlationId == 10, "ProducerReady");
 

@@ -312,13 +312,18 @@ final class ClientConductor implements Agent
     }
 
     void onProducerReady(
-        final long correlationId, final long producerId, final long lastSequenceId, final String producerName)
+        final long correlationId,
+        final long producerId,
+        final long lastSequenceId,
+        final long topicEpoch,
+        final String producerName)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.PRODUCER_READY);
         if (null != request)
         {
             request.answerId = producerId;
             request.answerValue = lastSequenceId;
+            request.answerSecondValue = topicEpoch;
             request.answerText = producerName;
             request.onAnswer();
         }

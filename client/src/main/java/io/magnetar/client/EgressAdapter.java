@@ -187,7 +187,9 @@ final class EgressAdapter
                     final long correlationId = decoder.correlationId();
                     final long producerId = decoder.producerId();
                     final long lastSequenceId = decoder.lastSequenceId();
-                    conductor.onProducerReady(correlationId, producerId, lastSequenceId, decoder.producerName());
+                    final long topicEpoch = decoder.topicEpoch(); // its null value (negative) before v5: none
+                    conductor.onProducerReady(
+                        correlationId, producerId, lastSequenceId, topicEpoch, decoder.producerName());
                     break;
                 }
 

@@ -160,12 +160,16 @@ final class IngressProxy implements AdminIngress
         final long producerId,
         final String topic,
         final String producerName,
+        final ProducerAccessMode accessMode,
+        final long topicEpoch,
         final long deadlineNs) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
         final CreateProducerEncoder encoder = e.createProducerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId)
+            .accessMode(WireEnums.toWire(accessMode))
+            .topicEpoch(topicEpoch)
             .topic(topic)
             .producerName(producerName);
 

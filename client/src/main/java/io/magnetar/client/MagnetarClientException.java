@@ -105,7 +105,12 @@ public class MagnetarClientException extends Exception
         /**
          * The broker requires a token and the client's is missing, malformed, badly signed or expired.
          */
-        AUTHENTICATION_ERROR
+        AUTHENTICATION_ERROR,
+
+        /**
+         * An exclusive producer took the topic over: this producer is fenced off and closed.
+         */
+        PRODUCER_FENCED
     }
 
     private final ErrorCode errorCode;

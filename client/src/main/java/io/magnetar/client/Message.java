@@ -18,6 +18,8 @@ public final class Message
     private final long eventTime;
     private final Map<String, String> properties;
     private final String producerName;
+    private final byte[] orderingKey;
+    private final String replicatedFrom;
 
     Message(
         final String topicName,
@@ -29,8 +31,12 @@ public final class Message
         final byte[] data,
         final long eventTime,
         final Map<String, String> properties,
-        final String producerName)
+        final String producerName,
+        final byte[] orderingKey,
+        final String replicatedFrom)
     {
+        this.orderingKey = orderingKey;
+        this.replicatedFrom = replicatedFrom;
         this.eventTime = eventTime;
         this.properties = properties;
         this.producerName = producerName;
@@ -149,6 +155,38 @@ public final class Message
     public String getProducerName()
     {
         return producerName;
+    }
+
+    /**
+     * @return the ordering key the producer set ({@link MessageBuilder#orderingKey(byte[])}), or null; not copied.
+     */
+    public byte[] getOrderingKey()
+    {
+        return orderingKey;
+    }
+
+    /**
+     * @return true if the producer set an ordering key.
+     */
+    public boolean hasOrderingKey()
+    {
+        return null != orderingKey;
+    }
+
+    /**
+     * @return the cluster the message was replicated from, or null if it was produced in this cluster.
+     */
+    public String getReplicatedFrom()
+    {
+        return replicatedFrom;
+    }
+
+    /**
+     * @return true if the message was replicated from another cluster.
+     */
+    public boolean isReplicated()
+    {
+        return null != replicatedFrom;
     }
 
     /**

@@ -27,6 +27,7 @@ public final class MessageBuilder
     private String key;
     private byte[] value;
     private long eventTime;
+    private byte[] orderingKey;
 
     MessageBuilder(final Producer producer)
     {
@@ -100,6 +101,17 @@ public final class MessageBuilder
     }
 
     /**
+     * @param orderingKey the key key_shared subscriptions order and route by instead of {@link #key(String)}, as
+     *                    Pulsar's; null for none. Not copied.
+     * @return this builder.
+     */
+    public MessageBuilder orderingKey(final byte[] orderingKey)
+    {
+        this.orderingKey = orderingKey;
+        return this;
+    }
+
+    /**
      * Send the message and wait for its receipt.
      *
      * @return where the broker stored the message.
@@ -151,7 +163,7 @@ public final class MessageBuilder
      */
     byte[] encodeMetadata() throws MagnetarClientException
     {
-        if (properties.isEmpty() && 0 == eventTime)
+        if (properties.isEmpty() && 0 == eventTime && null == orderingKey)
         {
             return null;
         }
@@ -171,6 +183,15 @@ public final class MessageBuilder
         {
             entries.next().key(entry.getKey()).value(entry.getValue());
         }
+        if (null == orderingKey)
+        {
+            encoder.putOrderingKey(new byte[0], 0, 0);
+        }
+        else
+        {
+            encoder.putOrderingKey(orderingKey, 0, orderingKey.length);
+        }
+        encoder.replicatedFrom("");
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         if (length > MAX_METADATA_LENGTH)
         {

@@ -112,6 +112,43 @@ public final class MessageView
     }
 
     /**
+     * @return the ordering key the producer set, or null; allocates.
+     */
+    public byte[] getOrderingKey()
+    {
+        if (0 == metadataLength)
+        {
+            return null;
+        }
+        wrapMetadata();
+        skipProperties();
+        final int length = metadataDecoder.orderingKeyLength();
+        if (0 == length)
+        {
+            return null;
+        }
+        final byte[] orderingKey = new byte[length];
+        metadataDecoder.getOrderingKey(orderingKey, 0, length);
+        return orderingKey;
+    }
+
+    /**
+     * @return the cluster a replicated message came from, or null if it was produced in this cluster; allocates.
+     */
+    public String getReplicatedFrom()
+    {
+        if (0 == metadataLength)
+        {
+            return null;
+        }
+        wrapMetadata();
+        skipProperties();
+        metadataDecoder.skipOrderingKey();
+        final String cluster = metadataDecoder.replicatedFrom();
+        return cluster.isEmpty() ? null : cluster;
+    }
+
+    /**
      * @return length in bytes of the producer's name; 0 if the broker does not know it.
      */
     public int producerNameLength()
@@ -125,6 +162,15 @@ public final class MessageView
     public String getProducerName()
     {
         return 0 == producerNameLength ? "" : buffer.getStringWithoutLengthUtf8(producerNameOffset, producerNameLength);
+    }
+
+    private void skipProperties()
+    {
+        for (final MessageMetadataDecoder.PropertiesDecoder property : metadataDecoder.properties())
+        {
+            property.skipKey();
+            property.skipValue();
+        }
     }
 
     private void wrapMetadata()
@@ -257,7 +303,8 @@ public final class MessageView
     public Message toMessage()
     {
         return new Message(topicName, new MessageId(shard, position), publishTime, sequenceId, redeliveryCount,
-            getKey(), getData(), eventTime(), getProperties(), getProducerName());
+            getKey(), getData(), eventTime(), getProperties(), getProducerName(), getOrderingKey(),
+            getReplicatedFrom());
     }
 
     /**

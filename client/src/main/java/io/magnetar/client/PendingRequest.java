@@ -20,6 +20,7 @@ final class PendingRequest
 
     long answerId;
     long answerValue;
+    long answerSecondValue;
     int answerInt;
     String answerText;
     MagnetarClientException.ErrorCode errorCode;

@@ -79,6 +79,8 @@ public final class Producer extends Restorable implements AutoCloseable
     private final SendRoom room;
     private long nextSequenceId;
     private volatile boolean isClosed;
+    private final ProducerAccessMode accessMode;
+    private volatile long topicEpoch;
 
     Producer(
         final ProducerRegistry registry,
@@ -91,8 +93,12 @@ public final class Producer extends Restorable implements AutoCloseable
         final SendReceiptHandler receiptHandler,
         final long sendTimeoutNs,
         final boolean blockIfQueueFull,
-        final MemoryLimit memoryLimit)
+        final MemoryLimit memoryLimit,
+        final ProducerAccessMode accessMode,
+        final long topicEpoch)
     {
+        this.accessMode = accessMode;
+        this.topicEpoch = topicEpoch < 0 ? -1 : topicEpoch;
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -647,6 +653,29 @@ public final class Producer extends Restorable implements AutoCloseable
     void onSendError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
     {
         window.onError(sequenceId, code, text);
+        if (MagnetarClientException.ErrorCode.PRODUCER_FENCED == code)
+        {
+            // an exclusive producer took the topic: this one is closed, and what it still waits for fails
+            isClosed = true;
+            window.failAll("producer on topic '" + topic + "' was fenced off: " + text, false);
+        }
+    }
+
+    /**
+     * @return how this producer shares its topic.
+     */
+    public ProducerAccessMode getAccessMode()
+    {
+        return accessMode;
+    }
+
+    /**
+     * @return the topic epoch this exclusive producer holds (raised each time an exclusive producer takes the
+     * topic), or -1 for a shared producer.
+     */
+    public long getTopicEpoch()
+    {
+        return topicEpoch;
     }
 
     /**
@@ -702,7 +731,9 @@ public final class Producer extends Restorable implements AutoCloseable
             {
                 return;
             }
-            registry.createOnBroker(producerId, topic, producerName, deadlineNs);
+            final long epochNow =
+                registry.createOnBroker(producerId, topic, producerName, accessMode, topicEpoch, deadlineNs);
+            topicEpoch = epochNow < 0 ? -1 : epochNow;
             retained.resend(deadlineNs);
             restoredEpoch = epoch;
         }

@@ -14,6 +14,7 @@ public final class ProducerBuilder
     private SendReceiptHandler receiptHandler;
     private long sendTimeoutNs = -1;
     private boolean blockIfQueueFull = true;
+    private ProducerAccessMode accessMode = ProducerAccessMode.SHARED;
 
     ProducerBuilder(final ProducerRegistry producers)
     {
@@ -93,7 +94,18 @@ public final class ProducerBuilder
     }
 
     /**
-     * Create the producer on the broker and wait for it to be ready.
+     * @param accessMode how the producer shares its topic; default {@link ProducerAccessMode#SHARED}.
+     * @return this builder.
+     */
+    public ProducerBuilder accessMode(final ProducerAccessMode accessMode)
+    {
+        this.accessMode = accessMode;
+        return this;
+    }
+
+    /**
+     * Create the producer on the broker and wait for it to be ready; with
+     * {@link ProducerAccessMode#WAIT_FOR_EXCLUSIVE}, wait (without a timeout) until the topic is free.
      *
      * @return the producer.
      * @throws MagnetarClientException if the settings are invalid, the broker refused, or it did not answer in time.
@@ -108,6 +120,10 @@ public final class ProducerBuilder
         {
             throw new MagnetarClientException("maxPendingMessages must be at least 1, not " + maxPendingMessages);
         }
+        if (null == accessMode)
+        {
+            throw new MagnetarClientException("accessMode is null");
+        }
         if (-2 == sendTimeoutNs)
         {
             throw new MagnetarClientException("sendTimeout must be zero (no limit) or positive");
@@ -115,6 +131,6 @@ public final class ProducerBuilder
 
         return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler,
             sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs,
-            blockIfQueueFull);
+            blockIfQueueFull, accessMode);
     }
 }

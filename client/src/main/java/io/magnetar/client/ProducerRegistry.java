@@ -29,6 +29,8 @@ final class ProducerRegistry
      * @param producerName       asked for, or empty to let the broker choose.
      * @param maxPendingMessages most sends waiting for a receipt.
      * @param receiptHandler     for the outcome of offers, or null.
+     * @param accessMode         how the producer shares its topic; {@code WAIT_FOR_EXCLUSIVE} waits without a
+     *                           timeout.
      * @return the producer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
@@ -38,7 +40,8 @@ final class ProducerRegistry
         final int maxPendingMessages,
         final SendReceiptHandler receiptHandler,
         final long sendTimeoutNs,
-        final boolean blockIfQueueFull) throws MagnetarClientException
+        final boolean blockIfQueueFull,
+        final ProducerAccessMode accessMode) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -47,13 +50,16 @@ final class ProducerRegistry
         final long producerId = connector.nextResourceId();
         final String operation = "create producer on topic '" + topic + "'";
 
-        final PendingRequest request = requests.register(EgressAdapter.PRODUCER_READY, deadlineNs);
-        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
-            ingressProxy.createProducer(correlationId, producerId, topic, producerName, offerDeadlineNs));
+        // waiting for exclusive access has no timeout: the broker answers once the topic is free
+        final long answerDeadlineNs =
+            ProducerAccessMode.WAIT_FOR_EXCLUSIVE == accessMode ? deadlineNs + Long.MAX_VALUE / 4 : deadlineNs;
+        final PendingRequest request = requests.register(EgressAdapter.PRODUCER_READY, answerDeadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.createProducer(
+            correlationId, producerId, topic, producerName, accessMode, -1, offerDeadlineNs));
 
         try
         {
-            requests.await(request, deadlineNs, operation);
+            requests.await(request, answerDeadlineNs, operation);
         }
         catch (final MagnetarClientException.TimeoutException ex)
         {
@@ -74,7 +80,7 @@ final class ProducerRegistry
             producerName : request.answerText;
         final Producer producer = new Producer(this, connector, producerId, topic, name, request.answerValue,
             maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs,
-            blockIfQueueFull, memoryLimit);
+            blockIfQueueFull, memoryLimit, accessMode, request.answerSecondValue);
         try
         {
             connector.conductor().addProducer(producer, deadlineNs);
@@ -108,18 +114,28 @@ final class ProducerRegistry
      * @param producerId   of the producer.
      * @param topic        of the producer.
      * @param producerName of the producer.
+     * @param accessMode   of the producer.
+     * @param topicEpoch   the topic epoch an exclusive producer held, or -1: a lower one than the topic's is fenced.
      * @param deadlineNs   bound on the request.
+     * @return the topic epoch the producer holds now, or a negative value for a shared one.
      * @throws MagnetarClientException if the broker refused or did not answer in time.
      */
-    void createOnBroker(final long producerId, final String topic, final String producerName, final long deadlineNs)
-        throws MagnetarClientException
+    long createOnBroker(
+        final long producerId,
+        final String topic,
+        final String producerName,
+        final ProducerAccessMode accessMode,
+        final long topicEpoch,
+        final long deadlineNs) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
         final PendingRequest request = requests.register(EgressAdapter.PRODUCER_READY, deadlineNs);
-        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
-            ingressProxy.createProducer(correlationId, producerId, topic, producerName, offerDeadlineNs));
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.createProducer(
+            correlationId, producerId, topic, producerName, accessMode, topicEpoch, offerDeadlineNs));
         requests.await(request, deadlineNs, "create producer on topic '" + topic + "' again after a reconnect");
+
+        return request.answerSecondValue;
     }
 
     /**

@@ -188,9 +188,31 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.PRODUCER_BLOCKED_QUOTA_EXCEEDED;
             case AUTHENTICATION_ERROR:
                 return MagnetarClientException.ErrorCode.AUTHENTICATION_ERROR;
+            case PRODUCER_FENCED:
+                return MagnetarClientException.ErrorCode.PRODUCER_FENCED;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;
+        }
+    }
+
+    /**
+     * @param mode of the client's API.
+     * @return the mode on the wire.
+     */
+    static io.magnetar.codecs.ProducerAccessMode toWire(final ProducerAccessMode mode)
+    {
+        switch (mode)
+        {
+            case EXCLUSIVE:
+                return io.magnetar.codecs.ProducerAccessMode.EXCLUSIVE;
+            case WAIT_FOR_EXCLUSIVE:
+                return io.magnetar.codecs.ProducerAccessMode.WAIT_FOR_EXCLUSIVE;
+            case EXCLUSIVE_WITH_FENCING:
+                return io.magnetar.codecs.ProducerAccessMode.EXCLUSIVE_WITH_FENCING;
+            case SHARED:
+            default:
+                return io.magnetar.codecs.ProducerAccessMode.SHARED;
         }
     }
 

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,7 +26,7 @@ class MessageBuilderTest
     void metadataReachesAMessageViewAndAMessageAsSet() throws Exception
     {
         final byte[] metadata = new MessageBuilder(null).property("a", "1").property("b", "2").property("a", "3")
-            .eventTime(99).encodeMetadata();
+            .eventTime(99).orderingKey(new byte[] { 7, 8 }).encodeMetadata();
 
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
         final MessageEncoder encoder = new MessageEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
@@ -41,6 +43,8 @@ class MessageBuilderTest
         assertEquals(99, view.eventTime());
         assertEquals(Map.of("a", "3", "b", "2"), view.getProperties());
         assertEquals("producer-1", view.getProducerName());
+        assertArrayEquals(new byte[] { 7, 8 }, view.getOrderingKey());
+        assertNull(view.getReplicatedFrom());
 
         final Message message = view.toMessage();
         assertEquals(99, message.getEventTime());
@@ -48,6 +52,8 @@ class MessageBuilderTest
         assertEquals("producer-1", message.getProducerName());
         assertEquals("key", message.getKey());
         assertEquals("x", message.getValue());
+        assertArrayEquals(new byte[] { 7, 8 }, message.getOrderingKey());
+        assertFalse(message.isReplicated());
     }
 
     @Test

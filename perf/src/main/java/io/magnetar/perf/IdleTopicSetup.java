@@ -256,6 +256,7 @@ final class IdleTopicSetup implements AutoCloseable
         final CreateProducerEncoder create = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(index)
             .producerId(index)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
             .topic(topicName(index))
             .producerName("idle");
         send(create.encodedLength());

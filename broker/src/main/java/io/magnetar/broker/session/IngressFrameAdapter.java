@@ -18,6 +18,7 @@ import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.ListNamespacesDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.PingDecoder;
+import io.magnetar.codecs.ProducerAccessMode;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
@@ -362,13 +363,23 @@ final class IngressFrameAdapter
     private boolean onCreateProducer(
         final long sessionKey, final long correlationId, final int length, final int blockLength, final int version)
     {
-        if (!isWellFormed(length, blockLength, CreateProducerDecoder.BLOCK_LENGTH, 2))
+        // before version 5 the block ends where the access mode begins
+        final int requiredBlockLength = version >= CreateProducerDecoder.accessModeSinceVersion() ?
+            CreateProducerDecoder.BLOCK_LENGTH : CreateProducerDecoder.accessModeEncodingOffset();
+        if (!isWellFormed(length, blockLength, requiredBlockLength, 2))
         {
             return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed CreateProducer frame");
         }
         createProducerDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version);
         createProducerDecoder.correlationId();
         final long producerId = createProducerDecoder.producerId();
+        final short accessMode = createProducerDecoder.accessModeRaw();
+        if (version >= CreateProducerDecoder.accessModeSinceVersion() &&
+            accessMode > ProducerAccessMode.EXCLUSIVE_WITH_FENCING.value())
+        {
+            return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "unknown producer access mode " +
+                accessMode + "; known: 0 shared, 1 exclusive, 2 wait for exclusive, 3 exclusive with fencing");
+        }
         final String topic = createProducerDecoder.topic();
         final int producerNameLength = createProducerDecoder.producerNameLength();
 

@@ -5,11 +5,14 @@ import io.magnetar.codecs.MessageMetadataDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * Checks the metadata a producer sends with a message (a {@code MessageMetadata} message, header included) before it
  * is stored and handed to consumers: the broker passes the bytes on as they are, so a client's malformed metadata
- * must be refused here rather than fail the consumers that decode it. Walks it with the generated decoder over a view
- * bounded to the metadata, so nothing past it is read. Allocates nothing.
+ * must be refused here rather than fail the consumers that decode it. Walks its layout (the generated decoder's
+ * header and block lengths, then each length field) over a view bounded to the metadata, checking every length before
+ * it is used, so nothing past the metadata is read even with Agrona's bounds checks off. Allocates nothing.
  */
 final class MessageMetadataCheck
 {
@@ -18,7 +21,8 @@ final class MessageMetadataCheck
 
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final MessageMetadataDecoder decoder = new MessageMetadataDecoder();
+    private static final int GROUP_HEADER_LENGTH = 4;
+    private static final int VAR_DATA_HEADER_LENGTH = 4;
 
     /**
      * @param buffer holding the metadata.
@@ -52,25 +56,47 @@ final class MessageMetadataCheck
                 ", template " + headerDecoder.templateId() + ", block length " + headerDecoder.blockLength() + ")";
         }
 
-        try
+        // the lengths are read as unsigned and added up in long arithmetic, each checked before the next read: a
+        // length that would run past the metadata (or wrap an int negative) is refused rather than skipped over
+        long limit = MessageHeaderDecoder.ENCODED_LENGTH + headerDecoder.blockLength();
+        if (limit + GROUP_HEADER_LENGTH > length)
         {
-            decoder.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
-                headerDecoder.version());
-            for (final MessageMetadataDecoder.PropertiesDecoder property : decoder.properties())
-            {
-                property.skipKey();
-                property.skipValue();
-            }
-            if (decoder.limit() > length)
-            {
-                return "message metadata runs past its " + length + " bytes";
-            }
+            return "message metadata of " + length + " bytes has no room for its properties";
         }
-        catch (final IndexOutOfBoundsException ex)
+        final int entryBlockLength = view.getShort((int)limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = view.getShort((int)limit + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        limit += GROUP_HEADER_LENGTH;
+        for (int i = 0; i < count && limit >= 0; i++)
+        {
+            limit += entryBlockLength;
+            limit = skipVarData(limit, length); // key
+            limit = skipVarData(limit, length); // value
+        }
+        if (headerDecoder.version() >= MessageMetadataDecoder.orderingKeySinceVersion())
+        {
+            limit = skipVarData(limit, length);
+            limit = skipVarData(limit, length); // replicatedFrom
+        }
+        if (limit < 0 || limit > length)
         {
             return "message metadata runs past its " + length + " bytes";
         }
 
         return null;
+    }
+
+    /**
+     * @return the position after the var data field at {@code limit}, or -1 if it does not fit.
+     */
+    private long skipVarData(final long limit, final int length)
+    {
+        if (limit < 0 || limit + VAR_DATA_HEADER_LENGTH > length)
+        {
+            return -1;
+        }
+        final long fieldLength = view.getInt((int)limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        final long next = limit + VAR_DATA_HEADER_LENGTH + fieldLength;
+
+        return next > length ? -1 : next;
     }
 }

@@ -47,6 +47,12 @@ public final class SessionAgent implements Agent
     public static final int FRAME_HEADROOM = 512;
 
     static final int MAX_NAME_LENGTH = 1024;
+
+    /**
+     * What the broker adds to a Send's bytes when it stores the message and pushes it to a consumer: the producer's
+     * name and the Message frame's further fixed fields and length fields.
+     */
+    static final int DELIVERY_HEADROOM = MAX_NAME_LENGTH + 64;
     private static final int FRAGMENT_LIMIT = 64;
     private static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -126,11 +132,12 @@ public final class SessionAgent implements Agent
      * @param maxMessageSize largest payload accepted.
      * @param termName       naming the term length, for the error.
      * @param termLength     of a publication that carries messages of that size.
-     * @throws ConfigurationException unless a term holds at least 8 frames of the largest message.
+     * @throws ConfigurationException unless a term holds at least 8 frames of the largest message, as the broker
+     *                                stores and delivers it (its producer's name added).
      */
     public static void checkMessageFits(final int maxMessageSize, final String termName, final int termLength)
     {
-        final int headroom = MAX_KEY_LENGTH + FRAME_HEADROOM;
+        final int headroom = MAX_KEY_LENGTH + FRAME_HEADROOM + DELIVERY_HEADROOM;
         if ((long)maxMessageSize + headroom > termLength / 8)
         {
             throw new ConfigurationException("maxMessageSize " + maxMessageSize + " needs a term length of at " +

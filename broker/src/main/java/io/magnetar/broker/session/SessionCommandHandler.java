@@ -93,7 +93,8 @@ final class SessionCommandHandler implements IngressCommandListener
             // answered by the shard, behind the answers to this producer's earlier sends
             return router.reject(session.egress(), (int)shard, producerId, sequenceId, ErrorCode.MESSAGE_TOO_LARGE,
                 "message too large: key of " + keyLength + " bytes (max " + SessionAgent.MAX_KEY_LENGTH +
-                ") and payload of " + payloadLength + " bytes (max " + maxMessageSize + ")");
+                ") and payload of " + payloadLength + " bytes (max " + maxMessageSize + "), frame of " + length +
+                " bytes with its metadata (max " + maxFrameLength + ")");
         }
 
         return router.forward(session.egress(), (int)shard, frame, length);

@@ -69,12 +69,17 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
      * @return its length.
      */
     int encodeProducerReady(
-        final long correlationId, final long producerId, final String producerName, final long lastSequenceId)
+        final long correlationId,
+        final long producerId,
+        final String producerName,
+        final long lastSequenceId,
+        final long topicEpoch)
     {
         producerReadyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId)
             .lastSequenceId(lastSequenceId)
+            .topicEpoch(topicEpoch)
             .producerName(producerName);
         return MessageHeaderEncoder.ENCODED_LENGTH + producerReadyEncoder.encodedLength();
     }

@@ -204,6 +204,7 @@ final class IndexSnapshotLoader
         final long lastRemovedPosition = decoder.lastRemovedPosition();
         final long bytes = decoder.bytes();
         final long definitionPosition = decoder.definitionPosition();
+        final long topicEpoch = headerDecoder.version() >= Deduplication.STORAGE_VERSION ? decoder.topicEpoch() : 0;
         positions.clear();
         for (final TopicIndexStateDecoder.PositionsDecoder entry : decoder.positions())
         {
@@ -230,6 +231,7 @@ final class IndexSnapshotLoader
             topic.relocations = null;
             topic.bytes = bytes;
             topic.definitionPosition = definitionPosition;
+            ProducerAccess.onRecoveredEpoch(topic, topicEpoch);
         }
         else if (null == topic)
         {

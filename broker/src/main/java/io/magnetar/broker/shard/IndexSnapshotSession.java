@@ -278,7 +278,8 @@ final class IndexSnapshotSession
                 .firstBlock(index.firstBlock())
                 .lastRemovedPosition(index.lastRemovedPosition())
                 .bytes(next.bytes / Math.max(1, index.size()) * (firstOrdinal + positionCount))
-                .definitionPosition(next.definitionPosition);
+                .definitionPosition(next.definitionPosition)
+                .topicEpoch(ProducerAccess.epoch(next));
             final TopicIndexStateEncoder.PositionsEncoder positionsEncoder =
                 topicIndexStateEncoder.positionsCount(positions);
             for (int i = 0; i < positions; i++)

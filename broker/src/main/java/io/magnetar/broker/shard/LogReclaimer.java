@@ -188,7 +188,8 @@ final class LogReclaimer
             {
                 if (topic.persistent && topic.definitionPosition < newStart)
                 {
-                    final long definitionPosition = writer.appendTopicDefinition(topic.id, topic.name.toString());
+                    final long definitionPosition = writer.appendTopicDefinition(
+                        topic.id, topic.name.toString(), ProducerAccess.epoch(topic));
                     if (definitionPosition < 0)
                     {
                         return 0;

@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.aeron.Publication;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.ProducerAccessMode;
 import io.magnetar.codecs.SendDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
@@ -15,7 +16,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Backlog quotas are checked first and may hold or refuse the send; with deduplication on, {@link Deduplication}
  * answers a send it has stored before.
  */
-final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
+final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, ProducerAccess.Fencer
 {
     private final int shard;
     private final String brokerName;
@@ -29,6 +30,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
     private final AtomicCounter messagesIn;
     private final StorageGate storageGate;
     private final Deduplication deduplication;
+    private final ProducerAccess access;
     private final EpochClock epochClock;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
@@ -43,9 +45,12 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final BacklogQuotaEnforcer quota,
         final MessagePublisher publisher,
         final ClientProxy proxy,
-        final Deduplication deduplication)
+        final Deduplication deduplication,
+        final ProducerAccess access)
     {
         this.deduplication = deduplication;
+        this.access = access;
+        access.fencer(this);
         this.epochClock = ctx.epochClock();
         this.shard = ctx.shard();
         this.brokerName = ctx.brokerName();
@@ -62,14 +67,18 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
     }
 
     /**
-     * @return false if the topic's definition could not be recorded yet and the request must be retried.
+     * @param accessMode     how the producer shares the topic; {@code NULL_VAL} (a client before v5) is shared.
+     * @param requestedEpoch the topic epoch a restored exclusive producer held, or a negative value.
+     * @return false if a record could not be appended yet and the request must be retried.
      */
     boolean onCreateProducer(
         final ShardSession session,
         final long correlationId,
         final long producerId,
         final String topicText,
-        final String requestedName)
+        final String requestedName,
+        final ProducerAccessMode accessMode,
+        final long requestedEpoch)
     {
         if (session.producers.containsKey(producerId))
         {
@@ -89,6 +98,60 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         {
             producerName = brokerName + "-" + shard + "-" + nextProducerNameId++;
         }
+
+        return create(session, correlationId, producerId, topic, producerName,
+            ProducerAccessMode.NULL_VAL == accessMode ? ProducerAccessMode.SHARED : accessMode, requestedEpoch);
+    }
+
+    /**
+     * Give waiting {@code WAIT_FOR_EXCLUSIVE} creates the topics that have no producer left.
+     *
+     * @return creates granted or dropped.
+     */
+    int doWork()
+    {
+        int workCount = 0;
+        Topic topic;
+        while (null != (topic = access.peekGrantable()))
+        {
+            final TopicAccess topicAccess = topic.access;
+            if (topic.producerCount > 0 || !topicAccess.hasWaiting())
+            {
+                access.pollGrantable();
+                continue;
+            }
+            final TopicAccess.WaitingCreate waiting = topicAccess.waiting.peekFirst();
+            if (!waiting.session.isClosed() && !create(waiting.session, waiting.correlationId, waiting.producerId,
+                topic, waiting.producerName, ProducerAccessMode.WAIT_FOR_EXCLUSIVE, -1))
+            {
+                return workCount; // back pressure: again next duty cycle
+            }
+            topicAccess.waiting.pollFirst();
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void fence(final ShardProducer producer)
+    {
+        producer.session.producers.remove(producer.producerId);
+        producer.session.onFenced(producer.producerId);
+        detach(producer, epochClock.time());
+    }
+
+    private boolean create(
+        final ShardSession session,
+        final long correlationId,
+        final long producerId,
+        final Topic topic,
+        final String producerName,
+        final ProducerAccessMode accessMode,
+        final long requestedEpoch)
+    {
         if (topic.hasProducer(producerName))
         {
             // one producer per name and topic, as in Pulsar: deduplication and access modes rely on it
@@ -97,7 +160,18 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
             return true;
         }
 
-        final ShardProducer producer = new ShardProducer(producerId, producerName, topic);
+        final int granted =
+            access.onCreate(session, correlationId, producerId, producerName, topic, accessMode, requestedEpoch);
+        if (ProducerAccess.RETRY == granted)
+        {
+            return false;
+        }
+        if (ProducerAccess.GRANTED != granted)
+        {
+            return true; // refused (answered), or waiting for exclusive access
+        }
+
+        final ShardProducer producer = new ShardProducer(session, producerId, producerName, topic);
         final long lastSequenceId = deduplication.onProducerCreated(producer, epochClock.time());
         if (Deduplication.CREATE_RETRY == lastSequenceId)
         {
@@ -110,19 +184,28 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         }
         session.producers.put(producerId, producer);
         topic.addProducer(producer);
-        final int length = proxy.encodeProducerReady(correlationId, producerId, producerName, lastSequenceId);
-        final long answerAfter = deduplication.answerAfterPosition();
+        ProducerAccess.onCreated(producer, accessMode);
+        final int length = proxy.encodeProducerReady(
+            correlationId, producerId, producerName, lastSequenceId, access.grantedEpoch());
+        final long answerAfter = Math.max(deduplication.answerAfterPosition(), access.answerAfterPosition());
         if (Long.MIN_VALUE == answerAfter)
         {
             proxy.reply(session, proxy.replyBuffer(), length);
         }
         else
         {
-            // what the answer says (the name's last sequence id, or that it has none) holds only once stored
+            // what the answer says (a last sequence id, an epoch) holds only once the records it rests on are stored
             receipts.onEntryRecorded(session, proxy.replyBuffer(), length, answerAfter, topic);
         }
 
         return true;
+    }
+
+    private void detach(final ShardProducer producer, final long nowMs)
+    {
+        producer.topic.removeProducer(producer);
+        deduplication.onProducerClosed(producer, nowMs);
+        access.onProducerRemoved(producer);
     }
 
     void onCloseProducer(final ShardSession session, final long correlationId, final long producerId)
@@ -130,13 +213,18 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final ShardProducer producer = session.producers.remove(producerId);
         if (null == producer)
         {
+            if (session.isFenced(producerId))
+            {
+                session.fencedProducers.remove(producerId);
+                proxy.success(session, correlationId); // fenced off already: closed
+                return;
+            }
             proxy.error(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
                 "producer " + producerId + " is not open on this session");
             return;
         }
 
-        producer.topic.removeProducer(producer);
-        deduplication.onProducerClosed(producer, epochClock.time());
+        detach(producer, epochClock.time());
         proxy.success(session, correlationId);
     }
 
@@ -181,8 +269,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final long nowMs = epochClock.time();
         for (final ShardProducer producer : session.producers.values())
         {
-            producer.topic.removeProducer(producer);
-            deduplication.onProducerClosed(producer, nowMs);
+            detach(producer, nowMs);
         }
         session.producers.clear();
     }
@@ -200,6 +287,12 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler
         final ShardProducer producer = session.producers.get(producerId);
         if (null == producer)
         {
+            if (session.isFenced(producerId))
+            {
+                receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_FENCED,
+                    "producer " + producerId + " was fenced off by an exclusive producer");
+                return true;
+            }
             receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_NOT_FOUND,
                 "producer " + producerId + " is not open on this session");
             return true;

@@ -70,6 +70,8 @@ final class Publisher
             return sequenceIdAtMark;
         }
 
+        // not reached while the snapshot position is the appended position when it begins (every append past it
+        // keeps a mark); the stored id is then a lower bound, which could let a resend be stored twice, never lost
         return storedSequenceId;
     }
 

@@ -12,6 +12,7 @@ import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.ProducerAccessMode;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
@@ -192,8 +193,11 @@ final class ShardCommandAdapter
                 final CreateProducerDecoder decoder = createProducerDecoder.wrap(frame, offset, blockLength, version);
                 final long correlationId = decoder.correlationId();
                 final long producerId = decoder.producerId();
+                final ProducerAccessMode accessMode = decoder.accessMode(); // NULL_VAL before v5: shared
+                final long topicEpoch = decoder.topicEpoch(); // its null value (negative) before v5: none
                 final String topic = decoder.topic();
-                return producers.onCreateProducer(session, correlationId, producerId, topic, decoder.producerName());
+                return producers.onCreateProducer(
+                    session, correlationId, producerId, topic, decoder.producerName(), accessMode, topicEpoch);
             }
 
             case SubscribeDecoder.TEMPLATE_ID:

@@ -119,11 +119,12 @@ final class ShardLogWriter
     /**
      * @return the position of the topic's definition record in the shard log, or a negative publication result.
      */
-    long appendTopicDefinition(final long topicId, final String topicName)
+    long appendTopicDefinition(final long topicId, final String topicName, final long topicEpoch)
     {
         topicCreatedEncoder.wrapAndApplyHeader(appendBuffer, 0, headerEncoder)
             .topicId(topicId)
             .createTime(epochClock.time())
+            .topicEpoch(topicEpoch)
             .topicName(topicName);
 
         return entryLog.append(appendBuffer, 0, HEADER_LENGTH + topicCreatedEncoder.encodedLength());

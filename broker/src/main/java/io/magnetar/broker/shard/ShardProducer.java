@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class ShardProducer
 {
+    final ShardSession session;
     final long producerId;
     final String name;
     final Topic topic;
@@ -17,8 +18,9 @@ final class ShardProducer
     /** The producer's name as deduplication tracks it, or null when deduplication is off for the topic. */
     Publisher publisher;
 
-    ShardProducer(final long producerId, final String name, final Topic topic)
+    ShardProducer(final ShardSession session, final long producerId, final String name, final Topic topic)
     {
+        this.session = session;
         this.producerId = producerId;
         this.name = name;
         this.topic = topic;

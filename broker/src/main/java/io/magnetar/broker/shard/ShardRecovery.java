@@ -189,7 +189,10 @@ final class ShardRecovery
             topicCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = topicCreatedDecoder.topicId();
             topicCreatedDecoder.createTime();
-            topics.recovered(topicId, topicCreatedDecoder.topicName()).definitionPosition = position;
+            final long epoch = version >= Deduplication.STORAGE_VERSION ? topicCreatedDecoder.topicEpoch() : 0;
+            final Topic topic = topics.recovered(topicId, topicCreatedDecoder.topicName());
+            topic.definitionPosition = position;
+            ProducerAccess.onRecoveredEpoch(topic, epoch);
         }
         else if (PublisherRegisteredDecoder.TEMPLATE_ID == templateId)
         {

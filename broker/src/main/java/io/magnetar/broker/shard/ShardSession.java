@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.magnetar.broker.SessionEgress;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 
 /**
  * One client session as one shard agent sees it: the producers and consumers it has on this shard, and the encoded
@@ -24,6 +25,8 @@ final class ShardSession
     final SessionEgress egress;
     final Long2ObjectHashMap<ShardProducer> producers = new Long2ObjectHashMap<>();
     final Long2ObjectHashMap<ShardConsumer> consumers = new Long2ObjectHashMap<>();
+    /** Producers of this session an exclusive producer fenced off: their sends are answered as fenced. */
+    LongHashSet fencedProducers;
     /** Encoded answers waiting for the answer channel, in order; null while there are none. */
     ExpandableRingBuffer deferred;
     private State state = State.ACTIVE;
@@ -42,6 +45,23 @@ final class ShardSession
     {
         state = State.CLOSED;
         deferred = null;
+    }
+
+    /**
+     * @return true if an exclusive producer fenced off this session's producer.
+     */
+    boolean isFenced(final long producerId)
+    {
+        return null != fencedProducers && fencedProducers.contains(producerId);
+    }
+
+    void onFenced(final long producerId)
+    {
+        if (null == fencedProducers)
+        {
+            fencedProducers = new LongHashSet();
+        }
+        fencedProducers.add(producerId);
     }
 
     boolean hasDeferred()

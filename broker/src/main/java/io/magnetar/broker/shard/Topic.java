@@ -27,6 +27,8 @@ final class Topic
     long bytes;
     long definitionPosition = -1;
     int producerCount;
+    /** Producer access state ({@link ProducerAccess}): epoch, exclusive producer; null until exclusive access. */
+    TopicAccess access;
     /** Connected producers by name (one per name); null until the first. */
     Object2ObjectHashMap<String, ShardProducer> producersByName;
     long nonPersistentSequence;

@@ -62,7 +62,7 @@ final class TopicRegistry
         long definitionPosition = -1;
         if (persistent)
         {
-            definitionPosition = writer.appendTopicDefinition(topicId, key);
+            definitionPosition = writer.appendTopicDefinition(topicId, key, 0);
             if (definitionPosition < 0)
             {
                 if (Publication.BACK_PRESSURED == definitionPosition || Publication.ADMIN_ACTION == definitionPosition)

@@ -40,6 +40,7 @@ public final class TopicShardAgent implements Agent
     private final ShardSweeps sweeps;
     private final IndexSnapshotSession snapshots;
     private final ShardRecovery recovery;
+    private final ProducerHandler producers;
 
     /**
      * @param ctx what the shard is given; concluded.
@@ -75,8 +76,8 @@ public final class TopicShardAgent implements Agent
         subscriptions.receipts(receipts);
         quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
         final Deduplication deduplication = new Deduplication(ctx, writer, receipts);
-        final ProducerHandler producers =
-            new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy, deduplication);
+        producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy, deduplication,
+            new ProducerAccess(shard, writer, proxy));
         final StoredPositions stored =
             new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
         final SegmentCompactor compactor = new SegmentCompactor(
@@ -118,6 +119,7 @@ public final class TopicShardAgent implements Agent
             workCount += proxy.sendDeferred();
         }
         workCount += ready.dispatch();
+        workCount += producers.doWork();
         workCount += snapshots.doWork();
         final long nowNs = System.nanoTime();
         if (quota.isHoldingAny())

@@ -212,6 +212,7 @@ class IngressFrameAdapterTest
         final CreateProducerEncoder encoder = new CreateProducerEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
             .topic(topic)
             .producerName(producerName);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();

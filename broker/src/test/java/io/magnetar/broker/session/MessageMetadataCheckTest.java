@@ -29,7 +29,16 @@ class MessageMetadataCheckTest
         assertTrue(refusal.contains("runs past"), refusal);
 
         // a property length that points far beyond the metadata
-        buffer.putInt(MessageHeaderEncoder.ENCODED_LENGTH + MessageMetadataEncoder.BLOCK_LENGTH + 4, 100_000);
+        final int firstKeyLength = MessageHeaderEncoder.ENCODED_LENGTH + MessageMetadataEncoder.BLOCK_LENGTH + 4;
+        buffer.putInt(firstKeyLength, 100_000);
+        assertTrue(check.check(buffer, 0, length).contains("runs past"));
+
+        // lengths of 2^31 and more, which int arithmetic would turn negative or wrap back into range
+        encode(0, 3);
+        buffer.putInt(firstKeyLength, 0xFFFF_FFFC);
+        assertTrue(check.check(buffer, 0, length).contains("runs past"));
+        encode(0, 3);
+        buffer.putInt(firstKeyLength + 4 + 2, 0x8000_0000); // the first value's length
         assertTrue(check.check(buffer, 0, length).contains("runs past"));
     }
 
@@ -53,6 +62,8 @@ class MessageMetadataCheckTest
         {
             entries.next().key("k" + i).value("v" + i);
         }
+        encoder.putOrderingKey(new byte[] { 1, 2, 3 }, 0, 3);
+        encoder.replicatedFrom("");
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 }
