@@ -108,6 +108,67 @@ class ProducerAccessModeTest extends HarnessTest
     }
 
     @Test
+    void aWaitGivenUpOrASessionClosedLeavesNoPhantomHolder() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient())
+        {
+            final Producer holder = client.newProducer().topic(TOPIC).accessMode(ProducerAccessMode.EXCLUSIVE)
+                .create();
+            final List<Throwable> outcome = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final Thread waiter = new Thread(() ->
+            {
+                try
+                {
+                    client.newProducer().topic(TOPIC).producerName("given-up")
+                        .accessMode(ProducerAccessMode.WAIT_FOR_EXCLUSIVE).create();
+                    outcome.add(new AssertionError("created while the holder was there"));
+                }
+                catch (final MagnetarClientException ex)
+                {
+                    outcome.add(ex);
+                }
+            });
+            waiter.start();
+            final MagnetarClient other = harness.newClient();
+            final Thread otherWaiter = new Thread(() ->
+            {
+                try
+                {
+                    other.newProducer().topic(TOPIC).producerName("closed-session")
+                        .accessMode(ProducerAccessMode.WAIT_FOR_EXCLUSIVE).create();
+                }
+                catch (final MagnetarClientException ignore)
+                {
+                    // the client closes under it
+                }
+            });
+            otherWaiter.start();
+
+            // both creates reach the broker and wait there; then one is given up and the other's client closes
+            final long waitUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() - waitUntilNs < 0)
+            {
+                assertTrue(outcome.isEmpty(), outcome::toString);
+                Thread.sleep(10);
+            }
+            waiter.interrupt();
+            waiter.join(10_000);
+            other.close();
+            otherWaiter.join(10_000);
+            assertEquals(1, outcome.size(), outcome.toString());
+            assertTrue(outcome.get(0) instanceof MagnetarClientException, outcome.toString());
+
+            holder.close();
+            try (Producer next = client.newProducer().topic(TOPIC).accessMode(ProducerAccessMode.EXCLUSIVE)
+                .create())
+            {
+                assertEquals(holder.getTopicEpoch() + 1, next.getTopicEpoch(), "no waiting create took the topic");
+            }
+        }
+    }
+
+    @Test
     void aFencingProducerTakesTheTopicAndTheOthersAreFencedOff() throws Exception
     {
         harness = new BrokerHarness(dataDir).start();
@@ -122,11 +183,18 @@ class ProducerAccessModeTest extends HarnessTest
                 .accessMode(ProducerAccessMode.EXCLUSIVE_WITH_FENCING).create())
             {
                 assertEquals(1, fencing.getTopicEpoch());
+                // the broker tells the fenced producers at once, without waiting for their next send
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!sharedA.isClosed() || !sharedB.isClosed())
+                {
+                    assertTrue(System.nanoTime() - deadlineNs < 0, "the fenced producers were not closed");
+                    Thread.sleep(5);
+                }
                 final MagnetarClientException fenced =
                     assertThrows(MagnetarClientException.class, () -> sharedA.send(bytes("after fencing")));
                 assertEquals(MagnetarClientException.ErrorCode.PRODUCER_FENCED, fenced.errorCode(), fenced.toString());
-                assertTrue(sharedA.isClosed(), "a fenced producer is closed");
-                assertThrows(MagnetarClientException.class, () -> sharedB.send(bytes("b after fencing")));
+                assertEquals(MagnetarClientException.ErrorCode.PRODUCER_FENCED, assertThrows(
+                    MagnetarClientException.class, () -> sharedB.send(bytes("b after fencing"))).errorCode());
                 fencing.send(bytes("fencer"));
 
                 // a second fencing producer fences the first

@@ -393,7 +393,7 @@ final class Connector
      * @param timeout      the caller is about to throw.
      */
     void closeOrphanOnBroker(
-        final RequestTracker.RequestSender closeRequest, final MagnetarClientException.TimeoutException timeout)
+        final RequestTracker.RequestSender closeRequest, final MagnetarClientException timeout)
     {
         if (!liveness.isConnected())
         {

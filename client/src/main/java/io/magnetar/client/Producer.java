@@ -81,6 +81,7 @@ public final class Producer extends Restorable implements AutoCloseable
     private volatile boolean isClosed;
     private final ProducerAccessMode accessMode;
     private volatile long topicEpoch;
+    private volatile String fencedReason;
 
     Producer(
         final ProducerRegistry registry,
@@ -149,7 +150,7 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return isClosed;
+        return isClosed || null != fencedReason;
     }
 
     /**
@@ -397,6 +398,11 @@ public final class Producer extends Restorable implements AutoCloseable
         {
             return invalid;
         }
+        final String fenced = fencedReason;
+        if (null != fenced)
+        {
+            return new MagnetarClientException(MagnetarClientException.ErrorCode.PRODUCER_FENCED, fenced);
+        }
         if (isClosed)
         {
             return new MagnetarClientException("producer on topic '" + topic + "' is closed");
@@ -558,7 +564,7 @@ public final class Producer extends Restorable implements AutoCloseable
         final int length) throws MagnetarClientException
     {
         SendChecks.checkOffer(keyBuffer, keyLength, buffer, length, connector.maxMessageSize());
-        if (isClosed || connector.isClosed() || null != liveness.connectionLoss())
+        if (isClosed || null != fencedReason || connector.isClosed() || null != liveness.connectionLoss())
         {
             return CLOSED;
         }
@@ -652,12 +658,18 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     void onSendError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
     {
-        window.onError(sequenceId, code, text);
+        if (sequenceId >= 0)
+        {
+            window.onError(sequenceId, code, text);
+        }
         if (MagnetarClientException.ErrorCode.PRODUCER_FENCED == code)
         {
-            // an exclusive producer took the topic: this one is closed, and what it still waits for fails
-            isClosed = true;
-            window.failAll("producer on topic '" + topic + "' was fenced off: " + text, false);
+            // an exclusive producer took the topic (the broker says so behind the answers to the sends it stored,
+            // with sequence id -1, or in answer to a later send): this one is closed, and what it still waits for
+            // fails
+            // closed for sending; close() still deregisters it (the broker answers the fenced id's CloseProducer)
+            fencedReason = "producer on topic '" + topic + "' was fenced off: " + text;
+            window.failAll(code, fencedReason);
         }
     }
 
@@ -727,7 +739,7 @@ public final class Producer extends Restorable implements AutoCloseable
         sendLock.lock();
         try
         {
-            if (isClosed)
+            if (isClosed || null != fencedReason)
             {
                 return;
             }
@@ -749,7 +761,7 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     boolean isRestoredIn(final long epoch)
     {
-        return isClosed || restoredEpoch == epoch;
+        return isClosed || null != fencedReason || restoredEpoch == epoch;
     }
 
     /**

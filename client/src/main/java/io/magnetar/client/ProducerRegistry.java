@@ -61,8 +61,15 @@ final class ProducerRegistry
         {
             requests.await(request, answerDeadlineNs, operation);
         }
-        catch (final MagnetarClientException.TimeoutException ex)
+        catch (final MagnetarClientException ex)
         {
+            if (!(ex instanceof MagnetarClientException.TimeoutException) &&
+                !(ProducerAccessMode.WAIT_FOR_EXCLUSIVE == accessMode && Thread.currentThread().isInterrupted()))
+            {
+                throw ex; // refused: nothing was created on the broker
+            }
+            // no answer in time, or a wait for exclusive access given up (interrupted): the broker may still create
+            // it, or hold the waiting create, so close it there
             connector.closeOrphanOnBroker(
                 (correlationId, offerDeadlineNs) -> ingressProxy.closeProducer(correlationId, producerId,
                 offerDeadlineNs),

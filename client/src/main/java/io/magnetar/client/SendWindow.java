@@ -235,15 +235,27 @@ final class SendWindow
      */
     int failAll(final String reason, final boolean isLostLink)
     {
+        return failAll(isLostLink ? null : MagnetarClientException.ErrorCode.UNKNOWN_ERROR, reason);
+    }
+
+    /**
+     * Conductor: fail every send offered and not completed, with a code.
+     *
+     * @param code   of the failures; null for a lost session ({@link MagnetarClientException.ConnectionLostException}).
+     * @param reason of the failures.
+     * @return number of sends failed.
+     */
+    int failAll(final MagnetarClientException.ErrorCode code, final String reason)
+    {
         int failed = 0;
         long completed = lastCompletedSequenceId;
         final long offered = lastOfferedSequenceId;
         while (completed < offered)
         {
             completed++;
-            fail(completed, isLostLink ? new MagnetarClientException.ConnectionLostException(reason) :
-                new MagnetarClientException("send of sequence " + completed + " to topic '" + topic + "' failed: " +
-                reason));
+            fail(completed, null == code ? new MagnetarClientException.ConnectionLostException(reason) :
+                new MagnetarClientException(code, "send of sequence " + completed + " to topic '" + topic +
+                "' failed: " + reason));
             lastCompletedSequenceId = completed;
             failed++;
         }

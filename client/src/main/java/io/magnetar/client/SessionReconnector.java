@@ -24,7 +24,11 @@ final class SessionReconnector
     private final ErrorHandler errorHandler;
     private final long initialBackoffNs;
     private final long maxBackoffNs;
+    /** How many operation timeouts a producer or consumer may stay busy on restore before it is given up. */
+    private static final int BUSY_LIMIT_OPERATION_TIMEOUTS = 2;
+
     private final AtomicBoolean isRunning = new AtomicBoolean();
+    private long busySinceNs;
 
     /**
      * @param connector        of the client.
@@ -65,6 +69,7 @@ final class SessionReconnector
     private void run()
     {
         liveness.onRestoreStarted();
+        busySinceNs = 0;
         long backoffNs = initialBackoffNs;
         int attempts = 0;
         try
@@ -165,7 +170,7 @@ final class SessionReconnector
             }
             catch (final MagnetarClientException ex)
             {
-                if (isNotAnAnswer(ex))
+                if (isNotAnAnswer(ex) && !isBusyTooLong(ex))
                 {
                     throw ex; // try the whole session again
                 }
@@ -176,6 +181,28 @@ final class SessionReconnector
         }
 
         return restoredAny;
+    }
+
+    /**
+     * A producer or consumer the broker keeps calling busy (another client's producer holds the topic, or its name,
+     * for longer than the lost session's could take to be released) is given up rather than holding the rest of the
+     * session back for ever.
+     */
+    private boolean isBusyTooLong(final MagnetarClientException ex)
+    {
+        final MagnetarClientException.ErrorCode code = ex.errorCode();
+        if (MagnetarClientException.ErrorCode.PRODUCER_BUSY != code &&
+            MagnetarClientException.ErrorCode.CONSUMER_BUSY != code)
+        {
+            return false;
+        }
+        final long nowNs = System.nanoTime();
+        if (0 == busySinceNs)
+        {
+            busySinceNs = nowNs;
+        }
+
+        return nowNs - busySinceNs > BUSY_LIMIT_OPERATION_TIMEOUTS * connector.operationTimeoutNs();
     }
 
     private static boolean isNotAnAnswer(final MagnetarClientException ex)

@@ -35,6 +35,9 @@ final class ProducerAccess
         void fence(ShardProducer producer);
     }
 
+    /** The highest epoch a producer may claim: raising it stays far from overflow. */
+    static final long MAX_EPOCH = Long.MAX_VALUE / 2;
+
     private final int shard;
     private final ShardLogWriter writer;
     private final ClientProxy proxy;
@@ -95,6 +98,12 @@ final class ProducerAccess
         }
 
         final long epoch = null == access ? 0 : access.epoch;
+        if (requestedEpoch > MAX_EPOCH)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "topic epoch " + requestedEpoch +
+                " is beyond the most a topic can reach, " + MAX_EPOCH);
+            return REFUSED;
+        }
         if (requestedEpoch >= 0 && requestedEpoch < epoch)
         {
             proxy.error(session, correlationId, ErrorCode.PRODUCER_FENCED, "producer '" + producerName +
@@ -113,6 +122,11 @@ final class ProducerAccess
                 }
                 waitingAccess.waiting.addLast(
                     new TopicAccess.WaitingCreate(session, correlationId, producerId, producerName));
+                if (null == session.waitingCreates)
+                {
+                    session.waitingCreates = new org.agrona.collections.Long2ObjectHashMap<>();
+                }
+                session.waitingCreates.put(producerId, topic);
                 return WAITING;
             }
             proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "topic " + topic.name + " has " +
@@ -196,6 +210,40 @@ final class ProducerAccess
         if (0 == producer.topic.producerCount && access.hasWaiting())
         {
             grantable.addLast(producer.topic);
+        }
+    }
+
+    /**
+     * The client gave up a create waiting for exclusive access (it closes the producer it never got).
+     *
+     * @return true if the producer id was such a create of the session, now forgotten.
+     */
+    boolean cancelWaiting(final ShardSession session, final long producerId)
+    {
+        final Topic topic = null == session.waitingCreates ? null : session.waitingCreates.remove(producerId);
+        if (null == topic || null == topic.access || null == topic.access.waiting)
+        {
+            return false;
+        }
+        topic.access.waiting.removeIf((waiting) -> waiting.session == session && waiting.producerId == producerId);
+        return true;
+    }
+
+    /**
+     * A session closed: its creates waiting for exclusive access go.
+     */
+    void onSessionClosed(final ShardSession session)
+    {
+        if (null != session.waitingCreates)
+        {
+            for (final Topic topic : session.waitingCreates.values())
+            {
+                if (null != topic.access && null != topic.access.waiting)
+                {
+                    topic.access.waiting.removeIf((waiting) -> waiting.session == session);
+                }
+            }
+            session.waitingCreates = null;
         }
     }
 

@@ -127,6 +127,10 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
                 return workCount; // back pressure: again next duty cycle
             }
             topicAccess.waiting.pollFirst();
+            if (null != waiting.session.waitingCreates)
+            {
+                waiting.session.waitingCreates.remove(waiting.producerId);
+            }
             workCount++;
         }
 
@@ -139,8 +143,11 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
     public void fence(final ShardProducer producer)
     {
         producer.session.producers.remove(producer.producerId);
-        producer.session.onFenced(producer.producerId);
+        producer.session.onFenced(producer.producerId, producer.topic);
         detach(producer, epochClock.time());
+        receipts.onProducerFenced(producer.session, producer.topic, producer.producerId, "producer '" +
+            producer.name + "' was fenced off topic " + producer.topic.name + " by an exclusive producer (epoch " +
+            ProducerAccess.epoch(producer.topic) + ")");
     }
 
     private boolean create(
@@ -219,6 +226,11 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
                 proxy.success(session, correlationId); // fenced off already: closed
                 return;
             }
+            if (access.cancelWaiting(session, producerId))
+            {
+                proxy.success(session, correlationId); // a create waiting for exclusive access, given up
+                return;
+            }
             proxy.error(session, correlationId, ErrorCode.PRODUCER_NOT_FOUND,
                 "producer " + producerId + " is not open on this session");
             return;
@@ -271,6 +283,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         {
             detach(producer, nowMs);
         }
+        access.onSessionClosed(session);
         session.producers.clear();
     }
 
@@ -289,8 +302,8 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         {
             if (session.isFenced(producerId))
             {
-                receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_FENCED,
-                    "producer " + producerId + " was fenced off by an exclusive producer");
+                receipts.onSendError(session, session.fencedProducers.get(producerId), producerId, sequenceId,
+                    ErrorCode.PRODUCER_FENCED, "producer " + producerId + " was fenced off by an exclusive producer");
                 return true;
             }
             receipts.onSendError(session, producerId, sequenceId, ErrorCode.PRODUCER_NOT_FOUND,

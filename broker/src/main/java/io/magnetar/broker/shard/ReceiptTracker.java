@@ -166,6 +166,39 @@ final class ReceiptTracker
     }
 
     /**
+     * Queue a send error behind the answers of a topic the producer is no longer on (it was fenced off).
+     */
+    void onSendError(
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final ErrorCode code,
+        final String message)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_ERROR, session, null, sequenceId);
+        receipt.producerId = producerId;
+        receipt.endPosition = Long.MIN_VALUE;
+        receipt.errorCode = code;
+        receipt.errorMessage = message;
+        queueEntryAnswer(receipt, topic);
+    }
+
+    /**
+     * Tell a producer it was fenced off ({@code SendError} with sequence id -1 and {@code PRODUCER_FENCED}), behind the
+     * answers to the sends it made before, so those keep their receipts.
+     */
+    void onProducerFenced(final ShardSession session, final Topic topic, final long producerId, final String message)
+    {
+        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_ERROR, session, null, -1);
+        receipt.producerId = producerId;
+        receipt.endPosition = Long.MIN_VALUE;
+        receipt.errorCode = ErrorCode.PRODUCER_FENCED;
+        receipt.errorMessage = message;
+        queueEntryAnswer(receipt, topic);
+    }
+
+    /**
      * Answer {@code Success(correlationId)} once the cursor log is stored up to a position at the topic's durability.
      */
     void onCursorRecorded(

@@ -3,7 +3,6 @@ package io.magnetar.broker.shard;
 import io.magnetar.broker.SessionEgress;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 
 /**
  * One client session as one shard agent sees it: the producers and consumers it has on this shard, and the encoded
@@ -25,8 +24,11 @@ final class ShardSession
     final SessionEgress egress;
     final Long2ObjectHashMap<ShardProducer> producers = new Long2ObjectHashMap<>();
     final Long2ObjectHashMap<ShardConsumer> consumers = new Long2ObjectHashMap<>();
-    /** Producers of this session an exclusive producer fenced off: their sends are answered as fenced. */
-    LongHashSet fencedProducers;
+    /** Producers of this session an exclusive producer fenced off, with their topics: their sends are answered as
+     * fenced, in order behind the topic's answers. Null until the first. */
+    Long2ObjectHashMap<Topic> fencedProducers;
+    /** Creates of this session waiting for exclusive access, by producer id; null until the first. */
+    Long2ObjectHashMap<Topic> waitingCreates;
     /** Encoded answers waiting for the answer channel, in order; null while there are none. */
     ExpandableRingBuffer deferred;
     private State state = State.ACTIVE;
@@ -52,16 +54,16 @@ final class ShardSession
      */
     boolean isFenced(final long producerId)
     {
-        return null != fencedProducers && fencedProducers.contains(producerId);
+        return null != fencedProducers && fencedProducers.containsKey(producerId);
     }
 
-    void onFenced(final long producerId)
+    void onFenced(final long producerId, final Topic topic)
     {
         if (null == fencedProducers)
         {
-            fencedProducers = new LongHashSet();
+            fencedProducers = new Long2ObjectHashMap<>();
         }
-        fencedProducers.add(producerId);
+        fencedProducers.put(producerId, topic);
     }
 
     boolean hasDeferred()
