@@ -156,17 +156,12 @@ final class ReceiptTracker
         final ErrorCode code,
         final String message)
     {
-        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_ERROR, session, null, sequenceId);
-        receipt.producerId = producerId;
-        receipt.endPosition = Long.MIN_VALUE;
-        receipt.errorCode = code;
-        receipt.errorMessage = message;
         final ShardProducer producer = session.producers.get(producerId);
-        queueEntryAnswer(receipt, null == producer ? null : producer.topic);
+        onSendError(session, null == producer ? null : producer.topic, producerId, sequenceId, code, message);
     }
 
     /**
-     * Queue a send error behind the answers of a topic the producer is no longer on (it was fenced off).
+     * Queue a send error behind the answers of a topic, e.g. one the producer is no longer on (it was fenced off).
      */
     void onSendError(
         final ShardSession session,
@@ -190,12 +185,7 @@ final class ReceiptTracker
      */
     void onProducerFenced(final ShardSession session, final Topic topic, final long producerId, final String message)
     {
-        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_ERROR, session, null, -1);
-        receipt.producerId = producerId;
-        receipt.endPosition = Long.MIN_VALUE;
-        receipt.errorCode = ErrorCode.PRODUCER_FENCED;
-        receipt.errorMessage = message;
-        queueEntryAnswer(receipt, topic);
+        onSendError(session, topic, producerId, -1, ErrorCode.PRODUCER_FENCED, message);
     }
 
     /**
