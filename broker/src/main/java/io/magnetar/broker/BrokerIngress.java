@@ -6,12 +6,16 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
 import io.aeron.Subscription;
 import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.broker.session.SessionAgent;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The subscriptions clients send to: UDP on the broker's port (0 picks a free one) and IPC on the same stream.
+ * The subscriptions clients send to: UDP on the broker's port (0 picks a free one) and IPC on the same stream, and
+ * the session agent that polls them.
  */
 final class BrokerIngress
 {
@@ -51,6 +55,35 @@ final class BrokerIngress
         {
             ipc = null;
         }
+    }
+
+    /**
+     * @return the session agent that polls this ingress and hands commands to the shards.
+     */
+    SessionAgent sessionAgent(
+        final MagnetarBroker.Context ctx,
+        final Aeron aeron,
+        final BrokerShards shards,
+        final BrokerCounters counters,
+        final ErrorHandler errorHandler)
+    {
+        return new SessionAgent(
+            aeron,
+            udp,
+            ipc,
+            shards.commandQueues,
+            shards.freeCommands,
+            shards.freeLargeCommands,
+            counters,
+            errorHandler,
+            SystemNanoClock.INSTANCE,
+            ctx.brokerName(),
+            ctx.maxMessageSize(),
+            ctx.egressTermLength(),
+            TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
+            ctx.maxBadFrames(),
+            shards.namespaces,
+            ctx.authenticator());
     }
 
     private static int resolvePort(final Aeron aeron, final Subscription subscription, final int port)

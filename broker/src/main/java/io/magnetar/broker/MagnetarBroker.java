@@ -20,12 +20,10 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -374,8 +372,7 @@ public final class MagnetarBroker implements AutoCloseable
             return backlogQuota;
         }
 
-        /** @param deduplication true if namespaces that do not set it deduplicate sends (Pulsar's
-         * brokerDeduplicationEnabled). @return this for a fluent API. */
+        /** @param deduplication true to deduplicate sends where a namespace does not say. @return this. */
         public Context deduplication(final boolean deduplication)
         {
             this.deduplication = deduplication;
@@ -600,24 +597,7 @@ public final class MagnetarBroker implements AutoCloseable
         final BrokerIngress ingress = new BrokerIngress(ctx, aeron, resources);
         boundPort = ingress.boundPort;
 
-        final SessionAgent sessionAgent = new SessionAgent(
-            aeron,
-            ingress.udp,
-            ingress.ipc,
-            shards.commandQueues,
-            shards.freeCommands,
-            shards.freeLargeCommands,
-            counters,
-            countedErrorHandler,
-            SystemNanoClock.INSTANCE,
-            ctx.brokerName(),
-            ctx.maxMessageSize(),
-            ctx.egressTermLength(),
-            TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
-            ctx.maxBadFrames(),
-            shards.namespaces,
-            ctx.authenticator());
-        agents.add(sessionAgent);
+        agents.add(ingress.sessionAgent(ctx, aeron, shards, counters, countedErrorHandler));
         agents.addAll(shards.agents);
 
         if (Durability.ARCHIVED == ctx.driverContext().durability())

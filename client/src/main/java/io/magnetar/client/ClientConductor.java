@@ -119,7 +119,7 @@ final class ClientConductor implements Agent
             nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
             for (final Producer producer : producerById.values())
             {
-                workCount += producer.onSendTimeoutCheck(nowNs);
+                workCount += producer.window().onTimeoutCheck(nowNs);
             }
 
             if (!ignoredAnswerDeadlineById.isEmpty())
@@ -446,7 +446,7 @@ final class ClientConductor implements Agent
         final Producer producer = producer(producerId);
         if (null != producer)
         {
-            producer.onSendReceipt(sequenceId, shard, position);
+            producer.window().onReceipt(sequenceId, shard, position);
         }
     }
 
@@ -529,7 +529,8 @@ final class ClientConductor implements Agent
 
         for (final Producer producer : producerById.values())
         {
-            failed += producer.onConnectionLost(loss);
+            // called in every duty cycle after the loss, so sends offered while it was being noticed fail too
+            failed += producer.window().failAll(loss, true);
         }
 
         return failed;

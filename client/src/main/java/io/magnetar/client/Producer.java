@@ -2,10 +2,8 @@ package io.magnetar.client;
 
 import io.aeron.Publication;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,7 +58,6 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     static final long NO_SEND_TIMEOUT_NS = Long.MAX_VALUE / 2;
 
-
     private final ProducerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -77,7 +74,6 @@ public final class Producer extends Restorable implements AutoCloseable
     private volatile long restoredEpoch;
     private final MemoryLimit memoryLimit;
     private final SendRoom room;
-    private long nextSequenceId;
     private volatile boolean isClosed;
     private final ProducerAccessMode accessMode;
     private volatile long topicEpoch;
@@ -113,7 +109,6 @@ public final class Producer extends Restorable implements AutoCloseable
         this.memoryLimit = memoryLimit;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
-        this.nextSequenceId = firstSequenceId;
         this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
             connector.errorHandler(), sendTimeoutNs, memoryLimit);
         this.retained = new RetainedSends(window, ingressProxy);
@@ -195,39 +190,7 @@ public final class Producer extends Restorable implements AutoCloseable
     {
         requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + sendTimeoutNs;
-        final PendingSend pending = enqueue(key, payload, metadata, deadlineNs);
-        if (connector.helpsDutyCycle())
-        {
-            // run the client's cycles while waiting, when the conductor thread is not: the receipt needs no hand-off
-            final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
-            while (!pending.isDone() && System.nanoTime() - deadlineNs < 0 && !Thread.currentThread().isInterrupted())
-            {
-                if (0 == connector.helpDutyCycle())
-                {
-                    idleStrategy.idle();
-                }
-            }
-        }
-
-        try
-        {
-            return pending.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        catch (final java.util.concurrent.TimeoutException ex)
-        {
-            throw new MagnetarClientException.TimeoutException(
-                "no receipt for sequence " + pending.sequenceId + " on topic '" + topic + "' within " +
-                TimeUnit.NANOSECONDS.toMillis(sendTimeoutNs) + " ms");
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new MagnetarClientException("interrupted while waiting for a send receipt", ex);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw MagnetarClientException.wrap(ex.getCause());
-        }
+        return enqueue(key, payload, metadata, deadlineNs).await(connector, deadlineNs, topic, sendTimeoutNs);
     }
 
     /**
@@ -273,7 +236,10 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     public void flush() throws MagnetarClientException
     {
-        checkOpen();
+        if (isClosed())
+        {
+            throw new MagnetarClientException("producer on topic '" + topic + "' is closed");
+        }
         liveness.checkConnected();
         final long targetSequenceId = window.lastOfferedSequenceId();
         if (window.lastCompletedSequenceId() >= targetSequenceId)
@@ -282,26 +248,7 @@ public final class Producer extends Restorable implements AutoCloseable
         }
 
         requests.checkNotConductorThread("flush");
-        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
-        final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
-        while (window.lastCompletedSequenceId() < targetSequenceId)
-        {
-            if (isClosed)
-            {
-                return;
-            }
-            liveness.checkConnected();
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new MagnetarClientException.TimeoutException("flush of producer on topic '" + topic +
-                    "' timed out: sequence " + targetSequenceId + " still pending");
-            }
-            if (Thread.currentThread().isInterrupted())
-            {
-                throw new MagnetarClientException("interrupted while flushing");
-            }
-            idleStrategy.idle();
-        }
+        window.awaitCompleted(targetSequenceId, System.nanoTime() + operationTimeoutNs, liveness, this::isClosed);
         liveness.checkConnected();
     }
 
@@ -380,14 +327,6 @@ public final class Producer extends Restorable implements AutoCloseable
             {
                 sendLock.unlock();
             }
-        }
-    }
-
-    private void checkOpen() throws MagnetarClientException
-    {
-        if (isClosed)
-        {
-            throw new MagnetarClientException("producer on topic '" + topic + "' is closed");
         }
     }
 
@@ -475,7 +414,7 @@ public final class Producer extends Restorable implements AutoCloseable
                     return pending;
                 }
 
-                final long sequenceId = nextSequenceId;
+                final long sequenceId = window.lastOfferedSequenceId() + 1; // sends are numbered under the lock
                 if (!window.hasRoom(sequenceId))
                 {
                     continue; // another thread took the room: wait again, outside the lock
@@ -498,7 +437,6 @@ public final class Producer extends Restorable implements AutoCloseable
                     // kept until its receipt: offered now, or with the others once a lost session is restored
                     ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, metadata,
                         deadlineNs, retained.beforeAppend(), restoredEpoch);
-                    nextSequenceId = sequenceId + 1;
                     window.onOffered(sequenceId);
                 }
                 catch (final MagnetarClientException ex)
@@ -604,7 +542,7 @@ public final class Producer extends Restorable implements AutoCloseable
             return CLOSED;
         }
 
-        final long sequenceId = nextSequenceId;
+        final long sequenceId = window.lastOfferedSequenceId() + 1;
         if (!window.hasRoom(sequenceId))
         {
             return BACK_PRESSURED;
@@ -628,7 +566,6 @@ public final class Producer extends Restorable implements AutoCloseable
         }
         if (result > 0)
         {
-            nextSequenceId = sequenceId + 1;
             window.onOffered(sequenceId);
             return sequenceId;
         }
@@ -638,15 +575,11 @@ public final class Producer extends Restorable implements AutoCloseable
     }
 
     /**
-     * Conductor: the broker stored the message with this sequence id.
-     *
-     * @param sequenceId from the receipt.
-     * @param shard      of the message id.
-     * @param position   of the message id.
+     * @return the sends waiting for receipts: the conductor completes them (receipts, timeouts, a lost session).
      */
-    void onSendReceipt(final long sequenceId, final int shard, final long position)
+    SendWindow window()
     {
-        window.onReceipt(sequenceId, shard, position);
+        return window;
     }
 
     /**
@@ -690,16 +623,6 @@ public final class Producer extends Restorable implements AutoCloseable
         return topicEpoch;
     }
 
-    /**
-     * Conductor: fail sends whose receipt is overdue.
-     *
-     * @param nowNs current {@link System#nanoTime()}.
-     * @return number of sends failed.
-     */
-    int onSendTimeoutCheck(final long nowNs)
-    {
-        return window.onTimeoutCheck(nowNs);
-    }
 
     /**
      * Conductor: the producer is closed or the client is closing; fail every pending send.
@@ -712,17 +635,6 @@ public final class Producer extends Restorable implements AutoCloseable
         window.failAll(reason, false);
     }
 
-    /**
-     * Conductor: the session with the broker is lost; fail every pending send. Called in every duty cycle after the
-     * loss, so sends offered while it was being noticed fail too.
-     *
-     * @param loss message for the failures.
-     * @return number of sends failed.
-     */
-    int onConnectionLost(final String loss)
-    {
-        return window.failAll(loss, true);
-    }
 
     /**
      * The reconnector's thread, once the session is restored: create this producer again on the broker and offer,

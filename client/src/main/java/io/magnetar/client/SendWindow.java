@@ -227,6 +227,42 @@ final class SendWindow
     }
 
     /**
+     * Wait, idling, until the sends up to a sequence id have completed, successfully or not.
+     *
+     * @param targetSequenceId the last send to wait for.
+     * @param deadlineNs       bound on the wait.
+     * @param liveness         of the session: a loss ends the wait with its exception.
+     * @param closed           true once the producer is closed: the wait ends quietly.
+     * @throws MagnetarClientException if the session was lost, the wait timed out or was interrupted.
+     */
+    void awaitCompleted(
+        final long targetSequenceId,
+        final long deadlineNs,
+        final SessionLiveness liveness,
+        final java.util.function.BooleanSupplier closed) throws MagnetarClientException
+    {
+        final org.agrona.concurrent.IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
+        while (lastCompletedSequenceId < targetSequenceId)
+        {
+            if (closed.getAsBoolean())
+            {
+                return;
+            }
+            liveness.checkConnected();
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new MagnetarClientException.TimeoutException("flush of producer on topic '" + topic +
+                    "' timed out: sequence " + targetSequenceId + " still pending");
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                throw new MagnetarClientException("interrupted while flushing");
+            }
+            idleStrategy.idle();
+        }
+    }
+
+    /**
      * Conductor: fail every send offered and not completed.
      *
      * @param reason     of the failures.
