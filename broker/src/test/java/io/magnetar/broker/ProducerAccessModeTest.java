@@ -73,8 +73,7 @@ class ProducerAccessModeTest extends HarnessTest
         harness = new BrokerHarness(dataDir).start();
         try (MagnetarClient client = harness.newClient())
         {
-            final Producer holder = client.newProducer().topic(TOPIC).accessMode(ProducerAccessMode.EXCLUSIVE)
-                .create();
+            final Producer holder = client.newProducer().topic(TOPIC).create(); // a shared one
             final CompletableFuture<Producer> waiting = CompletableFuture.supplyAsync(() ->
             {
                 try
@@ -92,15 +91,19 @@ class ProducerAccessModeTest extends HarnessTest
             final long holdUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             while (System.nanoTime() - holdUntilNs < 0)
             {
-                assertFalse(waiting.isDone(), "created while the exclusive producer held the topic");
+                assertFalse(waiting.isDone(), "created while another producer was connected");
                 Thread.sleep(10);
             }
+
+            final MagnetarClientException shared = assertThrows(MagnetarClientException.class, () ->
+                client.newProducer().topic(TOPIC).create());
+            assertTrue(shared.getMessage().contains("waiting for exclusive access"), shared.getMessage());
 
             holder.send(bytes("from the holder"));
             holder.close();
             try (Producer waiter = waiting.get(10, TimeUnit.SECONDS))
             {
-                assertEquals(holder.getTopicEpoch() + 1, waiter.getTopicEpoch());
+                assertEquals(1, waiter.getTopicEpoch());
                 waiter.send(bytes("from the waiter"));
             }
         }

@@ -94,6 +94,13 @@ final class ProducerAccess
                     " has an exclusive producer, '" + access.exclusiveProducer.name + "'");
                 return REFUSED;
             }
+            if (null != access && access.hasWaiting())
+            {
+                // as Pulsar: shared producers would keep a waiting exclusive one out for ever
+                proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "topic " + topic.name +
+                    " has " + access.waiting.size() + " producer(s) waiting for exclusive access");
+                return REFUSED;
+            }
             return GRANTED;
         }
 
