@@ -103,12 +103,7 @@ public final class MessageView
             return Collections.emptyMap();
         }
         wrapMetadata();
-        final LinkedHashMap<String, String> properties = new LinkedHashMap<>();
-        for (final MessageMetadataDecoder.PropertiesDecoder property : metadataDecoder.properties())
-        {
-            properties.put(property.key(), property.value());
-        }
-        return Collections.unmodifiableMap(properties);
+        return readProperties();
     }
 
     /**
@@ -122,14 +117,7 @@ public final class MessageView
         }
         wrapMetadata();
         skipProperties();
-        final int length = metadataDecoder.orderingKeyLength();
-        if (0 == length)
-        {
-            return null;
-        }
-        final byte[] orderingKey = new byte[length];
-        metadataDecoder.getOrderingKey(orderingKey, 0, length);
-        return orderingKey;
+        return readOrderingKey();
     }
 
     /**
@@ -144,8 +132,7 @@ public final class MessageView
         wrapMetadata();
         skipProperties();
         metadataDecoder.skipOrderingKey();
-        final String cluster = metadataDecoder.replicatedFrom();
-        return cluster.isEmpty() ? null : cluster;
+        return readReplicatedFrom();
     }
 
     /**
@@ -162,6 +149,35 @@ public final class MessageView
     public String getProducerName()
     {
         return 0 == producerNameLength ? "" : buffer.getStringWithoutLengthUtf8(producerNameOffset, producerNameLength);
+    }
+
+    private Map<String, String> readProperties()
+    {
+        final LinkedHashMap<String, String> properties = new LinkedHashMap<>();
+        for (final MessageMetadataDecoder.PropertiesDecoder property : metadataDecoder.properties())
+        {
+            properties.put(property.key(), property.value());
+        }
+        return Collections.unmodifiableMap(properties);
+    }
+
+    private byte[] readOrderingKey()
+    {
+        final int length = metadataDecoder.orderingKeyLength();
+        if (0 == length)
+        {
+            metadataDecoder.skipOrderingKey();
+            return null;
+        }
+        final byte[] orderingKey = new byte[length];
+        metadataDecoder.getOrderingKey(orderingKey, 0, length);
+        return orderingKey;
+    }
+
+    private String readReplicatedFrom()
+    {
+        final String cluster = metadataDecoder.replicatedFrom();
+        return cluster.isEmpty() ? null : cluster;
     }
 
     private void skipProperties()
@@ -302,9 +318,19 @@ public final class MessageView
      */
     public Message toMessage()
     {
-        return new Message(topicName, new MessageId(shard, position), publishTime, sequenceId, redeliveryCount,
-            getKey(), getData(), eventTime(), getProperties(), getProducerName(), getOrderingKey(),
-            getReplicatedFrom());
+        final MessageId messageId = new MessageId(shard, position);
+        if (0 == metadataLength)
+        {
+            return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(), 0,
+                Collections.emptyMap(), getProducerName(), null, null);
+        }
+
+        wrapMetadata(); // read once, in field order
+        final long eventTime = metadataDecoder.eventTime();
+        final Map<String, String> properties = readProperties();
+        final byte[] orderingKey = readOrderingKey();
+        return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(),
+            eventTime, properties, getProducerName(), orderingKey, readReplicatedFrom());
     }
 
     /**

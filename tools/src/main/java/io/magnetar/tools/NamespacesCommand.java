@@ -479,8 +479,8 @@ final class NamespacesCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("give one of --enable or --disable");
             }
-            final NamespacePolicyUpdate update = new NamespacePolicyUpdate().deduplication(enable);
-            return (namespaces, namespace) -> namespaces.updatePolicies(namespace, update);
+            final boolean enabled = enable;
+            return (namespaces, namespace) -> namespaces.setDeduplicationStatus(namespace, enabled);
         }
     }
 
@@ -515,8 +515,7 @@ final class NamespacesCommand implements Callable<Integer>
     {
         NamespaceRequest request()
         {
-            final NamespacePolicyUpdate update = new NamespacePolicyUpdate().removeDeduplication();
-            return (namespaces, namespace) -> namespaces.updatePolicies(namespace, update);
+            return Namespaces::removeDeduplicationStatus;
         }
     }
 }

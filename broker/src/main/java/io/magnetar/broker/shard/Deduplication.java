@@ -149,7 +149,7 @@ final class Deduplication
     /**
      * Check a persistent send before it is appended.
      *
-     * @return {@link #ACCEPT} (append it under {@link #publisherId(ShardProducer)}), {@link #DUPLICATE},
+     * @return {@link #ACCEPT} (append it under {@link #publisher(ShardProducer)}'s id), {@link #DUPLICATE},
      * {@link #RETRY} or {@link #FAILED}.
      */
     int onSend(final ShardSession session, final ShardProducer producer, final long sequenceId)
@@ -189,15 +189,6 @@ final class Deduplication
         }
 
         return ACCEPT;
-    }
-
-    /**
-     * @return the publisher id a producer's accepted send is stored under: 0 if not deduplicated.
-     */
-    static long publisherId(final ShardProducer producer)
-    {
-        final Publisher publisher = producer.publisher;
-        return null == publisher || publisher.forgotten ? 0 : publisher.id;
     }
 
     /**

@@ -204,7 +204,7 @@ final class IndexSnapshotLoader
         final long lastRemovedPosition = decoder.lastRemovedPosition();
         final long bytes = decoder.bytes();
         final long definitionPosition = decoder.definitionPosition();
-        final long topicEpoch = headerDecoder.version() >= Deduplication.STORAGE_VERSION ? decoder.topicEpoch() : 0;
+        final long topicEpoch = decoder.topicEpoch(); // its null value (ignored) before storage version 4
         positions.clear();
         for (final TopicIndexStateDecoder.PositionsDecoder entry : decoder.positions())
         {

@@ -118,7 +118,7 @@ final class ProducerAccess
                 "since (epoch " + epoch + ")");
             return REFUSED;
         }
-        if (ProducerAccessMode.EXCLUSIVE_WITH_FENCING != mode && topic.producerCount > 0)
+        if (ProducerAccessMode.EXCLUSIVE_WITH_FENCING != mode && topic.producerCount() > 0)
         {
             if (ProducerAccessMode.WAIT_FOR_EXCLUSIVE == mode)
             {
@@ -137,7 +137,7 @@ final class ProducerAccess
                 return WAITING;
             }
             proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "topic " + topic.name + " has " +
-                topic.producerCount + " producer(s) connected: an exclusive producer is refused while it has any");
+                topic.producerCount() + " producer(s) connected: an exclusive producer is refused while it has any");
             return REFUSED;
         }
 
@@ -214,7 +214,7 @@ final class ProducerAccess
         {
             access.exclusiveProducer = null;
         }
-        if (0 == producer.topic.producerCount && access.hasWaiting())
+        if (0 == producer.topic.producerCount() && access.hasWaiting())
         {
             grantable.addLast(producer.topic);
         }

@@ -115,7 +115,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         while (null != (topic = access.peekGrantable()))
         {
             final TopicAccess topicAccess = topic.access;
-            if (topic.producerCount > 0 || !topicAccess.hasWaiting())
+            if (topic.producerCount() > 0 || !topicAccess.hasWaiting())
             {
                 access.pollGrantable();
                 continue;
@@ -370,9 +370,9 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
             }
         }
 
-        final long position = writer.appendEntry(
-            topic, sequenceId, publishTime, Deduplication.publisherId(producer), keyView, payloadView, metadataView,
-            producer.nameBytes);
+        final Publisher publisher = Deduplication.publisher(producer); // null: not deduplicated, stored under id 0
+        final long position = writer.appendEntry(topic, sequenceId, publishTime, null == publisher ? 0 : publisher.id,
+            keyView, payloadView, metadataView, producer.nameBytes);
         if (position < 0)
         {
             if (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position)
@@ -386,7 +386,6 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
 
         topic.index.add(position, publishTime);
         topic.bytes += writer.lastEntryLength();
-        final Publisher publisher = Deduplication.publisher(producer);
         final long endPosition = writer.entryAppendedPosition();
         deduplication.onAppended(publisher, sequenceId, endPosition);
         receipts.onEntryAppended(session, topic, producerId, sequenceId, position, endPosition, publisher);

@@ -90,12 +90,8 @@ final class ReceiptTracker
         final long endPosition,
         final Publisher publisher)
     {
-        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.SEND_RECEIPT, session, topic, sequenceId);
-        receipt.producerId = producerId;
-        receipt.publisher = publisher;
-        receipt.position = position;
-        receipt.endPosition = endPosition;
-        queueEntryAnswer(receipt, topic);
+        queueSendReceipt(
+            PendingReceipt.Kind.SEND_RECEIPT, session, topic, producerId, sequenceId, position, endPosition, publisher);
     }
 
     /**
@@ -109,11 +105,8 @@ final class ReceiptTracker
         final long sequenceId,
         final long endPosition)
     {
-        final PendingReceipt receipt = newReceipt(PendingReceipt.Kind.DUPLICATE_RECEIPT, session, topic, sequenceId);
-        receipt.producerId = producerId;
-        receipt.position = -1;
-        receipt.endPosition = endPosition;
-        queueEntryAnswer(receipt, topic);
+        queueSendReceipt(
+            PendingReceipt.Kind.DUPLICATE_RECEIPT, session, topic, producerId, sequenceId, -1, endPosition, null);
     }
 
     /**
@@ -312,6 +305,24 @@ final class ReceiptTracker
         }
 
         return workCount;
+    }
+
+    private void queueSendReceipt(
+        final PendingReceipt.Kind kind,
+        final ShardSession session,
+        final Topic topic,
+        final long producerId,
+        final long sequenceId,
+        final long position,
+        final long endPosition,
+        final Publisher publisher)
+    {
+        final PendingReceipt receipt = newReceipt(kind, session, topic, sequenceId);
+        receipt.producerId = producerId;
+        receipt.position = position;
+        receipt.endPosition = endPosition;
+        receipt.publisher = publisher;
+        queueEntryAnswer(receipt, topic);
     }
 
     private PendingReceipt newReply(final ShardSession session, final DirectBuffer answer, final int length)

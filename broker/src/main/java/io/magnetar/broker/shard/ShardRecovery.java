@@ -189,7 +189,7 @@ final class ShardRecovery
             topicCreatedDecoder.wrap(buffer, bodyOffset, blockLength, version);
             final long topicId = topicCreatedDecoder.topicId();
             topicCreatedDecoder.createTime();
-            final long epoch = version >= Deduplication.STORAGE_VERSION ? topicCreatedDecoder.topicEpoch() : 0;
+            final long epoch = topicCreatedDecoder.topicEpoch(); // its null value (ignored) before storage version 4
             final Topic topic = topics.recovered(topicId, topicCreatedDecoder.topicName());
             topic.definitionPosition = position;
             ProducerAccess.onRecoveredEpoch(topic, epoch);

@@ -91,7 +91,7 @@ final class StatsInternalReport
         root.put("firstPosition",
             topic.index.heldEntries() > 0 ? topic.index.position(topic.index.firstOrdinal()) : -1);
         root.put("lastPosition", topic.index.lastPosition());
-        root.put("producers", topic.producerCount);
+        root.put("producers", topic.producerCount());
         root.put("relocatedEntries", null == topic.relocations ? 0 : topic.relocations.size());
 
         final ObjectNode cursors = root.putObject("cursors");

@@ -26,7 +26,6 @@ final class Topic
     long durableEntries;
     long bytes;
     long definitionPosition = -1;
-    int producerCount;
     /** Producer access state ({@link ProducerAccess}): epoch, exclusive producer; null until exclusive access. */
     TopicAccess access;
     /** Connected producers by name (one per name); null until the first. */
@@ -54,6 +53,14 @@ final class Topic
     }
 
     /**
+     * @return producers connected to the topic.
+     */
+    int producerCount()
+    {
+        return null == producersByName ? 0 : producersByName.size();
+    }
+
+    /**
      * @return true if a producer with this name is connected to the topic.
      */
     boolean hasProducer(final String producerName)
@@ -68,7 +75,6 @@ final class Topic
             producersByName = new Object2ObjectHashMap<>();
         }
         producersByName.put(producer.name, producer);
-        producerCount++;
     }
 
     void removeProducer(final ShardProducer producer)
@@ -81,7 +87,6 @@ final class Topic
                 producersByName = null;
             }
         }
-        producerCount--;
     }
 
     /**
