@@ -168,6 +168,75 @@ final class RawClient implements AutoCloseable
         }
     }
 
+    /**
+     * Create a shared producer with id 1 and wait until it is ready.
+     */
+    void createProducer(final String topic, final String producerName)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final io.magnetar.codecs.CreateProducerEncoder create = new io.magnetar.codecs.CreateProducerEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(10).producerId(1)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+            .topic(topic).producerName(producerName);
+        send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
+        await((f) -> f.correlationId == 10 && io.magnetar.codecs.ProducerReadyDecoder.TEMPLATE_ID == f.templateId,
+            "producer ready");
+    }
+
+    /**
+     * Send on producer 1 with the given metadata and wait for the receipt.
+     */
+    void sendAndAwaitReceipt(final long sequenceId, final byte[] payload, final DirectBuffer metadata,
+        final int metadataLength)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[payload.length + metadataLength + 256]);
+        final io.magnetar.codecs.SendEncoder encoder = new io.magnetar.codecs.SendEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(sequenceId).producerId(1).publishTime(System.currentTimeMillis()).key("")
+            .putPayload(payload, 0, payload.length);
+        encoder.putMetadata(metadata, 0, metadataLength);
+        send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        final Frame answer = await((f) -> f.correlationId == sequenceId &&
+            (ErrorDecoder.TEMPLATE_ID == f.templateId ||
+            io.magnetar.codecs.SendReceiptDecoder.TEMPLATE_ID == f.templateId), "answer to send " + sequenceId);
+        if (ErrorDecoder.TEMPLATE_ID == answer.templateId)
+        {
+            fail("send " + sequenceId + " refused: " + answer);
+        }
+    }
+
+    /**
+     * Encode a MessageMetadata with the given entry fields.
+     *
+     * @return its length.
+     */
+    static int encodeEntryMetadata(
+        final org.agrona.MutableDirectBuffer buffer,
+        final int batchSize,
+        final io.magnetar.codecs.CompressionType compression,
+        final int uncompressedSize,
+        final int numChunks,
+        final int chunkId,
+        final int totalChunkedSize,
+        final long chunkedSequenceId)
+    {
+        final io.magnetar.codecs.MessageMetadataEncoder encoder = new io.magnetar.codecs.MessageMetadataEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .eventTime(0)
+            .batchSize(batchSize)
+            .compression(compression)
+            .uncompressedSize(uncompressedSize)
+            .numChunks(numChunks)
+            .chunkId(chunkId)
+            .totalChunkedSize(totalChunkedSize)
+            .chunkedSequenceId(chunkedSequenceId);
+        encoder.propertiesCount(0);
+        encoder.putOrderingKey(new byte[0], 0, 0);
+        encoder.replicatedFrom("");
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
     Frame await(final Predicate<Frame> predicate, final String what)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

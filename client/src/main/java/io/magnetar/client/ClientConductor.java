@@ -9,6 +9,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -38,6 +39,7 @@ final class ClientConductor implements Agent
     private final MessagePassingQueue.Consumer<Runnable> taskRunner = this::runTask;
     private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
+    private final ArrayList<Producer> batchingProducers = new ArrayList<>();
     private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
     private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
@@ -114,6 +116,12 @@ final class ClientConductor implements Agent
         workCount += egressAdapter.poll();
 
         nowNs = System.nanoTime();
+        final ArrayList<Producer> batchingProducers = this.batchingProducers;
+        for (int i = 0, size = batchingProducers.size(); i < size; i++)
+        {
+            workCount += batchingProducers.get(i).flushBatchIfDue(nowNs);
+        }
+
         if (nowNs - nextSendTimeoutCheckNs >= 0)
         {
             nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
@@ -160,6 +168,7 @@ final class ClientConductor implements Agent
             producer.onRemoved("the client closed before the broker sent a receipt");
         }
         producerById.clear();
+        batchingProducers.clear();
 
         for (final Consumer consumer : consumerById.values())
         {
@@ -243,7 +252,16 @@ final class ClientConductor implements Agent
      */
     void addProducer(final Producer producer, final long deadlineNs) throws MagnetarClientException
     {
-        submit(() -> producerById.put(producer.producerId(), producer), deadlineNs);
+        submit(
+            () ->
+            {
+                producerById.put(producer.producerId(), producer);
+                if (producer.isBatching())
+                {
+                    batchingProducers.add(producer);
+                }
+            },
+            deadlineNs);
     }
 
     /**
@@ -259,6 +277,7 @@ final class ClientConductor implements Agent
             () ->
             {
                 producerById.remove(producer.producerId());
+                batchingProducers.remove(producer);
                 producer.onRemoved(reason);
             },
             deadlineNs);

@@ -2,6 +2,7 @@ package io.magnetar.client;
 
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -58,10 +59,15 @@ public final class Consumer extends Restorable implements AutoCloseable
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final MessageView view = new MessageView();
     private final UnsafeBuffer overflowBuffer = new UnsafeBuffer(0, 0);
-    private final org.agrona.concurrent.MessageHandler ringHandler = this::onRingFrame;
+    private final ControlledMessageHandler ringHandler = this::onRingFrame;
+    private final BatchAcks batchAcks = new BatchAcks();
+    private final EntryUnpacker unpacker;
+    private final ChunkAssembler chunks;
     private MessageHandler pollHandler;
     private Message received;
     private int taken;
+    private int takeLimit;
+    private int framesTaken;
     private int takenSinceFlow;
     private int unsentPermits;
     private final AtomicLong grantedPermits = new AtomicLong();
@@ -81,7 +87,8 @@ public final class Consumer extends Restorable implements AutoCloseable
         final SubscriptionType subscriptionType,
         final int receiverQueueSize,
         final int receiveBufferLength,
-        final boolean ackReceiptEnabled)
+        final boolean ackReceiptEnabled,
+        final ChunkSettings chunkSettings)
     {
         this.ackReceiptEnabled = ackReceiptEnabled;
         this.registry = registry;
@@ -96,6 +103,8 @@ public final class Consumer extends Restorable implements AutoCloseable
         this.subscriptionType = subscriptionType;
         this.receiverQueueSize = receiverQueueSize;
         this.flowBatch = Math.max(1, receiverQueueSize / 2);
+        this.unpacker = new EntryUnpacker(topic, batchAcks);
+        this.chunks = new ChunkAssembler(topic, chunkSettings, this::ackDropped, connector.errorHandler());
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             receiveBufferLength + RingBufferDescriptor.TRAILER_LENGTH, 64)));
@@ -289,11 +298,22 @@ public final class Consumer extends Restorable implements AutoCloseable
             throw new MagnetarClientException("message id is null");
         }
 
-        acknowledge(messageId.shard(), messageId.position());
+        acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize());
+    }
+
+    private void acknowledge(final int shard, final long position, final int batchIndex, final int batchSize)
+        throws MagnetarClientException
+    {
+        checkOpen();
+        if (batchIndex >= 0 && !batchAcks.ack(shard, position, batchIndex, batchSize))
+        {
+            return; // the entry is acknowledged once each of its messages is
+        }
+        acknowledge(shard, position);
     }
 
     /**
-     * Acknowledge a message by its id's parts, as a {@link MessageView} gives them; allocates nothing unless
+     * Acknowledge an entry by its id's parts: a message, or every message of a batch at once. Allocates nothing unless
      * {@link ConsumerBuilder#ackReceiptEnabled(boolean)} is set.
      *
      * @param shard    of the message id.
@@ -304,6 +324,20 @@ public final class Consumer extends Restorable implements AutoCloseable
     public void acknowledge(final int shard, final long position) throws MagnetarClientException
     {
         checkOpen();
+        batchAcks.onEntryAcked(position);
+        final long[] chunkPositions = chunks.takeChunkPositions(position);
+        if (null != chunkPositions)
+        {
+            for (int i = 1; i < chunkPositions.length; i++)
+            {
+                acknowledgeEntry(shard, chunkPositions[i]); // the first chunk's is the message's own, below
+            }
+        }
+        acknowledgeEntry(shard, position);
+    }
+
+    private void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
+    {
         liveness.checkConnected();
         if (ackReceiptEnabled)
         {
@@ -327,7 +361,7 @@ public final class Consumer extends Restorable implements AutoCloseable
         {
             throw new MagnetarClientException("message is null");
         }
-        acknowledge(message.shard(), message.position());
+        acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize());
     }
 
     /**
@@ -601,37 +635,93 @@ public final class Consumer extends Restorable implements AutoCloseable
         {
             pollHandler = handler;
             taken = 0;
-            receiveRing.read(ringHandler, limit);
-            if (taken < limit)
+            takeLimit = limit;
+            framesTaken = 0;
+            chunks.expire(System.nanoTime());
+            handOutUnpacked(); // what is left of a batch goes first
+            if (taken < limit && !unpacker.hasNext())
             {
-                receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
+                receiveRing.controlledRead(ringHandler, limit - taken);
+                if (taken < limit && !unpacker.hasNext())
+                {
+                    receiveRing.controlledRead(ringHandler, limit - taken); // past the padding where the ring wraps
+                }
             }
 
             return taken;
         }
         finally
         {
-            onMessagesTaken(taken);
+            onMessagesTaken(framesTaken);
             pollHandler = null;
             receiveLock.unlock();
         }
     }
 
-    private void onRingFrame(
+    private ControlledMessageHandler.Action onRingFrame(
         final int typeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
     {
-        taken++;
+        framesTaken++;
+        final DirectBuffer frameBuffer;
+        final int frameOffset;
+        final int frameLength;
         if (OVERFLOW_MARKER_TYPE_ID == typeId)
         {
             final byte[] frame = overflowFrames.poll(); // offered before the marker was committed
             overflowBuffer.wrap(frame);
-            view.wrap(topic, overflowBuffer, 0);
+            frameBuffer = overflowBuffer;
+            frameOffset = 0;
+            frameLength = frame.length;
         }
         else
         {
-            view.wrap(topic, buffer, index);
+            frameBuffer = buffer;
+            frameOffset = index;
+            frameLength = length;
         }
 
+        view.wrap(topic, frameBuffer, frameOffset);
+        if (view.entryNumChunks() > 0)
+        {
+            if (chunks.onChunk(view, frameBuffer, frameOffset, frameLength, System.nanoTime()))
+            {
+                taken++;
+                handOut();
+            }
+        }
+        else if (view.isPlainEntry())
+        {
+            taken++;
+            handOut();
+        }
+        else
+        {
+            final String invalid = unpacker.load(view, frameBuffer, frameOffset, frameLength);
+            if (null != invalid)
+            {
+                discard(invalid);
+            }
+            else
+            {
+                handOutUnpacked();
+            }
+        }
+
+        return taken >= takeLimit || unpacker.hasNext() ?
+            ControlledMessageHandler.Action.BREAK : ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private void handOutUnpacked()
+    {
+        while (taken < takeLimit && unpacker.next(view))
+        {
+            taken++;
+            handOut();
+        }
+    }
+
+    private void handOut()
+    {
         final MessageHandler handler = pollHandler;
         if (null == handler)
         {
@@ -641,6 +731,37 @@ public final class Consumer extends Restorable implements AutoCloseable
         {
             handler.onMessage(view);
         }
+    }
+
+    /**
+     * The chunk assembler dropped a chunked message: acknowledge a chunk of it.
+     */
+    private void ackDropped(final int shard, final long position)
+    {
+        try
+        {
+            ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
+                System.nanoTime() + operationTimeoutNs, restoredEpoch);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            connector.errorHandler().onError(ex);
+        }
+    }
+
+    /**
+     * An entry the consumer cannot read (a producer's malformed batch or compressed payload): it is acknowledged, as
+     * Pulsar discards a corrupted message, so it does not come back, and the error goes to the client's handler.
+     */
+    private void discard(final String why)
+    {
+        final int shard = view.shard();
+        final long position = view.position();
+        connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+            "' subscription '" + subscription + "': discarded the entry at " + shard + ":" + position +
+            ", which cannot be read: " + why));
+        batchAcks.onEntryAcked(position);
+        ackDropped(shard, position);
     }
 
     private void checkNotInHandler() throws MagnetarClientException

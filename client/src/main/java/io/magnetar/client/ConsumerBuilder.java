@@ -1,5 +1,7 @@
 package io.magnetar.client;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Settings of a new {@link Consumer}; get one from {@link MagnetarClient#newConsumer()}.
  */
@@ -14,6 +16,10 @@ public final class ConsumerBuilder
     private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
     private boolean ackReceiptEnabled;
     private int receiveBufferLength;
+    private int maxPendingChunkedMessage = ChunkSettings.MAX_PENDING_CHUNKED_MESSAGE_DEFAULT;
+    private long expireTimeOfIncompleteChunkedMessageNs =
+        ChunkSettings.EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT;
+    private boolean autoAckOldestChunkedMessageOnQueueFull;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -109,6 +115,40 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param maxPendingChunkedMessage most chunked messages put together at once; default 10, as Pulsar.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder maxPendingChunkedMessage(final int maxPendingChunkedMessage)
+    {
+        this.maxPendingChunkedMessage = maxPendingChunkedMessage;
+        return this;
+    }
+
+    /**
+     * @param duration after which a chunked message whose chunks stopped coming is dropped (its chunks
+     *                 acknowledged); default one minute, as Pulsar.
+     * @param unit     of the duration.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder expireTimeOfIncompleteChunkedMessage(final long duration, final TimeUnit unit)
+    {
+        this.expireTimeOfIncompleteChunkedMessageNs = null == unit || duration <= 0 ? -1 : unit.toNanos(duration);
+        return this;
+    }
+
+    /**
+     * @param autoAck true to acknowledge the chunks of the oldest chunked message when more than
+     *                {@link #maxPendingChunkedMessage(int)} are being put together; false (the default, as Pulsar)
+     *                to drop it unacknowledged, so its chunks come again on redelivery.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder autoAckOldestChunkedMessageOnQueueFull(final boolean autoAck)
+    {
+        this.autoAckOldestChunkedMessageOnQueueFull = autoAck;
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -137,6 +177,12 @@ public final class ConsumerBuilder
             throw new MagnetarClientException("receiverQueueSize must be at least 1, not " + receiverQueueSize);
         }
 
+        if (maxPendingChunkedMessage < 1 || expireTimeOfIncompleteChunkedMessageNs <= 0)
+        {
+            throw new MagnetarClientException("maxPendingChunkedMessage must be at least 1 and " +
+                "expireTimeOfIncompleteChunkedMessage positive");
+        }
+
         if (receiveBufferLength < 0 || (receiveBufferLength > 0 &&
             (!org.agrona.BitUtil.isPowerOfTwo(receiveBufferLength) || receiveBufferLength < 1024 ||
             receiveBufferLength < Consumer.minReceiveBufferLength(receiverQueueSize))))
@@ -156,6 +202,8 @@ public final class ConsumerBuilder
             receiverQueueSize,
             0 == receiveBufferLength ?
                 MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength,
-            ackReceiptEnabled);
+            ackReceiptEnabled,
+            new ChunkSettings(maxPendingChunkedMessage, expireTimeOfIncompleteChunkedMessageNs,
+            autoAckOldestChunkedMessageOnQueueFull));
     }
 }

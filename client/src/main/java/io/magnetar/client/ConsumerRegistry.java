@@ -31,6 +31,7 @@ final class ConsumerRegistry
      * @param initialPosition   of a new subscription.
      * @param receiverQueueSize most messages the broker pushes ahead.
      * @param ackReceiptEnabled whether acknowledgements wait for the broker.
+     * @param chunkSettings     how chunked messages are put together.
      * @return the consumer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
@@ -42,7 +43,8 @@ final class ConsumerRegistry
         final InitialPosition initialPosition,
         final int receiverQueueSize,
         final int receiveBufferLength,
-        final boolean ackReceiptEnabled) throws MagnetarClientException
+        final boolean ackReceiptEnabled,
+        final ChunkSettings chunkSettings) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -53,7 +55,7 @@ final class ConsumerRegistry
         final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
         final Consumer consumer = new Consumer(
             this, connector, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
-            receiveBufferLength, ackReceiptEnabled);
+            receiveBufferLength, ackReceiptEnabled, chunkSettings);
 
         conductor.addConsumer(consumer, deadlineNs);
         final PendingRequest request;

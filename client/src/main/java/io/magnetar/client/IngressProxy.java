@@ -270,29 +270,66 @@ final class IngressProxy implements AdminIngress
         final ExpandableRingBuffer retained,
         final long restoredEpoch) throws MagnetarClientException
     {
+        return trySend(sequenceId, producerId, publishTime, keyBuffer, keyOffset, keyLength, buffer, offset, length,
+            EMPTY_BUFFER, 0, 0, retained, restoredEpoch);
+    }
+
+    /**
+     * Offer an entry the producer sealed (a batch, a compressed message or a chunk) once, without waiting. Allocates
+     * nothing.
+     *
+     * @param sequenceId    of the message, or of the batch's last message.
+     * @param producerId    of the producer.
+     * @param keyBuffer     holding the key, or null if keyLength is 0.
+     * @param keyOffset     of the key.
+     * @param keyLength     of the key, 0 for none.
+     * @param sealed        holding the entry's payload and metadata.
+     * @param retained      the producer's frames that wait for a receipt: an offered frame is copied there.
+     * @param restoredEpoch of the producer.
+     * @return the new position of the ingress if offered, else the publication's negative result
+     * ({@link Publication#NOT_CONNECTED} while the session is being restored).
+     * @throws MagnetarClientException if the frame does not fit the ingress.
+     */
+    long trySendSealed(
+        final long sequenceId,
+        final long producerId,
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final SealedEntry sealed,
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
+    {
+        return trySend(sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset, keyLength,
+            sealed.payloadBuffer(), sealed.payloadOffset(), sealed.payloadLength(), sealed.metadataBuffer(), 0,
+            sealed.metadataLength(),
+            retained, restoredEpoch);
+    }
+
+    private long trySend(
+        final long sequenceId,
+        final long producerId,
+        final long publishTime,
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final DirectBuffer metadataBuffer,
+        final int metadataOffset,
+        final int metadataLength,
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
+    {
         if (liveness.isHeldBack(restoredEpoch))
         {
             return Publication.NOT_CONNECTED;
         }
 
         final Encoders e = encoders.get();
-        final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(sequenceId)
-            .producerId(producerId)
-            .publishTime(publishTime);
-        if (0 == keyLength)
-        {
-            encoder.putKey(EMPTY_BUFFER, 0, 0);
-        }
-        else
-        {
-            encoder.putKey(keyBuffer, keyOffset, keyLength);
-        }
-        encoder.putPayload(buffer, offset, length);
-        encoder.putMetadata(EMPTY_BUFFER, 0, 0);
-
-        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-        checkFits(length, frameLength);
+        final int frameLength = encodeSend(e, sequenceId, producerId, publishTime, keyBuffer, keyOffset, keyLength,
+            buffer, offset, length, metadataBuffer, metadataOffset, metadataLength);
 
         final long result;
         synchronized (offerLock)
@@ -315,6 +352,83 @@ final class IngressProxy implements AdminIngress
         }
 
         return result;
+    }
+
+    /**
+     * Encode an entry the producer sealed (a batch, a compressed message or a chunk), keep a copy in the producer's
+     * retained frames, and offer it, waiting while the ingress is back pressured, unless the session is being
+     * restored: then the copy goes out with the others once it is.
+     *
+     * @param sequenceId    of the message, or of the batch's last message.
+     * @param producerId    of the producer.
+     * @param keyBuffer     holding the key, or null if keyLength is 0.
+     * @param keyOffset     of the key.
+     * @param keyLength     of the key, 0 for none.
+     * @param sealed        holding the entry's payload and metadata.
+     * @param deadlineNs    bound on the wait.
+     * @param retained      the producer's frames that wait for a receipt.
+     * @param restoredEpoch of the producer.
+     * @return true if offered, false if kept for the restored session.
+     * @throws MagnetarClientException if it could not be offered in time (then it is not kept).
+     */
+    boolean sendSealed(
+        final long sequenceId,
+        final long producerId,
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final SealedEntry sealed,
+        final long deadlineNs,
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final int frameLength = encodeSend(e, sequenceId, producerId, System.currentTimeMillis(), keyBuffer,
+            keyOffset, keyLength, sealed.payloadBuffer(), sealed.payloadOffset(), sealed.payloadLength(),
+            sealed.metadataBuffer(), 0, sealed.metadataLength());
+        final boolean offered = offer(e, frameLength, deadlineNs, DROP, restoredEpoch);
+        if (!retained.append(e.buffer, 0, frameLength))
+        {
+            throw new MagnetarClientException("the producer's unreceipted sends exceed " +
+                ExpandableRingBuffer.MAX_CAPACITY + " bytes");
+        }
+
+        return offered;
+    }
+
+    private int encodeSend(
+        final Encoders e,
+        final long sequenceId,
+        final long producerId,
+        final long publishTime,
+        final DirectBuffer keyBuffer,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final DirectBuffer metadataBuffer,
+        final int metadataOffset,
+        final int metadataLength) throws MagnetarClientException
+    {
+        final SendEncoder encoder = e.sendEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(sequenceId)
+            .producerId(producerId)
+            .publishTime(publishTime);
+        if (0 == keyLength)
+        {
+            encoder.putKey(EMPTY_BUFFER, 0, 0);
+        }
+        else
+        {
+            encoder.putKey(keyBuffer, keyOffset, keyLength);
+        }
+        encoder.putPayload(buffer, offset, length);
+        encoder.putMetadata(metadataBuffer, metadataOffset, metadataLength);
+
+        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        checkFits(length, frameLength);
+        return frameLength;
     }
 
     private void checkFits(final int payloadLength, final int frameLength) throws MagnetarClientException

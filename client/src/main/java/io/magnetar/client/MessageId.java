@@ -1,31 +1,56 @@
 package io.magnetar.client;
 
 /**
- * Where a message is stored: the shard log and the byte position of the entry in it. Immutable; ordered by shard,
- * then position. Messages of non-persistent topics have shard {@link Protocol#NON_PERSISTENT_SHARD}.
+ * Where a message is stored: the shard log and the byte position of the entry in it and, for a message sent in a
+ * batch, its index in the batch and the batch's size (as Pulsar's batch message ids). Immutable; ordered by shard,
+ * position, then batch index. Messages of non-persistent topics have shard {@link Protocol#NON_PERSISTENT_SHARD}.
  */
 public final class MessageId implements Comparable<MessageId>
 {
     private final int shard;
     private final long position;
+    private final int batchIndex;
+    private final int batchSize;
 
     /**
-     * A message id.
+     * A message id of an entry that holds one message.
      *
      * @param shard    of the log the message is stored in, or -1 for a non-persistent topic.
      * @param position of the entry in the shard log.
      */
     public MessageId(final int shard, final long position)
     {
-        this.shard = shard;
-        this.position = position;
+        this(shard, position, -1, 0);
     }
 
     /**
-     * Parse the text that {@link #toString()} gives, {@code shard:position}.
+     * A message id of a message in a batch.
      *
-     * @param text such as {@code 0:4096} or {@code -1:128}.
-     * @return the message id.
+     * @param shard      of the log the message is stored in, or -1 for a non-persistent topic.
+     * @param position   of the batch's entry in the shard log.
+     * @param batchIndex of the message in the batch, from 0; -1 if the entry is not a batch.
+     * @param batchSize  messages in the batch; 0 if the entry is not a batch.
+     */
+    public MessageId(final int shard, final long position, final int batchIndex, final int batchSize)
+    {
+        if (batchIndex < -1 || batchSize < 0 || (batchIndex >= 0 && batchIndex >= batchSize) ||
+            (batchIndex < 0 && batchSize != 0))
+        {
+            throw new IllegalArgumentException(
+                "invalid batch index " + batchIndex + " for a batch of " + batchSize + " messages");
+        }
+        this.shard = shard;
+        this.position = position;
+        this.batchIndex = batchIndex;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Parse the text that {@link #toString()} gives, {@code shard:position} or {@code shard:position:batchIndex}.
+     *
+     * @param text such as {@code 0:4096}, {@code -1:128} or {@code 0:4096:3}.
+     * @return the message id; a batch index gives an id whose batch size is unknown (index + 1), which is enough to
+     * seek or compare by.
      * @throws IllegalArgumentException if the text is not a message id.
      */
     public static MessageId parse(final String text)
@@ -35,16 +60,26 @@ public final class MessageId implements Comparable<MessageId>
             throw new IllegalArgumentException("message id text is null");
         }
 
-        final int colon = text.indexOf(':', 1);
-        if (colon < 0)
+        final String[] parts = text.trim().split(":", -1);
+        if (parts.length < 2 || parts.length > 3)
         {
             throw new IllegalArgumentException("invalid message id '" + text + "': expected shard:position");
         }
 
         try
         {
-            return new MessageId(
-                Integer.parseInt(text.substring(0, colon).trim()), Long.parseLong(text.substring(colon + 1).trim()));
+            final int shard = Integer.parseInt(parts[0].trim());
+            final long position = Long.parseLong(parts[1].trim());
+            if (3 == parts.length)
+            {
+                final int batchIndex = Integer.parseInt(parts[2].trim());
+                if (batchIndex < 0)
+                {
+                    throw new IllegalArgumentException("invalid message id '" + text + "': negative batch index");
+                }
+                return new MessageId(shard, position, batchIndex, batchIndex + 1);
+            }
+            return new MessageId(shard, position);
         }
         catch (final NumberFormatException ex)
         {
@@ -53,7 +88,7 @@ public final class MessageId implements Comparable<MessageId>
     }
 
     /**
-     * @return shard of the log the message is stored in, or -1 for a non-persistent topic.
+     * @return the shard log the message is stored in, or -1 for a non-persistent topic.
      */
     public int shard()
     {
@@ -61,7 +96,7 @@ public final class MessageId implements Comparable<MessageId>
     }
 
     /**
-     * @return position of the entry in the shard log.
+     * @return the position of the message's entry in its shard log.
      */
     public long position()
     {
@@ -69,20 +104,37 @@ public final class MessageId implements Comparable<MessageId>
     }
 
     /**
-     * Order by shard, then position.
-     *
-     * @param other message id.
-     * @return negative, zero or positive as this id is before, equal to or after the other.
+     * @return the message's index in its batch, or -1 if its entry is not a batch.
+     */
+    public int batchIndex()
+    {
+        return batchIndex;
+    }
+
+    /**
+     * @return messages in the batch, or 0 if the entry is not a batch.
+     */
+    public int batchSize()
+    {
+        return batchSize;
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public int compareTo(final MessageId other)
     {
         final int byShard = Integer.compare(shard, other.shard);
-        return 0 != byShard ? byShard : Long.compare(position, other.position);
+        if (0 != byShard)
+        {
+            return byShard;
+        }
+        final int byPosition = Long.compare(position, other.position);
+        return 0 != byPosition ? byPosition : Integer.compare(batchIndex, other.batchIndex);
     }
 
     /**
-     * @param o other object.
-     * @return true if it is a message id with the same shard and position.
+     * {@inheritDoc}
      */
     public boolean equals(final Object o)
     {
@@ -96,22 +148,22 @@ public final class MessageId implements Comparable<MessageId>
         }
 
         final MessageId that = (MessageId)o;
-        return shard == that.shard && position == that.position;
+        return shard == that.shard && position == that.position && batchIndex == that.batchIndex;
     }
 
     /**
-     * @return hash of shard and position.
+     * {@inheritDoc}
      */
     public int hashCode()
     {
-        return 31 * shard + Long.hashCode(position);
+        return 31 * (31 * shard + Long.hashCode(position)) + batchIndex;
     }
 
     /**
-     * @return {@code shard:position}, which {@link #parse(String)} reads back.
+     * @return {@code shard:position}, or {@code shard:position:batchIndex} for a message in a batch.
      */
     public String toString()
     {
-        return shard + ":" + position;
+        return batchIndex < 0 ? shard + ":" + position : shard + ":" + position + ":" + batchIndex;
     }
 }

@@ -1,5 +1,6 @@
 package io.magnetar.client;
 
+import io.magnetar.codecs.BatchedMessageDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
@@ -20,8 +21,21 @@ public final class MessageView
 {
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageDecoder decoder = new MessageDecoder();
+    private final BatchedMessageDecoder batchedDecoder = new BatchedMessageDecoder();
     private String topicName;
+    private DirectBuffer frameBuffer;
     private DirectBuffer buffer;
+    private DirectBuffer metadataBuffer;
+    private int batchIndex = -1;
+    private int batchSize;
+    private int entryBatchSize;
+    private io.magnetar.codecs.CompressionType entryCompression = io.magnetar.codecs.CompressionType.NONE;
+    private int entryUncompressedSize;
+    private int entryNumChunks;
+    private int entryChunkId;
+    private int entryTotalChunkedSize;
+    private long entryChunkedSequenceId;
+    private long entrySequenceId;
     private int shard;
     private long position;
     private long publishTime;
@@ -56,7 +70,11 @@ public final class MessageView
             headerDecoder.version());
 
         this.topicName = topicName;
+        this.frameBuffer = buffer;
         this.buffer = buffer;
+        this.metadataBuffer = buffer;
+        batchIndex = -1;
+        batchSize = 0;
         final MessageIdDecoder messageId = decoder.messageId();
         shard = messageId.shard();
         position = messageId.position();
@@ -77,6 +95,168 @@ public final class MessageView
         producerNameOffset = decoder.limit() + MessageDecoder.producerNameHeaderLength();
         producerNameLength = decoder.producerNameLength();
         decoder.skipProducerName();
+        entrySequenceId = sequenceId;
+        readEntryFields();
+    }
+
+    /**
+     * The entry-level fields of the metadata: batch, compression and chunk; all zero before protocol version 6.
+     */
+    private void readEntryFields()
+    {
+        entryBatchSize = 0;
+        entryCompression = io.magnetar.codecs.CompressionType.NONE;
+        entryUncompressedSize = payloadLength;
+        entryNumChunks = 0;
+        entryChunkId = 0;
+        entryTotalChunkedSize = 0;
+        entryChunkedSequenceId = 0;
+        if (metadataLength < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return;
+        }
+        wrapMetadata();
+        if (metadataHeaderDecoder.version() < MessageMetadataDecoder.batchSizeSinceVersion())
+        {
+            return;
+        }
+        entryBatchSize = metadataDecoder.batchSize();
+        entryCompression = metadataDecoder.compression();
+        entryUncompressedSize = metadataDecoder.uncompressedSize();
+        entryNumChunks = metadataDecoder.numChunks();
+        entryChunkId = metadataDecoder.chunkId();
+        entryTotalChunkedSize = metadataDecoder.totalChunkedSize();
+        entryChunkedSequenceId = metadataDecoder.chunkedSequenceId();
+    }
+
+    /**
+     * @return true if the entry is one uncompressed message, handed out as it is.
+     */
+    boolean isPlainEntry()
+    {
+        return 0 == entryBatchSize && 0 == entryNumChunks &&
+            io.magnetar.codecs.CompressionType.NONE == entryCompression;
+    }
+
+    int entryBatchSize()
+    {
+        return entryBatchSize;
+    }
+
+    io.magnetar.codecs.CompressionType entryCompression()
+    {
+        return entryCompression;
+    }
+
+    int entryUncompressedSize()
+    {
+        return entryUncompressedSize;
+    }
+
+    int entryNumChunks()
+    {
+        return entryNumChunks;
+    }
+
+    int entryChunkId()
+    {
+        return entryChunkId;
+    }
+
+    int entryTotalChunkedSize()
+    {
+        return entryTotalChunkedSize;
+    }
+
+    long entryChunkedSequenceId()
+    {
+        return entryChunkedSequenceId;
+    }
+
+    /**
+     * Point the view at a message whose key and payload were copied out of the frame, the payload decompressed or
+     * reassembled; the entry's metadata stays where it is.
+     *
+     * @param content       holding the key and the payload.
+     * @param keyOffset     of the key.
+     * @param payloadOffset of the payload.
+     * @param payloadLength of the payload.
+     */
+    void wrapContent(final DirectBuffer content, final int keyOffset, final int payloadOffset, final int payloadLength)
+    {
+        this.buffer = content;
+        this.keyOffset = keyOffset;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+    }
+
+    /**
+     * Point the view at a chunked message put together: the view is wrapped on its last chunk's frame, whose key and
+     * metadata it keeps; its id and sequence id are its first chunk's.
+     *
+     * @param content           holding the payload and then the key.
+     * @param keyOffset         of the key.
+     * @param payloadLength     of the payload, from 0.
+     * @param firstPosition     of the first chunk.
+     * @param chunkedSequenceId of the first chunk.
+     */
+    void wrapChunked(
+        final DirectBuffer content,
+        final int keyOffset,
+        final int payloadLength,
+        final long firstPosition,
+        final long chunkedSequenceId)
+    {
+        wrapContent(content, keyOffset, 0, payloadLength);
+        position = firstPosition;
+        sequenceId = chunkedSequenceId;
+    }
+
+    /**
+     * Point the view at one message of the batch the frame holds, already checked.
+     *
+     * @param content holding the batch (the frame's payload, or its decompressed form).
+     * @param offset  of the message's header in it.
+     * @param index   of the message in the batch.
+     * @return offset of the next message.
+     */
+    int wrapBatched(final DirectBuffer content, final int offset, final int index)
+    {
+        metadataHeaderDecoder.wrap(content, offset);
+        batchedDecoder.wrap(content, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            metadataHeaderDecoder.blockLength(), metadataHeaderDecoder.version());
+        buffer = content;
+        metadataBuffer = content;
+        batchIndex = index;
+        batchSize = entryBatchSize;
+        sequenceId = entrySequenceId - entryBatchSize + 1 + index;
+        keyOffset = batchedDecoder.limit() + BatchedMessageDecoder.keyHeaderLength();
+        keyLength = batchedDecoder.keyLength();
+        batchedDecoder.skipKey();
+        metadataOffset = batchedDecoder.limit() + BatchedMessageDecoder.metadataHeaderLength();
+        metadataLength = batchedDecoder.metadataLength();
+        batchedDecoder.skipMetadata();
+        payloadOffset = batchedDecoder.limit() + BatchedMessageDecoder.payloadHeaderLength();
+        payloadLength = batchedDecoder.payloadLength();
+        batchedDecoder.skipPayload();
+
+        return batchedDecoder.limit();
+    }
+
+    /**
+     * @return the message's index in its batch, or -1 if its entry is not a batch.
+     */
+    public int batchIndex()
+    {
+        return batchIndex;
+    }
+
+    /**
+     * @return messages in the message's batch, or 0 if its entry is not a batch.
+     */
+    public int batchSize()
+    {
+        return batchSize;
     }
 
     /**
@@ -148,7 +328,8 @@ public final class MessageView
      */
     public String getProducerName()
     {
-        return 0 == producerNameLength ? "" : buffer.getStringWithoutLengthUtf8(producerNameOffset, producerNameLength);
+        return 0 == producerNameLength ? "" :
+            frameBuffer.getStringWithoutLengthUtf8(producerNameOffset, producerNameLength);
     }
 
     private Map<String, String> readProperties()
@@ -191,8 +372,8 @@ public final class MessageView
 
     private void wrapMetadata()
     {
-        metadataHeaderDecoder.wrap(buffer, metadataOffset);
-        metadataDecoder.wrap(buffer, metadataOffset + MessageHeaderDecoder.ENCODED_LENGTH,
+        metadataHeaderDecoder.wrap(metadataBuffer, metadataOffset);
+        metadataDecoder.wrap(metadataBuffer, metadataOffset + MessageHeaderDecoder.ENCODED_LENGTH,
             metadataHeaderDecoder.blockLength(), metadataHeaderDecoder.version());
     }
 
@@ -318,7 +499,7 @@ public final class MessageView
      */
     public Message toMessage()
     {
-        final MessageId messageId = new MessageId(shard, position);
+        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize);
         if (0 == metadataLength)
         {
             return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(), 0,

@@ -10,9 +10,29 @@ import java.util.concurrent.TimeUnit;
  * A send waiting for its receipt, and the future the application gets from {@link Producer#sendAsync(byte[])}. The
  * producer's {@link SendWindow} holds it in the slot of its sequence id until the conductor completes it.
  */
-final class PendingSend extends CompletableFuture<MessageId>
+class PendingSend extends CompletableFuture<MessageId>
 {
     long sequenceId;
+
+    /**
+     * Conductor: the broker stored the send.
+     *
+     * @param messageId where.
+     */
+    void onStored(final MessageId messageId)
+    {
+        complete(messageId);
+    }
+
+    /**
+     * Conductor: the send failed.
+     *
+     * @param failure why.
+     */
+    void onFailed(final MagnetarClientException failure)
+    {
+        completeExceptionally(failure);
+    }
 
     /**
      * Wait for the receipt, running the client's duty cycle meanwhile when the conductor thread is not running one

@@ -72,12 +72,14 @@ public final class Producer extends Restorable implements AutoCloseable
     private final SendWindow window;
     private final RetainedSends retained;
     private volatile long restoredEpoch;
-    private final MemoryLimit memoryLimit;
     private final SendRoom room;
     private volatile boolean isClosed;
     private final ProducerAccessMode accessMode;
     private volatile long topicEpoch;
     private volatile String fencedReason;
+    private final ProducerBatcher batcher;
+    private final SendPath sendPath;
+    private final int maxPayloadSize;
 
     Producer(
         final ProducerRegistry registry,
@@ -92,7 +94,8 @@ public final class Producer extends Restorable implements AutoCloseable
         final boolean blockIfQueueFull,
         final MemoryLimit memoryLimit,
         final ProducerAccessMode accessMode,
-        final long topicEpoch)
+        final long topicEpoch,
+        final BatchSettings batchSettings)
     {
         this.accessMode = accessMode;
         this.topicEpoch = topicEpoch < 0 ? -1 : topicEpoch;
@@ -106,13 +109,22 @@ public final class Producer extends Restorable implements AutoCloseable
         this.producerName = producerName;
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.sendTimeoutNs = sendTimeoutNs;
-        this.memoryLimit = memoryLimit;
 
         final long firstSequenceId = lastSequenceId < 0 ? 0 : lastSequenceId + 1;
         this.window = new SendWindow(topic, maxPendingMessages, firstSequenceId, lastSequenceId, receiptHandler,
             connector.errorHandler(), sendTimeoutNs, memoryLimit);
         this.retained = new RetainedSends(window, ingressProxy);
         this.room = new SendRoom(connector, topic, maxPendingMessages, blockIfQueueFull, window, memoryLimit);
+        this.batcher = batchSettings.usesContainer() ? new ProducerBatcher(batchSettings,
+            connector.maxMessageSize(), window, ingressProxy, retained, producerId, sendTimeoutNs, memoryLimit) :
+            null;
+        final ProducerChunker chunker = batchSettings.chunkingEnabled ? new ProducerChunker(
+            0 == batchSettings.chunkMaxMessageSize ? Integer.MAX_VALUE : batchSettings.chunkMaxMessageSize,
+            connector.maxMessageSize(), maxPendingMessages, window, ingressProxy, retained, batcher, producerId,
+            sendTimeoutNs, topic, memoryLimit) : null;
+        this.maxPayloadSize = null == chunker ? 0 : BatchSettings.MAX_CHUNKED_MESSAGE_SIZE;
+        this.sendPath = new SendPath(
+            window, room, memoryLimit, ingressProxy, retained, batcher, chunker, producerId, sendTimeoutNs);
     }
 
     /**
@@ -241,6 +253,19 @@ public final class Producer extends Restorable implements AutoCloseable
             throw new MagnetarClientException("producer on topic '" + topic + "' is closed");
         }
         liveness.checkConnected();
+        if (null != batcher)
+        {
+            requests.checkNotConductorThread("flush");
+            sendLock.lock();
+            try
+            {
+                batcher.flush(System.nanoTime() + operationTimeoutNs, restoredEpoch);
+            }
+            finally
+            {
+                sendLock.unlock();
+            }
+        }
         final long targetSequenceId = window.lastOfferedSequenceId();
         if (window.lastCompletedSequenceId() >= targetSequenceId)
         {
@@ -332,7 +357,8 @@ public final class Producer extends Restorable implements AutoCloseable
 
     private MagnetarClientException checkSend(final String key, final byte[] payload)
     {
-        final MagnetarClientException invalid = SendChecks.checkSend(key, payload, connector.maxMessageSize());
+        final MagnetarClientException invalid =
+            SendChecks.checkSend(key, payload, 0 == maxPayloadSize ? connector.maxMessageSize() : maxPayloadSize);
         if (null != invalid)
         {
             return invalid;
@@ -414,43 +440,11 @@ public final class Producer extends Restorable implements AutoCloseable
                     return pending;
                 }
 
-                final long sequenceId = window.lastOfferedSequenceId() + 1; // sends are numbered under the lock
-                if (!window.hasRoom(sequenceId))
+                if (sendPath.send(key, payload, metadata, pending, bytes, deadlineNs, restoredEpoch))
                 {
-                    continue; // another thread took the room: wait again, outside the lock
-                }
-
-                if (!memoryLimit.tryReserve(bytes))
-                {
-                    if (room.blocksIfFull())
-                    {
-                        continue; // another send took the memory: wait again, outside the lock
-                    }
-                    pending.completeExceptionally(room.memoryFull());
                     return pending;
                 }
-
-                pending.sequenceId = sequenceId;
-                window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, pending, bytes);
-                try
-                {
-                    // kept until its receipt: offered now, or with the others once a lost session is restored
-                    ingressProxy.send(sequenceId, producerId, System.currentTimeMillis(), key, payload, metadata,
-                        deadlineNs, retained.beforeAppend(), restoredEpoch);
-                    window.onOffered(sequenceId);
-                }
-                catch (final MagnetarClientException ex)
-                {
-                    window.unprepare(sequenceId);
-                    pending.completeExceptionally(ex);
-                }
-                catch (final RuntimeException ex)
-                {
-                    window.unprepare(sequenceId);
-                    pending.completeExceptionally(new MagnetarClientException("send failed: " + ex.getMessage(), ex));
-                }
-
-                return pending;
+                // else another thread took the room or the memory: wait again, outside the lock
             }
             finally
             {
@@ -542,36 +536,7 @@ public final class Producer extends Restorable implements AutoCloseable
             return CLOSED;
         }
 
-        final long sequenceId = window.lastOfferedSequenceId() + 1;
-        if (!window.hasRoom(sequenceId))
-        {
-            return BACK_PRESSURED;
-        }
-
-        if (!memoryLimit.tryReserve(keyLength + length))
-        {
-            return BACK_PRESSURED;
-        }
-        window.prepare(sequenceId, System.nanoTime() + sendTimeoutNs, null, keyLength + length);
-        final long result;
-        try
-        {
-            result = ingressProxy.trySend(sequenceId, producerId, System.currentTimeMillis(), keyBuffer, keyOffset,
-                keyLength, buffer, offset, length, retained.beforeAppend(), restoredEpoch);
-        }
-        catch (final MagnetarClientException | RuntimeException ex)
-        {
-            window.unprepare(sequenceId);
-            throw ex;
-        }
-        if (result > 0)
-        {
-            window.onOffered(sequenceId);
-            return sequenceId;
-        }
-
-        window.unprepare(sequenceId);
-        return Publication.MAX_POSITION_EXCEEDED == result ? CLOSED : result;
+        return sendPath.offer(keyBuffer, keyOffset, keyLength, buffer, offset, length, restoredEpoch);
     }
 
     /**
@@ -580,6 +545,36 @@ public final class Producer extends Restorable implements AutoCloseable
     SendWindow window()
     {
         return window;
+    }
+
+    /**
+     * @return true if sends wait in batches, which the conductor sends when they are due.
+     */
+    boolean isBatching()
+    {
+        return null != batcher;
+    }
+
+    /**
+     * Conductor: send the waiting batch if it is due; never waits, for the send lock or the ingress.
+     *
+     * @param nowNs current {@link System#nanoTime()}.
+     * @return 1 if a batch went out, else 0.
+     */
+    int flushBatchIfDue(final long nowNs)
+    {
+        if (null == batcher || !batcher.isDue(nowNs) || !sendLock.tryLock())
+        {
+            return 0;
+        }
+        try
+        {
+            return isClosed ? 0 : batcher.flushIfDue(nowNs, restoredEpoch);
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
     }
 
     /**

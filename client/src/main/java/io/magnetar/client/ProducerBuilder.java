@@ -1,6 +1,7 @@
 package io.magnetar.client;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Settings of a new {@link Producer}; get one from {@link MagnetarClient#newProducer()}.
@@ -15,6 +16,13 @@ public final class ProducerBuilder
     private long sendTimeoutNs = -1;
     private boolean blockIfQueueFull = true;
     private ProducerAccessMode accessMode = ProducerAccessMode.SHARED;
+    private boolean batchingEnabled;
+    private long batchingMaxPublishDelayNs = BatchSettings.MAX_PUBLISH_DELAY_NS_DEFAULT;
+    private int batchingMaxMessages = BatchSettings.MAX_MESSAGES_DEFAULT;
+    private int batchingMaxBytes = BatchSettings.MAX_BYTES_DEFAULT;
+    private CompressionType compressionType = CompressionType.NONE;
+    private boolean chunkingEnabled;
+    private int chunkMaxMessageSize;
 
     ProducerBuilder(final ProducerRegistry producers)
     {
@@ -104,6 +112,86 @@ public final class ProducerBuilder
     }
 
     /**
+     * @param enableBatching true to group sends into batches, each stored and delivered as one entry (consumers still
+     *                       see single messages), as Pulsar's {@code enableBatching}. Off by default here (Pulsar's is
+     *                       on): a batch waits up to {@link #batchingMaxPublishDelay(long, TimeUnit)} for more
+     *                       messages, which trades latency for throughput.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder enableBatching(final boolean enableBatching)
+    {
+        this.batchingEnabled = enableBatching;
+        return this;
+    }
+
+    /**
+     * @param delay most time the first message of a batch waits for more; default 1 ms, as Pulsar.
+     * @param unit  of the delay.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder batchingMaxPublishDelay(final long delay, final TimeUnit unit)
+    {
+        this.batchingMaxPublishDelayNs = null == unit || delay <= 0 ? -1 : unit.toNanos(delay);
+        return this;
+    }
+
+    /**
+     * @param maxMessages most messages in a batch; default 1000, as Pulsar.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder batchingMaxMessages(final int maxMessages)
+    {
+        this.batchingMaxMessages = maxMessages;
+        return this;
+    }
+
+    /**
+     * @param maxBytes most bytes of a batch before compression; default 128 KiB, as Pulsar (and at most the broker's
+     *                 maximum message size). A message larger than a batch may be goes as an entry of its own.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder batchingMaxBytes(final int maxBytes)
+    {
+        this.batchingMaxBytes = maxBytes;
+        return this;
+    }
+
+    /**
+     * @param compressionType how the producer compresses each batch, or each message when it does not batch; default
+     *                        {@link CompressionType#NONE}. A payload that would not shrink is sent as it is.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder compressionType(final CompressionType compressionType)
+    {
+        this.compressionType = compressionType;
+        return this;
+    }
+
+    /**
+     * @param enableChunking true to split a message larger than the broker's maximum message size (or
+     *                       {@link #chunkMaxMessageSize(int)}) into chunks, stored as entries of their own and put
+     *                       together again by consumers, as Pulsar's {@code enableChunking}; a message may then hold
+     *                       up to 64 MiB. Not with batching, as in Pulsar. Only {@code send} and {@code sendAsync}
+     *                       chunk; {@code offer} takes what fits one entry.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder enableChunking(final boolean enableChunking)
+    {
+        this.chunkingEnabled = enableChunking;
+        return this;
+    }
+
+    /**
+     * @param chunkMaxMessageSize most payload bytes per chunk; 0 (the default) for the broker's maximum message size.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder chunkMaxMessageSize(final int chunkMaxMessageSize)
+    {
+        this.chunkMaxMessageSize = chunkMaxMessageSize;
+        return this;
+    }
+
+    /**
      * Create the producer on the broker and wait for it to be ready; with
      * {@link ProducerAccessMode#WAIT_FOR_EXCLUSIVE}, wait (without a timeout) until the topic is free.
      *
@@ -124,6 +212,27 @@ public final class ProducerBuilder
         {
             throw new MagnetarClientException("accessMode is null");
         }
+        if (null == compressionType)
+        {
+            throw new MagnetarClientException("compressionType is null");
+        }
+        if (batchingMaxPublishDelayNs <= 0)
+        {
+            throw new MagnetarClientException("batchingMaxPublishDelay must be positive");
+        }
+        if (batchingMaxMessages < 1 || batchingMaxBytes < 1)
+        {
+            throw new MagnetarClientException("batchingMaxMessages and batchingMaxBytes must be at least 1, not " +
+                batchingMaxMessages + " and " + batchingMaxBytes);
+        }
+        if (chunkingEnabled && batchingEnabled)
+        {
+            throw new MagnetarClientException("batching and chunking cannot both be enabled, as in Pulsar");
+        }
+        if (chunkMaxMessageSize < 0)
+        {
+            throw new MagnetarClientException("chunkMaxMessageSize must be 0 (the broker's limit) or positive");
+        }
         if (-2 == sendTimeoutNs)
         {
             throw new MagnetarClientException("sendTimeout must be zero (no limit) or positive");
@@ -131,6 +240,7 @@ public final class ProducerBuilder
 
         return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler,
             sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs,
-            blockIfQueueFull, accessMode);
+            blockIfQueueFull, accessMode, new BatchSettings(batchingEnabled, batchingMaxPublishDelayNs,
+            batchingMaxMessages, batchingMaxBytes, compressionType, chunkingEnabled, chunkMaxMessageSize));
     }
 }

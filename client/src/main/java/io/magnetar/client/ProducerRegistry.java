@@ -41,8 +41,13 @@ final class ProducerRegistry
         final SendReceiptHandler receiptHandler,
         final long sendTimeoutNs,
         final boolean blockIfQueueFull,
-        final ProducerAccessMode accessMode) throws MagnetarClientException
+        final ProducerAccessMode accessMode,
+        final BatchSettings batchSettings) throws MagnetarClientException
     {
+        if (batchSettings.usesContainer() || batchSettings.chunkingEnabled)
+        {
+            connector.checkBrokerSupports(6, "batching, compression and chunking");
+        }
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
         requests.checkReady("create a producer");
@@ -87,7 +92,7 @@ final class ProducerRegistry
             producerName : request.answerText;
         final Producer producer = new Producer(this, connector, producerId, topic, name, request.answerValue,
             maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs,
-            blockIfQueueFull, memoryLimit, accessMode, request.answerSecondValue);
+            blockIfQueueFull, memoryLimit, accessMode, request.answerSecondValue, batchSettings);
         try
         {
             connector.conductor().addProducer(producer, deadlineNs);

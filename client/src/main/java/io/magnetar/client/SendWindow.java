@@ -19,12 +19,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class SendWindow
 {
+    /** {@link #prepare(long, long, PendingSend, int, long)}: the send is an entry of its own. */
+    static final long NOT_BATCHED = -1;
+
     private final String topic;
     private final int maxPendingMessages;
     private final int mask;
     private final long[] deadlineNs;
     private final PendingSend[] futures;
     private final int[] reservedBytes;
+    private final long[] batchFirstSequenceIds;
     private final MemoryLimit memoryLimit;
     private final SendReceiptHandler receiptHandler;
     private final ErrorHandler errorHandler;
@@ -60,6 +64,7 @@ final class SendWindow
         this.deadlineNs = new long[capacity];
         this.futures = new PendingSend[capacity];
         this.reservedBytes = new int[capacity];
+        this.batchFirstSequenceIds = new long[capacity];
         this.memoryLimit = memoryLimit;
         this.receiptHandler = receiptHandler;
         this.errorHandler = errorHandler;
@@ -96,10 +101,30 @@ final class SendWindow
      */
     void prepare(final long sequenceId, final long deadlineNs, final PendingSend future, final int bytes)
     {
+        prepare(sequenceId, deadlineNs, future, bytes, NOT_BATCHED);
+    }
+
+    /**
+     * Sender: fill the slot of a sequence that goes out in a batch, before it is added to the batch.
+     *
+     * @param sequenceId           of the send.
+     * @param deadlineNs           after which the send fails without a receipt.
+     * @param future               of the send, or null for an offer.
+     * @param bytes                the send reserved of the client's memory limit, given back when it completes.
+     * @param batchFirstSequenceId sequence id of the batch's first message, or {@link #NOT_BATCHED}.
+     */
+    void prepare(
+        final long sequenceId,
+        final long deadlineNs,
+        final PendingSend future,
+        final int bytes,
+        final long batchFirstSequenceId)
+    {
         final int slot = (int)sequenceId & mask;
         this.deadlineNs[slot] = deadlineNs;
         futures[slot] = future;
         reservedBytes[slot] = bytes;
+        batchFirstSequenceIds[slot] = batchFirstSequenceId;
     }
 
     /**
@@ -159,30 +184,39 @@ final class SendWindow
      */
     void onReceipt(final long sequenceId, final int shard, final long position)
     {
-        if (skipTo(sequenceId))
+        final long first = answeredFrom(sequenceId);
+        if (first < 0)
         {
-            lastStoredSequenceId = sequenceId;
-            final int slot = (int)sequenceId & mask;
+            return;
+        }
+
+        final long batchFirst = batchFirstSequenceIds[(int)sequenceId & mask];
+        final int batchSize = NOT_BATCHED == batchFirst ? 0 : (int)(sequenceId - batchFirst + 1);
+        lastStoredSequenceId = sequenceId;
+        for (long completed = first; completed <= sequenceId; completed++)
+        {
+            final int slot = (int)completed & mask;
             memoryLimit.release(reservedBytes[slot]);
             reservedBytes[slot] = 0;
             final PendingSend future = futures[slot];
             if (null != future)
             {
                 futures[slot] = null;
-                future.complete(new MessageId(shard, position));
+                future.onStored(0 == batchSize ? new MessageId(shard, position) :
+                    new MessageId(shard, position, (int)(completed - batchFirst), batchSize));
             }
             else if (null != receiptHandler)
             {
                 try
                 {
-                    receiptHandler.onReceipt(sequenceId, shard, position);
+                    receiptHandler.onReceipt(completed, shard, position);
                 }
                 catch (final RuntimeException ex)
                 {
                     errorHandler.onError(ex);
                 }
             }
-            lastCompletedSequenceId = sequenceId;
+            lastCompletedSequenceId = completed;
         }
     }
 
@@ -195,11 +229,12 @@ final class SendWindow
      */
     void onError(final long sequenceId, final MagnetarClientException.ErrorCode code, final String text)
     {
-        if (skipTo(sequenceId))
+        final long first = answeredFrom(sequenceId);
+        for (long failed = first; first >= 0 && failed <= sequenceId; failed++)
         {
-            fail(sequenceId, new MagnetarClientException(code, "send of sequence " + sequenceId + " to topic '" +
+            fail(failed, new MagnetarClientException(code, "send of sequence " + failed + " to topic '" +
                 topic + "' failed: " + MagnetarClientException.describe(code, text)));
-            lastCompletedSequenceId = sequenceId;
+            lastCompletedSequenceId = failed;
         }
     }
 
@@ -300,27 +335,29 @@ final class SendWindow
     }
 
     /**
-     * Fail the sequences a receipt or error skipped (the broker answers in order, so they will never be answered)
-     * and check that the sequence is one this window waits for.
+     * Fail the sequences an answer skipped (the broker answers in order, so they will never be answered) and find the
+     * first sequence the answer completes: the sequence itself, or the first of its batch still waiting.
      *
-     * @param sequenceId answered by the broker.
-     * @return true if the sequence is the next one to complete.
+     * @param sequenceId answered by the broker: a send's, or the last of a batch.
+     * @return the first sequence to complete, or -1 if the answer completes none.
      */
-    private boolean skipTo(final long sequenceId)
+    private long answeredFrom(final long sequenceId)
     {
         long completed = lastCompletedSequenceId;
         if (sequenceId <= completed)
         {
-            return false; // answered after it timed out or failed with the session
+            return -1; // answered after it timed out or failed with the session
         }
         if (sequenceId - completed > maxPendingMessages)
         {
             errorHandler.onError(new MagnetarClientException("protocol error: the broker answered sequence " +
                 sequenceId + " on topic '" + topic + "', which was never sent (last completed " + completed + ")"));
-            return false;
+            return -1;
         }
 
-        while (completed + 1 < sequenceId)
+        final long batchFirst = batchFirstSequenceIds[(int)sequenceId & mask];
+        final long first = NOT_BATCHED == batchFirst ? sequenceId : Math.max(batchFirst, completed + 1);
+        while (completed + 1 < first)
         {
             completed++;
             fail(completed, new MagnetarClientException("no receipt for sequence " + completed + " on topic '" +
@@ -328,7 +365,7 @@ final class SendWindow
             lastCompletedSequenceId = completed;
         }
 
-        return true;
+        return first;
     }
 
     private void fail(final long sequenceId, final MagnetarClientException failure)
@@ -340,7 +377,7 @@ final class SendWindow
         if (null != future)
         {
             futures[slot] = null;
-            future.completeExceptionally(failure);
+            future.onFailed(failure);
         }
         else if (null != receiptHandler)
         {

@@ -253,4 +253,61 @@ final class WireEnums
                 throw new IllegalArgumentException("no wire value for backlog quota policy " + policy);
         }
     }
+
+    /**
+     * @param type of the client's API.
+     * @return the value on the wire.
+     * @throws IllegalArgumentException if the type is null.
+     */
+    static io.magnetar.codecs.CompressionType toWire(final CompressionType type)
+    {
+        if (null == type)
+        {
+            throw new IllegalArgumentException("compression type is null");
+        }
+
+        switch (type)
+        {
+            case NONE:
+                return io.magnetar.codecs.CompressionType.NONE;
+            case LZ4:
+                return io.magnetar.codecs.CompressionType.LZ4;
+            case ZLIB:
+                return io.magnetar.codecs.CompressionType.ZLIB;
+            case ZSTD:
+                return io.magnetar.codecs.CompressionType.ZSTD;
+            case SNAPPY:
+                return io.magnetar.codecs.CompressionType.SNAPPY;
+            default:
+                throw new IllegalArgumentException("no wire value for compression type " + type);
+        }
+    }
+
+    /**
+     * @param type on the wire.
+     * @return the client's type, or null for {@code NULL_VAL} or a value the client does not know.
+     */
+    static CompressionType fromWire(final io.magnetar.codecs.CompressionType type)
+    {
+        if (null == type)
+        {
+            return null;
+        }
+
+        switch (type)
+        {
+            case NONE:
+                return CompressionType.NONE;
+            case LZ4:
+                return CompressionType.LZ4;
+            case ZLIB:
+                return CompressionType.ZLIB;
+            case ZSTD:
+                return CompressionType.ZSTD;
+            case SNAPPY:
+                return CompressionType.SNAPPY;
+            default:
+                return null;
+        }
+    }
 }

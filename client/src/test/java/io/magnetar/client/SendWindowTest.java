@@ -197,4 +197,48 @@ class SendWindowTest
         assertEquals(0, window.lastCompletedSequenceId());
         assertEquals(1, errors.size());
     }
+
+    @Test
+    void shouldCompleteEveryMessageOfABatchWithItsIndexOnTheBatchReceipt() throws Exception
+    {
+        final SendWindow window = window(8, 0, handler);
+        final PendingSend first = new PendingSend();
+        final PendingSend third = new PendingSend();
+        window.prepare(0, 100, first, 0, 0);
+        window.onOffered(0);
+        window.prepare(1, 100, null, 0, 0);
+        window.onOffered(1);
+        window.prepare(2, 100, third, 0, 0);
+        window.onOffered(2);
+        offer(window, 3, 100, null); // an entry of its own after the batch
+
+        window.onReceipt(2, 0, 640); // the batch's entry answers for its last sequence
+        assertEquals(new MessageId(0, 640, 0, 3), first.get());
+        assertEquals(new MessageId(0, 640, 2, 3), third.get());
+        assertEquals(3, third.get().batchSize());
+        assertEquals(List.of("receipt 1@0:640"), outcomes);
+        assertEquals(2, window.lastCompletedSequenceId());
+
+        window.onReceipt(3, 0, 900);
+        assertEquals(List.of("receipt 1@0:640", "receipt 3@0:900"), outcomes);
+        assertTrue(errors.isEmpty());
+    }
+
+    @Test
+    void shouldFailEveryMessageOfARefusedBatchAndOnlyThoseNotTimedOutYet()
+    {
+        final SendWindow window = window(8, 0, handler);
+        window.prepare(0, 50, null, 0, 0);
+        window.onOffered(0);
+        window.prepare(1, 100, null, 0, 0);
+        window.onOffered(1);
+        window.prepare(2, 100, null, 0, 0);
+        window.onOffered(2);
+
+        assertEquals(1, window.onTimeoutCheck(60)); // the batch's first message timed out on its own
+        window.onError(2, MagnetarClientException.ErrorCode.PERSISTENCE_ERROR, "disk full");
+        assertEquals(List.of("failure 0 TimeoutException", "failure 1 MagnetarClientException",
+            "failure 2 MagnetarClientException"), outcomes);
+        assertEquals(2, window.lastCompletedSequenceId());
+    }
 }

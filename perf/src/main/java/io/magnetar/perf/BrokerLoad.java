@@ -27,6 +27,7 @@ final class BrokerLoad extends LoadRun
 {
     private static final long RECEIVE_POLL_MS = 100;
     private static final int MAX_PENDING_MESSAGES = 1000;
+    private static final int BATCHES_IN_FLIGHT = 4;
     private static final int RECEIVER_QUEUE_SIZE = 1000;
 
     private final BiConsumer<MessageId, Throwable> sendFailureWatcher = this::onSendCompleted;
@@ -195,15 +196,26 @@ final class BrokerLoad extends LoadRun
         }
     }
 
+    /**
+     * @return sends a producer of the run keeps in flight: room for a few whole batches when it batches.
+     */
+    private int maxPendingMessages()
+    {
+        return config.batching().enabled() ?
+            Math.max(MAX_PENDING_MESSAGES, BATCHES_IN_FLIGHT * config.batching().maxMessages()) : MAX_PENDING_MESSAGES;
+    }
+
     String description()
     {
+        final String batching = config.batching().describe();
+        final String described = batching.isEmpty() ? target : target + "; " + batching;
         if (null == idleTopics)
         {
-            return target;
+            return described;
         }
 
         final IdleTopicsConfig idle = config.idleTopics();
-        return target + String.format(Locale.ROOT, "; %,d idle topics x %d subscription(s)%s", idle.topics(),
+        return described + String.format(Locale.ROOT, "; %,d idle topics x %d subscription(s)%s", idle.topics(),
             idle.subscriptionsPerTopic(), idle.consumers() ? " with consumers" : "");
     }
 
@@ -303,12 +315,12 @@ final class BrokerLoad extends LoadRun
                 if (isAeronShaped)
                 {
                     receiptTimers[t][p] = timeReceipts ?
-                        new AeronShapedWorkers.ReceiptTimer(this, MAX_PENDING_MESSAGES) : null;
+                        new AeronShapedWorkers.ReceiptTimer(this, maxPendingMessages()) : null;
                     receiptHandler = timeReceipts ? receiptTimers[t][p] : new AeronShapedWorkers.FailureWatcher(this);
                 }
-                result[t][p] = client.newProducer()
+                result[t][p] = config.batching().applyTo(client.newProducer())
                     .topic(config.topicName(Integer.toString(t)))
-                    .maxPendingMessages(MAX_PENDING_MESSAGES)
+                    .maxPendingMessages(maxPendingMessages())
                     .receiptHandler(receiptHandler)
                     .create();
             }
@@ -406,7 +418,7 @@ final class BrokerLoad extends LoadRun
             this.schedule = schedule;
             if (timeReceipts)
             {
-                final int timers = MAX_PENDING_MESSAGES + 64;
+                final int timers = maxPendingMessages() + 64;
                 receiptTimers = new ManyToOneConcurrentArrayQueue<>(timers);
                 for (int i = 0; i < timers; i++)
                 {

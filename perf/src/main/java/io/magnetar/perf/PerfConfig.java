@@ -48,6 +48,7 @@ public final class PerfConfig
     private final long operationTimeoutNs = PerfConfiguration.operationTimeoutNs();
     private final IdleTopicsConfig idleTopics = new IdleTopicsConfig();
     private final BurstConfig burst = new BurstConfig();
+    private final BatchingConfig batching = new BatchingConfig();
     private final BrokerDefaults brokerDefaults = new BrokerDefaults();
 
     /**
@@ -162,6 +163,7 @@ public final class PerfConfig
         }
         idleTopics.conclude(this);
         burst.conclude(this);
+        batching.conclude();
 
         return this;
     }
@@ -661,6 +663,14 @@ public final class PerfConfig
     public BurstConfig burst()
     {
         return burst;
+    }
+
+    /**
+     * @return how the broker run's producers batch and compress.
+     */
+    public BatchingConfig batching()
+    {
+        return batching;
     }
 
     /**

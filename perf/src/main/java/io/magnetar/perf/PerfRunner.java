@@ -307,6 +307,7 @@ public final class PerfRunner
         configNode.put("transport", config.transport().cliName());
         configNode.put("api", config.api().cliName());
         configNode.put("profile", config.profile().cliName());
+        configNode.put("batching", config.batching().describe());
         if (config.messages() > 0)
         {
             configNode.put("messages", config.messages());

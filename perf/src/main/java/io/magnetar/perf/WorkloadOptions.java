@@ -2,6 +2,7 @@ package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.broker.policy.Durations;
+import io.magnetar.client.CompressionType;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
@@ -59,8 +60,25 @@ final class WorkloadOptions
             "the duration.")
     Long messages;
 
-    @Option(names = "--batching", description = "Client-side batching (not implemented yet: rejected).")
+    @Option(names = "--batching", description = "The broker run's producers batch (pulsar-perf batches by " +
+        "default; magnetar's producers do not). The raw Aeron baseline sends each message as it is.")
     boolean batching;
+
+    @Option(names = "--batch-time-window", paramLabel = "MS",
+        description = "With --batching: most milliseconds a batch waits. Default: ${DEFAULT-VALUE}")
+    double batchTimeWindowMs = 1;
+
+    @Option(names = "--batch-max-messages", paramLabel = "N",
+        description = "With --batching: most messages a batch. Default: ${DEFAULT-VALUE}")
+    int batchMaxMessages = 1000;
+
+    @Option(names = "--batch-max-bytes", paramLabel = "BYTES",
+        description = "With --batching: most bytes a batch. Default: ${DEFAULT-VALUE}")
+    int batchMaxBytes = 128 * 1024;
+
+    @Option(names = { "-z", "--compression" }, paramLabel = "CODEC",
+        description = "The broker run's producers compress: none, lz4, zlib, zstd or snappy. Default: none")
+    String compression = "none";
 
     @Option(names = "--persistent", description = "Persistent topics (the default).")
     boolean persistent;
@@ -170,9 +188,19 @@ final class WorkloadOptions
     PerfConfig toConfig(final Workload workload, final CommandSpec spec)
     {
         final ParseResult parsed = spec.commandLine().getParseResult();
-        if (batching)
+        if (!batching && (parsed.hasMatchedOption("--batch-time-window") ||
+            parsed.hasMatchedOption("--batch-max-messages") || parsed.hasMatchedOption("--batch-max-bytes")))
         {
-            throw error(spec, "batching is not implemented yet; run without --batching");
+            throw error(spec, "--batch-time-window, --batch-max-messages and --batch-max-bytes need --batching");
+        }
+        final CompressionType compressionType;
+        try
+        {
+            compressionType = CompressionType.valueOf(compression.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw error(spec, "unknown compression '" + compression + "': none, lz4, zlib, zstd or snappy");
         }
         if (persistent && nonPersistent)
         {
@@ -246,6 +274,8 @@ final class WorkloadOptions
                 .api(ClientApi.parse(api))
                 .initialPosition(parsePosition(position));
             config.burst().messages(burst);
+            config.batching().enabled(batching).timeWindowMs(batchTimeWindowMs).maxMessages(batchMaxMessages)
+                .maxBytes(batchMaxBytes).compression(compressionType);
             config.idleTopics()
                 .topics(idleTopics)
                 .subscriptionsPerTopic(null == idleSubscriptions ?

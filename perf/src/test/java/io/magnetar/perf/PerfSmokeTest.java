@@ -167,7 +167,9 @@ class PerfSmokeTest
         assertEquals(2, PerfCommand.execute("produce", "--idle-topics", "10"));
         assertEquals(2, PerfCommand.execute("e2e", "--idle-topics", "10", "-u", "magnetar://localhost:6650"));
         assertEquals(2, PerfCommand.execute("e2e", "--message-ttl", "soon"));
-        assertEquals(2, PerfCommand.execute("e2e", "--batching"));
+        assertEquals(2, PerfCommand.execute("e2e", "--batch-max-messages", "10"));
+        assertEquals(2, PerfCommand.execute("e2e", "--batching", "--batch-time-window", "0"));
+        assertEquals(2, PerfCommand.execute("e2e", "-z", "gzip"));
         assertEquals(2, PerfCommand.execute("e2e", "--baseline", "raw-aeron,kafka"));
         assertEquals(2, PerfCommand.execute("consume", "-u", "magnetar://localhost:6650", "--baseline",
             "raw-aeron-best"));
@@ -175,6 +177,20 @@ class PerfSmokeTest
         assertEquals(2, PerfCommand.execute("produce", "--consumers", "2"));
         assertEquals(2, PerfCommand.execute("pingpong", "--topics", "2"));
         assertEquals(2, PerfCommand.execute("e2e", "-s", "8"));
+    }
+
+    @Test
+    void shouldRunE2eAsFastAsPossibleWithBatchingAndCompression() throws Exception
+    {
+        final File json = new File(dir, "batched.json");
+        final int status = PerfCommand.execute(
+            "e2e", "-r", "0", "-n", "20000", "--warmup", "1", "--batching", "--batch-max-messages", "100",
+            "-z", "lz4", "--api", "aeron", "--summary-json", json.getPath(), "--out-dir", dir.getPath());
+
+        assertEquals(0, status);
+        final JsonNode root = new ObjectMapper().readTree(json);
+        assertEquals("batching 1.0 ms/100 msgs/131072 bytes, lz4", root.get("config").get("batching").asText());
+        assertTrue(root.get("broker").get("count").asLong() >= 20000, root.get("broker").toString());
     }
 
     private static void assertFields(final JsonNode node, final String... fields)

@@ -1,5 +1,6 @@
 package io.magnetar.tools;
 
+import io.magnetar.client.CompressionType;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.MessageId;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = "Send messages to a topic. Prints how many were acknowledged (stored) by the broker, also on " +
-        "failure. A message holds at most 1,040,384 bytes (the broker's magnetar.max.message.size).")
+        "failure. A message holds at most 1,040,384 bytes (the broker's magnetar.max.message.size), or 64 MiB " +
+        "with --chunking.")
 final class ProduceCommand implements Callable<Integer>
 {
     @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
@@ -57,6 +60,24 @@ final class ProduceCommand implements Callable<Integer>
         "them. Default: ${DEFAULT-VALUE}")
     double rate = 0;
 
+    @Option(names = { "-z", "--compression" }, paramLabel = "CODEC",
+        description = "Compress each message, or each batch: none, lz4, zlib, zstd or snappy. Default: none")
+    String compression = "none";
+
+    @Option(names = { "-b", "--batching" },
+        description = "Group messages into batches (at most 1 ms, 1000 messages or 128 KiB each), stored and " +
+            "delivered as one entry. Off by default.")
+    boolean batching;
+
+    @Option(names = { "-db", "--disable-batching" }, description = "Send each message as an entry of its own " +
+        "(the default).")
+    boolean disableBatching;
+
+    @Option(names = { "-c", "--chunking" },
+        description = "Split a message larger than the broker's maximum message size into chunks (up to 64 MiB a " +
+            "message); consumers put them together. Not with --batching.")
+    boolean chunking;
+
     @Mixin
     ClientOptions clientOptions;
 
@@ -75,6 +96,23 @@ final class ProduceCommand implements Callable<Integer>
             System.err.println("produce: -r must be a number of messages per second, 0 for no limit");
             return 2;
         }
+        if (batching && (disableBatching || chunking))
+        {
+            System.err.println("produce: --batching cannot be used with " +
+                (disableBatching ? "--disable-batching" : "--chunking"));
+            return 2;
+        }
+        final CompressionType compressionType;
+        try
+        {
+            compressionType = CompressionType.valueOf(compression.trim().toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("produce: -z: unknown compression '" + compression +
+                "': expected none, lz4, zlib, zstd or snappy");
+            return 2;
+        }
         final byte[][] payloads;
         try
         {
@@ -90,7 +128,8 @@ final class ProduceCommand implements Callable<Integer>
         try (StopSignals signals = StopSignals.install())
         {
             try (MagnetarClient client = clientOptions.connect("magnetar-produce");
-                Producer producer = client.newProducer().topic(topic).create())
+                Producer producer = client.newProducer().topic(topic).enableBatching(batching)
+                    .compressionType(compressionType).enableChunking(chunking).create())
             {
                 final long startNs = System.nanoTime();
                 final double intervalNs = rate > 0 ? 1e9 / rate : 0;

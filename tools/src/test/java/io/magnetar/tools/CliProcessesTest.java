@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +116,18 @@ class CliProcessesTest
                 "properties:\\[], content:one"), lines[0]);
             assertTrue(lines[4].endsWith("key:[file-key], properties:[origin=file, n=1, extra=yes], " +
                 "content:from a file"), lines[4]);
+
+            // batching and compression, and a file larger than the maximum message size sent in chunks
+            assertTrue(run("produce-batched", "produce", "public/default/batched", "-m", "a,b,c", "-n", "2", "-b",
+                "-z", "LZ4", "-u", serviceUrl).contains("6 messages sent to public/default/batched, 6 acknowledged"));
+            final File big = new File(workDir, "big.txt");
+            Files.writeString(big.toPath(), "x".repeat(3_000_000));
+            run("produce-chunked", "produce", "public/default/batched", "-f", big.getPath(), "--chunking", "-z",
+                "zstd", "-u", serviceUrl);
+            final String[] batched = run("consume-batched", "consume", "batched", "-s", "b", "-n", "7",
+                "-u", serviceUrl).strip().split("\n");
+            assertEquals(List.of("a", "b", "c", "a", "b", "c"), List.of(batched).subList(0, 6));
+            assertEquals("x".repeat(3_000_000), batched[6]);
 
             try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
                 "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))

@@ -29,6 +29,9 @@ class ProduceCommandTest
         assertRefused("give the payloads with -m or with -f", "t", "-m", "x", "-f", "y");
         assertRefused("-f: no such file: " + new File(dir, "missing"), "t", "-f", new File(dir, "missing").getPath());
         assertRefused("-n must not be negative", "t", "-m", "x", "-n", "-1");
+        assertRefused("-z: unknown compression 'gzip'", "t", "-m", "x", "-z", "gzip");
+        assertRefused("--batching cannot be used with --chunking", "t", "-m", "x", "-b", "-c");
+        assertRefused("--batching cannot be used with --disable-batching", "t", "-m", "x", "-b", "-db");
     }
 
     private void assertRefused(final String expected, final String... args)

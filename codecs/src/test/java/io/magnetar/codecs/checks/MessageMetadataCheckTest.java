@@ -1,4 +1,4 @@
-package io.magnetar.broker.session;
+package io.magnetar.codecs.checks;
 
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.MessageMetadataEncoder;

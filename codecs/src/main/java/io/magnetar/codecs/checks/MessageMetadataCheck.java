@@ -1,5 +1,6 @@
-package io.magnetar.broker.session;
+package io.magnetar.codecs.checks;
 
+import io.magnetar.codecs.CompressionType;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageMetadataDecoder;
 import org.agrona.DirectBuffer;
@@ -14,15 +15,19 @@ import java.nio.ByteOrder;
  * header and block lengths, then each length field) over a view bounded to the metadata, checking every length before
  * it is used, so nothing past the metadata is read even with Agrona's bounds checks off. Allocates nothing.
  */
-final class MessageMetadataCheck
+public final class MessageMetadataCheck
 {
     /** Most bytes of metadata a message may carry. */
-    static final int MAX_LENGTH = 64 * 1024;
+    public static final int MAX_LENGTH = 64 * 1024;
+
+    /** Most bytes a compressed payload may claim once decompressed: consumers size their buffers by it. */
+    public static final int MAX_UNCOMPRESSED_SIZE = 64 * 1024 * 1024;
 
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageMetadataDecoder decoder = new MessageMetadataDecoder();
     private static final int GROUP_HEADER_LENGTH = 4;
-    private static final int VAR_DATA_HEADER_LENGTH = 4;
+    static final int VAR_DATA_HEADER_LENGTH = 4;
 
     /**
      * @param buffer holding the metadata.
@@ -30,7 +35,7 @@ final class MessageMetadataCheck
      * @param length of the metadata; 0 for none.
      * @return null if well formed (or empty), else why not.
      */
-    String check(final DirectBuffer buffer, final int offset, final int length)
+    public String check(final DirectBuffer buffer, final int offset, final int length)
     {
         if (0 == length)
         {
@@ -50,10 +55,19 @@ final class MessageMetadataCheck
         if (MessageMetadataDecoder.SCHEMA_ID != headerDecoder.schemaId() ||
             MessageMetadataDecoder.TEMPLATE_ID != headerDecoder.templateId() ||
             headerDecoder.version() < 1 ||
-            headerDecoder.blockLength() < MessageMetadataDecoder.BLOCK_LENGTH)
+            headerDecoder.blockLength() < minBlockLength(headerDecoder.version()))
         {
             return "message metadata is not a MessageMetadata message (schema " + headerDecoder.schemaId() +
                 ", template " + headerDecoder.templateId() + ", block length " + headerDecoder.blockLength() + ")";
+        }
+
+        if (headerDecoder.version() >= MessageMetadataDecoder.batchSizeSinceVersion())
+        {
+            final String invalid = checkEntryFields(headerDecoder.blockLength(), headerDecoder.version());
+            if (null != invalid)
+            {
+                return invalid;
+            }
         }
 
         // the lengths are read as unsigned and added up in long arithmetic, each checked before the next read: a
@@ -86,9 +100,61 @@ final class MessageMetadataCheck
     }
 
     /**
+     * @param version of the metadata.
+     * @return the fewest bytes its fixed block may have.
+     */
+    private static int minBlockLength(final int version)
+    {
+        return version >= MessageMetadataDecoder.batchSizeSinceVersion() ?
+            MessageMetadataDecoder.BLOCK_LENGTH : MessageMetadataDecoder.batchSizeEncodingOffset();
+    }
+
+    /**
+     * The batch, compression and chunk fields, which consumers rely on to unpack the payload.
+     */
+    private String checkEntryFields(final int blockLength, final int version)
+    {
+        decoder.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+        final int batchSize = decoder.batchSize();
+        if (batchSize < 0)
+        {
+            return "message metadata has a negative batch size: " + batchSize;
+        }
+        if (CompressionType.NULL_VAL == decoder.compression())
+        {
+            return "message metadata names an unknown compression type: " + decoder.compressionRaw();
+        }
+        final int uncompressedSize = decoder.uncompressedSize();
+        if (uncompressedSize < 0 || uncompressedSize > MAX_UNCOMPRESSED_SIZE)
+        {
+            return "message metadata has an uncompressed size of " + uncompressedSize + " bytes; the limit is " +
+                MAX_UNCOMPRESSED_SIZE;
+        }
+        final int numChunks = decoder.numChunks();
+        final int chunkId = decoder.chunkId();
+        if (0 != numChunks && (numChunks < 2 || chunkId < 0 || chunkId >= numChunks || 0 != batchSize ||
+            decoder.totalChunkedSize() < 0 || decoder.chunkedSequenceId() < 0))
+        {
+            return "message metadata describes an invalid chunk: chunk " + chunkId + " of " + numChunks +
+                " (batch size " + batchSize + ", total size " + decoder.totalChunkedSize() + ", sequence id " +
+                decoder.chunkedSequenceId() + ")";
+        }
+
+        return null;
+    }
+
+    private long skipVarData(final long limit, final int length)
+    {
+        return skipVarData(view, limit, length);
+    }
+
+    /**
+     * @param view   bounded to the message.
+     * @param limit  position of a var data field's length, or -1.
+     * @param length of the message.
      * @return the position after the var data field at {@code limit}, or -1 if it does not fit.
      */
-    private long skipVarData(final long limit, final int length)
+    static long skipVarData(final DirectBuffer view, final long limit, final int length)
     {
         if (limit < 0 || limit + VAR_DATA_HEADER_LENGTH > length)
         {

@@ -1,0 +1,32 @@
+package io.magnetar.client;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a consumer puts chunked messages together, from its {@link ConsumerBuilder}: immutable.
+ */
+final class ChunkSettings
+{
+    /** Pulsar's default most chunked messages put together at once. */
+    static final int MAX_PENDING_CHUNKED_MESSAGE_DEFAULT = 10;
+    /** Pulsar's default time after which an incomplete chunked message is dropped: one minute. */
+    static final long EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT = TimeUnit.MINUTES.toNanos(1);
+
+    /** The defaults. */
+    static final ChunkSettings DEFAULT = new ChunkSettings(
+        MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false);
+
+    final int maxPendingChunkedMessage;
+    final long expireTimeOfIncompleteChunkedMessageNs;
+    final boolean autoAckOldestChunkedMessageOnQueueFull;
+
+    ChunkSettings(
+        final int maxPendingChunkedMessage,
+        final long expireTimeOfIncompleteChunkedMessageNs,
+        final boolean autoAckOldestChunkedMessageOnQueueFull)
+    {
+        this.maxPendingChunkedMessage = maxPendingChunkedMessage;
+        this.expireTimeOfIncompleteChunkedMessageNs = expireTimeOfIncompleteChunkedMessageNs;
+        this.autoAckOldestChunkedMessageOnQueueFull = autoAckOldestChunkedMessageOnQueueFull;
+    }
+}
