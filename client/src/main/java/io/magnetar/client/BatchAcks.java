@@ -18,6 +18,7 @@ final class BatchAcks
         final int shard;
         final BitSet acked;
         final int batchSize;
+        int ackedCount;
 
         Entry(final int shard, final int batchSize)
         {
@@ -55,8 +56,12 @@ final class BatchAcks
             entryByPosition.put(position, entry);
             partlyAcked = entryByPosition.size();
         }
-        entry.acked.set(batchIndex);
-        if (entry.acked.cardinality() < batchSize)
+        if (!entry.acked.get(batchIndex))
+        {
+            entry.acked.set(batchIndex);
+            entry.ackedCount++;
+        }
+        if (entry.ackedCount < batchSize)
         {
             return false;
         }

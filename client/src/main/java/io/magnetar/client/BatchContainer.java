@@ -41,6 +41,10 @@ final class BatchContainer implements SealedEntry
     private final MessageMetadataEncoder metadataEncoder = new MessageMetadataEncoder();
     private int count;
     private int length;
+    private int[] offsets = new int[16];
+    private int skipped;
+    private boolean sealed;
+    private int payloadOffset;
     private long firstSequenceId = -1;
     private long lastSequenceId = -1;
     private long firstAddedNs;
@@ -217,6 +221,12 @@ final class BatchContainer implements SealedEntry
             firstAddedNs = nowNs;
         }
         lastSequenceId = sequenceId;
+        sealed = false;
+        if (count == offsets.length)
+        {
+            offsets = java.util.Arrays.copyOf(offsets, count * 2);
+        }
+        offsets[count] = length;
         return messageEncoder.wrapAndApplyHeader(messages, length, headerEncoder);
     }
 
@@ -232,7 +242,31 @@ final class BatchContainer implements SealedEntry
      */
     void sealBatch()
     {
-        seal(count, length);
+        if (!sealed)
+        {
+            final int start = offsets[skipped];
+            seal(count - skipped, start, length - start);
+            sealed = true;
+        }
+    }
+
+    /**
+     * Leave out the first messages waiting, which failed already (their send timed out): Pulsar does not send them.
+     *
+     * @param lastCompletedSequenceId of the producer's window.
+     * @return true if messages were left out, so the batch now starts at {@link #firstSequenceId()}.
+     */
+    boolean skipCompleted(final long lastCompletedSequenceId)
+    {
+        if (0 == count || lastCompletedSequenceId < firstSequenceId)
+        {
+            return false;
+        }
+        final int completed = (int)Math.min(count - skipped, lastCompletedSequenceId - firstSequenceId + 1);
+        skipped += completed;
+        firstSequenceId += completed;
+        sealed = false;
+        return true;
     }
 
     /**
@@ -259,7 +293,7 @@ final class BatchContainer implements SealedEntry
     void sealSingle(final DirectBuffer buffer, final int offset, final int length, final byte[] metadata)
     {
         messages.putBytes(0, buffer, offset, length);
-        final io.magnetar.codecs.CompressionType compression = compress(length);
+        final io.magnetar.codecs.CompressionType compression = compress(0, length);
         if (null == metadata)
         {
             encodeEntryMetadata(0, compression, length);
@@ -275,25 +309,27 @@ final class BatchContainer implements SealedEntry
         }
     }
 
-    private void seal(final int batchSize, final int length)
+    private void seal(final int batchSize, final int offset, final int length)
     {
-        encodeEntryMetadata(batchSize, compress(length), length);
+        encodeEntryMetadata(batchSize, compress(offset, length), length);
     }
 
     /**
      * Compress {@code messages[0, length)} if the producer compresses, and point the payload at the result.
      */
-    private io.magnetar.codecs.CompressionType compress(final int length)
+    private io.magnetar.codecs.CompressionType compress(final int offset, final int length)
     {
-        sealedCompression = compressInto(length);
+        sealedCompression = compressInto(offset, length);
         return sealedCompression;
     }
 
-    private io.magnetar.codecs.CompressionType compressInto(final int length)
+    private io.magnetar.codecs.CompressionType compressInto(final int offset, final int length)
     {
+        payloadOffset = 0;
         if (null == codec)
         {
             payloadBuffer = messages;
+            payloadOffset = offset;
             payloadLength = length;
             return io.magnetar.codecs.CompressionType.NONE;
         }
@@ -301,12 +337,13 @@ final class BatchContainer implements SealedEntry
         compressed.checkLimit(codec.maxCompressedLength(length));
         final ByteBuffer source = messages.byteBuffer();
         final ByteBuffer target = compressed.byteBuffer();
-        final int compressedLength = codec.compress(source, 0, length, target);
+        final int compressedLength = codec.compress(source, offset, length, target);
         source.clear();
         target.clear();
         if (compressedLength >= length)
         {
             payloadBuffer = messages; // it did not shrink: sent as it is, so it is never larger than the limit
+            payloadOffset = offset;
             payloadLength = length;
             return io.magnetar.codecs.CompressionType.NONE;
         }
@@ -368,7 +405,7 @@ final class BatchContainer implements SealedEntry
      */
     public int payloadOffset()
     {
-        return 0;
+        return payloadOffset;
     }
 
     /**
@@ -410,6 +447,8 @@ final class BatchContainer implements SealedEntry
     {
         count = 0;
         length = 0;
+        skipped = 0;
+        sealed = false;
         firstSequenceId = -1;
         lastSequenceId = -1;
     }

@@ -61,12 +61,22 @@ final class ChunkAssembler
     }
 
     private static final long NO_POSITION = Long.MIN_VALUE;
+    private static final int MAX_DROPPED_REMEMBERED = 1024;
 
     private final String topic;
     private final ChunkSettings settings;
     private final EntryAcker acker;
     private final org.agrona.ErrorHandler errorHandler;
     private final LinkedHashMap<String, Pending> pendingByMessage = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Boolean> droppedMessages = new LinkedHashMap<>(16, 0.75f, false)
+    {
+        private static final long serialVersionUID = 1L;
+
+        protected boolean removeEldestEntry(final java.util.Map.Entry<String, Boolean> eldest)
+        {
+            return size() > MAX_DROPPED_REMEMBERED;
+        }
+    };
     private final Long2ObjectHashMap<long[]> chunkPositionsByFirst = new Long2ObjectHashMap<>();
     private volatile int assembledUnacked;
     private final ExpandableDirectByteBuffer frame = new ExpandableDirectByteBuffer(4096);
@@ -113,11 +123,16 @@ final class ChunkAssembler
         final long position = view.position();
         Pending pending = pendingByMessage.get(message);
 
+        if (null != pending && chunkId < pending.nextChunkId && !(0 == chunkId && pending.nextChunkId > 1))
+        {
+            acker.ackEntry(shard, position); // stored twice (a resend whose receipt was lost): the first copy counts
+            return false;
+        }
         if (0 == chunkId)
         {
-            if (totalSize > MessageMetadataCheck.MAX_UNCOMPRESSED_SIZE)
+            if (totalSize > MessageMetadataCheck.MAX_UNCOMPRESSED_SIZE || numChunks > totalSize)
             {
-                drop(null, shard, position, message, "it claims " + totalSize + " bytes");
+                drop(null, shard, position, message, "it claims " + totalSize + " bytes in " + numChunks + " chunks");
                 return false;
             }
             if (null != pending)
@@ -131,11 +146,24 @@ final class ChunkAssembler
             pending = new Pending(shard, numChunks, totalSize, nowNs);
             pendingByMessage.put(message, pending);
         }
-        else if (null == pending || pending.nextChunkId != chunkId)
+        else if (null == pending)
         {
-            drop(pending, shard, position, message, "chunk " + chunkId + " of " + numChunks + " came after chunk " +
-                (null == pending ? "none" : Integer.toString(pending.nextChunkId - 1)) + " (a chunk was lost)");
+            // its first chunk is gone: dropped here (then this one can never be used either), set aside when too
+            // many were pending (then it comes again on redelivery), or acknowledged by an earlier consumer
+            if (droppedMessages.containsKey(message) ||
+                System.currentTimeMillis() - view.publishTime() >
+                TimeUnit.NANOSECONDS.toMillis(settings.expireTimeOfIncompleteChunkedMessageNs))
+            {
+                drop(null, shard, position, message, "chunk " + chunkId + " of " + numChunks + " came without " +
+                    "the chunks before it");
+            }
+            return false;
+        }
+        else if (pending.nextChunkId != chunkId)
+        {
             pendingByMessage.remove(message);
+            drop(pending, shard, position, message, "chunk " + chunkId + " of " + numChunks + " came after chunk " +
+                (pending.nextChunkId - 1) + " (a chunk was lost)");
             return false;
         }
 
@@ -310,6 +338,7 @@ final class ChunkAssembler
                 acker.ackEntry(pending.shard, pending.positions[i]);
             }
         }
+        droppedMessages.put(message, Boolean.TRUE);
         if (NO_POSITION != position)
         {
             acker.ackEntry(shard, position);

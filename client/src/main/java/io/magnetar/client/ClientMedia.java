@@ -76,6 +76,32 @@ final class ClientMedia
         }
     }
 
+    /**
+     * The MTU of a UDP client's ingress and of the broker's answers: {@code magnetar.client.mtu.length}, or a large one
+     * towards a broker on this host, or Aeron's default.
+     *
+     * @param serviceUrl of the broker.
+     * @param termLength of the client's ingress: the MTU is at most an eighth of it.
+     * @return the MTU, or 0 for Aeron's default.
+     */
+    static int mtuLength(final ServiceUrl serviceUrl, final int termLength)
+    {
+        final int configured = MagnetarClient.Configuration.mtuLength();
+        if (configured > 0)
+        {
+            return configured;
+        }
+        try
+        {
+            return InetAddress.getByName(serviceUrl.host()).isLoopbackAddress() ?
+                Math.min(MagnetarClient.Configuration.LOOPBACK_MTU_LENGTH, termLength / 8) : 0;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 0; // unresolvable here: the connect that follows reports it
+        }
+    }
+
     static String localAddressFor(final ServiceUrl serviceUrl) throws MagnetarClientException
     {
         try (DatagramSocket socket = new DatagramSocket())

@@ -153,6 +153,7 @@ final class Connector
             final Subscription egressSubscription;
             final int responseStreamId;
             final String responseChannel;
+            int mtuLength = 0;
             if (serviceUrl.isIpc())
             {
                 responseStreamId = Protocol.ipcResponseStreamId(aeron.clientId());
@@ -164,11 +165,13 @@ final class Connector
                 responseStreamId = Protocol.EGRESS_STREAM_ID;
                 egressSubscription = aeron.addSubscription(
                     "aeron:udp?endpoint=" + ClientMedia.localAddressFor(serviceUrl) + ":0", responseStreamId);
-                responseChannel = ClientMedia.awaitResolvedChannel(egressSubscription, driverInvoker, deadlineNs);
+                mtuLength = ClientMedia.mtuLength(serviceUrl, termLength);
+                final String resolved = ClientMedia.awaitResolvedChannel(egressSubscription, driverInvoker, deadlineNs);
+                responseChannel = mtuLength > 0 ? resolved + "|mtu=" + mtuLength : resolved;
             }
 
             final ExclusivePublication ingressPublication = aeron.addExclusivePublication(
-                serviceUrl.ingressChannel(termLength), Protocol.INGRESS_STREAM_ID);
+                serviceUrl.ingressChannel(termLength, mtuLength), Protocol.INGRESS_STREAM_ID);
 
             connector = new Connector(
                 serviceUrl,

@@ -38,6 +38,8 @@ public final class Consumer extends Restorable implements AutoCloseable
     private static final int FRAME_TYPE_ID = 1;
     private static final int OVERFLOW_MARKER_TYPE_ID = 2;
     private static final int RING_RECORD_HEADER_LENGTH = 8;
+    private static final int MAX_POOLED_OVERFLOW_FRAMES = 64;
+    private static final int MAX_POOLED_OVERFLOW_FRAME_LENGTH = 256 * 1024; // a batch of the default 128 KiB fits
 
     private final ConsumerRegistry registry;
     private final Connector connector;
@@ -55,7 +57,8 @@ public final class Consumer extends Restorable implements AutoCloseable
     private final long operationTimeoutNs;
     private final OneToOneRingBuffer receiveRing;
     private final int inlineFrameLimit;
-    private final SpscArrayQueue<byte[]> overflowFrames;
+    private final SpscArrayQueue<OverflowFrame> overflowFrames;
+    private final SpscArrayQueue<OverflowFrame> freeOverflowFrames;
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final MessageView view = new MessageView();
     private final UnsafeBuffer overflowBuffer = new UnsafeBuffer(0, 0);
@@ -111,6 +114,28 @@ public final class Consumer extends Restorable implements AutoCloseable
         this.inlineFrameLimit = Math.min(receiveRing.maxMsgLength(), inlineFrameLimit(
             receiveBufferLength, receiverQueueSize));
         this.overflowFrames = new SpscArrayQueue<>(Math.max(2, receiverQueueSize));
+        this.freeOverflowFrames = new SpscArrayQueue<>(MAX_POOLED_OVERFLOW_FRAMES);
+    }
+
+    /**
+     * A frame too large for the ring, copied out by the conductor and handed to the receiving thread, which gives it
+     * back once read, so its array is reused: batches, which are larger than a ring slot, allocate nothing once the
+     * arrays have grown.
+     */
+    private static final class OverflowFrame
+    {
+        byte[] bytes = new byte[0];
+        int length;
+
+        void copy(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (bytes.length < length)
+            {
+                bytes = new byte[org.agrona.BitUtil.findNextPositivePowerOfTwo(length)];
+            }
+            buffer.getBytes(offset, bytes, 0, length);
+            this.length = length;
+        }
     }
 
     /**
@@ -305,6 +330,12 @@ public final class Consumer extends Restorable implements AutoCloseable
         throws MagnetarClientException
     {
         checkOpen();
+        if (batchIndex >= 0 && batchSize < 1)
+        {
+            throw new MagnetarClientException("message id " + shard + ":" + position + ":" + batchIndex + " does " +
+                "not say how many messages its batch holds (an id parsed from text): acknowledge the id the " +
+                "consumer gave, or the whole entry with acknowledge(shard, position)");
+        }
         if (batchIndex >= 0 && !batchAcks.ack(shard, position, batchIndex, batchSize))
         {
             return; // the entry is acknowledged once each of its messages is
@@ -541,8 +572,12 @@ public final class Consumer extends Restorable implements AutoCloseable
             final int index = receiveRing.tryClaim(OVERFLOW_MARKER_TYPE_ID, 0);
             if (index > 0)
             {
-                final byte[] frame = new byte[length];
-                buffer.getBytes(offset, frame);
+                OverflowFrame frame = freeOverflowFrames.poll();
+                if (null == frame)
+                {
+                    frame = new OverflowFrame();
+                }
+                frame.copy(buffer, offset, length);
                 if (overflowFrames.offer(frame))
                 {
                     receiveRing.commit(index);
@@ -662,24 +697,29 @@ public final class Consumer extends Restorable implements AutoCloseable
         final int typeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
     {
         framesTaken++;
-        final DirectBuffer frameBuffer;
-        final int frameOffset;
-        final int frameLength;
         if (OVERFLOW_MARKER_TYPE_ID == typeId)
         {
-            final byte[] frame = overflowFrames.poll(); // offered before the marker was committed
-            overflowBuffer.wrap(frame);
-            frameBuffer = overflowBuffer;
-            frameOffset = 0;
-            frameLength = frame.length;
-        }
-        else
-        {
-            frameBuffer = buffer;
-            frameOffset = index;
-            frameLength = length;
+            final OverflowFrame frame = overflowFrames.poll(); // offered before the marker was committed
+            try
+            {
+                overflowBuffer.wrap(frame.bytes, 0, frame.length);
+                return onFrame(overflowBuffer, 0, frame.length);
+            }
+            finally
+            {
+                if (frame.bytes.length <= MAX_POOLED_OVERFLOW_FRAME_LENGTH)
+                {
+                    freeOverflowFrames.offer(frame); // read: its array serves a later frame (at most 16 MiB kept)
+                }
+            }
         }
 
+        return onFrame(buffer, index, length);
+    }
+
+    private ControlledMessageHandler.Action onFrame(
+        final DirectBuffer frameBuffer, final int frameOffset, final int frameLength)
+    {
         view.wrap(topic, frameBuffer, frameOffset);
         if (view.entryNumChunks() > 0)
         {

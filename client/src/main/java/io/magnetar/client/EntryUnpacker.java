@@ -51,6 +51,20 @@ final class EntryUnpacker
      */
     String load(final MessageView view, final DirectBuffer buffer, final int frameOffset, final int frameLength)
     {
+        try
+        {
+            return loadChecked(view, buffer, frameOffset, frameLength);
+        }
+        catch (final RuntimeException ex)
+        {
+            count = 0; // a producer's bytes the checks let through still never escape the consumer's receive
+            return "unreadable: " + ex;
+        }
+    }
+
+    private String loadChecked(
+        final MessageView view, final DirectBuffer buffer, final int frameOffset, final int frameLength)
+    {
         count = 0;
         frame.checkLimit(frameLength);
         frame.putBytes(0, buffer, frameOffset, frameLength);
@@ -149,7 +163,10 @@ final class EntryUnpacker
     {
         while (nextIndex < count)
         {
-            view.wrap(topic, frame, 0);
+            if (!view.isWrappedOn(frame))
+            {
+                view.wrap(topic, frame, 0); // the frame's own fields; each message's are set below
+            }
             final int index = nextIndex++;
             if (!isBatch)
             {

@@ -89,6 +89,19 @@ public final class MagnetarClient implements AutoCloseable
         public static final int TERM_LENGTH_DEFAULT = 8 * 1024 * 1024;
 
         /**
+         * MTU of the client's UDP ingress and of the broker's answers to it (Aeron's {@code mtu}): a size, a
+         * multiple of 32 up to 65504. 0 (the default) chooses: {@link #LOOPBACK_MTU_LENGTH} when the broker is on
+         * this host (the loopback's MTU is 64 KiB, so no IP fragmentation), else Aeron's default (1408) so that a
+         * datagram fits an Ethernet frame.
+         */
+        public static final String MTU_LENGTH_PROP_NAME = "magnetar.client.mtu.length";
+
+        /**
+         * MTU used towards a broker on this host: fewer, larger datagrams, so fewer system calls per message.
+         */
+        public static final int LOOPBACK_MTU_LENGTH = 16 * 1024;
+
+        /**
          * Interval after which an unanswered {@code Connect} is sent again; a duration.
          */
         public static final String CONNECT_RESEND_INTERVAL_PROP_NAME = "magnetar.client.connect.resend.interval";
@@ -265,6 +278,14 @@ public final class MagnetarClient implements AutoCloseable
         public static String clientName()
         {
             return System.getProperty(CLIENT_NAME_PROP_NAME, CLIENT_NAME_DEFAULT);
+        }
+
+        /**
+         * @return MTU from {@link #MTU_LENGTH_PROP_NAME}, or 0 to choose by the broker's address.
+         */
+        public static int mtuLength()
+        {
+            return SystemUtil.getSizeAsInt(MTU_LENGTH_PROP_NAME, 0);
         }
 
         /**

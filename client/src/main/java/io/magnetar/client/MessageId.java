@@ -45,12 +45,20 @@ public final class MessageId implements Comparable<MessageId>
         this.batchSize = batchSize;
     }
 
+    private MessageId(final int shard, final long position, final int batchIndex)
+    {
+        this.shard = shard;
+        this.position = position;
+        this.batchIndex = batchIndex;
+        this.batchSize = -1;
+    }
+
     /**
      * Parse the text that {@link #toString()} gives, {@code shard:position} or {@code shard:position:batchIndex}.
      *
      * @param text such as {@code 0:4096}, {@code -1:128} or {@code 0:4096:3}.
-     * @return the message id; a batch index gives an id whose batch size is unknown (index + 1), which is enough to
-     * seek or compare by.
+     * @return the message id; a batch index gives an id whose batch size is unknown ({@link #batchSize()} -1), enough
+     * to compare by but not to acknowledge one message of a batch.
      * @throws IllegalArgumentException if the text is not a message id.
      */
     public static MessageId parse(final String text)
@@ -77,7 +85,7 @@ public final class MessageId implements Comparable<MessageId>
                 {
                     throw new IllegalArgumentException("invalid message id '" + text + "': negative batch index");
                 }
-                return new MessageId(shard, position, batchIndex, batchIndex + 1);
+                return new MessageId(shard, position, batchIndex);
             }
             return new MessageId(shard, position);
         }
@@ -112,7 +120,7 @@ public final class MessageId implements Comparable<MessageId>
     }
 
     /**
-     * @return messages in the batch, or 0 if the entry is not a batch.
+     * @return messages in the batch, 0 if the entry is not a batch, or -1 if unknown (an id parsed from text).
      */
     public int batchSize()
     {

@@ -130,6 +130,15 @@ public final class MessageView
     }
 
     /**
+     * @param frame a buffer.
+     * @return true if the view's frame-level fields (id, publish time, producer, entry fields) were read from it.
+     */
+    boolean isWrappedOn(final DirectBuffer frame)
+    {
+        return frameBuffer == frame;
+    }
+
+    /**
      * @return true if the entry is one uncompressed message, handed out as it is.
      */
     boolean isPlainEntry()

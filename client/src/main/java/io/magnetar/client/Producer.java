@@ -58,6 +58,11 @@ public final class Producer extends Restorable implements AutoCloseable
      */
     static final long NO_SEND_TIMEOUT_NS = Long.MAX_VALUE / 2;
 
+    /**
+     * Room in an ingress frame beside a batch's payload: the headers, the fixed fields and the entry's metadata.
+     */
+    static final int ENTRY_FRAME_HEADROOM = 1024;
+
     private final ProducerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -116,12 +121,12 @@ public final class Producer extends Restorable implements AutoCloseable
         this.retained = new RetainedSends(window, ingressProxy);
         this.room = new SendRoom(connector, topic, maxPendingMessages, blockIfQueueFull, window, memoryLimit);
         this.batcher = batchSettings.usesContainer() ? new ProducerBatcher(batchSettings,
-            connector.maxMessageSize(), window, ingressProxy, retained, producerId, sendTimeoutNs, memoryLimit) :
-            null;
+            Math.min(connector.maxMessageSize(), ingressProxy.maxMessageLength() - ENTRY_FRAME_HEADROOM), window,
+            ingressProxy, retained, producerId, sendTimeoutNs, memoryLimit, connector.errorHandler()) : null;
         final ProducerChunker chunker = batchSettings.chunkingEnabled ? new ProducerChunker(
             0 == batchSettings.chunkMaxMessageSize ? Integer.MAX_VALUE : batchSettings.chunkMaxMessageSize,
             connector.maxMessageSize(), maxPendingMessages, window, ingressProxy, retained, batcher, producerId,
-            sendTimeoutNs, topic, memoryLimit) : null;
+            sendTimeoutNs, topic, memoryLimit, connector, this::isClosed) : null;
         this.maxPayloadSize = null == chunker ? 0 : BatchSettings.MAX_CHUNKED_MESSAGE_SIZE;
         this.sendPath = new SendPath(
             window, room, memoryLimit, ingressProxy, retained, batcher, chunker, producerId, sendTimeoutNs);
@@ -235,7 +240,10 @@ public final class Producer extends Restorable implements AutoCloseable
     CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload, final byte[] metadata)
     {
         final PendingSend pending = enqueue(key, payload, metadata, System.nanoTime() + sendTimeoutNs);
-        connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+        if (sendPath.sentFrame())
+        {
+            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+        }
 
         return pending;
     }
@@ -507,15 +515,17 @@ public final class Producer extends Restorable implements AutoCloseable
         }
 
         final long result;
+        final boolean sentFrame;
         try
         {
             result = offerLocked(keyBuffer, keyOffset, keyLength, buffer, offset, length);
+            sentFrame = sendPath.sentFrame();
         }
         finally
         {
             sendLock.unlock();
         }
-        if (result >= 0)
+        if (result >= 0 && sentFrame)
         {
             connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
         }

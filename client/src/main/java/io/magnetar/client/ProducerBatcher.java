@@ -27,7 +27,9 @@ final class ProducerBatcher
     private final long sendTimeoutNs;
     private final long maxPublishDelayNs;
     private final MemoryLimit memoryLimit;
+    private final org.agrona.ErrorHandler errorHandler;
     private volatile long dueNs = Long.MAX_VALUE;
+    private boolean sentFrame;
 
     /**
      * @param settings       of the producer.
@@ -38,6 +40,7 @@ final class ProducerBatcher
      * @param producerId     of the producer.
      * @param sendTimeoutNs  of the producer.
      * @param memoryLimit    of the client: a message refused before its slot was filled gives its bytes back.
+     * @param errorHandler   of the client, told of batches that could not go when the conductor sent them.
      */
     ProducerBatcher(
         final BatchSettings settings,
@@ -47,8 +50,10 @@ final class ProducerBatcher
         final RetainedSends retained,
         final long producerId,
         final long sendTimeoutNs,
-        final MemoryLimit memoryLimit)
+        final MemoryLimit memoryLimit,
+        final org.agrona.ErrorHandler errorHandler)
     {
+        this.errorHandler = errorHandler;
         this.maxPublishDelayNs = settings.maxPublishDelayNs;
         this.memoryLimit = memoryLimit;
         this.container = new BatchContainer(settings, maxEntryLength);
@@ -99,6 +104,7 @@ final class ProducerBatcher
         final long deadlineNs,
         final long restoredEpoch) throws MagnetarClientException
     {
+        sentFrame = false;
         final int encodedLength = BatchContainer.encodedLength(
             null == key ? 0 : key.length, null == metadata ? 0 : metadata.length, payload.length);
         final boolean joins = batching && container.fitsAlone(encodedLength);
@@ -151,12 +157,22 @@ final class ProducerBatcher
         final int length,
         final long restoredEpoch) throws MagnetarClientException
     {
+        sentFrame = false;
         final int bytes = keyLength + length;
         final int encodedLength = BatchContainer.encodedLength(keyLength, 0, length);
         final boolean joins = batching && container.fitsAlone(encodedLength);
         if (!joins || !container.fits(encodedLength))
         {
-            final long flushed = tryFlush(restoredEpoch);
+            final long flushed;
+            try
+            {
+                flushed = tryFlush(restoredEpoch);
+            }
+            catch (final MagnetarClientException | RuntimeException ex)
+            {
+                memoryLimit.release(bytes);
+                throw ex;
+            }
             if (flushed < 0)
             {
                 memoryLimit.release(bytes);
@@ -176,9 +192,25 @@ final class ProducerBatcher
         onAdded(nowNs);
         if (container.isFull() || !window.hasRoomForNext())
         {
-            tryFlush(restoredEpoch); // what is not offered now goes with the next offer or the conductor
+            try
+            {
+                tryFlush(restoredEpoch); // what is not offered now goes with the next offer or the conductor
+            }
+            catch (final MagnetarClientException | RuntimeException ex)
+            {
+                errorHandler.onError(ex); // the message is taken: its batch goes later, or its send times out
+            }
         }
         return sequenceId;
+    }
+
+    /**
+     * @return true if the last {@link #add} or {@link #offer} sent a frame (a batch went out); false if it only
+     * added to the batch, so there is nothing for the client's driver to send yet.
+     */
+    boolean sentFrame()
+    {
+        return sentFrame;
     }
 
     /**
@@ -230,7 +262,7 @@ final class ProducerBatcher
             return true;
         }
 
-        container.sealBatch();
+        sealBatch();
         try
         {
             ingressProxy.sendSealed(container.lastSequenceId(), producerId, null, 0, 0, container, deadlineNs,
@@ -262,10 +294,24 @@ final class ProducerBatcher
         {
             return tryFlush(restoredEpoch) > 0 ? 1 : 0;
         }
-        catch (final MagnetarClientException ex)
+        catch (final MagnetarClientException | RuntimeException ex)
         {
+            errorHandler.onError(ex); // the batch stays; its sends time out if it never goes
             return 0;
         }
+    }
+
+    /**
+     * Seal the waiting batch without the messages that failed already (timed out): they are not sent, as in Pulsar,
+     * and the window learns where the batch now starts, so its receipt gives the right batch indexes.
+     */
+    private void sealBatch()
+    {
+        if (container.skipCompleted(window.lastCompletedSequenceId()))
+        {
+            window.rebatch(container.firstSequenceId(), container.lastSequenceId());
+        }
+        container.sealBatch();
     }
 
     private long tryFlush(final long restoredEpoch) throws MagnetarClientException
@@ -275,7 +321,7 @@ final class ProducerBatcher
             return 1;
         }
 
-        container.sealBatch();
+        sealBatch();
         final long result = ingressProxy.trySendSealed(container.lastSequenceId(), producerId, null, 0, 0, container,
             retained.beforeAppend(), restoredEpoch);
         if (result > 0)
@@ -315,6 +361,7 @@ final class ProducerBatcher
 
     private void onSent()
     {
+        sentFrame = true;
         container.clear();
         dueNs = Long.MAX_VALUE;
     }

@@ -30,6 +30,8 @@ final class ProducerChunker implements SealedEntry
     private final long sendTimeoutNs;
     private final String topic;
     private final MemoryLimit memoryLimit;
+    private final Connector connector;
+    private final java.util.function.BooleanSupplier closed;
     private final ExpandableArrayBuffer metadata = new ExpandableArrayBuffer(256);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageMetadataEncoder metadataEncoder = new MessageMetadataEncoder();
@@ -53,6 +55,8 @@ final class ProducerChunker implements SealedEntry
      * @param topic              for messages.
      * @param memoryLimit        of the client: a message refused before its first chunk's slot was filled gives
      *                           its bytes back.
+     * @param connector          of the client: its thread, session and state while waiting for room.
+     * @param closed             true once the producer is closed.
      */
     ProducerChunker(
         final int chunkMaxSize,
@@ -65,8 +69,12 @@ final class ProducerChunker implements SealedEntry
         final long producerId,
         final long sendTimeoutNs,
         final String topic,
-        final MemoryLimit memoryLimit)
+        final MemoryLimit memoryLimit,
+        final Connector connector,
+        final java.util.function.BooleanSupplier closed)
     {
+        this.connector = connector;
+        this.closed = closed;
         this.memoryLimit = memoryLimit;
         this.chunkMaxSize = chunkMaxSize;
         this.maxMessageSize = maxMessageSize;
@@ -106,8 +114,9 @@ final class ProducerChunker implements SealedEntry
     {
         final int keyLength = null == key ? 0 : key.length;
         final int userMetadataLength = null == metadata ? 0 : metadata.length;
-        final int chunkSize = Math.max(1, Math.min(Math.min(chunkMaxSize, maxMessageSize),
-            maxMessageSize + Protocol.MAX_KEY_LENGTH - keyLength - Math.max(userMetadataLength, 128)));
+        final int frameRoom = Math.min(maxMessageSize + Protocol.MAX_KEY_LENGTH,
+            ingressProxy.maxMessageLength() - Producer.ENTRY_FRAME_HEADROOM) - keyLength - userMetadataLength;
+        final int chunkSize = Math.max(1, Math.min(Math.min(chunkMaxSize, maxMessageSize), frameRoom));
         if (payload.length <= chunkSize)
         {
             return false;
@@ -190,9 +199,24 @@ final class ProducerChunker implements SealedEntry
 
     private void awaitRoom(final long lastSequenceId, final long deadlineNs) throws MagnetarClientException
     {
+        if (window.hasRoom(lastSequenceId))
+        {
+            return;
+        }
+        if (connector.requests().isConductorThread())
+        {
+            throw new MagnetarClientException("pending queue of producer on topic '" + topic + "' has no room for " +
+                "the chunks of a message, and the conductor thread cannot wait (maxPendingMessages=" +
+                maxPendingMessages + ")");
+        }
         final IdleStrategy idleStrategy = Connector.waitingIdleStrategy();
         while (!window.hasRoom(lastSequenceId))
         {
+            if (closed.getAsBoolean() || connector.isClosed())
+            {
+                throw new MagnetarClientException("producer on topic '" + topic + "' is closed");
+            }
+            connector.liveness().checkConnected();
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 throw new MagnetarClientException.TimeoutException("no room in the pending queue of producer on " +

@@ -26,6 +26,7 @@ final class SendPath
     private final long producerId;
     private final long sendTimeoutNs;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private boolean sentFrame;
 
     SendPath(
         final SendWindow window,
@@ -55,6 +56,15 @@ final class SendPath
     ProducerBatcher batcher()
     {
         return batcher;
+    }
+
+    /**
+     * @return false if the last send or offer only added its message to a batch: no frame went out, so running the
+     * client's duty cycle for it would only cost time.
+     */
+    boolean sentFrame()
+    {
+        return sentFrame;
     }
 
     /**
@@ -104,9 +114,11 @@ final class SendPath
             {
                 return true;
             }
+            sentFrame = true;
             if (null != batcher &&
                 batcher.add(sequenceId, keyBytes, payload, metadata, pending, bytes, deadlineNs, restoredEpoch))
             {
+                sentFrame = batcher.sentFrame();
                 return true;
             }
 
@@ -168,6 +180,7 @@ final class SendPath
         final int length,
         final long restoredEpoch) throws MagnetarClientException
     {
+        sentFrame = true;
         final long sequenceId = window.lastOfferedSequenceId() + 1;
         if (!window.hasRoom(sequenceId) || !memoryLimit.tryReserve(keyLength + length))
         {
@@ -179,6 +192,7 @@ final class SendPath
                 batcher.offer(sequenceId, keyBuffer, keyOffset, keyLength, buffer, offset, length, restoredEpoch);
             if (ProducerBatcher.GOES_ALONE != result)
             {
+                sentFrame = batcher.sentFrame();
                 return Publication.MAX_POSITION_EXCEEDED == result ? Publication.CLOSED : result;
             }
         }

@@ -128,6 +128,21 @@ final class SendWindow
     }
 
     /**
+     * Sender: the batch holding a range of sequences now starts later (its first messages failed before it went), so
+     * its receipt numbers the batch from there.
+     *
+     * @param firstSequenceId of the batch as it goes.
+     * @param lastSequenceId  of the batch.
+     */
+    void rebatch(final long firstSequenceId, final long lastSequenceId)
+    {
+        for (long sequenceId = firstSequenceId; sequenceId <= lastSequenceId; sequenceId++)
+        {
+            batchFirstSequenceIds[(int)sequenceId & mask] = firstSequenceId;
+        }
+    }
+
+    /**
      * Sender: a prepared send was not offered after all (an offer that found no room); give its bytes back.
      *
      * @param sequenceId of the send.

@@ -159,9 +159,20 @@ final class ServiceUrl
      */
     String ingressChannel(final int termLength)
     {
+        return ingressChannel(termLength, 0);
+    }
+
+    /**
+     * @param termLength term length of the client's ingress publication.
+     * @param mtuLength  MTU of a UDP ingress, or 0 for Aeron's default.
+     * @return the Aeron channel of the broker's ingress.
+     */
+    String ingressChannel(final int termLength, final int mtuLength)
+    {
         return ipc ?
             "aeron:ipc?term-length=" + termLength :
-            "aeron:udp?endpoint=" + endpoint() + "|term-length=" + termLength;
+            "aeron:udp?endpoint=" + endpoint() + "|term-length=" + termLength +
+            (mtuLength > 0 ? "|mtu=" + mtuLength : "");
     }
 
     /**

@@ -12,10 +12,14 @@ import java.util.HashSet;
 /**
  * Checks the channel a connecting client asks to be answered on, and keeps the channels in use so no two sessions
  * share one: the media must be the ingress's, a UDP answer must go to the address the client's frames come from,
- * and the broker sets its own term length.
+ * and the broker sets its own term length; an MTU the client asks for (a same-host client asks for a large one) is
+ * kept if Aeron can use it.
  */
 final class ResponseChannels
 {
+    private static final int MIN_MTU_LENGTH = 1408;
+    private static final int MAX_UDP_PAYLOAD_LENGTH = 65504;
+
     private final Subscription udpIngress;
     private final int egressTermLength;
     private final HashSet<String> inUse = new HashSet<>();
@@ -55,6 +59,11 @@ final class ResponseChannels
             checkResponseHost(uri.get(CommonContext.ENDPOINT_PARAM_NAME), imageSessionId);
         }
         uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(egressTermLength));
+        final String mtu = uri.get(CommonContext.MTU_LENGTH_PARAM_NAME);
+        if (null != mtu && !isValidMtu(mtu))
+        {
+            uri.remove(CommonContext.MTU_LENGTH_PARAM_NAME); // the broker's default rather than no answer at all
+        }
         uri.put(CommonContext.SPARSE_PARAM_NAME, "true");
         final String channel = uri.toString();
         if (inUse.contains(key(channel, responseStreamId)))
@@ -63,6 +72,25 @@ final class ResponseChannels
         }
 
         return channel;
+    }
+
+    /**
+     * @param mtu as the client asked for it.
+     * @return true if Aeron takes it on an answer publication of the egress term length: a multiple of 32 from
+     * 1408 (Aeron's default) to 65504, at most an eighth of the term.
+     */
+    private boolean isValidMtu(final String mtu)
+    {
+        try
+        {
+            final int length = Integer.parseInt(mtu);
+            return length >= MIN_MTU_LENGTH && length <= MAX_UDP_PAYLOAD_LENGTH && 0 == (length & 31) &&
+                length <= egressTermLength / 8;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return false;
+        }
     }
 
     /**

@@ -120,9 +120,10 @@ public final class MessageMetadataCheck
         {
             return "message metadata has a negative batch size: " + batchSize;
         }
-        if (CompressionType.NULL_VAL == decoder.compression())
+        final short compression = decoder.compressionRaw();
+        if (compression < CompressionType.NONE.value() || compression > CompressionType.SNAPPY.value())
         {
-            return "message metadata names an unknown compression type: " + decoder.compressionRaw();
+            return "message metadata names an unknown compression type: " + compression;
         }
         final int uncompressedSize = decoder.uncompressedSize();
         if (uncompressedSize < 0 || uncompressedSize > MAX_UNCOMPRESSED_SIZE)
@@ -132,8 +133,10 @@ public final class MessageMetadataCheck
         }
         final int numChunks = decoder.numChunks();
         final int chunkId = decoder.chunkId();
+        final int totalChunkedSize = decoder.totalChunkedSize();
         if (0 != numChunks && (numChunks < 2 || chunkId < 0 || chunkId >= numChunks || 0 != batchSize ||
-            decoder.totalChunkedSize() < 0 || decoder.chunkedSequenceId() < 0))
+            totalChunkedSize < numChunks || totalChunkedSize > MAX_UNCOMPRESSED_SIZE ||
+            decoder.chunkedSequenceId() < 0))
         {
             return "message metadata describes an invalid chunk: chunk " + chunkId + " of " + numChunks +
                 " (batch size " + batchSize + ", total size " + decoder.totalChunkedSize() + ", sequence id " +

@@ -53,11 +53,17 @@ class BatchCheckTest
             .contains("negative batch size"));
         assertTrue(metadataCheck.check(metadata, 0, encodeMetadata(0, CompressionType.NULL_VAL, 0, 0))
             .contains("unknown compression"));
+        final int length = encodeMetadata(0, CompressionType.NONE, 0, 0);
+        metadata.putByte(MessageHeaderEncoder.ENCODED_LENGTH + MessageMetadataEncoder.compressionEncodingOffset(),
+            (byte)7); // a value the enum does not know, which its decoder would throw on
+        assertTrue(metadataCheck.check(metadata, 0, length).contains("unknown compression type: 7"));
         assertTrue(metadataCheck.check(metadata, 0, encodeMetadata(0, CompressionType.NONE, 3, 3))
             .contains("invalid chunk"));
         assertTrue(metadataCheck.check(metadata, 0, encodeMetadata(0, CompressionType.NONE, 1, 0))
             .contains("invalid chunk"));
         assertNull(metadataCheck.check(metadata, 0, encodeMetadata(0, CompressionType.NONE, 3, 2)));
+        assertTrue(metadataCheck.check(metadata, 0, encodeMetadata(0, CompressionType.NONE, 101, 2))
+            .contains("invalid chunk"), "more chunks than bytes");
     }
 
     private int encodeMetadata(
