@@ -254,6 +254,17 @@ final class Connector
     }
 
     /**
+     * Run one duty cycle after a send, as {@link #helpDutyCycle()}, unless a send ran one very recently (the messages
+     * in between go together).
+     *
+     * @return work done.
+     */
+    int helpDutyCycleAfterSend()
+    {
+        return dutyCycle.helpAfterSend();
+    }
+
+    /**
      * @return true if application threads run the client's duty cycle when the conductor thread is not
      * ({@link MagnetarClient.Configuration#HELP_DUTY_CYCLE_PROP_NAME}).
      */

@@ -242,7 +242,7 @@ public final class Producer extends Restorable implements AutoCloseable
         final PendingSend pending = enqueue(key, payload, metadata, System.nanoTime() + sendTimeoutNs);
         if (sendPath.sentFrame())
         {
-            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+            connector.helpDutyCycleAfterSend(); // a UDP client's embedded driver sends it now
         }
 
         return pending;
@@ -527,7 +527,7 @@ public final class Producer extends Restorable implements AutoCloseable
         }
         if (result >= 0 && sentFrame)
         {
-            connector.helpDutyCycle(); // a UDP client's embedded driver sends it now
+            connector.helpDutyCycleAfterSend(); // a UDP client's embedded driver sends it now
         }
 
         return result;

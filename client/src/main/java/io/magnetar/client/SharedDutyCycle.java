@@ -18,6 +18,8 @@ final class SharedDutyCycle implements Agent
     private final ClientConductor conductor;
     private final ReentrantLock lock;
     private final boolean isHelpEnabled;
+    private final long sendHelpIntervalNs = MagnetarClient.Configuration.sendHelpIntervalNs();
+    private long lastSendHelpNs; // a hint shared by the sending threads: a lost update costs one cycle more or less
     private boolean isClosed;
 
     /**
@@ -82,6 +84,28 @@ final class SharedDutyCycle implements Agent
             conductor.errorHandler().onError(ex);
             return 0;
         }
+    }
+
+    /**
+     * Application thread, after a send: run a cycle as {@link #help()} does unless a send ran one less than
+     * {@code magnetar.client.send.help.interval} ago; then the conductor thread or the next send's cycle sends it, with
+     * the others in between.
+     *
+     * @return work done, 0 if no cycle ran.
+     */
+    int helpAfterSend()
+    {
+        if (sendHelpIntervalNs > 0)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - lastSendHelpNs < sendHelpIntervalNs)
+            {
+                return 0;
+            }
+            lastSendHelpNs = nowNs;
+        }
+
+        return help();
     }
 
     /**
