@@ -64,6 +64,14 @@ public final class BrokerConfiguration
     public static final int INGRESS_RECEIVER_WINDOW_DEFAULT = 0;
 
     /**
+     * @return {@link #MAX_PARTITIONS_PROP_NAME} or its default.
+     */
+    public static int maxPartitions()
+    {
+        return Integer.getInteger(MAX_PARTITIONS_PROP_NAME, MAX_PARTITIONS_DEFAULT);
+    }
+
+    /**
      * @return {@link #INGRESS_RECEIVER_WINDOW_PROP_NAME} in bytes, 0 for Aeron's default.
      */
     public static int ingressReceiverWindow()
@@ -125,6 +133,11 @@ public final class BrokerConfiguration
     public static final String MAX_MESSAGE_SIZE_PROP_NAME = "magnetar.max.message.size";
     /** Default maximum message size: 1 MiB minus room for a key and headers (1/8 of the default egress term). */
     public static final int MAX_MESSAGE_SIZE_DEFAULT = 1024 * 1024 - 8192;
+
+    /** Most partitions a partitioned topic may have (Pulsar's {@code maxNumPartitionsPerPartitionedTopic}). */
+    public static final String MAX_PARTITIONS_PROP_NAME = "magnetar.max.partitions";
+    /** Default most partitions a topic: 10,000. */
+    public static final int MAX_PARTITIONS_DEFAULT = 10_000;
 
     /** Commands in flight from the session agent to one shard agent. */
     public static final String SHARD_QUEUE_CAPACITY_PROP_NAME = "magnetar.shard.queue.capacity";

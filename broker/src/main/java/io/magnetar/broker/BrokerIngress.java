@@ -6,10 +6,14 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
 import io.aeron.Subscription;
 import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.broker.metadata.FileMetadataStore;
+import io.magnetar.broker.metadata.MetadataStore;
 import io.magnetar.broker.session.SessionAgent;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -83,7 +87,21 @@ final class BrokerIngress
             TimeUnit.MILLISECONDS.toNanos(ctx.sessionConnectTimeoutMs()),
             ctx.maxBadFrames(),
             shards.namespaces,
-            ctx.authenticator());
+            ctx.authenticator(),
+            metadataStore(ctx),
+            BrokerConfiguration.maxPartitions());
+    }
+
+    private static MetadataStore metadataStore(final MagnetarBroker.Context ctx)
+    {
+        try
+        {
+            return new FileMetadataStore(ctx.dataDir());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static int resolvePort(final Aeron aeron, final Subscription subscription, final int port)

@@ -61,4 +61,27 @@ interface AdminIngress
      * @throws MagnetarClientException if the offer failed.
      */
     void listNamespaces(long correlationId, String tenant, long deadlineNs) throws MagnetarClientException;
+
+    /**
+     * Offer a request to create a partitioned topic, or to raise its partition count.
+     *
+     * @param correlationId of the request.
+     * @param create        true to create, false to raise the count.
+     * @param topic         full name of the partitioned topic.
+     * @param partitions    its partition count.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if it could not be offered.
+     */
+    void partitionedTopic(long correlationId, boolean create, String topic, int partitions, long deadlineNs)
+        throws MagnetarClientException;
+
+    /**
+     * Offer a request for a topic's partition count.
+     *
+     * @param correlationId of the request.
+     * @param topic         full name of the topic.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if it could not be offered.
+     */
+    void partitionedTopicMetadata(long correlationId, String topic, long deadlineNs) throws MagnetarClientException;
 }

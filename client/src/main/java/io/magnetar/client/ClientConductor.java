@@ -377,6 +377,16 @@ final class ClientConductor implements Agent
         }
     }
 
+    void onPartitionedTopicMetadata(final long correlationId, final int partitions)
+    {
+        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PARTITIONED_TOPIC_METADATA);
+        if (null != request)
+        {
+            request.answerInt = partitions;
+            request.onAnswer();
+        }
+    }
+
     void onNamespaceList(final long correlationId, final String namespaces)
     {
         final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_LIST);

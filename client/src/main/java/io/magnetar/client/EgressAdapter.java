@@ -12,6 +12,7 @@ import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
 import io.magnetar.codecs.NamespaceListDecoder;
 import io.magnetar.codecs.NamespacePoliciesDecoder;
+import io.magnetar.codecs.PartitionedTopicMetadataDecoder;
 import io.magnetar.codecs.PongDecoder;
 import io.magnetar.codecs.StatsInternalResponseDecoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
@@ -40,6 +41,7 @@ final class EgressAdapter
     static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
     static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
     static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
+    static final int PARTITIONED_TOPIC_METADATA = PartitionedTopicMetadataDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
 
@@ -51,6 +53,8 @@ final class EgressAdapter
     private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
     private final MessageDecoder messageDecoder = new MessageDecoder();
     private final SuccessDecoder successDecoder = new SuccessDecoder();
+    private final PartitionedTopicMetadataDecoder partitionedTopicMetadataDecoder =
+        new PartitionedTopicMetadataDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
@@ -239,6 +243,14 @@ final class EgressAdapter
                         namespaceListDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
                     conductor.onNamespaceList(correlationId, decoder.namespaces());
+                    break;
+                }
+
+                case PartitionedTopicMetadataDecoder.TEMPLATE_ID:
+                {
+                    final PartitionedTopicMetadataDecoder decoder =
+                        partitionedTopicMetadataDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    conductor.onPartitionedTopicMetadata(decoder.correlationId(), decoder.partitions());
                     break;
                 }
 

@@ -9,10 +9,12 @@ import io.magnetar.codecs.StatsInternalRequestEncoder;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
+import io.magnetar.codecs.CreatePartitionedTopicEncoder;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.DisconnectEncoder;
 import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
+import io.magnetar.codecs.GetPartitionedTopicMetadataEncoder;
 import io.magnetar.codecs.ListNamespacesEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
@@ -20,6 +22,7 @@ import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.UpdatePartitionedTopicEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -65,6 +68,10 @@ final class IngressProxy implements AdminIngress
         final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
         final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
         final ListNamespacesEncoder listNamespacesEncoder = new ListNamespacesEncoder();
+        final CreatePartitionedTopicEncoder createPartitionedTopicEncoder = new CreatePartitionedTopicEncoder();
+        final UpdatePartitionedTopicEncoder updatePartitionedTopicEncoder = new UpdatePartitionedTopicEncoder();
+        final GetPartitionedTopicMetadataEncoder getPartitionedTopicMetadataEncoder =
+            new GetPartitionedTopicMetadataEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -592,6 +599,50 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .namespaceName(namespace);
 
+        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void partitionedTopic(
+        final long correlationId, final boolean create, final String topic, final int partitions, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final int length;
+        if (create)
+        {
+            length = MessageHeaderEncoder.ENCODED_LENGTH + e.createPartitionedTopicEncoder
+                .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+                .correlationId(correlationId)
+                .partitions(partitions)
+                .topic(topic)
+                .encodedLength();
+        }
+        else
+        {
+            length = MessageHeaderEncoder.ENCODED_LENGTH + e.updatePartitionedTopicEncoder
+                .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+                .correlationId(correlationId)
+                .partitions(partitions)
+                .topic(topic)
+                .encodedLength();
+        }
+        offer(e, length, deadlineNs, REQUEST);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void partitionedTopicMetadata(final long correlationId, final String topic, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final GetPartitionedTopicMetadataEncoder encoder = e.getPartitionedTopicMetadataEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .topic(topic);
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }
 

@@ -110,7 +110,17 @@ public class MagnetarClientException extends Exception
         /**
          * An exclusive producer took the topic over: this producer is fenced off and closed.
          */
-        PRODUCER_FENCED
+        PRODUCER_FENCED,
+
+        /**
+         * The partitioned topic to create exists already.
+         */
+        TOPIC_ALREADY_EXISTS,
+
+        /**
+         * The partitioned topic does not exist.
+         */
+        TOPIC_NOT_FOUND
     }
 
     private final ErrorCode errorCode;

@@ -10,6 +10,7 @@ import java.util.function.IntSupplier;
 public final class Topics
 {
     private static final int TOPIC_ADMIN_VERSION = 2;
+    private static final int PARTITIONED_TOPICS_VERSION = 6;
 
     private final RequestTracker requests;
     private final AdminIngress ingress;
@@ -82,5 +83,77 @@ public final class Topics
             "reset-cursor of subscription '" + subscription + "' on '" + fullName + "'",
             (correlationId, deadlineNs) -> ingress.resetCursor(
                 correlationId, fullName, subscription, timestamp, deadlineNs));
+    }
+
+    /**
+     * Create a partitioned topic, as Pulsar's {@code topics().createPartitionedTopic(topic, partitions)}: its
+     * partitions are the topics {@code TOPIC-partition-0} to {@code TOPIC-partition-(N-1)}, which producers and
+     * consumers of the partitioned topic use.
+     *
+     * @param topic      name of the partitioned topic.
+     * @param partitions how many, at least 1.
+     * @throws MagnetarClientException if it exists ({@code TOPIC_ALREADY_EXISTS}), the name or count is invalid, the
+     *                                 namespace does not exist, or the broker did not answer.
+     */
+    public void createPartitionedTopic(final String topic, final int partitions) throws MagnetarClientException
+    {
+        partitionedTopic(topic, partitions, true);
+    }
+
+    /**
+     * Raise the partition count of a partitioned topic, as Pulsar's {@code topics().updatePartitionedTopic}:
+     * running producers and consumers pick the new partitions up by themselves.
+     *
+     * @param topic      name of the partitioned topic.
+     * @param partitions the new count, more than the current one.
+     * @throws MagnetarClientException if the topic is not partitioned ({@code TOPIC_NOT_FOUND}), the count is not
+     *                                 higher, or the broker did not answer.
+     */
+    public void updatePartitionedTopic(final String topic, final int partitions) throws MagnetarClientException
+    {
+        partitionedTopic(topic, partitions, false);
+    }
+
+    /**
+     * How many partitions a topic has, as Pulsar's {@code topics().getPartitionedTopicMetadata(topic)}.
+     *
+     * @param topic name of the topic.
+     * @return its metadata; {@code partitions} is 0 for a topic that is not partitioned.
+     * @throws MagnetarClientException if the name is invalid or the broker did not answer.
+     */
+    public PartitionedTopicMetadata getPartitionedTopicMetadata(final String topic) throws MagnetarClientException
+    {
+        requests.checkReady("get the partitioned metadata of a topic");
+        checkTopic(topic);
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), PARTITIONED_TOPICS_VERSION,
+            "partitioned topics");
+        final String fullName = Protocol.fullTopicName(topic);
+        final PendingRequest request = requests.call(EgressAdapter.PARTITIONED_TOPIC_METADATA,
+            "partitioned metadata of topic '" + fullName + "'",
+            (correlationId, deadlineNs) -> ingress.partitionedTopicMetadata(correlationId, fullName, deadlineNs));
+        return new PartitionedTopicMetadata(request.answerInt);
+    }
+
+    private void partitionedTopic(final String topic, final int partitions, final boolean create)
+        throws MagnetarClientException
+    {
+        requests.checkReady(create ? "create a partitioned topic" : "update a partitioned topic");
+        checkTopic(topic);
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), PARTITIONED_TOPICS_VERSION,
+            "partitioned topics");
+        final String fullName = Protocol.fullTopicName(topic);
+        requests.call(EgressAdapter.SUCCESS,
+            (create ? "create" : "update") + " partitioned topic '" + fullName + "' with " + partitions +
+            " partitions",
+            (correlationId, deadlineNs) -> ingress.partitionedTopic(
+                correlationId, create, fullName, partitions, deadlineNs));
+    }
+
+    private static void checkTopic(final String topic) throws MagnetarClientException
+    {
+        if (null == topic || topic.isBlank())
+        {
+            throw new MagnetarClientException("topic is not set");
+        }
     }
 }

@@ -190,6 +190,10 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.AUTHENTICATION_ERROR;
             case PRODUCER_FENCED:
                 return MagnetarClientException.ErrorCode.PRODUCER_FENCED;
+            case TOPIC_ALREADY_EXISTS:
+                return MagnetarClientException.ErrorCode.TOPIC_ALREADY_EXISTS;
+            case TOPIC_NOT_FOUND:
+                return MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;

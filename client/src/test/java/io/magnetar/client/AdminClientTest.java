@@ -365,6 +365,19 @@ class AdminClientTest
             offer(correlationId, "list " + tenant);
         }
 
+        public void partitionedTopic(
+            final long correlationId, final boolean create, final String topic, final int partitions,
+            final long deadlineNs) throws MagnetarClientException
+        {
+            offer(correlationId, (create ? "create " : "update ") + topic + " " + partitions);
+        }
+
+        public void partitionedTopicMetadata(final long correlationId, final String topic, final long deadlineNs)
+            throws MagnetarClientException
+        {
+            offer(correlationId, "partitions " + topic);
+        }
+
         private void offer(final long correlationId, final String request) throws MagnetarClientException
         {
             lastCorrelationId = correlationId;

@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
     name = "topics",
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
-    subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class })
+    subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
+        PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
+        PartitionedTopicCommands.Get.class })
 final class TopicsCommand implements Callable<Integer>
 {
     @Spec

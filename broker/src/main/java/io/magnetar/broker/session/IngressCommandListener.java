@@ -87,6 +87,26 @@ interface IngressCommandListener
 
     void onListNamespaces(long sessionKey, long correlationId, String tenant);
 
+    /**
+     * Create a partitioned topic, or raise its partition count.
+     *
+     * @param sessionKey    of the session.
+     * @param correlationId of the request.
+     * @param create        true to create, false to raise the count.
+     * @param topic         name of the partitioned topic.
+     * @param partitions    its partition count.
+     */
+    void onPartitionedTopic(long sessionKey, long correlationId, boolean create, String topic, int partitions);
+
+    /**
+     * Answer how many partitions a topic has.
+     *
+     * @param sessionKey    of the session.
+     * @param correlationId of the request.
+     * @param topic         name of the topic.
+     */
+    void onGetPartitionedTopicMetadata(long sessionKey, long correlationId, String topic);
+
     void onPing(long sessionKey, long correlationId, long timestamp);
 
     void onDisconnect(long sessionKey, long correlationId);

@@ -10,11 +10,13 @@ import io.magnetar.codecs.AckWithReceiptDecoder;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.ConnectDecoder;
+import io.magnetar.codecs.CreatePartitionedTopicDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
 import io.magnetar.codecs.DisconnectDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.GetPartitionedTopicMetadataDecoder;
 import io.magnetar.codecs.ListNamespacesDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.PingDecoder;
@@ -24,6 +26,7 @@ import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.codecs.UpdatePartitionedTopicDecoder;
 import io.magnetar.codecs.checks.MessageMetadataCheck;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -58,6 +61,9 @@ final class IngressFrameAdapter
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
+    private final CreatePartitionedTopicDecoder createPartitionedTopicDecoder = new CreatePartitionedTopicDecoder();
+    private final GetPartitionedTopicMetadataDecoder getPartitionedTopicMetadataDecoder =
+        new GetPartitionedTopicMetadataDecoder();
     private final MessageMetadataCheck metadataCheck = new MessageMetadataCheck();
     private final short[] policyFields = new short[NamespacePolicies.FIELD_COUNT];
     private final long[] policyValues = new long[NamespacePolicies.FIELD_COUNT];
@@ -296,6 +302,34 @@ final class IngressFrameAdapter
             case DisconnectDecoder.TEMPLATE_ID:
                 listener.onDisconnect(sessionKey, correlationId);
                 return true;
+
+            case CreatePartitionedTopicDecoder.TEMPLATE_ID:
+            case UpdatePartitionedTopicDecoder.TEMPLATE_ID:
+            {
+                // the two share their layout: correlationId, partitions, topic
+                if (!isWellFormed(length, blockLength, CreatePartitionedTopicDecoder.BLOCK_LENGTH, 1))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed partitioned topic");
+                }
+                createPartitionedTopicDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version);
+                final int partitions = createPartitionedTopicDecoder.partitions();
+                listener.onPartitionedTopic(sessionKey, correlationId,
+                    CreatePartitionedTopicDecoder.TEMPLATE_ID == templateId, createPartitionedTopicDecoder.topic(),
+                    partitions);
+                return true;
+            }
+
+            case GetPartitionedTopicMetadataDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, GetPartitionedTopicMetadataDecoder.BLOCK_LENGTH, 1))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed metadata request");
+                }
+                getPartitionedTopicMetadataDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version);
+                listener.onGetPartitionedTopicMetadata(
+                    sessionKey, correlationId, getPartitionedTopicMetadataDecoder.topic());
+                return true;
+            }
 
             default:
                 return bad(sessionKey, correlationId, ErrorCode.UNKNOWN_COMMAND,

@@ -4,6 +4,7 @@ import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.auth.TokenAuthenticator;
+import io.magnetar.broker.metadata.MetadataStore;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
@@ -91,6 +92,9 @@ public final class SessionAgent implements Agent
      * @param connectTimeoutNs  how long a new session's answer channel may take to connect.
      * @param maxBadFrames      malformed frames a session may send before it is closed.
      * @param namespaces        the namespaces the shards know at start.
+     * @param authenticator     of connecting clients' tokens, or null when authentication is off.
+     * @param metadataStore     of the partitioned topics.
+     * @param maxPartitions     most partitions a partitioned topic may have.
      */
     public SessionAgent(
         final Aeron aeron,
@@ -108,8 +112,11 @@ public final class SessionAgent implements Agent
         final long connectTimeoutNs,
         final int maxBadFrames,
         final Set<String> namespaces,
-        final TokenAuthenticator authenticator)
+        final TokenAuthenticator authenticator,
+        final MetadataStore metadataStore,
+        final int maxPartitions)
     {
+        final NamespaceDirectory namespaceDirectory = new NamespaceDirectory(namespaces);
         this.authenticator = authenticator;
         this.aeron = aeron;
         this.udpIngress = udpIngress;
@@ -123,8 +130,8 @@ public final class SessionAgent implements Agent
         this.router = new ShardRouter(shardQueues, freeCommands, freeLargeCommands, counters.ingressBackPressure);
         this.responseChannels = new ResponseChannels(udpIngress, egressTermLength);
         this.ingressAdapter = new IngressFrameAdapter(
-            new SessionCommandHandler(
-                this, replyPublisher, router, new NamespaceDirectory(namespaces), maxMessageSize),
+            new SessionCommandHandler(this, replyPublisher, router, namespaceDirectory, maxMessageSize,
+                new PartitionedTopicAdmin(metadataStore, namespaceDirectory, replyPublisher, maxPartitions)),
             errorHandler);
     }
 

@@ -30,13 +30,17 @@ final class SessionCommandHandler implements IngressCommandListener
      * @param namespaces     the broker has.
      * @param maxMessageSize largest payload accepted.
      */
+    private final PartitionedTopicAdmin partitionedTopics;
+
     SessionCommandHandler(
         final SessionAgent agent,
         final SessionReplyPublisher replyPublisher,
         final ShardRouter router,
         final NamespaceDirectory namespaces,
-        final int maxMessageSize)
+        final int maxMessageSize,
+        final PartitionedTopicAdmin partitionedTopics)
     {
+        this.partitionedTopics = partitionedTopics;
         this.agent = agent;
         this.replyPublisher = replyPublisher;
         this.router = router;
@@ -356,6 +360,39 @@ final class SessionCommandHandler implements IngressCommandListener
             return;
         }
         replyPublisher.sendNamespaceList(session, correlationId, tenant, names);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onPartitionedTopic(
+        final long sessionKey, final long correlationId, final boolean create, final String topic,
+        final int partitions)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null != session)
+        {
+            if (create)
+            {
+                partitionedTopics.create(session, correlationId, topic, partitions);
+            }
+            else
+            {
+                partitionedTopics.update(session, correlationId, topic, partitions);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onGetPartitionedTopicMetadata(final long sessionKey, final long correlationId, final String topic)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null != session)
+        {
+            partitionedTopics.metadata(session, correlationId, topic);
+        }
     }
 
     /**

@@ -7,8 +7,10 @@ import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.NamespaceListEncoder;
+import io.magnetar.codecs.PartitionedTopicMetadataEncoder;
 import io.magnetar.codecs.PongEncoder;
 import io.magnetar.codecs.SendErrorEncoder;
+import io.magnetar.codecs.SuccessEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -43,6 +45,9 @@ final class SessionReplyPublisher
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
     private final NamespaceListEncoder namespaceListEncoder = new NamespaceListEncoder();
+    private final SuccessEncoder successEncoder = new SuccessEncoder();
+    private final PartitionedTopicMetadataEncoder partitionedTopicMetadataEncoder =
+        new PartitionedTopicMetadataEncoder();
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[4096]);
     private final ExpandableDirectByteBuffer listBuffer = new ExpandableDirectByteBuffer(4096);
     private final IdentityHashMap<ClientSession, ExpandableRingBuffer> deferredRepliesBySession =
@@ -110,6 +115,27 @@ final class SessionReplyPublisher
             .code(code)
             .message(message);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendErrorEncoder.encodedLength());
+    }
+
+    /**
+     * Answer a request that has no other answer: it succeeded.
+     */
+    void sendSuccess(final ClientSession session, final long correlationId)
+    {
+        successEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + successEncoder.encodedLength());
+    }
+
+    /**
+     * Answer with a topic's partition count, 0 if it is not partitioned.
+     */
+    void sendPartitionedTopicMetadata(final ClientSession session, final long correlationId, final int partitions)
+    {
+        partitionedTopicMetadataEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .partitions(partitions);
+        reply(session, replyBuffer,
+            MessageHeaderEncoder.ENCODED_LENGTH + partitionedTopicMetadataEncoder.encodedLength());
     }
 
     /**

@@ -404,6 +404,19 @@ class IngressFrameAdapterTest
             calls.add("listNamespaces " + sessionKey + " " + correlationId + " " + tenant);
         }
 
+        public void onPartitionedTopic(
+            final long sessionKey, final long correlationId, final boolean create, final String topic,
+            final int partitions)
+        {
+            calls.add((create ? "create" : "update") + "PartitionedTopic " + sessionKey + " " + correlationId + " " +
+                topic + " " + partitions);
+        }
+
+        public void onGetPartitionedTopicMetadata(final long sessionKey, final long correlationId, final String topic)
+        {
+            calls.add("getPartitionedTopicMetadata " + sessionKey + " " + correlationId + " " + topic);
+        }
+
         public void onPing(final long sessionKey, final long correlationId, final long timestamp)
         {
             calls.add("ping " + sessionKey + " " + correlationId + " " + timestamp);
