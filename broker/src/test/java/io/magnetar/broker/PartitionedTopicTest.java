@@ -1,11 +1,28 @@
 package io.magnetar.broker;
 
+import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.client.MessageId;
+import io.magnetar.client.MessageRoutingMode;
+import io.magnetar.client.Producer;
+import org.apache.commons.codec.digest.MurmurHash3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +67,137 @@ class PartitionedTopicTest extends HarnessTest
         {
             assertEquals(5, client.admin().topics().getPartitionedTopicMetadata(TOPIC).partitions, "kept");
         }
+    }
+
+    @Test
+    void shouldRouteByKeyHashAndSpreadKeylessMessagesAsTheRoutingModeSays() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient())
+        {
+            client.admin().topics().createPartitionedTopic(TOPIC, 4);
+            try (Producer producer = client.newProducer().topic(TOPIC).create();
+                Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
+                    .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                // a key goes where its Murmur3 32 hash says, as Pulsar's Murmur3_32Hash routes it
+                final Map<String, Integer> partitionOfKey = new HashMap<>();
+                for (int i = 0; i < 40; i++)
+                {
+                    final String key = "key-" + (i % 10);
+                    final MessageId id = producer.newMessage().key(key).value(bytes(key + "#" + i)).send();
+                    final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+                    assertEquals((MurmurHash3.hash32x86(keyBytes, 0, keyBytes.length, 0) & Integer.MAX_VALUE) % 4,
+                        id.partitionIndex(), key);
+                    partitionOfKey.put(key, id.partitionIndex());
+                }
+                assertTrue(new HashSet<>(partitionOfKey.values()).size() > 1, "ten keys over four partitions");
+
+                // round robin (the default): keyless messages visit every partition in turn
+                final int[] perPartition = new int[4];
+                for (int i = 0; i < 8; i++)
+                {
+                    perPartition[producer.send(bytes("rr-" + i)).partitionIndex()]++;
+                }
+                assertEquals(List.of(2, 2, 2, 2), List.of(perPartition[0], perPartition[1], perPartition[2],
+                    perPartition[3]));
+
+                // the consumer gets all 48, each key's messages in order, and acknowledges them by partition
+                final Map<String, Integer> lastOfKey = new HashMap<>();
+                for (int i = 0; i < 48; i++)
+                {
+                    final Message message = consumer.receive();
+                    assertEquals(TOPIC + "-partition-" + message.getMessageId().partitionIndex(),
+                        message.getTopicName());
+                    if (null != message.getKey())
+                    {
+                        final String value = message.getValue();
+                        final int n = Integer.parseInt(value.substring(value.indexOf('#') + 1));
+                        final Integer last = lastOfKey.put(message.getKey(), n);
+                        assertTrue(null == last || last < n, "in order per key: " + last + " then " + n);
+                        assertEquals(partitionOfKey.get(message.getKey()), message.getMessageId().partitionIndex());
+                    }
+                    consumer.acknowledge(message);
+                }
+                assertNull(consumer.receive(200, TimeUnit.MILLISECONDS));
+                final MagnetarClientException noPartition =
+                    assertThrows(MagnetarClientException.class, () -> consumer.acknowledge(0, 0));
+                assertTrue(noPartition.getMessage().contains("needs a message's partition"), noPartition.getMessage());
+            }
+            for (int partition = 0; partition < 4; partition++)
+            {
+                // each acknowledgement went to its own partition
+                BatchingTest.awaitNoBacklog(harness, TOPIC + "-partition-" + partition, "s");
+            }
+
+            try (Producer single = client.newProducer().topic(TOPIC)
+                .messageRoutingMode(MessageRoutingMode.SinglePartition).create())
+            {
+                final Set<Integer> used = new HashSet<>();
+                for (int i = 0; i < 10; i++)
+                {
+                    used.add(single.send(bytes("single-" + i)).partitionIndex());
+                }
+                assertEquals(1, used.size(), "one partition: " + used);
+            }
+            try (Producer custom = client.newProducer().topic(TOPIC)
+                .messageRouter((key, numPartitions) -> "bad".equals(key) ? numPartitions : numPartitions - 1).create())
+            {
+                assertEquals(3, custom.send(bytes("custom")).partitionIndex());
+                assertEquals(3, custom.newMessage().key("k").value(bytes("custom keyed")).send().partitionIndex());
+                final MagnetarClientException outOfRange =
+                    assertThrows(MagnetarClientException.class, () -> custom.send("bad", bytes("x")));
+                assertTrue(outOfRange.getMessage().contains("chose partition 4 of 4"), outOfRange.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void shouldLetRunningProducersAndConsumersUseAddedPartitions() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient())
+        {
+            client.admin().topics().createPartitionedTopic(TOPIC, 2);
+            try (Producer producer = client.newProducer().topic(TOPIC)
+                .autoUpdatePartitionsInterval(100, TimeUnit.MILLISECONDS).create();
+                Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
+                    .autoUpdatePartitionsInterval(100, TimeUnit.MILLISECONDS).subscribe())
+            {
+                client.admin().topics().updatePartitionedTopic(TOPIC, 4);
+                final List<String> sentToNew = new ArrayList<>();
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                int i = 0;
+                while (sentToNew.size() < 2)
+                {
+                    assertTrue(System.nanoTime() - deadlineNs < 0, "the producer never used the new partitions");
+                    final String value = "m-" + i++;
+                    if (producer.send(bytes(value)).partitionIndex() >= 2)
+                    {
+                        sentToNew.add(value);
+                    }
+                    Thread.sleep(5);
+                }
+
+                final Set<String> received = new HashSet<>();
+                while (!received.containsAll(sentToNew))
+                {
+                    assertTrue(System.nanoTime() - deadlineNs < 0, "the consumer never read the new partitions: " +
+                        received.size() + " received");
+                    final Message message = consumer.receive(100, TimeUnit.MILLISECONDS);
+                    if (null != message)
+                    {
+                        received.add(message.getValue());
+                        consumer.acknowledge(message);
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void assertRefused(

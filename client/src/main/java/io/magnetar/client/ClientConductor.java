@@ -38,9 +38,9 @@ final class ClientConductor implements Agent
     private final MpscArrayQueue<Runnable> taskQueue = new MpscArrayQueue<>(TASK_QUEUE_CAPACITY);
     private final MessagePassingQueue.Consumer<Runnable> taskRunner = this::runTask;
     private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
-    private final ArrayList<Producer> batchingProducers = new ArrayList<>();
-    private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
+    private final ArrayList<ProducerImpl> batchingProducers = new ArrayList<>();
+    private final Long2ObjectHashMap<ConsumerImpl> consumerById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
     private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
     private final ErrorHandler errorHandler;
@@ -116,7 +116,7 @@ final class ClientConductor implements Agent
         workCount += egressAdapter.poll();
 
         nowNs = System.nanoTime();
-        final ArrayList<Producer> batchingProducers = this.batchingProducers;
+        final ArrayList<ProducerImpl> batchingProducers = this.batchingProducers;
         for (int i = 0, size = batchingProducers.size(); i < size; i++)
         {
             workCount += batchingProducers.get(i).flushBatchIfDue(nowNs);
@@ -125,7 +125,7 @@ final class ClientConductor implements Agent
         if (nowNs - nextSendTimeoutCheckNs >= 0)
         {
             nextSendTimeoutCheckNs = nowNs + SEND_TIMEOUT_CHECK_INTERVAL_NS;
-            for (final Producer producer : producerById.values())
+            for (final ProducerImpl producer : producerById.values())
             {
                 workCount += producer.window().onTimeoutCheck(nowNs);
             }
@@ -163,14 +163,14 @@ final class ClientConductor implements Agent
         }
         requestByCorrelationId.clear();
 
-        for (final Producer producer : producerById.values())
+        for (final ProducerImpl producer : producerById.values())
         {
             producer.onRemoved("the client closed before the broker sent a receipt");
         }
         producerById.clear();
         batchingProducers.clear();
 
-        for (final Consumer consumer : consumerById.values())
+        for (final ConsumerImpl consumer : consumerById.values())
         {
             consumer.onRemoved();
         }
@@ -250,7 +250,7 @@ final class ClientConductor implements Agent
      * @param deadlineNs bound on waiting for room in the task queue.
      * @throws MagnetarClientException if the client is closed or the task queue stays full.
      */
-    void addProducer(final Producer producer, final long deadlineNs) throws MagnetarClientException
+    void addProducer(final ProducerImpl producer, final long deadlineNs) throws MagnetarClientException
     {
         submit(
             () ->
@@ -271,7 +271,7 @@ final class ClientConductor implements Agent
      * @param reason     given to pending sends.
      * @param deadlineNs bound on the wait.
      */
-    void removeProducer(final Producer producer, final String reason, final long deadlineNs)
+    void removeProducer(final ProducerImpl producer, final String reason, final long deadlineNs)
     {
         awaitTask(
             () ->
@@ -290,7 +290,7 @@ final class ClientConductor implements Agent
      * @param deadlineNs bound on waiting for room in the task queue.
      * @throws MagnetarClientException if the client is closed or the task queue stays full.
      */
-    void addConsumer(final Consumer consumer, final long deadlineNs) throws MagnetarClientException
+    void addConsumer(final ConsumerImpl consumer, final long deadlineNs) throws MagnetarClientException
     {
         submit(() -> consumerById.put(consumer.consumerId(), consumer), deadlineNs);
     }
@@ -301,7 +301,7 @@ final class ClientConductor implements Agent
      * @param consumer   to remove.
      * @param deadlineNs bound on the wait.
      */
-    void removeConsumer(final Consumer consumer, final long deadlineNs)
+    void removeConsumer(final ConsumerImpl consumer, final long deadlineNs)
     {
         awaitTask(
             () ->
@@ -472,7 +472,7 @@ final class ClientConductor implements Agent
 
     void onSendReceipt(final long sequenceId, final long producerId, final int shard, final long position)
     {
-        final Producer producer = producer(producerId);
+        final ProducerImpl producer = producer(producerId);
         if (null != producer)
         {
             producer.window().onReceipt(sequenceId, shard, position);
@@ -482,7 +482,7 @@ final class ClientConductor implements Agent
     void onSendError(
         final long sequenceId, final long producerId, final MagnetarClientException.ErrorCode code, final String text)
     {
-        final Producer producer = producer(producerId);
+        final ProducerImpl producer = producer(producerId);
         if (null != producer)
         {
             producer.onSendError(sequenceId, code, text);
@@ -495,9 +495,9 @@ final class ClientConductor implements Agent
      * @param consumerId from the message.
      * @return the consumer or null if it is closed or unknown.
      */
-    Consumer consumer(final long consumerId)
+    ConsumerImpl consumer(final long consumerId)
     {
-        Consumer consumer = consumerById.get(consumerId);
+        ConsumerImpl consumer = consumerById.get(consumerId);
         if (null == consumer)
         {
             runTasks();
@@ -507,9 +507,9 @@ final class ClientConductor implements Agent
         return consumer;
     }
 
-    private Producer producer(final long producerId)
+    private ProducerImpl producer(final long producerId)
     {
-        Producer producer = producerById.get(producerId);
+        ProducerImpl producer = producerById.get(producerId);
         if (null == producer)
         {
             runTasks();
@@ -556,7 +556,7 @@ final class ClientConductor implements Agent
             requestByCorrelationId.clear();
         }
 
-        for (final Producer producer : producerById.values())
+        for (final ProducerImpl producer : producerById.values())
         {
             // called in every duty cycle after the loss, so sends offered while it was being noticed fail too
             failed += producer.window().failAll(loss, true);

@@ -20,6 +20,7 @@ public final class ConsumerBuilder
     private long expireTimeOfIncompleteChunkedMessageNs =
         ChunkSettings.EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT;
     private boolean autoAckOldestChunkedMessageOnQueueFull;
+    private long autoUpdatePartitionsIntervalNs = ProducerBuilder.AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -149,6 +150,18 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param interval between checks of a partitioned topic's partition count, to subscribe to partitions added
+     *                 since (from their earliest message); default one minute, as Pulsar; 0 never checks.
+     * @param unit     of the interval.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder autoUpdatePartitionsInterval(final long interval, final TimeUnit unit)
+    {
+        this.autoUpdatePartitionsIntervalNs = null == unit || interval < 0 ? -1 : unit.toNanos(interval);
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -185,25 +198,39 @@ public final class ConsumerBuilder
 
         if (receiveBufferLength < 0 || (receiveBufferLength > 0 &&
             (!org.agrona.BitUtil.isPowerOfTwo(receiveBufferLength) || receiveBufferLength < 1024 ||
-            receiveBufferLength < Consumer.minReceiveBufferLength(receiverQueueSize))))
+            receiveBufferLength < ConsumerImpl.minReceiveBufferLength(receiverQueueSize))))
         {
             throw new MagnetarClientException("receiveBufferLength must be 0 (sized from receiverQueueSize) or a " +
                 "power of two of at least 1024 and at least 8 bytes per message of the receiver queue plus one (" +
-                Consumer.minReceiveBufferLength(receiverQueueSize) + " for receiverQueueSize " + receiverQueueSize +
+                ConsumerImpl.minReceiveBufferLength(receiverQueueSize) + " for receiverQueueSize " + receiverQueueSize +
                 "), not " + receiveBufferLength);
         }
 
-        return consumers.subscribe(
-            Protocol.fullTopicName(topic),
-            subscriptionName,
-            consumerName,
-            subscriptionType,
-            initialPosition,
-            receiverQueueSize,
-            0 == receiveBufferLength ?
-                MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength,
-            ackReceiptEnabled,
-            new ChunkSettings(maxPendingChunkedMessage, expireTimeOfIncompleteChunkedMessageNs,
-            autoAckOldestChunkedMessageOnQueueFull));
+        if (autoUpdatePartitionsIntervalNs < 0)
+        {
+            throw new MagnetarClientException("autoUpdatePartitionsInterval must be zero (never) or positive");
+        }
+
+        final String fullName = Protocol.fullTopicName(topic);
+        final int bufferLength = 0 == receiveBufferLength ?
+            MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
+        final ChunkSettings chunkSettings = new ChunkSettings(maxPendingChunkedMessage,
+            expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull);
+        final int partitions = consumers.producers().partitionsOf(fullName);
+        if (0 == partitions)
+        {
+            return consumers.subscribe(fullName, subscriptionName, consumerName, subscriptionType, initialPosition,
+                receiverQueueSize, bufferLength, ackReceiptEnabled, chunkSettings);
+        }
+
+        return PartitionedConsumer.subscribe(fullName, subscriptionName, subscriptionType, partitions,
+            (partition) -> consumers.subscribe(PartitionFactory.partitionName(fullName, partition),
+                subscriptionName, consumerName, subscriptionType, initialPosition, receiverQueueSize, bufferLength,
+                ackReceiptEnabled, chunkSettings),
+            (partition) -> consumers.subscribe(PartitionFactory.partitionName(fullName, partition),
+                subscriptionName, consumerName, subscriptionType, InitialPosition.EARLIEST, receiverQueueSize,
+                bufferLength, ackReceiptEnabled, chunkSettings),
+            consumers.producers().topics(), consumers.operationTimeoutNs(), consumers.producers().partitionsWatcher(),
+            autoUpdatePartitionsIntervalNs);
     }
 }

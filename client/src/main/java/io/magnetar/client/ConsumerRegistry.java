@@ -10,14 +10,33 @@ final class ConsumerRegistry
 {
     private final Connector connector;
     private final Object lock = new Object();
-    private final Long2ObjectHashMap<Consumer> consumerById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ConsumerImpl> consumerById = new Long2ObjectHashMap<>();
+
+    private final ProducerRegistry producers;
 
     /**
      * @param connector the session the consumers use.
      */
-    ConsumerRegistry(final Connector connector)
+    ConsumerRegistry(final Connector connector, final ProducerRegistry producers)
     {
         this.connector = connector;
+        this.producers = producers;
+    }
+
+    /**
+     * @return the client's operation timeout.
+     */
+    long operationTimeoutNs()
+    {
+        return connector.operationTimeoutNs();
+    }
+
+    /**
+     * @return the client's producers' registry, which also knows partition counts and watches them.
+     */
+    ProducerRegistry producers()
+    {
+        return producers;
     }
 
     /**
@@ -35,7 +54,7 @@ final class ConsumerRegistry
      * @return the consumer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
-    Consumer subscribe(
+    ConsumerImpl subscribe(
         final String topic,
         final String subscription,
         final String consumerName,
@@ -53,7 +72,7 @@ final class ConsumerRegistry
         final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
         final long consumerId = connector.nextResourceId();
         final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
-        final Consumer consumer = new Consumer(
+        final ConsumerImpl consumer = new ConsumerImpl(
             this, connector, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
             receiveBufferLength, ackReceiptEnabled, chunkSettings);
 
@@ -149,7 +168,7 @@ final class ConsumerRegistry
      * @param consumer   closed.
      * @param deadlineNs bound on waiting for the conductor.
      */
-    void onClosed(final Consumer consumer, final long deadlineNs)
+    void onClosed(final ConsumerImpl consumer, final long deadlineNs)
     {
         connector.conductor().removeConsumer(consumer, deadlineNs);
         synchronized (lock)
@@ -169,14 +188,14 @@ final class ConsumerRegistry
     MagnetarClientException closeAll(
         final long deadlineNs, final boolean brokerReachable, final MagnetarClientException failure)
     {
-        final Consumer[] consumers;
+        final ConsumerImpl[] consumers;
         synchronized (lock)
         {
-            consumers = consumerById.values().toArray(new Consumer[0]);
+            consumers = consumerById.values().toArray(new ConsumerImpl[0]);
         }
 
         MagnetarClientException result = failure;
-        for (final Consumer consumer : consumers)
+        for (final ConsumerImpl consumer : consumers)
         {
             try
             {
@@ -199,7 +218,7 @@ final class ConsumerRegistry
      * @param deadlineNs bound on the request.
      * @throws MagnetarClientException if the broker refused or did not answer in time.
      */
-    void subscribeOnBroker(final Consumer consumer, final long deadlineNs) throws MagnetarClientException
+    void subscribeOnBroker(final ConsumerImpl consumer, final long deadlineNs) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -220,11 +239,11 @@ final class ConsumerRegistry
     /**
      * @return the open consumers, for the reconnector.
      */
-    Consumer[] consumers()
+    ConsumerImpl[] consumers()
     {
         synchronized (lock)
         {
-            return consumerById.values().toArray(new Consumer[0]);
+            return consumerById.values().toArray(new ConsumerImpl[0]);
         }
     }
 }

@@ -284,7 +284,7 @@ final class EgressAdapter
     {
         final MessageDecoder decoder = messageDecoder.wrap(buffer, offset, blockLength, version);
         final long consumerId = decoder.consumerId();
-        final Consumer consumer = conductor.consumer(consumerId);
+        final ConsumerImpl consumer = conductor.consumer(consumerId);
         if (null == consumer)
         {
             unroutedFrameCount.incrementAndGet();

@@ -395,7 +395,7 @@ public final class MagnetarClient implements AutoCloseable
         {
             final long bytesPerMessage = Math.max(1, Integer.getInteger(
                 RECEIVE_BUFFER_BYTES_PER_MESSAGE_PROP_NAME, RECEIVE_BUFFER_BYTES_PER_MESSAGE_DEFAULT));
-            final long wanted = Math.max(Consumer.minReceiveBufferLength(receiverQueueSize), Math.min(
+            final long wanted = Math.max(ConsumerImpl.minReceiveBufferLength(receiverQueueSize), Math.min(
                 RECEIVE_BUFFER_MAX_LENGTH, Math.max(RECEIVE_BUFFER_MIN_LENGTH, bytesPerMessage * receiverQueueSize)));
             return org.agrona.BitUtil.findNextPositivePowerOfTwo((int)wanted);
         }
@@ -539,7 +539,7 @@ public final class MagnetarClient implements AutoCloseable
     {
         this.connector = connector;
         this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes));
-        this.consumers = new ConsumerRegistry(connector);
+        this.consumers = new ConsumerRegistry(connector, producers);
         if (reconnect)
         {
             final SessionReconnector reconnector = new SessionReconnector(connector, producers, consumers,

@@ -22,14 +22,14 @@ public final class MessageBuilder
     /** Most bytes of encoded metadata (event time and properties) a message may carry. */
     public static final int MAX_METADATA_LENGTH = 64 * 1024;
 
-    private final Producer producer;
+    private final MessageSink producer;
     private final LinkedHashMap<String, String> properties = new LinkedHashMap<>();
     private String key;
     private byte[] value;
     private long eventTime;
     private byte[] orderingKey;
 
-    MessageBuilder(final Producer producer)
+    MessageBuilder(final MessageSink producer)
     {
         this.producer = producer;
     }

@@ -11,6 +11,7 @@ public final class MessageId implements Comparable<MessageId>
     private final long position;
     private final int batchIndex;
     private final int batchSize;
+    private final int partitionIndex;
 
     /**
      * A message id of an entry that holds one message.
@@ -43,6 +44,34 @@ public final class MessageId implements Comparable<MessageId>
         this.position = position;
         this.batchIndex = batchIndex;
         this.batchSize = batchSize;
+        this.partitionIndex = -1;
+    }
+
+    private MessageId(final MessageId messageId, final int partitionIndex)
+    {
+        this.shard = messageId.shard;
+        this.position = messageId.position;
+        this.batchIndex = messageId.batchIndex;
+        this.batchSize = messageId.batchSize;
+        this.partitionIndex = partitionIndex;
+    }
+
+    /**
+     * @param partitionIndex of the partition of a partitioned topic the message is in.
+     * @return this id, of a message in that partition.
+     */
+    MessageId withPartition(final int partitionIndex)
+    {
+        return partitionIndex == this.partitionIndex ? this : new MessageId(this, partitionIndex);
+    }
+
+    /**
+     * @return the partition of a partitioned topic the message is in, or -1 if its topic is not partitioned (or the
+     * id was parsed from text, which does not give it).
+     */
+    public int partitionIndex()
+    {
+        return partitionIndex;
     }
 
     private MessageId(final int shard, final long position, final int batchIndex)
@@ -51,6 +80,7 @@ public final class MessageId implements Comparable<MessageId>
         this.position = position;
         this.batchIndex = batchIndex;
         this.batchSize = -1;
+        this.partitionIndex = -1;
     }
 
     /**
@@ -156,7 +186,8 @@ public final class MessageId implements Comparable<MessageId>
         }
 
         final MessageId that = (MessageId)o;
-        return shard == that.shard && position == that.position && batchIndex == that.batchIndex;
+        return shard == that.shard && position == that.position && batchIndex == that.batchIndex &&
+            partitionIndex == that.partitionIndex;
     }
 
     /**
@@ -164,11 +195,12 @@ public final class MessageId implements Comparable<MessageId>
      */
     public int hashCode()
     {
-        return 31 * (31 * shard + Long.hashCode(position)) + batchIndex;
+        return 31 * (31 * (31 * shard + Long.hashCode(position)) + batchIndex) + partitionIndex;
     }
 
     /**
-     * @return {@code shard:position}, or {@code shard:position:batchIndex} for a message in a batch.
+     * @return {@code shard:position}, or {@code shard:position:batchIndex} for a message in a batch (the partition
+     * is not part of the text: the position is unique within its shard).
      */
     public String toString()
     {

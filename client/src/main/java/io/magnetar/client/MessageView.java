@@ -26,6 +26,7 @@ public final class MessageView
     private DirectBuffer frameBuffer;
     private DirectBuffer buffer;
     private DirectBuffer metadataBuffer;
+    private int partitionIndex = -1;
     private int batchIndex = -1;
     private int batchSize;
     private int entryBatchSize;
@@ -250,6 +251,22 @@ public final class MessageView
         batchedDecoder.skipPayload();
 
         return batchedDecoder.limit();
+    }
+
+    /**
+     * @param partitionIndex of the partition the consumer reads, or -1.
+     */
+    void partitionIndex(final int partitionIndex)
+    {
+        this.partitionIndex = partitionIndex;
+    }
+
+    /**
+     * @return the partition of a partitioned topic the message is in, or -1 if its topic is not partitioned.
+     */
+    public int partitionIndex()
+    {
+        return partitionIndex;
     }
 
     /**
@@ -508,7 +525,7 @@ public final class MessageView
      */
     public Message toMessage()
     {
-        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize);
+        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize).withPartition(partitionIndex);
         if (0 == metadataLength)
         {
             return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(), 0,

@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProducerBuilder
 {
+    /** Pulsar's default interval between checks for new partitions: one minute. */
+    static final long AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT = TimeUnit.MINUTES.toNanos(1);
+
     private final ProducerRegistry producers;
     private String topic;
     private String producerName = "";
@@ -22,6 +25,9 @@ public final class ProducerBuilder
     private int batchingMaxBytes = BatchSettings.MAX_BYTES_DEFAULT;
     private CompressionType compressionType = CompressionType.NONE;
     private boolean chunkingEnabled;
+    private MessageRoutingMode messageRoutingMode = MessageRoutingMode.RoundRobinPartition;
+    private MessageRouter messageRouter;
+    private long autoUpdatePartitionsIntervalNs = AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT;
     private int chunkMaxMessageSize;
 
     ProducerBuilder(final ProducerRegistry producers)
@@ -192,6 +198,40 @@ public final class ProducerBuilder
     }
 
     /**
+     * @param messageRoutingMode how messages without a key are spread over the partitions of a partitioned topic;
+     *                           default {@link MessageRoutingMode#RoundRobinPartition}.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder messageRoutingMode(final MessageRoutingMode messageRoutingMode)
+    {
+        this.messageRoutingMode = messageRoutingMode;
+        return this;
+    }
+
+    /**
+     * @param messageRouter picks each message's partition; sets {@link MessageRoutingMode#CustomPartition}.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder messageRouter(final MessageRouter messageRouter)
+    {
+        this.messageRouter = messageRouter;
+        this.messageRoutingMode = MessageRoutingMode.CustomPartition;
+        return this;
+    }
+
+    /**
+     * @param interval between checks of a partitioned topic's partition count, to produce to partitions added
+     *                 since; default one minute, as Pulsar; 0 never checks.
+     * @param unit     of the interval.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder autoUpdatePartitionsInterval(final long interval, final TimeUnit unit)
+    {
+        this.autoUpdatePartitionsIntervalNs = null == unit || interval < 0 ? -1 : unit.toNanos(interval);
+        return this;
+    }
+
+    /**
      * Create the producer on the broker and wait for it to be ready; with
      * {@link ProducerAccessMode#WAIT_FOR_EXCLUSIVE}, wait (without a timeout) until the topic is free.
      *
@@ -238,9 +278,32 @@ public final class ProducerBuilder
             throw new MagnetarClientException("sendTimeout must be zero (no limit) or positive");
         }
 
-        return producers.create(Protocol.fullTopicName(topic), producerName, maxPendingMessages, receiptHandler,
-            sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? Producer.NO_SEND_TIMEOUT_NS : sendTimeoutNs,
-            blockIfQueueFull, accessMode, new BatchSettings(batchingEnabled, batchingMaxPublishDelayNs,
-            batchingMaxMessages, batchingMaxBytes, compressionType, chunkingEnabled, chunkMaxMessageSize));
+        if (null == messageRoutingMode || (MessageRoutingMode.CustomPartition == messageRoutingMode) !=
+            (null != messageRouter))
+        {
+            throw new MagnetarClientException("give a messageRouter exactly when the routing mode is CustomPartition");
+        }
+        if (autoUpdatePartitionsIntervalNs < 0)
+        {
+            throw new MagnetarClientException("autoUpdatePartitionsInterval must be zero (never) or positive");
+        }
+
+        final String fullName = Protocol.fullTopicName(topic);
+        final BatchSettings batchSettings = new BatchSettings(batchingEnabled, batchingMaxPublishDelayNs,
+            batchingMaxMessages, batchingMaxBytes, compressionType, chunkingEnabled, chunkMaxMessageSize);
+        final long timeoutNs = sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? ProducerImpl.NO_SEND_TIMEOUT_NS :
+            sendTimeoutNs;
+        final int partitions = producers.partitionsOf(fullName);
+        if (0 == partitions)
+        {
+            return producers.create(fullName, producerName, maxPendingMessages, receiptHandler, timeoutNs,
+                blockIfQueueFull, accessMode, batchSettings);
+        }
+
+        return PartitionedProducer.create(fullName, producerName, partitions,
+            (partition) -> producers.create(PartitionFactory.partitionName(fullName, partition), producerName,
+                maxPendingMessages, receiptHandler, timeoutNs, blockIfQueueFull, accessMode, batchSettings),
+            new PartitionRouter(messageRoutingMode, messageRouter, batchingEnabled ? batchingMaxPublishDelayNs : 0),
+            producers.topics(), producers.partitionsWatcher(), autoUpdatePartitionsIntervalNs);
     }
 }

@@ -115,7 +115,7 @@ final class ProducerChunker implements SealedEntry
         final int keyLength = null == key ? 0 : key.length;
         final int userMetadataLength = null == metadata ? 0 : metadata.length;
         final int frameRoom = Math.min(maxMessageSize + Protocol.MAX_KEY_LENGTH,
-            ingressProxy.maxMessageLength() - Producer.ENTRY_FRAME_HEADROOM) - keyLength - userMetadataLength;
+            ingressProxy.maxMessageLength() - ProducerImpl.ENTRY_FRAME_HEADROOM) - keyLength - userMetadataLength;
         final int chunkSize = Math.max(1, Math.min(Math.min(chunkMaxSize, maxMessageSize), frameRoom));
         if (payload.length <= chunkSize)
         {

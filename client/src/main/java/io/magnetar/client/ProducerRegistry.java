@@ -11,7 +11,9 @@ final class ProducerRegistry
     private final Connector connector;
     private final MemoryLimit memoryLimit;
     private final Object lock = new Object();
-    private final Long2ObjectHashMap<Producer> producerById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
+    private final Topics topics;
+    private final PartitionsWatcher partitionsWatcher;
 
     /**
      * @param connector the session the producers use.
@@ -20,6 +22,35 @@ final class ProducerRegistry
     {
         this.connector = connector;
         this.memoryLimit = memoryLimit;
+        this.topics = new Topics(connector.requests(), connector.ingressProxy(), connector::brokerProtocolVersion);
+        this.partitionsWatcher = new PartitionsWatcher(connector);
+    }
+
+    /**
+     * @param topic full name of a topic.
+     * @return its partition count from the broker, or 0 if it is not partitioned (always 0 from a broker before
+     * protocol version 6, which has no partitioned topics).
+     * @throws MagnetarClientException if the broker did not answer.
+     */
+    int partitionsOf(final String topic) throws MagnetarClientException
+    {
+        return connector.brokerProtocolVersion() < 6 ? 0 : topics.getPartitionedTopicMetadata(topic).partitions;
+    }
+
+    /**
+     * @return topic administration, for partitioned producers and consumers.
+     */
+    Topics topics()
+    {
+        return topics;
+    }
+
+    /**
+     * @return the client's watcher of partition counts, shared with the consumers.
+     */
+    PartitionsWatcher partitionsWatcher()
+    {
+        return partitionsWatcher;
     }
 
     /**
@@ -34,7 +65,7 @@ final class ProducerRegistry
      * @return the producer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
-    Producer create(
+    ProducerImpl create(
         final String topic,
         final String producerName,
         final int maxPendingMessages,
@@ -90,7 +121,7 @@ final class ProducerRegistry
 
         final String name = null == request.answerText || request.answerText.isEmpty() ?
             producerName : request.answerText;
-        final Producer producer = new Producer(this, connector, producerId, topic, name, request.answerValue,
+        final ProducerImpl producer = new ProducerImpl(this, connector, producerId, topic, name, request.answerValue,
             maxPendingMessages, receiptHandler, sendTimeoutNs < 0 ? connector.operationTimeoutNs() : sendTimeoutNs,
             blockIfQueueFull, memoryLimit, accessMode, request.answerSecondValue, batchSettings);
         try
@@ -153,11 +184,11 @@ final class ProducerRegistry
     /**
      * @return the open producers, for the reconnector.
      */
-    Producer[] producers()
+    ProducerImpl[] producers()
     {
         synchronized (lock)
         {
-            return producerById.values().toArray(new Producer[0]);
+            return producerById.values().toArray(new ProducerImpl[0]);
         }
     }
 
@@ -185,7 +216,7 @@ final class ProducerRegistry
      * @param producer   closed.
      * @param deadlineNs bound on waiting for the conductor.
      */
-    void onClosed(final Producer producer, final long deadlineNs)
+    void onClosed(final ProducerImpl producer, final long deadlineNs)
     {
         connector.conductor().removeProducer(
             producer, "the producer closed before the broker sent a receipt", deadlineNs);
@@ -206,14 +237,15 @@ final class ProducerRegistry
     MagnetarClientException closeAll(
         final long deadlineNs, final boolean brokerReachable, final MagnetarClientException failure)
     {
-        final Producer[] producers;
+        partitionsWatcher.close();
+        final ProducerImpl[] producers;
         synchronized (lock)
         {
-            producers = producerById.values().toArray(new Producer[0]);
+            producers = producerById.values().toArray(new ProducerImpl[0]);
         }
 
         MagnetarClientException result = failure;
-        for (final Producer producer : producers)
+        for (final ProducerImpl producer : producers)
         {
             try
             {

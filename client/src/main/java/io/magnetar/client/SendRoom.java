@@ -53,7 +53,7 @@ final class SendRoom
      * @return null when there is room or the producer can no longer send (checked again under the lock), else why
      * the send fails.
      */
-    MagnetarClientException await(final long deadlineNs, final int bytes, final Producer producer)
+    MagnetarClientException await(final long deadlineNs, final int bytes, final ProducerImpl producer)
     {
         if (window.hasRoomForNext() && memoryLimit.hasRoom(bytes))
         {

@@ -134,6 +134,33 @@ public final class Topics
         return new PartitionedTopicMetadata(request.answerInt);
     }
 
+    /**
+     * The internal stats of every partition of a partitioned topic, as Pulsar's
+     * {@code topics().getPartitionedInternalStats(topic)}, with entries and bytes summed.
+     *
+     * @param topic name of the partitioned topic.
+     * @return the stats.
+     * @throws MagnetarClientException if the topic is not partitioned ({@code TOPIC_NOT_FOUND}), a partition does not
+     *                                 exist yet (no producer or consumer used it), or the broker did not answer.
+     */
+    public PartitionedTopicInternalStats getPartitionedInternalStats(final String topic) throws MagnetarClientException
+    {
+        final int partitions = getPartitionedTopicMetadata(topic).partitions;
+        final String fullName = Protocol.fullTopicName(topic);
+        if (0 == partitions)
+        {
+            throw new MagnetarClientException(MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND,
+                "topic '" + fullName + "' is not partitioned");
+        }
+        final java.util.Map<String, TopicInternalStats> stats = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < partitions; i++)
+        {
+            final String partition = PartitionFactory.partitionName(fullName, i);
+            stats.put(partition, statsInternal(partition));
+        }
+        return new PartitionedTopicInternalStats(partitions, stats);
+    }
+
     private void partitionedTopic(final String topic, final int partitions, final boolean create)
         throws MagnetarClientException
     {

@@ -92,6 +92,29 @@ final class PartitionedTopicCommands
     }
 
     /**
+     * {@code magnetar topics partitioned-stats-internal TOPIC}.
+     */
+    @Command(
+        name = "partitioned-stats-internal",
+        mixinStandardHelpOptions = true,
+        description = "Print the internal storage state of every partition of a partitioned topic as JSON, with " +
+            "entries and bytes summed.")
+    static final class StatsInternal implements Callable<Integer>
+    {
+        @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/orders")
+        String topic;
+
+        @Mixin
+        ClientOptions clientOptions;
+
+        public Integer call()
+        {
+            return run("partitioned-stats-internal", clientOptions, (client) ->
+                System.out.println(client.admin().topics().getPartitionedInternalStats(topic).toJson()));
+        }
+    }
+
+    /**
      * An admin call on a connected client.
      */
     @FunctionalInterface

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
     description = "Topic administration.",
     subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
         PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
-        PartitionedTopicCommands.Get.class })
+        PartitionedTopicCommands.Get.class, PartitionedTopicCommands.StatsInternal.class })
 final class TopicsCommand implements Callable<Integer>
 {
     @Spec

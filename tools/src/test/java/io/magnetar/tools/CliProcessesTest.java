@@ -129,6 +129,18 @@ class CliProcessesTest
             assertEquals(List.of("a", "b", "c", "a", "b", "c"), List.of(batched).subList(0, 6));
             assertEquals("x".repeat(3_000_000), batched[6]);
 
+            // partitioned topics, as pulsar-admin has them
+            run("create-partitioned", "topics", "create-partitioned-topic", "public/default/parts", "-p", "2",
+                "-u", serviceUrl);
+            run("update-partitioned", "topics", "update-partitioned-topic", "parts", "-p", "3", "-u", serviceUrl);
+            assertEquals("{\"partitions\":3}", run("get-partitioned", "topics", "get-partitioned-topic-metadata",
+                "parts", "-u", serviceUrl).strip());
+            run("produce-partitioned", "produce", "parts", "-m", "p1,p2,p3", "-u", serviceUrl);
+            final String partitionedStats = run("partitioned-stats", "topics", "partitioned-stats-internal", "parts",
+                "-u", serviceUrl);
+            assertTrue(partitionedStats.contains("\"entries\" : 3"), partitionedStats);
+            assertTrue(partitionedStats.contains("persistent://public/default/parts-partition-2"), partitionedStats);
+
             try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
                 "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))
             {

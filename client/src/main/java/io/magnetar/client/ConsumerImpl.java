@@ -1,0 +1,774 @@
+package io.magnetar.client;
+
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A consumer of one topic (or of one partition of a partitioned topic): its receive ring, permits, batch and chunk
+ * unpacking, and its part in a session's restore. See {@link Consumer} for the contract.
+ */
+final class ConsumerImpl extends Restorable implements Consumer
+{
+    private static final int FRAME_TYPE_ID = 1;
+    private static final int OVERFLOW_MARKER_TYPE_ID = 2;
+    private static final int RING_RECORD_HEADER_LENGTH = 8;
+    private static final int MAX_POOLED_OVERFLOW_FRAMES = 64;
+    private static final int MAX_POOLED_OVERFLOW_FRAME_LENGTH = 256 * 1024; // a batch of the default 128 KiB fits
+
+    private final ConsumerRegistry registry;
+    private final Connector connector;
+    private final RequestTracker requests;
+    private final SessionLiveness liveness;
+    private final IngressProxy ingressProxy;
+    private final long consumerId;
+    private final String topic;
+    private final String subscription;
+    private final String consumerName;
+    private final SubscriptionType subscriptionType;
+    private final int receiverQueueSize;
+    private final boolean ackReceiptEnabled;
+    private final int flowBatch;
+    private final long operationTimeoutNs;
+    private final OneToOneRingBuffer receiveRing;
+    private final int inlineFrameLimit;
+    private final SpscArrayQueue<OverflowFrame> overflowFrames;
+    private final SpscArrayQueue<OverflowFrame> freeOverflowFrames;
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final MessageView view = new MessageView();
+    private final UnsafeBuffer overflowBuffer = new UnsafeBuffer(0, 0);
+    private final ControlledMessageHandler ringHandler = this::onRingFrame;
+    private final BatchAcks batchAcks = new BatchAcks();
+    private final EntryUnpacker unpacker;
+    private final ChunkAssembler chunks;
+    private MessageHandler pollHandler;
+    private Message received;
+    private int taken;
+    private int takeLimit;
+    private int framesTaken;
+    private int takenSinceFlow;
+    private int unsentPermits;
+    private final AtomicLong grantedPermits = new AtomicLong();
+    private final AtomicLong pushedMessages = new AtomicLong(); // one writer: whoever runs the duty cycle
+    private volatile long restoredEpoch;
+    private final Object closeLock = new Object();
+    private long droppedMessageCount;
+    private volatile boolean isClosed;
+
+    ConsumerImpl(
+        final ConsumerRegistry registry,
+        final Connector connector,
+        final long consumerId,
+        final String topic,
+        final String subscription,
+        final String consumerName,
+        final SubscriptionType subscriptionType,
+        final int receiverQueueSize,
+        final int receiveBufferLength,
+        final boolean ackReceiptEnabled,
+        final ChunkSettings chunkSettings)
+    {
+        this.ackReceiptEnabled = ackReceiptEnabled;
+        this.registry = registry;
+        this.connector = connector;
+        this.requests = connector.requests();
+        this.liveness = connector.liveness();
+        this.ingressProxy = connector.ingressProxy();
+        this.consumerId = consumerId;
+        this.topic = topic;
+        view.partitionIndex(PartitionFactory.partitionIndexOf(topic));
+        this.subscription = subscription;
+        this.consumerName = consumerName;
+        this.subscriptionType = subscriptionType;
+        this.receiverQueueSize = receiverQueueSize;
+        this.flowBatch = Math.max(1, receiverQueueSize / 2);
+        this.unpacker = new EntryUnpacker(topic, batchAcks);
+        this.chunks = new ChunkAssembler(topic, chunkSettings, this::ackDropped, connector.errorHandler());
+        this.operationTimeoutNs = connector.operationTimeoutNs();
+        this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            receiveBufferLength + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+        this.inlineFrameLimit = Math.min(receiveRing.maxMsgLength(), inlineFrameLimit(
+            receiveBufferLength, receiverQueueSize));
+        this.overflowFrames = new SpscArrayQueue<>(Math.max(2, receiverQueueSize));
+        this.freeOverflowFrames = new SpscArrayQueue<>(MAX_POOLED_OVERFLOW_FRAMES);
+    }
+
+    /**
+     * A frame too large for the ring, copied out by the conductor and handed to the receiving thread, which gives it
+     * back once read, so its array is reused: batches, which are larger than a ring slot, allocate nothing once the
+     * arrays have grown.
+     */
+    private static final class OverflowFrame
+    {
+        byte[] bytes = new byte[0];
+        int length;
+
+        void copy(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (bytes.length < length)
+            {
+                bytes = new byte[org.agrona.BitUtil.findNextPositivePowerOfTwo(length)];
+            }
+            buffer.getBytes(offset, bytes, 0, length);
+            this.length = length;
+        }
+    }
+
+    /**
+     * Largest frame a ring of a length holds in place, so that a full receiver queue of such frames, and the padding
+     * where the ring wraps, always fit.
+     *
+     * @param receiveBufferLength of the ring.
+     * @param receiverQueueSize   of the consumer.
+     * @return largest frame length held in the ring; larger frames go through the overflow.
+     */
+    static int inlineFrameLimit(final int receiveBufferLength, final int receiverQueueSize)
+    {
+        final int recordLength = (int)((receiveBufferLength / (receiverQueueSize + 1L)) & ~7L);
+        return recordLength - RING_RECORD_HEADER_LENGTH;
+    }
+
+    /**
+     * Smallest ring that holds a marker for every message of a full receiver queue.
+     *
+     * @param receiverQueueSize of the consumer.
+     * @return the length in bytes.
+     */
+    static long minReceiveBufferLength(final int receiverQueueSize)
+    {
+        return RING_RECORD_HEADER_LENGTH * (receiverQueueSize + 1L);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String getTopic()
+    {
+        return topic;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String getSubscription()
+    {
+        return subscription;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String getConsumerName()
+    {
+        return consumerName;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public SubscriptionType getSubscriptionType()
+    {
+        return subscriptionType;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Message receive() throws MagnetarClientException
+    {
+        final Message message = receive(operationTimeoutNs, TimeUnit.NANOSECONDS);
+        if (null == message)
+        {
+            throw new MagnetarClientException.TimeoutException("no message on topic '" + topic + "' subscription '" +
+                subscription + "' within " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms");
+        }
+
+        return message;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
+    {
+        checkOpen();
+        liveness.checkConnected();
+        checkNotInHandler();
+        connector.helpDutyCycle();
+        Message message = takeMessage();
+        if (null == message && timeout > 0)
+        {
+            requests.checkNotConductorThread("receive");
+            final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
+            final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
+            while (null == (message = takeMessage()))
+            {
+                checkOpen();
+                liveness.checkConnected();
+                if (System.nanoTime() - deadlineNs >= 0)
+                {
+                    return null;
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw new MagnetarClientException("interrupted while waiting for a message");
+                }
+                if (0 == connector.helpDutyCycle())
+                {
+                    idleStrategy.idle();
+                }
+            }
+            idleStrategy.idle(1);
+        }
+
+        return message;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
+    {
+        checkOpen();
+        liveness.checkConnected();
+        checkNotInHandler();
+        connector.helpDutyCycle();
+
+        return readRing(handler, limit);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void acknowledge(final Message message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+
+        acknowledge(message.getMessageId());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void acknowledge(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+
+        acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize());
+    }
+
+    private void acknowledge(final int shard, final long position, final int batchIndex, final int batchSize)
+        throws MagnetarClientException
+    {
+        checkOpen();
+        if (batchIndex >= 0 && batchSize < 1)
+        {
+            throw new MagnetarClientException("message id " + shard + ":" + position + ":" + batchIndex + " does " +
+                "not say how many messages its batch holds (an id parsed from text): acknowledge the id the " +
+                "consumer gave, or the whole entry with acknowledge(shard, position)");
+        }
+        if (batchIndex >= 0 && !batchAcks.ack(shard, position, batchIndex, batchSize))
+        {
+            return; // the entry is acknowledged once each of its messages is
+        }
+        acknowledge(shard, position);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void acknowledge(final int shard, final long position) throws MagnetarClientException
+    {
+        checkOpen();
+        batchAcks.onEntryAcked(position);
+        final long[] chunkPositions = chunks.takeChunkPositions(position);
+        if (null != chunkPositions)
+        {
+            for (int i = 1; i < chunkPositions.length; i++)
+            {
+                acknowledgeEntry(shard, chunkPositions[i]); // the first chunk's is the message's own, below
+            }
+        }
+        acknowledgeEntry(shard, position);
+    }
+
+    private void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
+    {
+        liveness.checkConnected();
+        if (ackReceiptEnabled)
+        {
+            acknowledgeWithReceipt(new MessageId(shard, position), System.nanoTime() + operationTimeoutNs);
+            return;
+        }
+
+        ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
+            System.nanoTime() + operationTimeoutNs, restoredEpoch);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void acknowledge(final MessageView message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+        acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize());
+    }
+
+    /**
+     * Acknowledge a message and wait until the broker has stored the acknowledgement.
+     *
+     * @param messageId  of the message.
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    private void acknowledgeWithReceipt(final MessageId messageId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(2, "acknowledgement receipts");
+        final PendingRequest request = requests.register(EgressAdapter.SUCCESS, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.ackWithReceipt(
+            correlationId, consumerId, messageId.shard(), messageId.position(), offerDeadlineNs));
+        requests.await(request, deadlineNs, "acknowledge " + messageId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void close() throws MagnetarClientException
+    {
+        requests.checkNotConductorThread("close a consumer");
+        close(System.nanoTime() + operationTimeoutNs, true);
+    }
+
+    /**
+     * Close with a given deadline.
+     *
+     * @param deadlineNs    bound on the whole close.
+     * @param closeOnBroker false to skip the broker round trip (the session is already gone).
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void close(final long deadlineNs, final boolean closeOnBroker) throws MagnetarClientException
+    {
+        synchronized (closeLock)
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            isClosed = true;
+        }
+
+        try
+        {
+            if (closeOnBroker)
+            {
+                registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
+            }
+        }
+        finally
+        {
+            registry.onClosed(this, deadlineNs);
+            receiveLock.lock(); // the overflow queue has one taker at a time
+            try
+            {
+                overflowFrames.clear();
+            }
+            finally
+            {
+                receiveLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Grant the broker the first permits, after it confirmed the subscription.
+     *
+     * @param deadlineNs bound on offering the grant.
+     * @throws MagnetarClientException if the grant could not be offered.
+     */
+    void start(final long deadlineNs) throws MagnetarClientException
+    {
+        // held back while a lost session is restored, the grant is counted anyway: the restore makes it
+        ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch);
+        grantedPermits.addAndGet(receiverQueueSize);
+    }
+
+    /**
+     * The reconnector's thread, once the session is restored: subscribe again with the same id (the broker
+     * redelivers what was not acknowledged) and grant the new session the permits the lost one had not used, so the
+     * ring never holds more than the receiver queue.
+     *
+     * @param deadlineNs bound on the restore.
+     * @param epoch      of the loss being restored: from then on this consumer's acks and grants go out.
+     * @throws MagnetarClientException if the broker refused the subscription or did not answer in time.
+     */
+    void restore(final long deadlineNs, final long epoch) throws MagnetarClientException
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        registry.subscribeOnBroker(this, deadlineNs);
+        // the new session holds no permits: grant it those the lost one held (the count stays as it is; a failed
+        // grant fails the attempt, and the next one grants them again)
+        final long permits = grantedPermits.get() - pushedMessages.get();
+        if (permits > 0)
+        {
+            ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
+        }
+        restoredEpoch = epoch;
+    }
+
+    /**
+     * @param epoch of the loss being restored.
+     * @return true if this consumer needs nothing more for it: restored in it, or closed.
+     */
+    boolean isRestoredIn(final long epoch)
+    {
+        return isClosed || restoredEpoch == epoch;
+    }
+
+    /**
+     * The reconnector gave up on this consumer (the broker refused it): it receives nothing more.
+     */
+    void onRestoreFailed(final String reason)
+    {
+        isClosed = true;
+    }
+
+    String subscription()
+    {
+        return subscription;
+    }
+
+    String consumerName()
+    {
+        return consumerName;
+    }
+
+    SubscriptionType subscriptionType()
+    {
+        return subscriptionType;
+    }
+
+    String topic()
+    {
+        return topic;
+    }
+
+    /**
+     * @return the id the client gave this consumer.
+     */
+    long consumerId()
+    {
+        return consumerId;
+    }
+
+    /**
+     * Conductor: the broker pushed a message; queue its frame for the application.
+     *
+     * @param buffer    holding the frame.
+     * @param offset    of the frame's message header.
+     * @param length    of the frame.
+     * @param position  of the message id, for the error if it has to be dropped.
+     */
+    void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
+    {
+        pushedMessages.lazySet(pushedMessages.get() + 1); // a plain ordered store: no atomic add per message
+        if (length <= inlineFrameLimit)
+        {
+            if (receiveRing.write(FRAME_TYPE_ID, buffer, offset, length))
+            {
+                return;
+            }
+        }
+        else
+        {
+            final int index = receiveRing.tryClaim(OVERFLOW_MARKER_TYPE_ID, 0);
+            if (index > 0)
+            {
+                OverflowFrame frame = freeOverflowFrames.poll();
+                if (null == frame)
+                {
+                    frame = new OverflowFrame();
+                }
+                frame.copy(buffer, offset, length);
+                if (overflowFrames.offer(frame))
+                {
+                    receiveRing.commit(index);
+                    return;
+                }
+                receiveRing.abort(index);
+            }
+        }
+
+        droppedMessageCount++;
+        connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+            "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
+            "the message at position " + position + " (" + droppedMessageCount + " dropped so far)"));
+    }
+
+    /**
+     * Conductor: the consumer was removed from routing.
+     */
+    void onRemoved()
+    {
+        isClosed = true;
+    }
+
+    /**
+     * Count messages taken, under the receive lock and after the ring freed them, and grant the broker as many
+     * permits once half the receiver queue was taken.
+     *
+     * @param count of messages taken.
+     */
+    private void onMessagesTaken(final int count)
+    {
+        takenSinceFlow += count;
+        if (0 == count || takenSinceFlow < flowBatch || isClosed)
+        {
+            return;
+        }
+
+        final int permits = takenSinceFlow + unsentPermits;
+        takenSinceFlow = 0;
+        unsentPermits = 0;
+        try
+        {
+            if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, permits,
+                System.nanoTime() + operationTimeoutNs, restoredEpoch))
+            {
+                grantedPermits.addAndGet(permits);
+            }
+            else
+            {
+                unsentPermits = permits; // the session is being restored: granted with the next grant
+            }
+        }
+        catch (final MagnetarClientException ex)
+        {
+            unsentPermits = permits;
+            connector.errorHandler().onError(new MagnetarClientException(
+                "could not grant " + permits + " permits for topic '" + topic + "' subscription '" +
+                subscription + "'; they go with the next grant", ex));
+        }
+    }
+
+    private Message takeMessage()
+    {
+        receiveLock.lock();
+        try
+        {
+            readRing(null, 1);
+            final Message message = received;
+            received = null;
+            return message;
+        }
+        finally
+        {
+            receiveLock.unlock();
+        }
+    }
+
+    /**
+     * Hand at most {@code limit} messages of the ring to a handler, or make a {@link Message} of one for
+     * {@link #receive()} when the handler is null, and count them as taken.
+     *
+     * @param handler of {@link #poll(MessageHandler, int)}, or null.
+     * @param limit   most messages.
+     * @return messages taken.
+     */
+    private int readRing(final MessageHandler handler, final int limit)
+    {
+        receiveLock.lock();
+        try
+        {
+            pollHandler = handler;
+            taken = 0;
+            takeLimit = limit;
+            framesTaken = 0;
+            chunks.expire(System.nanoTime());
+            handOutUnpacked(); // what is left of a batch goes first
+            if (taken < limit && !unpacker.hasNext())
+            {
+                receiveRing.controlledRead(ringHandler, limit - taken);
+                if (taken < limit && !unpacker.hasNext())
+                {
+                    receiveRing.controlledRead(ringHandler, limit - taken); // past the padding where the ring wraps
+                }
+            }
+
+            return taken;
+        }
+        finally
+        {
+            onMessagesTaken(framesTaken);
+            pollHandler = null;
+            receiveLock.unlock();
+        }
+    }
+
+    private ControlledMessageHandler.Action onRingFrame(
+        final int typeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+    {
+        framesTaken++;
+        if (OVERFLOW_MARKER_TYPE_ID == typeId)
+        {
+            final OverflowFrame frame = overflowFrames.poll(); // offered before the marker was committed
+            try
+            {
+                overflowBuffer.wrap(frame.bytes, 0, frame.length);
+                return onFrame(overflowBuffer, 0, frame.length);
+            }
+            finally
+            {
+                if (frame.bytes.length <= MAX_POOLED_OVERFLOW_FRAME_LENGTH)
+                {
+                    freeOverflowFrames.offer(frame); // read: its array serves a later frame (at most 16 MiB kept)
+                }
+            }
+        }
+
+        return onFrame(buffer, index, length);
+    }
+
+    private ControlledMessageHandler.Action onFrame(
+        final DirectBuffer frameBuffer, final int frameOffset, final int frameLength)
+    {
+        view.wrap(topic, frameBuffer, frameOffset);
+        if (view.entryNumChunks() > 0)
+        {
+            if (chunks.onChunk(view, frameBuffer, frameOffset, frameLength, System.nanoTime()))
+            {
+                taken++;
+                handOut();
+            }
+        }
+        else if (view.isPlainEntry())
+        {
+            taken++;
+            handOut();
+        }
+        else
+        {
+            final String invalid = unpacker.load(view, frameBuffer, frameOffset, frameLength);
+            if (null != invalid)
+            {
+                discard(invalid);
+            }
+            else
+            {
+                handOutUnpacked();
+            }
+        }
+
+        return taken >= takeLimit || unpacker.hasNext() ?
+            ControlledMessageHandler.Action.BREAK : ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private void handOutUnpacked()
+    {
+        while (taken < takeLimit && unpacker.next(view))
+        {
+            taken++;
+            handOut();
+        }
+    }
+
+    private void handOut()
+    {
+        final MessageHandler handler = pollHandler;
+        if (null == handler)
+        {
+            received = view.toMessage();
+        }
+        else
+        {
+            handler.onMessage(view);
+        }
+    }
+
+    /**
+     * The chunk assembler dropped a chunked message: acknowledge a chunk of it.
+     */
+    private void ackDropped(final int shard, final long position)
+    {
+        try
+        {
+            ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
+                System.nanoTime() + operationTimeoutNs, restoredEpoch);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            connector.errorHandler().onError(ex);
+        }
+    }
+
+    /**
+     * An entry the consumer cannot read (a producer's malformed batch or compressed payload): it is acknowledged, as
+     * Pulsar discards a corrupted message, so it does not come back, and the error goes to the client's handler.
+     */
+    private void discard(final String why)
+    {
+        final int shard = view.shard();
+        final long position = view.position();
+        connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+            "' subscription '" + subscription + "': discarded the entry at " + shard + ":" + position +
+            ", which cannot be read: " + why));
+        batchAcks.onEntryAcked(position);
+        ackDropped(shard, position);
+    }
+
+    private void checkNotInHandler() throws MagnetarClientException
+    {
+        if (receiveLock.isHeldByCurrentThread())
+        {
+            throw new MagnetarClientException("receive and poll cannot be called from a message handler of the same " +
+                "consumer");
+        }
+    }
+
+    private void checkOpen() throws MagnetarClientException
+    {
+        if (isClosed)
+        {
+            throw new MagnetarClientException(
+                "consumer on topic '" + topic + "' subscription '" + subscription + "' is closed");
+        }
+    }
+
+    /**
+     * @return a short description for logs.
+     */
+    public String toString()
+    {
+        return "Consumer{topic=" + topic + ", subscription=" + subscription + ", consumerName=" + consumerName +
+            ", consumerId=" + consumerId + '}';
+    }
+}
