@@ -230,7 +230,7 @@ public final class ConsumerBuilder
             (partition) -> consumers.subscribe(PartitionFactory.partitionName(fullName, partition),
                 subscriptionName, consumerName, subscriptionType, InitialPosition.EARLIEST, receiverQueueSize,
                 bufferLength, ackReceiptEnabled, chunkSettings),
-            consumers.producers().topics(), consumers.operationTimeoutNs(), consumers.producers().partitionsWatcher(),
-            autoUpdatePartitionsIntervalNs);
+            consumers.producers().topics(), consumers.operationTimeoutNs(), consumers.requests(),
+            consumers.producers().partitionsWatcher(), autoUpdatePartitionsIntervalNs);
     }
 }

@@ -24,6 +24,14 @@ final class ConsumerRegistry
     }
 
     /**
+     * @return the client's requests, which know the conductor thread.
+     */
+    RequestTracker requests()
+    {
+        return connector.requests();
+    }
+
+    /**
      * @return the client's operation timeout.
      */
     long operationTimeoutNs()

@@ -168,7 +168,12 @@ public final class MessageId implements Comparable<MessageId>
             return byShard;
         }
         final int byPosition = Long.compare(position, other.position);
-        return 0 != byPosition ? byPosition : Integer.compare(batchIndex, other.batchIndex);
+        if (0 != byPosition)
+        {
+            return byPosition;
+        }
+        final int byBatchIndex = Integer.compare(batchIndex, other.batchIndex);
+        return 0 != byBatchIndex ? byBatchIndex : Integer.compare(partitionIndex, other.partitionIndex);
     }
 
     /**

@@ -17,7 +17,8 @@ final class PartitionRouter
     private final MessageRoutingMode mode;
     private final MessageRouter custom;
     private final long partitionSwitchNs;
-    private final int singlePartition = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
+    private final java.util.concurrent.atomic.AtomicInteger singlePartition =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
     private final int roundRobinStart = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
     private final AtomicLong roundRobin = new AtomicLong();
     private final ThreadLocal<byte[]> keyScratch = ThreadLocal.withInitial(() -> new byte[Protocol.MAX_KEY_LENGTH]);
@@ -93,7 +94,14 @@ final class PartitionRouter
     {
         if (MessageRoutingMode.SinglePartition == mode)
         {
-            return singlePartition % numPartitions;
+            // picked once, among the partitions there are then; counts only grow, so it stays, as in Pulsar
+            final int chosen = singlePartition.get();
+            if (chosen >= 0)
+            {
+                return chosen;
+            }
+            singlePartition.compareAndSet(-1, ThreadLocalRandom.current().nextInt(numPartitions));
+            return singlePartition.get();
         }
         final long turn = partitionSwitchNs > 0 ? System.nanoTime() / partitionSwitchNs :
             roundRobin.getAndIncrement();

@@ -19,6 +19,7 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     private final SubscriptionType subscriptionType;
     private final Topics topics;
     private final long operationTimeoutNs;
+    private final RequestTracker requests;
     private final ScheduledFuture<?> watch;
     private final Partitions<ConsumerImpl> partitions;
     private int next;
@@ -29,6 +30,7 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
         final SubscriptionType subscriptionType,
         final Topics topics,
         final long operationTimeoutNs,
+        final RequestTracker requests,
         final Partitions<ConsumerImpl> partitions,
         final PartitionsWatcher watcher,
         final long updateIntervalNs)
@@ -38,6 +40,7 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
         this.subscriptionType = subscriptionType;
         this.topics = topics;
         this.operationTimeoutNs = operationTimeoutNs;
+        this.requests = requests;
         this.partitions = partitions;
         this.watch = updateIntervalNs > 0 ? watcher.watch(this, updateIntervalNs) : null;
     }
@@ -53,6 +56,7 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
      * @param laterPartitions    of the consumer of a partition added later, from its earliest message.
      * @param topics             admin, to learn of new partitions.
      * @param operationTimeoutNs of the client, for {@link #receive()}.
+     * @param requests           of the client: whether the calling thread may wait.
      * @param watcher            of the client.
      * @param updateIntervalNs   between checks for new partitions; 0 for none.
      * @return the consumer.
@@ -67,10 +71,11 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
         final PartitionFactory<ConsumerImpl> laterPartitions,
         final Topics topics,
         final long operationTimeoutNs,
+        final RequestTracker requests,
         final PartitionsWatcher watcher,
         final long updateIntervalNs) throws MagnetarClientException
     {
-        return new PartitionedConsumer(topic, subscription, subscriptionType, topics, operationTimeoutNs,
+        return new PartitionedConsumer(topic, subscription, subscriptionType, topics, operationTimeoutNs, requests,
             Partitions.create(numPartitions, factory, laterPartitions, ConsumerImpl[]::new), watcher,
             updateIntervalNs);
     }
@@ -156,22 +161,33 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     {
         final long deadlineNs = System.nanoTime() + unit.toNanos(Math.max(0, timeout));
         final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
+        boolean checkedThread = false;
         while (true)
         {
             final ConsumerImpl[] consumers = partitions.all();
+            final int start = Math.floorMod(next, consumers.length);
             for (int k = 0; k < consumers.length; k++)
             {
-                final int partition = (next + k) % consumers.length;
+                final int partition = (start + k) % consumers.length;
                 final Message message = consumers[partition].receive(0, TimeUnit.NANOSECONDS);
                 if (null != message)
                 {
-                    next = partition + 1;
+                    next = (partition + 1) % consumers.length;
+                    if (checkedThread)
+                    {
+                        idleStrategy.idle(1); // the wait is over: the next one starts from the shortest idle
+                    }
                     return message;
                 }
             }
             if (timeout <= 0 || System.nanoTime() - deadlineNs >= 0)
             {
                 return null;
+            }
+            if (!checkedThread)
+            {
+                requests.checkNotConductorThread("receive");
+                checkedThread = true;
             }
             if (Thread.currentThread().isInterrupted())
             {
@@ -187,13 +203,13 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
     {
         final ConsumerImpl[] consumers = partitions.all();
-        final int start = next;
+        final int start = Math.floorMod(next, consumers.length);
         int taken = 0;
         for (int k = 0; k < consumers.length && taken < limit; k++)
         {
             taken += consumers[(start + k) % consumers.length].poll(handler, limit - taken);
         }
-        next = start + 1;
+        next = (start + 1) % consumers.length;
         return taken;
     }
 

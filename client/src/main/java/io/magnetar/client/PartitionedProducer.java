@@ -183,9 +183,9 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
         {
             partition = router.choose(key, producers.length);
         }
-        catch (final MagnetarClientException ex)
+        catch (final MagnetarClientException | RuntimeException ex)
         {
-            return CompletableFuture.failedFuture(ex);
+            return CompletableFuture.failedFuture(MagnetarClientException.wrap(ex));
         }
         return producers[partition].sendAsync(key, payload, metadata)
             .thenApply((messageId) -> messageId.withPartition(partition));
@@ -238,6 +238,7 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
         final int length) throws MagnetarClientException
     {
         final ProducerImpl[] producers = partitions.all();
+        SendChecks.checkOffer(keyBuffer, keyLength, buffer, length, Integer.MAX_VALUE); // the key, before hashing it
         final int partition = router.choose(keyBuffer, keyOffset, keyLength, producers.length);
         return producers[partition].offer(keyBuffer, keyOffset, keyLength, buffer, offset, length);
     }

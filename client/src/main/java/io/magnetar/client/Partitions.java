@@ -15,6 +15,7 @@ final class Partitions<T extends AutoCloseable>
     private final PartitionFactory<T> laterPartitions;
     private final IntFunction<T[]> newArray;
     private volatile T[] all;
+    private boolean isClosed;
 
     private Partitions(final PartitionFactory<T> laterPartitions, final IntFunction<T[]> newArray, final T[] all)
     {
@@ -59,10 +60,10 @@ final class Partitions<T extends AutoCloseable>
      * @param numPartitions of the topic now.
      * @throws MagnetarClientException if one could not be created (none is added then).
      */
-    void grow(final int numPartitions) throws MagnetarClientException
+    synchronized void grow(final int numPartitions) throws MagnetarClientException
     {
         final T[] current = all;
-        if (numPartitions > current.length)
+        if (!isClosed && numPartitions > current.length)
         {
             final T[] grown = Arrays.copyOf(current, numPartitions);
             createRange(grown, current.length, laterPartitions);
@@ -77,7 +78,13 @@ final class Partitions<T extends AutoCloseable>
      */
     void close() throws MagnetarClientException
     {
-        final MagnetarClientException failure = closeFrom(all, 0);
+        final T[] current;
+        synchronized (this) // waits for a grow under way, so what it creates is closed too
+        {
+            isClosed = true;
+            current = all;
+        }
+        final MagnetarClientException failure = closeFrom(current, 0);
         if (null != failure)
         {
             throw failure;
@@ -93,10 +100,15 @@ final class Partitions<T extends AutoCloseable>
             {
                 array[i] = factory.create(i);
             }
-            catch (final MagnetarClientException ex)
+            catch (final MagnetarClientException | RuntimeException ex)
             {
-                closeFrom(array, from); // what was made before the failure, which is the one reported
-                throw ex;
+                final MagnetarClientException failure = MagnetarClientException.wrap(ex);
+                final MagnetarClientException closing = closeFrom(array, from); // what was made before the failure
+                if (null != closing)
+                {
+                    failure.addSuppressed(closing);
+                }
+                throw failure;
             }
         }
     }

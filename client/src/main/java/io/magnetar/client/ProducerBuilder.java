@@ -300,6 +300,11 @@ public final class ProducerBuilder
                 blockIfQueueFull, accessMode, batchSettings);
         }
 
+        if (null != receiptHandler)
+        {
+            throw new MagnetarClientException("topic '" + fullName + "' is partitioned, and a receipt handler is not " +
+                "told the partition of a sequence id: use sendAsync's futures, or offer to a partition's topic");
+        }
         return PartitionedProducer.create(fullName, producerName, partitions,
             (partition) -> producers.create(PartitionFactory.partitionName(fullName, partition), producerName,
                 maxPendingMessages, receiptHandler, timeoutNs, blockIfQueueFull, accessMode, batchSettings),

@@ -56,6 +56,10 @@ public final class FileMetadataStore implements MetadataStore
         try
         {
             final Document document = MAPPER.readValue(file, Document.class);
+            if (null == document)
+            {
+                throw new IOException("the document is null");
+            }
             if (null == document.partitionedTopics)
             {
                 document.partitionedTopics = new TreeMap<>();
@@ -94,8 +98,7 @@ public final class FileMetadataStore implements MetadataStore
         final Document next = new Document();
         next.partitionedTopics = new TreeMap<>(document.partitionedTopics);
         next.partitionedTopics.put(topic, partitions);
-        write(next);
-        document = next;
+        write(next); // the document is replaced once the rename is done, even if forcing the directory then fails
     }
 
     /**
@@ -122,6 +125,7 @@ public final class FileMetadataStore implements MetadataStore
         }
         Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        document = next; // what a restart reads from now on
         try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
         {
             dir.force(true);
