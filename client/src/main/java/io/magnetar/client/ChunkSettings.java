@@ -3,7 +3,8 @@ package io.magnetar.client;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a consumer puts chunked messages together, from its {@link ConsumerBuilder}: immutable.
+ * How a consumer puts chunked messages together and groups its acknowledgements, from its {@link ConsumerBuilder}:
+ * immutable.
  */
 final class ChunkSettings
 {
@@ -14,17 +15,23 @@ final class ChunkSettings
 
     /** The defaults. */
     static final ChunkSettings DEFAULT = new ChunkSettings(
-        MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false);
+        MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
     final boolean autoAckOldestChunkedMessageOnQueueFull;
+    final long acknowledgmentGroupTimeNs;
+    final int maxAcknowledgmentGroupSize;
 
     ChunkSettings(
         final int maxPendingChunkedMessage,
         final long expireTimeOfIncompleteChunkedMessageNs,
-        final boolean autoAckOldestChunkedMessageOnQueueFull)
+        final boolean autoAckOldestChunkedMessageOnQueueFull,
+        final long acknowledgmentGroupTimeNs,
+        final int maxAcknowledgmentGroupSize)
     {
+        this.acknowledgmentGroupTimeNs = acknowledgmentGroupTimeNs;
+        this.maxAcknowledgmentGroupSize = maxAcknowledgmentGroupSize;
         this.maxPendingChunkedMessage = maxPendingChunkedMessage;
         this.expireTimeOfIncompleteChunkedMessageNs = expireTimeOfIncompleteChunkedMessageNs;
         this.autoAckOldestChunkedMessageOnQueueFull = autoAckOldestChunkedMessageOnQueueFull;

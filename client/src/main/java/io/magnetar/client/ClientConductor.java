@@ -40,6 +40,7 @@ final class ClientConductor implements Agent
     private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
     private final ArrayList<ProducerImpl> batchingProducers = new ArrayList<>();
+    private final ArrayList<ConsumerImpl> ackGroupingConsumers = new ArrayList<>();
     private final Long2ObjectHashMap<ConsumerImpl> consumerById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
     private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
@@ -121,6 +122,11 @@ final class ClientConductor implements Agent
         {
             workCount += batchingProducers.get(i).flushBatchIfDue(nowNs);
         }
+        final ArrayList<ConsumerImpl> ackGroupingConsumers = this.ackGroupingConsumers;
+        for (int i = 0, size = ackGroupingConsumers.size(); i < size; i++)
+        {
+            workCount += ackGroupingConsumers.get(i).flushAcksIfDue(nowNs);
+        }
 
         if (nowNs - nextSendTimeoutCheckNs >= 0)
         {
@@ -175,6 +181,7 @@ final class ClientConductor implements Agent
             consumer.onRemoved();
         }
         consumerById.clear();
+        ackGroupingConsumers.clear();
     }
 
     /**
@@ -292,7 +299,16 @@ final class ClientConductor implements Agent
      */
     void addConsumer(final ConsumerImpl consumer, final long deadlineNs) throws MagnetarClientException
     {
-        submit(() -> consumerById.put(consumer.consumerId(), consumer), deadlineNs);
+        submit(
+            () ->
+            {
+                consumerById.put(consumer.consumerId(), consumer);
+                if (consumer.groupsAcks())
+                {
+                    ackGroupingConsumers.add(consumer);
+                }
+            },
+            deadlineNs);
     }
 
     /**
@@ -307,6 +323,7 @@ final class ClientConductor implements Agent
             () ->
             {
                 consumerById.remove(consumer.consumerId());
+                ackGroupingConsumers.remove(consumer);
                 consumer.onRemoved();
             },
             deadlineNs);

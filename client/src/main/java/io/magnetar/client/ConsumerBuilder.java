@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConsumerBuilder
 {
+    /** Most acks in one AckGroup frame: its count is an unsigned short. */
+    static final int MAX_ACKNOWLEDGMENT_GROUP_SIZE = 65535;
+
     private final ConsumerRegistry consumers;
     private String topic;
     private String subscriptionName;
@@ -21,6 +24,8 @@ public final class ConsumerBuilder
         ChunkSettings.EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT;
     private boolean autoAckOldestChunkedMessageOnQueueFull;
     private long autoUpdatePartitionsIntervalNs = ProducerBuilder.AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT;
+    private long acknowledgmentGroupTimeNs;
+    private int maxAcknowledgmentGroupSize = 1000;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -150,6 +155,30 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param delay most time an acknowledgement waits to go out with others in one frame, as Pulsar's
+     *              {@code acknowledgmentGroupTime}; 0 (the default here; Pulsar's is 100 ms) sends each at once.
+     *              Acks held when the client crashes are lost and their messages delivered again.
+     * @param unit  of the delay.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder acknowledgmentGroupTime(final long delay, final TimeUnit unit)
+    {
+        this.acknowledgmentGroupTimeNs = null == unit || delay < 0 ? -1 : unit.toNanos(delay);
+        return this;
+    }
+
+    /**
+     * @param size most acknowledgements held before they go, as Pulsar's {@code maxAcknowledgmentGroupSize};
+     *             default 1000; they go in frames of at most 160.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder maxAcknowledgmentGroupSize(final int size)
+    {
+        this.maxAcknowledgmentGroupSize = size;
+        return this;
+    }
+
+    /**
      * @param interval between checks of a partitioned topic's partition count, to subscribe to partitions added
      *                 since (from their earliest message); default one minute, as Pulsar; 0 never checks.
      * @param unit     of the interval.
@@ -206,6 +235,12 @@ public final class ConsumerBuilder
                 "), not " + receiveBufferLength);
         }
 
+        if (acknowledgmentGroupTimeNs < 0 || maxAcknowledgmentGroupSize < 1 ||
+            maxAcknowledgmentGroupSize > MAX_ACKNOWLEDGMENT_GROUP_SIZE)
+        {
+            throw new MagnetarClientException("acknowledgmentGroupTime must be 0 (off) or positive, and " +
+                "maxAcknowledgmentGroupSize 1 to " + MAX_ACKNOWLEDGMENT_GROUP_SIZE);
+        }
         if (autoUpdatePartitionsIntervalNs < 0)
         {
             throw new MagnetarClientException("autoUpdatePartitionsInterval must be zero (never) or positive");
@@ -215,7 +250,8 @@ public final class ConsumerBuilder
         final int bufferLength = 0 == receiveBufferLength ?
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
         final ChunkSettings chunkSettings = new ChunkSettings(maxPendingChunkedMessage,
-            expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull);
+            expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull,
+            acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

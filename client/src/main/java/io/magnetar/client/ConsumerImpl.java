@@ -50,6 +50,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final BatchAcks batchAcks = new BatchAcks();
     private final EntryUnpacker unpacker;
     private final ChunkAssembler chunks;
+    private final AckGrouper ackGrouper;
     private MessageHandler pollHandler;
     private Message received;
     private int taken;
@@ -77,6 +78,9 @@ final class ConsumerImpl extends Restorable implements Consumer
         final boolean ackReceiptEnabled,
         final ChunkSettings chunkSettings)
     {
+        this.ackGrouper = chunkSettings.acknowledgmentGroupTimeNs > 0 && !ackReceiptEnabled ? new AckGrouper(
+            connector.ingressProxy(), connector.requests(), consumerId, chunkSettings.acknowledgmentGroupTimeNs,
+            chunkSettings.maxAcknowledgmentGroupSize) : null;
         this.ackReceiptEnabled = ackReceiptEnabled;
         this.registry = registry;
         this.connector = connector;
@@ -318,6 +322,11 @@ final class ConsumerImpl extends Restorable implements Consumer
     private void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
     {
         liveness.checkConnected();
+        if (null != ackGrouper)
+        {
+            ackGrouper.add(shard, position, System.nanoTime() + operationTimeoutNs, restoredEpoch);
+            return;
+        }
         if (ackReceiptEnabled)
         {
             acknowledgeWithReceipt(new MessageId(shard, position), System.nanoTime() + operationTimeoutNs);
@@ -388,6 +397,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             if (closeOnBroker)
             {
+                if (null != ackGrouper)
+                {
+                    ackGrouper.flush(deadlineNs, restoredEpoch); // the grouped acks go before the close
+                }
                 registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
             }
         }
@@ -532,6 +545,25 @@ final class ConsumerImpl extends Restorable implements Consumer
         connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
             "' subscription '" + subscription + "': the broker pushed more messages than permitted; dropped " +
             "the message at position " + position + " (" + droppedMessageCount + " dropped so far)"));
+    }
+
+    /**
+     * @return true if acks wait in groups, which the conductor sends when they are due.
+     */
+    boolean groupsAcks()
+    {
+        return null != ackGrouper;
+    }
+
+    /**
+     * Conductor: send the grouped acks if the oldest has waited long enough; never waits.
+     *
+     * @param nowNs current {@link System#nanoTime()}.
+     * @return 1 if a group went out, else 0.
+     */
+    int flushAcksIfDue(final long nowNs)
+    {
+        return null == ackGrouper || isClosed ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
     }
 
     /**

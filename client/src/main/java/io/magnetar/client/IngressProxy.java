@@ -3,6 +3,7 @@ package io.magnetar.client;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckEncoder;
+import io.magnetar.codecs.AckGroupEncoder;
 import io.magnetar.codecs.AckWithReceiptEncoder;
 import io.magnetar.codecs.ResetCursorEncoder;
 import io.magnetar.codecs.StatsInternalRequestEncoder;
@@ -62,6 +63,7 @@ final class IngressProxy implements AdminIngress
         final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final FlowEncoder flowEncoder = new FlowEncoder();
         final AckEncoder ackEncoder = new AckEncoder();
+        final AckGroupEncoder ackGroupEncoder = new AckGroupEncoder();
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
@@ -508,6 +510,58 @@ final class IngressProxy implements AdminIngress
         encoder.messageId().shard(shard).position(position);
 
         return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
+    }
+
+    /**
+     * Offer a group of acks of one consumer.
+     *
+     * @param correlationId of the frame.
+     * @param consumerId    of the consumer.
+     * @param shards        of the entries.
+     * @param positions     of the entries.
+     * @param count         of acks.
+     * @param wait          true to wait while back pressured, bounded by the deadline; false to offer once.
+     * @param deadlineNs    bound on waiting.
+     * @param restoredEpoch of the consumer.
+     * @return true if offered, or dropped while the session is being restored (the broker redelivers); false if not
+     * offered (only without waiting): try again.
+     * @throws MagnetarClientException if it could not be offered in time, or the session is lost.
+     */
+    boolean ackGroup(
+        final long correlationId,
+        final long consumerId,
+        final int[] shards,
+        final long[] positions,
+        final int count,
+        final boolean wait,
+        final long deadlineNs,
+        final long restoredEpoch) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final AckGroupEncoder encoder = e.ackGroupEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
+        final AckGroupEncoder.AcksEncoder acks = encoder.acksCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            acks.next().messageId().shard(shards[i]).position(positions[i]);
+        }
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        if (wait)
+        {
+            offer(e, length, deadlineNs, DROP, restoredEpoch);
+            return true;
+        }
+        if (liveness.isHeldBack(restoredEpoch))
+        {
+            return true; // dropped, as every ack while the session is being restored
+        }
+        final long result;
+        synchronized (offerLock)
+        {
+            result = publication.offer(e.buffer, 0, length);
+        }
+        return result > 0;
     }
 
     void ackWithReceipt(

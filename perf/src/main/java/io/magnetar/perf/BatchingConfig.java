@@ -2,6 +2,7 @@ package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.client.CompressionType;
+import io.magnetar.client.ConsumerBuilder;
 import io.magnetar.client.ProducerBuilder;
 
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ public final class BatchingConfig
     private int maxMessages = 1000;
     private int maxBytes = 128 * 1024;
     private CompressionType compression = CompressionType.NONE;
+    private double acksDelayMs;
 
     /**
      * Validate the settings.
@@ -35,6 +37,10 @@ public final class BatchingConfig
         if (maxMessages < 1 || maxBytes < 1)
         {
             throw new ConfigurationException("--batch-max-messages and --batch-max-bytes must be at least 1");
+        }
+        if (!(acksDelayMs >= 0) || acksDelayMs > 60_000)
+        {
+            throw new ConfigurationException("--acks-delay-millis must be 0 to 60000: " + acksDelayMs);
         }
         if (null == compression)
         {
@@ -61,6 +67,28 @@ public final class BatchingConfig
     }
 
     /**
+     * Apply the ack grouping to a consumer of the broker run.
+     *
+     * @param builder of the consumer.
+     * @return the builder.
+     */
+    public ConsumerBuilder applyTo(final ConsumerBuilder builder)
+    {
+        return builder.acknowledgmentGroupTime((long)(acksDelayMs * 1000), TimeUnit.MICROSECONDS);
+    }
+
+    /**
+     * @param acksDelayMs most time a consumer's acks wait to go out together (pulsar-perf's
+     *                    {@code --acks-delay-millis}); 0 sends each at once.
+     * @return this for a fluent API.
+     */
+    public BatchingConfig acksDelayMs(final double acksDelayMs)
+    {
+        this.acksDelayMs = acksDelayMs;
+        return this;
+    }
+
+    /**
      * @return a short description for the run's name, empty without batching or compression.
      */
     public String describe()
@@ -68,7 +96,16 @@ public final class BatchingConfig
         final String batch = enabled ? "batching " + timeWindowMs + " ms/" + maxMessages + " msgs/" + maxBytes +
             " bytes" : "";
         final String codec = CompressionType.NONE == compression ? "" : compression.name().toLowerCase();
-        return batch.isEmpty() ? codec : codec.isEmpty() ? batch : batch + ", " + codec;
+        final String acks = acksDelayMs > 0 ? "acks grouped " + acksDelayMs + " ms" : "";
+        final StringBuilder text = new StringBuilder(batch);
+        for (final String part : new String[]{ codec, acks })
+        {
+            if (!part.isEmpty())
+            {
+                text.append(text.length() > 0 ? ", " : "").append(part);
+            }
+        }
+        return text.toString();
     }
 
     /**

@@ -292,7 +292,7 @@ final class BrokerLoad extends LoadRun
 
     private Consumer subscribe(final String topic, final String subscription) throws MagnetarClientException
     {
-        return client.newConsumer()
+        return config.batching().applyTo(client.newConsumer())
             .topic(topic)
             .subscriptionName(subscription)
             .subscriptionInitialPosition(config.initialPosition())

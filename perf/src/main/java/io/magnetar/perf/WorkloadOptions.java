@@ -76,6 +76,11 @@ final class WorkloadOptions
         description = "With --batching: most bytes a batch. Default: ${DEFAULT-VALUE}")
     int batchMaxBytes = 128 * 1024;
 
+    @Option(names = "--acks-delay-millis", paramLabel = "MS",
+        description = "The broker run's consumers group their acks for up to this long (pulsar-perf's option; its " +
+            "default is 100). Default: 0, each ack at once")
+    double acksDelayMillis;
+
     @Option(names = { "-z", "--compression" }, paramLabel = "CODEC",
         description = "The broker run's producers compress: none, lz4, zlib, zstd or snappy. Default: none")
     String compression = "none";
@@ -275,7 +280,7 @@ final class WorkloadOptions
                 .initialPosition(parsePosition(position));
             config.burst().messages(burst);
             config.batching().enabled(batching).timeWindowMs(batchTimeWindowMs).maxMessages(batchMaxMessages)
-                .maxBytes(batchMaxBytes).compression(compressionType);
+                .maxBytes(batchMaxBytes).compression(compressionType).acksDelayMs(acksDelayMillis);
             config.idleTopics()
                 .topics(idleTopics)
                 .subscriptionsPerTopic(null == idleSubscriptions ?

@@ -6,6 +6,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckGroupDecoder;
 import io.magnetar.codecs.AckWithReceiptDecoder;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
@@ -64,6 +65,7 @@ final class IngressFrameAdapter
     private final CreatePartitionedTopicDecoder createPartitionedTopicDecoder = new CreatePartitionedTopicDecoder();
     private final GetPartitionedTopicMetadataDecoder getPartitionedTopicMetadataDecoder =
         new GetPartitionedTopicMetadataDecoder();
+    private static final int GROUP_HEADER_LENGTH = 4;
     private final MessageMetadataCheck metadataCheck = new MessageMetadataCheck();
     private final short[] policyFields = new short[NamespacePolicies.FIELD_COUNT];
     private final long[] policyValues = new long[NamespacePolicies.FIELD_COUNT];
@@ -200,6 +202,11 @@ final class IngressFrameAdapter
 
             case AckDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, AckDecoder.BLOCK_LENGTH, 0) ?
+                    listener.onAck(sessionKey, correlationId, consumerId(), frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
+
+            case AckGroupDecoder.TEMPLATE_ID:
+                return isWellFormedAckGroup(length, blockLength) ?
                     listener.onAck(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
 
@@ -528,6 +535,26 @@ final class IngressFrameAdapter
         }
 
         return true;
+    }
+
+    /**
+     * An AckGroup's block, then its group: each entry at least a message id long, all inside the frame.
+     */
+    private boolean isWellFormedAckGroup(final int length, final int blockLength)
+    {
+        if (!isWellFormed(length, blockLength, AckGroupDecoder.BLOCK_LENGTH, 0))
+        {
+            return false;
+        }
+        final int groupOffset = ENCODED_LENGTH + blockLength;
+        if (groupOffset + GROUP_HEADER_LENGTH > length)
+        {
+            return false;
+        }
+        final int entryLength = frame.getShort(groupOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = frame.getShort(groupOffset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        return entryLength >= AckGroupDecoder.AcksDecoder.sbeBlockLength() &&
+            groupOffset + GROUP_HEADER_LENGTH + (long)count * entryLength <= length;
     }
 
     private boolean malformed(final long sessionKey, final long correlationId, final int templateId)

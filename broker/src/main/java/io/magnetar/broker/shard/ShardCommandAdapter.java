@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckGroupDecoder;
 import io.magnetar.codecs.AckWithReceiptDecoder;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
@@ -53,6 +54,7 @@ final class ShardCommandAdapter
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
     private final FlowDecoder flowDecoder = new FlowDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
+    private final AckGroupDecoder ackGroupDecoder = new AckGroupDecoder();
     private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
@@ -226,6 +228,23 @@ final class ShardCommandAdapter
                 final AckDecoder ack = ackDecoder.wrap(frame, offset, blockLength, version);
                 return subscriptions.onAck(session, ack.correlationId(), ack.consumerId(), ack.messageId().shard(),
                     ack.messageId().position(), false);
+            }
+
+            case AckGroupDecoder.TEMPLATE_ID:
+            {
+                // acks already applied are skipped when a back-pressured group is handled again
+                final AckGroupDecoder group = ackGroupDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = group.correlationId();
+                final long consumerId = group.consumerId();
+                for (final AckGroupDecoder.AcksDecoder ack : group.acks())
+                {
+                    if (!subscriptions.onAck(session, correlationId, consumerId, ack.messageId().shard(),
+                        ack.messageId().position(), false))
+                    {
+                        return false;
+                    }
+                }
+                return true;
             }
 
             case AckWithReceiptDecoder.TEMPLATE_ID:

@@ -85,6 +85,28 @@ class IngressFrameAdapterTest
     }
 
     @Test
+    void shouldForwardAWellFormedAckGroupAndRefuseOneWhoseCountRunsPastTheFrame()
+    {
+        final io.magnetar.codecs.AckGroupEncoder encoder = new io.magnetar.codecs.AckGroupEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).correlationId(8).consumerId(4);
+        final io.magnetar.codecs.AckGroupEncoder.AcksEncoder acks = encoder.acksCount(3);
+        for (int i = 0; i < 3; i++)
+        {
+            acks.next().messageId().shard(0).position(64L * i);
+        }
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        onFrame(length);
+        assertEquals(List.of("ack " + KEY + " 8 4 " + length), listener.calls);
+
+        listener.calls.clear();
+        buffer.putShort(MessageHeaderEncoder.ENCODED_LENGTH + io.magnetar.codecs.AckGroupEncoder.BLOCK_LENGTH + 2,
+            (short)4, ByteOrder.LITTLE_ENDIAN); // four acks claimed, three there
+        onFrame(length);
+        assertEquals(1, listener.calls.size(), listener.calls::toString);
+        assertTrue(listener.calls.get(0).startsWith("bad " + KEY + " 8 MALFORMED_FRAME"), listener.calls::toString);
+    }
+
+    @Test
     void shouldRefuseBlockShorterThanTheBrokers()
     {
         final int length = encodeCreateProducer(21, 4, "persistent://public/default/t", "p");
