@@ -1,5 +1,9 @@
 package io.magnetar.client;
 
+import io.magnetar.codecs.AckGroupEncoder;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import org.agrona.ExpandableArrayBuffer;
+
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,6 +29,9 @@ final class AckGrouper
     private final int[] shards;
     private final long[] positions;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(2048);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AckGroupEncoder ackGroupEncoder = new AckGroupEncoder();
     private int count;
     private volatile long dueNs = Long.MAX_VALUE;
 
@@ -140,7 +147,15 @@ final class AckGrouper
         final boolean sent;
         try
         {
-            sent = ingressProxy.ackGroup(requests.nextCorrelationId(), consumerId, shards, positions, count, wait,
+            final AckGroupEncoder encoder = ackGroupEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .correlationId(requests.nextCorrelationId())
+                .consumerId(consumerId);
+            final AckGroupEncoder.AcksEncoder acks = encoder.acksCount(count);
+            for (int i = 0; i < count; i++)
+            {
+                acks.next().messageId().shard(shards[i]).position(positions[i]);
+            }
+            sent = ingressProxy.offerAcks(buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), wait,
                 deadlineNs, restoredEpoch);
         }
         catch (final MagnetarClientException ex)

@@ -36,7 +36,6 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final String consumerName;
     private final SubscriptionType subscriptionType;
     private final int receiverQueueSize;
-    private final boolean ackReceiptEnabled;
     private final int flowBatch;
     private final long operationTimeoutNs;
     private final OneToOneRingBuffer receiveRing;
@@ -50,7 +49,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final BatchAcks batchAcks = new BatchAcks();
     private final EntryUnpacker unpacker;
     private final ChunkAssembler chunks;
-    private final AckGrouper ackGrouper;
+    private final ConsumerAcks acks;
     private MessageHandler pollHandler;
     private Message received;
     private int taken;
@@ -78,10 +77,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         final boolean ackReceiptEnabled,
         final ChunkSettings chunkSettings)
     {
-        this.ackGrouper = chunkSettings.acknowledgmentGroupTimeNs > 0 && !ackReceiptEnabled ? new AckGrouper(
-            connector.ingressProxy(), connector.requests(), consumerId, chunkSettings.acknowledgmentGroupTimeNs,
-            chunkSettings.maxAcknowledgmentGroupSize) : null;
-        this.ackReceiptEnabled = ackReceiptEnabled;
+        this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, chunkSettings);
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -96,7 +92,8 @@ final class ConsumerImpl extends Restorable implements Consumer
         this.receiverQueueSize = receiverQueueSize;
         this.flowBatch = Math.max(1, receiverQueueSize / 2);
         this.unpacker = new EntryUnpacker(topic, batchAcks);
-        this.chunks = new ChunkAssembler(topic, chunkSettings, this::ackDropped, connector.errorHandler());
+        this.chunks = new ChunkAssembler(topic, chunkSettings, acks::ackDropped, connector.errorHandler());
+        acks.chunks(chunks);
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             receiveBufferLength + RingBufferDescriptor.TRAILER_LENGTH, 64)));
@@ -104,27 +101,6 @@ final class ConsumerImpl extends Restorable implements Consumer
             receiveBufferLength, receiverQueueSize));
         this.overflowFrames = new SpscArrayQueue<>(Math.max(2, receiverQueueSize));
         this.freeOverflowFrames = new SpscArrayQueue<>(MAX_POOLED_OVERFLOW_FRAMES);
-    }
-
-    /**
-     * A frame too large for the ring, copied out by the conductor and handed to the receiving thread, which gives it
-     * back once read, so its array is reused: batches, which are larger than a ring slot, allocate nothing once the
-     * arrays have grown.
-     */
-    private static final class OverflowFrame
-    {
-        byte[] bytes = new byte[0];
-        int length;
-
-        void copy(final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (bytes.length < length)
-            {
-                bytes = new byte[org.agrona.BitUtil.findNextPositivePowerOfTwo(length)];
-            }
-            buffer.getBytes(offset, bytes, 0, length);
-            this.length = length;
-        }
     }
 
     /**
@@ -281,24 +257,8 @@ final class ConsumerImpl extends Restorable implements Consumer
             throw new MagnetarClientException("message id is null");
         }
 
-        acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize());
-    }
-
-    private void acknowledge(final int shard, final long position, final int batchIndex, final int batchSize)
-        throws MagnetarClientException
-    {
         checkOpen();
-        if (batchIndex >= 0 && batchSize < 1)
-        {
-            throw new MagnetarClientException("message id " + shard + ":" + position + ":" + batchIndex + " does " +
-                "not say how many messages its batch holds (an id parsed from text): acknowledge the id the " +
-                "consumer gave, or the whole entry with acknowledge(shard, position)");
-        }
-        if (batchIndex >= 0 && !batchAcks.ack(shard, position, batchIndex, batchSize))
-        {
-            return; // the entry is acknowledged once each of its messages is
-        }
-        acknowledge(shard, position);
+        acks.acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize());
     }
 
     /**
@@ -307,34 +267,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     public void acknowledge(final int shard, final long position) throws MagnetarClientException
     {
         checkOpen();
-        batchAcks.onEntryAcked(position);
-        final long[] chunkPositions = chunks.takeChunkPositions(position);
-        if (null != chunkPositions)
-        {
-            for (int i = 1; i < chunkPositions.length; i++)
-            {
-                acknowledgeEntry(shard, chunkPositions[i]); // the first chunk's is the message's own, below
-            }
-        }
-        acknowledgeEntry(shard, position);
-    }
-
-    private void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
-    {
-        liveness.checkConnected();
-        if (null != ackGrouper)
-        {
-            ackGrouper.add(shard, position, System.nanoTime() + operationTimeoutNs, restoredEpoch);
-            return;
-        }
-        if (ackReceiptEnabled)
-        {
-            acknowledgeWithReceipt(new MessageId(shard, position), System.nanoTime() + operationTimeoutNs);
-            return;
-        }
-
-        ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
-            System.nanoTime() + operationTimeoutNs, restoredEpoch);
+        acks.acknowledgeEntry(shard, position);
     }
 
     /**
@@ -346,24 +279,8 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             throw new MagnetarClientException("message is null");
         }
-        acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize());
-    }
-
-    /**
-     * Acknowledge a message and wait until the broker has stored the acknowledgement.
-     *
-     * @param messageId  of the message.
-     * @param deadlineNs bound on the wait.
-     * @throws MagnetarClientException if the broker refused or did not answer in time.
-     */
-    private void acknowledgeWithReceipt(final MessageId messageId, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        connector.checkBrokerSupports(2, "acknowledgement receipts");
-        final PendingRequest request = requests.register(EgressAdapter.SUCCESS, deadlineNs);
-        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.ackWithReceipt(
-            correlationId, consumerId, messageId.shard(), messageId.position(), offerDeadlineNs));
-        requests.await(request, deadlineNs, "acknowledge " + messageId);
+        checkOpen();
+        acks.acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize());
     }
 
     /**
@@ -397,10 +314,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             if (closeOnBroker)
             {
-                if (null != ackGrouper)
-                {
-                    ackGrouper.flush(deadlineNs, restoredEpoch); // the grouped acks go before the close
-                }
+                acks.flush(deadlineNs); // the grouped acks go before the close
                 registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
             }
         }
@@ -456,6 +370,7 @@ final class ConsumerImpl extends Restorable implements Consumer
             ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
         }
         restoredEpoch = epoch;
+        acks.restoredEpoch(epoch);
     }
 
     /**
@@ -473,26 +388,6 @@ final class ConsumerImpl extends Restorable implements Consumer
     void onRestoreFailed(final String reason)
     {
         isClosed = true;
-    }
-
-    String subscription()
-    {
-        return subscription;
-    }
-
-    String consumerName()
-    {
-        return consumerName;
-    }
-
-    SubscriptionType subscriptionType()
-    {
-        return subscriptionType;
-    }
-
-    String topic()
-    {
-        return topic;
     }
 
     /**
@@ -552,7 +447,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     boolean groupsAcks()
     {
-        return null != ackGrouper;
+        return acks.groupsAcks();
     }
 
     /**
@@ -563,7 +458,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     int flushAcksIfDue(final long nowNs)
     {
-        return null == ackGrouper || isClosed ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
+        return isClosed ? 0 : acks.flushIfDue(nowNs);
     }
 
     /**
@@ -747,22 +642,6 @@ final class ConsumerImpl extends Restorable implements Consumer
     }
 
     /**
-     * The chunk assembler dropped a chunked message: acknowledge a chunk of it.
-     */
-    private void ackDropped(final int shard, final long position)
-    {
-        try
-        {
-            ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
-                System.nanoTime() + operationTimeoutNs, restoredEpoch);
-        }
-        catch (final MagnetarClientException ex)
-        {
-            connector.errorHandler().onError(ex);
-        }
-    }
-
-    /**
      * An entry the consumer cannot read (a producer's malformed batch or compressed payload): it is acknowledged, as
      * Pulsar discards a corrupted message, so it does not come back, and the error goes to the client's handler.
      */
@@ -773,8 +652,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
             "' subscription '" + subscription + "': discarded the entry at " + shard + ":" + position +
             ", which cannot be read: " + why));
-        batchAcks.onEntryAcked(position);
-        ackDropped(shard, position);
+        acks.ackDropped(shard, position);
     }
 
     private void checkNotInHandler() throws MagnetarClientException

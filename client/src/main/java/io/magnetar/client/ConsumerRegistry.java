@@ -234,14 +234,14 @@ final class ConsumerRegistry
         requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.subscribe(
             correlationId,
             consumer.consumerId(),
-            consumer.subscriptionType(),
+            consumer.getSubscriptionType(),
             InitialPosition.EARLIEST,
-            consumer.topic(),
-            consumer.subscription(),
-            consumer.consumerName(),
+            consumer.getTopic(),
+            consumer.getSubscription(),
+            consumer.getConsumerName(),
             offerDeadlineNs));
-        requests.await(request, deadlineNs, "subscribe to topic '" + consumer.topic() + "' as subscription '" +
-            consumer.subscription() + "' again after a reconnect");
+        requests.await(request, deadlineNs, "subscribe to topic '" + consumer.getTopic() + "' as subscription '" +
+            consumer.getSubscription() + "' again after a reconnect");
     }
 
     /**

@@ -3,34 +3,23 @@ package io.magnetar.client;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.magnetar.codecs.AckEncoder;
-import io.magnetar.codecs.AckGroupEncoder;
 import io.magnetar.codecs.AckWithReceiptEncoder;
-import io.magnetar.codecs.ResetCursorEncoder;
-import io.magnetar.codecs.StatsInternalRequestEncoder;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
-import io.magnetar.codecs.CreatePartitionedTopicEncoder;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.DisconnectEncoder;
 import io.magnetar.codecs.FlowEncoder;
-import io.magnetar.codecs.GetNamespacePoliciesEncoder;
-import io.magnetar.codecs.GetPartitionedTopicMetadataEncoder;
-import io.magnetar.codecs.ListNamespacesEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
-import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.SendEncoder;
-import io.magnetar.codecs.SetNamespacePoliciesEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
-import io.magnetar.codecs.UpdatePartitionedTopicEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * permit grants are dropped, requests wait, and only the reconnector's thread offers, and a producer or consumer
  * already restored in this loss's epoch ({@link SessionLiveness#isHeldBack(long)}).
  */
-final class IngressProxy implements AdminIngress
+final class IngressProxy
 {
     /**
      * Per-thread encoding state.
@@ -63,17 +52,7 @@ final class IngressProxy implements AdminIngress
         final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final FlowEncoder flowEncoder = new FlowEncoder();
         final AckEncoder ackEncoder = new AckEncoder();
-        final AckGroupEncoder ackGroupEncoder = new AckGroupEncoder();
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
-        final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
-        final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
-        final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
-        final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
-        final ListNamespacesEncoder listNamespacesEncoder = new ListNamespacesEncoder();
-        final CreatePartitionedTopicEncoder createPartitionedTopicEncoder = new CreatePartitionedTopicEncoder();
-        final UpdatePartitionedTopicEncoder updatePartitionedTopicEncoder = new UpdatePartitionedTopicEncoder();
-        final GetPartitionedTopicMetadataEncoder getPartitionedTopicMetadataEncoder =
-            new GetPartitionedTopicMetadataEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
@@ -233,6 +212,23 @@ final class IngressProxy implements AdminIngress
     }
 
     /**
+     * Offer a request encoded elsewhere (an admin request), waiting while the ingress is back pressured and while the
+     * session is being restored.
+     *
+     * @param buffer     holding the frame.
+     * @param length     of the frame, from 0.
+     * @param deadlineNs bound on the offer.
+     * @throws MagnetarClientException if it could not be offered in time.
+     */
+    void offerRequest(final DirectBuffer buffer, final int length, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        e.buffer.putBytes(0, buffer, 0, length);
+        offer(e, length, deadlineNs, REQUEST);
+    }
+
+    /**
      * Offer a frame kept for a restored session: on the reconnector's thread, which may offer while others wait.
      *
      * @param buffer     holding the frame.
@@ -250,20 +246,10 @@ final class IngressProxy implements AdminIngress
     }
 
     /**
-     * Offer a message once, without waiting: the Aeron-shaped send. Allocates nothing.
+     * Offer a message without metadata once, without waiting: the Aeron-shaped send, as
+     * {@link #trySendSealed} does for sealed entries. Allocates nothing.
      *
-     * @param sequenceId  of the message.
-     * @param producerId  of the producer.
-     * @param publishTime of the message.
-     * @param keyBuffer   holding the key, or null if keyLength is 0.
-     * @param keyOffset   of the key.
-     * @param keyLength   of the key, 0 for none.
-     * @param buffer      holding the payload.
-     * @param offset      of the payload.
-     * @param length      of the payload.
-     * @param retained    the producer's frames that wait for a receipt: an offered frame is copied there.
-     * @return the new position of the ingress if offered, else the publication's negative result
-     * ({@link Publication#NOT_CONNECTED} while the session is being restored).
+     * @return the new position of the ingress if offered, else the publication's negative result.
      * @throws MagnetarClientException if the frame does not fit the ingress.
      */
     long trySend(
@@ -513,55 +499,38 @@ final class IngressProxy implements AdminIngress
     }
 
     /**
-     * Offer a group of acks of one consumer.
+     * Offer a frame encoded elsewhere (a group of acks), dropped while the session is being restored, as acks are.
      *
-     * @param correlationId of the frame.
-     * @param consumerId    of the consumer.
-     * @param shards        of the entries.
-     * @param positions     of the entries.
-     * @param count         of acks.
+     * @param buffer        holding the frame.
+     * @param length        of the frame, from 0.
      * @param wait          true to wait while back pressured, bounded by the deadline; false to offer once.
      * @param deadlineNs    bound on waiting.
      * @param restoredEpoch of the consumer.
-     * @return true if offered, or dropped while the session is being restored (the broker redelivers); false if not
-     * offered (only without waiting): try again.
+     * @return true if offered or dropped; false if not offered (only without waiting): try again.
      * @throws MagnetarClientException if it could not be offered in time, or the session is lost.
      */
-    boolean ackGroup(
-        final long correlationId,
-        final long consumerId,
-        final int[] shards,
-        final long[] positions,
-        final int count,
+    boolean offerAcks(
+        final DirectBuffer buffer,
+        final int length,
         final boolean wait,
         final long deadlineNs,
         final long restoredEpoch) throws MagnetarClientException
     {
+        if (!wait)
+        {
+            if (liveness.isHeldBack(restoredEpoch))
+            {
+                return true;
+            }
+            synchronized (offerLock)
+            {
+                return publication.offer(buffer, 0, length) > 0;
+            }
+        }
         final Encoders e = encoders.get();
-        final AckGroupEncoder encoder = e.ackGroupEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .consumerId(consumerId);
-        final AckGroupEncoder.AcksEncoder acks = encoder.acksCount(count);
-        for (int i = 0; i < count; i++)
-        {
-            acks.next().messageId().shard(shards[i]).position(positions[i]);
-        }
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-        if (wait)
-        {
-            offer(e, length, deadlineNs, DROP, restoredEpoch);
-            return true;
-        }
-        if (liveness.isHeldBack(restoredEpoch))
-        {
-            return true; // dropped, as every ack while the session is being restored
-        }
-        final long result;
-        synchronized (offerLock)
-        {
-            result = publication.offer(e.buffer, 0, length);
-        }
-        return result > 0;
+        e.buffer.putBytes(0, buffer, 0, length);
+        offer(e, length, deadlineNs, DROP, restoredEpoch);
+        return true;
     }
 
     void ackWithReceipt(
@@ -577,140 +546,6 @@ final class IngressProxy implements AdminIngress
             .correlationId(correlationId)
             .consumerId(consumerId);
         encoder.messageId().shard(shard).position(position);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void resetCursor(
-        final long correlationId,
-        final String topic,
-        final String subscription,
-        final long publishTime,
-        final long deadlineNs) throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final ResetCursorEncoder encoder = e.resetCursorEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .publishTime(publishTime)
-            .topic(topic)
-            .subscription(subscription);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void statsInternal(final long correlationId, final String topic, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final StatsInternalRequestEncoder encoder = e.statsInternalRequestEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .topic(topic);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void setNamespacePolicies(
-        final long correlationId,
-        final String namespace,
-        final NamespacePolicyUpdate update,
-        final long deadlineNs) throws MagnetarClientException
-    {
-        final Map<PolicyField, Long> values = update.values();
-        final Encoders e = encoders.get();
-        final SetNamespacePoliciesEncoder encoder = e.setNamespacePoliciesEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId);
-        final SetNamespacePoliciesEncoder.PoliciesEncoder policies = encoder.policiesCount(values.size());
-        for (final Map.Entry<PolicyField, Long> entry : values.entrySet())
-        {
-            policies.next().field(entry.getKey()).value(entry.getValue());
-        }
-        encoder.namespaceName(namespace);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void getNamespacePolicies(final long correlationId, final String namespace, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final GetNamespacePoliciesEncoder encoder = e.getNamespacePoliciesEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .namespaceName(namespace);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void partitionedTopic(
-        final long correlationId, final boolean create, final String topic, final int partitions, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final int length;
-        if (create)
-        {
-            length = MessageHeaderEncoder.ENCODED_LENGTH + e.createPartitionedTopicEncoder
-                .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-                .correlationId(correlationId)
-                .partitions(partitions)
-                .topic(topic)
-                .encodedLength();
-        }
-        else
-        {
-            length = MessageHeaderEncoder.ENCODED_LENGTH + e.updatePartitionedTopicEncoder
-                .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-                .correlationId(correlationId)
-                .partitions(partitions)
-                .topic(topic)
-                .encodedLength();
-        }
-        offer(e, length, deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void partitionedTopicMetadata(final long correlationId, final String topic, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final GetPartitionedTopicMetadataEncoder encoder = e.getPartitionedTopicMetadataEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .topic(topic);
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void listNamespaces(final long correlationId, final String tenant, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final ListNamespacesEncoder encoder = e.listNamespacesEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .tenant(tenant);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }

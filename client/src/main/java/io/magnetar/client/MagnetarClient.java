@@ -96,9 +96,7 @@ public final class MagnetarClient implements AutoCloseable
          */
         public static final String MTU_LENGTH_PROP_NAME = "magnetar.client.mtu.length";
 
-        /**
-         * MTU used towards a broker on this host: fewer, larger datagrams, so fewer system calls per message.
-         */
+        /** MTU towards a broker on this host: fewer, larger datagrams, so fewer system calls per message. */
         public static final int LOOPBACK_MTU_LENGTH = 16 * 1024;
 
         /**
@@ -221,9 +219,7 @@ public final class MagnetarClient implements AutoCloseable
          */
         public static final String SEND_HELP_INTERVAL_PROP_NAME = "magnetar.client.send.help.interval";
 
-        /**
-         * Default of {@link #SEND_HELP_INTERVAL_PROP_NAME}: 20 µs, a fifth of the gap between messages at 10k msg/s.
-         */
+        /** Default of {@link #SEND_HELP_INTERVAL_PROP_NAME}: 20 µs, a fifth of the gap at 10k msg/s. */
         public static final long SEND_HELP_INTERVAL_NS_DEFAULT = TimeUnit.MICROSECONDS.toNanos(20);
 
         /**
@@ -546,7 +542,8 @@ public final class MagnetarClient implements AutoCloseable
                 Configuration.reconnectInitialBackoffNs(), Configuration.reconnectMaxBackoffNs());
             connector.liveness().reconnector(reconnector::start);
         }
-        this.admin = new AdminClient(connector.requests(), connector.ingressProxy(), connector::brokerProtocolVersion);
+        this.admin = new AdminClient(
+            connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
     }
 
     /**

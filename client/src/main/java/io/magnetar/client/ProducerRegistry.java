@@ -22,7 +22,8 @@ final class ProducerRegistry
     {
         this.connector = connector;
         this.memoryLimit = memoryLimit;
-        this.topics = new Topics(connector.requests(), connector.ingressProxy(), connector::brokerProtocolVersion);
+        this.topics = new Topics(
+            connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
         this.partitionsWatcher = new PartitionsWatcher(connector);
     }
 

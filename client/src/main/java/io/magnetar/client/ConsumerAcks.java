@@ -1,0 +1,187 @@
+package io.magnetar.client;
+
+/**
+ * A consumer's acknowledgements: a batch's messages counted until the entry is done ({@link BatchAcks}), a chunked
+ * message's chunks acknowledged with it ({@link ChunkAssembler}), then the entry's ack sent at once, grouped
+ * ({@link AckGrouper}), or with a receipt awaited ({@code ackReceiptEnabled}). Thread-safe: many threads may
+ * acknowledge at once.
+ */
+final class ConsumerAcks
+{
+    private final Connector connector;
+    private final RequestTracker requests;
+    private final SessionLiveness liveness;
+    private final IngressProxy ingressProxy;
+    private final long consumerId;
+    private final long operationTimeoutNs;
+    private final boolean ackReceiptEnabled;
+    private final BatchAcks batchAcks;
+    private final AckGrouper ackGrouper;
+    private ChunkAssembler chunks;
+    private volatile long restoredEpoch;
+
+    /**
+     * @param connector         of the client.
+     * @param consumerId        of the consumer.
+     * @param ackReceiptEnabled whether each ack waits for the broker to store it.
+     * @param batchAcks         of the consumer's batches.
+     * @param settings          of the consumer: the ack grouping.
+     */
+    ConsumerAcks(
+        final Connector connector,
+        final long consumerId,
+        final boolean ackReceiptEnabled,
+        final BatchAcks batchAcks,
+        final ChunkSettings settings)
+    {
+        this.connector = connector;
+        this.requests = connector.requests();
+        this.liveness = connector.liveness();
+        this.ingressProxy = connector.ingressProxy();
+        this.consumerId = consumerId;
+        this.operationTimeoutNs = connector.operationTimeoutNs();
+        this.ackReceiptEnabled = ackReceiptEnabled;
+        this.batchAcks = batchAcks;
+        this.ackGrouper = settings.acknowledgmentGroupTimeNs > 0 && !ackReceiptEnabled ? new AckGrouper(
+            ingressProxy, requests, consumerId, settings.acknowledgmentGroupTimeNs,
+            settings.maxAcknowledgmentGroupSize) : null;
+    }
+
+    /**
+     * @param chunks the consumer's chunk assembler, whose messages' chunks are acknowledged together.
+     */
+    void chunks(final ChunkAssembler chunks)
+    {
+        this.chunks = chunks;
+    }
+
+    /**
+     * @param epoch of the loss the consumer was restored in: its acks go out from then on.
+     */
+    void restoredEpoch(final long epoch)
+    {
+        restoredEpoch = epoch;
+    }
+
+    /**
+     * Acknowledge a message by its id's parts.
+     *
+     * @param shard      of the entry.
+     * @param position   of the entry.
+     * @param batchIndex of the message in its batch, or -1.
+     * @param batchSize  of the batch, 0 if none, -1 if unknown.
+     * @throws MagnetarClientException if the ack could not be sent, or the batch size is unknown.
+     */
+    void acknowledge(final int shard, final long position, final int batchIndex, final int batchSize)
+        throws MagnetarClientException
+    {
+        if (batchIndex >= 0 && batchSize < 1)
+        {
+            throw new MagnetarClientException("message id " + shard + ":" + position + ":" + batchIndex + " does " +
+                "not say how many messages its batch holds (an id parsed from text): acknowledge the id the " +
+                "consumer gave, or the whole entry with acknowledge(shard, position)");
+        }
+        if (batchIndex >= 0 && !batchAcks.ack(shard, position, batchIndex, batchSize))
+        {
+            return; // the entry is acknowledged once each of its messages is
+        }
+        acknowledgeEntry(shard, position);
+    }
+
+    /**
+     * Acknowledge an entry: a message, every message of a batch, or every chunk of a chunked message.
+     *
+     * @param shard    of the entry.
+     * @param position of the entry (a chunked message's first chunk).
+     * @throws MagnetarClientException if the ack could not be sent.
+     */
+    void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
+    {
+        batchAcks.onEntryAcked(position);
+        final long[] chunkPositions = chunks.takeChunkPositions(position);
+        if (null != chunkPositions)
+        {
+            for (int i = 1; i < chunkPositions.length; i++)
+            {
+                send(shard, chunkPositions[i]); // the first chunk's is the message's own, below
+            }
+        }
+        send(shard, position);
+    }
+
+    /**
+     * Acknowledge an entry the consumer dropped (unreadable, or a chunked message that cannot complete), reporting a
+     * failure to the error handler rather than to a caller.
+     *
+     * @param shard    of the entry.
+     * @param position of the entry.
+     */
+    void ackDropped(final int shard, final long position)
+    {
+        batchAcks.onEntryAcked(position);
+        try
+        {
+            ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position,
+                System.nanoTime() + operationTimeoutNs, restoredEpoch);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            connector.errorHandler().onError(ex);
+        }
+    }
+
+    /**
+     * @return true if acks wait in groups.
+     */
+    boolean groupsAcks()
+    {
+        return null != ackGrouper;
+    }
+
+    /**
+     * Conductor: send the grouped acks if the oldest has waited long enough; never waits.
+     *
+     * @param nowNs current {@link System#nanoTime()}.
+     * @return 1 if a group went out, else 0.
+     */
+    int flushIfDue(final long nowNs)
+    {
+        return null == ackGrouper ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
+    }
+
+    /**
+     * Send the grouped acks: the consumer closes.
+     *
+     * @param deadlineNs bound on the wait.
+     * @throws MagnetarClientException if they could not be offered in time.
+     */
+    void flush(final long deadlineNs) throws MagnetarClientException
+    {
+        if (null != ackGrouper)
+        {
+            ackGrouper.flush(deadlineNs, restoredEpoch);
+        }
+    }
+
+    private void send(final int shard, final long position) throws MagnetarClientException
+    {
+        liveness.checkConnected();
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        if (null != ackGrouper)
+        {
+            ackGrouper.add(shard, position, deadlineNs, restoredEpoch);
+        }
+        else if (ackReceiptEnabled)
+        {
+            connector.checkBrokerSupports(2, "acknowledgement receipts");
+            final PendingRequest request = requests.register(EgressAdapter.SUCCESS, deadlineNs);
+            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.ackWithReceipt(
+                correlationId, consumerId, shard, position, offerDeadlineNs));
+            requests.await(request, deadlineNs, "acknowledge " + shard + ":" + position);
+        }
+        else
+        {
+            ingressProxy.ack(requests.nextCorrelationId(), consumerId, shard, position, deadlineNs, restoredEpoch);
+        }
+    }
+}
