@@ -68,6 +68,14 @@ final class BatchContainer implements SealedEntry
     }
 
     /**
+     * @return true if the producer compresses what it seals.
+     */
+    boolean compresses()
+    {
+        return null != codec;
+    }
+
+    /**
      * @return true if no message waits.
      */
     boolean isEmpty()

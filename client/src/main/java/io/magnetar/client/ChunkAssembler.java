@@ -64,7 +64,7 @@ final class ChunkAssembler
     private static final int MAX_DROPPED_REMEMBERED = 1024;
 
     private final String topic;
-    private final ChunkSettings settings;
+    private final ConsumerSettings settings;
     private final EntryAcker acker;
     private final org.agrona.ErrorHandler errorHandler;
     private final LinkedHashMap<String, Pending> pendingByMessage = new LinkedHashMap<>();
@@ -91,7 +91,7 @@ final class ChunkAssembler
      */
     ChunkAssembler(
         final String topic,
-        final ChunkSettings settings,
+        final ConsumerSettings settings,
         final EntryAcker acker,
         final org.agrona.ErrorHandler errorHandler)
     {
@@ -123,7 +123,7 @@ final class ChunkAssembler
         final long position = view.position();
         Pending pending = pendingByMessage.get(message);
 
-        if (null != pending && chunkId < pending.nextChunkId && !(0 == chunkId && pending.nextChunkId > 1))
+        if (isStoredTwice(pending, chunkId))
         {
             acker.ackEntry(shard, position); // stored twice (a resend whose receipt was lost): the first copy counts
             return false;
@@ -202,16 +202,15 @@ final class ChunkAssembler
     }
 
     /**
-     * Drop the messages whose chunks stopped coming.
-     *
-     * @param nowNs current {@link System#nanoTime()}.
+     * Drop the messages whose chunks stopped coming; reads the clock only while some are being put together.
      */
-    void expire(final long nowNs)
+    void expire()
     {
         if (pendingByMessage.isEmpty())
         {
             return;
         }
+        final long nowNs = System.nanoTime();
         final Iterator<java.util.Map.Entry<String, Pending>> it = pendingByMessage.entrySet().iterator();
         while (it.hasNext())
         {
@@ -304,6 +303,15 @@ final class ChunkAssembler
         content.putBytes(payloadLength, frame, view.keyOffset(), keyLength);
         view.wrapChunked(content, payloadLength, payloadLength, pending.positions[0], view.entryChunkedSequenceId());
         return null;
+    }
+
+    /**
+     * A chunk already taken came again: stored twice by a resend. A first chunk after later ones is not that but the
+     * message delivered again from its start.
+     */
+    private static boolean isStoredTwice(final Pending pending, final int chunkId)
+    {
+        return null != pending && chunkId < pending.nextChunkId && (chunkId > 0 || 1 == pending.nextChunkId);
     }
 
     private void evictOldest()

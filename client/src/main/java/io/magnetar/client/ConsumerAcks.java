@@ -18,7 +18,6 @@ final class ConsumerAcks
     private final BatchAcks batchAcks;
     private final AckGrouper ackGrouper;
     private ChunkAssembler chunks;
-    private volatile long restoredEpoch;
 
     /**
      * @param connector         of the client.
@@ -32,7 +31,7 @@ final class ConsumerAcks
         final long consumerId,
         final boolean ackReceiptEnabled,
         final BatchAcks batchAcks,
-        final ChunkSettings settings)
+        final ConsumerSettings settings)
     {
         this.connector = connector;
         this.requests = connector.requests();
@@ -56,23 +55,17 @@ final class ConsumerAcks
     }
 
     /**
-     * @param epoch of the loss the consumer was restored in: its acks go out from then on.
-     */
-    void restoredEpoch(final long epoch)
-    {
-        restoredEpoch = epoch;
-    }
-
-    /**
      * Acknowledge a message by its id's parts.
      *
      * @param shard      of the entry.
      * @param position   of the entry.
      * @param batchIndex of the message in its batch, or -1.
      * @param batchSize  of the batch, 0 if none, -1 if unknown.
+     * @param restoredEpoch of the consumer: its acks go out once it is restored in the session's epoch.
      * @throws MagnetarClientException if the ack could not be sent, or the batch size is unknown.
      */
-    void acknowledge(final int shard, final long position, final int batchIndex, final int batchSize)
+    void acknowledge(
+        final int shard, final long position, final int batchIndex, final int batchSize, final long restoredEpoch)
         throws MagnetarClientException
     {
         if (batchIndex >= 0 && batchSize < 1)
@@ -85,7 +78,7 @@ final class ConsumerAcks
         {
             return; // the entry is acknowledged once each of its messages is
         }
-        acknowledgeEntry(shard, position);
+        acknowledgeEntry(shard, position, restoredEpoch);
     }
 
     /**
@@ -93,9 +86,11 @@ final class ConsumerAcks
      *
      * @param shard    of the entry.
      * @param position of the entry (a chunked message's first chunk).
+     * @param restoredEpoch of the consumer.
      * @throws MagnetarClientException if the ack could not be sent.
      */
-    void acknowledgeEntry(final int shard, final long position) throws MagnetarClientException
+    void acknowledgeEntry(final int shard, final long position, final long restoredEpoch)
+        throws MagnetarClientException
     {
         batchAcks.onEntryAcked(position);
         final long[] chunkPositions = chunks.takeChunkPositions(position);
@@ -103,10 +98,10 @@ final class ConsumerAcks
         {
             for (int i = 1; i < chunkPositions.length; i++)
             {
-                send(shard, chunkPositions[i]); // the first chunk's is the message's own, below
+                send(shard, chunkPositions[i], restoredEpoch); // the first chunk's is the message's own, below
             }
         }
-        send(shard, position);
+        send(shard, position, restoredEpoch);
     }
 
     /**
@@ -115,8 +110,9 @@ final class ConsumerAcks
      *
      * @param shard    of the entry.
      * @param position of the entry.
+     * @param restoredEpoch of the consumer.
      */
-    void ackDropped(final int shard, final long position)
+    void ackDropped(final int shard, final long position, final long restoredEpoch)
     {
         batchAcks.onEntryAcked(position);
         try
@@ -141,10 +137,11 @@ final class ConsumerAcks
     /**
      * Conductor: send the grouped acks if the oldest has waited long enough; never waits.
      *
-     * @param nowNs current {@link System#nanoTime()}.
+     * @param nowNs         current {@link System#nanoTime()}.
+     * @param restoredEpoch of the consumer.
      * @return 1 if a group went out, else 0.
      */
-    int flushIfDue(final long nowNs)
+    int flushIfDue(final long nowNs, final long restoredEpoch)
     {
         return null == ackGrouper ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
     }
@@ -152,10 +149,11 @@ final class ConsumerAcks
     /**
      * Send the grouped acks: the consumer closes.
      *
-     * @param deadlineNs bound on the wait.
+     * @param deadlineNs    bound on the wait.
+     * @param restoredEpoch of the consumer.
      * @throws MagnetarClientException if they could not be offered in time.
      */
-    void flush(final long deadlineNs) throws MagnetarClientException
+    void flush(final long deadlineNs, final long restoredEpoch) throws MagnetarClientException
     {
         if (null != ackGrouper)
         {
@@ -163,7 +161,8 @@ final class ConsumerAcks
         }
     }
 
-    private void send(final int shard, final long position) throws MagnetarClientException
+    private void send(final int shard, final long position, final long restoredEpoch)
+        throws MagnetarClientException
     {
         liveness.checkConnected();
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;

@@ -19,9 +19,9 @@ public final class ConsumerBuilder
     private int receiverQueueSize = MagnetarClient.Configuration.receiverQueueSize();
     private boolean ackReceiptEnabled;
     private int receiveBufferLength;
-    private int maxPendingChunkedMessage = ChunkSettings.MAX_PENDING_CHUNKED_MESSAGE_DEFAULT;
+    private int maxPendingChunkedMessage = ConsumerSettings.MAX_PENDING_CHUNKED_MESSAGE_DEFAULT;
     private long expireTimeOfIncompleteChunkedMessageNs =
-        ChunkSettings.EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT;
+        ConsumerSettings.EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT;
     private boolean autoAckOldestChunkedMessageOnQueueFull;
     private long autoUpdatePartitionsIntervalNs = ProducerBuilder.AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT;
     private long acknowledgmentGroupTimeNs;
@@ -249,23 +249,23 @@ public final class ConsumerBuilder
         final String fullName = Protocol.fullTopicName(topic);
         final int bufferLength = 0 == receiveBufferLength ?
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
-        final ChunkSettings chunkSettings = new ChunkSettings(maxPendingChunkedMessage,
+        final ConsumerSettings consumerSettings = new ConsumerSettings(maxPendingChunkedMessage,
             expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull,
             acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {
             return consumers.subscribe(fullName, subscriptionName, consumerName, subscriptionType, initialPosition,
-                receiverQueueSize, bufferLength, ackReceiptEnabled, chunkSettings);
+                receiverQueueSize, bufferLength, ackReceiptEnabled, consumerSettings);
         }
 
         return PartitionedConsumer.subscribe(fullName, subscriptionName, subscriptionType, partitions,
             (partition) -> consumers.subscribe(PartitionFactory.partitionName(fullName, partition),
                 subscriptionName, consumerName, subscriptionType, initialPosition, receiverQueueSize, bufferLength,
-                ackReceiptEnabled, chunkSettings),
+                ackReceiptEnabled, consumerSettings),
             (partition) -> consumers.subscribe(PartitionFactory.partitionName(fullName, partition),
                 subscriptionName, consumerName, subscriptionType, InitialPosition.EARLIEST, receiverQueueSize,
-                bufferLength, ackReceiptEnabled, chunkSettings),
+                bufferLength, ackReceiptEnabled, consumerSettings),
             consumers.producers().topics(), consumers.operationTimeoutNs(), consumers.requests(),
             consumers.producers().partitionsWatcher(), autoUpdatePartitionsIntervalNs);
     }

@@ -75,9 +75,9 @@ final class ConsumerImpl extends Restorable implements Consumer
         final int receiverQueueSize,
         final int receiveBufferLength,
         final boolean ackReceiptEnabled,
-        final ChunkSettings chunkSettings)
+        final ConsumerSettings consumerSettings)
     {
-        this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, chunkSettings);
+        this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, consumerSettings);
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -92,7 +92,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         this.receiverQueueSize = receiverQueueSize;
         this.flowBatch = Math.max(1, receiverQueueSize / 2);
         this.unpacker = new EntryUnpacker(topic, batchAcks);
-        this.chunks = new ChunkAssembler(topic, chunkSettings, acks::ackDropped, connector.errorHandler());
+        this.chunks = new ChunkAssembler(topic, consumerSettings, this::ackDropped, connector.errorHandler());
         acks.chunks(chunks);
         this.operationTimeoutNs = connector.operationTimeoutNs();
         this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
@@ -258,7 +258,8 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
 
         checkOpen();
-        acks.acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize());
+        acks.acknowledge(messageId.shard(), messageId.position(), messageId.batchIndex(), messageId.batchSize(),
+            restoredEpoch);
     }
 
     /**
@@ -267,7 +268,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     public void acknowledge(final int shard, final long position) throws MagnetarClientException
     {
         checkOpen();
-        acks.acknowledgeEntry(shard, position);
+        acks.acknowledgeEntry(shard, position, restoredEpoch);
     }
 
     /**
@@ -280,7 +281,8 @@ final class ConsumerImpl extends Restorable implements Consumer
             throw new MagnetarClientException("message is null");
         }
         checkOpen();
-        acks.acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize());
+        acks.acknowledge(message.shard(), message.position(), message.batchIndex(), message.batchSize(),
+            restoredEpoch);
     }
 
     /**
@@ -314,7 +316,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             if (closeOnBroker)
             {
-                acks.flush(deadlineNs); // the grouped acks go before the close
+                acks.flush(deadlineNs, restoredEpoch); // the grouped acks go before the close
                 registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
             }
         }
@@ -370,7 +372,6 @@ final class ConsumerImpl extends Restorable implements Consumer
             ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
         }
         restoredEpoch = epoch;
-        acks.restoredEpoch(epoch);
     }
 
     /**
@@ -458,7 +459,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     int flushAcksIfDue(final long nowNs)
     {
-        return isClosed ? 0 : acks.flushIfDue(nowNs);
+        return isClosed ? 0 : acks.flushIfDue(nowNs, restoredEpoch);
     }
 
     /**
@@ -540,7 +541,7 @@ final class ConsumerImpl extends Restorable implements Consumer
             taken = 0;
             takeLimit = limit;
             framesTaken = 0;
-            chunks.expire(System.nanoTime());
+            chunks.expire();
             handOutUnpacked(); // what is left of a batch goes first
             if (taken < limit && !unpacker.hasNext())
             {
@@ -641,6 +642,11 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
     }
 
+    private void ackDropped(final int shard, final long position)
+    {
+        acks.ackDropped(shard, position, restoredEpoch);
+    }
+
     /**
      * An entry the consumer cannot read (a producer's malformed batch or compressed payload): it is acknowledged, as
      * Pulsar discards a corrupted message, so it does not come back, and the error goes to the client's handler.
@@ -652,7 +658,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
             "' subscription '" + subscription + "': discarded the entry at " + shard + ":" + position +
             ", which cannot be read: " + why));
-        acks.ackDropped(shard, position);
+        ackDropped(shard, position);
     }
 
     private void checkNotInHandler() throws MagnetarClientException

@@ -58,7 +58,7 @@ final class ConsumerRegistry
      * @param initialPosition   of a new subscription.
      * @param receiverQueueSize most messages the broker pushes ahead.
      * @param ackReceiptEnabled whether acknowledgements wait for the broker.
-     * @param chunkSettings     how chunked messages are put together.
+     * @param consumerSettings     how chunked messages are put together.
      * @return the consumer.
      * @throws MagnetarClientException if the client is closed, the broker refused, or did not answer in time.
      */
@@ -71,7 +71,7 @@ final class ConsumerRegistry
         final int receiverQueueSize,
         final int receiveBufferLength,
         final boolean ackReceiptEnabled,
-        final ChunkSettings chunkSettings) throws MagnetarClientException
+        final ConsumerSettings consumerSettings) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
         final IngressProxy ingressProxy = connector.ingressProxy();
@@ -82,7 +82,7 @@ final class ConsumerRegistry
         final String operation = "subscribe to topic '" + topic + "' as subscription '" + subscription + "'";
         final ConsumerImpl consumer = new ConsumerImpl(
             this, connector, consumerId, topic, subscription, consumerName, subscriptionType, receiverQueueSize,
-            receiveBufferLength, ackReceiptEnabled, chunkSettings);
+            receiveBufferLength, ackReceiptEnabled, consumerSettings);
 
         conductor.addConsumer(consumer, deadlineNs);
         final PendingRequest request;

@@ -200,7 +200,20 @@ final class IngressProxy
 
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         checkFits(payload.length, length);
-        // kept only once offered or held back for a restored session: a send whose offer failed is not resent
+        return offerAndRetain(e, length, deadlineNs, retained, restoredEpoch);
+    }
+
+    /**
+     * Offer an encoded send, waiting while back pressured, then keep a copy for a restored session: kept only once
+     * offered or held back, so a send whose offer failed is not resent.
+     */
+    private boolean offerAndRetain(
+        final Encoders e,
+        final int length,
+        final long deadlineNs,
+        final ExpandableRingBuffer retained,
+        final long restoredEpoch) throws MagnetarClientException
+    {
         final boolean offered = offer(e, length, deadlineNs, DROP, restoredEpoch);
         if (!retained.append(e.buffer, 0, length))
         {
@@ -381,14 +394,7 @@ final class IngressProxy
         final int frameLength = encodeSend(e, sequenceId, producerId, System.currentTimeMillis(), keyBuffer,
             keyOffset, keyLength, sealed.payloadBuffer(), sealed.payloadOffset(), sealed.payloadLength(),
             sealed.metadataBuffer(), 0, sealed.metadataLength());
-        final boolean offered = offer(e, frameLength, deadlineNs, DROP, restoredEpoch);
-        if (!retained.append(e.buffer, 0, frameLength))
-        {
-            throw new MagnetarClientException("the producer's unreceipted sends exceed " +
-                ExpandableRingBuffer.MAX_CAPACITY + " bytes");
-        }
-
-        return offered;
+        return offerAndRetain(e, frameLength, deadlineNs, retained, restoredEpoch);
     }
 
     private int encodeSend(

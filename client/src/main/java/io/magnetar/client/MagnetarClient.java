@@ -534,7 +534,9 @@ public final class MagnetarClient implements AutoCloseable
     MagnetarClient(final Connector connector, final boolean reconnect, final long memoryLimitBytes)
     {
         this.connector = connector;
-        this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes));
+        this.admin = new AdminClient(
+            connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
+        this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes), admin.topics());
         this.consumers = new ConsumerRegistry(connector, producers);
         if (reconnect)
         {
@@ -542,8 +544,6 @@ public final class MagnetarClient implements AutoCloseable
                 Configuration.reconnectInitialBackoffNs(), Configuration.reconnectMaxBackoffNs());
             connector.liveness().reconnector(reconnector::start);
         }
-        this.admin = new AdminClient(
-            connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
     }
 
     /**

@@ -34,6 +34,20 @@ public final class MessageId implements Comparable<MessageId>
      */
     public MessageId(final int shard, final long position, final int batchIndex, final int batchSize)
     {
+        this(shard, position, batchIndex, batchSize, -1);
+    }
+
+    /**
+     * A message id in a partition of a partitioned topic.
+     *
+     * @param shard          of the log the message is stored in, or -1 for a non-persistent topic.
+     * @param position       of the entry in the shard log.
+     * @param batchIndex     of the message in the batch, from 0; -1 if the entry is not a batch.
+     * @param batchSize      messages in the batch; 0 if the entry is not a batch.
+     * @param partitionIndex of the partition the message is in, or -1 if its topic is not a partition.
+     */
+    MessageId(final int shard, final long position, final int batchIndex, final int batchSize, final int partitionIndex)
+    {
         if (batchIndex < -1 || batchSize < 0 || (batchIndex >= 0 && batchIndex >= batchSize) ||
             (batchIndex < 0 && batchSize != 0))
         {
@@ -44,25 +58,7 @@ public final class MessageId implements Comparable<MessageId>
         this.position = position;
         this.batchIndex = batchIndex;
         this.batchSize = batchSize;
-        this.partitionIndex = -1;
-    }
-
-    private MessageId(final MessageId messageId, final int partitionIndex)
-    {
-        this.shard = messageId.shard;
-        this.position = messageId.position;
-        this.batchIndex = messageId.batchIndex;
-        this.batchSize = messageId.batchSize;
         this.partitionIndex = partitionIndex;
-    }
-
-    /**
-     * @param partitionIndex of the partition of a partitioned topic the message is in.
-     * @return this id, of a message in that partition.
-     */
-    MessageId withPartition(final int partitionIndex)
-    {
-        return partitionIndex == this.partitionIndex ? this : new MessageId(this, partitionIndex);
     }
 
     /**

@@ -525,7 +525,7 @@ public final class MessageView
      */
     public Message toMessage()
     {
-        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize).withPartition(partitionIndex);
+        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize, partitionIndex);
         if (0 == metadataLength)
         {
             return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(), 0,

@@ -145,7 +145,7 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
     {
         final ProducerImpl[] producers = partitions.all();
         final int partition = router.choose(key, producers.length);
-        return producers[partition].send(key, payload, metadata).withPartition(partition);
+        return producers[partition].send(key, payload, metadata); // its id names the partition
     }
 
     /**
@@ -187,8 +187,7 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
         {
             return CompletableFuture.failedFuture(MagnetarClientException.wrap(ex));
         }
-        return producers[partition].sendAsync(key, payload, metadata)
-            .thenApply((messageId) -> messageId.withPartition(partition));
+        return producers[partition].sendAsync(key, payload, metadata); // its id names the partition
     }
 
     /**

@@ -19,7 +19,6 @@ final class ProducerBatcher
 
     private final BatchContainer container;
     private final boolean batching;
-    private final boolean compresses;
     private final SendWindow window;
     private final IngressProxy ingressProxy;
     private final RetainedSends retained;
@@ -58,7 +57,6 @@ final class ProducerBatcher
         this.memoryLimit = memoryLimit;
         this.container = new BatchContainer(settings, maxEntryLength);
         this.batching = settings.enabled;
-        this.compresses = CompressionType.NONE != settings.compressionType;
         this.window = window;
         this.ingressProxy = ingressProxy;
         this.retained = retained;
@@ -222,7 +220,7 @@ final class ProducerBatcher
      */
     BatchContainer sealSingle(final byte[] payload, final byte[] metadata)
     {
-        if (!compresses)
+        if (!container.compresses())
         {
             return null;
         }
@@ -240,7 +238,7 @@ final class ProducerBatcher
      */
     BatchContainer sealSingle(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!compresses)
+        if (!container.compresses())
         {
             return null;
         }

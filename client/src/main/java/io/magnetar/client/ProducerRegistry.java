@@ -16,14 +16,15 @@ final class ProducerRegistry
     private final PartitionsWatcher partitionsWatcher;
 
     /**
-     * @param connector the session the producers use.
+     * @param connector   the session the producers use.
+     * @param memoryLimit of the client, shared by its producers.
+     * @param topics      the client's topic administration: partition counts.
      */
-    ProducerRegistry(final Connector connector, final MemoryLimit memoryLimit)
+    ProducerRegistry(final Connector connector, final MemoryLimit memoryLimit, final Topics topics)
     {
         this.connector = connector;
         this.memoryLimit = memoryLimit;
-        this.topics = new Topics(
-            connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
+        this.topics = topics;
         this.partitionsWatcher = new PartitionsWatcher(connector);
     }
 

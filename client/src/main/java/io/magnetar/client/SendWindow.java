@@ -23,6 +23,7 @@ final class SendWindow
     static final long NOT_BATCHED = -1;
 
     private final String topic;
+    private final int partitionIndex;
     private final int maxPendingMessages;
     private final int mask;
     private final long[] deadlineNs;
@@ -58,6 +59,7 @@ final class SendWindow
         final MemoryLimit memoryLimit)
     {
         this.topic = topic;
+        this.partitionIndex = PartitionFactory.partitionIndexOf(topic);
         this.maxPendingMessages = maxPendingMessages;
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(2, maxPendingMessages));
         this.mask = capacity - 1;
@@ -217,8 +219,8 @@ final class SendWindow
             if (null != future)
             {
                 futures[slot] = null;
-                future.onStored(0 == batchSize ? new MessageId(shard, position) :
-                    new MessageId(shard, position, (int)(completed - batchFirst), batchSize));
+                future.onStored(0 == batchSize ? new MessageId(shard, position, -1, 0, partitionIndex) :
+                    new MessageId(shard, position, (int)(completed - batchFirst), batchSize, partitionIndex));
             }
             else if (null != receiptHandler)
             {

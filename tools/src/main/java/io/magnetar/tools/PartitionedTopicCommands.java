@@ -20,13 +20,9 @@ final class PartitionedTopicCommands
     }
 
     /**
-     * {@code magnetar topics create-partitioned-topic TOPIC -p N}.
+     * The topic and partition count the create and update commands share.
      */
-    @Command(
-        name = "create-partitioned-topic",
-        mixinStandardHelpOptions = true,
-        description = "Create a partitioned topic of N partitions (TOPIC-partition-0 .. N-1).")
-    static final class Create implements Callable<Integer>
+    abstract static class WithPartitions
     {
         @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/orders")
         String topic;
@@ -36,7 +32,17 @@ final class PartitionedTopicCommands
 
         @Mixin
         ClientOptions clientOptions;
+    }
 
+    /**
+     * {@code magnetar topics create-partitioned-topic TOPIC -p N}.
+     */
+    @Command(
+        name = "create-partitioned-topic",
+        mixinStandardHelpOptions = true,
+        description = "Create a partitioned topic of N partitions (TOPIC-partition-0 .. N-1).")
+    static final class Create extends WithPartitions implements Callable<Integer>
+    {
         public Integer call()
         {
             return run("create-partitioned-topic", clientOptions, (client) ->
@@ -51,17 +57,8 @@ final class PartitionedTopicCommands
         name = "update-partitioned-topic",
         mixinStandardHelpOptions = true,
         description = "Raise the partition count of a partitioned topic; running clients pick the new partitions up.")
-    static final class Update implements Callable<Integer>
+    static final class Update extends WithPartitions implements Callable<Integer>
     {
-        @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/orders")
-        String topic;
-
-        @Option(names = { "-p", "--partitions" }, required = true, description = "The new number of partitions.")
-        int partitions;
-
-        @Mixin
-        ClientOptions clientOptions;
-
         public Integer call()
         {
             return run("update-partitioned-topic", clientOptions, (client) ->

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
  * How a consumer puts chunked messages together and groups its acknowledgements, from its {@link ConsumerBuilder}:
  * immutable.
  */
-final class ChunkSettings
+final class ConsumerSettings
 {
     /** Pulsar's default most chunked messages put together at once. */
     static final int MAX_PENDING_CHUNKED_MESSAGE_DEFAULT = 10;
@@ -14,7 +14,7 @@ final class ChunkSettings
     static final long EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT = TimeUnit.MINUTES.toNanos(1);
 
     /** The defaults. */
-    static final ChunkSettings DEFAULT = new ChunkSettings(
+    static final ConsumerSettings DEFAULT = new ConsumerSettings(
         MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000);
 
     final int maxPendingChunkedMessage;
@@ -23,7 +23,7 @@ final class ChunkSettings
     final long acknowledgmentGroupTimeNs;
     final int maxAcknowledgmentGroupSize;
 
-    ChunkSettings(
+    ConsumerSettings(
         final int maxPendingChunkedMessage,
         final long expireTimeOfIncompleteChunkedMessageNs,
         final boolean autoAckOldestChunkedMessageOnQueueFull,
