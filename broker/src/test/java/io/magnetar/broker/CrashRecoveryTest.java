@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrashRecoveryTest
 {
     private static final String TOPIC = "persistent://public/default/crash";
+    private static final String ACK_TOPIC = "persistent://public/default/crash-acks";
 
     @TempDir
     File dataDir;
@@ -64,12 +65,7 @@ class CrashRecoveryTest
         final ConcurrentHashMap<Long, MessageId> receipted = new ConcurrentHashMap<>();
         long sent = 0;
 
-        final MagnetarClient client = MagnetarClient.builder()
-            .serviceUrl("magnetar://localhost:" + port)
-            .operationTimeout(Duration.ofSeconds(5))
-            .termLength(1024 * 1024)
-            .errorHandler((throwable) -> {})
-            .build();
+        final MagnetarClient client = forkedBrokerClient(port);
         try
         {
             final Producer producer = client.newProducer().topic(TOPIC).create();
@@ -85,20 +81,11 @@ class CrashRecoveryTest
                     Thread.sleep(1);
                 }
             }
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            process = null;
+            killBroker();
         }
         finally
         {
-            try
-            {
-                client.close();
-            }
-            catch (final Exception ignore)
-            {
-                // the broker is gone: closing cannot reach it
-            }
+            closeAfterKill(client);
         }
 
         final int receiptCount = receipted.size();
@@ -134,6 +121,105 @@ class CrashRecoveryTest
             }
             System.out.println("crash test: sent " + sent + ", receipted " + receiptCount + ", recovered " +
                 sequences.size() + "; " + harness.logLines);
+        }
+    }
+
+    @Test
+    void shouldRecoverAckRunsAndTheirHolesAfterSigkill() throws Exception
+    {
+        final int port = ForkedBroker.start(dataDir, forkedAeronDir, workDir, "acks", "archived", p -> process = p);
+        final int count = 2000;
+        final List<Long> holes = new ArrayList<>();
+        final MagnetarClient client = forkedBrokerClient(port);
+        try
+        {
+            try (Producer producer = client.newProducer().topic(ACK_TOPIC).create();
+                Consumer consumer = client.newConsumer().topic(ACK_TOPIC).subscriptionName("runs")
+                    .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    producer.sendAsync(("a-" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                producer.flush();
+
+                // runs of acks in order, broken by holes: the broker records each run as one range
+                for (int i = 0; i < count; i++)
+                {
+                    final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                    assertTrue(null != message, "message " + i + " arrives");
+                    final long sequence = Long.parseLong(message.getValue().substring(2));
+                    assertEquals(i, sequence);
+                    if (sequence % 97 == 5 || sequence == count - 1)
+                    {
+                        holes.add(sequence);
+                    }
+                    else
+                    {
+                        consumer.acknowledge(message);
+                    }
+                }
+            }
+
+            // a receipted ack of the first hole: once answered, the cursor log is stored past every run before it
+            try (Consumer barrier = client.newConsumer().topic(ACK_TOPIC).subscriptionName("runs")
+                .ackReceiptEnabled(true).subscribe())
+            {
+                final Message message = barrier.receive(10, TimeUnit.SECONDS);
+                assertTrue(null != message, "the holes are delivered again");
+                assertEquals(holes.get(0), Long.parseLong(message.getValue().substring(2)));
+                barrier.acknowledge(message);
+                holes.remove(0);
+            }
+
+            killBroker();
+        }
+        finally
+        {
+            closeAfterKill(client);
+        }
+
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient reader = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Consumer consumer = reader.newConsumer().topic(ACK_TOPIC).subscriptionName("runs").subscribe())
+        {
+            final List<Long> redelivered = new ArrayList<>();
+            Message message;
+            while (null != (message = consumer.receive(2, TimeUnit.SECONDS)))
+            {
+                redelivered.add(Long.parseLong(message.getValue().substring(2)));
+            }
+            assertEquals(holes, redelivered, "after the crash, exactly the unacknowledged messages come again");
+        }
+    }
+
+    private static MagnetarClient forkedBrokerClient(final int port) throws Exception
+    {
+        return MagnetarClient.builder()
+            .serviceUrl("magnetar://localhost:" + port)
+            .operationTimeout(Duration.ofSeconds(5))
+            .termLength(1024 * 1024)
+            .errorHandler((throwable) -> {})
+            .build();
+    }
+
+    private void killBroker() throws InterruptedException
+    {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        process = null;
+    }
+
+    private static void closeAfterKill(final MagnetarClient client)
+    {
+        try
+        {
+            client.close();
+        }
+        catch (final Exception ignore)
+        {
+            // the broker is gone: closing cannot reach it
         }
     }
 }

@@ -34,7 +34,23 @@ public final class Cursor
      */
     public boolean ack(final long position)
     {
-        final long ordinal = index.ordinalOf(position);
+        final long ordinal = ordinalOf(position);
+        if (ordinal < markDeleteOrdinal)
+        {
+            return false;
+        }
+
+        return ackOrdinal(ordinal);
+    }
+
+    /**
+     * Acknowledge the entry of an ordinal the index holds, at or after the mark-delete point.
+     *
+     * @param ordinal of the entry.
+     * @return true if this acknowledged an entry that was not acknowledged before.
+     */
+    public boolean ackOrdinal(final long ordinal)
+    {
         if (ordinal < markDeleteOrdinal)
         {
             return false;
@@ -56,8 +72,44 @@ public final class Cursor
      */
     public boolean isAckedPosition(final long position)
     {
-        final long ordinal = index.ordinalOf(position);
+        final long ordinal = ordinalOf(position);
         return ordinal < 0 || isAcked(ordinal);
+    }
+
+    /**
+     * @param position of an entry.
+     * @return the entry's ordinal if it is not acknowledged yet, or -1 if it is, or if no entry of the topic starts
+     * at this position.
+     */
+    public long unackedOrdinalOf(final long position)
+    {
+        return unackedOrdinalOf(position, -1);
+    }
+
+    /**
+     * @param position of an entry.
+     * @param hint     the ordinal the entry is expected to have (looked at first), or -1 for none.
+     * @return the entry's ordinal if it is not acknowledged yet, or -1 if it is, or if no entry of the topic starts
+     * at this position.
+     */
+    public long unackedOrdinalOf(final long position, final long hint)
+    {
+        final long ordinal = isAt(hint, position) ? hint : ordinalOf(position);
+        return ordinal < 0 || isAcked(ordinal) ? -1 : ordinal;
+    }
+
+    /**
+     * The ordinal of the entry at a position, looked up first at the mark-delete point, where acks of a subscription
+     * read in order land, and otherwise searched in the index.
+     */
+    private long ordinalOf(final long position)
+    {
+        return isAt(markDeleteOrdinal, position) ? markDeleteOrdinal : index.ordinalOf(position);
+    }
+
+    private boolean isAt(final long ordinal, final long position)
+    {
+        return ordinal >= index.firstOrdinal() && ordinal < index.size() && index.position(ordinal) == position;
     }
 
     /**

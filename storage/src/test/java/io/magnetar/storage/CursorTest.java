@@ -40,6 +40,29 @@ class CursorTest
     }
 
     @Test
+    void shouldFindUnackedOrdinalsWithAndWithoutAHint()
+    {
+        final TopicIndex index = index(6);
+        final Cursor cursor = new Cursor(index, 0);
+        assertEquals(0, cursor.unackedOrdinalOf(1000));
+        assertEquals(3, cursor.unackedOrdinalOf(1000 + 3 * 96, 3));
+        assertEquals(3, cursor.unackedOrdinalOf(1000 + 3 * 96, 2), "a wrong hint falls back to the search");
+        assertEquals(3, cursor.unackedOrdinalOf(1000 + 3 * 96, 99), "a hint beyond the index is ignored");
+        assertEquals(-1, cursor.unackedOrdinalOf(1001), "no entry starts there");
+
+        assertTrue(cursor.ackOrdinal(0));
+        assertTrue(cursor.ackOrdinal(2));
+        assertFalse(cursor.ackOrdinal(0), "acked before");
+        assertEquals(-1, cursor.unackedOrdinalOf(1000), "below the mark");
+        assertEquals(-1, cursor.unackedOrdinalOf(1000 + 2 * 96, 2), "acked individually");
+        assertEquals(1, cursor.unackedOrdinalOf(1000 + 96), "at the mark");
+
+        cursor.ackRange(1000 + 3 * 96, 1000 + 4 * 96);
+        assertTrue(cursor.ackOrdinal(1));
+        assertEquals(5, cursor.firstUnackedOrdinal(), "the range joins the mark");
+    }
+
+    @Test
     void shouldAdvanceMarkDeleteOverIndividuallyAckedEntries()
     {
         final TopicIndex index = index(6);

@@ -108,7 +108,7 @@ final class ShardRouter
         }
 
         command.type = ShardCommand.FRAME;
-        command.egress = egress;
+        command.egress(egress);
         command.frame.putBytes(0, frame, 0, length);
         command.frameLength = length;
         shardQueues[shard].offer(command);
@@ -170,7 +170,7 @@ final class ShardRouter
         }
 
         command.type = ShardCommand.SEND_REJECTED;
-        command.egress = egress;
+        command.egress(egress);
         command.producerId = producerId;
         command.sequenceId = sequenceId;
         command.errorCode = code;
@@ -196,7 +196,7 @@ final class ShardRouter
         }
 
         command.type = ShardCommand.SESSION_CLOSED;
-        command.egress = egress;
+        command.egress(egress);
         command.frameLength = 0;
         shardQueues[shard].offer(command);
 

@@ -40,12 +40,36 @@ final class PendingReceipt
     ExpandableDirectByteBuffer reply;
     int replyLength;
 
+    /**
+     * Set what the answer is, for whom, and of which topic. A field that already holds the value is not written: a
+     * pooled receipt keeps its last session and topic, so steady traffic writes no references into these long-lived
+     * objects (each such write costs the G1 collector a card to refine).
+     */
+    void set(final Kind kind, final ShardSession session, final Topic topic, final Publisher publisher)
+    {
+        if (this.kind != kind)
+        {
+            this.kind = kind;
+        }
+        if (this.session != session)
+        {
+            this.session = session;
+        }
+        if (this.topic != topic)
+        {
+            this.topic = topic;
+        }
+        if (this.publisher != publisher)
+        {
+            this.publisher = publisher;
+        }
+    }
+
+    /**
+     * Forget what this answer held beyond its session, topic and kind, which the next {@link #set} overwrites.
+     */
     void reset()
     {
-        kind = null;
-        session = null;
-        topic = null;
-        publisher = null;
         errorCode = null;
         errorMessage = null;
         replyLength = 0;

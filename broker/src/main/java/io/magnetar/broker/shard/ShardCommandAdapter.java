@@ -119,6 +119,11 @@ final class ShardCommandAdapter
             workCount++;
         }
 
+        if (!subscriptions.recordAcks())
+        {
+            counters.logBackPressure.increment();
+        }
+
         return workCount;
     }
 
@@ -141,6 +146,11 @@ final class ShardCommandAdapter
      */
     private boolean handle(final ShardCommand command)
     {
+        if (readsSubscriptions(command) && !subscriptions.recordAcks())
+        {
+            return false;
+        }
+
         if (ShardCommand.SESSION_CLOSED == command.type)
         {
             onSessionClosed(command);
@@ -175,6 +185,26 @@ final class ShardCommandAdapter
             proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "request failed: " + ex.getMessage());
             return true;
         }
+    }
+
+    /**
+     * @return true unless the command only sends, grants permits or acknowledges: those may pass acks that wait to be
+     * recorded together.
+     */
+    private boolean readsSubscriptions(final ShardCommand command)
+    {
+        if (ShardCommand.SEND_REJECTED == command.type)
+        {
+            return false;
+        }
+        if (ShardCommand.SESSION_CLOSED == command.type || command.frameLength < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return true;
+        }
+
+        final int templateId = headerDecoder.wrap(command.frame, 0).templateId();
+        return SendDecoder.TEMPLATE_ID != templateId && AckDecoder.TEMPLATE_ID != templateId &&
+            AckGroupDecoder.TEMPLATE_ID != templateId && FlowDecoder.TEMPLATE_ID != templateId;
     }
 
     private boolean onFrame(final ShardSession session, final DirectBuffer frame, final int frameLength)

@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.codecs.storage.CursorCheckpointEndEncoder;
 import io.magnetar.codecs.storage.CursorAckEncoder;
+import io.magnetar.codecs.storage.CursorAckRangeEncoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.EntryHeaderEncoder;
 import io.magnetar.codecs.storage.MessageHeaderEncoder;
@@ -44,6 +45,7 @@ final class ShardLogWriter
     private final PublishersClearedEncoder publishersClearedEncoder = new PublishersClearedEncoder();
     private final SubscriptionCreatedEncoder subscriptionCreatedEncoder = new SubscriptionCreatedEncoder();
     private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
+    private final CursorAckRangeEncoder cursorAckRangeEncoder = new CursorAckRangeEncoder();
     private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
     private final NamespacePolicyStateEncoder namespacePolicyStateEncoder = new NamespacePolicyStateEncoder();
     private final CursorCheckpointEndEncoder checkpointEndEncoder = new CursorCheckpointEndEncoder();
@@ -223,6 +225,22 @@ final class ShardLogWriter
             .position(position);
 
         return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + cursorAckEncoder.encodedLength());
+    }
+
+    /**
+     * Record that every entry of the subscription's topic from one position to another (inclusive) was acknowledged.
+     *
+     * @return the record's position, or a negative publication result.
+     */
+    long appendCursorAckRange(final TopicSubscription subscription, final long firstPosition, final long lastPosition)
+    {
+        cursorAckRangeEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder)
+            .topicId(subscription.topic.id)
+            .subscriptionId(subscription.id)
+            .firstPosition(firstPosition)
+            .lastPosition(lastPosition);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + cursorAckRangeEncoder.encodedLength());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.magnetar.broker.shard;
 
 import io.magnetar.codecs.storage.CursorAckDecoder;
+import io.magnetar.codecs.storage.CursorAckRangeDecoder;
 import io.magnetar.codecs.storage.CursorCheckpointEndDecoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
@@ -47,6 +48,7 @@ final class ShardRecovery
     private final Deduplication deduplication;
     private final RelocatedEntryDecoder relocatedEntryDecoder = new RelocatedEntryDecoder();
     private final CursorAckDecoder cursorAckDecoder = new CursorAckDecoder();
+    private final CursorAckRangeDecoder cursorAckRangeDecoder = new CursorAckRangeDecoder();
     private final SubscriptionCreatedDecoder subscriptionCreatedDecoder = new SubscriptionCreatedDecoder();
     private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
@@ -336,6 +338,20 @@ final class ShardRecovery
                 return;
             }
             subscription.cursor.ack(cursorAckDecoder.position());
+            acks++;
+        }
+        else if (CursorAckRangeDecoder.TEMPLATE_ID == templateId)
+        {
+            cursorAckRangeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final Topic topic = topics.byId(cursorAckRangeDecoder.topicId());
+            final TopicSubscription subscription =
+                null == topic ? null : topic.subscription(cursorAckRangeDecoder.subscriptionId());
+            if (null == subscription)
+            {
+                orphanedCursorRecords++;
+                return;
+            }
+            subscription.cursor.ackRange(cursorAckRangeDecoder.firstPosition(), cursorAckRangeDecoder.lastPosition());
             acks++;
         }
         else if (SubscriptionStateDecoder.TEMPLATE_ID == templateId)

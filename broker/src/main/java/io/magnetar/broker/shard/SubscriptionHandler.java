@@ -27,6 +27,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     private ReceiptTracker receipts;
     private final ReadySubscriptions ready;
     private final TopicDeadlines deadlines;
+    private final CursorAckRun ackRun;
     private long nextSubscriptionId = 1;
 
     SubscriptionHandler(
@@ -51,6 +52,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         this.exclusiveDispatcher = exclusiveDispatcher;
         this.publishTimes = publishTimes;
         this.errorHandler = errorHandler;
+        this.ackRun = new CursorAckRun(shard, writer, errorHandler);
     }
 
     /**
@@ -184,7 +186,13 @@ final class SubscriptionHandler implements SubscriptionAcks
             return true;
         }
 
-        if (subscription.cursor.isAckedPosition(position))
+        if (withReceipt && !ackRun.record())
+        {
+            return false;
+        }
+
+        final long ordinal = subscription.cursor.unackedOrdinalOf(position, ackRun.nextOrdinal(subscription));
+        if (ordinal < 0 || ackRun.holds(subscription, ordinal))
         {
             if (withReceipt)
             {
@@ -192,6 +200,13 @@ final class SubscriptionHandler implements SubscriptionAcks
                 receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
             }
             return true;
+        }
+
+        if (!withReceipt)
+        {
+            // recorded with the acks of the entries next to it, before any command that reads subscriptions
+            return ackRun.add(subscription, ordinal, position) ||
+                (ackRun.record() && ackRun.add(subscription, ordinal, position));
         }
 
         // recorded first, applied once recorded: an ack held only in memory would come back after a restart
@@ -206,20 +221,25 @@ final class SubscriptionHandler implements SubscriptionAcks
             final String message = "shard " + shard + ": ack of position " + position + " on subscription " +
                 subscription.name + " could not be recorded: " + Publication.errorString(result);
             errorHandler.onError(new StorageException(message));
-            if (withReceipt)
-            {
-                proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
-            }
+            proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
             return true;
         }
 
-        subscription.cursor.ack(position);
-        if (withReceipt)
-        {
-            receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
-        }
+        subscription.cursor.ackOrdinal(ordinal);
+        receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
 
         return true;
+    }
+
+    /**
+     * Record the acks that wait in a run, before a command that reads or changes subscriptions and at the end of a
+     * poll.
+     *
+     * @return false if the cursor log is back-pressured.
+     */
+    boolean recordAcks()
+    {
+        return ackRun.record();
     }
 
     /**
