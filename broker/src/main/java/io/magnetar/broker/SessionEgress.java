@@ -11,12 +11,16 @@ public final class SessionEgress
     public final long sessionKey;
     public final Publication publication;
     public final String clientName;
+    /** The protocol version the client speaks: which answers it understands. */
+    public final int protocolVersion;
 
-    public SessionEgress(final long sessionKey, final Publication publication, final String clientName)
+    public SessionEgress(
+        final long sessionKey, final Publication publication, final String clientName, final int protocolVersion)
     {
         this.sessionKey = sessionKey;
         this.publication = publication;
         this.clientName = clientName;
+        this.protocolVersion = protocolVersion;
     }
 
     public String toString()

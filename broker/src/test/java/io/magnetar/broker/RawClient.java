@@ -36,6 +36,10 @@ final class RawClient implements AutoCloseable
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
     private boolean connected;
+    /** The protocol version sent in {@code Connect}: the oldest by default. */
+    int protocolVersion = 1;
+    /** {@code SendReceipts} frames seen; each of their receipts is also added as a {@code SendReceipt} frame. */
+    int sendReceiptsFrames;
 
     static final class Frame
     {
@@ -130,7 +134,7 @@ final class RawClient implements AutoCloseable
         final ConnectEncoder encoder = new ConnectEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
             .correlationId(correlationId)
-            .protocolVersion(1)
+            .protocolVersion(protocolVersion)
             .responseStreamId(responseStreamId)
             .responseChannel(responseChannel)
             .clientName("raw").authToken("");
@@ -276,6 +280,25 @@ final class RawClient implements AutoCloseable
             errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             frames.add(new Frame(
                 templateId, errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.message()));
+        }
+        else if (io.magnetar.codecs.SendReceiptsDecoder.TEMPLATE_ID == templateId)
+        {
+            sendReceiptsFrames++;
+            final io.magnetar.codecs.SendReceiptsDecoder decoder =
+                new io.magnetar.codecs.SendReceiptsDecoder().wrapAndApplyHeader(buffer, offset, headerDecoder);
+            for (final io.magnetar.codecs.SendReceiptsDecoder.ReceiptsDecoder receipt : decoder.receipts())
+            {
+                final io.magnetar.codecs.SendReceiptEncoder encoder = new io.magnetar.codecs.SendReceiptEncoder();
+                final UnsafeBuffer bytes = new UnsafeBuffer(new byte[64]);
+                encoder.wrapAndApplyHeader(bytes, 0, new io.magnetar.codecs.MessageHeaderEncoder())
+                    .correlationId(receipt.correlationId())
+                    .producerId(receipt.producerId())
+                    .messageId().shard(receipt.messageId().shard()).position(receipt.messageId().position());
+                final Frame frame = new Frame(
+                    io.magnetar.codecs.SendReceiptDecoder.TEMPLATE_ID, receipt.correlationId(), null, null);
+                frame.bytes = bytes;
+                frames.add(frame);
+            }
         }
         else
         {

@@ -6,6 +6,7 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageDecoder;
+import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
 import io.magnetar.codecs.SendEncoder;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Speaks the wire protocol frame by frame, without the client library.
@@ -54,30 +56,15 @@ class RawProtocolTest
 
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
-        final CreateProducerEncoder createProducer = new CreateProducerEncoder()
-            .wrapAndApplyHeader(buffer, 0, header)
-            .correlationId(10).producerId(1)
-            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
-            .topic("persistent://public/default/raw").producerName("");
-        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + createProducer.encodedLength());
-        client.await(f -> f.templateId == ProducerReadyDecoder.TEMPLATE_ID && f.correlationId == 10, "ProducerReady");
-
         final int count = 100;
-        for (int i = 0; i < count; i++)
-        {
-            final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(i).producerId(1).publishTime(System.currentTimeMillis()).key("");
-            final byte[] payload = ("m" + i).getBytes();
-            send.putPayload(payload, 0, payload.length);
-            send.putMetadata(new byte[0], 0, 0);
-            client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
-        }
+        createProducerAndSend("persistent://public/default/raw", count);
         for (int i = 0; i < count; i++)
         {
             final int sequence = i;
             client.await(f -> f.templateId == SendReceiptDecoder.TEMPLATE_ID && f.correlationId == sequence,
                 "receipt " + i);
         }
+        assertEquals(0, client.sendReceiptsFrames, "a client of protocol 1 gets a SendReceipt per send");
 
         final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
             .correlationId(20).consumerId(2).subscriptionType(SubscriptionType.EXCLUSIVE)
@@ -102,5 +89,60 @@ class RawProtocolTest
         final RawClient.Frame error = client.await(f -> f.templateId == ErrorDecoder.TEMPLATE_ID, "error");
         assertEquals(22, error.correlationId);
         assertEquals(0, harness.errors.size(), harness.errors.toString());
+    }
+
+    @Test
+    void shouldGatherReceiptsReleasedTogetherForNewerClients()
+    {
+        harness = new BrokerHarness(dataDir).start();
+        client = new RawClient(harness.aeronDir, harness.broker.port());
+        client.protocolVersion = BrokerConfiguration.PROTOCOL_VERSION;
+        client.connect();
+
+        final int count = 500;
+        createProducerAndSend("persistent://public/default/raw-receipts", count);
+        long lastPosition = -1;
+        for (int i = 0; i < count; i++)
+        {
+            final int sequence = i;
+            final RawClient.Frame frame = client.await(
+                f -> f.templateId == SendReceiptDecoder.TEMPLATE_ID && f.correlationId == sequence, "receipt " + i);
+            final SendReceiptDecoder receipt =
+                new SendReceiptDecoder().wrapAndApplyHeader(frame.bytes, 0, new MessageHeaderDecoder());
+            assertEquals(1, receipt.producerId());
+            assertTrue(receipt.messageId().position() > lastPosition, "positions grow with sequence ids");
+            lastPosition = receipt.messageId().position();
+        }
+        client.drain(100);
+        assertTrue(client.frames.stream().noneMatch(f -> SendReceiptDecoder.TEMPLATE_ID == f.templateId),
+            "each receipt once: " + client.frames);
+        assertTrue(client.sendReceiptsFrames > 0 && client.sendReceiptsFrames < count,
+            "receipts released together share frames: " + client.sendReceiptsFrames + " frames");
+    }
+
+    /**
+     * Create producer 1 on a topic (correlation id 10) and send it {@code count} messages, sequence ids from 0.
+     */
+    private void createProducerAndSend(final String topic, final int count)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final CreateProducerEncoder createProducer = new CreateProducerEncoder()
+            .wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(10).producerId(1)
+            .accessMode(io.magnetar.codecs.ProducerAccessMode.SHARED).topicEpoch(-1)
+            .topic(topic).producerName("");
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + createProducer.encodedLength());
+        client.await(f -> f.templateId == ProducerReadyDecoder.TEMPLATE_ID && f.correlationId == 10, "ProducerReady");
+
+        for (int i = 0; i < count; i++)
+        {
+            final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(i).producerId(1).publishTime(System.currentTimeMillis()).key("");
+            final byte[] payload = ("m" + i).getBytes();
+            send.putPayload(payload, 0, payload.length);
+            send.putMetadata(new byte[0], 0, 0);
+            client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + send.encodedLength());
+        }
     }
 }

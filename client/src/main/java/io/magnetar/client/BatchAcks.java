@@ -30,6 +30,12 @@ final class BatchAcks
 
     private final Long2ObjectHashMap<Entry> entryByPosition = new Long2ObjectHashMap<>();
     private volatile int partlyAcked; // read without the lock: most consumers never have a batch partly acknowledged
+    // the entry whose messages are being acknowledged in order, 0 to inOrderAcked - 1, kept out of the map
+    private boolean hasInOrder;
+    private int inOrderShard;
+    private long inOrderPosition;
+    private int inOrderBatchSize;
+    private int inOrderAcked;
 
     /**
      * Record a message's acknowledgement.
@@ -44,9 +50,42 @@ final class BatchAcks
     {
         if (batchSize <= 1)
         {
-            entryByPosition.remove(position);
-            partlyAcked = entryByPosition.size();
+            forget(position);
             return true;
+        }
+
+        if (isInOrder(shard, position, batchSize))
+        {
+            if (batchIndex == inOrderAcked)
+            {
+                // the common case: the messages of a batch acknowledged one after another, without a lookup
+                if (++inOrderAcked < batchSize)
+                {
+                    return false;
+                }
+                hasInOrder = false;
+                updatePartlyAcked();
+                return true;
+            }
+            if (batchIndex < inOrderAcked)
+            {
+                return false; // acknowledged before
+            }
+            moveInOrderToMap();
+        }
+        else if (0 == batchIndex && !entryByPosition.containsKey(position))
+        {
+            if (hasInOrder)
+            {
+                moveInOrderToMap();
+            }
+            hasInOrder = true;
+            inOrderShard = shard;
+            inOrderPosition = position;
+            inOrderBatchSize = batchSize;
+            inOrderAcked = 1;
+            updatePartlyAcked();
+            return false;
         }
 
         Entry entry = entryByPosition.get(position);
@@ -54,7 +93,7 @@ final class BatchAcks
         {
             entry = new Entry(shard, batchSize);
             entryByPosition.put(position, entry);
-            partlyAcked = entryByPosition.size();
+            updatePartlyAcked();
         }
         if (!entry.acked.get(batchIndex))
         {
@@ -67,7 +106,7 @@ final class BatchAcks
         }
 
         entryByPosition.remove(position);
-        partlyAcked = entryByPosition.size();
+        updatePartlyAcked();
         return true;
     }
 
@@ -82,8 +121,7 @@ final class BatchAcks
         {
             synchronized (this)
             {
-                entryByPosition.remove(position);
-                partlyAcked = entryByPosition.size();
+                forget(position);
             }
         }
     }
@@ -102,9 +140,43 @@ final class BatchAcks
         }
         synchronized (this)
         {
+            if (hasInOrder && inOrderPosition == position && inOrderShard == shard)
+            {
+                return batchIndex < inOrderAcked;
+            }
             final Entry entry = entryByPosition.get(position);
             return null != entry && entry.shard == shard && entry.acked.get(batchIndex);
         }
+    }
+
+    private boolean isInOrder(final int shard, final long position, final int batchSize)
+    {
+        return hasInOrder && inOrderPosition == position && inOrderShard == shard && inOrderBatchSize == batchSize;
+    }
+
+    private void moveInOrderToMap()
+    {
+        final Entry entry = new Entry(inOrderShard, inOrderBatchSize);
+        entry.acked.set(0, inOrderAcked);
+        entry.ackedCount = inOrderAcked;
+        entryByPosition.put(inOrderPosition, entry);
+        hasInOrder = false;
+        updatePartlyAcked();
+    }
+
+    private void forget(final long position)
+    {
+        if (hasInOrder && inOrderPosition == position)
+        {
+            hasInOrder = false;
+        }
+        entryByPosition.remove(position);
+        updatePartlyAcked();
+    }
+
+    private void updatePartlyAcked()
+    {
+        partlyAcked = entryByPosition.size() + (hasInOrder ? 1 : 0);
     }
 
     /**
@@ -112,6 +184,6 @@ final class BatchAcks
      */
     synchronized int size()
     {
-        return entryByPosition.size();
+        return entryByPosition.size() + (hasInOrder ? 1 : 0);
     }
 }

@@ -18,6 +18,7 @@ import io.magnetar.codecs.StatsInternalResponseDecoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
 import io.magnetar.codecs.SendErrorDecoder;
 import io.magnetar.codecs.SendReceiptDecoder;
+import io.magnetar.codecs.SendReceiptsDecoder;
 import io.magnetar.codecs.SubscribedDecoder;
 import io.magnetar.codecs.SuccessDecoder;
 import org.agrona.DirectBuffer;
@@ -49,6 +50,7 @@ final class EgressAdapter
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
     private final ProducerReadyDecoder producerReadyDecoder = new ProducerReadyDecoder();
     private final SendReceiptDecoder sendReceiptDecoder = new SendReceiptDecoder();
+    private final SendReceiptsDecoder sendReceiptsDecoder = new SendReceiptsDecoder();
     private final SendErrorDecoder sendErrorDecoder = new SendErrorDecoder();
     private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
     private final MessageDecoder messageDecoder = new MessageDecoder();
@@ -156,6 +158,19 @@ final class EgressAdapter
                     final long producerId = decoder.producerId();
                     final MessageIdDecoder messageId = decoder.messageId();
                     conductor.onSendReceipt(sequenceId, producerId, messageId.shard(), messageId.position());
+                    break;
+                }
+
+                case SendReceiptsDecoder.TEMPLATE_ID:
+                {
+                    final SendReceiptsDecoder decoder =
+                        sendReceiptsDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    for (final SendReceiptsDecoder.ReceiptsDecoder receipt : decoder.receipts())
+                    {
+                        final MessageIdDecoder messageId = receipt.messageId();
+                        conductor.onSendReceipt(
+                            receipt.correlationId(), receipt.producerId(), messageId.shard(), messageId.position());
+                    }
                     break;
                 }
 

@@ -70,10 +70,23 @@ public final class MessageView
         decoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
             headerDecoder.version());
 
-        this.topicName = topicName;
-        this.frameBuffer = buffer;
-        this.buffer = buffer;
-        this.metadataBuffer = buffer;
+        // references written only when they change: each write into this long-lived view would cost G1 a card
+        if (this.topicName != topicName)
+        {
+            this.topicName = topicName;
+        }
+        if (this.frameBuffer != buffer)
+        {
+            this.frameBuffer = buffer;
+        }
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer;
+        }
+        if (this.metadataBuffer != buffer)
+        {
+            this.metadataBuffer = buffer;
+        }
         batchIndex = -1;
         batchSize = 0;
         final MessageIdDecoder messageId = decoder.messageId();
@@ -194,7 +207,10 @@ public final class MessageView
      */
     void wrapContent(final DirectBuffer content, final int keyOffset, final int payloadOffset, final int payloadLength)
     {
-        this.buffer = content;
+        if (this.buffer != content)
+        {
+            this.buffer = content;
+        }
         this.keyOffset = keyOffset;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
@@ -235,8 +251,14 @@ public final class MessageView
         metadataHeaderDecoder.wrap(content, offset);
         batchedDecoder.wrap(content, offset + MessageHeaderDecoder.ENCODED_LENGTH,
             metadataHeaderDecoder.blockLength(), metadataHeaderDecoder.version());
-        buffer = content;
-        metadataBuffer = content;
+        if (buffer != content)
+        {
+            buffer = content;
+        }
+        if (metadataBuffer != content)
+        {
+            metadataBuffer = content;
+        }
         batchIndex = index;
         batchSize = entryBatchSize;
         sequenceId = entrySequenceId - entryBatchSize + 1 + index;

@@ -128,7 +128,7 @@ final class ClientSession
             publication = aeron.getPublication(registrationId);
             if (null != publication)
             {
-                egress = new SessionEgress(key, publication, clientName);
+                egress = new SessionEgress(key, publication, clientName, protocolVersion);
             }
         }
 

@@ -9,6 +9,7 @@ import io.magnetar.codecs.NamespacePoliciesEncoder;
 import io.magnetar.codecs.ProducerReadyEncoder;
 import io.magnetar.codecs.SendErrorEncoder;
 import io.magnetar.codecs.SendReceiptEncoder;
+import io.magnetar.codecs.SendReceiptsEncoder;
 import io.magnetar.codecs.StatsInternalResponseEncoder;
 import io.magnetar.codecs.SubscribedEncoder;
 import io.magnetar.codecs.SuccessEncoder;
@@ -32,6 +33,14 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     static final int OFFER_RETRY = 1;
     static final int OFFER_GONE = 2;
 
+    /** First protocol version whose clients take {@code SendReceipts}. */
+    static final int SEND_RECEIPTS_VERSION = 7;
+    /** Most receipts in one {@code SendReceipts} frame; fewer when the session's datagrams are smaller. */
+    static final int MAX_RECEIPTS_PER_FRAME = 128;
+    private static final int RECEIPT_LENGTH = SendReceiptsEncoder.ReceiptsEncoder.sbeBlockLength();
+    private static final int RECEIPTS_HEADER_LENGTH =
+        MessageHeaderEncoder.ENCODED_LENGTH + SendReceiptsEncoder.ReceiptsEncoder.sbeHeaderSize();
+
     private static final int DEFERRED_INITIAL_BYTES = 4096;
     private static final int DEFERRED_MAX_BYTES = 1 << 30;
 
@@ -48,6 +57,14 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     private final SuccessEncoder successEncoder = new SuccessEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
+    private final SendReceiptsEncoder sendReceiptsEncoder = new SendReceiptsEncoder();
+    private final long[] receiptSequenceIds = new long[MAX_RECEIPTS_PER_FRAME];
+    private final long[] receiptProducerIds = new long[MAX_RECEIPTS_PER_FRAME];
+    private final int[] receiptShards = new int[MAX_RECEIPTS_PER_FRAME];
+    private final long[] receiptPositions = new long[MAX_RECEIPTS_PER_FRAME];
+    private ShardSession receiptsSession;
+    private int receiptCount;
+    private int receiptLimit;
     private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
     private final NamespacePoliciesEncoder namespacePoliciesEncoder = new NamespacePoliciesEncoder();
     private final StatsInternalResponseEncoder statsInternalResponseEncoder = new StatsInternalResponseEncoder();
@@ -159,6 +176,18 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
         {
             return;
         }
+
+        final boolean duplicate = PendingReceipt.Kind.DUPLICATE_RECEIPT == receipt.kind;
+        if ((duplicate || PendingReceipt.Kind.SEND_RECEIPT == receipt.kind) &&
+            session.egress.protocolVersion >= SEND_RECEIPTS_VERSION)
+        {
+            gatherReceipt(session, receipt.sequenceId, receipt.producerId,
+                receipt.topic.persistent && !duplicate ? shard : -1, receipt.position);
+            counters.receipts.incrementRelease();
+            return;
+        }
+
+        sendReceipts(); // what was gathered goes first, so answers keep their order
         if (PendingReceipt.Kind.REPLY == receipt.kind)
         {
             reply(session, receipt.reply, receipt.replyLength);
@@ -180,13 +209,73 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
             return;
         }
 
-        final boolean duplicate = PendingReceipt.Kind.DUPLICATE_RECEIPT == receipt.kind;
-        sendReceiptEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .correlationId(receipt.sequenceId)
-            .producerId(receipt.producerId)
-            .messageId().shard(receipt.topic.persistent && !duplicate ? shard : -1).position(receipt.position);
-        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendReceiptEncoder.encodedLength());
+        sendReceipt(session, receipt.sequenceId, receipt.producerId,
+            receipt.topic.persistent && !duplicate ? shard : -1, receipt.position);
         counters.receipts.incrementRelease();
+    }
+
+    /**
+     * Send the receipts gathered while answers were released: one {@code SendReceipts} frame, or a
+     * {@code SendReceipt} when there is one.
+     */
+    void sendReceipts()
+    {
+        final int count = receiptCount;
+        if (0 == count)
+        {
+            return;
+        }
+
+        final ShardSession session = receiptsSession;
+        receiptCount = 0;
+        if (1 == count)
+        {
+            sendReceipt(session, receiptSequenceIds[0], receiptProducerIds[0], receiptShards[0], receiptPositions[0]);
+            return;
+        }
+
+        final SendReceiptsEncoder.ReceiptsEncoder receipts =
+            sendReceiptsEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).receiptsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            receipts.next()
+                .correlationId(receiptSequenceIds[i])
+                .producerId(receiptProducerIds[i])
+                .messageId().shard(receiptShards[i]).position(receiptPositions[i]);
+        }
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendReceiptsEncoder.encodedLength());
+    }
+
+    private void gatherReceipt(
+        final ShardSession session, final long sequenceId, final long producerId, final int shard, final long position)
+    {
+        if (receiptsSession != session || receiptCount == receiptLimit)
+        {
+            sendReceipts();
+            if (receiptsSession != session)
+            {
+                receiptsSession = session;
+            }
+            // one datagram each: a frame no longer than the session's payload, so it is never fragmented
+            receiptLimit = Math.max(1, Math.min(MAX_RECEIPTS_PER_FRAME,
+                (session.egress.publication.maxPayloadLength() - RECEIPTS_HEADER_LENGTH) / RECEIPT_LENGTH));
+        }
+
+        final int i = receiptCount++;
+        receiptSequenceIds[i] = sequenceId;
+        receiptProducerIds[i] = producerId;
+        receiptShards[i] = shard;
+        receiptPositions[i] = position;
+    }
+
+    private void sendReceipt(
+        final ShardSession session, final long sequenceId, final long producerId, final int shard, final long position)
+    {
+        sendReceiptEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(sequenceId)
+            .producerId(producerId)
+            .messageId().shard(shard).position(position);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + sendReceiptEncoder.encodedLength());
     }
 
     /**

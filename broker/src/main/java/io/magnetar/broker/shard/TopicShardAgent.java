@@ -182,6 +182,10 @@ public final class TopicShardAgent implements Agent
         final long cursorSynced = receipts.waitsForCursorSync() ?
             counters.cursorLogSyncedPosition.get() : Long.MIN_VALUE;
 
-        return receipts.release(entryLog.durablePosition(), entrySynced, cursorLog.durablePosition(), cursorSynced);
+        final int released =
+            receipts.release(entryLog.durablePosition(), entrySynced, cursorLog.durablePosition(), cursorSynced);
+        proxy.sendReceipts(); // those released together go in one frame per session
+
+        return released;
     }
 }

@@ -1,5 +1,6 @@
 package io.magnetar.broker.session;
 
+import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.policy.TopicName;
@@ -34,7 +35,7 @@ class ShardRouterTest
         new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)), new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 1024)))
         .newCounter("ingress back pressure");
     private final ShardRouter router = new ShardRouter(shardQueues, freeCommands, freeLargeCommands, backPressure);
-    private final SessionEgress egress = new SessionEgress(1, null, "test");
+    private final SessionEgress egress = new SessionEgress(1, null, "test", BrokerConfiguration.PROTOCOL_VERSION);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[SessionAgent.SMALL_FRAME_LENGTH + 100]);
 
     @Test

@@ -33,7 +33,7 @@ class BacklogQuotaEnforcerTest
     private final NamespacePolicies policies = ShardFixtures.policies("public/default");
     private final Topic topic = fixtures.persistentTopic(policies);
     private final TopicSubscription subscription = topic.addSubscription(1, "s", 0);
-    private final ShardSession session = sessions.session(new io.magnetar.broker.SessionEgress(77, null, "c"));
+    private final ShardSession session = sessions.session(new io.magnetar.broker.SessionEgress(77, null, "c", 7));
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
 
     BacklogQuotaEnforcerTest()

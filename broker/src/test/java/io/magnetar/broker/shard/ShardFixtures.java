@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.NamespacePolicies;
@@ -72,7 +73,8 @@ final class ShardFixtures
 
     ShardSession session()
     {
-        return new ShardSession(new SessionEgress(nextSessionKey++, null, "test"));
+        return new ShardSession(
+            new SessionEgress(nextSessionKey++, null, "test", BrokerConfiguration.PROTOCOL_VERSION));
     }
 
     AtomicCounter counter(final String label)

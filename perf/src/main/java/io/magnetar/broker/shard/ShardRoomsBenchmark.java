@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.NamespacePolicies;
@@ -65,7 +66,7 @@ public class ShardRoomsBenchmark
             "public/default",
             NamespacePolicies.defaults(Durability.ARCHIVED, RetentionPolicy.INFINITE, BacklogQuota.NONE, false));
         topic = new Topic(1, TopicName.parse("persistent://public/default/bench"), true, policies);
-        session = new ShardSession(new SessionEgress(1, null, "bench"));
+        session = new ShardSession(new SessionEgress(1, null, "bench", BrokerConfiguration.PROTOCOL_VERSION));
         receipts = new ReceiptTracker(
             true,
             counters.newCounter("entry sync"),
