@@ -167,6 +167,7 @@ public final class SessionAgent implements Agent
     public int doWork()
     {
         int workCount = ingressAdapter.poll(udpIngress, ipcIngress, FRAGMENT_LIMIT);
+        router.flushAcks(); // single acks polled together go as one group; if a pool is full, next cycle
         if (!connectingSessions.isEmpty())
         {
             workCount += serviceConnectingSessions();

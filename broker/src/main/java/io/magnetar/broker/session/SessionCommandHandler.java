@@ -2,8 +2,11 @@ package io.magnetar.broker.session;
 
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.broker.policy.TopicName;
+import io.magnetar.codecs.AckDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageIdDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
 
@@ -22,15 +25,18 @@ final class SessionCommandHandler implements IngressCommandListener
     private final NamespaceDirectory namespaces;
     private final int maxMessageSize;
     private final int maxFrameLength;
+    private final PartitionedTopicAdmin partitionedTopics;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
 
     /**
-     * @param agent          that keeps the sessions and their lifecycle.
-     * @param replyPublisher for the session agent's own answers.
-     * @param router         to the shards.
-     * @param namespaces     the broker has.
-     * @param maxMessageSize largest payload accepted.
+     * @param agent             that keeps the sessions and their lifecycle.
+     * @param replyPublisher    for the session agent's own answers.
+     * @param router            to the shards.
+     * @param namespaces        the broker has.
+     * @param maxMessageSize    largest payload accepted.
+     * @param partitionedTopics serves the partitioned-topic admin requests.
      */
-    private final PartitionedTopicAdmin partitionedTopics;
 
     SessionCommandHandler(
         final SessionAgent agent,
@@ -114,7 +120,29 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        return forwardToOpen(sessionKey, correlationId, false, consumerId, false, frame, length);
+        headerDecoder.wrap(frame, 0);
+        if (AckDecoder.TEMPLATE_ID != headerDecoder.templateId())
+        {
+            return forwardToOpen(sessionKey, correlationId, false, consumerId, false, frame, length);
+        }
+
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null == session)
+        {
+            return true;
+        }
+        final long shard = session.consumerShard(consumerId);
+        if (ClientSession.NO_SHARD == shard)
+        {
+            return refuse(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+        }
+        final MessageIdDecoder messageId = ackDecoder
+            .wrap(frame, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version())
+            .messageId();
+
+        return router.forwardAck(
+            session.egress(), (int)shard, correlationId, consumerId, messageId.shard(), messageId.position());
     }
 
     /**

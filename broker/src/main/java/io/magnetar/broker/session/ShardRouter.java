@@ -6,6 +6,7 @@ import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.jctools.queues.SpscArrayQueue;
 
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Picks the shard that owns a topic and hands commands to shards: a pooled {@link ShardCommand} is taken from the
  * shard's pool, filled and put on the shard's queue. An empty pool is back pressure: nothing is handed over, the
- * ingress back pressure counter is incremented and the caller polls the frame again later.
+ * ingress back pressure counter is incremented and the caller polls the frame again later. Single acks polled
+ * together wait in {@link PendingAcks} and go as one group, before any other command.
  */
 final class ShardRouter
 {
@@ -25,6 +27,8 @@ final class ShardRouter
     private final SpscArrayQueue<ShardCommand>[] freeCommands;
     private final SpscArrayQueue<ShardCommand>[] freeLargeCommands;
     private final AtomicCounter ingressBackPressure;
+    private final PendingAcks pendingAcks = new PendingAcks();
+    private final UnsafeBuffer ackFrame = new UnsafeBuffer(new byte[SessionAgent.SMALL_FRAME_LENGTH]);
 
     /**
      * @param shardQueues         command queue of each shard.
@@ -98,6 +102,59 @@ final class ShardRouter
      */
     boolean forward(final SessionEgress egress, final int shard, final DirectBuffer frame, final int length)
     {
+        return flushAcks() && handOver(egress, shard, frame, length);
+    }
+
+    /**
+     * Hand a single ack to a shard, with the acks of the same consumer polled next to it as one {@code AckGroup}.
+     *
+     * @param egress        of the client session.
+     * @param shard         of the consumer.
+     * @param correlationId of the {@code Ack}.
+     * @param consumerId    of the {@code Ack}.
+     * @param ackShard      of the message id acknowledged.
+     * @param position      of the message id acknowledged.
+     * @return true if taken, false if acks waiting before it could not be handed over (the shard's pool is empty).
+     */
+    boolean forwardAck(
+        final SessionEgress egress,
+        final int shard,
+        final long correlationId,
+        final long consumerId,
+        final int ackShard,
+        final long position)
+    {
+        if (!pendingAcks.canAdd(egress, shard, consumerId) && !flushAcks())
+        {
+            return false;
+        }
+        pendingAcks.add(egress, shard, correlationId, consumerId, ackShard, position);
+
+        return true;
+    }
+
+    /**
+     * Hand over the acks that wait; called before any other command and at the end of each poll of the ingress.
+     *
+     * @return true if none wait any more, false if the shard's pool is empty.
+     */
+    boolean flushAcks()
+    {
+        if (pendingAcks.isEmpty())
+        {
+            return true;
+        }
+        if (!handOver(pendingAcks.egress(), pendingAcks.shard(), ackFrame, pendingAcks.encode(ackFrame)))
+        {
+            return false;
+        }
+        pendingAcks.clear();
+
+        return true;
+    }
+
+    private boolean handOver(final SessionEgress egress, final int shard, final DirectBuffer frame, final int length)
+    {
         final SpscArrayQueue<ShardCommand> pool =
             length <= SessionAgent.SMALL_FRAME_LENGTH ? freeCommands[shard] : freeLargeCommands[shard];
         final ShardCommand command = pool.poll();
@@ -127,6 +184,10 @@ final class ShardRouter
      */
     boolean forwardToAll(final SessionEgress egress, final DirectBuffer frame, final int length)
     {
+        if (!flushAcks())
+        {
+            return false;
+        }
         for (final SpscArrayQueue<ShardCommand> pool : freeCommands)
         {
             if (null == pool.peek())
@@ -162,6 +223,10 @@ final class ShardRouter
         final ErrorCode code,
         final String message)
     {
+        if (!flushAcks())
+        {
+            return false;
+        }
         final ShardCommand command = freeCommands[shard].poll();
         if (null == command)
         {
@@ -189,6 +254,10 @@ final class ShardRouter
      */
     boolean sessionClosed(final int shard, final SessionEgress egress)
     {
+        if (!flushAcks())
+        {
+            return false;
+        }
         final ShardCommand command = freeCommands[shard].poll();
         if (null == command)
         {

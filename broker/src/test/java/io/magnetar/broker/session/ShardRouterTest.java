@@ -4,7 +4,10 @@ import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.SessionEgress;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.policy.TopicName;
+import io.magnetar.codecs.AckDecoder;
+import io.magnetar.codecs.AckGroupDecoder;
 import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.MessageHeaderDecoder;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -99,6 +102,56 @@ class ShardRouterTest
         assertEquals(42, small.frame.getLong(0));
         assertEquals(SessionAgent.SMALL_FRAME_LENGTH + 1, large.frameLength);
         assertEquals(0, backPressure.get());
+    }
+
+    @Test
+    void shouldGroupSingleAcksOfAConsumerAndHandThemOverBeforeAnythingElse()
+    {
+        final ShardCommand group = pool(freeCommands, 1, SessionAgent.SMALL_FRAME_LENGTH);
+        final ShardCommand single = pool(freeCommands, 1, SessionAgent.SMALL_FRAME_LENGTH);
+        final ShardCommand other = pool(freeCommands, 1, SessionAgent.SMALL_FRAME_LENGTH);
+
+        assertTrue(router.forwardAck(egress, 1, 10, 7, 1, 100));
+        assertTrue(router.forwardAck(egress, 1, 11, 7, 1, 200));
+        assertTrue(router.forwardAck(egress, 1, 12, 7, 1, 300));
+        assertNull(shardQueues[1].peek(), "acks wait for the end of the poll");
+        assertTrue(router.forwardAck(egress, 1, 13, 8, 1, 400), "another consumer's ack: the group goes first");
+        frame.putLong(0, 42);
+        assertTrue(router.forward(egress, 1, frame, 64), "any other command hands the waiting ack over first");
+
+        assertSame(group, shardQueues[1].poll());
+        final AckGroupDecoder groupDecoder = new AckGroupDecoder().wrapAndApplyHeader(
+            group.frame, 0, new MessageHeaderDecoder());
+        assertEquals(10, groupDecoder.correlationId());
+        assertEquals(7, groupDecoder.consumerId());
+        final AckGroupDecoder.AcksDecoder acks = groupDecoder.acks();
+        assertEquals(3, acks.count());
+        for (final long position : new long[]{ 100, 200, 300 })
+        {
+            assertEquals(position, acks.next().messageId().position());
+        }
+
+        assertSame(single, shardQueues[1].poll());
+        final AckDecoder ack = new AckDecoder().wrapAndApplyHeader(single.frame, 0, new MessageHeaderDecoder());
+        assertEquals(8, ack.consumerId());
+        assertEquals(400, ack.messageId().position());
+        assertSame(other, shardQueues[1].poll());
+        assertEquals(42, other.frame.getLong(0));
+        assertTrue(router.flushAcks(), "nothing waits");
+    }
+
+    @Test
+    void shouldKeepAcksThatCannotBeHandedOverAndEverythingBehindThem()
+    {
+        assertTrue(router.forwardAck(egress, 0, 10, 7, 0, 100));
+        assertFalse(router.flushAcks(), "the pool is empty");
+        assertFalse(router.forward(egress, 0, frame, 64), "nothing passes the waiting ack");
+        assertFalse(router.forwardAck(egress, 0, 11, 8, 0, 200), "nor another consumer's ack");
+
+        pool(freeCommands, 0, SessionAgent.SMALL_FRAME_LENGTH);
+        assertTrue(router.flushAcks());
+        assertEquals(AckDecoder.TEMPLATE_ID, new MessageHeaderDecoder().wrap(shardQueues[0].poll().frame, 0)
+            .templateId());
     }
 
     @Test
