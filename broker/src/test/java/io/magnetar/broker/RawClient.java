@@ -40,6 +40,8 @@ final class RawClient implements AutoCloseable
     int protocolVersion = 1;
     /** {@code SendReceipts} frames seen; each of their receipts is also added as a {@code SendReceipt} frame. */
     int sendReceiptsFrames;
+    /** {@code Messages} frames seen; each of their messages is also added as a {@code Message} frame. */
+    int messagesFrames;
 
     static final class Frame
     {
@@ -280,6 +282,21 @@ final class RawClient implements AutoCloseable
             errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             frames.add(new Frame(
                 templateId, errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.message()));
+        }
+        else if (io.magnetar.codecs.MessagesDecoder.TEMPLATE_ID == templateId)
+        {
+            messagesFrames++;
+            final io.magnetar.codecs.MessagesDecoder decoder =
+                new io.magnetar.codecs.MessagesDecoder().wrapAndApplyHeader(buffer, offset, headerDecoder);
+            int at = decoder.limit() + io.magnetar.codecs.MessagesDecoder.framesHeaderLength();
+            final int end = at + decoder.framesLength();
+            while (at < end)
+            {
+                final int frameLength = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+                onFragment(buffer, at + 4, frameLength, header);
+                at += 4 + frameLength;
+            }
+            headerDecoder.wrap(buffer, offset);
         }
         else if (io.magnetar.codecs.SendReceiptsDecoder.TEMPLATE_ID == templateId)
         {

@@ -81,6 +81,7 @@ class RawProtocolTest
             // Message frames carry consumerId first
             client.await(f -> f.templateId == MessageDecoder.TEMPLATE_ID && f.correlationId == 2, "message " + i);
         }
+        assertEquals(0, client.messagesFrames, "a client of protocol 1 gets a Message frame per message");
 
         final AckEncoder ack = new AckEncoder().wrapAndApplyHeader(buffer, 0, header)
             .correlationId(22).consumerId(99);
@@ -118,6 +119,31 @@ class RawProtocolTest
             "each receipt once: " + client.frames);
         assertTrue(client.sendReceiptsFrames > 0 && client.sendReceiptsFrames < count,
             "receipts released together share frames: " + client.sendReceiptsFrames + " frames");
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(20).consumerId(2).subscriptionType(SubscriptionType.EXCLUSIVE)
+            .initialPosition(InitialPosition.EARLIEST)
+            .topic("persistent://public/default/raw-receipts").subscription("s").consumerName("");
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
+        client.await(f -> f.templateId == SubscribedDecoder.TEMPLATE_ID && f.correlationId == 20, "Subscribed");
+        final FlowEncoder flow = new FlowEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(21).consumerId(2).permits(count);
+        client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + flow.encodedLength());
+        for (int i = 0; i < count; i++)
+        {
+            final RawClient.Frame frame =
+                client.await(f -> f.templateId == MessageDecoder.TEMPLATE_ID && f.correlationId == 2, "message " + i);
+            final MessageDecoder message = new MessageDecoder().wrapAndApplyHeader(
+                frame.bytes, 0, new MessageHeaderDecoder());
+            message.skipKey();
+            final byte[] payload = new byte[message.payloadLength()];
+            message.getPayload(payload, 0, payload.length);
+            assertEquals("m" + i, new String(payload), "messages in order, each once");
+        }
+        assertTrue(client.messagesFrames > 0 && client.messagesFrames < count,
+            "messages dispatched together share frames: " + client.messagesFrames + " frames");
     }
 
     /**

@@ -10,6 +10,7 @@ import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
+import io.magnetar.codecs.MessagesDecoder;
 import io.magnetar.codecs.NamespaceListDecoder;
 import io.magnetar.codecs.NamespacePoliciesDecoder;
 import io.magnetar.codecs.PartitionedTopicMetadataDecoder;
@@ -24,6 +25,7 @@ import io.magnetar.codecs.SuccessDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,12 +47,14 @@ final class EgressAdapter
     static final int PARTITIONED_TOPIC_METADATA = PartitionedTopicMetadataDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
+    private static final int FRAME_LENGTH_PREFIX = 4;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
     private final ProducerReadyDecoder producerReadyDecoder = new ProducerReadyDecoder();
     private final SendReceiptDecoder sendReceiptDecoder = new SendReceiptDecoder();
     private final SendReceiptsDecoder sendReceiptsDecoder = new SendReceiptsDecoder();
+    private final MessagesDecoder messagesDecoder = new MessagesDecoder();
     private final SendErrorDecoder sendErrorDecoder = new SendErrorDecoder();
     private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
     private final MessageDecoder messageDecoder = new MessageDecoder();
@@ -178,6 +182,10 @@ final class EgressAdapter
                     onMessage(buffer, offset, length, bodyOffset, blockLength, version);
                     break;
 
+                case MessagesDecoder.TEMPLATE_ID:
+                    onMessages(buffer, offset + length, messagesDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                    break;
+
                 case SendErrorDecoder.TEMPLATE_ID:
                 {
                     final SendErrorDecoder decoder = sendErrorDecoder.wrap(buffer, bodyOffset, blockLength, version);
@@ -286,6 +294,41 @@ final class EgressAdapter
             unknownFrameCount.incrementAndGet();
             errorHandler.onError(new MagnetarClientException(
                 "skipped a malformed frame from the broker (template " + templateId + ", " + length + " bytes)", ex));
+        }
+    }
+
+    /**
+     * The {@code Message} frames of a {@code Messages} frame, each preceded by its length, handed on one by one.
+     */
+    private void onMessages(final DirectBuffer buffer, final int frameEnd, final MessagesDecoder decoder)
+    {
+        final int framesLength = decoder.framesLength();
+        int offset = decoder.limit() + MessagesDecoder.framesHeaderLength();
+        final int end = offset + framesLength;
+        if (framesLength < 0 || end > frameEnd)
+        {
+            throw new IllegalStateException("messages frame shorter than its frames");
+        }
+
+        while (offset < end)
+        {
+            final int length =
+                offset + FRAME_LENGTH_PREFIX <= end ? buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) : -1;
+            final int frameOffset = offset + FRAME_LENGTH_PREFIX;
+            if (length < MessageHeaderDecoder.ENCODED_LENGTH || length > end - frameOffset)
+            {
+                throw new IllegalStateException("a message in a messages frame overruns it");
+            }
+
+            headerDecoder.wrap(buffer, frameOffset);
+            if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() ||
+                MessageDecoder.TEMPLATE_ID != headerDecoder.templateId())
+            {
+                throw new IllegalStateException("a messages frame holds template " + headerDecoder.templateId());
+            }
+            onMessage(buffer, frameOffset, length, frameOffset + MessageHeaderDecoder.ENCODED_LENGTH,
+                headerDecoder.blockLength(), headerDecoder.version());
+            offset = frameOffset + length;
         }
     }
 

@@ -19,6 +19,7 @@ import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
 import io.magnetar.codecs.SendErrorDecoder;
 import io.magnetar.codecs.SendReceiptDecoder;
+import io.magnetar.codecs.SendReceiptsDecoder;
 import io.magnetar.codecs.SubscribeEncoder;
 import io.magnetar.codecs.SubscribedDecoder;
 import io.magnetar.codecs.SubscriptionType;
@@ -58,6 +59,7 @@ final class IdleTopicSetup implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final SendReceiptsDecoder sendReceiptsDecoder = new SendReceiptsDecoder();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onAnswer);
     private Aeron aeron;
     private ExclusivePublication ingress;
@@ -384,6 +386,10 @@ final class IdleTopicSetup implements AutoCloseable
             case SendReceiptDecoder.TEMPLATE_ID:
             case SubscribedDecoder.TEMPLATE_ID:
                 answered++;
+                break;
+
+            case SendReceiptsDecoder.TEMPLATE_ID:
+                answered += sendReceiptsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder).receipts().count();
                 break;
 
             case SendErrorDecoder.TEMPLATE_ID:

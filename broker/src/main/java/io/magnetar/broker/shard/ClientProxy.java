@@ -284,7 +284,15 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
      */
     void reply(final ShardSession session, final DirectBuffer buffer, final int length)
     {
-        if (!session.hasDeferred() && OFFER_RETRY != offer(session, buffer, length))
+        reply(session, buffer, 0, length);
+    }
+
+    /**
+     * Send an answer from an offset of a buffer, or keep a copy behind what already waits.
+     */
+    void reply(final ShardSession session, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!session.hasDeferred() && OFFER_RETRY != offer(session, buffer, offset, length))
         {
             return;
         }
@@ -301,7 +309,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
         {
             sessionsWithDeferred.add(session);
         }
-        if (!session.deferred.append(buffer, 0, length))
+        if (!session.deferred.append(buffer, offset, length))
         {
             errorHandler.onError(new IllegalStateException("shard " + shard + ": " + session.egress +
                 " holds " + session.deferred.size() + " bytes of answers it does not read; an answer was dropped"));

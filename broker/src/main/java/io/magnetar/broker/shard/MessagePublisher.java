@@ -3,6 +3,7 @@ package io.magnetar.broker.shard;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.codecs.MessageEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.MessagesEncoder;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
 import io.magnetar.storage.EntryHandler;
@@ -18,17 +19,26 @@ import java.util.ArrayList;
 
 /**
  * Encodes {@code Message} frames for consumers: a stored entry read from the shard log at its location, or a
- * non-persistent message straight from the send. Allocates nothing.
+ * non-persistent message straight from the send. Stored entries for a session of protocol 7 or later are gathered
+ * into one {@code Messages} frame of up to a datagram, sent when the next entry is for another session or would not
+ * fit, and at the end of each dispatch; what its session cannot take yet waits, in order, with the session's other
+ * answers, and no more is delivered to that session until it has gone. Allocates nothing.
  */
 final class MessagePublisher implements EntryDelivery
 {
+    private static final int FRAME_LENGTH_PREFIX = 4;
+    private static final int FRAMES_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + MessagesEncoder.BLOCK_LENGTH +
+        MessagesEncoder.framesHeaderLength();
+
     private final int shard;
     private final LogReader entryReader;
     private final BrokerCounters.Shard counters;
     private final ErrorHandler errorHandler;
+    private final ClientProxy proxy;
     private final ExpandableDirectByteBuffer messageBuffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageEncoder messageEncoder = new MessageEncoder();
+    private final MessagesEncoder messagesEncoder = new MessagesEncoder();
     private final MessageHeaderDecoder storageHeaderDecoder = new MessageHeaderDecoder();
     private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
@@ -36,6 +46,11 @@ final class MessagePublisher implements EntryDelivery
     private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer producerNameView = new UnsafeBuffer(0, 0);
     private final EntryHandler entryHandler = this::onEntry;
+    private final ExpandableDirectByteBuffer gathered = new ExpandableDirectByteBuffer(64 * 1024);
+    private ShardSession gatheredSession;
+    private int gatheredLength = FRAMES_OFFSET;
+    private int gatheredCount;
+    private int gatheredLimit;
     private ShardConsumer deliveringTo;
     private long deliveringId;
     private int result;
@@ -44,12 +59,14 @@ final class MessagePublisher implements EntryDelivery
         final int shard,
         final LogReader entryReader,
         final BrokerCounters.Shard counters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final ClientProxy proxy)
     {
         this.shard = shard;
         this.entryReader = entryReader;
         this.counters = counters;
         this.errorHandler = errorHandler;
+        this.proxy = proxy;
     }
 
     /**
@@ -58,6 +75,11 @@ final class MessagePublisher implements EntryDelivery
     public int deliver(
         final ShardConsumer consumer, final Topic topic, final long messageId, final long durablePosition)
     {
+        if (consumer.session.hasDeferred())
+        {
+            return ClientProxy.OFFER_RETRY; // the session does not keep up: nothing more until what waits has gone
+        }
+
         deliveringTo = consumer;
         deliveringId = messageId;
         result = ClientProxy.OFFER_RETRY;
@@ -166,11 +188,76 @@ final class MessagePublisher implements EntryDelivery
         messageEncoder.putMetadata(metadataView, 0, metadataView.capacity());
         messageEncoder.putProducerName(producerNameView, 0, producerNameView.capacity());
 
-        result = ClientProxy.offer(
-            consumer.session, messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength());
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
+        final ShardSession session = consumer.session;
+        if (session.egress.protocolVersion < ClientProxy.SEND_RECEIPTS_VERSION)
+        {
+            result = ClientProxy.offer(session, messageBuffer, messageLength);
+        }
+        else
+        {
+            result = gather(session, messageLength);
+        }
         if (ClientProxy.OFFER_OK == result)
         {
             counters.messagesOut.incrementRelease();
         }
+    }
+
+    /**
+     * Send the messages gathered for a session: a {@code Messages} frame, or the {@code Message} itself when there
+     * is one. Once gathered they count as delivered, so what the session cannot take waits with its other answers.
+     */
+    void sendGathered()
+    {
+        final int count = gatheredCount;
+        if (0 == count)
+        {
+            return;
+        }
+
+        final int length = gatheredLength;
+        gatheredCount = 0;
+        gatheredLength = FRAMES_OFFSET;
+        if (1 == count)
+        {
+            proxy.reply(gatheredSession, gathered, FRAMES_OFFSET + FRAME_LENGTH_PREFIX,
+                length - FRAMES_OFFSET - FRAME_LENGTH_PREFIX);
+            return;
+        }
+
+        messagesEncoder.wrapAndApplyHeader(gathered, 0, headerEncoder);
+        gathered.putInt(FRAMES_OFFSET - MessagesEncoder.framesHeaderLength(), length - FRAMES_OFFSET,
+            ByteOrder.LITTLE_ENDIAN);
+        proxy.reply(gatheredSession, gathered, 0, length);
+    }
+
+    private int gather(final ShardSession session, final int length)
+    {
+        if (session != gatheredSession || gatheredLength + FRAME_LENGTH_PREFIX + length > gatheredLimit)
+        {
+            sendGathered();
+            if (session.hasDeferred())
+            {
+                return ClientProxy.OFFER_RETRY;
+            }
+            if (session != gatheredSession)
+            {
+                gatheredSession = session;
+            }
+            gatheredLimit = session.egress.publication.maxPayloadLength();
+        }
+        if (gatheredLength + FRAME_LENGTH_PREFIX + length > gatheredLimit)
+        {
+            // longer than a datagram: on its own, as before
+            return ClientProxy.offer(session, messageBuffer, length);
+        }
+
+        gathered.putInt(gatheredLength, length, ByteOrder.LITTLE_ENDIAN);
+        gathered.putBytes(gatheredLength + FRAME_LENGTH_PREFIX, messageBuffer, 0, length);
+        gatheredLength += FRAME_LENGTH_PREFIX + length;
+        gatheredCount++;
+
+        return ClientProxy.OFFER_OK;
     }
 }

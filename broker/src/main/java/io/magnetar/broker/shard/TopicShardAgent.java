@@ -31,6 +31,7 @@ public final class TopicShardAgent implements Agent
     private final BrokerCounters.Shard counters;
     private final ShardPolicies policies;
     private final ClientProxy proxy;
+    private final MessagePublisher publisher;
     private final ReceiptTracker receipts;
     private final BacklogQuotaEnforcer quota;
     private final SubscriptionHandler subscriptions;
@@ -58,7 +59,7 @@ public final class TopicShardAgent implements Agent
         final TopicRegistry topics = new TopicRegistry(shard, policies, writer);
         proxy = new ClientProxy(shard, ctx.shardCount(), counters, ctx.errorHandler());
         final ShardSessions sessions = new ShardSessions();
-        final MessagePublisher publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler());
+        publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler(), proxy);
         final PublishTimeReader publishTimes = new PublishTimeReader(entryLog.reader());
         ready = new ReadySubscriptions(entryLog::durablePosition);
         final long checkIntervalMs = TimeUnit.NANOSECONDS.toMillis(ctx.retention().checkIntervalNs());
@@ -119,6 +120,7 @@ public final class TopicShardAgent implements Agent
             workCount += proxy.sendDeferred();
         }
         workCount += ready.dispatch();
+        publisher.sendGathered(); // the messages of this dispatch, one frame per session
         workCount += producers.doWork();
         workCount += snapshots.doWork();
         final long nowNs = System.nanoTime();
