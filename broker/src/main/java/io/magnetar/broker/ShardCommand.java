@@ -50,10 +50,14 @@ public final class ShardCommand
     }
 
     /**
-     * Clear the command for its pool; its session is overwritten by the next use.
+     * Clear the command for its pool; its session is overwritten by the next use, or let go once closed.
      */
     public void reset()
     {
+        if (SESSION_CLOSED == type)
+        {
+            egress = null; // the session is gone: not kept alive by the pool
+        }
         type = 0;
         frameLength = 0;
         errorCode = null;

@@ -89,6 +89,17 @@ class RawProtocolTest
         client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength());
         final RawClient.Frame error = client.await(f -> f.templateId == ErrorDecoder.TEMPLATE_ID, "error");
         assertEquals(22, error.correlationId);
+
+        // an older client's acks go one by one, so an error names the ack it is about
+        for (int i = 0; i < 2; i++)
+        {
+            final AckEncoder next = new AckEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(30 + i).consumerId(2);
+            next.messageId().shard(0 == i ? 0 : 9).position(0);
+            client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + next.encodedLength());
+        }
+        final RawClient.Frame shardError = client.await(f -> f.templateId == ErrorDecoder.TEMPLATE_ID, "error");
+        assertEquals(31, shardError.correlationId, shardError.toString());
         assertEquals(0, harness.errors.size(), harness.errors.toString());
     }
 

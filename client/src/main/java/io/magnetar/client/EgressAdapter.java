@@ -169,6 +169,7 @@ final class EgressAdapter
                 {
                     final SendReceiptsDecoder decoder =
                         sendReceiptsDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    checkReceiptsFit(buffer, bodyOffset + blockLength, offset + length);
                     for (final SendReceiptsDecoder.ReceiptsDecoder receipt : decoder.receipts())
                     {
                         final MessageIdDecoder messageId = receipt.messageId();
@@ -298,17 +299,37 @@ final class EgressAdapter
     }
 
     /**
+     * Check, before any receipt is taken, that a {@code SendReceipts} frame holds the receipts its group header
+     * counts, each at least as long as this client reads.
+     */
+    private static void checkReceiptsFit(final DirectBuffer buffer, final int groupOffset, final int frameEnd)
+    {
+        final int headerSize = SendReceiptsDecoder.ReceiptsDecoder.sbeHeaderSize();
+        if (groupOffset + headerSize > frameEnd)
+        {
+            throw new IllegalStateException("send receipts frame shorter than its group header");
+        }
+        final int blockLength = buffer.getShort(groupOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupOffset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (blockLength < SendReceiptsDecoder.ReceiptsDecoder.sbeBlockLength() ||
+            (long)count * blockLength > frameEnd - groupOffset - headerSize)
+        {
+            throw new IllegalStateException("send receipts frame shorter than its " + count + " receipts");
+        }
+    }
+
+    /**
      * The {@code Message} frames of a {@code Messages} frame, each preceded by its length, handed on one by one.
      */
     private void onMessages(final DirectBuffer buffer, final int frameEnd, final MessagesDecoder decoder)
     {
         final int framesLength = decoder.framesLength();
         int offset = decoder.limit() + MessagesDecoder.framesHeaderLength();
-        final int end = offset + framesLength;
-        if (framesLength < 0 || end > frameEnd)
+        if (framesLength < 0 || framesLength > frameEnd - offset)
         {
             throw new IllegalStateException("messages frame shorter than its frames");
         }
+        final int end = offset + framesLength;
 
         while (offset < end)
         {

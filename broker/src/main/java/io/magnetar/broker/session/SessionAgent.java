@@ -205,6 +205,9 @@ public final class SessionAgent implements Agent
      */
     public void onClose()
     {
+        // acks polled last go to their shards, which handle what is queued as they close; should a shard's pool
+        // be full, they are lost as any ack not yet recorded, and their messages come again after the restart
+        router.flushAcks();
         for (final ClientSession session : sessionByKey.values())
         {
             if (session.isActive())

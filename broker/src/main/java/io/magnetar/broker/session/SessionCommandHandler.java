@@ -19,6 +19,9 @@ import java.util.Collection;
  */
 final class SessionCommandHandler implements IngressCommandListener
 {
+    /** First protocol version whose clients' single acks the session agent groups for their shard. */
+    static final int GROUPED_ACKS_VERSION = 7;
+
     private final SessionAgent agent;
     private final SessionReplyPublisher replyPublisher;
     private final ShardRouter router;
@@ -121,16 +124,15 @@ final class SessionCommandHandler implements IngressCommandListener
         final int length)
     {
         headerDecoder.wrap(frame, 0);
-        if (AckDecoder.TEMPLATE_ID != headerDecoder.templateId())
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (AckDecoder.TEMPLATE_ID != headerDecoder.templateId() || null == session ||
+            session.protocolVersion < GROUPED_ACKS_VERSION)
         {
+            // an error about an ack of a group carries the group's first correlation id: what older clients get
+            // is answered ack by ack
             return forwardToOpen(sessionKey, correlationId, false, consumerId, false, frame, length);
         }
 
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return true;
-        }
         final long shard = session.consumerShard(consumerId);
         if (ClientSession.NO_SHARD == shard)
         {

@@ -348,6 +348,10 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     void onSessionClosed(final ShardSession session)
     {
         sessionsWithDeferred.remove(session);
+        if (receiptsSession == session)
+        {
+            receiptsSession = null;
+        }
     }
 
     boolean hasDeferred()

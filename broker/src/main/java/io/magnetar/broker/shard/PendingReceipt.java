@@ -66,10 +66,17 @@ final class PendingReceipt
     }
 
     /**
-     * Forget what this answer held beyond its session, topic and kind, which the next {@link #set} overwrites.
+     * Forget what this answer held beyond its session, topic and kind, which the next {@link #set} overwrites; those
+     * of a closed session are let go, so the pool does not keep closed sessions alive.
      */
     void reset()
     {
+        if (null != session && session.isClosed())
+        {
+            session = null;
+            topic = null;
+            publisher = null;
+        }
         errorCode = null;
         errorMessage = null;
         replyLength = 0;

@@ -37,6 +37,8 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
     private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
     private long nextProducerNameId = 1;
 
+    private final SubscriptionAcks acks;
+
     ProducerHandler(
         final ShardContext ctx,
         final TopicRegistry topics,
@@ -46,8 +48,10 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         final MessagePublisher publisher,
         final ClientProxy proxy,
         final Deduplication deduplication,
-        final ProducerAccess access)
+        final ProducerAccess access,
+        final SubscriptionAcks acks)
     {
+        this.acks = acks;
         this.deduplication = deduplication;
         this.access = access;
         access.fencer(this);
@@ -343,6 +347,11 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
             // the disk is (nearly) full or the archive has stopped: refused before anything is written
             receipts.onSendError(session, producerId, sequenceId, ErrorCode.PERSISTENCE_ERROR, storageGate.refusal());
             return true;
+        }
+
+        if (!released && topic.quotaExceededBytes() >= 0 && !acks.recordAcks())
+        {
+            return false; // acks that wait in a run may bring the backlog under its quota: recorded first
         }
 
         // a duplicate is answered as stored, whatever the backlog quota says

@@ -95,6 +95,7 @@ final class ShardCommandAdapter
         {
             if (!handle(stalledCommand))
             {
+                subscriptions.recordAcks(); // acks handled before the stalled command need not wait for it
                 return 0;
             }
             free(stalledCommand);

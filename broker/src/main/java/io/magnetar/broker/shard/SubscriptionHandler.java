@@ -232,12 +232,9 @@ final class SubscriptionHandler implements SubscriptionAcks
     }
 
     /**
-     * Record the acks that wait in a run, before a command that reads or changes subscriptions and at the end of a
-     * poll.
-     *
-     * @return false if the cursor log is back-pressured.
+     * {@inheritDoc} Called before a command that reads or changes subscriptions and at the end of a poll.
      */
-    boolean recordAcks()
+    public boolean recordAcks()
     {
         return ackRun.record();
     }

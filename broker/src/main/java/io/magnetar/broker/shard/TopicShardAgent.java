@@ -78,7 +78,7 @@ public final class TopicShardAgent implements Agent
         quota = new BacklogQuotaEnforcer(shard, ctx.holdTimeoutNs(), sessions, receipts, counters.heldSends);
         final Deduplication deduplication = new Deduplication(ctx, writer, receipts);
         producers = new ProducerHandler(ctx, topics, writer, receipts, quota, publisher, proxy, deduplication,
-            new ProducerAccess(shard, writer, proxy));
+            new ProducerAccess(shard, writer, proxy), subscriptions);
         final StoredPositions stored =
             new StoredPositions(ctx.syncedByAgent(), policies, entryLog, cursorLog, counters);
         final SegmentCompactor compactor = new SegmentCompactor(
@@ -119,8 +119,14 @@ public final class TopicShardAgent implements Agent
         {
             workCount += proxy.sendDeferred();
         }
-        workCount += ready.dispatch();
-        publisher.sendGathered(); // the messages of this dispatch, one frame per session
+        try
+        {
+            workCount += ready.dispatch();
+        }
+        finally
+        {
+            publisher.sendGathered(); // the messages of this dispatch, one frame per session
+        }
         workCount += producers.doWork();
         workCount += snapshots.doWork();
         final long nowNs = System.nanoTime();
@@ -151,6 +157,8 @@ public final class TopicShardAgent implements Agent
         {
             releaseReceipts();
         }
+        subscriptions.recordAcks();
+        publisher.sendGathered();
     }
 
     /**
