@@ -141,8 +141,12 @@ public final class BrokerConfiguration
 
     /** Commands in flight from the session agent to one shard agent. */
     public static final String SHARD_QUEUE_CAPACITY_PROP_NAME = "magnetar.shard.queue.capacity";
-    /** Default shard queue capacity. */
-    public static final int SHARD_QUEUE_CAPACITY_DEFAULT = 4096;
+    /**
+     * Default shard queue capacity: 512 pooled commands of 2 KiB, about the size of a core's L2 cache here, so the
+     * session agent copies frames into commands that are still cached (4,096 cycled through 8 MiB, a cache miss per
+     * frame, and gave ~20% less throughput).
+     */
+    public static final int SHARD_QUEUE_CAPACITY_DEFAULT = 512;
 
     /** Commands per shard that carry frames longer than 2 KiB, each as large as the largest message. */
     public static final String LARGE_FRAME_POOL_SIZE_PROP_NAME = "magnetar.shard.large.frame.pool.size";

@@ -49,7 +49,7 @@ public class DispatchQueueBenchmark
     /**
      * Commands in a pool, as the broker's default shard queue capacity.
      */
-    static final int POOL_SIZE = 4096;
+    static final int POOL_SIZE = 512;
 
     /**
      * Length of a frame handed off: a {@code Send} with a short key and a ~100 B payload.
