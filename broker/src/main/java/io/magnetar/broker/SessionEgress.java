@@ -8,6 +8,12 @@ import io.aeron.Publication;
  */
 public final class SessionEgress
 {
+    /**
+     * First protocol version whose clients take gathered frames ({@code SendReceipts}, {@code Messages}) and whose
+     * single acks the session agent groups for their shard.
+     */
+    public static final int GATHERED_FRAMES_VERSION = 7;
+
     public final long sessionKey;
     public final Publication publication;
     public final String clientName;
@@ -21,6 +27,14 @@ public final class SessionEgress
         this.publication = publication;
         this.clientName = clientName;
         this.protocolVersion = protocolVersion;
+    }
+
+    /**
+     * @return true if the client takes gathered frames and may have its single acks grouped.
+     */
+    public boolean takesGatheredFrames()
+    {
+        return protocolVersion >= GATHERED_FRAMES_VERSION;
     }
 
     public String toString()

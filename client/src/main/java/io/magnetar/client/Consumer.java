@@ -97,7 +97,15 @@ public interface Consumer extends AutoCloseable
      * @throws MagnetarClientException if the consumer is closed, the connection to the broker was lost, or the
      *                                 acknowledgement could not be sent.
      */
-    void acknowledge(Message message) throws MagnetarClientException;
+    default void acknowledge(Message message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+
+        acknowledge(message.getMessageId());
+    }
 
     /**
      * Acknowledge a message by id. The acknowledgement is not answered; a failure the broker reports later goes to

@@ -188,10 +188,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
     {
-        checkOpen();
-        liveness.checkConnected();
-        checkNotInHandler();
-        connector.helpDutyCycle();
+        enterCall();
         Message message = takeMessage();
         if (null == message && timeout > 0)
         {
@@ -222,29 +219,25 @@ final class ConsumerImpl extends Restorable implements Consumer
     }
 
     /**
-     * {@inheritDoc}
+     * What {@code receive} and {@code poll} do first: refuse when closed, disconnected or called from a handler, and
+     * run the client's duty cycle if the conductor thread does not.
      */
-    public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
+    private void enterCall() throws MagnetarClientException
     {
         checkOpen();
         liveness.checkConnected();
         checkNotInHandler();
         connector.helpDutyCycle();
-
-        return readRing(handler, limit);
     }
 
     /**
      * {@inheritDoc}
      */
-    public void acknowledge(final Message message) throws MagnetarClientException
+    public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
     {
-        if (null == message)
-        {
-            throw new MagnetarClientException("message is null");
-        }
+        enterCall();
 
-        acknowledge(message.getMessageId());
+        return readRing(handler, limit);
     }
 
     /**

@@ -216,18 +216,6 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     /**
      * {@inheritDoc}
      */
-    public void acknowledge(final Message message) throws MagnetarClientException
-    {
-        if (null == message)
-        {
-            throw new MagnetarClientException("message is null");
-        }
-        acknowledge(message.getMessageId());
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public void acknowledge(final MessageId messageId) throws MagnetarClientException
     {
         if (null == messageId)

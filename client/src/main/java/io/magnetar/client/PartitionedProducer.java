@@ -124,14 +124,6 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
     /**
      * {@inheritDoc}
      */
-    public MessageId send(final byte[] payload) throws MagnetarClientException
-    {
-        return send(null, payload, null);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
         return send(key, payload, null);
@@ -154,14 +146,6 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
     public MessageBuilder newMessage()
     {
         return new MessageBuilder(this);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public CompletableFuture<MessageId> sendAsync(final byte[] payload)
-    {
-        return sendAsync(null, payload, null);
     }
 
     /**
@@ -211,16 +195,6 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
             watch.cancel(false);
         }
         partitions.close();
-    }
-
-    /**
-     * Offer a message without a key to the partition the routing mode picks; the answer is that partition's
-     * sequence id.
-     * {@inheritDoc}
-     */
-    public long offer(final DirectBuffer buffer, final int offset, final int length) throws MagnetarClientException
-    {
-        return offer(null, 0, 0, buffer, offset, length);
     }
 
     /**

@@ -84,7 +84,10 @@ public interface Producer extends AutoCloseable
      * @return where the broker stored the message.
      * @throws MagnetarClientException if the broker refused the message, the send timed out, or the input is invalid.
      */
-    MessageId send(byte[] payload) throws MagnetarClientException;
+    default MessageId send(byte[] payload) throws MagnetarClientException
+    {
+        return send(null, payload);
+    }
 
     /**
      * Send a message and wait for its receipt.
@@ -113,7 +116,10 @@ public interface Producer extends AutoCloseable
      * @return a future completed with where the broker stored the message, or exceptionally with a
      * {@link MagnetarClientException}.
      */
-    CompletableFuture<MessageId> sendAsync(byte[] payload);
+    default CompletableFuture<MessageId> sendAsync(byte[] payload)
+    {
+        return sendAsync(null, payload);
+    }
 
     /**
      * Send a message. Waits (bounded by the operation timeout) only while the pending queue is full or the ingress is
@@ -159,7 +165,10 @@ public interface Producer extends AutoCloseable
      *                                 fit the ingress's term.
      * @see SendReceiptHandler
      */
-    long offer(DirectBuffer buffer, int offset, int length) throws MagnetarClientException;
+    default long offer(DirectBuffer buffer, int offset, int length) throws MagnetarClientException
+    {
+        return offer(null, 0, 0, buffer, offset, length);
+    }
 
     /**
      * Offer a message with a key: copy it into the client's ingress and return at once, without allocating.

@@ -126,14 +126,6 @@ final class ProducerImpl extends Restorable implements Producer, MessageSink
     /**
      * {@inheritDoc}
      */
-    public MessageId send(final byte[] payload) throws MagnetarClientException
-    {
-        return send(null, payload);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public MessageId send(final String key, final byte[] payload) throws MagnetarClientException
     {
         return send(key, payload, null);
@@ -153,14 +145,6 @@ final class ProducerImpl extends Restorable implements Producer, MessageSink
         requests.checkNotConductorThread("send");
         final long deadlineNs = System.nanoTime() + sendTimeoutNs;
         return enqueue(key, payload, metadata, deadlineNs).await(connector, deadlineNs, topic, sendTimeoutNs);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public CompletableFuture<MessageId> sendAsync(final byte[] payload)
-    {
-        return sendAsync(null, payload);
     }
 
     /**
@@ -386,14 +370,6 @@ final class ProducerImpl extends Restorable implements Producer, MessageSink
                 sendLock.unlock();
             }
         }
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public long offer(final DirectBuffer buffer, final int offset, final int length) throws MagnetarClientException
-    {
-        return offer(null, 0, 0, buffer, offset, length);
     }
 
     /**

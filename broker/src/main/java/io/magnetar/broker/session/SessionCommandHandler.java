@@ -19,9 +19,6 @@ import java.util.Collection;
  */
 final class SessionCommandHandler implements IngressCommandListener
 {
-    /** First protocol version whose clients' single acks the session agent groups for their shard. */
-    static final int GROUPED_ACKS_VERSION = 7;
-
     private final SessionAgent agent;
     private final SessionReplyPublisher replyPublisher;
     private final ShardRouter router;
@@ -126,7 +123,7 @@ final class SessionCommandHandler implements IngressCommandListener
         headerDecoder.wrap(frame, 0);
         final ClientSession session = agent.activeSession(sessionKey);
         if (AckDecoder.TEMPLATE_ID != headerDecoder.templateId() || null == session ||
-            session.protocolVersion < GROUPED_ACKS_VERSION)
+            !session.egress().takesGatheredFrames())
         {
             // an error about an ack of a group carries the group's first correlation id: what older clients get
             // is answered ack by ack

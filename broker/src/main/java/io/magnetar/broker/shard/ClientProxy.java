@@ -33,8 +33,6 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     static final int OFFER_RETRY = 1;
     static final int OFFER_GONE = 2;
 
-    /** First protocol version whose clients take {@code SendReceipts}. */
-    static final int SEND_RECEIPTS_VERSION = 7;
     /** Most receipts in one {@code SendReceipts} frame; fewer when the session's datagrams are smaller. */
     static final int MAX_RECEIPTS_PER_FRAME = 128;
     private static final int RECEIPT_LENGTH = SendReceiptsEncoder.ReceiptsEncoder.sbeBlockLength();
@@ -179,7 +177,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
 
         final boolean duplicate = PendingReceipt.Kind.DUPLICATE_RECEIPT == receipt.kind;
         if ((duplicate || PendingReceipt.Kind.SEND_RECEIPT == receipt.kind) &&
-            session.egress.protocolVersion >= SEND_RECEIPTS_VERSION)
+            session.egress.takesGatheredFrames())
         {
             gatherReceipt(session, receipt.sequenceId, receipt.producerId,
                 receipt.topic.persistent && !duplicate ? shard : -1, receipt.position);

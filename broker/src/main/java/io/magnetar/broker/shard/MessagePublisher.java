@@ -190,7 +190,7 @@ final class MessagePublisher implements EntryDelivery
 
         final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + messageEncoder.encodedLength();
         final ShardSession session = consumer.session;
-        if (session.egress.protocolVersion < ClientProxy.SEND_RECEIPTS_VERSION)
+        if (!session.egress.takesGatheredFrames())
         {
             result = ClientProxy.offer(session, messageBuffer, messageLength);
         }
