@@ -14,6 +14,12 @@ public final class SessionEgress
      */
     public static final int GATHERED_FRAMES_VERSION = 7;
 
+    /**
+     * First protocol version whose clients are told when their failover consumer becomes active or inactive
+     * ({@code ActiveConsumerChange}).
+     */
+    public static final int ACTIVE_CONSUMER_CHANGE_VERSION = 8;
+
     public final long sessionKey;
     public final Publication publication;
     public final String clientName;
@@ -35,6 +41,14 @@ public final class SessionEgress
     public boolean takesGatheredFrames()
     {
         return protocolVersion >= GATHERED_FRAMES_VERSION;
+    }
+
+    /**
+     * @return true if the client understands {@code ActiveConsumerChange}.
+     */
+    public boolean takesActiveConsumerChange()
+    {
+        return protocolVersion >= ACTIVE_CONSUMER_CHANGE_VERSION;
     }
 
     public String toString()

@@ -26,6 +26,8 @@ public final class ConsumerBuilder
     private long autoUpdatePartitionsIntervalNs = ProducerBuilder.AUTO_UPDATE_PARTITIONS_INTERVAL_NS_DEFAULT;
     private long acknowledgmentGroupTimeNs;
     private int maxAcknowledgmentGroupSize = 1000;
+    private int priorityLevel;
+    private ConsumerEventListener consumerEventListener;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -191,6 +193,28 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param priorityLevel of the consumer in a failover subscription: the active consumer is one of the lowest
+     *                      level (then the first by consumer name), as Pulsar's {@code priorityLevel}; default 0.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder priorityLevel(final int priorityLevel)
+    {
+        this.priorityLevel = priorityLevel;
+        return this;
+    }
+
+    /**
+     * @param listener told when this consumer of a failover subscription becomes active or inactive; on subscribe it
+     *                 is told which it is. Default none.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder consumerEventListener(final ConsumerEventListener listener)
+    {
+        this.consumerEventListener = listener;
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -209,6 +233,15 @@ public final class ConsumerBuilder
         if (null == subscriptionType)
         {
             throw new MagnetarClientException("subscription type is not set");
+        }
+        if (SubscriptionType.KEY_SHARED == subscriptionType)
+        {
+            throw new MagnetarClientException("subscription type KEY_SHARED is not supported yet; use EXCLUSIVE, " +
+                "SHARED or FAILOVER");
+        }
+        if (priorityLevel < 0)
+        {
+            throw new MagnetarClientException("priorityLevel must be zero or positive, not " + priorityLevel);
         }
         if (null == initialPosition)
         {
@@ -251,7 +284,7 @@ public final class ConsumerBuilder
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
         final ConsumerSettings consumerSettings = new ConsumerSettings(maxPendingChunkedMessage,
             expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull,
-            acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize);
+            acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

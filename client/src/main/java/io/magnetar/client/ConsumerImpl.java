@@ -63,6 +63,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
+    private final ConsumerSettings settings;
 
     ConsumerImpl(
         final ConsumerRegistry registry,
@@ -78,6 +79,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         final ConsumerSettings consumerSettings)
     {
         this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, consumerSettings);
+        this.settings = consumerSettings;
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -150,6 +152,11 @@ final class ConsumerImpl extends Restorable implements Consumer
     public String getConsumerName()
     {
         return consumerName;
+    }
+
+    ConsumerSettings settings()
+    {
+        return settings;
     }
 
     /**

@@ -3,8 +3,8 @@ package io.magnetar.client;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a consumer puts chunked messages together and groups its acknowledgements, from its {@link ConsumerBuilder}:
- * immutable.
+ * How a consumer puts chunked messages together and groups its acknowledgements, its failover priority level and
+ * event listener, from its {@link ConsumerBuilder}: immutable.
  */
 final class ConsumerSettings
 {
@@ -15,21 +15,30 @@ final class ConsumerSettings
 
     /** The defaults. */
     static final ConsumerSettings DEFAULT = new ConsumerSettings(
-        MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000);
+        MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000, 0,
+        null);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
     final boolean autoAckOldestChunkedMessageOnQueueFull;
     final long acknowledgmentGroupTimeNs;
     final int maxAcknowledgmentGroupSize;
+    /** Failover: the lowest level receives first. */
+    final int priorityLevel;
+    /** Told when a failover consumer becomes active or inactive; may be null. */
+    final ConsumerEventListener eventListener;
 
     ConsumerSettings(
         final int maxPendingChunkedMessage,
         final long expireTimeOfIncompleteChunkedMessageNs,
         final boolean autoAckOldestChunkedMessageOnQueueFull,
         final long acknowledgmentGroupTimeNs,
-        final int maxAcknowledgmentGroupSize)
+        final int maxAcknowledgmentGroupSize,
+        final int priorityLevel,
+        final ConsumerEventListener eventListener)
     {
+        this.priorityLevel = priorityLevel;
+        this.eventListener = eventListener;
         this.acknowledgmentGroupTimeNs = acknowledgmentGroupTimeNs;
         this.maxAcknowledgmentGroupSize = maxAcknowledgmentGroupSize;
         this.maxPendingChunkedMessage = maxPendingChunkedMessage;

@@ -5,6 +5,8 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.ActiveConsumerChangeDecoder;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.MessageDecoder;
@@ -63,6 +65,7 @@ final class EgressAdapter
         new PartitionedTopicMetadataDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
+    private final ActiveConsumerChangeDecoder activeConsumerChangeDecoder = new ActiveConsumerChangeDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
     private final NamespaceListDecoder namespaceListDecoder = new NamespaceListDecoder();
@@ -278,6 +281,14 @@ final class EgressAdapter
                     break;
                 }
 
+                case ActiveConsumerChangeDecoder.TEMPLATE_ID:
+                {
+                    final ActiveConsumerChangeDecoder decoder =
+                        activeConsumerChangeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    onActiveConsumerChange(decoder.consumerId(), BooleanType.TRUE == decoder.isActive());
+                    break;
+                }
+
                 case PongDecoder.TEMPLATE_ID:
                 {
                     final PongDecoder decoder = pongDecoder.wrap(buffer, bodyOffset, blockLength, version);
@@ -350,6 +361,32 @@ final class EgressAdapter
             onMessage(buffer, frameOffset, length, frameOffset + MessageHeaderDecoder.ENCODED_LENGTH,
                 headerDecoder.blockLength(), headerDecoder.version());
             offset = frameOffset + length;
+        }
+    }
+
+    private void onActiveConsumerChange(final long consumerId, final boolean isActive)
+    {
+        final ConsumerImpl consumer = conductor.consumer(consumerId);
+        final ConsumerEventListener listener = null == consumer ? null : consumer.settings().eventListener;
+        if (null != listener)
+        {
+            final int partition = PartitionFactory.partitionIndexOf(consumer.getTopic());
+            try
+            {
+                if (isActive)
+                {
+                    listener.becameActive(consumer, partition);
+                }
+                else
+                {
+                    listener.becameInactive(consumer, partition);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(new MagnetarClientException(
+                    "the consumer event listener of " + consumer.getTopic() + " threw", ex));
+            }
         }
     }
 

@@ -447,6 +447,7 @@ final class IngressProxy
         final long consumerId,
         final SubscriptionType subscriptionType,
         final InitialPosition initialPosition,
+        final int priorityLevel,
         final String topic,
         final String subscription,
         final String consumerName,
@@ -458,6 +459,7 @@ final class IngressProxy
             .consumerId(consumerId)
             .subscriptionType(WireEnums.toWire(subscriptionType))
             .initialPosition(WireEnums.toWire(initialPosition))
+            .priorityLevel(priorityLevel)
             .topic(topic)
             .subscription(subscription)
             .consumerName(consumerName);

@@ -1,10 +1,12 @@
 package io.magnetar.tools;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.ConsumerEventListener;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
+import io.magnetar.client.SubscriptionType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +26,20 @@ import java.util.concurrent.TimeUnit;
     description = "Receive messages from a topic, print one payload per line, and acknowledge each.")
 final class ConsumeCommand implements Callable<Integer>
 {
+    /** Failover: says on stderr when this consumer starts or stops receiving. */
+    private static final ConsumerEventListener ACTIVE_STATE_PRINTER = new ConsumerEventListener()
+    {
+        public void becameActive(final Consumer consumer, final int partitionId)
+        {
+            System.err.println("consume: active" + (partitionId < 0 ? "" : " on partition " + partitionId));
+        }
+
+        public void becameInactive(final Consumer consumer, final int partitionId)
+        {
+            System.err.println("consume: inactive" + (partitionId < 0 ? "" : " on partition " + partitionId));
+        }
+    };
+
     @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
     String topic;
 
@@ -36,6 +52,10 @@ final class ConsumeCommand implements Callable<Integer>
     @Option(names = { "-p", "--subscription-position" },
         description = "Where a new subscription starts: earliest or latest. Default: ${DEFAULT-VALUE}")
     String position = "earliest";
+
+    @Option(names = { "-t", "--subscription-type" }, description = "How the subscription's consumers share its " +
+        "messages: exclusive, shared or failover (any case). Default: ${DEFAULT-VALUE}")
+    String type = "exclusive";
 
     @Option(names = "--wait", description = "Give up after this many seconds without a message; 0 waits forever. " +
         "Default: ${DEFAULT-VALUE}")
@@ -66,6 +86,25 @@ final class ConsumeCommand implements Callable<Integer>
                 System.err.println("consume: -p must be earliest or latest, not " + position);
                 return 2;
         }
+        final SubscriptionType subscriptionType;
+        switch (type.toLowerCase())
+        {
+            case "exclusive":
+                subscriptionType = SubscriptionType.EXCLUSIVE;
+                break;
+            case "shared":
+                subscriptionType = SubscriptionType.SHARED;
+                break;
+            case "failover":
+                subscriptionType = SubscriptionType.FAILOVER;
+                break;
+            case "key_shared":
+                System.err.println("consume: -t key_shared is not supported yet; use exclusive, shared or failover");
+                return 2;
+            default:
+                System.err.println("consume: -t must be exclusive, shared or failover, not " + type);
+                return 2;
+        }
         if (count < 0)
         {
             System.err.println("consume: -n must not be negative");
@@ -77,7 +116,8 @@ final class ConsumeCommand implements Callable<Integer>
             final boolean timedOut;
             try (MagnetarClient client = clientOptions.connect("magnetar-consume");
                 Consumer consumer = client.newConsumer().topic(topic).subscriptionName(subscription)
-                    .subscriptionInitialPosition(initialPosition).subscribe())
+                    .subscriptionType(subscriptionType).subscriptionInitialPosition(initialPosition)
+                    .consumerEventListener(ACTIVE_STATE_PRINTER).subscribe())
             {
                 timedOut = !consume(consumer, signals);
             }

@@ -10,6 +10,8 @@ public final class TopicName
      * Longest topic name accepted, in characters.
      */
     public static final int MAX_LENGTH = 512;
+    /** What the local name of a partition of a partitioned topic ends with, before its index. */
+    public static final String PARTITION_SUFFIX = "-partition-";
 
     private static final String PERSISTENT = "persistent";
     private static final String NON_PERSISTENT = "non-persistent";
@@ -232,6 +234,31 @@ public final class TopicName
     /**
      * @return the full name, e.g. {@code persistent://public/default/demo}.
      */
+    /**
+     * @return N if the local name ends with {@code -partition-N} (a partition of a partitioned topic), else -1.
+     */
+    public int partitionIndex()
+    {
+        final String local = localName();
+        final int at = local.lastIndexOf(PARTITION_SUFFIX);
+        if (at < 0 || at + PARTITION_SUFFIX.length() == local.length())
+        {
+            return -1;
+        }
+        int index = 0;
+        for (int i = at + PARTITION_SUFFIX.length(); i < local.length(); i++)
+        {
+            final char c = local.charAt(i);
+            if (c < '0' || c > '9' || index > (Integer.MAX_VALUE - 9) / 10)
+            {
+                return -1;
+            }
+            index = index * 10 + (c - '0');
+        }
+
+        return index;
+    }
+
     public String toString()
     {
         return fullName;

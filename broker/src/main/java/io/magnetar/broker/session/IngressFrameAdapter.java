@@ -66,6 +66,8 @@ final class IngressFrameAdapter
     private final GetPartitionedTopicMetadataDecoder getPartitionedTopicMetadataDecoder =
         new GetPartitionedTopicMetadataDecoder();
     private static final int GROUP_HEADER_LENGTH = 4;
+    /** Clients before protocol 8 send a {@code Subscribe} without its priority level, the last field. */
+    private static final int SUBSCRIBE_V7_BLOCK_LENGTH = SubscribeDecoder.priorityLevelEncodingOffset();
     private final MessageMetadataCheck metadataCheck = new MessageMetadataCheck();
     private final short[] policyFields = new short[NamespacePolicies.FIELD_COUNT];
     private final long[] policyValues = new long[NamespacePolicies.FIELD_COUNT];
@@ -432,7 +434,7 @@ final class IngressFrameAdapter
     private boolean onSubscribe(
         final long sessionKey, final long correlationId, final int length, final int blockLength, final int version)
     {
-        if (!isWellFormed(length, blockLength, SubscribeDecoder.BLOCK_LENGTH, 3))
+        if (!isWellFormed(length, blockLength, SUBSCRIBE_V7_BLOCK_LENGTH, 3))
         {
             return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Subscribe frame");
         }

@@ -16,7 +16,7 @@ import java.io.IOException;
 final class PartitionedTopicAdmin
 {
     /** Suffix of a partition's name before its index, as in Pulsar. */
-    static final String PARTITION_SUFFIX = "-partition-";
+    static final String PARTITION_SUFFIX = TopicName.PARTITION_SUFFIX;
 
     private final MetadataStore store;
     private final NamespaceDirectory namespaces;

@@ -2,6 +2,8 @@ package io.magnetar.broker.shard;
 
 import io.aeron.Publication;
 import io.magnetar.broker.BrokerCounters;
+import io.magnetar.codecs.ActiveConsumerChangeEncoder;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
@@ -52,6 +54,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ProducerReadyEncoder producerReadyEncoder = new ProducerReadyEncoder();
     private final SubscribedEncoder subscribedEncoder = new SubscribedEncoder();
+    private final ActiveConsumerChangeEncoder activeConsumerChangeEncoder = new ActiveConsumerChangeEncoder();
     private final SuccessEncoder successEncoder = new SuccessEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
@@ -113,6 +116,14 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
             .correlationId(correlationId)
             .consumerId(consumerId);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + subscribedEncoder.encodedLength());
+    }
+
+    void activeConsumerChange(final ShardSession session, final long consumerId, final boolean isActive)
+    {
+        activeConsumerChangeEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .consumerId(consumerId)
+            .isActive(isActive ? BooleanType.TRUE : BooleanType.FALSE);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + activeConsumerChangeEncoder.encodedLength());
     }
 
     void success(final ShardSession session, final long correlationId)

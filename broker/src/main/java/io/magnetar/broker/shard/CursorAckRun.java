@@ -107,6 +107,13 @@ final class CursorAckRun
         {
             subscription.cursor.ackRange(firstPosition, lastPosition);
         }
+        if (null != subscription.shared)
+        {
+            for (long ordinal = firstOrdinal; ordinal <= lastOrdinal; ordinal++)
+            {
+                subscription.onAcked(ordinal);
+            }
+        }
 
         return true;
     }

@@ -11,8 +11,9 @@ interface EntryDelivery
      * @param topic           of the entry.
      * @param messageId       of the entry.
      * @param durablePosition the entry log's durable position.
+     * @param redeliveryCount how often the entry went out again to the subscription, carried by the message.
      * @return {@link ClientProxy#OFFER_OK}, {@link ClientProxy#OFFER_RETRY} (try again later, e.g. back pressure)
      * or {@link ClientProxy#OFFER_GONE} (the consumer's session is gone).
      */
-    int deliver(ShardConsumer consumer, Topic topic, long messageId, long durablePosition);
+    int deliver(ShardConsumer consumer, Topic topic, long messageId, long durablePosition, int redeliveryCount);
 }

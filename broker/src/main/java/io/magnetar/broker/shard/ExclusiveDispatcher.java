@@ -1,7 +1,8 @@
 package io.magnetar.broker.shard;
 
 /**
- * Exclusive subscriptions: one consumer, which gets every entry in order, skipping those already acknowledged.
+ * Exclusive subscriptions, and failover's active consumer: one consumer gets every entry in order, skipping those
+ * already acknowledged. A consumer that takes over starts again at the first unacknowledged entry.
  */
 final class ExclusiveDispatcher implements Dispatcher
 {
@@ -30,7 +31,7 @@ final class ExclusiveDispatcher implements Dispatcher
                 continue;
             }
 
-            final int result = delivery.deliver(consumer, topic, topic.index.position(ordinal), durablePosition);
+            final int result = delivery.deliver(consumer, topic, topic.index.position(ordinal), durablePosition, 0);
             if (ClientProxy.OFFER_RETRY == result)
             {
                 break;

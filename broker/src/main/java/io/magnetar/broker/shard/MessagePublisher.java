@@ -53,6 +53,7 @@ final class MessagePublisher implements EntryDelivery
     private int gatheredLimit;
     private ShardConsumer deliveringTo;
     private long deliveringId;
+    private int deliveringRedeliveryCount;
     private int result;
 
     MessagePublisher(
@@ -73,7 +74,11 @@ final class MessagePublisher implements EntryDelivery
      * {@inheritDoc}
      */
     public int deliver(
-        final ShardConsumer consumer, final Topic topic, final long messageId, final long durablePosition)
+        final ShardConsumer consumer,
+        final Topic topic,
+        final long messageId,
+        final long durablePosition,
+        final int redeliveryCount)
     {
         if (consumer.session.hasDeferred())
         {
@@ -82,6 +87,7 @@ final class MessagePublisher implements EntryDelivery
 
         deliveringTo = consumer;
         deliveringId = messageId;
+        deliveringRedeliveryCount = redeliveryCount;
         result = ClientProxy.OFFER_RETRY;
         try
         {
@@ -103,8 +109,8 @@ final class MessagePublisher implements EntryDelivery
     }
 
     /**
-     * Deliver a non-persistent message to every connected consumer of the topic that has a permit; those without
-     * one miss it, as in Pulsar.
+     * Deliver a non-persistent message to each subscription of the topic whose receiving consumer has a permit (the
+     * active one, or the next in a shared subscription's round); those without one miss it, as in Pulsar.
      */
     void publishNonPersistent(
         final Topic topic,
@@ -119,8 +125,8 @@ final class MessagePublisher implements EntryDelivery
         final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
-            final ShardConsumer consumer = subscriptions.get(i).consumer;
-            if (null == consumer || consumer.permits <= 0)
+            final ShardConsumer consumer = subscriptions.get(i).nextLiveConsumer();
+            if (null == consumer)
             {
                 continue;
             }
@@ -178,7 +184,7 @@ final class MessagePublisher implements EntryDelivery
         messageEncoder
             .publishTime(entryDecoder.publishTime())
             .sequenceId(entryDecoder.sequenceId())
-            .redeliveryCount(0);
+            .redeliveryCount(deliveringRedeliveryCount);
         entryDecoder.wrapKey(keyView);
         messageEncoder.putKey(keyView, 0, keyView.capacity());
         entryDecoder.wrapProperties(metadataView);

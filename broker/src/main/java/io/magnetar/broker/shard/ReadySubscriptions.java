@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.function.LongSupplier;
 
 /**
- * The subscriptions that may be able to deliver: those whose consumer got permits, whose topic got new visible
- * entries, that got a consumer or were reset. Dispatch visits only these, never every subscription: a duty cycle
- * costs what can move, not what exists. A subscription leaves the set when it has no consumer, no permits or
- * nothing more to deliver, and comes back when one of those events happens again.
+ * The subscriptions that may be able to deliver: those whose consumers got permits, whose topic got new visible
+ * entries, that got a consumer, lost one that held entries, or were reset. Dispatch visits only these, never every
+ * subscription: a duty cycle costs what can move, not what exists. A subscription leaves the set when it has no
+ * consumer (no dispatcher), no permits or nothing more to deliver, and comes back when one of those events happens
+ * again.
  */
 final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
 {
@@ -29,7 +30,7 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
      */
     void markReady(final TopicSubscription subscription)
     {
-        if (!subscription.ready && subscription.topic.persistent && null != subscription.consumer)
+        if (!subscription.ready && subscription.topic.persistent && null != subscription.dispatcher)
         {
             subscription.ready = true;
             ready.add(subscription);
@@ -60,9 +61,7 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
         for (int i = 0; i < ready.size();)
         {
             final TopicSubscription subscription = ready.get(i);
-            final ShardConsumer consumer = subscription.consumer;
-            if (null == consumer || consumer.permits <= 0 ||
-                subscription.readOrdinal >= subscription.topic.durableEntries)
+            if (null == subscription.dispatcher || !subscription.hasPermits() || !subscription.hasBacklogToDeliver())
             {
                 subscription.ready = false;
                 final int last = ready.size() - 1;

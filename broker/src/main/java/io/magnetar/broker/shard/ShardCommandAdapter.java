@@ -240,11 +240,12 @@ final class ShardCommandAdapter
                 final long consumerId = decoder.consumerId();
                 final SubscriptionType type = decoder.subscriptionType();
                 final InitialPosition initialPosition = decoder.initialPosition();
+                final int priorityLevel = decoder.priorityLevel();
                 final String topic = decoder.topic();
                 final String subscription = decoder.subscription();
-                decoder.skipConsumerName();
-                return subscriptions.onSubscribe(
-                    session, correlationId, consumerId, type, initialPosition, topic, subscription);
+                final String consumerName = decoder.consumerName();
+                return subscriptions.onSubscribe(session, correlationId, consumerId, type, initialPosition,
+                    priorityLevel, topic, subscription, consumerName);
             }
 
             case FlowDecoder.TEMPLATE_ID:

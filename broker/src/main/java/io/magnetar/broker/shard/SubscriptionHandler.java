@@ -21,7 +21,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     private final TopicRegistry topics;
     private final ShardLogWriter writer;
     private final ClientProxy proxy;
-    private final Dispatcher exclusiveDispatcher;
+    private final ConsumerAttachments attachments;
     private final PublishTimeReader publishTimes;
     private final ErrorHandler errorHandler;
     private ReceiptTracker receipts;
@@ -36,7 +36,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         final TopicRegistry topics,
         final ShardLogWriter writer,
         final ClientProxy proxy,
-        final Dispatcher exclusiveDispatcher,
+        final EntryDelivery delivery,
         final ReadySubscriptions ready,
         final TopicDeadlines deadlines,
         final PublishTimeReader publishTimes,
@@ -49,7 +49,8 @@ final class SubscriptionHandler implements SubscriptionAcks
         this.topics = topics;
         this.writer = writer;
         this.proxy = proxy;
-        this.exclusiveDispatcher = exclusiveDispatcher;
+        this.attachments = new ConsumerAttachments(
+            proxy, ready, new ExclusiveDispatcher(delivery), new SharedDispatcher(delivery));
         this.publishTimes = publishTimes;
         this.errorHandler = errorHandler;
         this.ackRun = new CursorAckRun(shard, writer, errorHandler);
@@ -72,13 +73,20 @@ final class SubscriptionHandler implements SubscriptionAcks
         final long consumerId,
         final SubscriptionType type,
         final InitialPosition initialPosition,
+        final int priorityLevel,
         final String topicText,
-        final String subscriptionName)
+        final String subscriptionName,
+        final String consumerName)
     {
-        if (SubscriptionType.EXCLUSIVE != type)
+        if (SubscriptionType.KEY_SHARED == type)
         {
             proxy.error(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION,
-                "subscription type " + type + " is not supported yet; use EXCLUSIVE");
+                "subscription type KEY_SHARED is not supported yet; use EXCLUSIVE, SHARED or FAILOVER");
+            return true;
+        }
+        if (SubscriptionType.NULL_VAL == type)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "unknown subscription type");
             return true;
         }
         if (InitialPosition.NULL_VAL == initialPosition)
@@ -104,10 +112,10 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
 
         TopicSubscription subscription = topic.subscription(subscriptionName);
-        if (null != subscription && null != subscription.consumer)
+        final String refusal = null == subscription ? null : ConsumerAttachments.refusal(subscription, type);
+        if (null != refusal)
         {
-            proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY,
-                "exclusive subscription '" + subscriptionName + "' on " + topic.name + " already has a consumer");
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY, refusal);
             return true;
         }
 
@@ -120,13 +128,12 @@ final class SubscriptionHandler implements SubscriptionAcks
             }
         }
 
-        final ShardConsumer consumer = new ShardConsumer(consumerId, subscription, session);
-        subscription.consumer = consumer;
-        subscription.dispatcher = exclusiveDispatcher;
-        subscription.readOrdinal = topic.persistent ? subscription.cursor.firstUnackedOrdinal() : 0;
+        final ShardConsumer consumer = new ShardConsumer(
+            consumerId, subscription, session, consumerName, ShardConsumer.priorityLevelOrDefault(priorityLevel));
+        attachments.attach(consumer, type);
         session.consumers.put(consumerId, consumer);
-        ready.markReady(subscription);
         proxy.subscribed(session, correlationId, consumerId);
+        attachments.announce(consumer);
 
         return true;
     }
@@ -226,6 +233,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
 
         subscription.cursor.ackOrdinal(ordinal);
+        subscription.onAcked(ordinal);
         receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), subscription.topic);
 
         return true;
@@ -249,6 +257,10 @@ final class SubscriptionHandler implements SubscriptionAcks
             return false;
         }
         subscription.cursor.ack(position);
+        if (null != subscription.shared)
+        {
+            subscription.onAcked(subscription.topic.index.ordinalOf(position));
+        }
 
         return true;
     }
@@ -272,22 +284,7 @@ final class SubscriptionHandler implements SubscriptionAcks
      */
     void detach(final ShardConsumer consumer)
     {
-        final TopicSubscription subscription = consumer.subscription;
-        if (subscription.consumer != consumer)
-        {
-            return;
-        }
-
-        subscription.consumer = null; // leaves the ready set when it is next visited
-        final Topic topic = subscription.topic;
-        if (topic.persistent)
-        {
-            subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
-        }
-        else
-        {
-            topic.subscriptions.remove(subscription);
-        }
+        attachments.detach(consumer);
     }
 
     /**
@@ -342,6 +339,10 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         subscription.cursor.restore(markDeletePosition);
         subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        if (null != subscription.shared)
+        {
+            subscription.shared.clear(); // all from the new read position goes out again anyway
+        }
         ready.markReady(subscription);
         deadlines.scheduleNow(topic); // entries unacknowledged again may be past their TTL
         receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);

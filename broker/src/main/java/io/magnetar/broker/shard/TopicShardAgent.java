@@ -65,7 +65,7 @@ public final class TopicShardAgent implements Agent
         final long checkIntervalMs = TimeUnit.NANOSECONDS.toMillis(ctx.retention().checkIntervalNs());
         final TopicDeadlines deadlines = new TopicDeadlines(checkIntervalMs);
         subscriptions = new SubscriptionHandler(
-            shard, entryLog, topics, writer, proxy, new ExclusiveDispatcher(publisher), ready, deadlines,
+            shard, entryLog, topics, writer, proxy, publisher, ready, deadlines,
             publishTimes, ctx.errorHandler());
         final ReceiptTracker.VisibilityListener onEntryVisible = (topic) ->
         {

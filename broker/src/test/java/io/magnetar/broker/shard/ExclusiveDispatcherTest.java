@@ -17,8 +17,14 @@ class ExclusiveDispatcherTest
     private final TopicSubscription subscription = topic.addSubscription(1, "s", 0);
     private final ShardConsumer consumer = new ShardConsumer(5, subscription, fixtures.session());
 
-    private int deliver(final ShardConsumer to, final Topic from, final long messageId, final long durablePosition)
+    private int deliver(
+        final ShardConsumer to,
+        final Topic from,
+        final long messageId,
+        final long durablePosition,
+        final int redeliveryCount)
     {
+        assertEquals(0, redeliveryCount);
         assertEquals(consumer, to);
         assertEquals(topic, from);
         if (ClientProxy.OFFER_OK == nextResult)

@@ -73,8 +73,16 @@ final class ShardFixtures
 
     ShardSession session()
     {
-        return new ShardSession(
-            new SessionEgress(nextSessionKey++, null, "test", BrokerConfiguration.PROTOCOL_VERSION));
+        return session(BrokerConfiguration.PROTOCOL_VERSION);
+    }
+
+    /**
+     * @param protocolVersion the client speaks: before 8 it is told nothing of failover's active consumer, so a
+     *                        test without a proxy may attach its consumers.
+     */
+    ShardSession session(final int protocolVersion)
+    {
+        return new ShardSession(new SessionEgress(nextSessionKey++, null, "test", protocolVersion));
     }
 
     AtomicCounter counter(final String label)

@@ -89,7 +89,12 @@ public class ShardRoomsBenchmark
         visibleEntries++;
     }
 
-    private int deliver(final ShardConsumer to, final Topic from, final long messageId, final long durablePosition)
+    private int deliver(
+        final ShardConsumer to,
+        final Topic from,
+        final long messageId,
+        final long durablePosition,
+        final int redeliveryCount)
     {
         delivered++;
         return ClientProxy.OFFER_OK;
