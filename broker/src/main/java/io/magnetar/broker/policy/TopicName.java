@@ -232,9 +232,6 @@ public final class TopicName
     }
 
     /**
-     * @return the full name, e.g. {@code persistent://public/default/demo}.
-     */
-    /**
      * @return N if the local name ends with {@code -partition-N} (a partition of a partitioned topic), else -1.
      */
     public int partitionIndex()
@@ -259,6 +256,9 @@ public final class TopicName
         return index;
     }
 
+    /**
+     * @return the full name, e.g. {@code persistent://public/default/demo}.
+     */
     public String toString()
     {
         return fullName;

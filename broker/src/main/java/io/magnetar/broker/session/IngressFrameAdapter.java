@@ -434,7 +434,8 @@ final class IngressFrameAdapter
     private boolean onSubscribe(
         final long sessionKey, final long correlationId, final int length, final int blockLength, final int version)
     {
-        if (!isWellFormed(length, blockLength, SUBSCRIBE_V7_BLOCK_LENGTH, 3))
+        final int requiredBlockLength = version >= 8 ? SubscribeDecoder.BLOCK_LENGTH : SUBSCRIBE_V7_BLOCK_LENGTH;
+        if (!isWellFormed(length, blockLength, requiredBlockLength, 3))
         {
             return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Subscribe frame");
         }

@@ -133,7 +133,7 @@ final class ConsumerAttachments
         final SharedDeliveries shared = subscription.shared;
         if (null != shared)
         {
-            shared.detached(consumer.consumerId, subscription.cursor);
+            shared.detached(consumer, subscription.cursor);
         }
 
         if (subscription.consumers.isEmpty())
@@ -141,6 +141,13 @@ final class ConsumerAttachments
             subscription.consumer = null;
             subscription.dispatcher = null; // leaves the ready set when it is next visited
             subscription.type = null;
+            if (null != shared && !shared.hasRedelivery())
+            {
+                // nothing held, nothing to send again: the next consumer starts at the first unacknowledged entry
+                subscription.shared = null;
+                subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+                return;
+            }
             if (!topic.persistent)
             {
                 topic.subscriptions.remove(subscription);
@@ -185,7 +192,7 @@ final class ConsumerAttachments
             if (consumer.isActive != isActive || consumer == newcomer)
             {
                 consumer.isActive = isActive;
-                if (consumer.session.egress.takesActiveConsumerChange())
+                if (consumer.session.egress.takesActiveConsumerChange() && !consumer.session.isClosed())
                 {
                     proxy.activeConsumerChange(consumer.session, consumer.consumerId, isActive);
                 }
@@ -223,7 +230,7 @@ final class ConsumerAttachments
         for (int i = 0, size = consumers.size(); i < size; i++)
         {
             final ShardConsumer candidate = consumers.get(i);
-            if (candidate.priorityLevel == lowestLevel && rankOf(consumers, candidate, lowestLevel) == rank)
+            if (candidate.priorityLevel == lowestLevel && rankOf(consumers, i, lowestLevel) == rank)
             {
                 chosen = candidate;
                 break;
@@ -233,17 +240,17 @@ final class ConsumerAttachments
         return chosen;
     }
 
-    private static int rankOf(
-        final ArrayList<ShardConsumer> consumers, final ShardConsumer consumer, final int level)
+    private static int rankOf(final ArrayList<ShardConsumer> consumers, final int index, final int level)
     {
+        final ShardConsumer consumer = consumers.get(index);
         int rank = 0;
         for (int i = 0, size = consumers.size(); i < size; i++)
         {
             final ShardConsumer other = consumers.get(i);
-            if (other != consumer && other.priorityLevel == level)
+            if (i != index && other.priorityLevel == level)
             {
                 final int byName = other.name.compareTo(consumer.name);
-                if (byName < 0 || (0 == byName && i < consumers.indexOf(consumer)))
+                if (byName < 0 || (0 == byName && i < index))
                 {
                     rank++;
                 }

@@ -2,19 +2,24 @@ package io.magnetar.broker.shard;
 
 import io.magnetar.storage.Cursor;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 
 import java.util.Arrays;
 
 /**
- * What a shared subscription has handed out and must hand out again: which consumer holds each delivered entry that
- * is not acknowledged yet, the entries to deliver again (those a leaving consumer held) in ascending order, and how
- * often each entry went out again (the redelivery count every message carries, as Pulsar's in-memory tracker).
- * Held only in memory: after a restart every unacknowledged entry is delivered again from the cursor. Costs one map
- * entry per delivered, unacknowledged entry; allocates only as its maps and array grow.
+ * What a shared subscription has handed out and must hand out again: which consumer (by its shard-unique
+ * {@link ShardConsumer#key}) holds each delivered entry that is not acknowledged yet, the entries to deliver again
+ * (those a leaving consumer held) in ascending order, and how often each entry went out again (the redelivery count
+ * every message carries, as Pulsar's in-memory tracker). Each consumer also lists what it was given, so that a leaving
+ * one costs what it held. Held only in memory: after a restart every unacknowledged entry is delivered again from the
+ * cursor. Costs one map entry and one list slot per delivered, unacknowledged entry; allocates only as its maps and
+ * arrays grow, and gives the room back once nothing is held.
  */
 final class SharedDeliveries
 {
     private static final long NO_HOLDER = Long.MIN_VALUE;
+    private static final int COMPACT_ABOVE_CAPACITY = 4096;
+    private static final int MIN_LIST_COMPACTION = 64;
 
     private final Long2LongHashMap holders = new Long2LongHashMap(NO_HOLDER);
     private final Long2LongHashMap redeliveryCounts = new Long2LongHashMap(0);
@@ -25,9 +30,22 @@ final class SharedDeliveries
     /**
      * An entry went to a consumer.
      */
-    void delivered(final long ordinal, final long consumerId)
+    void delivered(final long ordinal, final ShardConsumer consumer)
     {
-        holders.put(ordinal, consumerId);
+        holders.put(ordinal, consumer.key);
+        LongArrayList delivered = consumer.delivered;
+        if (null == delivered)
+        {
+            delivered = new LongArrayList();
+            consumer.delivered = delivered;
+        }
+        delivered.addLong(ordinal);
+        if (delivered.size() >= consumer.deliveredCompactAt)
+        {
+            // drop what the consumer no longer holds; amortised, each entry is looked at a bounded number of times
+            stillHeld(consumer);
+            consumer.deliveredCompactAt = Math.max(MIN_LIST_COMPACTION, 2 * delivered.size());
+        }
     }
 
     /**
@@ -40,26 +58,34 @@ final class SharedDeliveries
         {
             redeliveryCounts.remove(ordinal);
         }
+        if (holders.isEmpty() && holders.capacity() > COMPACT_ABOVE_CAPACITY)
+        {
+            holders.compact();
+        }
     }
 
     /**
      * A consumer left: the unacknowledged entries it held are to be delivered again, each with its count raised.
      *
-     * @param consumerId of the consumer.
-     * @param cursor     of the subscription: entries acknowledged meanwhile are dropped.
+     * @param consumer that left.
+     * @param cursor   of the subscription: entries acknowledged meanwhile are dropped.
      * @return entries to be delivered again.
      */
-    int detached(final long consumerId, final Cursor cursor)
+    int detached(final ShardConsumer consumer, final Cursor cursor)
     {
-        int added = 0;
-        final Long2LongHashMap.EntryIterator it = holders.entrySet().iterator();
-        while (it.hasNext())
+        final LongArrayList delivered = consumer.delivered;
+        if (null == delivered)
         {
-            it.next();
-            if (it.getLongValue() == consumerId)
+            return 0;
+        }
+
+        int added = 0;
+        for (int i = 0, size = delivered.size(); i < size; i++)
+        {
+            final long ordinal = delivered.getLong(i);
+            if (holders.get(ordinal) == consumer.key)
             {
-                final long ordinal = it.getLongKey();
-                it.remove();
+                holders.remove(ordinal);
                 if (!cursor.isAcked(ordinal))
                 {
                     addRedelivery(ordinal);
@@ -71,12 +97,31 @@ final class SharedDeliveries
                 }
             }
         }
+        consumer.delivered = null;
         if (added > 0)
         {
             Arrays.sort(redeliveries, head, tail);
         }
 
         return added;
+    }
+
+    private void stillHeld(final ShardConsumer consumer)
+    {
+        final LongArrayList delivered = consumer.delivered;
+        int kept = 0;
+        for (int i = 0, size = delivered.size(); i < size; i++)
+        {
+            final long ordinal = delivered.getLong(i);
+            if (holders.get(ordinal) == consumer.key)
+            {
+                delivered.setLong(kept++, ordinal);
+            }
+        }
+        for (int i = delivered.size() - 1; i >= kept; i--)
+        {
+            delivered.removeAt(i);
+        }
     }
 
     /**
@@ -126,13 +171,13 @@ final class SharedDeliveries
     /**
      * @return delivered entries the consumer holds, not acknowledged yet.
      */
-    int unackedCount(final long consumerId)
+    int unackedCount(final ShardConsumer consumer)
     {
+        final LongArrayList delivered = consumer.delivered;
         int count = 0;
-        final Long2LongHashMap.ValueIterator it = holders.values().iterator();
-        while (it.hasNext())
+        for (int i = 0, size = null == delivered ? 0 : delivered.size(); i < size; i++)
         {
-            if (it.nextValue() == consumerId)
+            if (holders.get(delivered.getLong(i)) == consumer.key)
             {
                 count++;
             }
@@ -155,6 +200,7 @@ final class SharedDeliveries
     void clear()
     {
         holders.clear();
+        redeliveryCounts.clear();
         head = 0;
         tail = 0;
     }

@@ -91,7 +91,7 @@ final class SharedDispatcher implements Dispatcher
             consumer.permits--;
             workCount++;
             // held until acknowledged; a gone consumer's entries go out again when its session's close detaches it
-            shared.delivered(ordinal, consumer.consumerId);
+            shared.delivered(ordinal, consumer);
         }
         subscription.nextConsumerIndex = index;
 

@@ -29,6 +29,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     private final TopicDeadlines deadlines;
     private final CursorAckRun ackRun;
     private long nextSubscriptionId = 1;
+    private long nextConsumerKey = 1;
 
     SubscriptionHandler(
         final int shard,
@@ -128,8 +129,8 @@ final class SubscriptionHandler implements SubscriptionAcks
             }
         }
 
-        final ShardConsumer consumer = new ShardConsumer(
-            consumerId, subscription, session, consumerName, ShardConsumer.priorityLevelOrDefault(priorityLevel));
+        final ShardConsumer consumer = new ShardConsumer(nextConsumerKey++, consumerId, subscription, session,
+            consumerName, ShardConsumer.priorityLevelOrDefault(priorityLevel));
         attachments.attach(consumer, type);
         session.consumers.put(consumerId, consumer);
         proxy.subscribed(session, correlationId, consumerId);

@@ -155,26 +155,27 @@ class DispatchInvariantsTest
         }
 
         final long ordinal = messageId / 1000 - 1;
-        final Model model = models.get(to.consumerId);
+        final Model model = models.get(to.key);
         assertTrue(null != model, "delivered to a consumer that left");
         assertFalse(acked.contains(ordinal), "an acknowledged entry went out again");
         final long holder = holders.get(ordinal);
         if (-1 != holder && models.containsKey(holder) && SubscriptionType.SHARED == to.subscription.type)
         {
-            fail("entry " + ordinal + " went to " + to.consumerId + " while " + holder + " holds it");
+            fail("entry " + ordinal + " went to " + to.key + " while " + holder + " holds it");
         }
-        holders.put(ordinal, to.consumerId);
+        holders.put(ordinal, to.key);
         model.held.add(ordinal);
         return ClientProxy.OFFER_OK;
     }
 
-    private void subscribe(final long consumerId, final SubscriptionType type)
+    private void subscribe(final long key, final SubscriptionType type)
     {
-        final ShardConsumer consumer = new ShardConsumer(
-            consumerId, subscription, fixtures.session(OLD_CLIENT), "c" + random.nextInt(5), random.nextInt(2));
+        // every client numbers its consumers from 1: ids repeat across sessions, keys do not
+        final ShardConsumer consumer = new ShardConsumer(key, 1 + random.nextInt(2), subscription,
+            fixtures.session(OLD_CLIENT), "c" + random.nextInt(5), random.nextInt(2));
         assertEquals(null, ConsumerAttachments.refusal(subscription, type));
         attachments.attach(consumer, type);
-        models.put(consumerId, new Model(consumer));
+        models.put(consumer.key, new Model(consumer));
     }
 
     private void ack(final Model model, final long ordinal)
@@ -191,10 +192,10 @@ class DispatchInvariantsTest
     private void disconnect(final Model model)
     {
         attachments.detach(model.consumer);
-        models.remove(model.consumer.consumerId);
+        models.remove(model.consumer.key);
         for (final long ordinal : model.held)
         {
-            if (holders.get(ordinal) == model.consumer.consumerId)
+            if (holders.get(ordinal) == model.consumer.key)
             {
                 holders.remove(ordinal);
             }

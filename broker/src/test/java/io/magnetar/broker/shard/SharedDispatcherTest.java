@@ -48,7 +48,7 @@ class SharedDispatcherTest
     private ShardConsumer attach(final long id, final SubscriptionType type, final String name, final int level)
     {
         final ShardConsumer consumer =
-            new ShardConsumer(id, subscription, fixtures.session(OLD_CLIENT), name, level);
+            new ShardConsumer(id, id, subscription, fixtures.session(OLD_CLIENT), name, level);
         assertNull(ConsumerAttachments.refusal(subscription, type));
         attachments.attach(consumer, type);
         return consumer;
@@ -68,7 +68,7 @@ class SharedDispatcherTest
         assertEquals(0, a.permits);
         assertEquals(5, b.permits);
         assertEquals(7, subscription.shared.unackedCount());
-        assertEquals(2, subscription.shared.unackedCount(1));
+        assertEquals(2, subscription.shared.unackedCount(a));
     }
 
     @Test
@@ -183,7 +183,7 @@ class SharedDispatcherTest
         final ShardConsumer[] consumers = new ShardConsumer[3];
         for (int i = 0; i < 3; i++)
         {
-            consumers[i] = new ShardConsumer(i, onPartition, fixtures.session(OLD_CLIENT), "c" + (2 - i), 0);
+            consumers[i] = new ShardConsumer(i, i, onPartition, fixtures.session(OLD_CLIENT), "c" + (2 - i), 0);
             attachments.attach(consumers[i], SubscriptionType.FAILOVER);
         }
 
