@@ -40,7 +40,7 @@ final class ClientConductor implements Agent
     private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
     private final ArrayList<ProducerImpl> batchingProducers = new ArrayList<>();
-    private final ArrayList<ConsumerImpl> ackGroupingConsumers = new ArrayList<>();
+    private final ArrayList<ConsumerImpl> timedConsumers = new ArrayList<>();
     private final Long2ObjectHashMap<ConsumerImpl> consumerById = new Long2ObjectHashMap<>();
     private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
     private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
@@ -122,10 +122,10 @@ final class ClientConductor implements Agent
         {
             workCount += batchingProducers.get(i).flushBatchIfDue(nowNs);
         }
-        final ArrayList<ConsumerImpl> ackGroupingConsumers = this.ackGroupingConsumers;
-        for (int i = 0, size = ackGroupingConsumers.size(); i < size; i++)
+        final ArrayList<ConsumerImpl> timedConsumers = this.timedConsumers;
+        for (int i = 0, size = timedConsumers.size(); i < size; i++)
         {
-            workCount += ackGroupingConsumers.get(i).flushAcksIfDue(nowNs);
+            workCount += timedConsumers.get(i).onTimers(nowNs);
         }
 
         if (nowNs - nextSendTimeoutCheckNs >= 0)
@@ -181,7 +181,7 @@ final class ClientConductor implements Agent
             consumer.onRemoved();
         }
         consumerById.clear();
-        ackGroupingConsumers.clear();
+        timedConsumers.clear();
     }
 
     /**
@@ -303,9 +303,29 @@ final class ClientConductor implements Agent
             () ->
             {
                 consumerById.put(consumer.consumerId(), consumer);
-                if (consumer.groupsAcks())
+                if (consumer.hasTimers())
                 {
-                    ackGroupingConsumers.add(consumer);
+                    timedConsumers.add(consumer);
+                }
+            },
+            deadlineNs);
+    }
+
+    /**
+     * Look at a consumer's timers every cycle from now on: its first negative acknowledgement.
+     *
+     * @param consumer   to watch.
+     * @param deadlineNs bound on waiting for room in the task queue.
+     * @throws MagnetarClientException if the client is closed or the task queue stays full.
+     */
+    void watchTimers(final ConsumerImpl consumer, final long deadlineNs) throws MagnetarClientException
+    {
+        submit(
+            () ->
+            {
+                if (consumerById.containsKey(consumer.consumerId()) && !timedConsumers.contains(consumer))
+                {
+                    timedConsumers.add(consumer);
                 }
             },
             deadlineNs);
@@ -323,7 +343,7 @@ final class ClientConductor implements Agent
             () ->
             {
                 consumerById.remove(consumer.consumerId());
-                ackGroupingConsumers.remove(consumer);
+                timedConsumers.remove(consumer);
                 consumer.onRemoved();
             },
             deadlineNs);

@@ -118,6 +118,27 @@ public interface Consumer extends AutoCloseable
     void acknowledge(MessageId messageId) throws MagnetarClientException;
 
     /**
+     * Negatively acknowledge a message, as Pulsar's {@code negativeAcknowledge}: the broker delivers it again once
+     * {@link ConsumerBuilder#negativeAckRedeliveryDelay(long, TimeUnit)} has passed, with its redelivery count
+     * raised; on a shared subscription to any of its consumers. As in Pulsar, on exclusive and failover subscriptions
+     * it comes again out of its order, and a message of a batch brings its whole batch again (the messages of it
+     * already acknowledged are skipped).
+     *
+     * @param messageId of the message.
+     * @throws MagnetarClientException if the consumer is closed.
+     */
+    void negativeAcknowledge(MessageId messageId) throws MagnetarClientException;
+
+    /**
+     * Negatively acknowledge a message, as {@link #negativeAcknowledge(MessageId)}; its redelivery count sets the
+     * wait when {@link ConsumerBuilder#negativeAckRedeliveryBackoff(long, TimeUnit)} is set.
+     *
+     * @param message the consumer gave.
+     * @throws MagnetarClientException if the consumer is closed.
+     */
+    void negativeAcknowledge(Message message) throws MagnetarClientException;
+
+    /**
      * Acknowledge an entry by its id's parts: a message, or every message of a batch at once. Allocates nothing unless
      * {@link ConsumerBuilder#ackReceiptEnabled(boolean)} is set.
      *

@@ -3,8 +3,8 @@ package io.magnetar.client;
 /**
  * A consumer's acknowledgements: a batch's messages counted until the entry is done ({@link BatchAcks}), a chunked
  * message's chunks acknowledged with it ({@link ChunkAssembler}), then the entry's ack sent at once, grouped
- * ({@link AckGrouper}), or with a receipt awaited ({@code ackReceiptEnabled}). Thread-safe: many threads may
- * acknowledge at once.
+ * ({@link AckGrouper}), or with a receipt awaited ({@code ackReceiptEnabled}); and its negative acknowledgements and
+ * ack timeout ({@link NegativeAcks}). Thread-safe: many threads may acknowledge at once.
  */
 final class ConsumerAcks
 {
@@ -17,6 +17,7 @@ final class ConsumerAcks
     private final boolean ackReceiptEnabled;
     private final BatchAcks batchAcks;
     private final AckGrouper ackGrouper;
+    private final NegativeAcks negativeAcks;
     private ChunkAssembler chunks;
 
     /**
@@ -44,6 +45,7 @@ final class ConsumerAcks
         this.ackGrouper = settings.acknowledgmentGroupTimeNs > 0 && !ackReceiptEnabled ? new AckGrouper(
             ingressProxy, requests, consumerId, settings.acknowledgmentGroupTimeNs,
             settings.maxAcknowledgmentGroupSize) : null;
+        this.negativeAcks = new NegativeAcks(ingressProxy, requests, consumerId, settings);
     }
 
     /**
@@ -127,23 +129,54 @@ final class ConsumerAcks
     }
 
     /**
-     * @return true if acks wait in groups.
+     * @return true if the conductor must look at this consumer's acks every cycle: they wait in groups, or handed out
+     * messages are timed for the ack timeout.
      */
-    boolean groupsAcks()
+    boolean hasTimers()
     {
-        return null != ackGrouper;
+        return null != ackGrouper || negativeAcks.tracksAckTimeout();
     }
 
     /**
-     * Conductor: send the grouped acks if the oldest has waited long enough; never waits.
+     * @return true if handed out messages are timed for the ack timeout.
+     */
+    boolean tracksAckTimeout()
+    {
+        return negativeAcks.tracksAckTimeout();
+    }
+
+    /**
+     * Negatively acknowledge an entry: it goes again once its delay passed.
+     *
+     * @param shard           of the entry.
+     * @param position        of the entry.
+     * @param redeliveryCount of the message, for the backoff.
+     */
+    void negativeAcknowledge(final int shard, final long position, final int redeliveryCount)
+    {
+        negativeAcks.negativeAcknowledge(shard, position, redeliveryCount, System.nanoTime());
+    }
+
+    /**
+     * A message was handed out: with an ack timeout it goes again unless acknowledged in time.
+     */
+    void onHandedOut(final int shard, final long position)
+    {
+        negativeAcks.onHandedOut(shard, position, System.nanoTime());
+    }
+
+    /**
+     * Conductor: send the grouped acks if the oldest has waited long enough, and ask for what is due to go again;
+     * never waits.
      *
      * @param nowNs         current {@link System#nanoTime()}.
      * @param restoredEpoch of the consumer.
-     * @return 1 if a group went out, else 0.
+     * @return frames sent.
      */
-    int flushIfDue(final long nowNs, final long restoredEpoch)
+    int onTimers(final long nowNs, final long restoredEpoch)
     {
-        return null == ackGrouper ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
+        final int grouped = null == ackGrouper ? 0 : ackGrouper.flushIfDue(nowNs, restoredEpoch);
+        return grouped + negativeAcks.redeliverIfDue(nowNs, restoredEpoch);
     }
 
     /**
@@ -165,6 +198,7 @@ final class ConsumerAcks
         throws MagnetarClientException
     {
         liveness.checkConnected();
+        negativeAcks.onAcked(position);
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         if (null != ackGrouper)
         {

@@ -28,6 +28,9 @@ public final class ConsumerBuilder
     private int maxAcknowledgmentGroupSize = 1000;
     private int priorityLevel;
     private ConsumerEventListener consumerEventListener;
+    private long negativeAckRedeliveryDelayNs = ConsumerSettings.NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT;
+    private long negativeAckRedeliveryMaxDelayNs = -1;
+    private long ackTimeoutNs;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -215,6 +218,43 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param delay before a negatively acknowledged message is delivered again, as Pulsar's
+     *              {@code negativeAckRedeliveryDelay}; default one minute.
+     * @param unit  of the delay.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder negativeAckRedeliveryDelay(final long delay, final TimeUnit unit)
+    {
+        this.negativeAckRedeliveryDelayNs = null == unit || delay < 0 ? -1 : unit.toNanos(delay);
+        return this;
+    }
+
+    /**
+     * @param maxDelay longest wait before a negatively acknowledged message goes again: the delay doubles with each
+     *                 redelivery of the message (its redelivery count) up to this, as Pulsar's
+     *                 {@code MultiplierRedeliveryBackoff} with a multiplier of 2; default none (always the delay).
+     * @param unit     of the delay.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder negativeAckRedeliveryBackoff(final long maxDelay, final TimeUnit unit)
+    {
+        this.negativeAckRedeliveryMaxDelayNs = null == unit || maxDelay < 0 ? -2 : unit.toNanos(maxDelay);
+        return this;
+    }
+
+    /**
+     * @param timeout after which a message handed out and not acknowledged is delivered again, as Pulsar's
+     *                {@code ackTimeout}; at least one second, or 0 (the default) for never.
+     * @param unit    of the timeout.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder ackTimeout(final long timeout, final TimeUnit unit)
+    {
+        this.ackTimeoutNs = null == unit || timeout < 0 ? -1 : unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -243,6 +283,16 @@ public final class ConsumerBuilder
         {
             throw new MagnetarClientException("priorityLevel must be zero or positive, not " + priorityLevel);
         }
+        if (negativeAckRedeliveryDelayNs < 0 || negativeAckRedeliveryMaxDelayNs < -1 ||
+            (negativeAckRedeliveryMaxDelayNs >= 0 && negativeAckRedeliveryMaxDelayNs < negativeAckRedeliveryDelayNs))
+        {
+            throw new MagnetarClientException("negativeAckRedeliveryDelay must be zero or positive, and the " +
+                "backoff's maximum at least the delay");
+        }
+        if (ackTimeoutNs < 0 || (ackTimeoutNs > 0 && ackTimeoutNs < ConsumerSettings.MIN_ACK_TIMEOUT_NS))
+        {
+            throw new MagnetarClientException("ackTimeout must be 0 (never) or at least one second");
+        }
         if (null == initialPosition)
         {
             throw new MagnetarClientException("subscription initial position is not set");
@@ -260,11 +310,11 @@ public final class ConsumerBuilder
 
         if (receiveBufferLength < 0 || (receiveBufferLength > 0 &&
             (!org.agrona.BitUtil.isPowerOfTwo(receiveBufferLength) || receiveBufferLength < 1024 ||
-            receiveBufferLength < ConsumerImpl.minReceiveBufferLength(receiverQueueSize))))
+            receiveBufferLength < ReceiveRing.minReceiveBufferLength(receiverQueueSize))))
         {
             throw new MagnetarClientException("receiveBufferLength must be 0 (sized from receiverQueueSize) or a " +
                 "power of two of at least 1024 and at least 8 bytes per message of the receiver queue plus one (" +
-                ConsumerImpl.minReceiveBufferLength(receiverQueueSize) + " for receiverQueueSize " + receiverQueueSize +
+                ReceiveRing.minReceiveBufferLength(receiverQueueSize) + " for receiverQueueSize " + receiverQueueSize +
                 "), not " + receiveBufferLength);
         }
 
@@ -284,7 +334,10 @@ public final class ConsumerBuilder
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
         final ConsumerSettings consumerSettings = new ConsumerSettings(maxPendingChunkedMessage,
             expireTimeOfIncompleteChunkedMessageNs, autoAckOldestChunkedMessageOnQueueFull,
-            acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener);
+            acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener,
+            negativeAckRedeliveryDelayNs,
+            negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
+            ackTimeoutNs);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -1,13 +1,8 @@
 package io.magnetar.client;
 
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,12 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ConsumerImpl extends Restorable implements Consumer
 {
-    private static final int FRAME_TYPE_ID = 1;
-    private static final int OVERFLOW_MARKER_TYPE_ID = 2;
-    private static final int RING_RECORD_HEADER_LENGTH = 8;
-    private static final int MAX_POOLED_OVERFLOW_FRAMES = 64;
-    private static final int MAX_POOLED_OVERFLOW_FRAME_LENGTH = 256 * 1024; // a batch of the default 128 KiB fits
-
     private final ConsumerRegistry registry;
     private final Connector connector;
     private final RequestTracker requests;
@@ -38,14 +27,10 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final int receiverQueueSize;
     private final int flowBatch;
     private final long operationTimeoutNs;
-    private final OneToOneRingBuffer receiveRing;
-    private final int inlineFrameLimit;
-    private final SpscArrayQueue<OverflowFrame> overflowFrames;
-    private final SpscArrayQueue<OverflowFrame> freeOverflowFrames;
+    private final ReceiveRing receiveRing;
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final MessageView view = new MessageView();
-    private final UnsafeBuffer overflowBuffer = new UnsafeBuffer(0, 0);
-    private final ControlledMessageHandler ringHandler = this::onRingFrame;
+    private final ReceiveRing.FrameHandler ringHandler = this::onFrame;
     private final BatchAcks batchAcks = new BatchAcks();
     private final EntryUnpacker unpacker;
     private final ChunkAssembler chunks;
@@ -63,6 +48,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
+    private volatile boolean isWatched;
     private final ConsumerSettings settings;
 
     ConsumerImpl(
@@ -97,37 +83,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         this.chunks = new ChunkAssembler(topic, consumerSettings, this::ackDropped, connector.errorHandler());
         acks.chunks(chunks);
         this.operationTimeoutNs = connector.operationTimeoutNs();
-        this.receiveRing = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            receiveBufferLength + RingBufferDescriptor.TRAILER_LENGTH, 64)));
-        this.inlineFrameLimit = Math.min(receiveRing.maxMsgLength(), inlineFrameLimit(
-            receiveBufferLength, receiverQueueSize));
-        this.overflowFrames = new SpscArrayQueue<>(Math.max(2, receiverQueueSize));
-        this.freeOverflowFrames = new SpscArrayQueue<>(MAX_POOLED_OVERFLOW_FRAMES);
-    }
-
-    /**
-     * Largest frame a ring of a length holds in place, so that a full receiver queue of such frames, and the padding
-     * where the ring wraps, always fit.
-     *
-     * @param receiveBufferLength of the ring.
-     * @param receiverQueueSize   of the consumer.
-     * @return largest frame length held in the ring; larger frames go through the overflow.
-     */
-    static int inlineFrameLimit(final int receiveBufferLength, final int receiverQueueSize)
-    {
-        final int recordLength = (int)((receiveBufferLength / (receiverQueueSize + 1L)) & ~7L);
-        return recordLength - RING_RECORD_HEADER_LENGTH;
-    }
-
-    /**
-     * Smallest ring that holds a marker for every message of a full receiver queue.
-     *
-     * @param receiverQueueSize of the consumer.
-     * @return the length in bytes.
-     */
-    static long minReceiveBufferLength(final int receiverQueueSize)
-    {
-        return RING_RECORD_HEADER_LENGTH * (receiverQueueSize + 1L);
+        this.receiveRing = new ReceiveRing(receiveBufferLength, receiverQueueSize);
     }
 
     /**
@@ -288,6 +244,39 @@ final class ConsumerImpl extends Restorable implements Consumer
     /**
      * {@inheritDoc}
      */
+    public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException
+    {
+        negativeAcknowledge(messageId, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void negativeAcknowledge(final Message message) throws MagnetarClientException
+    {
+        negativeAcknowledge(null == message ? null : message.getMessageId(),
+            null == message ? 0 : message.getRedeliveryCount());
+    }
+
+    private void negativeAcknowledge(final MessageId messageId, final int redeliveryCount)
+        throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        checkOpen();
+        acks.negativeAcknowledge(messageId.shard(), messageId.position(), redeliveryCount);
+        if (!isWatched)
+        {
+            connector.conductor().watchTimers(this, System.nanoTime() + operationTimeoutNs);
+            isWatched = true;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void close() throws MagnetarClientException
     {
         requests.checkNotConductorThread("close a consumer");
@@ -326,7 +315,7 @@ final class ConsumerImpl extends Restorable implements Consumer
             receiveLock.lock(); // the overflow queue has one taker at a time
             try
             {
-                overflowFrames.clear();
+                receiveRing.clearOverflow();
             }
             finally
             {
@@ -410,31 +399,9 @@ final class ConsumerImpl extends Restorable implements Consumer
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         pushedMessages.lazySet(pushedMessages.get() + 1); // a plain ordered store: no atomic add per message
-        if (length <= inlineFrameLimit)
+        if (receiveRing.write(buffer, offset, length))
         {
-            if (receiveRing.write(FRAME_TYPE_ID, buffer, offset, length))
-            {
-                return;
-            }
-        }
-        else
-        {
-            final int index = receiveRing.tryClaim(OVERFLOW_MARKER_TYPE_ID, 0);
-            if (index > 0)
-            {
-                OverflowFrame frame = freeOverflowFrames.poll();
-                if (null == frame)
-                {
-                    frame = new OverflowFrame();
-                }
-                frame.copy(buffer, offset, length);
-                if (overflowFrames.offer(frame))
-                {
-                    receiveRing.commit(index);
-                    return;
-                }
-                receiveRing.abort(index);
-            }
+            return;
         }
 
         droppedMessageCount++;
@@ -444,22 +411,22 @@ final class ConsumerImpl extends Restorable implements Consumer
     }
 
     /**
-     * @return true if acks wait in groups, which the conductor sends when they are due.
+     * @return true if the conductor must look at this consumer's acks every cycle (grouped acks, ack timeout).
      */
-    boolean groupsAcks()
+    boolean hasTimers()
     {
-        return acks.groupsAcks();
+        return acks.hasTimers();
     }
 
     /**
-     * Conductor: send the grouped acks if the oldest has waited long enough; never waits.
+     * Conductor: send the grouped acks that are due and ask for what is due to go again; never waits.
      *
      * @param nowNs current {@link System#nanoTime()}.
-     * @return 1 if a group went out, else 0.
+     * @return frames sent.
      */
-    int flushAcksIfDue(final long nowNs)
+    int onTimers(final long nowNs)
     {
-        return isClosed ? 0 : acks.flushIfDue(nowNs, restoredEpoch);
+        return isClosed ? 0 : acks.onTimers(nowNs, restoredEpoch);
     }
 
     /**
@@ -545,10 +512,10 @@ final class ConsumerImpl extends Restorable implements Consumer
             handOutUnpacked(); // what is left of a batch goes first
             if (taken < limit && !unpacker.hasNext())
             {
-                receiveRing.controlledRead(ringHandler, limit - taken);
+                receiveRing.read(ringHandler, limit - taken);
                 if (taken < limit && !unpacker.hasNext())
                 {
-                    receiveRing.controlledRead(ringHandler, limit - taken); // past the padding where the ring wraps
+                    receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
                 }
             }
 
@@ -562,33 +529,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
     }
 
-    private ControlledMessageHandler.Action onRingFrame(
-        final int typeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
-    {
-        framesTaken++;
-        if (OVERFLOW_MARKER_TYPE_ID == typeId)
-        {
-            final OverflowFrame frame = overflowFrames.poll(); // offered before the marker was committed
-            try
-            {
-                overflowBuffer.wrap(frame.bytes, 0, frame.length);
-                return onFrame(overflowBuffer, 0, frame.length);
-            }
-            finally
-            {
-                if (frame.bytes.length <= MAX_POOLED_OVERFLOW_FRAME_LENGTH)
-                {
-                    freeOverflowFrames.offer(frame); // read: its array serves a later frame (at most 16 MiB kept)
-                }
-            }
-        }
-
-        return onFrame(buffer, index, length);
-    }
-
     private ControlledMessageHandler.Action onFrame(
         final DirectBuffer frameBuffer, final int frameOffset, final int frameLength)
     {
+        framesTaken++;
         view.wrap(topic, frameBuffer, frameOffset);
         if (view.entryNumChunks() > 0)
         {
@@ -631,6 +575,10 @@ final class ConsumerImpl extends Restorable implements Consumer
 
     private void handOut()
     {
+        if (acks.tracksAckTimeout())
+        {
+            acks.onHandedOut(view.shard(), view.position());
+        }
         final MessageHandler handler = pollHandler;
         if (null == handler)
         {

@@ -13,10 +13,15 @@ final class ConsumerSettings
     /** Pulsar's default time after which an incomplete chunked message is dropped: one minute. */
     static final long EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT = TimeUnit.MINUTES.toNanos(1);
 
+    /** Pulsar's default wait before a negatively acknowledged message goes again: one minute. */
+    static final long NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT = TimeUnit.MINUTES.toNanos(1);
+    /** Shortest ack timeout, as Pulsar's. */
+    static final long MIN_ACK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+
     /** The defaults. */
     static final ConsumerSettings DEFAULT = new ConsumerSettings(
         MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000, 0,
-        null);
+        null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
@@ -27,6 +32,12 @@ final class ConsumerSettings
     final int priorityLevel;
     /** Told when a failover consumer becomes active or inactive; may be null. */
     final ConsumerEventListener eventListener;
+    /** Wait before a negatively acknowledged message goes again. */
+    final long negativeAckRedeliveryDelayNs;
+    /** Longest wait with the backoff (doubling per redelivery); equal to the delay for none. */
+    final long negativeAckRedeliveryMaxDelayNs;
+    /** Time after which a message handed out and not acknowledged goes again; 0 for never. */
+    final long ackTimeoutNs;
 
     ConsumerSettings(
         final int maxPendingChunkedMessage,
@@ -35,8 +46,14 @@ final class ConsumerSettings
         final long acknowledgmentGroupTimeNs,
         final int maxAcknowledgmentGroupSize,
         final int priorityLevel,
-        final ConsumerEventListener eventListener)
+        final ConsumerEventListener eventListener,
+        final long negativeAckRedeliveryDelayNs,
+        final long negativeAckRedeliveryMaxDelayNs,
+        final long ackTimeoutNs)
     {
+        this.negativeAckRedeliveryDelayNs = negativeAckRedeliveryDelayNs;
+        this.negativeAckRedeliveryMaxDelayNs = negativeAckRedeliveryMaxDelayNs;
+        this.ackTimeoutNs = ackTimeoutNs;
         this.priorityLevel = priorityLevel;
         this.eventListener = eventListener;
         this.acknowledgmentGroupTimeNs = acknowledgmentGroupTimeNs;

@@ -391,7 +391,7 @@ public final class MagnetarClient implements AutoCloseable
         {
             final long bytesPerMessage = Math.max(1, Integer.getInteger(
                 RECEIVE_BUFFER_BYTES_PER_MESSAGE_PROP_NAME, RECEIVE_BUFFER_BYTES_PER_MESSAGE_DEFAULT));
-            final long wanted = Math.max(ConsumerImpl.minReceiveBufferLength(receiverQueueSize), Math.min(
+            final long wanted = Math.max(ReceiveRing.minReceiveBufferLength(receiverQueueSize), Math.min(
                 RECEIVE_BUFFER_MAX_LENGTH, Math.max(RECEIVE_BUFFER_MIN_LENGTH, bytesPerMessage * receiverQueueSize)));
             return org.agrona.BitUtil.findNextPositivePowerOfTwo((int)wanted);
         }

@@ -226,6 +226,31 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        partition(messageId.partitionIndex(), messageId.toString()).negativeAcknowledge(messageId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void negativeAcknowledge(final Message message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+        final MessageId messageId = message.getMessageId();
+        partition(messageId.partitionIndex(), messageId.toString()).negativeAcknowledge(message);
+    }
+
+    /**
      * Not for a partitioned topic: an entry's position does not say which partition it is in.
      *
      * @throws MagnetarClientException always: acknowledge the message, its id or its view instead.

@@ -38,6 +38,9 @@ interface IngressCommandListener
 
     boolean onFlow(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
 
+    boolean onRedeliverUnacknowledged(
+        long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
+
     boolean onCloseConsumer(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
 
     boolean onCreateProducer(

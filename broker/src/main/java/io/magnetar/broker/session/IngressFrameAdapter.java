@@ -22,6 +22,7 @@ import io.magnetar.codecs.ListNamespacesDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.PingDecoder;
 import io.magnetar.codecs.ProducerAccessMode;
+import io.magnetar.codecs.RedeliverUnacknowledgedDecoder;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
@@ -215,6 +216,11 @@ final class IngressFrameAdapter
             case AckWithReceiptDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, AckWithReceiptDecoder.BLOCK_LENGTH, 0) ?
                     listener.onAckWithReceipt(sessionKey, correlationId, consumerId(), frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
+
+            case RedeliverUnacknowledgedDecoder.TEMPLATE_ID:
+                return isWellFormedIdGroup(length, blockLength, RedeliverUnacknowledgedDecoder.BLOCK_LENGTH) ?
+                    listener.onRedeliverUnacknowledged(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
 
             case FlowDecoder.TEMPLATE_ID:
@@ -545,7 +551,15 @@ final class IngressFrameAdapter
      */
     private boolean isWellFormedAckGroup(final int length, final int blockLength)
     {
-        if (!isWellFormed(length, blockLength, AckGroupDecoder.BLOCK_LENGTH, 0))
+        return isWellFormedIdGroup(length, blockLength, AckGroupDecoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * A block, then a group of message ids: each entry at least a message id long, all inside the frame.
+     */
+    private boolean isWellFormedIdGroup(final int length, final int blockLength, final int requiredBlockLength)
+    {
+        if (!isWellFormed(length, blockLength, requiredBlockLength, 0))
         {
             return false;
         }

@@ -213,6 +213,19 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
+    public boolean onRedeliverUnacknowledged(
+        final long sessionKey,
+        final long correlationId,
+        final long consumerId,
+        final DirectBuffer frame,
+        final int length)
+    {
+        return forwardToOpen(sessionKey, correlationId, false, consumerId, false, frame, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public boolean onSubscribe(
         final long sessionKey,
         final long correlationId,

@@ -76,7 +76,7 @@ final class ConsumerAttachments
             {
                 // entries read before went to consumers of another type: all that is unacknowledged goes out again
                 subscription.shared = new SharedDeliveries();
-                subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+                subscription.rewind();
             }
         }
         else
@@ -133,7 +133,7 @@ final class ConsumerAttachments
         final SharedDeliveries shared = subscription.shared;
         if (null != shared)
         {
-            shared.detached(consumer, subscription.cursor);
+            shared.detached(consumer, subscription.cursor, subscription.redeliveries());
         }
 
         if (subscription.consumers.isEmpty())
@@ -141,11 +141,11 @@ final class ConsumerAttachments
             subscription.consumer = null;
             subscription.dispatcher = null; // leaves the ready set when it is next visited
             subscription.type = null;
-            if (null != shared && !shared.hasRedelivery())
+            if (null != shared && !subscription.hasRedelivery())
             {
                 // nothing held, nothing to send again: the next consumer starts at the first unacknowledged entry
                 subscription.shared = null;
-                subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+                subscription.rewind();
                 return;
             }
             if (!topic.persistent)
@@ -154,7 +154,7 @@ final class ConsumerAttachments
             }
             else if (null == shared)
             {
-                subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+                subscription.rewind();
             }
             return;
         }
@@ -178,7 +178,7 @@ final class ConsumerAttachments
         if (subscription.topic.persistent)
         {
             // the one that received before may not have acknowledged all it got: it goes to the new one again
-            subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+            subscription.rewind();
         }
     }
 

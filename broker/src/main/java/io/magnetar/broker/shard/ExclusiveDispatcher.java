@@ -2,7 +2,8 @@ package io.magnetar.broker.shard;
 
 /**
  * Exclusive subscriptions, and failover's active consumer: one consumer gets every entry in order, skipping those
- * already acknowledged. A consumer that takes over starts again at the first unacknowledged entry.
+ * already acknowledged; entries negatively acknowledged go again first, out of their order (as in Pulsar). A consumer
+ * that takes over starts again at the first unacknowledged entry.
  */
 final class ExclusiveDispatcher implements Dispatcher
 {
@@ -22,23 +23,24 @@ final class ExclusiveDispatcher implements Dispatcher
         final Topic topic = subscription.topic;
         int workCount = 0;
         int remaining = budget;
-        while (consumer.permits > 0 && subscription.readOrdinal < topic.durableEntries && remaining-- > 0)
+        while (consumer.permits > 0 && remaining > 0)
         {
-            final long ordinal = subscription.readOrdinal;
-            if (subscription.cursor.isAcked(ordinal))
+            final long ordinal = subscription.nextOrdinal(remaining);
+            if (ordinal < 0)
             {
-                subscription.readOrdinal++;
-                continue;
+                break;
             }
 
-            final int result = delivery.deliver(consumer, topic, topic.index.position(ordinal), durablePosition, 0);
+            final int result = delivery.deliver(consumer, topic, topic.index.position(ordinal), durablePosition,
+                subscription.redeliveryCount(ordinal));
             if (ClientProxy.OFFER_RETRY == result)
             {
                 break;
             }
 
-            subscription.readOrdinal++;
+            subscription.advance();
             consumer.permits--;
+            remaining--;
             workCount++;
             if (ClientProxy.OFFER_GONE == result)
             {

@@ -14,6 +14,7 @@ import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.ProducerAccessMode;
+import io.magnetar.codecs.RedeliverUnacknowledgedDecoder;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
@@ -56,6 +57,7 @@ final class ShardCommandAdapter
     private final AckDecoder ackDecoder = new AckDecoder();
     private final AckGroupDecoder ackGroupDecoder = new AckGroupDecoder();
     private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
+    private final RedeliverUnacknowledgedDecoder redeliverDecoder = new RedeliverUnacknowledgedDecoder();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
@@ -275,6 +277,26 @@ final class ShardCommandAdapter
                     {
                         return false;
                     }
+                }
+                return true;
+            }
+
+            case RedeliverUnacknowledgedDecoder.TEMPLATE_ID:
+            {
+                final RedeliverUnacknowledgedDecoder decoder =
+                    redeliverDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                final ShardConsumer consumer =
+                    subscriptions.redeliveringConsumer(session, correlationId, decoder.consumerId());
+                if (null != consumer)
+                {
+                    final RedeliverUnacknowledgedDecoder.MessageIdsDecoder messageIds = decoder.messageIds();
+                    final boolean all = 0 == messageIds.count();
+                    for (final RedeliverUnacknowledgedDecoder.MessageIdsDecoder id : messageIds)
+                    {
+                        subscriptions.redeliver(consumer, id.messageId().shard(), id.messageId().position());
+                    }
+                    subscriptions.redelivered(session, correlationId, consumer, all);
                 }
                 return true;
             }

@@ -4,28 +4,20 @@ import io.magnetar.storage.Cursor;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 
-import java.util.Arrays;
-
 /**
- * What a shared subscription has handed out and must hand out again: which consumer (by its shard-unique
- * {@link ShardConsumer#key}) holds each delivered entry that is not acknowledged yet, the entries to deliver again
- * (those a leaving consumer held) in ascending order, and how often each entry went out again (the redelivery count
- * every message carries, as Pulsar's in-memory tracker). Each consumer also lists what it was given, so that a leaving
- * one costs what it held. Held only in memory: after a restart every unacknowledged entry is delivered again from the
- * cursor. Costs one map entry and one list slot per delivered, unacknowledged entry; allocates only as its maps and
- * arrays grow, and gives the room back once nothing is held.
+ * Which consumer of a shared subscription holds each delivered entry that is not acknowledged yet, known by its
+ * shard-unique {@link ShardConsumer#key}; each consumer also lists what it was given, so that a leaving one costs what
+ * it held. What a leaving consumer held goes to the subscription's {@link RedeliveryQueue}. Held only in memory: after
+ * a restart every unacknowledged entry is delivered again from the cursor. Costs one map entry and one list slot per
+ * delivered, unacknowledged entry; allocates only as its map and lists grow, and gives the room back once nothing is
+ * held.
  */
 final class SharedDeliveries
 {
-    private static final long NO_HOLDER = Long.MIN_VALUE;
     private static final int COMPACT_ABOVE_CAPACITY = 4096;
     private static final int MIN_LIST_COMPACTION = 64;
 
-    private final Long2LongHashMap holders = new Long2LongHashMap(NO_HOLDER);
-    private final Long2LongHashMap redeliveryCounts = new Long2LongHashMap(0);
-    private long[] redeliveries = new long[16];
-    private int head;
-    private int tail;
+    private final Long2LongHashMap holders = new Long2LongHashMap(Long.MIN_VALUE);
 
     /**
      * An entry went to a consumer.
@@ -43,7 +35,7 @@ final class SharedDeliveries
         if (delivered.size() >= consumer.deliveredCompactAt)
         {
             // drop what the consumer no longer holds; amortised, each entry is looked at a bounded number of times
-            stillHeld(consumer);
+            keepHeld(consumer);
             consumer.deliveredCompactAt = Math.max(MIN_LIST_COMPACTION, 2 * delivered.size());
         }
     }
@@ -54,10 +46,6 @@ final class SharedDeliveries
     void acked(final long ordinal)
     {
         holders.remove(ordinal);
-        if (!redeliveryCounts.isEmpty())
-        {
-            redeliveryCounts.remove(ordinal);
-        }
         if (holders.isEmpty() && holders.capacity() > COMPACT_ABOVE_CAPACITY)
         {
             holders.compact();
@@ -65,13 +53,30 @@ final class SharedDeliveries
     }
 
     /**
-     * A consumer left: the unacknowledged entries it held are to be delivered again, each with its count raised.
+     * A consumer gave an entry back (a negative acknowledgement).
      *
-     * @param consumer that left.
-     * @param cursor   of the subscription: entries acknowledged meanwhile are dropped.
-     * @return entries to be delivered again.
+     * @return true if it held the entry, which nobody holds now.
      */
-    int detached(final ShardConsumer consumer, final Cursor cursor)
+    boolean release(final long ordinal, final ShardConsumer consumer)
+    {
+        if (holders.get(ordinal) != consumer.key)
+        {
+            return false;
+        }
+        holders.remove(ordinal);
+        return true;
+    }
+
+    /**
+     * A consumer left: the unacknowledged entries it held are queued to be delivered again, each with its count
+     * raised.
+     *
+     * @param consumer    that left.
+     * @param cursor      of the subscription: entries acknowledged meanwhile are dropped.
+     * @param redeliveries of the subscription.
+     * @return entries queued.
+     */
+    int detached(final ShardConsumer consumer, final Cursor cursor, final RedeliveryQueue redeliveries)
     {
         final LongArrayList delivered = consumer.delivered;
         if (null == delivered)
@@ -88,76 +93,15 @@ final class SharedDeliveries
                 holders.remove(ordinal);
                 if (!cursor.isAcked(ordinal))
                 {
-                    addRedelivery(ordinal);
+                    redeliveries.add(ordinal);
                     added++;
-                }
-                else
-                {
-                    redeliveryCounts.remove(ordinal);
                 }
             }
         }
         consumer.delivered = null;
-        if (added > 0)
-        {
-            Arrays.sort(redeliveries, head, tail);
-        }
+        redeliveries.sort();
 
         return added;
-    }
-
-    private void stillHeld(final ShardConsumer consumer)
-    {
-        final LongArrayList delivered = consumer.delivered;
-        int kept = 0;
-        for (int i = 0, size = delivered.size(); i < size; i++)
-        {
-            final long ordinal = delivered.getLong(i);
-            if (holders.get(ordinal) == consumer.key)
-            {
-                delivered.setLong(kept++, ordinal);
-            }
-        }
-        for (int i = delivered.size() - 1; i >= kept; i--)
-        {
-            delivered.removeAt(i);
-        }
-    }
-
-    /**
-     * @return true if entries wait to be delivered again.
-     */
-    boolean hasRedelivery()
-    {
-        return head < tail;
-    }
-
-    /**
-     * @return the lowest entry waiting to be delivered again; only if {@link #hasRedelivery()}.
-     */
-    long nextRedelivery()
-    {
-        return redeliveries[head];
-    }
-
-    /**
-     * The entry from {@link #nextRedelivery()} went out, or needs no delivery.
-     */
-    void removeNextRedelivery()
-    {
-        if (++head == tail)
-        {
-            head = 0;
-            tail = 0;
-        }
-    }
-
-    /**
-     * @return how often the entry was delivered again.
-     */
-    int redeliveryCount(final long ordinal)
-    {
-        return (int)Math.min(Integer.MAX_VALUE, redeliveryCounts.get(ordinal));
     }
 
     /**
@@ -187,40 +131,28 @@ final class SharedDeliveries
     }
 
     /**
-     * @return entries waiting to be delivered again.
-     */
-    int redeliveryBacklog()
-    {
-        return tail - head;
-    }
-
-    /**
      * The subscription was reset: every entry from its new read position goes out again anyway.
      */
     void clear()
     {
         holders.clear();
-        redeliveryCounts.clear();
-        head = 0;
-        tail = 0;
     }
 
-    private void addRedelivery(final long ordinal)
+    private void keepHeld(final ShardConsumer consumer)
     {
-        redeliveryCounts.put(ordinal, redeliveryCounts.get(ordinal) + 1);
-        if (tail == redeliveries.length)
+        final LongArrayList delivered = consumer.delivered;
+        int kept = 0;
+        for (int i = 0, size = delivered.size(); i < size; i++)
         {
-            if (head > 0)
+            final long ordinal = delivered.getLong(i);
+            if (holders.get(ordinal) == consumer.key)
             {
-                System.arraycopy(redeliveries, head, redeliveries, 0, tail - head);
-                tail -= head;
-                head = 0;
-            }
-            else
-            {
-                redeliveries = Arrays.copyOf(redeliveries, redeliveries.length * 2);
+                delivered.setLong(kept++, ordinal);
             }
         }
-        redeliveries[tail++] = ordinal;
+        for (int i = delivered.size() - 1; i >= kept; i--)
+        {
+            delivered.removeAt(i);
+        }
     }
 }

@@ -3,9 +3,9 @@ package io.magnetar.broker.shard;
 import java.util.ArrayList;
 
 /**
- * Shared subscriptions: entries go round the consumers that have permits, one each in turn; entries a leaving
- * consumer held go out again first, lowest first, with their redelivery count raised. A consumer whose session
- * cannot take more is passed over for the rest of the call.
+ * Shared subscriptions: entries go round the consumers that have permits, one each in turn; entries to deliver
+ * again (a leaving consumer held them, or they were negatively acknowledged) go first, lowest first, with their
+ * redelivery count raised. A consumer whose session cannot take more is passed over for the rest of the call.
  */
 final class SharedDispatcher implements Dispatcher
 {
@@ -31,29 +31,8 @@ final class SharedDispatcher implements Dispatcher
         int index = subscription.nextConsumerIndex;
         while (remaining > 0 && passed < size)
         {
-            final long ordinal;
-            final boolean isRedelivery = shared.hasRedelivery();
-            if (isRedelivery)
-            {
-                ordinal = shared.nextRedelivery();
-                if (ordinal < topic.index.firstOrdinal() || subscription.cursor.isAcked(ordinal))
-                {
-                    shared.removeNextRedelivery();
-                    remaining--;
-                    continue;
-                }
-            }
-            else if (subscription.readOrdinal < topic.durableEntries)
-            {
-                ordinal = subscription.readOrdinal;
-                if (subscription.cursor.isAcked(ordinal))
-                {
-                    subscription.readOrdinal++;
-                    remaining--;
-                    continue;
-                }
-            }
-            else
+            final long ordinal = subscription.nextOrdinal(remaining);
+            if (ordinal < 0)
             {
                 break;
             }
@@ -69,9 +48,8 @@ final class SharedDispatcher implements Dispatcher
                 continue;
             }
 
-            final int redeliveryCount = isRedelivery ? shared.redeliveryCount(ordinal) : 0;
-            final int result = delivery.deliver(
-                consumer, topic, topic.index.position(ordinal), durablePosition, redeliveryCount);
+            final int result = delivery.deliver(consumer, topic, topic.index.position(ordinal), durablePosition,
+                subscription.redeliveryCount(ordinal));
             if (ClientProxy.OFFER_RETRY == result)
             {
                 passed++;
@@ -80,14 +58,7 @@ final class SharedDispatcher implements Dispatcher
 
             passed = 0;
             remaining--;
-            if (isRedelivery)
-            {
-                shared.removeNextRedelivery();
-            }
-            else
-            {
-                subscription.readOrdinal++;
-            }
+            subscription.advance();
             consumer.permits--;
             workCount++;
             // held until acknowledged; a gone consumer's entries go out again when its session's close detaches it

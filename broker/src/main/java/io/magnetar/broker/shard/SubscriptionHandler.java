@@ -266,6 +266,64 @@ final class SubscriptionHandler implements SubscriptionAcks
         return true;
     }
 
+    /**
+     * Negative acknowledgement, first step: the consumer whose entries go again, or null (answered with an error).
+     */
+    ShardConsumer redeliveringConsumer(final ShardSession session, final long correlationId, final long consumerId)
+    {
+        final ShardConsumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+        }
+
+        return consumer;
+    }
+
+    /**
+     * Queue one entry the consumer was given to go again, if it still holds it (shared) or is the one that receives
+     * (exclusive, failover) and has read past it; others are ignored, as Pulsar ignores them.
+     */
+    void redeliver(final ShardConsumer consumer, final int entryShard, final long position)
+    {
+        final TopicSubscription subscription = consumer.subscription;
+        if (!subscription.topic.persistent || entryShard != shard)
+        {
+            return;
+        }
+        final long ordinal = subscription.cursor.unackedOrdinalOf(position);
+        if (ordinal < 0 || ackRun.holds(subscription, ordinal))
+        {
+            return;
+        }
+
+        subscription.giveBack(consumer, ordinal);
+    }
+
+    /**
+     * Negative acknowledgement, last step: with no entry named, everything the consumer was given and has not
+     * acknowledged goes again. Answers {@code Success} once queued.
+     */
+    void redelivered(
+        final ShardSession session, final long correlationId, final ShardConsumer consumer, final boolean all)
+    {
+        final TopicSubscription subscription = consumer.subscription;
+        if (subscription.topic.persistent)
+        {
+            if (all)
+            {
+                subscription.giveBackAll(consumer);
+            }
+            else if (null != subscription.redeliveries)
+            {
+                subscription.redeliveries.sort();
+            }
+            ready.markReady(subscription);
+        }
+        proxy.success(session, correlationId);
+    }
+
     void onCloseConsumer(final ShardSession session, final long correlationId, final long consumerId)
     {
         final ShardConsumer consumer = session.consumers.remove(consumerId);
@@ -339,7 +397,11 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
 
         subscription.cursor.restore(markDeletePosition);
-        subscription.readOrdinal = subscription.cursor.firstUnackedOrdinal();
+        subscription.rewind();
+        if (null != subscription.redeliveries)
+        {
+            subscription.redeliveries.clear(true);
+        }
         if (null != subscription.shared)
         {
             subscription.shared.clear(); // all from the new read position goes out again anyway

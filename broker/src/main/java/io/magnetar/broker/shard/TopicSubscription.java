@@ -21,12 +21,15 @@ final class TopicSubscription
     SubscriptionType type;
     /** The one consumer that receives (exclusive, and failover's active one); null for shared or with none. */
     ShardConsumer consumer;
-    /** Shared subscriptions: who holds which entry and what goes again; created by the first shared consumer. */
+    /** Shared subscriptions: who holds which entry; created by the first shared consumer. */
     SharedDeliveries shared;
+    /** Entries to deliver again (persistent topics), ahead of those not read yet; null until the first. */
+    RedeliveryQueue redeliveries;
     /** How entries go to the consumers, by subscription type; set when a consumer attaches. */
     Dispatcher dispatcher;
     /** Shared subscriptions: where the round of consumers goes on. */
     int nextConsumerIndex;
+    private boolean nextIsRedelivery;
     /** In the shard's ready set: something changed that may let it deliver (permits, new entries, a reset). */
     boolean ready;
     /** The ordinal whose publish time message expiry last read, and that time: the log is read once per entry. */
@@ -59,6 +62,135 @@ final class TopicSubscription
         {
             shared.acked(ordinal);
         }
+        if (null != redeliveries)
+        {
+            redeliveries.acked(ordinal);
+        }
+    }
+
+    /**
+     * @return the subscription's redelivery queue, made on first use.
+     */
+    RedeliveryQueue redeliveries()
+    {
+        RedeliveryQueue redeliveries = this.redeliveries;
+        if (null == redeliveries)
+        {
+            redeliveries = new RedeliveryQueue();
+            this.redeliveries = redeliveries;
+        }
+        return redeliveries;
+    }
+
+    /**
+     * The next entry to deliver: one to deliver again first, lowest first, then the next not read; entries
+     * acknowledged (or removed) meanwhile are passed over. Once it went, {@link #advance()}.
+     *
+     * @param skipLimit most entries to pass over in this call.
+     * @return the entry's ordinal, or -1 if there is none (or the skip limit was reached).
+     */
+    long nextOrdinal(final int skipLimit)
+    {
+        for (int skipped = 0; skipped <= skipLimit; skipped++)
+        {
+            if (hasRedelivery())
+            {
+                final long ordinal = redeliveries.next();
+                if (ordinal < topic.index.firstOrdinal() || cursor.isAcked(ordinal))
+                {
+                    redeliveries.removeNext();
+                    continue;
+                }
+                nextIsRedelivery = true;
+                return ordinal;
+            }
+            if (readOrdinal >= topic.durableEntries)
+            {
+                return -1;
+            }
+            if (cursor.isAcked(readOrdinal))
+            {
+                readOrdinal++;
+                continue;
+            }
+            nextIsRedelivery = false;
+            return readOrdinal;
+        }
+
+        return -1;
+    }
+
+    /**
+     * @param ordinal from {@link #nextOrdinal(int)}.
+     * @return how often it went out again before.
+     */
+    int redeliveryCount(final long ordinal)
+    {
+        return nextIsRedelivery ? redeliveries.redeliveryCount(ordinal) : 0;
+    }
+
+    /**
+     * The entry from {@link #nextOrdinal(int)} went out.
+     */
+    void advance()
+    {
+        if (nextIsRedelivery)
+        {
+            redeliveries.removeNext();
+        }
+        else
+        {
+            readOrdinal++;
+        }
+    }
+
+    /**
+     * The receiving consumer changed or was reset: read again from the first unacknowledged entry, which covers
+     * anything waiting to go again.
+     */
+    void rewind()
+    {
+        readOrdinal = cursor.firstUnackedOrdinal();
+        if (null != redeliveries)
+        {
+            redeliveries.clear(false);
+        }
+    }
+
+    /**
+     * A consumer gave an entry back (a negative acknowledgement): it goes again if the consumer still holds it (shared)
+     * or is the one that receives and has read past it (exclusive, failover); otherwise nothing happens, as in
+     * Pulsar. {@link RedeliveryQueue#sort()} before the next dispatch.
+     */
+    void giveBack(final ShardConsumer consumer, final long ordinal)
+    {
+        if (null != shared ? shared.release(ordinal, consumer) : consumer == this.consumer && ordinal < readOrdinal)
+        {
+            redeliveries().add(ordinal);
+        }
+    }
+
+    /**
+     * A consumer gave back all it was given and has not acknowledged.
+     */
+    void giveBackAll(final ShardConsumer consumer)
+    {
+        if (null != shared)
+        {
+            shared.detached(consumer, cursor, redeliveries());
+        }
+        else if (consumer == this.consumer)
+        {
+            rewind();
+        }
+    }
+
+    /**
+     * @return true if some entry waits to be delivered again.
+     */
+    boolean hasRedelivery()
+    {
+        return null != redeliveries && redeliveries.hasNext();
     }
 
     /**
@@ -90,7 +222,7 @@ final class TopicSubscription
      */
     boolean hasBacklogToDeliver()
     {
-        return readOrdinal < topic.durableEntries || (null != shared && shared.hasRedelivery());
+        return readOrdinal < topic.durableEntries || hasRedelivery();
     }
 
     /**

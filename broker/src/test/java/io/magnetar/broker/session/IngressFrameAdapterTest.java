@@ -334,6 +334,13 @@ class IngressFrameAdapterTest
             return record("flow " + sessionKey + " " + correlationId + " " + consumerId, frame, length);
         }
 
+        public boolean onRedeliverUnacknowledged(
+            final long sessionKey, final long correlationId, final long consumerId, final DirectBuffer frame,
+            final int length)
+        {
+            return record("redeliver " + sessionKey + " " + correlationId + " " + consumerId, frame, length);
+        }
+
         public boolean onCloseConsumer(
             final long sessionKey, final long correlationId, final long consumerId, final DirectBuffer frame,
             final int length)

@@ -21,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Random interleavings of publish, subscribe, flow, ack, disconnect and back pressure on the dispatchers of each
- * subscription type, without a media driver, checking after every step the two flow-control invariants: a consumer
- * never holds more messages than the permits it granted, and no consumer that may receive is left with permits while
- * its subscription has entries it may receive. At the end every entry is delivered and acknowledged: none is lost,
- * and an entry goes out twice only after its consumer left.
+ * Random interleavings of publish, subscribe, flow, ack, negative ack, disconnect and back pressure on the dispatchers
+ * of each subscription type, without a media driver, checking after every step the two flow-control invariants: a
+ * consumer never holds more messages than the permits it granted, and no consumer that may receive is left with
+ * permits while its subscription has entries it may receive. At the end every entry is delivered and acknowledged:
+ * none is lost, and a shared entry goes out twice only after its consumer left or gave it back.
  */
 class DispatchInvariantsTest
 {
@@ -101,12 +101,20 @@ class DispatchInvariantsTest
                 model.granted += permits;
                 ready.markReady(subscription);
             }
-            else if (op < 90 && !models.isEmpty())
+            else if (op < 82 && !models.isEmpty())
             {
                 final Model model = any();
                 if (!model.held.isEmpty())
                 {
                     ack(model, model.held.get(random.nextInt(model.held.size())));
+                }
+            }
+            else if (op < 90 && !models.isEmpty())
+            {
+                final Model model = any();
+                if (!model.held.isEmpty())
+                {
+                    nack(model, model.held.get(random.nextInt(model.held.size())));
                 }
             }
             else if (!models.isEmpty())
@@ -189,6 +197,25 @@ class DispatchInvariantsTest
         }
     }
 
+    private void nack(final Model model, final long ordinal)
+    {
+        model.held.remove(ordinal);
+        if (acked.contains(ordinal))
+        {
+            return;
+        }
+        subscription.giveBack(model.consumer, ordinal);
+        if (null != subscription.redeliveries)
+        {
+            subscription.redeliveries.sort();
+        }
+        if (holders.get(ordinal) == model.consumer.key)
+        {
+            holders.remove(ordinal);
+        }
+        ready.markReady(subscription);
+    }
+
     private void disconnect(final Model model)
     {
         attachments.detach(model.consumer);
@@ -255,6 +282,7 @@ class DispatchInvariantsTest
         {
             assertEquals(topic.durableEntries, subscription.readOrdinal,
                 "the receiving consumer has permits but entries wait");
+            assertFalse(subscription.hasRedelivery(), "the receiving consumer has permits, entries wait to go again");
         }
     }
 }
