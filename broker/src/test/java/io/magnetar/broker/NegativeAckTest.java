@@ -1,10 +1,12 @@
 package io.magnetar.broker;
 
 import io.magnetar.client.Consumer;
+import io.magnetar.client.DeadLetterPolicy;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.Message;
+import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.client.SubscriptionType;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Negative acknowledgements and the ack timeout through a real broker: a message given back comes again after its
  * delay with its redelivery count raised (to another consumer of a shared subscription, out of order on an exclusive
- * one), the backoff lengthens the delay, and a message not acknowledged within the ack timeout comes again.
+ * one), the backoff lengthens the delay, a message not acknowledged within the ack timeout comes again, and one
+ * delivered again too often goes to the dead letter topic.
  */
 @Timeout(60)
 class NegativeAckTest extends HarnessTest
@@ -153,6 +156,53 @@ class NegativeAckTest extends HarnessTest
             assertEquals(1, again.getRedeliveryCount());
             consumer.acknowledge(again);
             assertNull(consumer.receive(1500, TimeUnit.MILLISECONDS), "acknowledged in time: it does not come again");
+        }
+    }
+
+    @Test
+    void aMessageDeliveredAgainTooOftenGoesToTheDeadLetterTopic() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient();
+            Producer producer = client.newProducer().topic(TOPIC).create();
+            Consumer dlq = client.newConsumer().topic(TOPIC + "-s-DLQ").subscriptionName("dead")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe();
+            Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
+                .subscriptionType(SubscriptionType.SHARED).subscriptionInitialPosition(InitialPosition.EARLIEST)
+                .negativeAckRedeliveryDelay(50, TimeUnit.MILLISECONDS)
+                .deadLetterPolicy(new DeadLetterPolicy(2, null)).subscribe())
+        {
+            final MessageId poisonId = producer.newMessage().key("k").property("p", "v").value(payload("poison"))
+                .send();
+            producer.send(payload("fine"));
+
+            int poisonDeliveries = 0;
+            boolean fineSeen = false;
+            Message message;
+            while (null != (message = consumer.receive(2, TimeUnit.SECONDS)))
+            {
+                if ("poison".equals(text(message)))
+                {
+                    assertEquals(poisonDeliveries++, message.getRedeliveryCount());
+                    consumer.negativeAcknowledge(message);
+                }
+                else
+                {
+                    fineSeen = true;
+                    consumer.acknowledge(message);
+                }
+            }
+            assertTrue(fineSeen);
+            assertEquals(3, poisonDeliveries, "handed out with counts 0, 1 and 2; the next delivery is a dead letter");
+
+            final Message dead = dlq.receive(5, TimeUnit.SECONDS);
+            assertNotNull(dead, "on the dead letter topic");
+            assertEquals("poison", text(dead));
+            assertEquals("k", dead.getKey());
+            assertEquals("v", dead.getProperties().get("p"));
+            assertEquals(TOPIC, dead.getProperties().get(DeadLetterPolicy.REAL_TOPIC));
+            assertEquals(poisonId.toString(), dead.getProperties().get(DeadLetterPolicy.ORIGIN_MESSAGE_ID));
+            BatchingTest.awaitNoBacklog(harness, TOPIC, "s");
         }
     }
 

@@ -31,6 +31,7 @@ public final class ConsumerBuilder
     private long negativeAckRedeliveryDelayNs = ConsumerSettings.NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT;
     private long negativeAckRedeliveryMaxDelayNs = -1;
     private long ackTimeoutNs;
+    private DeadLetterPolicy deadLetterPolicy;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -255,6 +256,17 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param policy where a message delivered again more than its {@code maxRedeliverCount} times goes, as Pulsar's
+     *               {@code deadLetterPolicy}; default none.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder deadLetterPolicy(final DeadLetterPolicy policy)
+    {
+        this.deadLetterPolicy = policy;
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -292,6 +304,11 @@ public final class ConsumerBuilder
         if (ackTimeoutNs < 0 || (ackTimeoutNs > 0 && ackTimeoutNs < ConsumerSettings.MIN_ACK_TIMEOUT_NS))
         {
             throw new MagnetarClientException("ackTimeout must be 0 (never) or at least one second");
+        }
+        if (null != deadLetterPolicy && deadLetterPolicy.maxRedeliverCount() < 1)
+        {
+            throw new MagnetarClientException("the dead letter policy's maxRedeliverCount must be at least 1, not " +
+                deadLetterPolicy.maxRedeliverCount());
         }
         if (null == initialPosition)
         {
@@ -337,7 +354,7 @@ public final class ConsumerBuilder
             acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener,
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
-            ackTimeoutNs);
+            ackTimeoutNs, deadLetterPolicy);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -35,6 +35,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final EntryUnpacker unpacker;
     private final ChunkAssembler chunks;
     private final ConsumerAcks acks;
+    private final DeadLetters deadLetters;
     private MessageHandler pollHandler;
     private Message received;
     private int taken;
@@ -66,6 +67,8 @@ final class ConsumerImpl extends Restorable implements Consumer
     {
         this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, consumerSettings);
         this.settings = consumerSettings;
+        this.deadLetters = null == consumerSettings.deadLetterPolicy ? null :
+            new DeadLetters(consumerSettings.deadLetterPolicy, registry.producers(), topic, subscription);
         this.registry = registry;
         this.connector = connector;
         this.requests = connector.requests();
@@ -267,6 +270,11 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
         checkOpen();
         acks.negativeAcknowledge(messageId.shard(), messageId.position(), redeliveryCount);
+        watchTimers();
+    }
+
+    private void watchTimers() throws MagnetarClientException
+    {
         if (!isWatched)
         {
             connector.conductor().watchTimers(this, System.nanoTime() + operationTimeoutNs);
@@ -312,6 +320,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         finally
         {
             registry.onClosed(this, deadlineNs);
+            if (null != deadLetters)
+            {
+                deadLetters.close();
+            }
             receiveLock.lock(); // the overflow queue has one taker at a time
             try
             {
@@ -575,6 +587,12 @@ final class ConsumerImpl extends Restorable implements Consumer
 
     private void handOut()
     {
+        if (null != deadLetters && deadLetters.isDeadLetter(view))
+        {
+            taken--;
+            toDeadLetters();
+            return;
+        }
         if (acks.tracksAckTimeout())
         {
             acks.onHandedOut(view.shard(), view.position());
@@ -587,6 +605,34 @@ final class ConsumerImpl extends Restorable implements Consumer
         else
         {
             handler.onMessage(view);
+        }
+    }
+
+    /**
+     * Send the message in the view to the dead letter topic and acknowledge it; if that fails, tell the error handler
+     * and give it back, so it comes again (and is tried again).
+     */
+    private void toDeadLetters()
+    {
+        try
+        {
+            deadLetters.send(view);
+            acks.acknowledge(view.shard(), view.position(), view.batchIndex(), view.batchSize(), restoredEpoch);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
+                "' subscription '" + subscription + "': could not send " + view.shard() + ":" + view.position() +
+                " to the dead letter topic; it comes again", ex));
+            acks.negativeAcknowledge(view.shard(), view.position(), view.redeliveryCount());
+            try
+            {
+                watchTimers();
+            }
+            catch (final MagnetarClientException notWatched)
+            {
+                connector.errorHandler().onError(notWatched); // it comes again when the consumer reconnects
+            }
         }
     }
 

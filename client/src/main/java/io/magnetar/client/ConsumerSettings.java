@@ -21,7 +21,7 @@ final class ConsumerSettings
     /** The defaults. */
     static final ConsumerSettings DEFAULT = new ConsumerSettings(
         MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000, 0,
-        null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0);
+        null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0, null);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
@@ -38,6 +38,8 @@ final class ConsumerSettings
     final long negativeAckRedeliveryMaxDelayNs;
     /** Time after which a message handed out and not acknowledged goes again; 0 for never. */
     final long ackTimeoutNs;
+    /** Where messages delivered again too often go; null for nowhere (they come again and again). */
+    final DeadLetterPolicy deadLetterPolicy;
 
     ConsumerSettings(
         final int maxPendingChunkedMessage,
@@ -49,8 +51,10 @@ final class ConsumerSettings
         final ConsumerEventListener eventListener,
         final long negativeAckRedeliveryDelayNs,
         final long negativeAckRedeliveryMaxDelayNs,
-        final long ackTimeoutNs)
+        final long ackTimeoutNs,
+        final DeadLetterPolicy deadLetterPolicy)
     {
+        this.deadLetterPolicy = deadLetterPolicy;
         this.negativeAckRedeliveryDelayNs = negativeAckRedeliveryDelayNs;
         this.negativeAckRedeliveryMaxDelayNs = negativeAckRedeliveryMaxDelayNs;
         this.ackTimeoutNs = ackTimeoutNs;

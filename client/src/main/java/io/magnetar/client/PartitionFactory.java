@@ -30,6 +30,15 @@ interface PartitionFactory<T>
 
     /**
      * @param topic full name of a topic.
+     * @return the partitioned topic a partition belongs to, or the topic itself if it is not a partition.
+     */
+    static String partitionedTopicOf(final String topic)
+    {
+        return partitionIndexOf(topic) < 0 ? topic : topic.substring(0, topic.lastIndexOf(PARTITION_SUFFIX));
+    }
+
+    /**
+     * @param topic full name of a topic.
      * @return the partition index it names ({@code ...-partition-I}), or -1 if it is not a partition.
      */
     static int partitionIndexOf(final String topic)
