@@ -118,6 +118,30 @@ public interface Consumer extends AutoCloseable
     void acknowledge(MessageId messageId) throws MagnetarClientException;
 
     /**
+     * Acknowledge every message of the subscription up to and including this one, as Pulsar's
+     * {@code acknowledgeCumulative}. Not on shared subscriptions (refused), where messages go to many consumers.
+     *
+     * @param messageId of the last message acknowledged.
+     * @throws MagnetarClientException if the subscription is shared, the consumer closed or the ack not sent.
+     */
+    void acknowledgeCumulative(MessageId messageId) throws MagnetarClientException;
+
+    /**
+     * As {@link #acknowledgeCumulative(MessageId)} with the message's id.
+     *
+     * @param message the consumer gave.
+     * @throws MagnetarClientException if the subscription is shared, the consumer closed or the ack not sent.
+     */
+    default void acknowledgeCumulative(Message message) throws MagnetarClientException
+    {
+        if (null == message)
+        {
+            throw new MagnetarClientException("message is null");
+        }
+        acknowledgeCumulative(message.getMessageId());
+    }
+
+    /**
      * Negatively acknowledge a message, as Pulsar's {@code negativeAcknowledge}: the broker delivers it again once
      * {@link ConsumerBuilder#negativeAckRedeliveryDelay(long, TimeUnit)} has passed, with its redelivery count
      * raised; on a shared subscription to any of its consumers. As in Pulsar, on exclusive and failover subscriptions

@@ -146,6 +146,37 @@ final class ConsumerAcks
     }
 
     /**
+     * Acknowledge every message up to and including one, as Pulsar's cumulative ack: the entries before its entry,
+     * its entry too if it is a plain message or the last of its batch, else the batch's messages up to it.
+     *
+     * @param shard         of the entry.
+     * @param position      of the entry.
+     * @param batchIndex    of the message in its batch, or -1.
+     * @param batchSize     of the batch, 0 if none.
+     * @param restoredEpoch of the consumer.
+     * @throws MagnetarClientException if the ack could not be sent.
+     */
+    void acknowledgeCumulative(
+        final int shard, final long position, final int batchIndex, final int batchSize, final long restoredEpoch)
+        throws MagnetarClientException
+    {
+        boolean inclusive = batchIndex < 0 || batchIndex >= batchSize - 1;
+        for (int i = 0; !inclusive && i <= batchIndex; i++)
+        {
+            inclusive = batchAcks.ack(shard, position, i, batchSize); // the rest was acknowledged one by one
+        }
+        if (inclusive)
+        {
+            batchAcks.onEntryAcked(position);
+        }
+        liveness.checkConnected();
+        flush(System.nanoTime() + operationTimeoutNs, restoredEpoch);
+        negativeAcks.onAckedUpTo(inclusive ? position : position - 1);
+        ingressProxy.ackCumulative(requests.nextCorrelationId(), consumerId, shard, position, inclusive,
+            System.nanoTime() + operationTimeoutNs, restoredEpoch);
+    }
+
+    /**
      * Negatively acknowledge an entry: it goes again once its delay passed.
      *
      * @param shard           of the entry.

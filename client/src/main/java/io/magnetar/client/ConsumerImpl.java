@@ -247,6 +247,25 @@ final class ConsumerImpl extends Restorable implements Consumer
     /**
      * {@inheritDoc}
      */
+    public void acknowledgeCumulative(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        if (SubscriptionType.SHARED == subscriptionType)
+        {
+            throw new MagnetarClientException("cumulative acks are not allowed on shared subscription '" +
+                subscription + "'");
+        }
+        checkOpen();
+        acks.acknowledgeCumulative(messageId.shard(), messageId.position(), messageId.batchIndex(),
+            messageId.batchSize(), restoredEpoch);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException
     {
         negativeAcknowledge(messageId, 0);

@@ -2,8 +2,10 @@ package io.magnetar.client;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
+import io.magnetar.codecs.AckCumulativeEncoder;
 import io.magnetar.codecs.AckEncoder;
 import io.magnetar.codecs.AckWithReceiptEncoder;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
@@ -52,6 +54,7 @@ final class IngressProxy
         final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final FlowEncoder flowEncoder = new FlowEncoder();
         final AckEncoder ackEncoder = new AckEncoder();
+        final AckCumulativeEncoder ackCumulativeEncoder = new AckCumulativeEncoder();
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
@@ -501,6 +504,25 @@ final class IngressProxy
         final AckEncoder encoder = e.ackEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .consumerId(consumerId);
+        encoder.messageId().shard(shard).position(position);
+
+        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
+    }
+
+    boolean ackCumulative(
+        final long correlationId,
+        final long consumerId,
+        final int shard,
+        final long position,
+        final boolean inclusive,
+        final long deadlineNs,
+        final long restoredEpoch) throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final AckCumulativeEncoder encoder = e.ackCumulativeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId)
+            .isInclusive(inclusive ? BooleanType.TRUE : BooleanType.FALSE);
         encoder.messageId().shard(shard).position(position);
 
         return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);

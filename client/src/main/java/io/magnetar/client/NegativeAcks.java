@@ -146,6 +146,35 @@ final class NegativeAcks
     }
 
     /**
+     * Every entry up to a position was acknowledged (a cumulative ack): none of them goes again.
+     */
+    void onAckedUpTo(final long position)
+    {
+        lock.lock();
+        try
+        {
+            removeUpTo(dueByPosition, position);
+            removeUpTo(handedOutAt, position);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private static void removeUpTo(final Long2LongHashMap map, final long position)
+    {
+        final Long2LongHashMap.KeyIterator keys = map.keySet().iterator();
+        while (keys.hasNext())
+        {
+            if (keys.nextValue() <= position)
+            {
+                keys.remove();
+            }
+        }
+    }
+
+    /**
      * Conductor: ask the broker to deliver again what is due, without waiting.
      *
      * @param nowNs         current {@link System#nanoTime()}.

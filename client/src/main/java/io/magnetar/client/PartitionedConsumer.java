@@ -226,6 +226,18 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     }
 
     /**
+     * {@inheritDoc} Within the message's partition only, as in Pulsar.
+     */
+    public void acknowledgeCumulative(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        partition(messageId.partitionIndex(), messageId.toString()).acknowledgeCumulative(messageId);
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException

@@ -38,7 +38,11 @@ interface IngressCommandListener
 
     boolean onFlow(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
 
-    boolean onRedeliverUnacknowledged(
+    /**
+     * A command of an open consumer that its shard takes as it is ({@code RedeliverUnacknowledged},
+     * {@code AckCumulative}).
+     */
+    boolean onConsumerCommand(
         long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);
 
     boolean onCloseConsumer(long sessionKey, long correlationId, long consumerId, DirectBuffer frame, int length);

@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.codecs.AckCumulativeDecoder;
 import io.magnetar.codecs.AckDecoder;
 import io.magnetar.codecs.AckGroupDecoder;
 import io.magnetar.codecs.AckWithReceiptDecoder;
@@ -218,9 +219,14 @@ final class IngressFrameAdapter
                     listener.onAckWithReceipt(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
 
+            case AckCumulativeDecoder.TEMPLATE_ID:
+                return isWellFormed(length, blockLength, AckCumulativeDecoder.BLOCK_LENGTH, 0) ?
+                    listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
+
             case RedeliverUnacknowledgedDecoder.TEMPLATE_ID:
                 return isWellFormedIdGroup(length, blockLength, RedeliverUnacknowledgedDecoder.BLOCK_LENGTH) ?
-                    listener.onRedeliverUnacknowledged(sessionKey, correlationId, consumerId(), frame, length) :
+                    listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
 
             case FlowDecoder.TEMPLATE_ID:

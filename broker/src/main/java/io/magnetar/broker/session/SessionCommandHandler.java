@@ -213,7 +213,7 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
-    public boolean onRedeliverUnacknowledged(
+    public boolean onConsumerCommand(
         final long sessionKey,
         final long correlationId,
         final long consumerId,

@@ -2,9 +2,11 @@ package io.magnetar.broker.shard;
 
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.ShardCommand;
+import io.magnetar.codecs.AckCumulativeDecoder;
 import io.magnetar.codecs.AckDecoder;
 import io.magnetar.codecs.AckGroupDecoder;
 import io.magnetar.codecs.AckWithReceiptDecoder;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
@@ -58,6 +60,7 @@ final class ShardCommandAdapter
     private final AckGroupDecoder ackGroupDecoder = new AckGroupDecoder();
     private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
     private final RedeliverUnacknowledgedDecoder redeliverDecoder = new RedeliverUnacknowledgedDecoder();
+    private final AckCumulativeDecoder ackCumulativeDecoder = new AckCumulativeDecoder();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
@@ -279,6 +282,13 @@ final class ShardCommandAdapter
                     }
                 }
                 return true;
+            }
+
+            case AckCumulativeDecoder.TEMPLATE_ID:
+            {
+                final AckCumulativeDecoder ack = ackCumulativeDecoder.wrap(frame, offset, blockLength, version);
+                return subscriptions.onAckCumulative(session, ack.correlationId(), ack.consumerId(),
+                    ack.messageId().shard(), ack.messageId().position(), BooleanType.FALSE != ack.isInclusive());
             }
 
             case RedeliverUnacknowledgedDecoder.TEMPLATE_ID:

@@ -267,6 +267,82 @@ final class SubscriptionHandler implements SubscriptionAcks
     }
 
     /**
+     * Cumulative ack: every entry of the subscription up to the one at a position, and that one too if
+     * {@code inclusive}, as Pulsar's; refused on shared subscriptions. Recorded as one range in the cursor log first,
+     * applied once recorded.
+     *
+     * @return false if the cursor log is back-pressured and the ack must be retried.
+     */
+    boolean onAckCumulative(
+        final ShardSession session,
+        final long correlationId,
+        final long consumerId,
+        final int ackShard,
+        final long position,
+        final boolean inclusive)
+    {
+        final ShardConsumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+            return true;
+        }
+        final TopicSubscription subscription = consumer.subscription;
+        if (SubscriptionType.SHARED == subscription.type)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "cumulative acks are not allowed on shared subscription '" + subscription.name + "'");
+            return true;
+        }
+        final Topic topic = subscription.topic;
+        if (!topic.persistent)
+        {
+            return true;
+        }
+        final long ordinal = ackShard == shard ? topic.index.ordinalOf(position) : -1;
+        if (ordinal < 0)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "no message " + ackShard + ":" + position + " on " + topic.name);
+            return true;
+        }
+        final long lastOrdinal = inclusive ? ordinal : ordinal - 1;
+        final long firstOrdinal = subscription.cursor.firstUnackedOrdinal();
+        if (firstOrdinal > lastOrdinal)
+        {
+            return true; // all acknowledged already
+        }
+
+        final long firstPosition = topic.index.position(firstOrdinal);
+        final long lastPosition = topic.index.position(lastOrdinal);
+        final long result = writer.appendCursorAckRange(subscription, firstPosition, lastPosition);
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            return false;
+        }
+        if (result < 0)
+        {
+            final String message = "shard " + shard + ": cumulative ack to position " + position +
+                " on subscription " + subscription.name + " could not be recorded: " + Publication.errorString(result);
+            errorHandler.onError(new StorageException(message));
+            proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR, message);
+            return true;
+        }
+
+        subscription.cursor.ackRange(firstPosition, lastPosition);
+        if (null != subscription.redeliveries)
+        {
+            for (long acked = firstOrdinal; acked <= lastOrdinal; acked++)
+            {
+                subscription.onAcked(acked);
+            }
+        }
+
+        return true;
+    }
+
+    /**
      * Negative acknowledgement, first step: the consumer whose entries go again, or null (answered with an error).
      */
     ShardConsumer redeliveringConsumer(final ShardSession session, final long correlationId, final long consumerId)

@@ -334,11 +334,11 @@ class IngressFrameAdapterTest
             return record("flow " + sessionKey + " " + correlationId + " " + consumerId, frame, length);
         }
 
-        public boolean onRedeliverUnacknowledged(
+        public boolean onConsumerCommand(
             final long sessionKey, final long correlationId, final long consumerId, final DirectBuffer frame,
             final int length)
         {
-            return record("redeliver " + sessionKey + " " + correlationId + " " + consumerId, frame, length);
+            return record("consumer command " + sessionKey + " " + correlationId + " " + consumerId, frame, length);
         }
 
         public boolean onCloseConsumer(
