@@ -14,11 +14,17 @@ interface AdminIngress
      * @param topic         full topic name.
      * @param subscription  name.
      * @param publishTime   epoch milliseconds to move the cursor to.
+     * @param messageId     to move the cursor to instead, or null.
      * @param deadlineNs    bound on the offer.
      * @throws MagnetarClientException if the offer failed.
      */
-    void resetCursor(long correlationId, String topic, String subscription, long publishTime, long deadlineNs)
-        throws MagnetarClientException;
+    void resetCursor(
+        long correlationId,
+        String topic,
+        String subscription,
+        long publishTime,
+        MessageId messageId,
+        long deadlineNs) throws MagnetarClientException;
 
     /**
      * Offer {@code StatsInternalRequest}.

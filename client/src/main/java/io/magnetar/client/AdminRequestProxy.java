@@ -57,15 +57,18 @@ final class AdminRequestProxy implements AdminIngress
         final String topic,
         final String subscription,
         final long publishTime,
+        final MessageId messageId,
         final long deadlineNs) throws MagnetarClientException
     {
         final AdminEncoders e = encoders.get();
         final ResetCursorEncoder encoder = e.resetCursorEncoder
             .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
-            .publishTime(publishTime)
-            .topic(topic)
-            .subscription(subscription);
+            .publishTime(publishTime);
+        encoder.messageId()
+            .shard(null == messageId ? -1 : messageId.shard())
+            .position(null == messageId ? -1 : messageId.position());
+        encoder.topic(topic).subscription(subscription);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

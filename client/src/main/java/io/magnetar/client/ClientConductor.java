@@ -404,32 +404,29 @@ final class ClientConductor implements Agent
         }
     }
 
-    void onStatsInternal(final long correlationId, final String json)
+    /**
+     * A text answer (internal stats, a namespace list).
+     */
+    void onTextAnswer(final long correlationId, final int answerTemplateId, final String text)
     {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.STATS_INTERNAL);
+        final PendingRequest request = takeRequest(correlationId, answerTemplateId);
         if (null != request)
         {
-            request.answerText = json;
+            request.answerText = text;
             request.onAnswer();
         }
     }
 
-    void onPartitionedTopicMetadata(final long correlationId, final int partitions)
+    /**
+     * An answer of a number and a long (a partition count, a last message id).
+     */
+    void onAnswer(final long correlationId, final int answerTemplateId, final int answerInt, final long answerValue)
     {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PARTITIONED_TOPIC_METADATA);
+        final PendingRequest request = takeRequest(correlationId, answerTemplateId);
         if (null != request)
         {
-            request.answerInt = partitions;
-            request.onAnswer();
-        }
-    }
-
-    void onNamespaceList(final long correlationId, final String namespaces)
-    {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_LIST);
-        if (null != request)
-        {
-            request.answerText = namespaces;
+            request.answerInt = answerInt;
+            request.answerValue = answerValue;
             request.onAnswer();
         }
     }

@@ -46,6 +46,7 @@ final class Connector
     private final ClientConductor conductor;
     private final RequestTracker requests;
     private final IngressProxy ingressProxy;
+    private final ConsumerRequestProxy consumerRequests;
     private final EgressAdapter egressAdapter;
     private final AgentRunner conductorRunner;
     private final SharedDutyCycle dutyCycle;
@@ -84,6 +85,7 @@ final class Connector
         this.conductor = new ClientConductor(errorHandler, liveness);
         this.requests = new RequestTracker(conductor, operationTimeoutNs);
         this.ingressProxy = new IngressProxy(ingressPublication, liveness);
+        this.consumerRequests = new ConsumerRequestProxy(ingressProxy);
         this.egressAdapter = new EgressAdapter(egressSubscription, conductor);
         conductor.ingressProxy(ingressProxy);
         conductor.egressAdapter(egressAdapter);
@@ -281,6 +283,11 @@ final class Connector
     IngressProxy ingressProxy()
     {
         return ingressProxy;
+    }
+
+    ConsumerRequestProxy consumerRequests()
+    {
+        return consumerRequests;
     }
 
     ErrorHandler errorHandler()

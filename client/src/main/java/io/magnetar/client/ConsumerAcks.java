@@ -172,7 +172,7 @@ final class ConsumerAcks
         liveness.checkConnected();
         flush(System.nanoTime() + operationTimeoutNs, restoredEpoch);
         negativeAcks.onAckedUpTo(inclusive ? position : position - 1);
-        ingressProxy.ackCumulative(requests.nextCorrelationId(), consumerId, shard, position, inclusive,
+        connector.consumerRequests().ackCumulative(requests.nextCorrelationId(), consumerId, shard, position, inclusive,
             System.nanoTime() + operationTimeoutNs, restoredEpoch);
     }
 
@@ -239,7 +239,8 @@ final class ConsumerAcks
         {
             connector.checkBrokerSupports(2, "acknowledgement receipts");
             final PendingRequest request = requests.register(EgressAdapter.SUCCESS, deadlineNs);
-            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.ackWithReceipt(
+            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
+                connector.consumerRequests().ackWithReceipt(
                 correlationId, consumerId, shard, position, offerDeadlineNs));
             requests.await(request, deadlineNs, "acknowledge " + shard + ":" + position);
         }

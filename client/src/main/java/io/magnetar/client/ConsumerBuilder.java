@@ -32,6 +32,7 @@ public final class ConsumerBuilder
     private long negativeAckRedeliveryMaxDelayNs = -1;
     private long ackTimeoutNs;
     private DeadLetterPolicy deadLetterPolicy;
+    private SubscriptionStart start = SubscriptionStart.DURABLE;
 
     ConsumerBuilder(final ConsumerRegistry consumers)
     {
@@ -267,6 +268,15 @@ public final class ConsumerBuilder
     }
 
     /**
+     * A reader's: a non-durable subscription starting there.
+     */
+    ConsumerBuilder start(final SubscriptionStart start)
+    {
+        this.start = start;
+        return this;
+    }
+
+    /**
      * Subscribe on the broker, wait for the confirmation and grant the first permits.
      *
      * @return the consumer.
@@ -354,7 +364,7 @@ public final class ConsumerBuilder
             acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener,
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
-            ackTimeoutNs, deadLetterPolicy);
+            ackTimeoutNs, deadLetterPolicy, start);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -5,7 +5,6 @@ import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,14 +17,11 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final Connector connector;
     private final RequestTracker requests;
     private final SessionLiveness liveness;
-    private final IngressProxy ingressProxy;
     private final long consumerId;
     private final String topic;
     private final String subscription;
     private final String consumerName;
     private final SubscriptionType subscriptionType;
-    private final int receiverQueueSize;
-    private final int flowBatch;
     private final long operationTimeoutNs;
     private final ReceiveRing receiveRing;
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -41,15 +37,13 @@ final class ConsumerImpl extends Restorable implements Consumer
     private int taken;
     private int takeLimit;
     private int framesTaken;
-    private int takenSinceFlow;
-    private int unsentPermits;
-    private final AtomicLong grantedPermits = new AtomicLong();
-    private final AtomicLong pushedMessages = new AtomicLong(); // one writer: whoever runs the duty cycle
+    private final ConsumerPermits permits;
     private volatile long restoredEpoch;
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
     private volatile boolean isWatched;
+    private volatile MessageId lastRead;
     private final ConsumerSettings settings;
 
     ConsumerImpl(
@@ -73,15 +67,14 @@ final class ConsumerImpl extends Restorable implements Consumer
         this.connector = connector;
         this.requests = connector.requests();
         this.liveness = connector.liveness();
-        this.ingressProxy = connector.ingressProxy();
         this.consumerId = consumerId;
         this.topic = topic;
         view.partitionIndex(PartitionFactory.partitionIndexOf(topic));
         this.subscription = subscription;
         this.consumerName = consumerName;
         this.subscriptionType = subscriptionType;
-        this.receiverQueueSize = receiverQueueSize;
-        this.flowBatch = Math.max(1, receiverQueueSize / 2);
+        this.permits = new ConsumerPermits(connector, consumerId, receiverQueueSize,
+            "topic '" + topic + "' subscription '" + subscription + "'");
         this.unpacker = new EntryUnpacker(topic, batchAcks);
         this.chunks = new ChunkAssembler(topic, consumerSettings, this::ackDropped, connector.errorHandler());
         acks.chunks(chunks);
@@ -363,9 +356,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     void start(final long deadlineNs) throws MagnetarClientException
     {
-        // held back while a lost session is restored, the grant is counted anyway: the restore makes it
-        ingressProxy.flow(requests.nextCorrelationId(), consumerId, receiverQueueSize, deadlineNs, restoredEpoch);
-        grantedPermits.addAndGet(receiverQueueSize);
+        permits.start(deadlineNs, restoredEpoch);
     }
 
     /**
@@ -384,14 +375,23 @@ final class ConsumerImpl extends Restorable implements Consumer
             return;
         }
         registry.subscribeOnBroker(this, deadlineNs);
-        // the new session holds no permits: grant it those the lost one held (the count stays as it is; a failed
-        // grant fails the attempt, and the next one grants them again)
-        final long permits = grantedPermits.get() - pushedMessages.get();
-        if (permits > 0)
-        {
-            ingressProxy.flow(requests.nextCorrelationId(), consumerId, (int)permits, deadlineNs, restoredEpoch);
-        }
+        permits.restore(deadlineNs, restoredEpoch);
         restoredEpoch = epoch;
+    }
+
+    /**
+     * @return where the consumer subscribes again after a restore: a durable subscription where its cursor is, a
+     * reader's after the last message it handed out (at it, if that was not the last of its batch).
+     */
+    SubscriptionStart restartPoint()
+    {
+        final MessageId last = lastRead;
+        if (settings.start.durable || null == last)
+        {
+            return settings.start;
+        }
+        final boolean midBatch = last.batchIndex() >= 0 && last.batchIndex() < last.batchSize() - 1;
+        return new SubscriptionStart(false, last.shard(), last.position(), midBatch, -1);
     }
 
     /**
@@ -429,7 +429,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
-        pushedMessages.lazySet(pushedMessages.get() + 1); // a plain ordered store: no atomic add per message
+        permits.onPushed();
         if (receiveRing.write(buffer, offset, length))
         {
             return;
@@ -466,44 +466,6 @@ final class ConsumerImpl extends Restorable implements Consumer
     void onRemoved()
     {
         isClosed = true;
-    }
-
-    /**
-     * Count messages taken, under the receive lock and after the ring freed them, and grant the broker as many
-     * permits once half the receiver queue was taken.
-     *
-     * @param count of messages taken.
-     */
-    private void onMessagesTaken(final int count)
-    {
-        takenSinceFlow += count;
-        if (0 == count || takenSinceFlow < flowBatch || isClosed)
-        {
-            return;
-        }
-
-        final int permits = takenSinceFlow + unsentPermits;
-        takenSinceFlow = 0;
-        unsentPermits = 0;
-        try
-        {
-            if (ingressProxy.flow(requests.nextCorrelationId(), consumerId, permits,
-                System.nanoTime() + operationTimeoutNs, restoredEpoch))
-            {
-                grantedPermits.addAndGet(permits);
-            }
-            else
-            {
-                unsentPermits = permits; // the session is being restored: granted with the next grant
-            }
-        }
-        catch (final MagnetarClientException ex)
-        {
-            unsentPermits = permits;
-            connector.errorHandler().onError(new MagnetarClientException(
-                "could not grant " + permits + " permits for topic '" + topic + "' subscription '" +
-                subscription + "'; they go with the next grant", ex));
-        }
     }
 
     private Message takeMessage()
@@ -554,7 +516,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
         finally
         {
-            onMessagesTaken(framesTaken);
+            if (!isClosed)
+            {
+                permits.onTaken(framesTaken, restoredEpoch);
+            }
             pollHandler = null;
             receiveLock.unlock();
         }
@@ -606,6 +571,10 @@ final class ConsumerImpl extends Restorable implements Consumer
 
     private void handOut()
     {
+        if (!settings.start.durable)
+        {
+            lastRead = view.toMessageId(); // a reader resumes after it when its session is restored
+        }
         if (null != deadLetters && deadLetters.isDeadLetter(view))
         {
             taken--;

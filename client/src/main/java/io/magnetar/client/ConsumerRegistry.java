@@ -74,7 +74,7 @@ final class ConsumerRegistry
         final ConsumerSettings consumerSettings) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
-        final IngressProxy ingressProxy = connector.ingressProxy();
+        final ConsumerRequestProxy consumerRequests = connector.consumerRequests();
         final ClientConductor conductor = connector.conductor();
         requests.checkReady("subscribe");
         final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
@@ -89,7 +89,7 @@ final class ConsumerRegistry
         try
         {
             request = requests.register(EgressAdapter.SUBSCRIBED, deadlineNs);
-            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.subscribe(
+            requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> consumerRequests.subscribe(
                 correlationId,
                 consumerId,
                 subscriptionType,
@@ -98,6 +98,7 @@ final class ConsumerRegistry
                 topic,
                 subscription,
                 consumerName,
+                consumerSettings.start,
                 offerDeadlineNs));
 
             try
@@ -107,7 +108,7 @@ final class ConsumerRegistry
             catch (final MagnetarClientException.TimeoutException ex)
             {
                 connector.closeOrphanOnBroker(
-                    (correlationId, offerDeadlineNs) -> ingressProxy.closeConsumer(correlationId, consumerId,
+                    (correlationId, offerDeadlineNs) -> consumerRequests.closeConsumer(correlationId, consumerId,
                     offerDeadlineNs),
                     ex);
                 throw ex;
@@ -164,9 +165,10 @@ final class ConsumerRegistry
     void closeOnBroker(final long consumerId, final String topic, final String subscription, final long deadlineNs)
         throws MagnetarClientException
     {
-        final IngressProxy ingressProxy = connector.ingressProxy();
+        final ConsumerRequestProxy consumerRequests = connector.consumerRequests();
         connector.closeOnBroker(
-            (correlationId, offerDeadlineNs) -> ingressProxy.closeConsumer(correlationId, consumerId, offerDeadlineNs),
+            (correlationId, offerDeadlineNs) -> consumerRequests.closeConsumer(correlationId, consumerId,
+            offerDeadlineNs),
             deadlineNs,
             "close consumer of topic '" + topic + "' subscription '" + subscription + "'");
     }
@@ -220,6 +222,21 @@ final class ConsumerRegistry
     }
 
     /**
+     * The id of the last message stored on a consumer's topic.
+     *
+     * @return it, or null if the topic holds none.
+     * @throws MagnetarClientException if the broker did not answer in time.
+     */
+    MessageId lastMessageId(final ConsumerImpl consumer) throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(8, "the last message id (hasMessageAvailable)");
+        final PendingRequest request = connector.requests().call(EgressAdapter.LAST_MESSAGE_ID,
+            "last message id of topic '" + consumer.getTopic() + "'", (correlationId, deadlineNs) ->
+            connector.consumerRequests().getLastMessageId(correlationId, consumer.consumerId(), deadlineNs));
+        return request.answerInt < 0 ? null : new MessageId(request.answerInt, request.answerValue);
+    }
+
+    /**
      * Subscribe a consumer on the broker again after the session was restored: same id, topic, subscription, type
      * and name; the subscription's cursor decides where it resumes (earliest only if the broker lost it).
      *
@@ -230,9 +247,9 @@ final class ConsumerRegistry
     void subscribeOnBroker(final ConsumerImpl consumer, final long deadlineNs) throws MagnetarClientException
     {
         final RequestTracker requests = connector.requests();
-        final IngressProxy ingressProxy = connector.ingressProxy();
+        final ConsumerRequestProxy consumerRequests = connector.consumerRequests();
         final PendingRequest request = requests.register(EgressAdapter.SUBSCRIBED, deadlineNs);
-        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> ingressProxy.subscribe(
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) -> consumerRequests.subscribe(
             correlationId,
             consumer.consumerId(),
             consumer.getSubscriptionType(),
@@ -241,6 +258,7 @@ final class ConsumerRegistry
             consumer.getTopic(),
             consumer.getSubscription(),
             consumer.getConsumerName(),
+            consumer.restartPoint(),
             offerDeadlineNs));
         requests.await(request, deadlineNs, "subscribe to topic '" + consumer.getTopic() + "' as subscription '" +
             consumer.getSubscription() + "' again after a reconnect");

@@ -21,7 +21,8 @@ final class ConsumerSettings
     /** The defaults. */
     static final ConsumerSettings DEFAULT = new ConsumerSettings(
         MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000, 0,
-        null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0, null);
+        null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0, null,
+        SubscriptionStart.DURABLE);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
@@ -40,6 +41,8 @@ final class ConsumerSettings
     final long ackTimeoutNs;
     /** Where messages delivered again too often go; null for nowhere (they come again and again). */
     final DeadLetterPolicy deadLetterPolicy;
+    /** Durable, or a reader's, and where a new subscription starts. */
+    final SubscriptionStart start;
 
     ConsumerSettings(
         final int maxPendingChunkedMessage,
@@ -52,8 +55,10 @@ final class ConsumerSettings
         final long negativeAckRedeliveryDelayNs,
         final long negativeAckRedeliveryMaxDelayNs,
         final long ackTimeoutNs,
-        final DeadLetterPolicy deadLetterPolicy)
+        final DeadLetterPolicy deadLetterPolicy,
+        final SubscriptionStart start)
     {
+        this.start = start;
         this.deadLetterPolicy = deadLetterPolicy;
         this.negativeAckRedeliveryDelayNs = negativeAckRedeliveryDelayNs;
         this.negativeAckRedeliveryMaxDelayNs = negativeAckRedeliveryMaxDelayNs;

@@ -9,6 +9,7 @@ import io.magnetar.codecs.ActiveConsumerChangeDecoder;
 import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.ErrorDecoder;
+import io.magnetar.codecs.LastMessageIdDecoder;
 import io.magnetar.codecs.MessageDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
@@ -47,6 +48,7 @@ final class EgressAdapter
     static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
     static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
     static final int PARTITIONED_TOPIC_METADATA = PartitionedTopicMetadataDecoder.TEMPLATE_ID;
+    static final int LAST_MESSAGE_ID = LastMessageIdDecoder.TEMPLATE_ID;
 
     private static final int FRAGMENT_LIMIT = 32;
     private static final int FRAME_LENGTH_PREFIX = 4;
@@ -65,6 +67,7 @@ final class EgressAdapter
         new PartitionedTopicMetadataDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
+    private final LastMessageIdDecoder lastMessageIdDecoder = new LastMessageIdDecoder();
     private final ActiveConsumerChangeDecoder activeConsumerChangeDecoder = new ActiveConsumerChangeDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
@@ -249,7 +252,7 @@ final class EgressAdapter
                     final StatsInternalResponseDecoder decoder =
                         statsInternalResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
-                    conductor.onStatsInternal(correlationId, decoder.json());
+                    conductor.onTextAnswer(correlationId, STATS_INTERNAL, decoder.json());
                     break;
                 }
 
@@ -269,7 +272,7 @@ final class EgressAdapter
                     final NamespaceListDecoder decoder =
                         namespaceListDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
-                    conductor.onNamespaceList(correlationId, decoder.namespaces());
+                    conductor.onTextAnswer(correlationId, NAMESPACE_LIST, decoder.namespaces());
                     break;
                 }
 
@@ -277,7 +280,7 @@ final class EgressAdapter
                 {
                     final PartitionedTopicMetadataDecoder decoder =
                         partitionedTopicMetadataDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    conductor.onPartitionedTopicMetadata(decoder.correlationId(), decoder.partitions());
+                    conductor.onAnswer(decoder.correlationId(), PARTITIONED_TOPIC_METADATA, decoder.partitions(), 0);
                     break;
                 }
 
@@ -285,7 +288,16 @@ final class EgressAdapter
                 {
                     final ActiveConsumerChangeDecoder decoder =
                         activeConsumerChangeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    onActiveConsumerChange(decoder.consumerId(), BooleanType.TRUE == decoder.isActive());
+                    onActiveConsumerChange(decoder.consumerId(), BooleanType.TRUE.value() == decoder.isActiveRaw());
+                    break;
+                }
+
+                case LastMessageIdDecoder.TEMPLATE_ID:
+                {
+                    final LastMessageIdDecoder decoder =
+                        lastMessageIdDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    conductor.onAnswer(decoder.correlationId(), LAST_MESSAGE_ID, decoder.messageId().shard(),
+                        decoder.messageId().position());
                     break;
                 }
 

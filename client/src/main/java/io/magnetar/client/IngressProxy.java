@@ -2,11 +2,7 @@ package io.magnetar.client;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
-import io.magnetar.codecs.AckCumulativeEncoder;
 import io.magnetar.codecs.AckEncoder;
-import io.magnetar.codecs.AckWithReceiptEncoder;
-import io.magnetar.codecs.BooleanType;
-import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
 import io.magnetar.codecs.CreateProducerEncoder;
@@ -15,7 +11,6 @@ import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PingEncoder;
 import io.magnetar.codecs.SendEncoder;
-import io.magnetar.codecs.SubscribeEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -51,13 +46,9 @@ final class IngressProxy
         final ConnectEncoder connectEncoder = new ConnectEncoder();
         final CreateProducerEncoder createProducerEncoder = new CreateProducerEncoder();
         final SendEncoder sendEncoder = new SendEncoder();
-        final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final FlowEncoder flowEncoder = new FlowEncoder();
         final AckEncoder ackEncoder = new AckEncoder();
-        final AckCumulativeEncoder ackCumulativeEncoder = new AckCumulativeEncoder();
-        final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final CloseProducerEncoder closeProducerEncoder = new CloseProducerEncoder();
-        final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
         final PingEncoder pingEncoder = new PingEncoder();
         final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
         final IdleStrategy idleStrategy = Connector.newWaitingIdleStrategy();
@@ -445,31 +436,6 @@ final class IngressProxy
         }
     }
 
-    void subscribe(
-        final long correlationId,
-        final long consumerId,
-        final SubscriptionType subscriptionType,
-        final InitialPosition initialPosition,
-        final int priorityLevel,
-        final String topic,
-        final String subscription,
-        final String consumerName,
-        final long deadlineNs) throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final SubscribeEncoder encoder = e.subscribeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .consumerId(consumerId)
-            .subscriptionType(WireEnums.toWire(subscriptionType))
-            .initialPosition(WireEnums.toWire(initialPosition))
-            .priorityLevel(priorityLevel)
-            .topic(topic)
-            .subscription(subscription)
-            .consumerName(consumerName);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
     /**
      * @return true if offered, false if not because the session is being restored (the permits are not granted).
      */
@@ -504,25 +470,6 @@ final class IngressProxy
         final AckEncoder encoder = e.ackEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .consumerId(consumerId);
-        encoder.messageId().shard(shard).position(position);
-
-        return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
-    }
-
-    boolean ackCumulative(
-        final long correlationId,
-        final long consumerId,
-        final int shard,
-        final long position,
-        final boolean inclusive,
-        final long deadlineNs,
-        final long restoredEpoch) throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final AckCumulativeEncoder encoder = e.ackCumulativeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .consumerId(consumerId)
-            .isInclusive(inclusive ? BooleanType.TRUE : BooleanType.FALSE);
         encoder.messageId().shard(shard).position(position);
 
         return offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, DROP, restoredEpoch);
@@ -563,23 +510,6 @@ final class IngressProxy
         return true;
     }
 
-    void ackWithReceipt(
-        final long correlationId,
-        final long consumerId,
-        final int shard,
-        final long position,
-        final long deadlineNs) throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final AckWithReceiptEncoder encoder = e.ackWithReceiptEncoder
-            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .consumerId(consumerId);
-        encoder.messageId().shard(shard).position(position);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
     void closeProducer(final long correlationId, final long producerId, final long deadlineNs)
         throws MagnetarClientException
     {
@@ -587,17 +517,6 @@ final class IngressProxy
         final CloseProducerEncoder encoder = e.closeProducerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .producerId(producerId);
-
-        offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
-    }
-
-    void closeConsumer(final long correlationId, final long consumerId, final long deadlineNs)
-        throws MagnetarClientException
-    {
-        final Encoders e = encoders.get();
-        final CloseConsumerEncoder encoder = e.closeConsumerEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
-            .correlationId(correlationId)
-            .consumerId(consumerId);
 
         offer(e, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs, REQUEST);
     }

@@ -567,6 +567,16 @@ public final class MagnetarClient implements AutoCloseable
     }
 
     /**
+     * Start building a reader.
+     *
+     * @return a new reader builder.
+     */
+    public ReaderBuilder newReader()
+    {
+        return new ReaderBuilder(consumers);
+    }
+
+    /**
      * Start building a consumer.
      *
      * @return a new consumer builder.

@@ -7,6 +7,11 @@ package io.magnetar.client;
  */
 public final class MessageId implements Comparable<MessageId>
 {
+    /** Where a reader starts to read everything the topic holds, as Pulsar's {@code MessageId.earliest}. */
+    public static final MessageId EARLIEST = new MessageId(-1, -1);
+    /** Where a reader starts to read only what comes after it is created, as Pulsar's {@code MessageId.latest}. */
+    public static final MessageId LATEST = new MessageId(-1, Long.MAX_VALUE);
+
     private final int shard;
     private final long position;
     private final int batchIndex;

@@ -543,11 +543,19 @@ public final class MessageView
     }
 
     /**
+     * @return the id of the message the view is on, as an object (allocates).
+     */
+    public MessageId toMessageId()
+    {
+        return new MessageId(shard, position, batchIndex, batchSize, partitionIndex);
+    }
+
+    /**
      * @return an immutable copy of the message, as {@link Consumer#receive()} returns; allocates.
      */
     public Message toMessage()
     {
-        final MessageId messageId = new MessageId(shard, position, batchIndex, batchSize, partitionIndex);
+        final MessageId messageId = toMessageId();
         if (0 == metadataLength)
         {
             return new Message(topicName, messageId, publishTime, sequenceId, redeliveryCount, getKey(), getData(), 0,

@@ -40,7 +40,7 @@ public final class TopicInternalStats
             subscriptionId = number(cursor, "subscriptionId");
             connected = cursor.path("connected").asBoolean(false);
             readPosition = number(cursor, "readPosition");
-            durable = cursor.has("markDeletePosition");
+            durable = cursor.has("markDeletePosition") && (!cursor.has("durable") || cursor.get("durable").asBoolean());
             markDeletePosition = durable ? number(cursor, "markDeletePosition") : -1;
             backlog = durable ? number(cursor, "backlog") : -1;
             individuallyAckedEntries = cursor.has("individuallyAckedEntries") ?

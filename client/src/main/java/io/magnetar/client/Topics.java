@@ -71,18 +71,45 @@ public final class Topics
     public void resetCursor(final String topic, final String subscription, final long timestamp)
         throws MagnetarClientException
     {
+        resetCursor(topic, subscription, timestamp, null);
+    }
+
+    /**
+     * Move a subscription to a message, like Pulsar's {@code topics().resetCursor(topic, subscription, messageId)}:
+     * the message and every one after it are delivered again. Returns once the broker has stored the new position.
+     *
+     * @param topic        name, e.g. {@code persistent://public/default/demo}.
+     * @param subscription name of a durable subscription of the topic.
+     * @param messageId    of the first message to deliver again.
+     * @throws MagnetarClientException if there is no such subscription, the broker refused, or did not answer.
+     */
+    public void resetCursor(final String topic, final String subscription, final MessageId messageId)
+        throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        resetCursor(topic, subscription, 0, messageId);
+    }
+
+    private void resetCursor(
+        final String topic, final String subscription, final long timestamp, final MessageId messageId)
+        throws MagnetarClientException
+    {
         requests.checkReady("reset a cursor");
         if (null == topic || topic.isBlank() || null == subscription || subscription.isBlank())
         {
             throw new MagnetarClientException("topic and subscription must be set");
         }
-        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), TOPIC_ADMIN_VERSION, "reset-cursor");
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(),
+            null == messageId ? TOPIC_ADMIN_VERSION : 8, "reset-cursor");
 
         final String fullName = Protocol.fullTopicName(topic);
         requests.call(EgressAdapter.SUCCESS,
             "reset-cursor of subscription '" + subscription + "' on '" + fullName + "'",
             (correlationId, deadlineNs) -> ingress.resetCursor(
-                correlationId, fullName, subscription, timestamp, deadlineNs));
+                correlationId, fullName, subscription, timestamp, messageId, deadlineNs));
     }
 
     /**

@@ -334,6 +334,7 @@ class AdminClientTest
             final String topic,
             final String subscription,
             final long publishTime,
+            final MessageId messageId,
             final long deadlineNs) throws MagnetarClientException
         {
             offer(correlationId, "reset " + topic + " " + subscription + " " + publishTime);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         DriverCommand.class,
         ProduceCommand.class,
         ConsumeCommand.class,
+        ReadCommand.class,
         TopicsCommand.class,
         NamespacesCommand.class,
         ErrorsCommand.class,

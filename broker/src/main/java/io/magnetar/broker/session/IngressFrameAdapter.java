@@ -17,6 +17,7 @@ import io.magnetar.codecs.CreateProducerDecoder;
 import io.magnetar.codecs.DisconnectDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataDecoder;
 import io.magnetar.codecs.ListNamespacesDecoder;
@@ -219,6 +220,11 @@ final class IngressFrameAdapter
                     listener.onAckWithReceipt(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
 
+            case GetLastMessageIdDecoder.TEMPLATE_ID:
+                return isWellFormed(length, blockLength, GetLastMessageIdDecoder.BLOCK_LENGTH, 0) ?
+                    listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
+
             case AckCumulativeDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, AckCumulativeDecoder.BLOCK_LENGTH, 0) ?
                     listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
@@ -258,7 +264,9 @@ final class IngressFrameAdapter
 
             case ResetCursorDecoder.TEMPLATE_ID:
             {
-                if (!isWellFormed(length, blockLength, ResetCursorDecoder.BLOCK_LENGTH, 2))
+                final int required = version >= 8 ? ResetCursorDecoder.BLOCK_LENGTH :
+                    ResetCursorDecoder.messageIdEncodingOffset(); // before 8 without a message id
+                if (!isWellFormed(length, blockLength, required, 2))
                 {
                     return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed reset-cursor");
                 }

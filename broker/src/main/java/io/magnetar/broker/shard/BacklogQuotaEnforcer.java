@@ -218,7 +218,7 @@ final class BacklogQuotaEnforcer
         int evicted = 0;
         for (final TopicSubscription subscription : topic.subscriptions)
         {
-            while (subscription.cursor.backlog() > allowedEntries)
+            while (subscription.durable && subscription.cursor.backlog() > allowedEntries)
             {
                 final long ordinal = subscription.cursor.firstUnackedOrdinal();
                 if (ordinal >= topic.durableEntries)

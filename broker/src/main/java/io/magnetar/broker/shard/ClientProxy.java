@@ -6,6 +6,7 @@ import io.magnetar.codecs.ActiveConsumerChangeEncoder;
 import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorEncoder;
+import io.magnetar.codecs.LastMessageIdEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.NamespacePoliciesEncoder;
 import io.magnetar.codecs.ProducerReadyEncoder;
@@ -55,6 +56,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     private final ProducerReadyEncoder producerReadyEncoder = new ProducerReadyEncoder();
     private final SubscribedEncoder subscribedEncoder = new SubscribedEncoder();
     private final ActiveConsumerChangeEncoder activeConsumerChangeEncoder = new ActiveConsumerChangeEncoder();
+    private final LastMessageIdEncoder lastMessageIdEncoder = new LastMessageIdEncoder();
     private final SuccessEncoder successEncoder = new SuccessEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
@@ -116,6 +118,13 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
             .correlationId(correlationId)
             .consumerId(consumerId);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + subscribedEncoder.encodedLength());
+    }
+
+    void lastMessageId(final ShardSession session, final long correlationId, final int shard, final long position)
+    {
+        lastMessageIdEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(correlationId)
+            .messageId().shard(shard).position(position);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + lastMessageIdEncoder.encodedLength());
     }
 
     void activeConsumerChange(final ShardSession session, final long consumerId, final boolean isActive)

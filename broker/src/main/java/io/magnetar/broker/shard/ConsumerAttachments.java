@@ -148,9 +148,9 @@ final class ConsumerAttachments
                 subscription.rewind();
                 return;
             }
-            if (!topic.persistent)
+            if (!topic.persistent || !subscription.durable)
             {
-                topic.subscriptions.remove(subscription);
+                topic.subscriptions.remove(subscription); // a reader's goes with its consumer
             }
             else if (null == shared)
             {

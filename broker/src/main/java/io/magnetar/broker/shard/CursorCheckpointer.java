@@ -92,7 +92,7 @@ final class CursorCheckpointer
         {
             for (final TopicSubscription subscription : topic.subscriptions)
             {
-                if (!appendSubscriptionState(subscription))
+                if (subscription.durable && !appendSubscriptionState(subscription))
                 {
                     return false;
                 }

@@ -12,6 +12,7 @@ import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
+import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.MessageHeaderDecoder;
@@ -61,6 +62,8 @@ final class ShardCommandAdapter
     private final AckWithReceiptDecoder ackWithReceiptDecoder = new AckWithReceiptDecoder();
     private final RedeliverUnacknowledgedDecoder redeliverDecoder = new RedeliverUnacknowledgedDecoder();
     private final AckCumulativeDecoder ackCumulativeDecoder = new AckCumulativeDecoder();
+    private final GetLastMessageIdDecoder getLastMessageIdDecoder = new GetLastMessageIdDecoder();
+    private final SubscriptionHandler.Start start = new SubscriptionHandler.Start();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
@@ -246,11 +249,22 @@ final class ShardCommandAdapter
                 final SubscriptionType type = decoder.subscriptionType();
                 final InitialPosition initialPosition = decoder.initialPosition();
                 final int priorityLevel = decoder.priorityLevel();
+                if (version >= 8)
+                {
+                    // raw values: a byte no enum knows reads as the default, never an exception
+                    start.set(BooleanType.FALSE.value() != decoder.durableRaw(), decoder.startMessageId().shard(),
+                        decoder.startMessageId().position(), BooleanType.TRUE.value() == decoder.startInclusiveRaw(),
+                        decoder.startPublishTime());
+                }
+                else
+                {
+                    start.set(true, -1, -1, false, -1);
+                }
                 final String topic = decoder.topic();
                 final String subscription = decoder.subscription();
                 final String consumerName = decoder.consumerName();
                 return subscriptions.onSubscribe(session, correlationId, consumerId, type, initialPosition,
-                    priorityLevel, topic, subscription, consumerName);
+                    priorityLevel, topic, subscription, consumerName, start);
             }
 
             case FlowDecoder.TEMPLATE_ID:
@@ -284,11 +298,20 @@ final class ShardCommandAdapter
                 return true;
             }
 
+            case GetLastMessageIdDecoder.TEMPLATE_ID:
+            {
+                final GetLastMessageIdDecoder decoder =
+                    getLastMessageIdDecoder.wrap(frame, offset, blockLength, version);
+                subscriptions.onGetLastMessageId(session, decoder.correlationId(), decoder.consumerId());
+                return true;
+            }
+
             case AckCumulativeDecoder.TEMPLATE_ID:
             {
                 final AckCumulativeDecoder ack = ackCumulativeDecoder.wrap(frame, offset, blockLength, version);
+                final boolean inclusive = BooleanType.FALSE.value() != ack.isInclusiveRaw();
                 return subscriptions.onAckCumulative(session, ack.correlationId(), ack.consumerId(),
-                    ack.messageId().shard(), ack.messageId().position(), BooleanType.FALSE != ack.isInclusive());
+                    ack.messageId().shard(), ack.messageId().position(), inclusive);
             }
 
             case RedeliverUnacknowledgedDecoder.TEMPLATE_ID:
@@ -337,9 +360,11 @@ final class ShardCommandAdapter
                 final ResetCursorDecoder decoder = resetCursorDecoder.wrap(frame, offset, blockLength, version);
                 final long correlationId = decoder.correlationId();
                 final long publishTime = decoder.publishTime();
+                final int resetShard = version >= 8 ? decoder.messageId().shard() : -1;
+                final long resetPosition = version >= 8 ? decoder.messageId().position() : -1;
                 final String topic = decoder.topic();
                 return subscriptions.onResetCursor(
-                    session, correlationId, publishTime, topic, decoder.subscription());
+                    session, correlationId, publishTime, resetShard, resetPosition, topic, decoder.subscription());
             }
 
             case StatsInternalRequestDecoder.TEMPLATE_ID:

@@ -99,7 +99,13 @@ final class StatsInternalReport
         {
             final ObjectNode cursor = cursors.putObject(subscription.name);
             cursor.put("subscriptionId", subscription.id);
-            cursor.put("connected", null != subscription.consumer);
+            cursor.put("connected", !subscription.consumers.isEmpty());
+            cursor.put("durable", subscription.durable);
+            cursor.put("consumers", subscription.consumers.size());
+            if (null != subscription.type)
+            {
+                cursor.put("type", subscription.type.name());
+            }
             final long readOrdinal = Math.max(subscription.readOrdinal, topic.index.firstOrdinal());
             cursor.put("readPosition", readOrdinal < topic.index.size() ?
                 topic.index.position(readOrdinal) : entryLog.appendedPosition());

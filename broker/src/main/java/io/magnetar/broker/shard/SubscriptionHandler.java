@@ -77,7 +77,8 @@ final class SubscriptionHandler implements SubscriptionAcks
         final int priorityLevel,
         final String topicText,
         final String subscriptionName,
-        final String consumerName)
+        final String consumerName,
+        final Start start)
     {
         if (SubscriptionType.KEY_SHARED == type)
         {
@@ -113,7 +114,12 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
 
         TopicSubscription subscription = topic.subscription(subscriptionName);
-        final String refusal = null == subscription ? null : ConsumerAttachments.refusal(subscription, type);
+        String refusal = null == subscription ? null : ConsumerAttachments.refusal(subscription, type);
+        if (null == refusal && null != subscription && subscription.durable != start.durable)
+        {
+            refusal = "subscription '" + subscriptionName + "' on " + topic.name + " is " +
+                (subscription.durable ? "durable" : "a reader's (non-durable)") + "; use another name";
+        }
         if (null != refusal)
         {
             proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY, refusal);
@@ -122,7 +128,7 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         if (null == subscription)
         {
-            subscription = createSubscription(topic, subscriptionName, initialPosition);
+            subscription = createSubscription(topic, subscriptionName, initialPosition, start);
             if (null == subscription)
             {
                 return false;
@@ -194,6 +200,20 @@ final class SubscriptionHandler implements SubscriptionAcks
             return true;
         }
 
+        if (!subscription.durable)
+        {
+            final long ordinal = subscription.cursor.unackedOrdinalOf(position);
+            if (ordinal >= 0)
+            {
+                subscription.cursor.ackOrdinal(ordinal); // a reader's: in memory only
+                subscription.onAcked(ordinal);
+            }
+            if (withReceipt)
+            {
+                proxy.success(session, correlationId);
+            }
+            return true;
+        }
         if (withReceipt && !ackRun.record())
         {
             return false;
@@ -253,7 +273,7 @@ final class SubscriptionHandler implements SubscriptionAcks
      */
     public boolean ackAndRecord(final TopicSubscription subscription, final long position)
     {
-        if (writer.appendCursorAck(subscription, position) < 0)
+        if (subscription.durable && writer.appendCursorAck(subscription, position) < 0)
         {
             return false;
         }
@@ -316,7 +336,8 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         final long firstPosition = topic.index.position(firstOrdinal);
         final long lastPosition = topic.index.position(lastOrdinal);
-        final long result = writer.appendCursorAckRange(subscription, firstPosition, lastPosition);
+        final long result = subscription.durable ?
+            writer.appendCursorAckRange(subscription, firstPosition, lastPosition) : 0;
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
             return false;
@@ -340,6 +361,25 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
 
         return true;
+    }
+
+    /**
+     * The id of the last stored message of the consumer's topic: shard -1 if there is none.
+     */
+    void onGetLastMessageId(final ShardSession session, final long correlationId, final long consumerId)
+    {
+        final ShardConsumer consumer = session.consumers.get(consumerId);
+        if (null == consumer)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
+                "consumer " + consumerId + " is not open on this session");
+            return;
+        }
+        final Topic topic = consumer.subscription.topic;
+        final long entries = topic.persistent ? topic.durableEntries : 0;
+        final boolean hasAny = entries > topic.index.firstOrdinal();
+        proxy.lastMessageId(session, correlationId, hasAny ? shard : -1,
+            hasAny ? topic.index.position(entries - 1) : -1);
     }
 
     /**
@@ -433,6 +473,8 @@ final class SubscriptionHandler implements SubscriptionAcks
         final ShardSession session,
         final long correlationId,
         final long publishTime,
+        final int resetShard,
+        final long resetPosition,
         final String topicText,
         final String subscriptionName)
     {
@@ -445,22 +487,19 @@ final class SubscriptionHandler implements SubscriptionAcks
                 subscriptionName + "' on " + name);
             return true;
         }
-
-        // the time index gives the block; read forward to the first entry published at or after the time
-        final long durablePosition = entryLog.durablePosition();
-        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
-        while (ordinal < topic.durableEntries)
+        if (resetShard >= 0 && resetShard != shard)
         {
-            if (publishTimes.publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
-            {
-                break;
-            }
-            ordinal++;
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "message id " + resetShard + ":" + resetPosition + " is not in shard " + shard);
+            return true;
         }
 
+        final long ordinal = resetShard >= 0 ?
+            topic.index.firstOrdinalAtOrAfter(resetPosition) : firstOrdinalPublishedAt(topic, publishTime);
         final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
             topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
-        final long result = writer.appendSubscriptionState(subscription, markDeletePosition, 0, 0, 0);
+        final long result = subscription.durable ?
+            writer.appendSubscriptionState(subscription, markDeletePosition, 0, 0, 0) : 0;
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
             return false;
@@ -484,9 +523,36 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
         ready.markReady(subscription);
         deadlines.scheduleNow(topic); // entries unacknowledged again may be past their TTL
-        receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
+        if (subscription.durable)
+        {
+            receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
+        }
+        else
+        {
+            proxy.success(session, correlationId);
+        }
 
         return true;
+    }
+
+    /**
+     * @return the ordinal of the first stored entry published at or after a time: the time index gives the block,
+     * read forward from there.
+     */
+    private long firstOrdinalPublishedAt(final Topic topic, final long publishTime)
+    {
+        final long durablePosition = entryLog.durablePosition();
+        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
+        while (ordinal < topic.durableEntries)
+        {
+            if (publishTimes.publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
+            {
+                break;
+            }
+            ordinal++;
+        }
+
+        return ordinal;
     }
 
     /**
@@ -500,7 +566,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     }
 
     private TopicSubscription createSubscription(
-        final Topic topic, final String subscriptionName, final InitialPosition initialPosition)
+        final Topic topic, final String subscriptionName, final InitialPosition initialPosition, final Start start)
     {
         final long subscriptionId = nextSubscriptionId;
         final long startOrdinal;
@@ -508,9 +574,19 @@ final class SubscriptionHandler implements SubscriptionAcks
         {
             // LATEST starts at the durable position: positions beyond it may be reused if a crash takes the tail
             // of the log, and recovery computes the same start from the same position
-            final long startPosition = InitialPosition.EARLIEST == initialPosition ? -1 : entryLog.durablePosition();
-            final long result =
-                writer.appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName);
+            long startPosition = InitialPosition.EARLIEST == initialPosition ? -1 : entryLog.durablePosition();
+            if (start.shard == shard && start.position >= 0)
+            {
+                startPosition = start.inclusive ? start.position : start.position + 1;
+            }
+            else if (start.publishTime >= 0)
+            {
+                final long ordinal = firstOrdinalPublishedAt(topic, start.publishTime);
+                startPosition = ordinal < topic.index.size() ? topic.index.position(ordinal) :
+                    entryLog.durablePosition();
+            }
+            final long result = start.durable ?
+                writer.appendSubscriptionCreated(topic, subscriptionId, startPosition, subscriptionName) : 0;
             if (result < 0)
             {
                 if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
@@ -533,6 +609,34 @@ final class SubscriptionHandler implements SubscriptionAcks
             deadlines.scheduleNow(topic); // it starts inside the backlog: TTL and quota may apply at once
         }
 
-        return topic.addSubscription(subscriptionId, subscriptionName, startOrdinal);
+        return topic.addSubscription(subscriptionId, subscriptionName, startOrdinal, start.durable);
+    }
+
+    /**
+     * Where a new subscription starts, beside its initial position, as a {@code Subscribe} frame says it; one
+     * instance reused by the shard's command adapter.
+     */
+    static final class Start
+    {
+        boolean durable = true;
+        int shard = -1;
+        long position = -1;
+        boolean inclusive;
+        long publishTime = -1;
+
+        Start set(
+            final boolean durable,
+            final int shard,
+            final long position,
+            final boolean inclusive,
+            final long publishTime)
+        {
+            this.durable = durable;
+            this.shard = shard;
+            this.position = position;
+            this.inclusive = inclusive;
+            this.publishTime = publishTime;
+            return this;
+        }
     }
 }

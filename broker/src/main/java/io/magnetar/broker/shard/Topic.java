@@ -114,7 +114,14 @@ final class Topic
 
     TopicSubscription addSubscription(final long subscriptionId, final String name, final long startOrdinal)
     {
-        final TopicSubscription subscription = new TopicSubscription(subscriptionId, name, this, startOrdinal);
+        return addSubscription(subscriptionId, name, startOrdinal, true);
+    }
+
+    TopicSubscription addSubscription(
+        final long subscriptionId, final String name, final long startOrdinal, final boolean durable)
+    {
+        final TopicSubscription subscription =
+            new TopicSubscription(subscriptionId, name, this, startOrdinal, durable);
         subscriptions.add(subscription);
 
         return subscription;
@@ -166,7 +173,11 @@ final class Topic
         long largestBacklog = 0;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
-            largestBacklog = Math.max(largestBacklog, subscriptions.get(i).cursor.backlog());
+            final TopicSubscription subscription = subscriptions.get(i);
+            if (subscription.durable)
+            {
+                largestBacklog = Math.max(largestBacklog, subscription.cursor.backlog());
+            }
         }
 
         return largestBacklog * (bytes / entries);
@@ -196,7 +207,7 @@ final class Topic
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
             final Cursor cursor = subscriptions.get(i).cursor;
-            if (null != cursor)
+            if (null != cursor && subscriptions.get(i).durable)
             {
                 ordinal = Math.min(ordinal, cursor.firstUnackedOrdinal());
             }

@@ -14,6 +14,11 @@ final class TopicSubscription
     final String name;
     final Topic topic;
     final Cursor cursor;
+    /**
+     * False for a reader's subscription: in memory only (nothing in the cursor log), gone when its consumer leaves,
+     * and holding back neither retention nor backlog quotas, as Pulsar's non-durable cursors.
+     */
+    final boolean durable;
     long readOrdinal;
     /** The consumers attached, in the order they came. */
     final ArrayList<ShardConsumer> consumers = new ArrayList<>(1);
@@ -38,6 +43,13 @@ final class TopicSubscription
 
     TopicSubscription(final long id, final String name, final Topic topic, final long startOrdinal)
     {
+        this(id, name, topic, startOrdinal, true);
+    }
+
+    TopicSubscription(
+        final long id, final String name, final Topic topic, final long startOrdinal, final boolean durable)
+    {
+        this.durable = durable;
         this.id = id;
         this.name = name;
         this.topic = topic;
