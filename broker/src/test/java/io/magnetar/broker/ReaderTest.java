@@ -112,6 +112,38 @@ class ReaderTest extends HarnessTest
     }
 
     @Test
+    void goesOnAfterTheLastMessageWhenTheBrokerRestarts() throws Exception
+    {
+        harness = new BrokerHarness(new java.io.File(dataDir, "data"));
+        harness.port = ForkedBroker.freePort();
+        harness.start();
+        try (MagnetarClient client = MagnetarClient.builder().serviceUrl(harness.serviceUrl())
+            .termLength(1024 * 1024).build();
+            Producer producer = client.newProducer().topic(TOPIC).create();
+            Reader reader = client.newReader().topic(TOPIC).startMessageId(MessageId.EARLIEST)
+                .receiverQueueSize(4).create())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                producer.send(payload(i));
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals("m" + i, text(reader.readNext(5, TimeUnit.SECONDS)));
+            }
+
+            harness.stop();
+            harness.start();
+            producer.send(payload(10));
+            for (int i = 3; i <= 10; i++)
+            {
+                assertEquals("m" + i, text(reader.readNext(10, TimeUnit.SECONDS)), "each once, in order");
+            }
+            assertNull(reader.readNext(300, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
     void resetsADurableSubscriptionToAMessageId() throws Exception
     {
         harness = new BrokerHarness(dataDir).start();

@@ -356,6 +356,10 @@ public final class ConsumerBuilder
             throw new MagnetarClientException("autoUpdatePartitionsInterval must be zero (never) or positive");
         }
 
+        if (ackTimeoutNs > 0)
+        {
+            consumers.checkBrokerSupports(8, "the ack timeout");
+        }
         final String fullName = Protocol.fullTopicName(topic);
         final int bufferLength = 0 == receiveBufferLength ?
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;

@@ -44,6 +44,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private volatile boolean isClosed;
     private volatile boolean isWatched;
     private volatile MessageId lastRead;
+    private volatile long lastPushedPosition = -1;
     private final ConsumerSettings settings;
 
     ConsumerImpl(
@@ -252,6 +253,7 @@ final class ConsumerImpl extends Restorable implements Consumer
                 subscription + "'");
         }
         checkOpen();
+        connector.checkBrokerSupports(8, "cumulative acks");
         acks.acknowledgeCumulative(messageId.shard(), messageId.position(), messageId.batchIndex(),
             messageId.batchSize(), restoredEpoch);
     }
@@ -281,6 +283,7 @@ final class ConsumerImpl extends Restorable implements Consumer
             throw new MagnetarClientException("message id is null");
         }
         checkOpen();
+        connector.checkBrokerSupports(8, "negative acks");
         acks.negativeAcknowledge(messageId.shard(), messageId.position(), redeliveryCount);
         watchTimers();
     }
@@ -381,7 +384,7 @@ final class ConsumerImpl extends Restorable implements Consumer
 
     /**
      * @return where the consumer subscribes again after a restore: a durable subscription where its cursor is, a
-     * reader's after the last message it handed out (at it, if that was not the last of its batch).
+     * reader's after the last entry pushed to it (what its ring holds is still read).
      */
     SubscriptionStart restartPoint()
     {
@@ -390,8 +393,8 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             return settings.start;
         }
-        final boolean midBatch = last.batchIndex() >= 0 && last.batchIndex() < last.batchSize() - 1;
-        return new SubscriptionStart(false, last.shard(), last.position(), midBatch, -1);
+        // what was pushed is still in the ring, to be read: go on after the last entry pushed
+        return new SubscriptionStart(false, last.shard(), Math.max(last.position(), lastPushedPosition), false, -1);
     }
 
     /**
@@ -430,6 +433,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         permits.onPushed();
+        lastPushedPosition = position;
         if (receiveRing.write(buffer, offset, length))
         {
             return;

@@ -222,6 +222,14 @@ final class ConsumerRegistry
     }
 
     /**
+     * @throws MagnetarClientException if the broker speaks a protocol older than {@code protocolVersion}.
+     */
+    void checkBrokerSupports(final int protocolVersion, final String feature) throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(protocolVersion, feature);
+    }
+
+    /**
      * The id of the last message stored on a consumer's topic.
      *
      * @return it, or null if the topic holds none.

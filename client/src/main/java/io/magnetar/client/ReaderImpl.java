@@ -29,6 +29,7 @@ final class ReaderImpl implements Reader
      */
     void open(final MessageId start, final boolean inclusive, final long publishTime) throws MagnetarClientException
     {
+        registry.checkBrokerSupports(8, "readers");
         lastRead = null;
         peeked = null;
         availableAfter = null;

@@ -86,11 +86,12 @@ public final class Topics
     public void resetCursor(final String topic, final String subscription, final MessageId messageId)
         throws MagnetarClientException
     {
-        if (null == messageId)
+        if (null == messageId || MessageId.LATEST == messageId)
         {
-            throw new MagnetarClientException("message id is null");
+            throw new MagnetarClientException("reset-cursor takes a message's id or MessageId.EARLIEST, not " +
+                messageId);
         }
-        resetCursor(topic, subscription, 0, messageId);
+        resetCursor(topic, subscription, 0, MessageId.EARLIEST == messageId ? null : messageId);
     }
 
     private void resetCursor(

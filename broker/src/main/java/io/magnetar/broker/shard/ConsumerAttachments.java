@@ -141,6 +141,11 @@ final class ConsumerAttachments
             subscription.consumer = null;
             subscription.dispatcher = null; // leaves the ready set when it is next visited
             subscription.type = null;
+            if (!topic.persistent || !subscription.durable)
+            {
+                topic.subscriptions.remove(subscription); // a reader's goes with its consumer
+                return;
+            }
             if (null != shared && !subscription.hasRedelivery())
             {
                 // nothing held, nothing to send again: the next consumer starts at the first unacknowledged entry
@@ -148,11 +153,7 @@ final class ConsumerAttachments
                 subscription.rewind();
                 return;
             }
-            if (!topic.persistent || !subscription.durable)
-            {
-                topic.subscriptions.remove(subscription); // a reader's goes with its consumer
-            }
-            else if (null == shared)
+            if (null == shared)
             {
                 subscription.rewind();
             }

@@ -120,6 +120,24 @@ final class RedeliveryQueue
     }
 
     /**
+     * Every entry up to an ordinal was acknowledged (a cumulative ack): forget their counts.
+     */
+    void ackedUpTo(final long lastOrdinal)
+    {
+        if (!redeliveryCounts.isEmpty())
+        {
+            final Long2LongHashMap.KeyIterator keys = redeliveryCounts.keySet().iterator();
+            while (keys.hasNext())
+            {
+                if (keys.nextValue() <= lastOrdinal)
+                {
+                    keys.remove();
+                }
+            }
+        }
+    }
+
+    /**
      * @return entries waiting to be delivered again.
      */
     int size()

@@ -278,7 +278,7 @@ final class SubscriptionHandler implements SubscriptionAcks
             return false;
         }
         subscription.cursor.ack(position);
-        if (null != subscription.shared)
+        if (null != subscription.shared || null != subscription.redeliveries)
         {
             subscription.onAcked(subscription.topic.index.ordinalOf(position));
         }
@@ -354,10 +354,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         subscription.cursor.ackRange(firstPosition, lastPosition);
         if (null != subscription.redeliveries)
         {
-            for (long acked = firstOrdinal; acked <= lastOrdinal; acked++)
-            {
-                subscription.onAcked(acked);
-            }
+            subscription.redeliveries.ackedUpTo(lastOrdinal);
         }
 
         return true;

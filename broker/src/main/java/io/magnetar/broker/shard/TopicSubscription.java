@@ -138,7 +138,7 @@ final class TopicSubscription
      */
     int redeliveryCount(final long ordinal)
     {
-        return nextIsRedelivery ? redeliveries.redeliveryCount(ordinal) : 0;
+        return null == redeliveries ? 0 : redeliveries.redeliveryCount(ordinal);
     }
 
     /**
