@@ -7,6 +7,7 @@ import io.magnetar.client.Message;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.client.SendReceiptHandler;
+import io.magnetar.client.SubscriptionType;
 import io.magnetar.mediadriver.Durability;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
@@ -283,7 +284,9 @@ final class BrokerLoad extends LoadRun
         {
             for (int c = 0; c < config.consumers(); c++)
             {
-                result[t][c] = subscribe(config.topicName(Integer.toString(t)), config.subscription() + "-" + c);
+                final boolean ownSubscription = SubscriptionType.EXCLUSIVE == config.subscriptionType();
+                result[t][c] = subscribe(config.topicName(Integer.toString(t)),
+                    ownSubscription ? config.subscription() + "-" + c : config.subscription());
             }
         }
 
@@ -295,6 +298,7 @@ final class BrokerLoad extends LoadRun
         return config.batching().applyTo(client.newConsumer())
             .topic(topic)
             .subscriptionName(subscription)
+            .subscriptionType(config.subscriptionType())
             .subscriptionInitialPosition(config.initialPosition())
             .receiverQueueSize(RECEIVER_QUEUE_SIZE)
             .consumerName("magnetar-perf")

@@ -73,7 +73,7 @@ abstract class LoadRun implements AutoCloseable
         switch (config.workload())
         {
             case E2E:
-                return sent.get() * config.consumers();
+                return sent.get() * config.receiversPerMessage();
             case CONSUME:
                 return received.get();
             default:

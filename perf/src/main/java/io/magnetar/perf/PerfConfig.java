@@ -2,6 +2,7 @@ package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.client.InitialPosition;
+import io.magnetar.client.SubscriptionType;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
 
@@ -25,6 +26,7 @@ public final class PerfConfig
     private int topics = 1;
     private int producers = 1;
     private int consumers = 1;
+    private SubscriptionType subscriptionType = SubscriptionType.EXCLUSIVE;
     private int durationSeconds = 15;
     private int warmupSeconds = 5;
     private long messages = 0;
@@ -307,6 +309,33 @@ public final class PerfConfig
     public int consumers()
     {
         return consumers;
+    }
+
+    /**
+     * @param subscriptionType of the consumers: exclusive gives each its own subscription, shared and failover one
+     *                         for the consumers of a topic.
+     * @return this.
+     */
+    public PerfConfig subscriptionType(final SubscriptionType subscriptionType)
+    {
+        this.subscriptionType = subscriptionType;
+        return this;
+    }
+
+    /**
+     * @return the consumers' subscription type.
+     */
+    public SubscriptionType subscriptionType()
+    {
+        return subscriptionType;
+    }
+
+    /**
+     * @return how many consumers get each message: all with exclusive subscriptions, one otherwise.
+     */
+    public int receiversPerMessage()
+    {
+        return SubscriptionType.EXCLUSIVE == subscriptionType ? consumers : 1;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.magnetar.perf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.magnetar.client.SubscriptionType;
 import io.magnetar.mediadriver.Durability;
 import org.HdrHistogram.Histogram;
 
@@ -109,7 +110,9 @@ public final class PerfRunner
                 String.format(Locale.ROOT, "%,d msg/s", config.rate()) : "as fast as possible";
             load = String.format(Locale.ROOT, "%s, %d B, %d topic(s) x %d producer(s)%s",
                 rate, config.size(), config.topics(), config.producers(),
-                config.workload() == Workload.E2E ? " x " + config.consumers() + " consumer(s)" : "");
+                config.workload() == Workload.E2E ? " x " + config.consumers() + " consumer(s)" +
+                (SubscriptionType.EXCLUSIVE == config.subscriptionType() ? "" : " on one " +
+                config.subscriptionType() + " subscription") : "");
         }
         out.println(String.format(Locale.ROOT,
             "magnetar perf %s: %s, %s%s, %s, %s profile, %s-shaped client API, warmup %d s, measure %s, results in %s",

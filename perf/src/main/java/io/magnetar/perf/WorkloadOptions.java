@@ -4,6 +4,7 @@ import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.client.CompressionType;
 import io.magnetar.client.InitialPosition;
+import io.magnetar.client.SubscriptionType;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,9 +44,14 @@ final class WorkloadOptions
     int producers = 1;
 
     @Option(names = "--consumers", paramLabel = "N",
-        description = "Consumers per topic, each on its own exclusive subscription (each gets every message). " +
-            "Default: ${DEFAULT-VALUE}")
+        description = "Consumers per topic: each on its own exclusive subscription (each gets every message), or all " +
+            "on one shared or failover subscription with --subscription-type. Default: ${DEFAULT-VALUE}")
     int consumers = 1;
+
+    @Option(names = { "-st", "--subscription-type" }, paramLabel = "TYPE",
+        description = "exclusive (each consumer its own subscription), shared or failover (one subscription for " +
+            "the consumers of a topic), as pulsar-perf's -st. Default: exclusive")
+    String subscriptionType = "exclusive";
 
     @Option(names = { "-d", "--duration" }, paramLabel = "SECONDS",
         description = "Measured seconds. Default: ${DEFAULT-VALUE}")
@@ -254,6 +260,7 @@ final class WorkloadOptions
             .topics(topics)
             .producers(producers)
             .consumers(workload == Workload.PRODUCE ? 1 : consumers)
+            .subscriptionType(subscriptionType(spec))
             .durationSeconds(duration)
             .warmupSeconds(warmup)
             .messages(null == messages ? 0 : messages)
@@ -345,5 +352,21 @@ final class WorkloadOptions
     private static ParameterException error(final CommandSpec spec, final String message)
     {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    private SubscriptionType subscriptionType(final CommandSpec spec)
+    {
+        switch (subscriptionType.toLowerCase())
+        {
+            case "exclusive":
+                return SubscriptionType.EXCLUSIVE;
+            case "shared":
+                return SubscriptionType.SHARED;
+            case "failover":
+                return SubscriptionType.FAILOVER;
+            default:
+                throw new ParameterException(spec.commandLine(),
+                    "--subscription-type must be exclusive, shared or failover, not " + subscriptionType);
+        }
     }
 }
