@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Readers and seek through a real broker: a reader starts at the earliest or latest message or at a message id
  * (after it, or at it), says whether more is stored, seeks by id and by publish time, and its non-durable
- * subscription goes when it closes; a consumer seeks its durable subscription by message id.
+ * subscription goes when it closes; a durable subscription is reset to a message id, and a consumer seeks it.
  */
 @Timeout(60)
 class ReaderTest extends HarnessTest
@@ -170,6 +170,43 @@ class ReaderTest extends HarnessTest
             {
                 assertEquals("m2", text(consumer.receive(5, TimeUnit.SECONDS)), "from the message on");
             }
+        }
+    }
+
+    @Test
+    void aConsumerSeeksItsSubscriptionByIdAndByTime() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        try (MagnetarClient client = harness.newClient();
+            Producer producer = client.newProducer().topic(TOPIC).create();
+            Consumer consumer = client.newConsumer().topic(TOPIC).subscriptionName("s")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).receiverQueueSize(2).subscribe())
+        {
+            final MessageId[] ids = new MessageId[6];
+            for (int i = 0; i < 6; i++)
+            {
+                ids[i] = producer.send(payload(i));
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                consumer.acknowledge(consumer.receive(5, TimeUnit.SECONDS));
+            }
+
+            consumer.seek(ids[1]);
+            for (int i = 1; i < 6; i++)
+            {
+                final Message message = consumer.receive(5, TimeUnit.SECONDS);
+                assertEquals("m" + i, text(message), "from the message on, each once");
+                consumer.acknowledge(message);
+            }
+            assertNull(consumer.receive(200, TimeUnit.MILLISECONDS));
+
+            consumer.seek(0);
+            assertEquals("m0", text(consumer.receive(5, TimeUnit.SECONDS)), "from the first by time");
+            consumer.seek(MessageId.LATEST);
+            assertNull(consumer.receive(300, TimeUnit.MILLISECONDS), "nothing after the latest");
+            producer.send(payload(6));
+            assertEquals("m6", text(consumer.receive(5, TimeUnit.SECONDS)));
         }
     }
 

@@ -142,6 +142,24 @@ public interface Consumer extends AutoCloseable
     }
 
     /**
+     * Move the subscription to a message, as Pulsar's {@code seek}: that message and every one after it are
+     * delivered again ({@link MessageId#EARLIEST}: all; {@link MessageId#LATEST}: none stored now). For all the
+     * subscription's consumers; what this consumer had received and not taken is dropped.
+     *
+     * @param messageId to go to.
+     * @throws MagnetarClientException if the consumer is closed, the broker refused or did not answer in time.
+     */
+    void seek(MessageId messageId) throws MagnetarClientException;
+
+    /**
+     * Move the subscription to the first message published at or after a time, as {@link #seek(MessageId)}.
+     *
+     * @param publishTime in epoch milliseconds.
+     * @throws MagnetarClientException if the consumer is closed, the broker refused or did not answer in time.
+     */
+    void seek(long publishTime) throws MagnetarClientException;
+
+    /**
      * Negatively acknowledge a message, as Pulsar's {@code negativeAcknowledge}: the broker delivers it again once
      * {@link ConsumerBuilder#negativeAckRedeliveryDelay(long, TimeUnit)} has passed, with its redelivery count
      * raised; on a shared subscription to any of its consumers. As in Pulsar, on exclusive and failover subscriptions

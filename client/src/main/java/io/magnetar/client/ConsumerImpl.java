@@ -261,6 +261,54 @@ final class ConsumerImpl extends Restorable implements Consumer
     /**
      * {@inheritDoc}
      */
+    public void seek(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
+        checkOpen();
+        registry.seek(this, messageId, -1);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void seek(final long publishTime) throws MagnetarClientException
+    {
+        checkOpen();
+        registry.seek(this, null, Math.max(0, publishTime));
+    }
+
+    /**
+     * A seek: the broker no longer has this consumer; drop what it pushed before and the permits it granted.
+     *
+     * @return the permits, granted again once it subscribed again.
+     */
+    long restoredEpoch()
+    {
+        return restoredEpoch;
+    }
+
+    ConsumerPermits discardReceived()
+    {
+        receiveLock.lock();
+        try
+        {
+            receiveRing.discard();
+            unpacker.clear();
+            permits.reset();
+            return permits;
+        }
+        finally
+        {
+            receiveLock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException
     {
         negativeAcknowledge(messageId, 0);
@@ -388,13 +436,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     SubscriptionStart restartPoint()
     {
-        final MessageId last = lastRead;
-        if (settings.start.durable || null == last)
-        {
-            return settings.start;
-        }
-        // what was pushed is still in the ring, to be read: go on after the last entry pushed
-        return new SubscriptionStart(false, last.shard(), Math.max(last.position(), lastPushedPosition), false, -1);
+        return settings.start.restartAfter(lastRead, lastPushedPosition);
     }
 
     /**
@@ -582,7 +624,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         if (null != deadLetters && deadLetters.isDeadLetter(view))
         {
             taken--;
-            toDeadLetters();
+            if (!deadLetters.divert(view, acks, restoredEpoch, connector.errorHandler()))
+            {
+                watchTimersQuietly(); // given back: it comes again once its delay passed
+            }
             return;
         }
         if (acks.tracksAckTimeout())
@@ -600,31 +645,15 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
     }
 
-    /**
-     * Send the message in the view to the dead letter topic and acknowledge it; if that fails, tell the error handler
-     * and give it back, so it comes again (and is tried again).
-     */
-    private void toDeadLetters()
+    private void watchTimersQuietly()
     {
         try
         {
-            deadLetters.send(view);
-            acks.acknowledge(view.shard(), view.position(), view.batchIndex(), view.batchSize(), restoredEpoch);
+            watchTimers();
         }
-        catch (final MagnetarClientException ex)
+        catch (final MagnetarClientException notWatched)
         {
-            connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
-                "' subscription '" + subscription + "': could not send " + view.shard() + ":" + view.position() +
-                " to the dead letter topic; it comes again", ex));
-            acks.negativeAcknowledge(view.shard(), view.position(), view.redeliveryCount());
-            try
-            {
-                watchTimers();
-            }
-            catch (final MagnetarClientException notWatched)
-            {
-                connector.errorHandler().onError(notWatched); // it comes again when the consumer reconnects
-            }
+            connector.errorHandler().onError(notWatched); // it comes again when the consumer reconnects
         }
     }
 

@@ -62,6 +62,16 @@ final class ConsumerPermits
     }
 
     /**
+     * A seek: the broker forgot this consumer and its permits, and what it pushed was dropped; a new grant follows.
+     */
+    void reset()
+    {
+        grantedPermits.set(pushedMessages.get());
+        takenSinceFlow = 0;
+        unsentPermits = 0;
+    }
+
+    /**
      * Conductor: the broker pushed a message (a plain ordered store: no atomic add per message).
      */
     void onPushed()

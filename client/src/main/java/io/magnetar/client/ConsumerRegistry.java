@@ -230,6 +230,42 @@ final class ConsumerRegistry
     }
 
     /**
+     * Move a consumer's subscription to a message or a time, as Pulsar's {@code seek}: the broker forgets the
+     * consumer, the subscription is reset (for all its consumers), what the consumer had received is dropped, and it
+     * subscribes again and grants a full receiver queue.
+     *
+     * @param consumer    that seeks.
+     * @param messageId   to go to ({@link MessageId#EARLIEST}, {@link MessageId#LATEST} or an id), or null.
+     * @param publishTime to go to if the id is null.
+     * @throws MagnetarClientException if the broker refused or did not answer in time.
+     */
+    void seek(final ConsumerImpl consumer, final MessageId messageId, final long publishTime)
+        throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(8, "seek");
+        connector.requests().checkNotConductorThread("seek");
+        final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
+        final String topic = consumer.getTopic();
+        final String subscription = consumer.getSubscription();
+        closeOnBroker(consumer.consumerId(), topic, subscription, deadlineNs);
+        final ConsumerPermits permits = consumer.discardReceived();
+        if (null == messageId)
+        {
+            producers.topics().resetCursor(topic, subscription, publishTime);
+        }
+        else if (MessageId.LATEST == messageId)
+        {
+            producers.topics().resetCursor(topic, subscription, Long.MAX_VALUE);
+        }
+        else
+        {
+            producers.topics().resetCursor(topic, subscription, messageId);
+        }
+        subscribeOnBroker(consumer, deadlineNs);
+        permits.start(deadlineNs, consumer.restoredEpoch());
+    }
+
+    /**
      * The id of the last message stored on a consumer's topic.
      *
      * @return it, or null if the topic holds none.

@@ -1,5 +1,7 @@
 package io.magnetar.client;
 
+import org.agrona.ErrorHandler;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,6 +57,30 @@ final class DeadLetters
             builder.key(message.getKey());
         }
         builder.send();
+    }
+
+    /**
+     * Send the message in the view to the dead letter topic and acknowledge it; if that fails, tell the error handler
+     * and give it back, so it comes again (and is tried again).
+     *
+     * @return true if it went to the dead letter topic, false if it was given back.
+     */
+    boolean divert(
+        final MessageView view, final ConsumerAcks acks, final long restoredEpoch, final ErrorHandler errorHandler)
+    {
+        try
+        {
+            send(view);
+            acks.acknowledge(view.shard(), view.position(), view.batchIndex(), view.batchSize(), restoredEpoch);
+            return true;
+        }
+        catch (final MagnetarClientException ex)
+        {
+            errorHandler.onError(new MagnetarClientException("consumer on topic '" + topic + "': could not send " +
+                view.shard() + ":" + view.position() + " to the dead letter topic; it comes again", ex));
+            acks.negativeAcknowledge(view.shard(), view.position(), view.redeliveryCount());
+            return false;
+        }
     }
 
     /**

@@ -238,6 +238,30 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     }
 
     /**
+     * {@inheritDoc} Only the message's partition moves, as its id names it.
+     */
+    public void seek(final MessageId messageId) throws MagnetarClientException
+    {
+        if (null == messageId || MessageId.EARLIEST == messageId || MessageId.LATEST == messageId)
+        {
+            throw new MagnetarClientException("seek on a partitioned topic takes a message's id (each partition " +
+                "moves by time with seek(publishTime)), not " + messageId);
+        }
+        partition(messageId.partitionIndex(), messageId.toString()).seek(messageId);
+    }
+
+    /**
+     * {@inheritDoc} Every partition moves.
+     */
+    public void seek(final long publishTime) throws MagnetarClientException
+    {
+        for (final Consumer partition : partitions())
+        {
+            partition.seek(publishTime);
+        }
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException

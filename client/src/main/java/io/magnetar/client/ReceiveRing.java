@@ -135,6 +135,18 @@ final class ReceiveRing
     }
 
     /**
+     * Reader: drop every frame waiting (a seek).
+     */
+    void discard()
+    {
+        final FrameHandler dropper = (buffer, offset, length) -> ControlledMessageHandler.Action.CONTINUE;
+        while (read(dropper, Integer.MAX_VALUE) > 0)
+        {
+            // until empty, past the padding where the ring wraps
+        }
+    }
+
+    /**
      * Reader: drop the frames handed over through the overflow queue (the consumer closed).
      */
     void clearOverflow()

@@ -26,6 +26,18 @@ final class SubscriptionStart
     }
 
     /**
+     * @param lastRead           the last message a reader handed out, or null.
+     * @param lastPushedPosition of the last entry pushed to it (still in its ring, to be read), or -1.
+     * @return where it subscribes again after a restore: after the last entry pushed; a durable subscription, or a
+     * reader that read nothing, as it started.
+     */
+    SubscriptionStart restartAfter(final MessageId lastRead, final long lastPushedPosition)
+    {
+        return durable || null == lastRead ? this : new SubscriptionStart(
+            false, lastRead.shard(), Math.max(lastRead.position(), lastPushedPosition), false, -1);
+    }
+
+    /**
      * @param messageId where a reader starts, or null for its initial position.
      * @param inclusive true to start at the message, false after it.
      * @return a non-durable start there.
