@@ -263,10 +263,6 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     public void seek(final MessageId messageId) throws MagnetarClientException
     {
-        if (null == messageId)
-        {
-            throw new MagnetarClientException("message id is null");
-        }
         checkOpen();
         registry.seek(this, messageId, -1);
     }
@@ -288,6 +284,11 @@ final class ConsumerImpl extends Restorable implements Consumer
     long restoredEpoch()
     {
         return restoredEpoch;
+    }
+
+    void flushAcks(final long deadlineNs) throws MagnetarClientException
+    {
+        acks.flush(deadlineNs, restoredEpoch);
     }
 
     ConsumerPermits discardReceived()

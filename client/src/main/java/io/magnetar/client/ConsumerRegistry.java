@@ -242,11 +242,16 @@ final class ConsumerRegistry
     void seek(final ConsumerImpl consumer, final MessageId messageId, final long publishTime)
         throws MagnetarClientException
     {
+        if (null == messageId && publishTime < 0)
+        {
+            throw new MagnetarClientException("message id is null");
+        }
         connector.checkBrokerSupports(8, "seek");
         connector.requests().checkNotConductorThread("seek");
         final long deadlineNs = System.nanoTime() + connector.operationTimeoutNs();
         final String topic = consumer.getTopic();
         final String subscription = consumer.getSubscription();
+        consumer.flushAcks(deadlineNs); // the grouped acks go before the consumer leaves the broker
         closeOnBroker(consumer.consumerId(), topic, subscription, deadlineNs);
         final ConsumerPermits permits = consumer.discardReceived();
         if (null == messageId)
