@@ -43,8 +43,8 @@ final class ConsumerImpl extends Restorable implements Consumer
     private long droppedMessageCount;
     private volatile boolean isClosed;
     private volatile boolean isWatched;
-    private volatile MessageId lastRead;
-    private volatile long lastPushedPosition = -1;
+    private volatile int lastReadShard = -1; // readers only: the shard of what they handed out, once they have
+    private volatile long lastPushedPosition = -1; // readers only
     private final ConsumerSettings settings;
 
     ConsumerImpl(
@@ -437,7 +437,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     SubscriptionStart restartPoint()
     {
-        return settings.start.restartAfter(lastRead, lastPushedPosition);
+        return settings.start.restartAfter(lastReadShard, lastPushedPosition);
     }
 
     /**
@@ -476,7 +476,10 @@ final class ConsumerImpl extends Restorable implements Consumer
     void onMessageFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         permits.onPushed();
-        lastPushedPosition = position;
+        if (!settings.start.durable)
+        {
+            lastPushedPosition = position;
+        }
         if (receiveRing.write(buffer, offset, length))
         {
             return;
@@ -620,7 +623,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     {
         if (!settings.start.durable)
         {
-            lastRead = view.toMessageId(); // a reader resumes after it when its session is restored
+            lastReadShard = view.shard(); // a reader resumes after what it was pushed when its session is restored
         }
         if (null != deadLetters && deadLetters.isDeadLetter(view))
         {

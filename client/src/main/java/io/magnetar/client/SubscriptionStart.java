@@ -26,15 +26,15 @@ final class SubscriptionStart
     }
 
     /**
-     * @param lastRead           the last message a reader handed out, or null.
-     * @param lastPushedPosition of the last entry pushed to it (still in its ring, to be read), or -1.
+     * @param lastReadShard      of the last message a reader handed out, or -1 if none.
+     * @param lastPushedPosition of the last entry pushed to it (still in its ring, to be read), at or after that.
      * @return where it subscribes again after a restore: after the last entry pushed; a durable subscription, or a
      * reader that read nothing, as it started.
      */
-    SubscriptionStart restartAfter(final MessageId lastRead, final long lastPushedPosition)
+    SubscriptionStart restartAfter(final int lastReadShard, final long lastPushedPosition)
     {
-        return durable || null == lastRead ? this : new SubscriptionStart(
-            false, lastRead.shard(), Math.max(lastRead.position(), lastPushedPosition), false, -1);
+        return durable || lastReadShard < 0 ? this :
+            new SubscriptionStart(false, lastReadShard, lastPushedPosition, false, -1);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.magnetar.perf;
 
+import io.magnetar.client.SubscriptionType;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +75,8 @@ abstract class LoadRun implements AutoCloseable
         switch (config.workload())
         {
             case E2E:
-                return sent.get() * config.receiversPerMessage();
+                // every consumer gets each message on its own exclusive subscription, one of them on a shared one
+                return sent.get() * (SubscriptionType.EXCLUSIVE == config.subscriptionType() ? config.consumers() : 1);
             case CONSUME:
                 return received.get();
             default:

@@ -331,14 +331,6 @@ public final class PerfConfig
     }
 
     /**
-     * @return how many consumers get each message: all with exclusive subscriptions, one otherwise.
-     */
-    public int receiversPerMessage()
-    {
-        return SubscriptionType.EXCLUSIVE == subscriptionType ? consumers : 1;
-    }
-
-    /**
      * @param durationSeconds measured seconds (ignored when a message count is set).
      * @return this for a fluent API.
      */

@@ -107,7 +107,7 @@ final class CursorAckRun
         {
             subscription.cursor.ackRange(firstPosition, lastPosition);
         }
-        if (null != subscription.shared || null != subscription.redeliveries)
+        if (subscription.tracksAcks())
         {
             for (long ordinal = firstOrdinal; ordinal <= lastOrdinal; ordinal++)
             {

@@ -320,7 +320,7 @@ final class ShardCommandAdapter
                     redeliverDecoder.wrap(frame, offset, blockLength, version);
                 final long correlationId = decoder.correlationId();
                 final ShardConsumer consumer =
-                    subscriptions.redeliveringConsumer(session, correlationId, decoder.consumerId());
+                    subscriptions.openConsumer(session, correlationId, decoder.consumerId());
                 if (null != consumer)
                 {
                     final RedeliverUnacknowledgedDecoder.MessageIdsDecoder messageIds = decoder.messageIds();

@@ -176,11 +176,9 @@ final class SubscriptionHandler implements SubscriptionAcks
         final long position,
         final boolean withReceipt)
     {
-        final ShardConsumer consumer = session.consumers.get(consumerId);
+        final ShardConsumer consumer = openConsumer(session, correlationId, consumerId);
         if (null == consumer)
         {
-            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
-                "consumer " + consumerId + " is not open on this session");
             return true;
         }
 
@@ -278,7 +276,7 @@ final class SubscriptionHandler implements SubscriptionAcks
             return false;
         }
         subscription.cursor.ack(position);
-        if (null != subscription.shared || null != subscription.redeliveries)
+        if (subscription.tracksAcks())
         {
             subscription.onAcked(subscription.topic.index.ordinalOf(position));
         }
@@ -301,11 +299,9 @@ final class SubscriptionHandler implements SubscriptionAcks
         final long position,
         final boolean inclusive)
     {
-        final ShardConsumer consumer = session.consumers.get(consumerId);
+        final ShardConsumer consumer = openConsumer(session, correlationId, consumerId);
         if (null == consumer)
         {
-            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
-                "consumer " + consumerId + " is not open on this session");
             return true;
         }
         final TopicSubscription subscription = consumer.subscription;
@@ -365,11 +361,9 @@ final class SubscriptionHandler implements SubscriptionAcks
      */
     void onGetLastMessageId(final ShardSession session, final long correlationId, final long consumerId)
     {
-        final ShardConsumer consumer = session.consumers.get(consumerId);
+        final ShardConsumer consumer = openConsumer(session, correlationId, consumerId);
         if (null == consumer)
         {
-            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
-                "consumer " + consumerId + " is not open on this session");
             return;
         }
         final Topic topic = consumer.subscription.topic;
@@ -380,9 +374,9 @@ final class SubscriptionHandler implements SubscriptionAcks
     }
 
     /**
-     * Negative acknowledgement, first step: the consumer whose entries go again, or null (answered with an error).
+     * @return the consumer open on the session with that id, or null once answered with {@code CONSUMER_NOT_FOUND}.
      */
-    ShardConsumer redeliveringConsumer(final ShardSession session, final long correlationId, final long consumerId)
+    ShardConsumer openConsumer(final ShardSession session, final long correlationId, final long consumerId)
     {
         final ShardConsumer consumer = session.consumers.get(consumerId);
         if (null == consumer)

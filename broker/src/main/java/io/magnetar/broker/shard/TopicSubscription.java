@@ -66,6 +66,15 @@ final class TopicSubscription
     }
 
     /**
+     * @return true if acknowledged entries must be told ({@link #onAcked(long)}): someone holds them, or they have
+     * redelivery counts.
+     */
+    boolean tracksAcks()
+    {
+        return null != shared || null != redeliveries;
+    }
+
+    /**
      * An entry was acknowledged: recorded and applied to the cursor.
      */
     void onAcked(final long ordinal)
