@@ -192,6 +192,22 @@ public final class BrokerConfiguration
     /** Default hold timeout: Pulsar's default send timeout, in ms. */
     public static final long BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS = 30_000;
     /**
+     * Key_Shared: how long a joining consumer waits for keys that moved to it while the consumer they moved from
+     * still holds unacknowledged messages of them, e.g. {@code 10s} (a bare number is s). Past it the keys go to the
+     * joining consumer anyway, and their order across the two consumers is no longer promised.
+     */
+    public static final String KEY_SHARED_DRAIN_TIMEOUT_PROP_NAME = "magnetar.key.shared.drain.timeout";
+    /** Default Key_Shared drain timeout, in ms. */
+    public static final long KEY_SHARED_DRAIN_TIMEOUT_DEFAULT_MS = 10_000;
+    /**
+     * Key_Shared: most entries of a subscription that may wait for their consumer (no permits, draining keys); with
+     * that many waiting, no further entry is read (Pulsar's
+     * {@code keySharedLookAheadMsgInReplayThresholdPerSubscription}).
+     */
+    public static final String KEY_SHARED_LOOK_AHEAD_PROP_NAME = "magnetar.key.shared.look.ahead";
+    /** Default Key_Shared look-ahead, as Pulsar's. */
+    public static final int KEY_SHARED_LOOK_AHEAD_DEFAULT = 20_000;
+    /**
      * Deduplicate sends by producer name and sequence id in namespaces that do not set it (Pulsar's
      * {@code brokerDeduplicationEnabled}); default false.
      */
@@ -222,7 +238,7 @@ public final class BrokerConfiguration
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */
-    public static final int PROTOCOL_VERSION = 8;
+    public static final int PROTOCOL_VERSION = 9;
     /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
     public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
     /** Index log (index snapshots) of shard N records on IPC stream {@code INDEX_LOG_STREAM_ID_BASE + N}. */
@@ -301,6 +317,32 @@ public final class BrokerConfiguration
 
         return null == value ?
             BACKLOG_QUOTA_HOLD_TIMEOUT_DEFAULT_MS : Durations.toMillis(BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME, value);
+    }
+
+    /**
+     * @return {@link #KEY_SHARED_DRAIN_TIMEOUT_PROP_NAME} in ms, or its default.
+     * @throws IllegalArgumentException if the property is not a duration.
+     */
+    public static long keySharedDrainTimeoutMs()
+    {
+        final String value = System.getProperty(KEY_SHARED_DRAIN_TIMEOUT_PROP_NAME);
+
+        return null == value ?
+            KEY_SHARED_DRAIN_TIMEOUT_DEFAULT_MS : Durations.toMillis(KEY_SHARED_DRAIN_TIMEOUT_PROP_NAME, value);
+    }
+
+    /**
+     * @return {@link #KEY_SHARED_LOOK_AHEAD_PROP_NAME}, or its default.
+     * @throws IllegalArgumentException if it is not positive.
+     */
+    public static int keySharedLookAhead()
+    {
+        final int value = Integer.getInteger(KEY_SHARED_LOOK_AHEAD_PROP_NAME, KEY_SHARED_LOOK_AHEAD_DEFAULT);
+        if (value < 1)
+        {
+            throw new IllegalArgumentException(KEY_SHARED_LOOK_AHEAD_PROP_NAME + " must be positive: " + value);
+        }
+        return value;
     }
 
     /**

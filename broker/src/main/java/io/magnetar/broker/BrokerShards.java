@@ -98,6 +98,8 @@ final class BrokerShards
                 .deduplicationInactivityTimeoutMs(BrokerConfiguration.deduplicationInactivityTimeoutMs())
                 .durability(ctx.driverContext().durability())
                 .holdTimeoutNs(TimeUnit.MILLISECONDS.toNanos(ctx.backlogQuotaHoldTimeoutMs()))
+                .keySharedDrainTimeoutNs(TimeUnit.MILLISECONDS.toNanos(BrokerConfiguration.keySharedDrainTimeoutMs()))
+                .keySharedLookAhead(BrokerConfiguration.keySharedLookAhead())
                 .storageGate(storageGate)
                 .conclude());
             ctx.logger().accept("magnetar: " + shardAgent.recover());

@@ -153,7 +153,7 @@ class BadInputTest
                 .correlationId(91).consumerId(3).subscriptionType(SubscriptionType.EXCLUSIVE)
                 .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
                 .topic("persistent://no//slashes").subscription("s")
-                .consumerName("");
+                .consumerName("").putHashRanges(new byte[0], 0, 0);
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
             assertEquals(91, expectError(raw, ErrorCode.INVALID_TOPIC_NAME).correlationId);
 
@@ -309,11 +309,30 @@ class BadInputTest
             final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(101).consumerId(7).subscriptionType(SubscriptionType.EXCLUSIVE)
                 .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
-                .topic(topic).subscription("x").consumerName("");
+                .topic(topic).subscription("x").consumerName("").putHashRanges(new byte[0], 0, 0);
             buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + SubscribeEncoder.subscriptionTypeEncodingOffset(),
                 (byte)77);
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
             assertEquals(101, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
+
+            // Key_Shared sticky hash ranges: not whole pairs, then a range with its start after its end
+            final SubscribeEncoder ranges = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(103).consumerId(9).subscriptionType(SubscriptionType.KEY_SHARED)
+                .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
+                .keySharedMode(io.magnetar.codecs.KeySharedMode.STICKY)
+                .topic(topic).subscription("k").consumerName("").putHashRanges(new byte[5], 0, 5);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ranges.encodedLength());
+            assertEquals(103, expectError(raw, ErrorCode.MALFORMED_FRAME).correlationId);
+            final UnsafeBuffer pair = new UnsafeBuffer(new byte[8]);
+            pair.putInt(0, 10, java.nio.ByteOrder.LITTLE_ENDIAN);
+            pair.putInt(4, 5, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final SubscribeEncoder backwards = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
+                .correlationId(104).consumerId(9).subscriptionType(SubscriptionType.KEY_SHARED)
+                .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST)
+                .keySharedMode(io.magnetar.codecs.KeySharedMode.STICKY)
+                .topic(topic).subscription("k").consumerName("").putHashRanges(pair, 0, 8);
+            raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + backwards.encodedLength());
+            assertTrue(expectError(raw, ErrorCode.INVALID_ARGUMENT).errorMessage.contains("[10, 5]"));
 
             // a long subscription name of bytes that are not UTF-8
             final byte[] name = new byte[1000];
@@ -322,7 +341,7 @@ class BadInputTest
                 .correlationId(102).consumerId(8).subscriptionType(SubscriptionType.EXCLUSIVE)
                 .initialPosition(io.magnetar.codecs.InitialPosition.EARLIEST).topic(topic);
             longName.putSubscription(name, 0, name.length);
-            longName.consumerName("");
+            longName.consumerName("").putHashRanges(new byte[0], 0, 0);
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + longName.encodedLength());
             raw.await(f -> f.correlationId == 102, "answer to a long subscription name");
 

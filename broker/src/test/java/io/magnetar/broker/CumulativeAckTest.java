@@ -107,7 +107,7 @@ class CumulativeAckTest extends HarnessTest
             final Message message = consumer.receive(5, TimeUnit.SECONDS);
             final MagnetarClientException refused =
                 assertThrows(MagnetarClientException.class, () -> consumer.acknowledgeCumulative(message));
-            assertTrue(refused.getMessage().contains("shared"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("SHARED"), refused.getMessage());
             consumer.acknowledge(message);
             assertNull(consumer.receive(200, TimeUnit.MILLISECONDS));
         }

@@ -69,7 +69,8 @@ class RawProtocolTest
         final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
             .correlationId(20).consumerId(2).subscriptionType(SubscriptionType.EXCLUSIVE)
             .initialPosition(InitialPosition.EARLIEST)
-            .topic("persistent://public/default/raw").subscription("s").consumerName("");
+            .topic("persistent://public/default/raw").subscription("s").consumerName("")
+            .putHashRanges(new byte[0], 0, 0);
         client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
         client.await(f -> f.templateId == SubscribedDecoder.TEMPLATE_ID && f.correlationId == 20, "Subscribed");
 
@@ -136,7 +137,8 @@ class RawProtocolTest
         final SubscribeEncoder subscribe = new SubscribeEncoder().wrapAndApplyHeader(buffer, 0, header)
             .correlationId(20).consumerId(2).subscriptionType(SubscriptionType.EXCLUSIVE)
             .initialPosition(InitialPosition.EARLIEST)
-            .topic("persistent://public/default/raw-receipts").subscription("s").consumerName("");
+            .topic("persistent://public/default/raw-receipts").subscription("s").consumerName("")
+            .putHashRanges(new byte[0], 0, 0);
         client.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + subscribe.encodedLength());
         client.await(f -> f.templateId == SubscribedDecoder.TEMPLATE_ID && f.correlationId == 20, "Subscribed");
         final FlowEncoder flow = new FlowEncoder().wrapAndApplyHeader(buffer, 0, header)

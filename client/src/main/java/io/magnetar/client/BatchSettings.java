@@ -17,7 +17,7 @@ final class BatchSettings
     /** No batching, no compression. */
     static final BatchSettings NONE =
         new BatchSettings(false, MAX_PUBLISH_DELAY_NS_DEFAULT, MAX_MESSAGES_DEFAULT, MAX_BYTES_DEFAULT,
-            CompressionType.NONE, false, 0);
+            CompressionType.NONE, false, 0, BatcherBuilder.DEFAULT);
 
     /** Most bytes of a chunked message: what consumers accept ({@code MessageMetadataCheck}'s limit). */
     static final int MAX_CHUNKED_MESSAGE_SIZE = io.magnetar.codecs.checks.MessageMetadataCheck.MAX_UNCOMPRESSED_SIZE;
@@ -29,6 +29,8 @@ final class BatchSettings
     final CompressionType compressionType;
     final boolean chunkingEnabled;
     final int chunkMaxMessageSize;
+    /** A batch holds messages of one key, and its entry carries it. */
+    final boolean keyBased;
 
     BatchSettings(
         final boolean enabled,
@@ -37,8 +39,10 @@ final class BatchSettings
         final int maxBytes,
         final CompressionType compressionType,
         final boolean chunkingEnabled,
-        final int chunkMaxMessageSize)
+        final int chunkMaxMessageSize,
+        final BatcherBuilder batcherBuilder)
     {
+        this.keyBased = BatcherBuilder.KEY_BASED == batcherBuilder;
         this.chunkingEnabled = chunkingEnabled;
         this.chunkMaxMessageSize = chunkMaxMessageSize;
         this.enabled = enabled;

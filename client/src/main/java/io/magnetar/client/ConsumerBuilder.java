@@ -27,6 +27,7 @@ public final class ConsumerBuilder
     private long acknowledgmentGroupTimeNs;
     private int maxAcknowledgmentGroupSize = 1000;
     private int priorityLevel;
+    private KeySharedPolicy keySharedPolicy;
     private ConsumerEventListener consumerEventListener;
     private long negativeAckRedeliveryDelayNs = ConsumerSettings.NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT;
     private long negativeAckRedeliveryMaxDelayNs = -1;
@@ -198,6 +199,17 @@ public final class ConsumerBuilder
     }
 
     /**
+     * @param keySharedPolicy how a Key_Shared consumer gets its keys: {@link KeySharedPolicy#autoSplitHashRange()}
+     *                        (the default) or {@link KeySharedPolicy#stickyHashRange()} with its ranges.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder keySharedPolicy(final KeySharedPolicy keySharedPolicy)
+    {
+        this.keySharedPolicy = keySharedPolicy;
+        return this;
+    }
+
+    /**
      * @param priorityLevel of the consumer in a failover subscription: the active consumer is one of the lowest
      *                      level (then the first by consumer name), as Pulsar's {@code priorityLevel}; default 0.
      * @return this for a fluent API.
@@ -296,10 +308,9 @@ public final class ConsumerBuilder
         {
             throw new MagnetarClientException("subscription type is not set");
         }
-        if (SubscriptionType.KEY_SHARED == subscriptionType)
+        if (SubscriptionType.KEY_SHARED == subscriptionType && null != keySharedPolicy)
         {
-            throw new MagnetarClientException("subscription type KEY_SHARED is not supported yet; use EXCLUSIVE, " +
-                "SHARED or FAILOVER");
+            keySharedPolicy.validate();
         }
         if (priorityLevel < 0)
         {
@@ -360,6 +371,10 @@ public final class ConsumerBuilder
         {
             consumers.checkBrokerSupports(8, "the ack timeout");
         }
+        if (SubscriptionType.KEY_SHARED == subscriptionType)
+        {
+            consumers.checkBrokerSupports(9, "Key_Shared subscriptions");
+        }
         final String fullName = Protocol.fullTopicName(topic);
         final int bufferLength = 0 == receiveBufferLength ?
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
@@ -368,7 +383,7 @@ public final class ConsumerBuilder
             acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener,
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
-            ackTimeoutNs, deadLetterPolicy, start);
+            ackTimeoutNs, deadLetterPolicy, start, keySharedPolicy);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -247,10 +247,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             throw new MagnetarClientException("message id is null");
         }
-        if (SubscriptionType.SHARED == subscriptionType)
+        if (SubscriptionType.SHARED == subscriptionType || SubscriptionType.KEY_SHARED == subscriptionType)
         {
-            throw new MagnetarClientException("cumulative acks are not allowed on shared subscription '" +
-                subscription + "'");
+            throw new MagnetarClientException("cumulative acks are not allowed on " + subscriptionType +
+                " subscription '" + subscription + "'");
         }
         checkOpen();
         connector.checkBrokerSupports(8, "cumulative acks");
@@ -412,9 +412,10 @@ final class ConsumerImpl extends Restorable implements Consumer
     }
 
     /**
-     * The reconnector's thread, once the session is restored: subscribe again with the same id (the broker
-     * redelivers what was not acknowledged) and grant the new session the permits the lost one had not used, so the
-     * ring never holds more than the receiver queue.
+     * The reconnector's thread, once the session is restored: subscribe again with the same id. A durable
+     * subscription's consumer drops what its ring holds and grants a whole receiver queue, since the broker delivers
+     * again, in order, all that was not acknowledged (so a key or a producer's order holds across the restore); a
+     * reader goes on after the last entry pushed to it and grants the permits the lost session had not used.
      *
      * @param deadlineNs bound on the restore.
      * @param epoch      of the loss being restored: from then on this consumer's acks and grants go out.
@@ -426,8 +427,18 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             return;
         }
-        registry.subscribeOnBroker(this, deadlineNs);
-        permits.restore(deadlineNs, restoredEpoch);
+        if (settings.start.durable)
+        {
+            // as Pulsar: the broker delivers again all that is unacknowledged, in order, so what the ring holds goes
+            final ConsumerPermits permits = discardReceived();
+            registry.subscribeOnBroker(this, deadlineNs);
+            permits.start(deadlineNs, restoredEpoch);
+        }
+        else
+        {
+            registry.subscribeOnBroker(this, deadlineNs);
+            permits.restore(deadlineNs, restoredEpoch);
+        }
         restoredEpoch = epoch;
     }
 

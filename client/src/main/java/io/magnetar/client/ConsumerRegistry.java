@@ -99,6 +99,7 @@ final class ConsumerRegistry
                 subscription,
                 consumerName,
                 consumerSettings.start,
+                consumerSettings.keySharedPolicy,
                 offerDeadlineNs));
 
             try
@@ -308,6 +309,7 @@ final class ConsumerRegistry
             consumer.getSubscription(),
             consumer.getConsumerName(),
             consumer.restartPoint(),
+            consumer.settings().keySharedPolicy,
             offerDeadlineNs));
         requests.await(request, deadlineNs, "subscribe to topic '" + consumer.getTopic() + "' as subscription '" +
             consumer.getSubscription() + "' again after a reconnect");

@@ -5,9 +5,14 @@ import io.magnetar.codecs.AckWithReceiptEncoder;
 import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.GetLastMessageIdEncoder;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Encodes a consumer's requests other than the per-message ones (flow, ack): subscribe, close, acknowledgements with a
@@ -25,6 +30,7 @@ final class ConsumerRequestProxy
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final AckCumulativeEncoder ackCumulativeEncoder = new AckCumulativeEncoder();
         final GetLastMessageIdEncoder getLastMessageIdEncoder = new GetLastMessageIdEncoder();
+        final UnsafeBuffer rangeBytes = new UnsafeBuffer(new byte[Protocol.MAX_HASH_RANGES * 8]);
     }
 
     private final IngressProxy ingressProxy;
@@ -45,9 +51,11 @@ final class ConsumerRequestProxy
         final String subscription,
         final String consumerName,
         final SubscriptionStart start,
+        final KeySharedPolicy keySharedPolicy,
         final long deadlineNs) throws MagnetarClientException
     {
         final Encoders e = encoders.get();
+        final boolean sticky = keySharedPolicy instanceof KeySharedPolicy.KeySharedPolicySticky;
         final SubscribeEncoder encoder = e.subscribeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .consumerId(consumerId)
@@ -56,12 +64,22 @@ final class ConsumerRequestProxy
             .priorityLevel(priorityLevel)
             .durable(start.durable ? BooleanType.TRUE : BooleanType.FALSE)
             .startInclusive(start.inclusive ? BooleanType.TRUE : BooleanType.FALSE)
-            .startPublishTime(start.publishTime);
+            .startPublishTime(start.publishTime)
+            .keySharedMode(sticky ? KeySharedMode.STICKY : KeySharedMode.AUTO_SPLIT);
         encoder.startMessageId().shard(start.shard).position(start.position);
         encoder
             .topic(topic)
             .subscription(subscription)
             .consumerName(consumerName);
+        final List<Range> ranges = sticky ?
+            ((KeySharedPolicy.KeySharedPolicySticky)keySharedPolicy).getRanges() : List.of();
+        final UnsafeBuffer rangeBytes = e.rangeBytes;
+        for (int i = 0; i < ranges.size(); i++)
+        {
+            rangeBytes.putInt(i * 8, ranges.get(i).getStart(), ByteOrder.LITTLE_ENDIAN);
+            rangeBytes.putInt(i * 8 + 4, ranges.get(i).getEnd(), ByteOrder.LITTLE_ENDIAN);
+        }
+        encoder.putHashRanges(rangeBytes, 0, ranges.size() * 8);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

@@ -22,7 +22,7 @@ final class ConsumerSettings
     static final ConsumerSettings DEFAULT = new ConsumerSettings(
         MAX_PENDING_CHUNKED_MESSAGE_DEFAULT, EXPIRE_TIME_OF_INCOMPLETE_CHUNKED_MESSAGE_NS_DEFAULT, false, 0, 1000, 0,
         null, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, NEGATIVE_ACK_REDELIVERY_DELAY_NS_DEFAULT, 0, null,
-        SubscriptionStart.DURABLE);
+        SubscriptionStart.DURABLE, null);
 
     final int maxPendingChunkedMessage;
     final long expireTimeOfIncompleteChunkedMessageNs;
@@ -43,6 +43,8 @@ final class ConsumerSettings
     final DeadLetterPolicy deadLetterPolicy;
     /** Durable, or a reader's, and where a new subscription starts. */
     final SubscriptionStart start;
+    /** Key_Shared: how the consumer gets its keys; null for auto-split. */
+    final KeySharedPolicy keySharedPolicy;
 
     ConsumerSettings(
         final int maxPendingChunkedMessage,
@@ -56,9 +58,11 @@ final class ConsumerSettings
         final long negativeAckRedeliveryMaxDelayNs,
         final long ackTimeoutNs,
         final DeadLetterPolicy deadLetterPolicy,
-        final SubscriptionStart start)
+        final SubscriptionStart start,
+        final KeySharedPolicy keySharedPolicy)
     {
         this.start = start;
+        this.keySharedPolicy = keySharedPolicy;
         this.deadLetterPolicy = deadLetterPolicy;
         this.negativeAckRedeliveryDelayNs = negativeAckRedeliveryDelayNs;
         this.negativeAckRedeliveryMaxDelayNs = negativeAckRedeliveryMaxDelayNs;

@@ -120,7 +120,12 @@ public class MagnetarClientException extends Exception
         /**
          * The partitioned topic does not exist.
          */
-        TOPIC_NOT_FOUND
+        TOPIC_NOT_FOUND,
+
+        /**
+         * A Key_Shared consumer's hash ranges overlap another consumer's, or its mode is not the subscription's.
+         */
+        CONSUMER_ASSIGN_ERROR
     }
 
     private final ErrorCode errorCode;

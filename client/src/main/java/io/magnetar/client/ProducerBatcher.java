@@ -2,6 +2,7 @@ package io.magnetar.client;
 
 import io.aeron.Publication;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The send path of a producer that batches or compresses: messages go into its {@link BatchContainer} and out as
@@ -19,6 +20,10 @@ final class ProducerBatcher
 
     private final BatchContainer container;
     private final boolean batching;
+    private final boolean keyBased;
+    /** Key-based batching: the key of the messages in the batch. */
+    private final UnsafeBuffer batchKey = new UnsafeBuffer(new byte[Protocol.MAX_KEY_LENGTH]);
+    private int batchKeyLength;
     private final SendWindow window;
     private final IngressProxy ingressProxy;
     private final RetainedSends retained;
@@ -57,6 +62,7 @@ final class ProducerBatcher
         this.memoryLimit = memoryLimit;
         this.container = new BatchContainer(settings, maxEntryLength);
         this.batching = settings.enabled;
+        this.keyBased = settings.keyBased;
         this.window = window;
         this.ingressProxy = ingressProxy;
         this.retained = retained;
@@ -106,7 +112,9 @@ final class ProducerBatcher
         final int encodedLength = BatchContainer.encodedLength(
             null == key ? 0 : key.length, null == metadata ? 0 : metadata.length, payload.length);
         final boolean joins = batching && container.fitsAlone(encodedLength);
-        if ((!joins || !container.fits(encodedLength)) && !flush(deadlineNs, restoredEpoch))
+        final int keyLength = null == key ? 0 : key.length;
+        final boolean otherKey = keyBased && !container.isEmpty() && !isBatchKey(key, 0, keyLength);
+        if ((!joins || otherKey || !container.fits(encodedLength)) && !flush(deadlineNs, restoredEpoch))
         {
             memoryLimit.release(bytes);
             throw cannotOvertake(sequenceId);
@@ -119,6 +127,14 @@ final class ProducerBatcher
         final long nowNs = System.nanoTime();
         window.prepare(sequenceId, nowNs + sendTimeoutNs, pending, bytes,
             container.isEmpty() ? sequenceId : container.firstSequenceId());
+        if (keyBased && container.isEmpty())
+        {
+            batchKeyLength = keyLength;
+            if (keyLength > 0)
+            {
+                batchKey.putBytes(0, key, 0, keyLength);
+            }
+        }
         container.add(sequenceId, nowNs, key, payload, metadata);
         window.onOffered(sequenceId);
         onAdded(nowNs);
@@ -159,7 +175,8 @@ final class ProducerBatcher
         final int bytes = keyLength + length;
         final int encodedLength = BatchContainer.encodedLength(keyLength, 0, length);
         final boolean joins = batching && container.fitsAlone(encodedLength);
-        if (!joins || !container.fits(encodedLength))
+        final boolean otherKey = keyBased && !container.isEmpty() && !isBatchKey(keyBuffer, keyOffset, keyLength);
+        if (!joins || otherKey || !container.fits(encodedLength))
         {
             final long flushed;
             try
@@ -185,6 +202,14 @@ final class ProducerBatcher
         final long nowNs = System.nanoTime();
         window.prepare(sequenceId, nowNs + sendTimeoutNs, null, bytes,
             container.isEmpty() ? sequenceId : container.firstSequenceId());
+        if (keyBased && container.isEmpty())
+        {
+            batchKeyLength = keyLength;
+            if (keyLength > 0)
+            {
+                batchKey.putBytes(0, keyBuffer, keyOffset, keyLength);
+            }
+        }
         container.add(sequenceId, nowNs, keyBuffer, keyOffset, keyLength, buffer, offset, length);
         window.onOffered(sequenceId);
         onAdded(nowNs);
@@ -263,7 +288,8 @@ final class ProducerBatcher
         sealBatch();
         try
         {
-            ingressProxy.sendSealed(container.lastSequenceId(), producerId, null, 0, 0, container, deadlineNs,
+            ingressProxy.sendSealed(container.lastSequenceId(), producerId, batchKey, 0, batchKeyLength(), container,
+                deadlineNs,
                 retained.beforeAppend(), restoredEpoch);
         }
         catch (final MagnetarClientException ex)
@@ -320,7 +346,8 @@ final class ProducerBatcher
         }
 
         sealBatch();
-        final long result = ingressProxy.trySendSealed(container.lastSequenceId(), producerId, null, 0, 0, container,
+        final long result = ingressProxy.trySendSealed(container.lastSequenceId(), producerId, batchKey, 0,
+            batchKeyLength(), container,
             retained.beforeAppend(), restoredEpoch);
         if (result > 0)
         {
@@ -368,5 +395,42 @@ final class ProducerBatcher
     {
         return new MagnetarClientException.TimeoutException("sequence " + sequenceId + " was not sent: the batch " +
             "before it could not be offered while the ingress was back pressured");
+    }
+
+    private int batchKeyLength()
+    {
+        return keyBased ? batchKeyLength : 0;
+    }
+
+    private boolean isBatchKey(final byte[] key, final int offset, final int length)
+    {
+        if (length != batchKeyLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (key[offset + i] != batchKey.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isBatchKey(final DirectBuffer key, final int offset, final int length)
+    {
+        if (length != batchKeyLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (key.getByte(offset + i) != batchKey.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

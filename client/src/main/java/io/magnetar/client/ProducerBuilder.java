@@ -21,6 +21,7 @@ public final class ProducerBuilder
     private ProducerAccessMode accessMode = ProducerAccessMode.SHARED;
     private boolean batchingEnabled;
     private long batchingMaxPublishDelayNs = BatchSettings.MAX_PUBLISH_DELAY_NS_DEFAULT;
+    private BatcherBuilder batcherBuilder = BatcherBuilder.DEFAULT;
     private int batchingMaxMessages = BatchSettings.MAX_MESSAGES_DEFAULT;
     private int batchingMaxBytes = BatchSettings.MAX_BYTES_DEFAULT;
     private CompressionType compressionType = CompressionType.NONE;
@@ -127,6 +128,17 @@ public final class ProducerBuilder
     public ProducerBuilder enableBatching(final boolean enableBatching)
     {
         this.batchingEnabled = enableBatching;
+        return this;
+    }
+
+    /**
+     * @param batcherBuilder how batches are made: {@link BatcherBuilder#DEFAULT}, or {@link BatcherBuilder#KEY_BASED}
+     *                       (one key per batch, for Key_Shared subscriptions), as Pulsar's {@code batcherBuilder}.
+     * @return this for a fluent API.
+     */
+    public ProducerBuilder batcherBuilder(final BatcherBuilder batcherBuilder)
+    {
+        this.batcherBuilder = null == batcherBuilder ? BatcherBuilder.DEFAULT : batcherBuilder;
         return this;
     }
 
@@ -290,7 +302,8 @@ public final class ProducerBuilder
 
         final String fullName = Protocol.fullTopicName(topic);
         final BatchSettings batchSettings = new BatchSettings(batchingEnabled, batchingMaxPublishDelayNs,
-            batchingMaxMessages, batchingMaxBytes, compressionType, chunkingEnabled, chunkMaxMessageSize);
+            batchingMaxMessages, batchingMaxBytes, compressionType, chunkingEnabled, chunkMaxMessageSize,
+            batcherBuilder);
         final long timeoutNs = sendTimeoutNs < 0 ? -1 : 0 == sendTimeoutNs ? ProducerImpl.NO_SEND_TIMEOUT_NS :
             sendTimeoutNs;
         final int partitions = producers.partitionsOf(fullName);

@@ -9,7 +9,7 @@ public final class Protocol
     /**
      * Version of the protocol this client speaks, sent in {@code Connect}.
      */
-    public static final int PROTOCOL_VERSION = 8;
+    public static final int PROTOCOL_VERSION = 9;
 
     /**
      * Stream id of the broker's ingress: every client publishes its requests on it.
@@ -57,6 +57,11 @@ public final class Protocol
      * {@code MESSAGE_TOO_LARGE}.
      */
     public static final int MAX_KEY_LENGTH = 4096;
+
+    /**
+     * Most hash ranges a sticky Key_Shared consumer may give.
+     */
+    public static final int MAX_HASH_RANGES = 1024;
 
     /**
      * Shard of the message ids of non-persistent topics.

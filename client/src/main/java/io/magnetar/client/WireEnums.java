@@ -194,6 +194,8 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.TOPIC_ALREADY_EXISTS;
             case TOPIC_NOT_FOUND:
                 return MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND;
+            case CONSUMER_ASSIGN_ERROR:
+                return MagnetarClientException.ErrorCode.CONSUMER_ASSIGN_ERROR;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;

@@ -63,7 +63,7 @@ class BatchContainerTest
 
     private static BatchSettings settings(final io.magnetar.client.CompressionType compression)
     {
-        return new BatchSettings(true, 1_000_000, 100, 64 * 1024, compression, false, 0);
+        return new BatchSettings(true, 1_000_000, 100, 64 * 1024, compression, false, 0, BatcherBuilder.DEFAULT);
     }
 
     private static MessageMetadataDecoder metadata(final BatchContainer container)

@@ -6,6 +6,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import io.magnetar.client.Protocol;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
@@ -14,6 +15,7 @@ import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.FlowEncoder;
 import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
@@ -48,6 +50,7 @@ final class IdleTopicSetup implements AutoCloseable
     private static final int MAX_GC_ROUNDS = 10;
     private static final long GC_SETTLED_BYTES = 64 * 1024;
     private static final int POLL_LIMIT = 256;
+    private static final byte[] NO_HASH_RANGES = new byte[0];
     private static final String SUBSCRIPTION_PREFIX = "idle-sub-";
     private static final byte[] PAYLOAD = new byte[16];
 
@@ -286,9 +289,17 @@ final class IdleTopicSetup implements AutoCloseable
             .consumerId(consumerId)
             .subscriptionType(SubscriptionType.EXCLUSIVE)
             .initialPosition(InitialPosition.LATEST)
+            .priorityLevel(0)
+            .durable(BooleanType.TRUE)
+            .startInclusive(BooleanType.FALSE)
+            .startPublishTime(-1)
+            .keySharedMode(KeySharedMode.AUTO_SPLIT);
+        subscribe.startMessageId().shard(-1).position(-1);
+        subscribe
             .topic(topicName(index))
             .subscription(subscription)
-            .consumerName("idle");
+            .consumerName("idle")
+            .putHashRanges(NO_HASH_RANGES, 0, 0);
         send(subscribe.encodedLength());
 
         if (idle.consumers())

@@ -54,7 +54,7 @@ final class ConsumeCommand implements Callable<Integer>
     String position = "earliest";
 
     @Option(names = { "-t", "--subscription-type" }, description = "How the subscription's consumers share its " +
-        "messages: exclusive, shared or failover (any case). Default: ${DEFAULT-VALUE}")
+        "messages: exclusive, shared, failover or key_shared (any case). Default: ${DEFAULT-VALUE}")
     String type = "exclusive";
 
     @Option(names = "--wait", description = "Give up after this many seconds without a message; 0 waits forever. " +
@@ -99,10 +99,10 @@ final class ConsumeCommand implements Callable<Integer>
                 subscriptionType = SubscriptionType.FAILOVER;
                 break;
             case "key_shared":
-                System.err.println("consume: -t key_shared is not supported yet; use exclusive, shared or failover");
-                return 2;
+                subscriptionType = SubscriptionType.KEY_SHARED;
+                break;
             default:
-                System.err.println("consume: -t must be exclusive, shared or failover, not " + type);
+                System.err.println("consume: -t must be exclusive, shared, failover or key_shared, not " + type);
                 return 2;
         }
         if (count < 0)

@@ -20,6 +20,7 @@ import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataDecoder;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.ListNamespacesDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.PingDecoder;
@@ -30,6 +31,7 @@ import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.codecs.UpdatePartitionedTopicDecoder;
 import io.magnetar.codecs.checks.MessageMetadataCheck;
 import org.agrona.DirectBuffer;
@@ -71,6 +73,11 @@ final class IngressFrameAdapter
     private static final int GROUP_HEADER_LENGTH = 4;
     /** Clients before protocol 8 send a {@code Subscribe} without its priority level, the last field. */
     private static final int SUBSCRIBE_V7_BLOCK_LENGTH = SubscribeDecoder.priorityLevelEncodingOffset();
+    private static final int SUBSCRIBE_V8_BLOCK_LENGTH = SubscribeDecoder.keySharedModeEncodingOffset();
+    /** A Key_Shared sticky consumer's hash range on the wire: start and end, two int32s. */
+    public static final int HASH_RANGE_LENGTH = 8;
+    /** Most hash ranges one Key_Shared sticky consumer may give. */
+    public static final int MAX_HASH_RANGES = 1024;
     private final MessageMetadataCheck metadataCheck = new MessageMetadataCheck();
     private final short[] policyFields = new short[NamespacePolicies.FIELD_COUNT];
     private final long[] policyValues = new long[NamespacePolicies.FIELD_COUNT];
@@ -454,8 +461,9 @@ final class IngressFrameAdapter
     private boolean onSubscribe(
         final long sessionKey, final long correlationId, final int length, final int blockLength, final int version)
     {
-        final int requiredBlockLength = version >= 8 ? SubscribeDecoder.BLOCK_LENGTH : SUBSCRIBE_V7_BLOCK_LENGTH;
-        if (!isWellFormed(length, blockLength, requiredBlockLength, 3))
+        final int requiredBlockLength = version >= 9 ? SubscribeDecoder.BLOCK_LENGTH :
+            version >= 8 ? SUBSCRIBE_V8_BLOCK_LENGTH : SUBSCRIBE_V7_BLOCK_LENGTH;
+        if (!isWellFormed(length, blockLength, requiredBlockLength, version >= 9 ? 4 : 3))
         {
             return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed Subscribe frame");
         }
@@ -464,8 +472,25 @@ final class IngressFrameAdapter
         final long consumerId = subscribeDecoder.consumerId();
         final short subscriptionType = subscribeDecoder.subscriptionTypeRaw();
         final short initialPosition = subscribeDecoder.initialPositionRaw();
+        final short keySharedMode = subscribeDecoder.keySharedModeRaw();
         final String topic = subscribeDecoder.topic();
         final int subscriptionNameLength = subscribeDecoder.subscriptionLength();
+        if (version >= 9)
+        {
+            subscribeDecoder.skipSubscription();
+            subscribeDecoder.skipConsumerName();
+            final int rangesLength = subscribeDecoder.hashRangesLength();
+            if (SubscriptionType.KEY_SHARED.value() == subscriptionType && keySharedMode > KeySharedMode.STICKY.value())
+            {
+                return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "unknown key shared mode " +
+                    keySharedMode + "; known: 0 auto split, 1 sticky");
+            }
+            if (0 != rangesLength % HASH_RANGE_LENGTH || rangesLength > MAX_HASH_RANGES * HASH_RANGE_LENGTH)
+            {
+                return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "hash ranges of " + rangesLength +
+                    " bytes: must be pairs of int32 (8 bytes each), at most " + MAX_HASH_RANGES);
+            }
+        }
 
         return listener.onSubscribe(sessionKey, correlationId, consumerId, subscriptionType, initialPosition, topic,
             subscriptionNameLength, frame, length);

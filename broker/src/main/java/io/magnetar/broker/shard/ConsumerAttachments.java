@@ -1,6 +1,8 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.SubscriptionType;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayList;
 
@@ -20,17 +22,23 @@ final class ConsumerAttachments
     private final ReadySubscriptions ready;
     private final Dispatcher exclusiveDispatcher;
     private final Dispatcher sharedDispatcher;
+    private final Dispatcher keySharedDispatcher;
+    private final NanoClock clock;
 
     ConsumerAttachments(
         final ClientProxy proxy,
         final ReadySubscriptions ready,
         final Dispatcher exclusiveDispatcher,
-        final Dispatcher sharedDispatcher)
+        final Dispatcher sharedDispatcher,
+        final Dispatcher keySharedDispatcher,
+        final NanoClock clock)
     {
         this.proxy = proxy;
         this.ready = ready;
         this.exclusiveDispatcher = exclusiveDispatcher;
         this.sharedDispatcher = sharedDispatcher;
+        this.keySharedDispatcher = keySharedDispatcher;
+        this.clock = clock;
     }
 
     /**
@@ -59,6 +67,29 @@ final class ConsumerAttachments
     }
 
     /**
+     * @param subscription to join, with a consumer of type KEY_SHARED.
+     * @param mode         the consumer asks for.
+     * @param ranges       a sticky consumer's hash ranges, else null.
+     * @return null if it may join, else why not: its mode is not the subscription's, or its ranges overlap another
+     * consumer's (Pulsar's consumer assign error).
+     */
+    static String keySharedRefusal(final TopicSubscription subscription, final KeySharedMode mode, final int[] ranges)
+    {
+        final KeySharedState keyShared = subscription.keyShared;
+        if (subscription.consumers.isEmpty() || null == keyShared)
+        {
+            return null;
+        }
+        if (keyShared.selector.mode != mode)
+        {
+            return "Key_Shared subscription '" + subscription.name + "' on " + subscription.topic.name + " is " +
+                keyShared.selector.mode + "; a " + mode + " consumer cannot join it";
+        }
+
+        return keyShared.selector.refusal(ranges);
+    }
+
+    /**
      * Attach a consumer that {@link #refusal(TopicSubscription, SubscriptionType)} lets join; then answer its
      * subscribe, and then call {@link #announce(ShardConsumer)}.
      */
@@ -69,7 +100,24 @@ final class ConsumerAttachments
         subscription.consumers.add(consumer);
         subscription.type = type;
         final Topic topic = subscription.topic;
-        if (SubscriptionType.SHARED == type)
+        consumer.attachedNs = clock.nanoTime();
+        if (SubscriptionType.KEY_SHARED == type)
+        {
+            subscription.dispatcher = keySharedDispatcher;
+            if (isFirst)
+            {
+                final DrainingHashes drains = new DrainingHashes(() -> ready.markReady(subscription));
+                subscription.keyShared = new KeySharedState(new HashRangeSelector(consumer.keySharedMode), drains);
+                if (topic.persistent)
+                {
+                    // entries read before went to consumers of another type: all that is unacknowledged goes out again
+                    subscription.shared = new SharedDeliveries(drains);
+                    subscription.rewind();
+                }
+            }
+            subscription.keyShared.selector.add(consumer, consumer.hashRanges);
+        }
+        else if (SubscriptionType.SHARED == type)
         {
             subscription.dispatcher = sharedDispatcher;
             if (isFirst && topic.persistent && null == subscription.shared)
@@ -130,8 +178,13 @@ final class ConsumerAttachments
             subscription.nextConsumerIndex--;
         }
         final Topic topic = subscription.topic;
+        final KeySharedState keyShared = subscription.keyShared;
+        if (null != keyShared)
+        {
+            keyShared.selector.remove(consumer); // before what it held is released: its hashes have a new owner
+        }
         final SharedDeliveries shared = subscription.shared;
-        if (null != shared)
+        if (null != shared && topic.persistent)
         {
             shared.detached(consumer, subscription.cursor, subscription.redeliveries());
         }
@@ -144,6 +197,14 @@ final class ConsumerAttachments
             if (!topic.persistent || !subscription.durable)
             {
                 topic.subscriptions.remove(subscription); // a reader's goes with its consumer
+                return;
+            }
+            if (null != keyShared)
+            {
+                // the next consumer, of any type, starts at the first unacknowledged entry, which covers all that waits
+                subscription.keyShared = null;
+                subscription.shared = null;
+                subscription.rewind();
                 return;
             }
             if (null != shared && !subscription.hasRedelivery())

@@ -125,7 +125,7 @@ final class MessagePublisher implements EntryDelivery
         final ArrayList<TopicSubscription> subscriptions = topic.subscriptions;
         for (int i = 0, size = subscriptions.size(); i < size; i++)
         {
-            final ShardConsumer consumer = subscriptions.get(i).nextLiveConsumer();
+            final ShardConsumer consumer = subscriptions.get(i).nextLiveConsumer(key);
             if (null == consumer)
             {
                 continue;

@@ -1,5 +1,8 @@
 package io.magnetar.broker.shard;
 
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
 import java.util.ArrayList;
 import java.util.function.LongSupplier;
 
@@ -7,8 +10,8 @@ import java.util.function.LongSupplier;
  * The subscriptions that may be able to deliver: those whose consumers got permits, whose topic got new visible
  * entries, that got a consumer, lost one that held entries, or were reset. Dispatch visits only these, never every
  * subscription: a duty cycle costs what can move, not what exists. A subscription leaves the set when it has no
- * consumer (no dispatcher), no permits or nothing more to deliver, and comes back when one of those events happens
- * again.
+ * consumer (no dispatcher), no permits, nothing more to deliver, or its dispatcher found nothing it could deliver
+ * until something happens (Key_Shared), and comes back when one of those events happens again.
  */
 final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
 {
@@ -16,13 +19,24 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
 
     private final ArrayList<TopicSubscription> ready = new ArrayList<>();
     private final LongSupplier durablePosition;
+    private final NanoClock clock;
 
     /**
      * @param durablePosition of the entry log: dispatch reads only below it.
      */
     ReadySubscriptions(final LongSupplier durablePosition)
     {
+        this(durablePosition, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * @param durablePosition of the entry log: dispatch reads only below it.
+     * @param clock           for the time a resting subscription wakes at.
+     */
+    ReadySubscriptions(final LongSupplier durablePosition, final NanoClock clock)
+    {
         this.durablePosition = durablePosition;
+        this.clock = clock;
     }
 
     /**
@@ -30,6 +44,7 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
      */
     void markReady(final TopicSubscription subscription)
     {
+        subscription.waitsForEvent = false;
         if (!subscription.ready && subscription.topic.persistent && null != subscription.dispatcher)
         {
             subscription.ready = true;
@@ -61,7 +76,17 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
         for (int i = 0; i < ready.size();)
         {
             final TopicSubscription subscription = ready.get(i);
-            if (null == subscription.dispatcher || !subscription.hasPermits() || !subscription.hasBacklogToDeliver())
+            if (subscription.waitsForEvent && Long.MAX_VALUE != subscription.wakeAtNs)
+            {
+                if (clock.nanoTime() - subscription.wakeAtNs < 0)
+                {
+                    i++; // rests until a drain timeout runs out
+                    continue;
+                }
+                subscription.waitsForEvent = false;
+            }
+            if (null == subscription.dispatcher || !subscription.hasPermits() || !subscription.hasBacklogToDeliver() ||
+                subscription.waitsForEvent)
             {
                 subscription.ready = false;
                 final int last = ready.size() - 1;

@@ -26,6 +26,11 @@ final class RedeliveryQueue
     void add(final long ordinal)
     {
         redeliveryCounts.put(ordinal, redeliveryCounts.get(ordinal) + 1);
+        append(ordinal);
+    }
+
+    private void append(final long ordinal)
+    {
         if (tail == ordinals.length)
         {
             if (head > 0)
@@ -44,6 +49,15 @@ final class RedeliveryQueue
             isSorted = false;
         }
         ordinals[tail++] = ordinal;
+    }
+
+    /**
+     * Queue an entry that could not go yet (Key_Shared), without counting it as delivered again; {@link #sort()}
+     * before the next {@link #next()}.
+     */
+    void hold(final long ordinal)
+    {
+        append(ordinal);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.ProducerAccessMode;
 import io.magnetar.codecs.RedeliverUnacknowledgedDecoder;
@@ -260,9 +261,16 @@ final class ShardCommandAdapter
                 {
                     start.set(true, -1, -1, false, -1);
                 }
+                final short keySharedMode = decoder.keySharedModeRaw();
                 final String topic = decoder.topic();
                 final String subscription = decoder.subscription();
                 final String consumerName = decoder.consumerName();
+                if (version >= 9 && SubscriptionType.KEY_SHARED == type)
+                {
+                    // the session's adapter checked the mode and that the ranges are whole pairs
+                    start.keySharedMode = KeySharedMode.get(keySharedMode);
+                    start.hashRanges = hashRanges(decoder);
+                }
                 return subscriptions.onSubscribe(session, correlationId, consumerId, type, initialPosition,
                     priorityLevel, topic, subscription, consumerName, start);
             }
@@ -413,5 +421,19 @@ final class ShardCommandAdapter
         }
         session.consumers.clear();
         proxy.onSessionClosed(session);
+    }
+
+    private static int[] hashRanges(final SubscribeDecoder decoder)
+    {
+        final int length = decoder.hashRangesLength();
+        final int[] ranges = new int[length / Integer.BYTES];
+        final DirectBuffer buffer = decoder.buffer();
+        final int offset = decoder.limit() + SubscribeDecoder.hashRangesHeaderLength();
+        for (int i = 0; i < ranges.length; i++)
+        {
+            ranges[i] = buffer.getInt(offset + i * Integer.BYTES, ByteOrder.LITTLE_ENDIAN);
+        }
+        decoder.skipHashRanges();
+        return ranges;
     }
 }

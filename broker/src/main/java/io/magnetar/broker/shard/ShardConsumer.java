@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.codecs.KeySharedMode;
 import org.agrona.collections.LongArrayList;
 
 /**
@@ -27,6 +28,14 @@ final class ShardConsumer
     LongArrayList delivered;
     /** Size of {@link #delivered} at which it is next compacted. */
     int deliveredCompactAt = 64;
+    /** Key_Shared: the mode it asked for. */
+    KeySharedMode keySharedMode = KeySharedMode.AUTO_SPLIT;
+    /** Key_Shared sticky: the hash ranges it asked for, start and end pairs; null otherwise. */
+    int[] hashRanges;
+    /** When it attached ({@link System#nanoTime()} scale): Key_Shared bounds its wait for draining hashes by it. */
+    long attachedNs;
+    /** Key_Shared: the dispatch round in which an entry for it had to wait; nothing more goes to it in that round. */
+    long waitingInRound;
 
     /**
      * @param priorityLevel as a {@code Subscribe} frame carries it: absent (a client before protocol 8) means 0.

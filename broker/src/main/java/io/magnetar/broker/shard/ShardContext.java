@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.policy.BacklogQuota;
@@ -13,6 +14,7 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.jctools.queues.SpscArrayQueue;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one {@link TopicShardAgent} is given: its logs, its command queues, its counters and the broker's settings.
@@ -38,6 +40,9 @@ public final class ShardContext
     private BacklogQuota backlogQuota = BacklogQuota.NONE;
     private Durability durability = Durability.ARCHIVED;
     private long holdTimeoutNs;
+    private long keySharedDrainTimeoutNs =
+        TimeUnit.MILLISECONDS.toNanos(BrokerConfiguration.KEY_SHARED_DRAIN_TIMEOUT_DEFAULT_MS);
+    private int keySharedLookAhead = BrokerConfiguration.KEY_SHARED_LOOK_AHEAD_DEFAULT;
     private StorageGate storageGate;
     private long[] policyDefaults;
     private boolean deduplication;
@@ -427,6 +432,42 @@ public final class ShardContext
     public boolean syncedByAgent()
     {
         return Durability.ARCHIVED == durability;
+    }
+
+    /**
+     * @param keySharedDrainTimeoutNs how long a joining Key_Shared consumer waits for keys another holds.
+     * @return this for a fluent API.
+     */
+    public ShardContext keySharedDrainTimeoutNs(final long keySharedDrainTimeoutNs)
+    {
+        this.keySharedDrainTimeoutNs = keySharedDrainTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return how long a joining Key_Shared consumer waits for keys another holds, in ns.
+     */
+    public long keySharedDrainTimeoutNs()
+    {
+        return keySharedDrainTimeoutNs;
+    }
+
+    /**
+     * @param keySharedLookAhead most entries of a Key_Shared subscription that may wait for their consumer.
+     * @return this for a fluent API.
+     */
+    public ShardContext keySharedLookAhead(final int keySharedLookAhead)
+    {
+        this.keySharedLookAhead = keySharedLookAhead;
+        return this;
+    }
+
+    /**
+     * @return most entries of a Key_Shared subscription that may wait for their consumer.
+     */
+    public int keySharedLookAhead()
+    {
+        return keySharedLookAhead;
     }
 
     /**

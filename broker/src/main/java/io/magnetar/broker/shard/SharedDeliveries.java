@@ -5,26 +5,56 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Which consumer of a shared subscription holds each delivered entry that is not acknowledged yet, known by its
- * shard-unique {@link ShardConsumer#key}; each consumer also lists what it was given, so that a leaving one costs what
- * it held. What a leaving consumer held goes to the subscription's {@link RedeliveryQueue}. Held only in memory: after
- * a restart every unacknowledged entry is delivered again from the cursor. Costs one map entry and one list slot per
- * delivered, unacknowledged entry; allocates only as its map and lists grow, and gives the room back once nothing is
- * held.
+ * Which consumer of a shared or Key_Shared subscription holds each delivered entry that is not acknowledged yet, known
+ * by its shard-unique {@link ShardConsumer#key}; each consumer also lists what it was given, so that a leaving one
+ * costs what it held. What a leaving consumer held goes to the subscription's {@link RedeliveryQueue}. Held only in
+ * memory: after a restart every unacknowledged entry is delivered again from the cursor. Costs one map entry and one
+ * list slot per delivered, unacknowledged entry; allocates only as its map and lists grow, and gives the room back
+ * once nothing is held. For Key_Shared it also keeps each entry's key hash, and tells {@link DrainingHashes} when an
+ * entry is no longer held.
  */
 final class SharedDeliveries
 {
     private static final int COMPACT_ABOVE_CAPACITY = 4096;
     private static final int MIN_LIST_COMPACTION = 64;
+    private static final int HASH_BITS = 16;
+    private static final long HASH_MASK = (1L << HASH_BITS) - 1;
 
+    /** Ordinal to the holder's key and the entry's hash, as {@code key << 16 | hash}. */
     private final Long2LongHashMap holders = new Long2LongHashMap(Long.MIN_VALUE);
+    private final DrainingHashes drains;
+
+    /**
+     * @param drains of a Key_Shared subscription, told when entries are no longer held; null for shared.
+     */
+    SharedDeliveries(final DrainingHashes drains)
+    {
+        this.drains = drains;
+    }
+
+    SharedDeliveries()
+    {
+        this(null);
+    }
 
     /**
      * An entry went to a consumer.
      */
     void delivered(final long ordinal, final ShardConsumer consumer)
     {
-        holders.put(ordinal, consumer.key);
+        delivered(ordinal, consumer, 0);
+    }
+
+    /**
+     * An entry whose key has a hash went to a consumer.
+     */
+    void delivered(final long ordinal, final ShardConsumer consumer, final int hash)
+    {
+        holders.put(ordinal, consumer.key << HASH_BITS | hash);
+        if (null != drains)
+        {
+            drains.delivered(hash, consumer);
+        }
         LongArrayList delivered = consumer.delivered;
         if (null == delivered)
         {
@@ -45,7 +75,11 @@ final class SharedDeliveries
      */
     void acked(final long ordinal)
     {
-        holders.remove(ordinal);
+        final long holder = holders.remove(ordinal);
+        if (null != drains && Long.MIN_VALUE != holder)
+        {
+            drains.released((int)(holder & HASH_MASK), holder >> HASH_BITS);
+        }
         if (holders.isEmpty() && holders.capacity() > COMPACT_ABOVE_CAPACITY)
         {
             holders.compact();
@@ -59,11 +93,16 @@ final class SharedDeliveries
      */
     boolean release(final long ordinal, final ShardConsumer consumer)
     {
-        if (holders.get(ordinal) != consumer.key)
+        final long holder = holders.get(ordinal);
+        if (!isHeldBy(holder, consumer))
         {
             return false;
         }
         holders.remove(ordinal);
+        if (null != drains)
+        {
+            drains.released((int)(holder & HASH_MASK), consumer.key);
+        }
         return true;
     }
 
@@ -88,9 +127,14 @@ final class SharedDeliveries
         for (int i = 0, size = delivered.size(); i < size; i++)
         {
             final long ordinal = delivered.getLong(i);
-            if (holders.get(ordinal) == consumer.key)
+            final long holder = holders.get(ordinal);
+            if (isHeldBy(holder, consumer))
             {
                 holders.remove(ordinal);
+                if (null != drains)
+                {
+                    drains.released((int)(holder & HASH_MASK), consumer.key);
+                }
                 if (!cursor.isAcked(ordinal))
                 {
                     redeliveries.add(ordinal);
@@ -121,7 +165,7 @@ final class SharedDeliveries
         int count = 0;
         for (int i = 0, size = null == delivered ? 0 : delivered.size(); i < size; i++)
         {
-            if (holders.get(delivered.getLong(i)) == consumer.key)
+            if (isHeldBy(holders.get(delivered.getLong(i)), consumer))
             {
                 count++;
             }
@@ -136,6 +180,15 @@ final class SharedDeliveries
     void clear()
     {
         holders.clear();
+        if (null != drains)
+        {
+            drains.clear();
+        }
+    }
+
+    private static boolean isHeldBy(final long holder, final ShardConsumer consumer)
+    {
+        return Long.MIN_VALUE != holder && holder >> HASH_BITS == consumer.key;
     }
 
     private void keepHeld(final ShardConsumer consumer)
@@ -145,7 +198,7 @@ final class SharedDeliveries
         for (int i = 0, size = delivered.size(); i < size; i++)
         {
             final long ordinal = delivered.getLong(i);
-            if (holders.get(ordinal) == consumer.key)
+            if (isHeldBy(holders.get(ordinal), consumer))
             {
                 delivered.setLong(kept++, ordinal);
             }

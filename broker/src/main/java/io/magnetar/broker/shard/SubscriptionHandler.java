@@ -4,6 +4,7 @@ import io.aeron.Publication;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.storage.RecordedLog;
 import io.magnetar.storage.StorageException;
@@ -38,6 +39,7 @@ final class SubscriptionHandler implements SubscriptionAcks
         final ShardLogWriter writer,
         final ClientProxy proxy,
         final EntryDelivery delivery,
+        final KeySharedDispatcher keySharedDispatcher,
         final ReadySubscriptions ready,
         final TopicDeadlines deadlines,
         final PublishTimeReader publishTimes,
@@ -50,8 +52,8 @@ final class SubscriptionHandler implements SubscriptionAcks
         this.topics = topics;
         this.writer = writer;
         this.proxy = proxy;
-        this.attachments = new ConsumerAttachments(
-            proxy, ready, new ExclusiveDispatcher(delivery), new SharedDispatcher(delivery));
+        this.attachments = new ConsumerAttachments(proxy, ready, new ExclusiveDispatcher(delivery),
+            new SharedDispatcher(delivery), keySharedDispatcher, keySharedDispatcher.clock());
         this.publishTimes = publishTimes;
         this.errorHandler = errorHandler;
         this.ackRun = new CursorAckRun(shard, writer, errorHandler);
@@ -80,11 +82,14 @@ final class SubscriptionHandler implements SubscriptionAcks
         final String consumerName,
         final Start start)
     {
-        if (SubscriptionType.KEY_SHARED == type)
+        if (SubscriptionType.KEY_SHARED == type && KeySharedMode.STICKY == start.keySharedMode)
         {
-            proxy.error(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION,
-                "subscription type KEY_SHARED is not supported yet; use EXCLUSIVE, SHARED or FAILOVER");
-            return true;
+            final String invalid = HashRangeSelector.invalidRanges(start.hashRanges);
+            if (null != invalid)
+            {
+                proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, invalid);
+                return true;
+            }
         }
         if (SubscriptionType.NULL_VAL == type)
         {
@@ -125,6 +130,15 @@ final class SubscriptionHandler implements SubscriptionAcks
             proxy.error(session, correlationId, ErrorCode.CONSUMER_BUSY, refusal);
             return true;
         }
+        if (SubscriptionType.KEY_SHARED == type && null != subscription)
+        {
+            refusal = ConsumerAttachments.keySharedRefusal(subscription, start.keySharedMode, start.hashRanges);
+            if (null != refusal)
+            {
+                proxy.error(session, correlationId, ErrorCode.CONSUMER_ASSIGN_ERROR, refusal);
+                return true;
+            }
+        }
 
         if (null == subscription)
         {
@@ -137,6 +151,8 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         final ShardConsumer consumer = new ShardConsumer(nextConsumerKey++, consumerId, subscription, session,
             consumerName, ShardConsumer.priorityLevelOrDefault(priorityLevel));
+        consumer.keySharedMode = start.keySharedMode;
+        consumer.hashRanges = KeySharedMode.STICKY == start.keySharedMode ? start.hashRanges : null;
         attachments.attach(consumer, type);
         session.consumers.put(consumerId, consumer);
         proxy.subscribed(session, correlationId, consumerId);
@@ -305,10 +321,10 @@ final class SubscriptionHandler implements SubscriptionAcks
             return true;
         }
         final TopicSubscription subscription = consumer.subscription;
-        if (SubscriptionType.SHARED == subscription.type)
+        if (SubscriptionType.SHARED == subscription.type || SubscriptionType.KEY_SHARED == subscription.type)
         {
-            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
-                "cumulative acks are not allowed on shared subscription '" + subscription.name + "'");
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "cumulative acks are not allowed on " +
+                subscription.type + " subscription '" + subscription.name + "'");
             return true;
         }
         final Topic topic = subscription.topic;
@@ -614,6 +630,10 @@ final class SubscriptionHandler implements SubscriptionAcks
         long position = -1;
         boolean inclusive;
         long publishTime = -1;
+        /** Key_Shared: the mode the consumer asks for. */
+        KeySharedMode keySharedMode = KeySharedMode.AUTO_SPLIT;
+        /** Key_Shared sticky: the consumer's hash ranges, start and end pairs; null for none. */
+        int[] hashRanges;
 
         Start set(
             final boolean durable,
@@ -627,6 +647,8 @@ final class SubscriptionHandler implements SubscriptionAcks
             this.position = position;
             this.inclusive = inclusive;
             this.publishTime = publishTime;
+            this.keySharedMode = KeySharedMode.AUTO_SPLIT;
+            this.hashRanges = null;
             return this;
         }
     }

@@ -4,6 +4,7 @@ import io.magnetar.broker.BrokerCounters;
 import io.magnetar.storage.RecordedLog;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,11 @@ public final class TopicShardAgent implements Agent
         ready = new ReadySubscriptions(entryLog::durablePosition);
         final long checkIntervalMs = TimeUnit.NANOSECONDS.toMillis(ctx.retention().checkIntervalNs());
         final TopicDeadlines deadlines = new TopicDeadlines(checkIntervalMs);
+        final KeySharedDispatcher keySharedDispatcher = new KeySharedDispatcher(publisher,
+            new EntryKeyHashes(entryLog.reader(), ctx.errorHandler()), SystemNanoClock.INSTANCE,
+            ctx.keySharedDrainTimeoutNs(), ctx.keySharedLookAhead());
         subscriptions = new SubscriptionHandler(
-            shard, entryLog, topics, writer, proxy, publisher, ready, deadlines,
+            shard, entryLog, topics, writer, proxy, publisher, keySharedDispatcher, ready, deadlines,
             publishTimes, ctx.errorHandler());
         final ReceiptTracker.VisibilityListener onEntryVisible = (topic) ->
         {

@@ -2,6 +2,7 @@ package io.magnetar.broker.shard;
 
 import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.storage.Cursor;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 
@@ -32,6 +33,15 @@ final class TopicSubscription
     RedeliveryQueue redeliveries;
     /** How entries go to the consumers, by subscription type; set when a consumer attaches. */
     Dispatcher dispatcher;
+    /** Key_Shared: who owns and who holds each key hash; created by the first Key_Shared consumer. */
+    KeySharedState keyShared;
+    /**
+     * Key_Shared: the last dispatch found nothing it could deliver until something happens (permits, an ack, a
+     * consumer coming or going, new entries) or {@link #wakeAtNs}, so the ready set lets it rest until then.
+     */
+    boolean waitsForEvent;
+    /** Key_Shared: while it {@link #waitsForEvent}, when a drain timeout runs out ({@link Long#MAX_VALUE}: none). */
+    long wakeAtNs = Long.MAX_VALUE;
     /** Shared subscriptions: where the round of consumers goes on. */
     int nextConsumerIndex;
     private boolean nextIsRedelivery;
@@ -151,6 +161,14 @@ final class TopicSubscription
     }
 
     /**
+     * @return true if the entry from {@link #nextOrdinal(int)} goes out again, false if it was not read before.
+     */
+    boolean nextIsRedelivery()
+    {
+        return nextIsRedelivery;
+    }
+
+    /**
      * The entry from {@link #nextOrdinal(int)} went out.
      */
     void advance()
@@ -223,7 +241,7 @@ final class TopicSubscription
         {
             return consumer.permits > 0;
         }
-        if (SubscriptionType.SHARED == type)
+        if (SubscriptionType.SHARED == type || SubscriptionType.KEY_SHARED == type)
         {
             final ArrayList<ShardConsumer> consumers = this.consumers;
             for (int i = 0, size = consumers.size(); i < size; i++)
@@ -247,11 +265,18 @@ final class TopicSubscription
     }
 
     /**
-     * @return the next consumer with a permit for a non-persistent message, or null: the active one, or the next in
-     * the round for shared subscriptions.
+     * @param key of the message.
+     * @return the next consumer with a permit for a non-persistent message, or null: the active one, the next in
+     * the round for shared subscriptions, or the owner of the key's hash for Key_Shared.
      */
-    ShardConsumer nextLiveConsumer()
+    ShardConsumer nextLiveConsumer(final DirectBuffer key)
     {
+        if (SubscriptionType.KEY_SHARED == type && null != keyShared)
+        {
+            final HashRangeSelector selector = keyShared.selector;
+            final ShardConsumer owner = selector.select(selector.hash(key, 0, key.capacity()));
+            return null != owner && owner.permits > 0 ? owner : null;
+        }
         if (null != consumer || SubscriptionType.SHARED != type)
         {
             return null != consumer && consumer.permits > 0 ? consumer : null;

@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.collections.Long2LongHashMap;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * of each subscription type, without a media driver, checking after every step the two flow-control invariants: a
  * consumer never holds more messages than the permits it granted, and no consumer that may receive is left with
  * permits while its subscription has entries it may receive. At the end every entry is delivered and acknowledged:
- * none is lost, and a shared entry goes out twice only after its consumer left or gave it back.
+ * none is lost, and a shared entry goes out twice only after its consumer left or gave it back. Key_Shared also
+ * checks that a key's messages are never with two consumers at once and first go out in the log's order.
  */
 class DispatchInvariantsTest
 {
@@ -36,7 +38,8 @@ class DispatchInvariantsTest
     {
         final List<Arguments> runs = new ArrayList<>();
         for (final SubscriptionType type :
-            new SubscriptionType[]{ SubscriptionType.EXCLUSIVE, SubscriptionType.SHARED, SubscriptionType.FAILOVER })
+            new SubscriptionType[]{ SubscriptionType.EXCLUSIVE, SubscriptionType.SHARED, SubscriptionType.FAILOVER,
+                SubscriptionType.KEY_SHARED })
         {
             for (long seed = 1; seed <= 40; seed++)
             {
@@ -54,6 +57,9 @@ class DispatchInvariantsTest
     /** Entries held, by ordinal: the consumer that got them last and has not left nor acknowledged them. */
     private final Long2LongHashMap holders = new Long2LongHashMap(-1);
     private final Set<Long> acked = new HashSet<>();
+    /** Key_Shared: entries delivered at least once, and the highest of each hash delivered for the first time. */
+    private final Set<Long> deliveredOnce = new HashSet<>();
+    private final Map<Integer, Long> highestFirstByHash = new HashMap<>();
     private Random random;
     private boolean backPressure;
     private ConsumerAttachments attachments;
@@ -76,8 +82,11 @@ class DispatchInvariantsTest
     {
         random = new Random(seed);
         final EntryDelivery delivery = this::deliver;
-        attachments = new ConsumerAttachments(
-            null, ready, new ExclusiveDispatcher(delivery), new SharedDispatcher(delivery));
+        final KeySharedDispatcher keyShared = new KeySharedDispatcher(
+            delivery, (topic, messageId, durablePosition) -> hashOf(messageId / 1000 - 1), () -> 0L, Long.MAX_VALUE,
+            BrokerConfiguration.KEY_SHARED_LOOK_AHEAD_DEFAULT);
+        attachments = new ConsumerAttachments(null, ready, new ExclusiveDispatcher(delivery),
+            new SharedDispatcher(delivery), keyShared, keyShared.clock());
         long nextConsumerId = 1;
 
         for (int step = 0; step < STEPS; step++)
@@ -171,9 +180,46 @@ class DispatchInvariantsTest
         {
             fail("entry " + ordinal + " went to " + to.key + " while " + holder + " holds it");
         }
+        if (SubscriptionType.KEY_SHARED == to.subscription.type)
+        {
+            checkKeyOrder(to, ordinal);
+        }
         holders.put(ordinal, to.key);
         model.held.add(ordinal);
         return ClientProxy.OFFER_OK;
+    }
+
+    /**
+     * A key's messages are never with two consumers at once, and go out for the first time in the log's order.
+     */
+    private void checkKeyOrder(final ShardConsumer to, final long ordinal)
+    {
+        final int hash = hashOf(ordinal);
+        for (final Model other : models.values())
+        {
+            if (other.consumer != to)
+            {
+                for (final long held : other.held)
+                {
+                    if (hashOf(held) == hash && holders.get(held) == other.consumer.key)
+                    {
+                        fail("entry " + ordinal + " went to " + to.key + " while " + other.consumer.key +
+                            " holds entry " + held + " of the same key");
+                    }
+                }
+            }
+        }
+        if (deliveredOnce.add(ordinal))
+        {
+            final Long highest = highestFirstByHash.put(hash, ordinal);
+            assertTrue(null == highest || highest < ordinal, "entry " + ordinal + " of a key overtook " + highest);
+        }
+    }
+
+    private static int hashOf(final long ordinal)
+    {
+        final byte[] key = ("key-" + ordinal % 5).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return HashRangeSelector.hash(key, key.length);
     }
 
     private void subscribe(final long key, final SubscriptionType type)
@@ -243,6 +289,52 @@ class DispatchInvariantsTest
         return all.get(random.nextInt(all.size()));
     }
 
+    /**
+     * No unacknowledged entry that nobody holds waits while the owner of its key has permits and no other consumer
+     * holds entries of its key.
+     */
+    private void checkNoKeyWaitsForNothing()
+    {
+        final KeySharedState keyShared = subscription.keyShared;
+        if (null == keyShared)
+        {
+            return;
+        }
+        for (long ordinal = 0; ordinal < topic.durableEntries; ordinal++)
+        {
+            final long holder = holders.get(ordinal);
+            if (acked.contains(ordinal) || (-1 != holder && models.containsKey(holder)))
+            {
+                continue;
+            }
+            final int hash = hashOf(ordinal);
+            final ShardConsumer owner = keyShared.selector.select(hash);
+            if (null == owner || owner.permits <= 0 || heldByAnother(hash, owner))
+            {
+                continue;
+            }
+            fail("entry " + ordinal + " waits while the owner of its key, " + owner.key + ", has permits");
+        }
+    }
+
+    private boolean heldByAnother(final int hash, final ShardConsumer owner)
+    {
+        for (final Model model : models.values())
+        {
+            if (model.consumer != owner)
+            {
+                for (final long held : model.held)
+                {
+                    if (hashOf(held) == hash && holders.get(held) == model.consumer.key)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private void checkInvariants(final SubscriptionType type)
     {
         long delivered = 0;
@@ -259,7 +351,11 @@ class DispatchInvariantsTest
             return; // a consumer that could not take an entry may be left waiting for the next duty cycle
         }
 
-        if (SubscriptionType.SHARED == type)
+        if (SubscriptionType.KEY_SHARED == type)
+        {
+            checkNoKeyWaitsForNothing();
+        }
+        else if (SubscriptionType.SHARED == type)
         {
             boolean anyPermits = false;
             for (final Model model : models.values())

@@ -26,7 +26,7 @@ class SharedDispatcherTest
     private final SharedDispatcher dispatcher = new SharedDispatcher(this::deliver);
     private final ReadySubscriptions ready = new ReadySubscriptions(() -> Long.MAX_VALUE);
     private final ConsumerAttachments attachments =
-        new ConsumerAttachments(null, ready, new ExclusiveDispatcher(this::deliver), dispatcher);
+        new ConsumerAttachments(null, ready, new ExclusiveDispatcher(this::deliver), dispatcher, null, () -> 0L);
     private final Topic topic = fixtures.persistentTopic(ShardFixtures.policies("public/default"));
     private final TopicSubscription subscription = topic.addSubscription(1, "s", 0);
 
