@@ -27,6 +27,20 @@ interface AdminIngress
         long deadlineNs) throws MagnetarClientException;
 
     /**
+     * Offer {@code DeleteSubscription}.
+     *
+     * @param correlationId of the request.
+     * @param topic         full topic name.
+     * @param subscription  to delete.
+     * @param force         true to close its consumers first.
+     * @param deadlineNs    bound on waiting for the ingress.
+     * @throws MagnetarClientException if the request could not be offered in time.
+     */
+    void deleteSubscription(
+        long correlationId, String topic, String subscription, boolean force, long deadlineNs)
+        throws MagnetarClientException;
+
+    /**
      * Offer {@code StatsInternalRequest}.
      *
      * @param correlationId of the request.

@@ -1,6 +1,8 @@
 package io.magnetar.client;
 
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CreatePartitionedTopicEncoder;
+import io.magnetar.codecs.DeleteSubscriptionEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataEncoder;
 import io.magnetar.codecs.ListNamespacesEncoder;
@@ -29,6 +31,7 @@ final class AdminRequestProxy implements AdminIngress
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
+        final DeleteSubscriptionEncoder deleteSubscriptionEncoder = new DeleteSubscriptionEncoder();
         final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
         final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
         final ListNamespacesEncoder listNamespacesEncoder = new ListNamespacesEncoder();
@@ -69,6 +72,27 @@ final class AdminRequestProxy implements AdminIngress
             .shard(null == messageId ? -1 : messageId.shard())
             .position(null == messageId ? -1 : messageId.position());
         encoder.topic(topic).subscription(subscription);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void deleteSubscription(
+        final long correlationId,
+        final String topic,
+        final String subscription,
+        final boolean force,
+        final long deadlineNs) throws MagnetarClientException
+    {
+        final AdminEncoders e = encoders.get();
+        final DeleteSubscriptionEncoder encoder = e.deleteSubscriptionEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .force(force ? BooleanType.TRUE : BooleanType.FALSE)
+            .topic(topic)
+            .subscription(subscription);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

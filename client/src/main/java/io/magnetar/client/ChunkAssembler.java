@@ -306,6 +306,15 @@ final class ChunkAssembler
     }
 
     /**
+     * Forget the messages being put together: the broker delivers them again from their first chunk (a restored
+     * session or a seek). Under the consumer's receive lock.
+     */
+    void clear()
+    {
+        pendingByMessage.clear();
+    }
+
+    /**
      * A chunk already taken came again: stored twice by a resend. A first chunk after later ones is not that but the
      * message delivered again from its start.
      */

@@ -160,6 +160,15 @@ public interface Consumer extends AutoCloseable
     void seek(long publishTime) throws MagnetarClientException;
 
     /**
+     * Delete the subscription (its cursor and everything it holds back) and close this consumer, as Pulsar's
+     * {@code unsubscribe}. Refused ({@link MagnetarClientException.ErrorCode#CONSUMER_BUSY}) while other consumers are
+     * attached to the subscription; this consumer then stays open.
+     *
+     * @throws MagnetarClientException if refused, the broker is older than protocol 9, or it did not answer in time.
+     */
+    void unsubscribe() throws MagnetarClientException;
+
+    /**
      * Negatively acknowledge a message, as Pulsar's {@code negativeAcknowledge}: the broker delivers it again once
      * {@link ConsumerBuilder#negativeAckRedeliveryDelay(long, TimeUnit)} has passed, with its redelivery count
      * raised; on a shared subscription to any of its consumers. As in Pulsar, on exclusive and failover subscriptions

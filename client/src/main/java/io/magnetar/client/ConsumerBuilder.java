@@ -308,9 +308,15 @@ public final class ConsumerBuilder
         {
             throw new MagnetarClientException("subscription type is not set");
         }
-        if (SubscriptionType.KEY_SHARED == subscriptionType && null != keySharedPolicy)
+        final KeySharedPolicy policy = null == keySharedPolicy ? null : keySharedPolicy.copy();
+        if (null != policy)
         {
-            keySharedPolicy.validate();
+            if (SubscriptionType.KEY_SHARED != subscriptionType)
+            {
+                throw new MagnetarClientException("a key shared policy needs subscription type KEY_SHARED, not " +
+                    subscriptionType);
+            }
+            policy.validate();
         }
         if (priorityLevel < 0)
         {
@@ -383,7 +389,7 @@ public final class ConsumerBuilder
             acknowledgmentGroupTimeNs, maxAcknowledgmentGroupSize, priorityLevel, consumerEventListener,
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
-            ackTimeoutNs, deadLetterPolicy, start, keySharedPolicy);
+            ackTimeoutNs, deadLetterPolicy, start, policy);
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -42,6 +42,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final Object closeLock = new Object();
     private long droppedMessageCount;
     private volatile boolean isClosed;
+    private volatile boolean closedByBroker;
     private volatile boolean isWatched;
     private volatile int lastReadShard = -1; // readers only: the shard of what they handed out, once they have
     private volatile long lastPushedPosition = -1; // readers only
@@ -298,6 +299,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             receiveRing.discard();
             unpacker.clear();
+            chunks.clear();
             permits.reset();
             return permits;
         }
@@ -423,11 +425,11 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     void restore(final long deadlineNs, final long epoch) throws MagnetarClientException
     {
-        if (isClosed)
+        if (isClosed || closedByBroker)
         {
             return;
         }
-        if (settings.start.durable)
+        if (settings.start.durable && topic.startsWith("persistent://"))
         {
             // as Pulsar: the broker delivers again all that is unacknowledged, in order, so what the ring holds goes
             final ConsumerPermits permits = discardReceived();
@@ -457,7 +459,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     boolean isRestoredIn(final long epoch)
     {
-        return isClosed || restoredEpoch == epoch;
+        return isClosed || closedByBroker || restoredEpoch == epoch;
     }
 
     /**
@@ -707,6 +709,34 @@ final class ConsumerImpl extends Restorable implements Consumer
             throw new MagnetarClientException(
                 "consumer on topic '" + topic + "' subscription '" + subscription + "' is closed");
         }
+        if (closedByBroker)
+        {
+            throw new MagnetarClientException(MagnetarClientException.ErrorCode.CONSUMER_NOT_FOUND, "consumer on " +
+                "topic '" + topic + "' subscription '" + subscription + "' was closed by the broker: its " +
+                "subscription was deleted");
+        }
+    }
+
+    /**
+     * The conductor: the broker closed this consumer (its subscription was deleted by force); it receives nothing
+     * more and is not subscribed again after a reconnect.
+     */
+    void onClosedByBroker()
+    {
+        closedByBroker = true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void unsubscribe() throws MagnetarClientException
+    {
+        requests.checkNotConductorThread("unsubscribe");
+        checkOpen();
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        acks.flush(deadlineNs, restoredEpoch);
+        registry.unsubscribe(this);
+        close(deadlineNs, true);
     }
 
     /**

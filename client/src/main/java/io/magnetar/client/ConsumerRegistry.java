@@ -272,6 +272,20 @@ final class ConsumerRegistry
     }
 
     /**
+     * Delete a consumer's subscription on the broker; the consumer is then closed by the caller.
+     *
+     * @throws MagnetarClientException if the broker refused (other consumers), is too old, or did not answer.
+     */
+    void unsubscribe(final ConsumerImpl consumer) throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(9, "unsubscribe");
+        connector.requests().call(EgressAdapter.SUCCESS,
+            "unsubscribe from topic '" + consumer.getTopic() + "' subscription '" + consumer.getSubscription() + "'",
+            (correlationId, deadlineNs) ->
+            connector.consumerRequests().unsubscribe(correlationId, consumer.consumerId(), deadlineNs));
+    }
+
+    /**
      * The id of the last message stored on a consumer's topic.
      *
      * @return it, or null if the topic holds none.

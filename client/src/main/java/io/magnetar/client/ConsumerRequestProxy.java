@@ -8,6 +8,7 @@ import io.magnetar.codecs.GetLastMessageIdEncoder;
 import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SubscribeEncoder;
+import io.magnetar.codecs.UnsubscribeEncoder;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,6 +28,7 @@ final class ConsumerRequestProxy
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
         final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
         final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
+        final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
         final AckWithReceiptEncoder ackWithReceiptEncoder = new AckWithReceiptEncoder();
         final AckCumulativeEncoder ackCumulativeEncoder = new AckCumulativeEncoder();
         final GetLastMessageIdEncoder getLastMessageIdEncoder = new GetLastMessageIdEncoder();
@@ -80,6 +82,17 @@ final class ConsumerRequestProxy
             rangeBytes.putInt(i * 8 + 4, ranges.get(i).getEnd(), ByteOrder.LITTLE_ENDIAN);
         }
         encoder.putHashRanges(rangeBytes, 0, ranges.size() * 8);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    void unsubscribe(final long correlationId, final long consumerId, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final Encoders e = encoders.get();
+        final UnsubscribeEncoder encoder = e.unsubscribeEncoder.wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .consumerId(consumerId);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

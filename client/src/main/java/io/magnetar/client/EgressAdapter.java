@@ -7,6 +7,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.magnetar.codecs.ActiveConsumerChangeDecoder;
 import io.magnetar.codecs.BooleanType;
+import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.LastMessageIdDecoder;
@@ -69,6 +70,7 @@ final class EgressAdapter
     private final PongDecoder pongDecoder = new PongDecoder();
     private final LastMessageIdDecoder lastMessageIdDecoder = new LastMessageIdDecoder();
     private final ActiveConsumerChangeDecoder activeConsumerChangeDecoder = new ActiveConsumerChangeDecoder();
+    private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
     private final NamespaceListDecoder namespaceListDecoder = new NamespaceListDecoder();
@@ -281,6 +283,17 @@ final class EgressAdapter
                     final PartitionedTopicMetadataDecoder decoder =
                         partitionedTopicMetadataDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     conductor.onAnswer(decoder.correlationId(), PARTITIONED_TOPIC_METADATA, decoder.partitions(), 0);
+                    break;
+                }
+
+                case CloseConsumerDecoder.TEMPLATE_ID:
+                {
+                    final ConsumerImpl consumer = conductor.consumer(
+                        closeConsumerDecoder.wrap(buffer, bodyOffset, blockLength, version).consumerId());
+                    if (null != consumer)
+                    {
+                        consumer.onClosedByBroker();
+                    }
                     break;
                 }
 

@@ -50,6 +50,11 @@ public abstract class KeySharedPolicy
     abstract void validate() throws MagnetarClientException;
 
     /**
+     * @return a copy that later changes to this policy do not reach.
+     */
+    abstract KeySharedPolicy copy();
+
+    /**
      * The broker splits the hash range over the consumers.
      */
     public static final class KeySharedPolicyAutoSplit extends KeySharedPolicy
@@ -60,6 +65,11 @@ public abstract class KeySharedPolicy
 
         void validate()
         {
+        }
+
+        KeySharedPolicy copy()
+        {
+            return this;
         }
     }
 
@@ -100,6 +110,11 @@ public abstract class KeySharedPolicy
         public List<Range> getRanges()
         {
             return Collections.unmodifiableList(ranges);
+        }
+
+        KeySharedPolicy copy()
+        {
+            return new KeySharedPolicySticky().ranges(ranges);
         }
 
         void validate() throws MagnetarClientException

@@ -125,7 +125,12 @@ public class MagnetarClientException extends Exception
         /**
          * A Key_Shared consumer's hash ranges overlap another consumer's, or its mode is not the subscription's.
          */
-        CONSUMER_ASSIGN_ERROR
+        CONSUMER_ASSIGN_ERROR,
+
+        /**
+         * The subscription to delete does not exist.
+         */
+        SUBSCRIPTION_NOT_FOUND
     }
 
     private final ErrorCode errorCode;

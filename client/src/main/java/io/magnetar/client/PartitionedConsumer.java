@@ -262,6 +262,18 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     }
 
     /**
+     * {@inheritDoc} On every partition: one that refuses stops the others that follow it.
+     */
+    public void unsubscribe() throws MagnetarClientException
+    {
+        for (final Consumer partition : partitions())
+        {
+            partition.unsubscribe();
+        }
+        close();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void negativeAcknowledge(final MessageId messageId) throws MagnetarClientException

@@ -94,6 +94,32 @@ public final class Topics
         resetCursor(topic, subscription, 0, MessageId.EARLIEST == messageId ? null : messageId);
     }
 
+    /**
+     * Delete a subscription, as Pulsar's {@code topics().deleteSubscription(topic, subscription, force)}: its cursor
+     * goes, and with it what it held back from retention.
+     *
+     * @param topic        of the subscription.
+     * @param subscription to delete.
+     * @param force        true to close its consumers first (their clients are told); false refuses while any is
+     *                     connected.
+     * @throws MagnetarClientException {@code SUBSCRIPTION_NOT_FOUND} if there is none, {@code CONSUMER_BUSY} if it has
+     *                                 consumers and force is false, or if the broker did not answer in time.
+     */
+    public void deleteSubscription(final String topic, final String subscription, final boolean force)
+        throws MagnetarClientException
+    {
+        requests.checkReady("delete a subscription");
+        if (null == topic || topic.isBlank() || null == subscription || subscription.isBlank())
+        {
+            throw new MagnetarClientException("topic and subscription must be set");
+        }
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), 9, "deleting a subscription");
+        final String fullName = Protocol.fullTopicName(topic);
+        requests.call(EgressAdapter.SUCCESS, "delete subscription '" + subscription + "' of '" + fullName + "'",
+            (correlationId, deadlineNs) -> ingress.deleteSubscription(
+                correlationId, fullName, subscription, force, deadlineNs));
+    }
+
     private void resetCursor(
         final String topic, final String subscription, final long timestamp, final MessageId messageId)
         throws MagnetarClientException

@@ -196,6 +196,8 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND;
             case CONSUMER_ASSIGN_ERROR:
                 return MagnetarClientException.ErrorCode.CONSUMER_ASSIGN_ERROR;
+            case SUBSCRIPTION_NOT_FOUND:
+                return MagnetarClientException.ErrorCode.SUBSCRIPTION_NOT_FOUND;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;

@@ -340,6 +340,16 @@ class AdminClientTest
             offer(correlationId, "reset " + topic + " " + subscription + " " + publishTime);
         }
 
+        public void deleteSubscription(
+            final long correlationId,
+            final String topic,
+            final String subscription,
+            final boolean force,
+            final long deadlineNs) throws MagnetarClientException
+        {
+            offer(correlationId, "delete " + topic + " " + subscription + " " + force);
+        }
+
         public void statsInternal(final long correlationId, final String topic, final long deadlineNs)
             throws MagnetarClientException
         {

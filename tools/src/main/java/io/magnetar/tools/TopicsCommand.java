@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
     subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
-        PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
+        TopicsCommand.Unsubscribe.class, PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
         PartitionedTopicCommands.Get.class, PartitionedTopicCommands.StatsInternal.class })
 final class TopicsCommand implements Callable<Integer>
 {
@@ -132,6 +132,44 @@ final class TopicsCommand implements Callable<Integer>
         long publishTime(final long nowMs)
         {
             return null != publishTime ? publishTime : nowMs - Durations.toMillis("-t", ago);
+        }
+    }
+
+    /**
+     * {@code magnetar topics unsubscribe TOPIC -s SUB [-f]}, as {@code pulsar-admin topics unsubscribe}.
+     */
+    @Command(
+        name = "unsubscribe",
+        mixinStandardHelpOptions = true,
+        description = "Delete a subscription (its cursor, and what it held back from retention); refused while " +
+            "consumers are connected unless --force, which closes them.")
+    static final class Unsubscribe implements Callable<Integer>
+    {
+        @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
+        String topic;
+
+        @Option(names = { "-s", "--subscription" }, required = true, description = "Subscription name.")
+        String subscription;
+
+        @Option(names = { "-f", "--force" }, description = "Close the subscription's consumers first.")
+        boolean force;
+
+        @Mixin
+        ClientOptions clientOptions;
+
+        public Integer call()
+        {
+            try (MagnetarClient client = clientOptions.connect("magnetar-admin"))
+            {
+                client.admin().topics().deleteSubscription(topic, subscription, force);
+                System.out.println("deleted subscription " + subscription + " on " + topic);
+                return 0;
+            }
+            catch (final MagnetarClientException ex)
+            {
+                System.err.println("unsubscribe failed: " + ex.getMessage());
+                return 1;
+            }
         }
     }
 }

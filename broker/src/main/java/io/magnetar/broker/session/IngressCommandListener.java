@@ -72,6 +72,11 @@ interface IngressCommandListener
     boolean onResetCursor(
         long sessionKey, long correlationId, long publishTime, String topic, DirectBuffer frame, int length);
 
+    /**
+     * An admin request about a topic that its shard takes as it is ({@code DeleteSubscription}).
+     */
+    boolean onTopicCommand(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
+
     boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
     /**

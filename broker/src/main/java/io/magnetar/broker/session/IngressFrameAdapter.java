@@ -14,6 +14,7 @@ import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.ConnectDecoder;
 import io.magnetar.codecs.CreatePartitionedTopicDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.DeleteSubscriptionDecoder;
 import io.magnetar.codecs.DisconnectDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
@@ -32,6 +33,7 @@ import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
+import io.magnetar.codecs.UnsubscribeDecoder;
 import io.magnetar.codecs.UpdatePartitionedTopicDecoder;
 import io.magnetar.codecs.checks.MessageMetadataCheck;
 import org.agrona.DirectBuffer;
@@ -63,6 +65,7 @@ final class IngressFrameAdapter
     private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
+    private final DeleteSubscriptionDecoder deleteSubscriptionDecoder = new DeleteSubscriptionDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
@@ -231,6 +234,24 @@ final class IngressFrameAdapter
                 return isWellFormed(length, blockLength, GetLastMessageIdDecoder.BLOCK_LENGTH, 0) ?
                     listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
                     malformed(sessionKey, correlationId, templateId);
+
+            case UnsubscribeDecoder.TEMPLATE_ID:
+                return isWellFormed(length, blockLength, UnsubscribeDecoder.BLOCK_LENGTH, 0) ?
+                    listener.onConsumerCommand(sessionKey, correlationId, consumerId(), frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
+
+            case DeleteSubscriptionDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, DeleteSubscriptionDecoder.BLOCK_LENGTH, 2))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed DeleteSubscription");
+                }
+                deleteSubscriptionDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version);
+                deleteSubscriptionDecoder.correlationId();
+                deleteSubscriptionDecoder.forceRaw();
+                return listener.onTopicCommand(
+                    sessionKey, correlationId, deleteSubscriptionDecoder.topic(), frame, length);
+            }
 
             case AckCumulativeDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, AckCumulativeDecoder.BLOCK_LENGTH, 0) ?

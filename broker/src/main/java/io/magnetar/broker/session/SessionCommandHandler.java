@@ -288,6 +288,15 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
+    public boolean onTopicCommand(
+        final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
+    {
+        return forwardToTopic(sessionKey, correlationId, topic, frame, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public boolean onStatsInternalRequest(
         final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
     {

@@ -4,6 +4,7 @@ import io.aeron.Publication;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.codecs.ActiveConsumerChangeEncoder;
 import io.magnetar.codecs.BooleanType;
+import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.ErrorEncoder;
 import io.magnetar.codecs.LastMessageIdEncoder;
@@ -58,6 +59,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     private final ActiveConsumerChangeEncoder activeConsumerChangeEncoder = new ActiveConsumerChangeEncoder();
     private final LastMessageIdEncoder lastMessageIdEncoder = new LastMessageIdEncoder();
     private final SuccessEncoder successEncoder = new SuccessEncoder();
+    private final CloseConsumerEncoder closeConsumerEncoder = new CloseConsumerEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final SendReceiptEncoder sendReceiptEncoder = new SendReceiptEncoder();
     private final SendReceiptsEncoder sendReceiptsEncoder = new SendReceiptsEncoder();
@@ -133,6 +135,15 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
             .consumerId(consumerId)
             .isActive(isActive ? BooleanType.TRUE : BooleanType.FALSE);
         reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + activeConsumerChangeEncoder.encodedLength());
+    }
+
+    /**
+     * Tell a client the broker closed one of its consumers (its subscription was deleted by force).
+     */
+    void closeConsumer(final ShardSession session, final long consumerId)
+    {
+        closeConsumerEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder).correlationId(-1).consumerId(consumerId);
+        reply(session, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + closeConsumerEncoder.encodedLength());
     }
 
     void success(final ShardSession session, final long correlationId)

@@ -100,7 +100,7 @@ final class ConsumerAttachments
         subscription.consumers.add(consumer);
         subscription.type = type;
         final Topic topic = subscription.topic;
-        consumer.attachedNs = clock.nanoTime();
+        consumer.hashesGainedNs = clock.nanoTime();
         if (SubscriptionType.KEY_SHARED == type)
         {
             subscription.dispatcher = keySharedDispatcher;
@@ -181,7 +181,12 @@ final class ConsumerAttachments
         final KeySharedState keyShared = subscription.keyShared;
         if (null != keyShared)
         {
-            keyShared.selector.remove(consumer); // before what it held is released: its hashes have a new owner
+            // before what it held is released: its hashes have a new owner, which may have to wait for another's
+            final ShardConsumer heir = keyShared.selector.remove(consumer);
+            if (null != heir)
+            {
+                heir.hashesGainedNs = clock.nanoTime();
+            }
         }
         final SharedDeliveries shared = subscription.shared;
         if (null != shared && topic.persistent)

@@ -37,7 +37,7 @@ final class DrainingHashes
     boolean blocks(final int hash, final ShardConsumer consumer, final long nowNs, final long timeoutNs)
     {
         final long holder = holders.get(hash);
-        return 0 != holder && holder != consumer.key && nowNs - consumer.attachedNs < timeoutNs;
+        return 0 != holder && holder != consumer.key && nowNs - consumer.hashesGainedNs < timeoutNs;
     }
 
     /**

@@ -169,9 +169,12 @@ final class HashRangeSelector
 
     /**
      * Take a consumer's ranges away: in auto-split mode to the consumer of the next range up (or of the one below).
+     *
+     * @return the consumer that took them over (auto-split), else null.
      */
-    void remove(final ShardConsumer consumer)
+    ShardConsumer remove(final ShardConsumer consumer)
     {
+        ShardConsumer heir = null;
         for (int i = count - 1; i >= 0; i--)
         {
             if (owners[i] != consumer)
@@ -183,10 +186,12 @@ final class HashRangeSelector
                 if (i + 1 < count)
                 {
                     starts[i + 1] = starts[i];
+                    heir = owners[i + 1];
                 }
                 else
                 {
                     ends[i - 1] = ends[i];
+                    heir = owners[i - 1];
                 }
             }
             removeAt(i);
@@ -195,6 +200,8 @@ final class HashRangeSelector
         {
             mergeNeighbours();
         }
+
+        return heir;
     }
 
     /**

@@ -14,8 +14,9 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * Bounds: at most {@code lookAhead} entries wait; with that many waiting, no further entry is read until some have
  * gone (Pulsar's look-ahead limit), so a consumer that does not take its keys holds the others back only that far. A
- * call looks at no more than four times its budget. A call that could deliver nothing lets the subscription rest
- * until something happens that may change that, or until the first drain timeout of a waiting consumer runs out.
+ * call reads the keys of at most four times its budget of entries from the log (waiting entries keep theirs). A call
+ * that could deliver nothing lets the subscription rest until something happens that may change that, or until the
+ * first drain timeout of a waiting consumer runs out.
  */
 final class KeySharedDispatcher implements Dispatcher
 {
@@ -109,11 +110,18 @@ final class KeySharedDispatcher implements Dispatcher
             {
                 break; // as many wait as may: read no further until some have gone
             }
-            looked++;
-
             final long messageId = topic.index.position(ordinal);
             final long knownHash = waitingHashes.get(ordinal);
-            final int hash = knownHash >= 0 ? (int)knownHash : keyHashes.keyHash(topic, messageId, durablePosition);
+            final int hash;
+            if (knownHash >= 0)
+            {
+                hash = (int)knownHash;
+            }
+            else
+            {
+                hash = keyHashes.keyHash(topic, messageId, durablePosition);
+                looked++; // only reads of the log count: waiting entries cost a lookup each
+            }
             final ShardConsumer consumer = selector.select(hash);
             if (null == consumer || consumer.permits <= 0 || consumer.waitingInRound == round)
             {
@@ -122,7 +130,7 @@ final class KeySharedDispatcher implements Dispatcher
             }
             if (drains.blocks(hash, consumer, nowNs, drainTimeoutNs))
             {
-                wakeAtNs = Math.min(wakeAtNs, consumer.attachedNs + drainTimeoutNs);
+                wakeAtNs = Math.min(wakeAtNs, consumer.hashesGainedNs + drainTimeoutNs);
                 // the consumer may take other keys this round; the later entries of this hash are blocked too
                 wait(subscription, waitingHashes, ordinal, hash, null, round);
                 continue;

@@ -34,6 +34,28 @@ class PublishTimeReader
         return publishTime;
     }
 
+    /**
+     * @param topic           to look in.
+     * @param publishTime     to find.
+     * @param durablePosition of the entry log: only entries below it are read.
+     * @return the ordinal of the first stored entry published at or after a time: the time index gives the block,
+     * read forward from there.
+     */
+    long firstOrdinalPublishedAt(final Topic topic, final long publishTime, final long durablePosition)
+    {
+        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
+        while (ordinal < topic.durableEntries)
+        {
+            if (publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
+            {
+                break;
+            }
+            ordinal++;
+        }
+
+        return ordinal;
+    }
+
     private void onEntry(
         final DirectBuffer buffer, final int offset, final int length, final long position, final long nextPosition)
     {

@@ -10,6 +10,7 @@ import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerDecoder;
 import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.DeleteSubscriptionDecoder;
 import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetLastMessageIdDecoder;
@@ -25,6 +26,7 @@ import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
+import io.magnetar.codecs.UnsubscribeDecoder;
 import io.magnetar.storage.StorageException;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -68,6 +70,8 @@ final class ShardCommandAdapter
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
+    private final UnsubscribeDecoder unsubscribeDecoder = new UnsubscribeDecoder();
+    private final DeleteSubscriptionDecoder deleteSubscriptionDecoder = new DeleteSubscriptionDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private ShardCommand stalledCommand;
@@ -371,8 +375,25 @@ final class ShardCommandAdapter
                 final int resetShard = version >= 8 ? decoder.messageId().shard() : -1;
                 final long resetPosition = version >= 8 ? decoder.messageId().position() : -1;
                 final String topic = decoder.topic();
-                return subscriptions.onResetCursor(
+                return subscriptions.cursors().onResetCursor(
                     session, correlationId, publishTime, resetShard, resetPosition, topic, decoder.subscription());
+            }
+
+            case UnsubscribeDecoder.TEMPLATE_ID:
+            {
+                final UnsubscribeDecoder decoder = unsubscribeDecoder.wrap(frame, offset, blockLength, version);
+                return subscriptions.cursors().onUnsubscribe(session, decoder.correlationId(), decoder.consumerId());
+            }
+
+            case DeleteSubscriptionDecoder.TEMPLATE_ID:
+            {
+                final DeleteSubscriptionDecoder decoder =
+                    deleteSubscriptionDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                final boolean force = BooleanType.TRUE.value() == decoder.forceRaw();
+                final String topic = decoder.topic();
+                return subscriptions.cursors().onDeleteSubscription(
+                    session, correlationId, force, topic, decoder.subscription());
             }
 
             case StatsInternalRequestDecoder.TEMPLATE_ID:

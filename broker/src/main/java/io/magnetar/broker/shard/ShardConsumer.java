@@ -19,6 +19,11 @@ final class ShardConsumer
     /** Failover: the lowest level is chosen first. */
     final int priorityLevel;
     long permits;
+    /**
+     * Its subscription was deleted (unsubscribe, or a forced admin delete): detached, it takes no acks or permits and
+     * stays in its session only until its client closes it.
+     */
+    boolean unsubscribed;
     /** Failover: this consumer receives; its client was told so. */
     boolean isActive;
     /**
@@ -32,8 +37,11 @@ final class ShardConsumer
     KeySharedMode keySharedMode = KeySharedMode.AUTO_SPLIT;
     /** Key_Shared sticky: the hash ranges it asked for, start and end pairs; null otherwise. */
     int[] hashRanges;
-    /** When it attached ({@link System#nanoTime()} scale): Key_Shared bounds its wait for draining hashes by it. */
-    long attachedNs;
+    /**
+     * Key_Shared: when it last gained key hashes, by joining or by taking over a leaving consumer's range
+     * ({@link System#nanoTime()} scale); its wait for draining hashes is bounded from then.
+     */
+    long hashesGainedNs;
     /** Key_Shared: the dispatch round in which an entry for it had to wait; nothing more goes to it in that round. */
     long waitingInRound;
 

@@ -13,6 +13,7 @@ import io.magnetar.codecs.storage.PublishersClearedEncoder;
 import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.codecs.storage.RelocatedEntryEncoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedEncoder;
+import io.magnetar.codecs.storage.SubscriptionDeletedEncoder;
 import io.magnetar.codecs.storage.SubscriptionStateEncoder;
 import io.magnetar.codecs.storage.TopicCreatedEncoder;
 import io.magnetar.storage.RecordedLog;
@@ -44,6 +45,7 @@ final class ShardLogWriter
     private final PublisherRegisteredEncoder publisherRegisteredEncoder = new PublisherRegisteredEncoder();
     private final PublishersClearedEncoder publishersClearedEncoder = new PublishersClearedEncoder();
     private final SubscriptionCreatedEncoder subscriptionCreatedEncoder = new SubscriptionCreatedEncoder();
+    private final SubscriptionDeletedEncoder subscriptionDeletedEncoder = new SubscriptionDeletedEncoder();
     private final CursorAckEncoder cursorAckEncoder = new CursorAckEncoder();
     private final CursorAckRangeEncoder cursorAckRangeEncoder = new CursorAckRangeEncoder();
     private final SubscriptionStateEncoder subscriptionStateEncoder = new SubscriptionStateEncoder();
@@ -212,6 +214,20 @@ final class ShardLogWriter
             .subscriptionName(name);
 
         return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + subscriptionCreatedEncoder.encodedLength());
+    }
+
+    /**
+     * Record that a durable subscription was deleted.
+     *
+     * @return the record's position, or a negative publication result.
+     */
+    long appendSubscriptionDeleted(final TopicSubscription subscription)
+    {
+        subscriptionDeletedEncoder.wrapAndApplyHeader(cursorBuffer, 0, headerEncoder)
+            .topicId(subscription.topic.id)
+            .subscriptionId(subscription.id);
+
+        return cursorLog.append(cursorBuffer, 0, HEADER_LENGTH + subscriptionDeletedEncoder.encodedLength());
     }
 
     /**

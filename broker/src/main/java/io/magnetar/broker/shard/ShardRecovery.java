@@ -10,6 +10,7 @@ import io.magnetar.codecs.storage.PublisherRegisteredDecoder;
 import io.magnetar.codecs.storage.PublishersClearedDecoder;
 import io.magnetar.codecs.storage.RelocatedEntryDecoder;
 import io.magnetar.codecs.storage.SubscriptionCreatedDecoder;
+import io.magnetar.codecs.storage.SubscriptionDeletedDecoder;
 import io.magnetar.codecs.storage.SubscriptionStateDecoder;
 import io.magnetar.codecs.storage.TopicCreatedDecoder;
 import io.magnetar.broker.policy.NamespacePolicies;
@@ -50,6 +51,7 @@ final class ShardRecovery
     private final CursorAckDecoder cursorAckDecoder = new CursorAckDecoder();
     private final CursorAckRangeDecoder cursorAckRangeDecoder = new CursorAckRangeDecoder();
     private final SubscriptionCreatedDecoder subscriptionCreatedDecoder = new SubscriptionCreatedDecoder();
+    private final SubscriptionDeletedDecoder subscriptionDeletedDecoder = new SubscriptionDeletedDecoder();
     private final SubscriptionStateDecoder subscriptionStateDecoder = new SubscriptionStateDecoder();
     private final NamespacePolicyStateDecoder namespacePolicyStateDecoder = new NamespacePolicyStateDecoder();
     private final CursorCheckpointEndDecoder checkpointEndDecoder = new CursorCheckpointEndDecoder();
@@ -377,6 +379,19 @@ final class ShardRecovery
         else if (CursorCheckpointEndDecoder.TEMPLATE_ID == templateId)
         {
             return; // found before the scan began
+        }
+        else if (SubscriptionDeletedDecoder.TEMPLATE_ID == templateId)
+        {
+            subscriptionDeletedDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            final Topic topic = topics.byId(subscriptionDeletedDecoder.topicId());
+            final TopicSubscription subscription =
+                null == topic ? null : topic.subscription(subscriptionDeletedDecoder.subscriptionId());
+            if (null == subscription)
+            {
+                orphanedCursorRecords++;
+                return;
+            }
+            topic.subscriptions.remove(subscription);
         }
         else if (SubscriptionCreatedDecoder.TEMPLATE_ID == templateId)
         {

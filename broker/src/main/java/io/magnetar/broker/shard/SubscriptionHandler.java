@@ -11,7 +11,7 @@ import io.magnetar.storage.StorageException;
 import org.agrona.ErrorHandler;
 
 /**
- * Subscriptions and their consumers on one shard: subscribe, flow, acknowledge, close, reset; and the dispatch of
+ * Subscriptions and their consumers on one shard: subscribe, flow, acknowledge, close; and the dispatch of
  * stored entries to the subscriptions that have a consumer, through each subscription type's {@link Dispatcher}.
  * An ack is recorded in the cursor log first and applied once recorded.
  */
@@ -29,6 +29,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     private final ReadySubscriptions ready;
     private final TopicDeadlines deadlines;
     private final CursorAckRun ackRun;
+    private final CursorCommands cursors;
     private long nextSubscriptionId = 1;
     private long nextConsumerKey = 1;
 
@@ -57,6 +58,16 @@ final class SubscriptionHandler implements SubscriptionAcks
         this.publishTimes = publishTimes;
         this.errorHandler = errorHandler;
         this.ackRun = new CursorAckRun(shard, writer, errorHandler);
+        this.cursors = new CursorCommands(shard, topics, writer, proxy, attachments, ready, deadlines, publishTimes,
+            entryLog, errorHandler, this::openConsumer);
+    }
+
+    /**
+     * @return the room for reset cursor, unsubscribe and delete subscription.
+     */
+    CursorCommands cursors()
+    {
+        return cursors;
     }
 
     /**
@@ -65,6 +76,7 @@ final class SubscriptionHandler implements SubscriptionAcks
     void receipts(final ReceiptTracker receipts)
     {
         this.receipts = receipts;
+        cursors.receipts(receipts);
     }
 
     /**
@@ -168,6 +180,10 @@ final class SubscriptionHandler implements SubscriptionAcks
         {
             proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
                 "consumer " + consumerId + " is not open on this session");
+        }
+        else if (consumer.unsubscribed)
+        {
+            return; // its client closes it next
         }
         else if (permits <= 0)
         {
@@ -400,6 +416,12 @@ final class SubscriptionHandler implements SubscriptionAcks
             proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND,
                 "consumer " + consumerId + " is not open on this session");
         }
+        else if (consumer.unsubscribed)
+        {
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId +
+                ": its subscription '" + consumer.subscription.name + "' was deleted");
+            return null;
+        }
 
         return consumer;
     }
@@ -470,99 +492,6 @@ final class SubscriptionHandler implements SubscriptionAcks
     }
 
     /**
-     * Move a subscription to the first entry published at or after a time, as Pulsar's reset-cursor: every entry
-     * from there on counts as unacknowledged again and is delivered again. The new state is recorded in the cursor
-     * log as a checkpoint record of that subscription; the answer goes once it is stored.
-     *
-     * @return false if the cursor log is back-pressured and the request must be retried.
-     */
-    boolean onResetCursor(
-        final ShardSession session,
-        final long correlationId,
-        final long publishTime,
-        final int resetShard,
-        final long resetPosition,
-        final String topicText,
-        final String subscriptionName)
-    {
-        final TopicName name = TopicName.parse(topicText);
-        final Topic topic = topics.byName(name.toString());
-        final TopicSubscription subscription = null == topic ? null : topic.subscription(subscriptionName);
-        if (null == subscription || null == subscription.cursor)
-        {
-            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +
-                subscriptionName + "' on " + name);
-            return true;
-        }
-        if (resetShard >= 0 && resetShard != shard)
-        {
-            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
-                "message id " + resetShard + ":" + resetPosition + " is not in shard " + shard);
-            return true;
-        }
-
-        final long ordinal = resetShard >= 0 ?
-            topic.index.firstOrdinalAtOrAfter(resetPosition) : firstOrdinalPublishedAt(topic, publishTime);
-        final long markDeletePosition = ordinal > topic.index.firstOrdinal() ?
-            topic.index.position(ordinal - 1) : topic.index.lastRemovedPosition();
-        final long result = subscription.durable ?
-            writer.appendSubscriptionState(subscription, markDeletePosition, 0, 0, 0) : 0;
-        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
-        {
-            return false;
-        }
-        if (result < 0)
-        {
-            proxy.error(session, correlationId, ErrorCode.PERSISTENCE_ERROR,
-                "reset of " + subscriptionName + " could not be recorded: " + Publication.errorString(result));
-            return true;
-        }
-
-        subscription.cursor.restore(markDeletePosition);
-        subscription.rewind();
-        if (null != subscription.redeliveries)
-        {
-            subscription.redeliveries.clear(true);
-        }
-        if (null != subscription.shared)
-        {
-            subscription.shared.clear(); // all from the new read position goes out again anyway
-        }
-        ready.markReady(subscription);
-        deadlines.scheduleNow(topic); // entries unacknowledged again may be past their TTL
-        if (subscription.durable)
-        {
-            receipts.onCursorRecorded(session, correlationId, writer.cursorAppendedPosition(), topic);
-        }
-        else
-        {
-            proxy.success(session, correlationId);
-        }
-
-        return true;
-    }
-
-    /**
-     * @return the ordinal of the first stored entry published at or after a time: the time index gives the block,
-     * read forward from there.
-     */
-    private long firstOrdinalPublishedAt(final Topic topic, final long publishTime)
-    {
-        final long durablePosition = entryLog.durablePosition();
-        long ordinal = topic.index.firstOrdinalPublishedAtOrAfter(publishTime);
-        while (ordinal < topic.durableEntries)
-        {
-            if (publishTimes.publishTimeOf(topic, topic.index.position(ordinal), durablePosition) >= publishTime)
-            {
-                break;
-            }
-            ordinal++;
-        }
-
-        return ordinal;
-    }
-
-    /**
      * A subscription found in the cursor log.
      */
     TopicSubscription onRecovered(
@@ -588,7 +517,8 @@ final class SubscriptionHandler implements SubscriptionAcks
             }
             else if (start.publishTime >= 0)
             {
-                final long ordinal = firstOrdinalPublishedAt(topic, start.publishTime);
+                final long ordinal =
+                    publishTimes.firstOrdinalPublishedAt(topic, start.publishTime, entryLog.durablePosition());
                 startPosition = ordinal < topic.index.size() ? topic.index.position(ordinal) :
                     entryLog.durablePosition();
             }

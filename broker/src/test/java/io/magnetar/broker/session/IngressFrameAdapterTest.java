@@ -395,6 +395,13 @@ class IngressFrameAdapterTest
                 frame, length);
         }
 
+        public boolean onTopicCommand(
+            final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame,
+            final int length)
+        {
+            return record("topic " + sessionKey + " " + correlationId + " " + topic, frame, length);
+        }
+
         public boolean onStatsInternalRequest(
             final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame,
             final int length)

@@ -249,4 +249,46 @@ class KeySharedDispatcherTest
         assertEquals(4, dispatchAll());
         assertEquals(List.of("a:0", "a:1", "a:2", "b:3"), delivered);
     }
+
+    @Test
+    void aConsumerThatInheritsARangeWaitsForItsHashesToo()
+    {
+        final ShardConsumer c = attach(1, "c", KeySharedMode.AUTO_SPLIT);
+        final ShardConsumer b = attach(2, "b", KeySharedMode.AUTO_SPLIT); // c: 0..32767, b: 32768..65535
+        c.permits = 100;
+        b.permits = 100;
+        nowNs += 2 * DRAIN_TIMEOUT_NS; // both joined long ago
+        addEntries(20000);
+        assertEquals(1, dispatchAll());
+        assertEquals(List.of("c:0"), delivered);
+
+        // f takes 16384..32767 from c and leaves at once: its range goes to b, while c still holds hash 20000
+        final ShardConsumer f = attach(3, "f", KeySharedMode.AUTO_SPLIT);
+        attachments.detach(f);
+        delivered.clear();
+        addEntries(20000);
+        assertEquals(0, dispatchAll(), "b waits for c to be done with the hash it inherited");
+        ack(0);
+        assertEquals(1, dispatchAll());
+        assertEquals(List.of("b:1"), delivered);
+    }
+
+    @Test
+    void manyWaitingEntriesOfAStuckConsumerDoNotStarveTheOthers()
+    {
+        lookAhead = 20_000;
+        attachments = attachments();
+        final ShardConsumer a = attach(1, "a", KeySharedMode.STICKY, 0, 99);
+        final ShardConsumer b = attach(2, "b", KeySharedMode.STICKY, 100, 199);
+        b.permits = 10;
+        final int[] entries = new int[3000];
+        java.util.Arrays.fill(entries, 5); // all a's, and a takes nothing
+        addEntries(entries);
+        dispatchAll();
+        addEntries(150, 151);
+
+        assertEquals(2, dispatchAll(), "b's entries come after 3,000 waiting ones");
+        assertEquals(List.of("b:3000", "b:3001"), delivered);
+        assertEquals(0, a.permits);
+    }
 }
