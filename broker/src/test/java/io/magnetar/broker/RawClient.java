@@ -236,7 +236,8 @@ final class RawClient implements AutoCloseable
             .numChunks(numChunks)
             .chunkId(chunkId)
             .totalChunkedSize(totalChunkedSize)
-            .chunkedSequenceId(chunkedSequenceId);
+            .chunkedSequenceId(chunkedSequenceId)
+            .deliverAtTime(0);
         encoder.propertiesCount(0);
         encoder.putOrderingKey(new byte[0], 0, 0);
         encoder.replicatedFrom("");

@@ -393,7 +393,8 @@ final class BatchContainer implements SealedEntry
             .numChunks(0)
             .chunkId(0)
             .totalChunkedSize(0)
-            .chunkedSequenceId(0);
+            .chunkedSequenceId(0)
+            .deliverAtTime(0);
         encoder.propertiesCount(0);
         encoder.putOrderingKey(EMPTY, 0, 0);
         encoder.putReplicatedFrom(EMPTY, 0, 0);

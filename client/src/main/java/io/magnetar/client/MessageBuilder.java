@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A message with its metadata, built and sent in one chain, as Pulsar's {@code TypedMessageBuilder}:
@@ -28,6 +29,7 @@ public final class MessageBuilder
     private byte[] value;
     private long eventTime;
     private byte[] orderingKey;
+    private long deliverAtTime;
 
     MessageBuilder(final MessageSink producer)
     {
@@ -112,6 +114,33 @@ public final class MessageBuilder
     }
 
     /**
+     * Deliver the message no earlier than a delay from now, as Pulsar's {@code deliverAfter}: on shared and
+     * Key_Shared subscriptions; exclusive and failover consumers get it at once, as in Pulsar. The time is stored with
+     * the message, so a broker restart keeps it. A delayed message goes as an entry of its own, never in a batch.
+     *
+     * @param delay how long from now, zero or more.
+     * @param unit  of the delay.
+     * @return this builder.
+     */
+    public MessageBuilder deliverAfter(final long delay, final TimeUnit unit)
+    {
+        return deliverAt(System.currentTimeMillis() + unit.toMillis(Math.max(0, delay)));
+    }
+
+    /**
+     * Deliver the message no earlier than an epoch time in ms, as Pulsar's {@code deliverAt}; see
+     * {@link #deliverAfter(long, TimeUnit)}. A time not after now delivers at once.
+     *
+     * @param timestamp epoch ms.
+     * @return this builder.
+     */
+    public MessageBuilder deliverAt(final long timestamp)
+    {
+        this.deliverAtTime = Math.max(0, timestamp);
+        return this;
+    }
+
+    /**
      * Send the message and wait for its receipt.
      *
      * @return where the broker stored the message.
@@ -163,7 +192,7 @@ public final class MessageBuilder
      */
     byte[] encodeMetadata() throws MagnetarClientException
     {
-        if (properties.isEmpty() && 0 == eventTime && null == orderingKey)
+        if (properties.isEmpty() && 0 == eventTime && null == orderingKey && 0 == deliverAtTime)
         {
             return null;
         }
@@ -177,7 +206,8 @@ public final class MessageBuilder
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
         final MessageMetadataEncoder encoder = new MessageMetadataEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .eventTime(eventTime);
+            .eventTime(eventTime)
+            .deliverAtTime(deliverAtTime);
         final MessageMetadataEncoder.PropertiesEncoder entries = encoder.propertiesCount(properties.size());
         for (final Map.Entry<String, String> entry : properties.entrySet())
         {

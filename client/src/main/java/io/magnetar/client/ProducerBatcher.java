@@ -1,6 +1,8 @@
 package io.magnetar.client;
 
 import io.aeron.Publication;
+import io.magnetar.codecs.MessageHeaderDecoder;
+import io.magnetar.codecs.MessageMetadataDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,6 +26,8 @@ final class ProducerBatcher
     /** Key-based batching: the key of the messages in the batch. */
     private final UnsafeBuffer batchKey = new UnsafeBuffer(new byte[Protocol.MAX_KEY_LENGTH]);
     private int batchKeyLength;
+    private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
+    private final MessageHeaderDecoder metadataHeader = new MessageHeaderDecoder();
     private final SendWindow window;
     private final IngressProxy ingressProxy;
     private final RetainedSends retained;
@@ -111,7 +115,7 @@ final class ProducerBatcher
         sentFrame = false;
         final int encodedLength = BatchContainer.encodedLength(
             null == key ? 0 : key.length, null == metadata ? 0 : metadata.length, payload.length);
-        final boolean joins = batching && container.fitsAlone(encodedLength);
+        final boolean joins = batching && container.fitsAlone(encodedLength) && !isDelayed(metadata);
         final int keyLength = null == key ? 0 : key.length;
         final boolean otherKey = keyBased && !container.isEmpty() && !isBatchKey(key, 0, keyLength);
         if ((!joins || otherKey || !container.fits(encodedLength)) && !flush(deadlineNs, restoredEpoch))
@@ -432,5 +436,26 @@ final class ProducerBatcher
             }
         }
         return true;
+    }
+
+    /**
+     * @return true if a message's metadata asks for delayed delivery: such a message goes alone, as in Pulsar, since
+     * the broker delays whole entries.
+     */
+    private boolean isDelayed(final byte[] metadata)
+    {
+        if (null == metadata || metadata.length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        metadataView.wrap(metadata);
+        metadataHeader.wrap(metadataView, 0);
+        if (metadataHeader.version() < MessageMetadataDecoder.deliverAtTimeSinceVersion() ||
+            metadataHeader.blockLength() < MessageMetadataDecoder.deliverAtTimeEncodingOffset() + Long.BYTES)
+        {
+            return false;
+        }
+        return metadataView.getLong(MessageHeaderDecoder.ENCODED_LENGTH +
+            MessageMetadataDecoder.deliverAtTimeEncodingOffset(), java.nio.ByteOrder.LITTLE_ENDIAN) > 0;
     }
 }

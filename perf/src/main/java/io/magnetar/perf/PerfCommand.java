@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         PerfCommand.E2e.class,
         PerfCommand.PingPong.class,
         PlotCommand.class,
+        DelayedFootprintCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PerfCommand implements Runnable

@@ -80,6 +80,13 @@ class PerfSmokeTest
     }
 
     @Test
+    void shouldMeasureTheDelayedDeliveryFootprint()
+    {
+        assertEquals(0, PerfCommand.execute("delayed-footprint", "-n", "20000"));
+        assertEquals(2, PerfCommand.execute("delayed-footprint", "-n", "0"));
+    }
+
+    @Test
     void shouldReportIdleTopicsCreatedBeforeTheRun() throws Exception
     {
         final File json = new File(dir, "idle.json");

@@ -36,6 +36,8 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     static final int OFFER_OK = 0;
     static final int OFFER_RETRY = 1;
     static final int OFFER_GONE = 2;
+    /** A stored entry's delivery time has not come: it waits in the subscription's delayed deliveries. */
+    static final int OFFER_DELAYED = 3;
 
     /** Most receipts in one {@code SendReceipts} frame; fewer when the session's datagrams are smaller. */
     static final int MAX_RECEIPTS_PER_FRAME = 128;

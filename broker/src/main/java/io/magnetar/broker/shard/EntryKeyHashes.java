@@ -6,9 +6,10 @@ import io.magnetar.storage.EntryHandler;
 import io.magnetar.storage.LogReader;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Reads the key of a stored entry from the shard log and gives its Key_Shared hash
+ * Reads the key of a stored entry (its ordering key if it has one) from the shard log and gives its Key_Shared hash
  * ({@link HashRangeSelector#hash(DirectBuffer, int, int)}). An entry that cannot be read is reported and hashed as
  * keyless: its delivery then fails and is reported the same way. Allocates nothing once its scratch has grown to the
  * longest key.
@@ -23,6 +24,10 @@ final class EntryKeyHashes implements KeySharedDispatcher.KeyHashes
     private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
     private final HashRangeSelector hasher = new HashRangeSelector(null);
     private final EntryHandler handler = this::onEntry;
+    private final EntryMetadataReader metadataReader = new EntryMetadataReader();
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer orderingKeyView = new UnsafeBuffer(0, 0);
     private int hash;
 
     EntryKeyHashes(final LogReader entryReader, final ErrorHandler errorHandler)
@@ -60,8 +65,11 @@ final class EntryKeyHashes implements KeySharedDispatcher.KeyHashes
         }
         entryDecoder.wrap(
             buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
-        final int keyLength = entryDecoder.keyLength();
-        final int keyOffset = entryDecoder.limit() + EntryHeaderDecoder.keyHeaderLength();
-        hash = hasher.hash(buffer, keyOffset, keyLength);
+        entryDecoder.wrapKey(keyView);
+        entryDecoder.wrapProperties(metadataView);
+        // the ordering key, if the producer set one, routes instead of the key, as Pulsar's
+        final UnsafeBuffer key =
+            metadataReader.wrapOrderingKey(metadataView, orderingKeyView) ? orderingKeyView : keyView;
+        hash = hasher.hash(key, 0, key.capacity());
     }
 }

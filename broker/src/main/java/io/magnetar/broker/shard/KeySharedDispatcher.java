@@ -138,6 +138,13 @@ final class KeySharedDispatcher implements Dispatcher
 
             final int result = delivery.deliver(
                 consumer, topic, messageId, durablePosition, subscription.redeliveryCount(ordinal));
+            if (ClientProxy.OFFER_DELAYED == result)
+            {
+                waitingHashes.remove(ordinal);
+                subscription.delay(ordinal, delivery.delayedUntilNs());
+                looked++;
+                continue;
+            }
             if (ClientProxy.OFFER_RETRY == result)
             {
                 backPressured = true;

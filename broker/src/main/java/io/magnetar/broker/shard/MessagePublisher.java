@@ -4,6 +4,7 @@ import io.magnetar.broker.BrokerCounters;
 import io.magnetar.codecs.MessageEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.MessagesEncoder;
+import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.codecs.storage.EntryHeaderDecoder;
 import io.magnetar.codecs.storage.MessageHeaderDecoder;
 import io.magnetar.storage.EntryHandler;
@@ -12,6 +13,8 @@ import io.magnetar.storage.StorageException;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -35,12 +38,15 @@ final class MessagePublisher implements EntryDelivery
     private final BrokerCounters.Shard counters;
     private final ErrorHandler errorHandler;
     private final ClientProxy proxy;
+    private final EpochClock epochClock;
+    private final NanoClock nanoClock;
     private final ExpandableDirectByteBuffer messageBuffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageEncoder messageEncoder = new MessageEncoder();
     private final MessagesEncoder messagesEncoder = new MessagesEncoder();
     private final MessageHeaderDecoder storageHeaderDecoder = new MessageHeaderDecoder();
     private final EntryHeaderDecoder entryDecoder = new EntryHeaderDecoder();
+    private final EntryMetadataReader metadataDecoder = new EntryMetadataReader();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer metadataView = new UnsafeBuffer(0, 0);
@@ -55,14 +61,19 @@ final class MessagePublisher implements EntryDelivery
     private long deliveringId;
     private int deliveringRedeliveryCount;
     private int result;
+    private long delayedUntilNs;
 
     MessagePublisher(
         final int shard,
         final LogReader entryReader,
         final BrokerCounters.Shard counters,
         final ErrorHandler errorHandler,
-        final ClientProxy proxy)
+        final ClientProxy proxy,
+        final EpochClock epochClock,
+        final NanoClock nanoClock)
     {
+        this.epochClock = epochClock;
+        this.nanoClock = nanoClock;
         this.shard = shard;
         this.entryReader = entryReader;
         this.counters = counters;
@@ -106,6 +117,14 @@ final class MessagePublisher implements EntryDelivery
         }
 
         return result;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long delayedUntilNs()
+    {
+        return delayedUntilNs;
     }
 
     /**
@@ -186,8 +205,20 @@ final class MessagePublisher implements EntryDelivery
             .sequenceId(entryDecoder.sequenceId())
             .redeliveryCount(deliveringRedeliveryCount);
         entryDecoder.wrapKey(keyView);
-        messageEncoder.putKey(keyView, 0, keyView.capacity());
         entryDecoder.wrapProperties(metadataView);
+        final SubscriptionType type = consumer.subscription.type;
+        if (SubscriptionType.SHARED == type || SubscriptionType.KEY_SHARED == type)
+        {
+            final long deliverAtMs = metadataDecoder.deliverAtTime(metadataView);
+            final long nowMs = epochClock.time();
+            if (deliverAtMs > nowMs)
+            {
+                delayedUntilNs = nanoClock.nanoTime() + (deliverAtMs - nowMs) * 1_000_000L;
+                result = ClientProxy.OFFER_DELAYED;
+                return;
+            }
+        }
+        messageEncoder.putKey(keyView, 0, keyView.capacity());
         entryDecoder.wrapPayload(payloadView);
         entryDecoder.wrapProducerName(producerNameView); // empty in entries stored before storage version 4
         messageEncoder.putPayload(payloadView, 0, payloadView.capacity());

@@ -80,18 +80,31 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
             {
                 if (clock.nanoTime() - subscription.wakeAtNs < 0)
                 {
-                    i++; // rests until a drain timeout runs out
+                    i++; // rests until a drain timeout runs out or a delayed entry is due
                     continue;
                 }
                 subscription.waitsForEvent = false;
             }
-            if (null == subscription.dispatcher || !subscription.hasPermits() || !subscription.hasBacklogToDeliver() ||
-                subscription.waitsForEvent)
+            if (subscription.hasDelayed())
+            {
+                subscription.delayed.releaseDue(clock.nanoTime(), subscription.redeliveries());
+            }
+            final boolean hasBacklog = subscription.hasBacklogToDeliver();
+            if (null == subscription.dispatcher || !subscription.hasPermits() || subscription.waitsForEvent ||
+                (!hasBacklog && !subscription.hasDelayed()))
             {
                 subscription.ready = false;
                 final int last = ready.size() - 1;
                 ready.set(i, ready.get(last));
                 ready.remove(last);
+                continue;
+            }
+            if (!hasBacklog)
+            {
+                // only delayed entries: rest until the first is due, or until something happens
+                subscription.waitsForEvent = true;
+                subscription.wakeAtNs = subscription.delayed.nextDueNs();
+                i++;
                 continue;
             }
             if (Long.MIN_VALUE == position)
@@ -100,6 +113,10 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
             }
             // stays in the set: it used its budget or met back pressure, and is visited again next cycle
             workCount += subscription.dispatcher.dispatch(subscription, position, DISPATCH_LIMIT);
+            if (subscription.waitsForEvent && subscription.hasDelayed())
+            {
+                subscription.wakeAtNs = Math.min(subscription.wakeAtNs, subscription.delayed.nextDueNs());
+            }
             i++;
         }
 

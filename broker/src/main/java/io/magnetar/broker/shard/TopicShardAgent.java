@@ -60,7 +60,8 @@ public final class TopicShardAgent implements Agent
         final TopicRegistry topics = new TopicRegistry(shard, policies, writer);
         proxy = new ClientProxy(shard, ctx.shardCount(), counters, ctx.errorHandler());
         final ShardSessions sessions = new ShardSessions();
-        publisher = new MessagePublisher(shard, entryLog.reader(), counters, ctx.errorHandler(), proxy);
+        publisher = new MessagePublisher(
+            shard, entryLog.reader(), counters, ctx.errorHandler(), proxy, epochClock, SystemNanoClock.INSTANCE);
         final PublishTimeReader publishTimes = new PublishTimeReader(entryLog.reader());
         ready = new ReadySubscriptions(entryLog::durablePosition);
         final long checkIntervalMs = TimeUnit.NANOSECONDS.toMillis(ctx.retention().checkIntervalNs());

@@ -31,6 +31,8 @@ final class TopicSubscription
     SharedDeliveries shared;
     /** Entries to deliver again (persistent topics), ahead of those not read yet; null until the first. */
     RedeliveryQueue redeliveries;
+    /** Shared and Key_Shared: entries waiting for their delivery time; null until the first. */
+    DelayedDeliveries delayed;
     /** How entries go to the consumers, by subscription type; set when a consumer attaches. */
     Dispatcher dispatcher;
     /** Key_Shared: who owns and who holds each key hash; created by the first Key_Shared consumer. */
@@ -194,6 +196,35 @@ final class TopicSubscription
         {
             redeliveries.clear(false);
         }
+        if (null != delayed)
+        {
+            delayed.clear(); // read again, they wait again
+        }
+    }
+
+    /**
+     * An entry's delivery time has not come: it waits, and the read position goes past it.
+     *
+     * @param dueNs when it may go, {@link System#nanoTime()} scale.
+     */
+    void delay(final long ordinal, final long dueNs)
+    {
+        DelayedDeliveries delayed = this.delayed;
+        if (null == delayed)
+        {
+            delayed = new DelayedDeliveries();
+            this.delayed = delayed;
+        }
+        delayed.add(ordinal, dueNs);
+        advance();
+    }
+
+    /**
+     * @return true if entries wait for their delivery time.
+     */
+    boolean hasDelayed()
+    {
+        return null != delayed && !delayed.isEmpty();
     }
 
     /**

@@ -105,8 +105,12 @@ public final class MessageMetadataCheck
      */
     private static int minBlockLength(final int version)
     {
+        if (version >= MessageMetadataDecoder.deliverAtTimeSinceVersion())
+        {
+            return MessageMetadataDecoder.BLOCK_LENGTH;
+        }
         return version >= MessageMetadataDecoder.batchSizeSinceVersion() ?
-            MessageMetadataDecoder.BLOCK_LENGTH : MessageMetadataDecoder.batchSizeEncodingOffset();
+            MessageMetadataDecoder.deliverAtTimeEncodingOffset() : MessageMetadataDecoder.batchSizeEncodingOffset();
     }
 
     /**

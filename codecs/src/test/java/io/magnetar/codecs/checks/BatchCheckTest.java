@@ -78,7 +78,8 @@ class BatchCheckTest
             .numChunks(numChunks)
             .chunkId(chunkId)
             .totalChunkedSize(100)
-            .chunkedSequenceId(7);
+            .chunkedSequenceId(7)
+            .deliverAtTime(0);
         encoder.propertiesCount(0);
         encoder.putOrderingKey(new byte[0], 0, 0);
         encoder.replicatedFrom("");
