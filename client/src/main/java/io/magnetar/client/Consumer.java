@@ -169,6 +169,25 @@ public interface Consumer extends AutoCloseable
     void unsubscribe() throws MagnetarClientException;
 
     /**
+     * Deliver a message again after a delay through the retry letter topic, as Pulsar's {@code reconsumeLater}: it is
+     * published there delayed (with {@code RECONSUMETIMES} and the other retry properties) and acknowledged here;
+     * after the dead letter policy's {@code maxRedeliverCount} retries (16 without a policy) it goes to the dead letter
+     * topic.
+     * Needs {@link ConsumerBuilder#enableRetry(boolean)}, and a shared or Key_Shared subscription for the delay.
+     *
+     * @param message to consume again.
+     * @param delay   before it comes again.
+     * @param unit    of the delay.
+     * @throws MagnetarClientException if retry is not enabled, or the message could not be stored in the retry topic
+     *                                 (it is then not acknowledged).
+     */
+    default void reconsumeLater(final Message message, final long delay, final TimeUnit unit)
+        throws MagnetarClientException
+    {
+        throw new MagnetarClientException("reconsumeLater needs enableRetry(true) on the consumer's builder");
+    }
+
+    /**
      * Negatively acknowledge a message, as Pulsar's {@code negativeAcknowledge}: the broker delivers it again once
      * {@link ConsumerBuilder#negativeAckRedeliveryDelay(long, TimeUnit)} has passed, with its redelivery count
      * raised; on a shared subscription to any of its consumers. As in Pulsar, on exclusive and failover subscriptions

@@ -1,5 +1,9 @@
 package io.magnetar.client;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,6 +16,8 @@ public final class ConsumerBuilder
 
     private final ConsumerRegistry consumers;
     private String topic;
+    private List<String> topics = new ArrayList<>();
+    private boolean enableRetry;
     private String subscriptionName;
     private String consumerName = "";
     private SubscriptionType subscriptionType = SubscriptionType.EXCLUSIVE;
@@ -41,12 +47,36 @@ public final class ConsumerBuilder
     }
 
     /**
-     * @param topic to subscribe to, e.g. {@code persistent://public/default/demo}; required.
+     * @param topic to subscribe to, e.g. {@code persistent://public/default/demo}; required (or {@link #topics(List)}).
      * @return this for a fluent API.
      */
     public ConsumerBuilder topic(final String topic)
     {
         this.topic = topic;
+        return this;
+    }
+
+    /**
+     * @param topics to subscribe to on one subscription, as Pulsar's multi-topics consumer: one consumer reads them all
+     *               in turn, and acknowledgements go to each message's topic. Added to {@link #topic(String)} if set.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder topics(final List<String> topics)
+    {
+        this.topics = null == topics ? new ArrayList<>() : new ArrayList<>(topics);
+        return this;
+    }
+
+    /**
+     * @param enableRetry true to subscribe to the retry letter topic too, so that
+     *                    {@link Consumer#reconsumeLater(Message, long, TimeUnit)} works, as Pulsar's
+     *                    {@code enableRetry}; the topic is the dead letter policy's retry topic, or
+     *                    {@code TOPIC-SUBSCRIPTION-RETRY}. Default false.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder enableRetry(final boolean enableRetry)
+    {
+        this.enableRetry = enableRetry;
         return this;
     }
 
@@ -296,7 +326,20 @@ public final class ConsumerBuilder
      */
     public Consumer subscribe() throws MagnetarClientException
     {
-        if (null == topic || topic.isBlank())
+        final Set<String> allTopics = new LinkedHashSet<>();
+        if (null != topic && !topic.isBlank())
+        {
+            allTopics.add(Protocol.fullTopicName(topic));
+        }
+        for (final String name : topics)
+        {
+            if (null == name || name.isBlank())
+            {
+                throw new MagnetarClientException("a topic of the consumer's list is blank");
+            }
+            allTopics.add(Protocol.fullTopicName(name));
+        }
+        if (allTopics.isEmpty())
         {
             throw new MagnetarClientException("consumer topic is not set");
         }
@@ -381,7 +424,6 @@ public final class ConsumerBuilder
         {
             consumers.checkBrokerSupports(9, "Key_Shared subscriptions");
         }
-        final String fullName = Protocol.fullTopicName(topic);
         final int bufferLength = 0 == receiveBufferLength ?
             MagnetarClient.Configuration.receiveBufferLength(receiverQueueSize) : receiveBufferLength;
         final ConsumerSettings consumerSettings = new ConsumerSettings(maxPendingChunkedMessage,
@@ -390,6 +432,58 @@ public final class ConsumerBuilder
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
             ackTimeoutNs, deadLetterPolicy, start, policy);
+        if (1 == allTopics.size() && !enableRetry)
+        {
+            return subscribeTopic(allTopics.iterator().next(), bufferLength, consumerSettings);
+        }
+
+        final RetryLetters retryLetters = enableRetry ? new RetryLetters(
+            consumers.producers(), deadLetterPolicy, allTopics.iterator().next(), subscriptionName) : null;
+        if (null != retryLetters)
+        {
+            allTopics.add(retryLetters.retryTopic());
+        }
+        final String[] names = allTopics.toArray(new String[0]);
+        final Consumer[] subscribed = new Consumer[names.length];
+        try
+        {
+            for (int i = 0; i < names.length; i++)
+            {
+                subscribed[i] = subscribeTopic(names[i], bufferLength, consumerSettings);
+            }
+        }
+        catch (final MagnetarClientException | RuntimeException ex)
+        {
+            for (final Consumer consumer : subscribed)
+            {
+                closeQuietly(consumer);
+            }
+            throw ex;
+        }
+
+        return new MultiTopicsConsumer(names, subscribed, subscriptionName, subscriptionType,
+            consumers.operationTimeoutNs(), consumers.requests(), retryLetters);
+    }
+
+    private static void closeQuietly(final Consumer consumer)
+    {
+        if (null != consumer)
+        {
+            try
+            {
+                consumer.close();
+            }
+            catch (final MagnetarClientException ignore)
+            {
+                // the subscribe failed already; that failure is what the caller sees
+            }
+        }
+    }
+
+    private Consumer subscribeTopic(
+        final String fullName, final int bufferLength, final ConsumerSettings consumerSettings)
+        throws MagnetarClientException
+    {
         final int partitions = consumers.producers().partitionsOf(fullName);
         if (0 == partitions)
         {

@@ -13,9 +13,16 @@ public final class DeadLetterPolicy
     public static final String REAL_TOPIC = "REAL_TOPIC";
     /** Property holding a dead letter's message id on the topic it came from, as Pulsar's. */
     public static final String ORIGIN_MESSAGE_ID = "ORIGIN_MESSAGE_ID";
+    /** Property counting how often a message went to the retry topic, as Pulsar's. */
+    public static final String RECONSUMETIMES = "RECONSUMETIMES";
+    /** Property holding a retried message's delay in ms, as Pulsar's. */
+    public static final String DELAY_TIME = "DELAY_TIME";
+    /** Most retries when retry is enabled without a policy, as Pulsar's {@code MAX_RECONSUMETIMES}. */
+    public static final int DEFAULT_MAX_RECONSUME_TIMES = 16;
 
     private final int maxRedeliverCount;
     private final String deadLetterTopic;
+    private final String retryLetterTopic;
 
     /**
      * @param maxRedeliverCount redeliveries a message may have before it goes to the dead letter topic; at least 1.
@@ -23,8 +30,39 @@ public final class DeadLetterPolicy
      */
     public DeadLetterPolicy(final int maxRedeliverCount, final String deadLetterTopic)
     {
+        this(maxRedeliverCount, deadLetterTopic, null);
+    }
+
+    /**
+     * @param maxRedeliverCount redeliveries (or, with retry enabled, {@code reconsumeLater} calls) a message may have
+     *                          before it goes to the dead letter topic; at least 1.
+     * @param deadLetterTopic   where it goes, or null for Pulsar's default {@code TOPIC-SUBSCRIPTION-DLQ}.
+     * @param retryLetterTopic  where {@code reconsumeLater} sends a message, or null for Pulsar's default
+     *                          {@code TOPIC-SUBSCRIPTION-RETRY}.
+     */
+    public DeadLetterPolicy(final int maxRedeliverCount, final String deadLetterTopic, final String retryLetterTopic)
+    {
         this.maxRedeliverCount = maxRedeliverCount;
         this.deadLetterTopic = deadLetterTopic;
+        this.retryLetterTopic = retryLetterTopic;
+    }
+
+    /**
+     * @return the retry letter topic, or null for the default.
+     */
+    public String retryLetterTopic()
+    {
+        return retryLetterTopic;
+    }
+
+    /**
+     * @param topic        of the consumer.
+     * @param subscription of the consumer.
+     * @return the retry letter topic for them: the one given, or {@code TOPIC-SUBSCRIPTION-RETRY}.
+     */
+    String retryLetterTopicFor(final String topic, final String subscription)
+    {
+        return null != retryLetterTopic ? retryLetterTopic : topic + "-" + subscription + "-RETRY";
     }
 
     /**

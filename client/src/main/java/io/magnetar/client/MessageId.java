@@ -17,6 +17,8 @@ public final class MessageId implements Comparable<MessageId>
     private final int batchIndex;
     private final int batchSize;
     private final int partitionIndex;
+    /** The topic the message was received from, or null (a sent message's id, or one made by hand). */
+    private final String topic;
 
     /**
      * A message id of an entry that holds one message.
@@ -53,6 +55,20 @@ public final class MessageId implements Comparable<MessageId>
      */
     MessageId(final int shard, final long position, final int batchIndex, final int batchSize, final int partitionIndex)
     {
+        this(shard, position, batchIndex, batchSize, partitionIndex, null);
+    }
+
+    /**
+     * A message id of a received message, which knows its topic (a consumer of several topics routes acks by it).
+     */
+    MessageId(
+        final int shard,
+        final long position,
+        final int batchIndex,
+        final int batchSize,
+        final int partitionIndex,
+        final String topic)
+    {
         if (batchIndex < -1 || batchSize < 0 || (batchIndex >= 0 && batchIndex >= batchSize) ||
             (batchIndex < 0 && batchSize != 0))
         {
@@ -64,6 +80,16 @@ public final class MessageId implements Comparable<MessageId>
         this.batchIndex = batchIndex;
         this.batchSize = batchSize;
         this.partitionIndex = partitionIndex;
+        this.topic = topic;
+    }
+
+    /**
+     * @return the topic the message was received from (the partition's name on a partitioned topic), or null if
+     * this id was not received (a send's receipt, or made by hand). Not part of equality.
+     */
+    public String topic()
+    {
+        return topic;
     }
 
     /**
@@ -82,6 +108,7 @@ public final class MessageId implements Comparable<MessageId>
         this.batchIndex = batchIndex;
         this.batchSize = -1;
         this.partitionIndex = -1;
+        this.topic = null;
     }
 
     /**

@@ -547,7 +547,7 @@ public final class MessageView
      */
     public MessageId toMessageId()
     {
-        return new MessageId(shard, position, batchIndex, batchSize, partitionIndex);
+        return new MessageId(shard, position, batchIndex, batchSize, partitionIndex, topicName);
     }
 
     /**
