@@ -112,6 +112,54 @@ class MultiTopicConsumerTest extends HarnessTest
         }
     }
 
+    @Test
+    void aPatternConsumerReadsTheMatchingTopicsOfItsNamespaceAndThoseCreatedLater() throws Exception
+    {
+        harness = new BrokerHarness(dataDir).start();
+        final String prefix = "persistent://public/default/rx-";
+        try (MagnetarClient client = harness.newClient();
+            Producer one = client.newProducer().topic(prefix + "1").create();
+            Producer two = client.newProducer().topic(prefix + "2").create();
+            Producer other = client.newProducer().topic("persistent://public/default/other").create())
+        {
+            one.send(bytes("one"));
+            two.send(bytes("two"));
+            other.send(bytes("other"));
+            final List<String> topics = client.admin().namespaces().getTopics("public/default");
+            assertTrue(topics.containsAll(List.of(prefix + "1", prefix + "2", "persistent://public/default/other")),
+                topics.toString());
+
+            final MagnetarClientException noNamespace = assertThrows(MagnetarClientException.class,
+                () -> client.newConsumer().topicsPattern("persistent://public/.*/rx").subscriptionName("p")
+                    .subscribe());
+            assertTrue(noNamespace.getMessage().contains("must name its namespace"), noNamespace.getMessage());
+
+            try (Consumer consumer = client.newConsumer().topicsPattern(prefix + "[0-9]+").subscriptionName("p")
+                .subscriptionInitialPosition(io.magnetar.client.InitialPosition.EARLIEST)
+                .patternAutoDiscoveryPeriod(200, TimeUnit.MILLISECONDS).subscribe())
+            {
+                final Set<String> received = new HashSet<>();
+                Message message;
+                while (received.size() < 2 && null != (message = consumer.receive(5, TimeUnit.SECONDS)))
+                {
+                    received.add(message.getValue());
+                    consumer.acknowledge(message);
+                }
+                assertEquals(Set.of("one", "two"), received, "the matching topics only");
+
+                // a topic created after the consumer: found by the discovery, read from its earliest message
+                try (Producer three = client.newProducer().topic(prefix + "3").create())
+                {
+                    three.send(bytes("three"));
+                    final Message later = consumer.receive(10, TimeUnit.SECONDS);
+                    assertEquals("three", null == later ? null : later.getValue());
+                    consumer.acknowledge(later);
+                }
+                assertNull(consumer.receive(300, TimeUnit.MILLISECONDS), "nothing of the topic that does not match");
+            }
+        }
+    }
+
     private static Consumer multi(final MagnetarClient client) throws MagnetarClientException
     {
         return client.newConsumer().topics(List.of(PLAIN, PARTITIONED)).subscriptionName("s")

@@ -83,6 +83,16 @@ interface AdminIngress
     void listNamespaces(long correlationId, String tenant, long deadlineNs) throws MagnetarClientException;
 
     /**
+     * Offer {@code GetTopicsOfNamespace}.
+     *
+     * @param correlationId of the request.
+     * @param namespace     {@code tenant/namespace}.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void getTopicsOfNamespace(long correlationId, String namespace, long deadlineNs) throws MagnetarClientException;
+
+    /**
      * Offer a request to create a partitioned topic, or to raise its partition count.
      *
      * @param correlationId of the request.

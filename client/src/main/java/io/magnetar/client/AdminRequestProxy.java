@@ -5,6 +5,7 @@ import io.magnetar.codecs.CreatePartitionedTopicEncoder;
 import io.magnetar.codecs.DeleteSubscriptionEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataEncoder;
+import io.magnetar.codecs.GetTopicsOfNamespaceEncoder;
 import io.magnetar.codecs.ListNamespacesEncoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PolicyField;
@@ -32,6 +33,7 @@ final class AdminRequestProxy implements AdminIngress
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
         final DeleteSubscriptionEncoder deleteSubscriptionEncoder = new DeleteSubscriptionEncoder();
+        final GetTopicsOfNamespaceEncoder getTopicsOfNamespaceEncoder = new GetTopicsOfNamespaceEncoder();
         final SetNamespacePoliciesEncoder setNamespacePoliciesEncoder = new SetNamespacePoliciesEncoder();
         final GetNamespacePoliciesEncoder getNamespacePoliciesEncoder = new GetNamespacePoliciesEncoder();
         final ListNamespacesEncoder listNamespacesEncoder = new ListNamespacesEncoder();
@@ -132,6 +134,21 @@ final class AdminRequestProxy implements AdminIngress
             policies.next().field(entry.getKey()).value(entry.getValue());
         }
         encoder.namespaceName(namespace);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void getTopicsOfNamespace(final long correlationId, final String namespace, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final AdminEncoders e = encoders.get();
+        final GetTopicsOfNamespaceEncoder encoder = e.getTopicsOfNamespaceEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .namespaceName(namespace);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

@@ -433,7 +433,16 @@ final class ClientConductor implements Agent
 
     void onNamespacePolicies(final long correlationId, final int shard, final int shardCount, final String json)
     {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.NAMESPACE_POLICIES);
+        onShardTextAnswer(correlationId, EgressAdapter.NAMESPACE_POLICIES, shard, shardCount, json);
+    }
+
+    /**
+     * One shard's answer to a request that every shard (or one) answers with text.
+     */
+    void onShardTextAnswer(
+        final long correlationId, final int templateId, final int shard, final int shardCount, final String json)
+    {
+        final PendingRequest request = takeRequest(correlationId, templateId);
         if (null == request)
         {
             return;

@@ -17,6 +17,8 @@ public final class ConsumerBuilder
     private final ConsumerRegistry consumers;
     private String topic;
     private List<String> topics = new ArrayList<>();
+    private String topicsPattern;
+    private long patternAutoDiscoveryPeriodNs = TimeUnit.MINUTES.toNanos(1);
     private boolean enableRetry;
     private String subscriptionName;
     private String consumerName = "";
@@ -64,6 +66,31 @@ public final class ConsumerBuilder
     public ConsumerBuilder topics(final List<String> topics)
     {
         this.topics = null == topics ? new ArrayList<>() : new ArrayList<>(topics);
+        return this;
+    }
+
+    /**
+     * @param regex the topics to subscribe to, as Pulsar's {@code topicsPattern}: a regular expression over full topic
+     *              names that names its namespace, {@code persistent://tenant/namespace/REGEX}; the namespace's
+     *              topics that match now, and those found later (every {@link #patternAutoDiscoveryPeriod}, then
+     *              from their earliest message), are read by one consumer.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder topicsPattern(final String regex)
+    {
+        this.topicsPattern = regex;
+        return this;
+    }
+
+    /**
+     * @param period between looks for new topics that match {@link #topicsPattern(String)}; default one minute, as
+     *               Pulsar's.
+     * @param unit   of the period.
+     * @return this for a fluent API.
+     */
+    public ConsumerBuilder patternAutoDiscoveryPeriod(final long period, final TimeUnit unit)
+    {
+        this.patternAutoDiscoveryPeriodNs = null == unit || period <= 0 ? -1 : unit.toNanos(period);
         return this;
     }
 
@@ -339,7 +366,7 @@ public final class ConsumerBuilder
             }
             allTopics.add(Protocol.fullTopicName(name));
         }
-        if (allTopics.isEmpty())
+        if (allTopics.isEmpty() && null == topicsPattern)
         {
             throw new MagnetarClientException("consumer topic is not set");
         }
@@ -432,9 +459,19 @@ public final class ConsumerBuilder
             negativeAckRedeliveryDelayNs,
             negativeAckRedeliveryMaxDelayNs < 0 ? negativeAckRedeliveryDelayNs : negativeAckRedeliveryMaxDelayNs,
             ackTimeoutNs, deadLetterPolicy, start, policy);
-        if (1 == allTopics.size() && !enableRetry)
+        final TopicsPatternWatcher patternWatcher = patternWatcher(bufferLength, consumerSettings);
+        if (1 == allTopics.size() && !enableRetry && null == patternWatcher)
         {
-            return subscribeTopic(allTopics.iterator().next(), bufferLength, consumerSettings);
+            return subscribeTopic(allTopics.iterator().next(), initialPosition, bufferLength, consumerSettings);
+        }
+        if (null != patternWatcher)
+        {
+            allTopics.addAll(patternWatcher.matching(
+                consumers.producers().namespaces().getTopics(patternWatcher.namespace())));
+        }
+        if (enableRetry && allTopics.isEmpty())
+        {
+            throw new MagnetarClientException("enableRetry needs a topic: the retry topic is named after it");
         }
 
         final RetryLetters retryLetters = enableRetry ? new RetryLetters(
@@ -449,7 +486,7 @@ public final class ConsumerBuilder
         {
             for (int i = 0; i < names.length; i++)
             {
-                subscribed[i] = subscribeTopic(names[i], bufferLength, consumerSettings);
+                subscribed[i] = subscribeTopic(names[i], initialPosition, bufferLength, consumerSettings);
             }
         }
         catch (final MagnetarClientException | RuntimeException ex)
@@ -461,8 +498,44 @@ public final class ConsumerBuilder
             throw ex;
         }
 
-        return new MultiTopicsConsumer(names, subscribed, subscriptionName, subscriptionType,
-            consumers.operationTimeoutNs(), consumers.requests(), retryLetters);
+        final MultiTopicsConsumer consumer = new MultiTopicsConsumer(names, subscribed, subscriptionName,
+            consumerName, subscriptionType, consumers.operationTimeoutNs(), consumers.requests(), retryLetters);
+        if (null != patternWatcher)
+        {
+            patternWatcher.consumer(consumer);
+            final java.util.concurrent.ScheduledFuture<?> discovery =
+                consumers.producers().partitionsWatcher().watch(patternWatcher, patternAutoDiscoveryPeriodNs);
+            if (null != discovery)
+            {
+                consumer.onClose(() -> discovery.cancel(false));
+            }
+        }
+        return consumer;
+    }
+
+    private TopicsPatternWatcher patternWatcher(final int bufferLength, final ConsumerSettings settings)
+        throws MagnetarClientException
+    {
+        if (null == topicsPattern)
+        {
+            return null;
+        }
+        if (patternAutoDiscoveryPeriodNs <= 0)
+        {
+            throw new MagnetarClientException("patternAutoDiscoveryPeriod must be positive");
+        }
+        final java.util.regex.Pattern pattern;
+        try
+        {
+            pattern = java.util.regex.Pattern.compile(topicsPattern);
+        }
+        catch (final java.util.regex.PatternSyntaxException ex)
+        {
+            throw new MagnetarClientException("topicsPattern is not a regular expression: " + ex.getMessage());
+        }
+        final String namespace = TopicsPatternWatcher.namespaceOf(topicsPattern);
+        return new TopicsPatternWatcher(pattern, namespace, consumers.producers().namespaces(),
+            (topic) -> subscribeTopic(topic, InitialPosition.EARLIEST, bufferLength, settings));
     }
 
     private static void closeQuietly(final Consumer consumer)
@@ -481,7 +554,10 @@ public final class ConsumerBuilder
     }
 
     private Consumer subscribeTopic(
-        final String fullName, final int bufferLength, final ConsumerSettings consumerSettings)
+        final String fullName,
+        final InitialPosition initialPosition,
+        final int bufferLength,
+        final ConsumerSettings consumerSettings)
         throws MagnetarClientException
     {
         final int partitions = consumers.producers().partitionsOf(fullName);

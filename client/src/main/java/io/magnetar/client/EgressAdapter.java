@@ -26,6 +26,7 @@ import io.magnetar.codecs.SendReceiptDecoder;
 import io.magnetar.codecs.SendReceiptsDecoder;
 import io.magnetar.codecs.SubscribedDecoder;
 import io.magnetar.codecs.SuccessDecoder;
+import io.magnetar.codecs.TopicsOfNamespaceDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 
@@ -48,6 +49,7 @@ final class EgressAdapter
     static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
     static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
     static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
+    static final int TOPICS_OF_NAMESPACE = TopicsOfNamespaceDecoder.TEMPLATE_ID;
     static final int PARTITIONED_TOPIC_METADATA = PartitionedTopicMetadataDecoder.TEMPLATE_ID;
     static final int LAST_MESSAGE_ID = LastMessageIdDecoder.TEMPLATE_ID;
 
@@ -74,6 +76,7 @@ final class EgressAdapter
     private final StatsInternalResponseDecoder statsInternalResponseDecoder = new StatsInternalResponseDecoder();
     private final NamespacePoliciesDecoder namespacePoliciesDecoder = new NamespacePoliciesDecoder();
     private final NamespaceListDecoder namespaceListDecoder = new NamespaceListDecoder();
+    private final TopicsOfNamespaceDecoder topicsOfNamespaceDecoder = new TopicsOfNamespaceDecoder();
     private final FragmentHandler fragmentHandler = this::onFragment;
     private final FragmentAssembler fragmentAssembler = new FragmentAssembler(fragmentHandler);
     private final AtomicLong unknownFrameCount = new AtomicLong();
@@ -266,6 +269,18 @@ final class EgressAdapter
                     final int shard = decoder.shard();
                     final int shardCount = decoder.shardCount();
                     conductor.onNamespacePolicies(correlationId, shard, shardCount, decoder.json());
+                    break;
+                }
+
+                case TopicsOfNamespaceDecoder.TEMPLATE_ID:
+                {
+                    final TopicsOfNamespaceDecoder decoder =
+                        topicsOfNamespaceDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long correlationId = decoder.correlationId();
+                    final int shard = decoder.shard();
+                    final int shardCount = decoder.shardCount();
+                    final String topics = decoder.topics();
+                    conductor.onShardTextAnswer(correlationId, TOPICS_OF_NAMESPACE, shard, shardCount, topics);
                     break;
                 }
 

@@ -536,7 +536,7 @@ public final class MagnetarClient implements AutoCloseable
         this.connector = connector;
         this.admin = new AdminClient(
             connector.requests(), new AdminRequestProxy(connector.ingressProxy()), connector::brokerProtocolVersion);
-        this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes), admin.topics());
+        this.producers = new ProducerRegistry(connector, new MemoryLimit(memoryLimitBytes), admin);
         this.consumers = new ConsumerRegistry(connector, producers);
         if (reconnect)
         {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class MultiTopicsConsumer implements Consumer
 {
     private final String subscription;
+    private final String consumerName;
     private final SubscriptionType subscriptionType;
     private final long operationTimeoutNs;
     private final RequestTracker requests;
@@ -28,6 +29,7 @@ final class MultiTopicsConsumer implements Consumer
      * @param topics             full names, one per consumer.
      * @param consumers          one per topic, subscribed.
      * @param subscription       name.
+     * @param consumerName       of the consumers.
      * @param subscriptionType   of the subscription.
      * @param operationTimeoutNs of the client, for {@link #receive()}.
      * @param requests           of the client: whether the calling thread may wait.
@@ -37,6 +39,7 @@ final class MultiTopicsConsumer implements Consumer
         final String[] topics,
         final Consumer[] consumers,
         final String subscription,
+        final String consumerName,
         final SubscriptionType subscriptionType,
         final long operationTimeoutNs,
         final RequestTracker requests,
@@ -45,6 +48,7 @@ final class MultiTopicsConsumer implements Consumer
         this.topics = topics;
         this.consumers = consumers;
         this.subscription = subscription;
+        this.consumerName = consumerName;
         this.subscriptionType = subscriptionType;
         this.operationTimeoutNs = operationTimeoutNs;
         this.requests = requests;
@@ -119,7 +123,7 @@ final class MultiTopicsConsumer implements Consumer
      */
     public String getConsumerName()
     {
-        return consumers[0].getConsumerName();
+        return consumerName;
     }
 
     /**
@@ -165,7 +169,7 @@ final class MultiTopicsConsumer implements Consumer
         while (true)
         {
             final Consumer[] consumers = this.consumers;
-            final int start = Math.floorMod(next, consumers.length);
+            final int start = 0 == consumers.length ? 0 : Math.floorMod(next, consumers.length);
             for (int k = 0; k < consumers.length; k++)
             {
                 final int index = (start + k) % consumers.length;
@@ -204,6 +208,10 @@ final class MultiTopicsConsumer implements Consumer
     {
         checkOpen();
         final Consumer[] consumers = this.consumers;
+        if (0 == consumers.length)
+        {
+            return 0;
+        }
         final int start = Math.floorMod(next, consumers.length);
         int taken = 0;
         for (int k = 0; k < consumers.length && taken < limit; k++)

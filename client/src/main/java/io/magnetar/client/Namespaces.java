@@ -44,6 +44,42 @@ public final class Namespaces
     }
 
     /**
+     * The topics of a namespace, like Pulsar's {@code namespaces().getTopics(namespace)}: every topic the broker's
+     * shards hold in it (partitions by their own names), persistent and non-persistent, sorted.
+     *
+     * @param namespace {@code tenant/namespace}.
+     * @return the topics' full names.
+     * @throws MagnetarClientException {@code NAMESPACE_NOT_FOUND}, if the broker is older than protocol 9, or did not
+     *                                 answer in time.
+     */
+    public List<String> getTopics(final String namespace) throws MagnetarClientException
+    {
+        requests.checkReady("list the topics of a namespace");
+        checkNamespace(namespace);
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), 9, "listing the topics of a namespace");
+
+        final long deadlineNs = System.nanoTime() + requests.operationTimeoutNs();
+        final PendingRequest request = requests.registerForEveryShard(EgressAdapter.TOPICS_OF_NAMESPACE, deadlineNs);
+        requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
+            ingress.getTopicsOfNamespace(correlationId, namespace, offerDeadlineNs));
+        requests.await(request, deadlineNs, "list the topics of namespace '" + namespace + "'");
+
+        final java.util.ArrayList<String> topics = new java.util.ArrayList<>();
+        for (final String text : request.shardTexts)
+        {
+            for (final String line : text.split("\n"))
+            {
+                if (!line.isEmpty())
+                {
+                    topics.add(line);
+                }
+            }
+        }
+        java.util.Collections.sort(topics);
+        return topics;
+    }
+
+    /**
      * The namespaces of a tenant, like Pulsar's {@code getNamespaces(tenant)}.
      *
      * @param tenant whose namespaces to list.

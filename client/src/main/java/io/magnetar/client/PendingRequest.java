@@ -39,6 +39,8 @@ final class PendingRequest
 
     private final CompletableFuture<PendingRequest> answered = new CompletableFuture<>();
     private BitSet answeredShards;
+    /** Each shard's answer text, for a request every shard answers; read after the future completed. */
+    String[] shardTexts;
 
     /**
      * @param correlationId    of the request.
@@ -82,6 +84,7 @@ final class PendingRequest
         if (null == answeredShards)
         {
             answeredShards = new BitSet(shardCount);
+            shardTexts = new String[shardCount];
             answerInt = shardCount;
             expectedShardCount = shardCount;
         }
@@ -98,6 +101,7 @@ final class PendingRequest
                 answerText = text;
             }
             answeredShards.set(shard);
+            shardTexts[shard] = text;
             answeredShardCount = answeredShards.cardinality();
         }
 

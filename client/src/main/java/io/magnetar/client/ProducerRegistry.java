@@ -13,15 +13,18 @@ final class ProducerRegistry
     private final Object lock = new Object();
     private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
     private final Topics topics;
+    private final Namespaces namespaces;
     private final PartitionsWatcher partitionsWatcher;
 
     /**
      * @param connector   the session the producers use.
      * @param memoryLimit of the client, shared by its producers.
-     * @param topics      the client's topic administration: partition counts.
+     * @param admin       the client's administration: partition counts, topics of a namespace.
      */
-    ProducerRegistry(final Connector connector, final MemoryLimit memoryLimit, final Topics topics)
+    ProducerRegistry(final Connector connector, final MemoryLimit memoryLimit, final AdminClient admin)
     {
+        final Topics topics = admin.topics();
+        this.namespaces = admin.namespaces();
         this.connector = connector;
         this.memoryLimit = memoryLimit;
         this.topics = topics;
@@ -37,6 +40,14 @@ final class ProducerRegistry
     int partitionsOf(final String topic) throws MagnetarClientException
     {
         return connector.brokerProtocolVersion() < 6 ? 0 : topics.getPartitionedTopicMetadata(topic).partitions;
+    }
+
+    /**
+     * @return namespace administration, for pattern consumers' discovery.
+     */
+    Namespaces namespaces()
+    {
+        return namespaces;
     }
 
     /**

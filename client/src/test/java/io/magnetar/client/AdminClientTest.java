@@ -370,6 +370,12 @@ class AdminClientTest
             offer(correlationId, "get " + namespace);
         }
 
+        public void getTopicsOfNamespace(final long correlationId, final String namespace, final long deadlineNs)
+            throws MagnetarClientException
+        {
+            offer(correlationId, "topics " + namespace);
+        }
+
         public void listNamespaces(final long correlationId, final String tenant, final long deadlineNs)
             throws MagnetarClientException
         {

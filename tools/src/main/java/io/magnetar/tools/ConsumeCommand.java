@@ -40,8 +40,17 @@ final class ConsumeCommand implements Callable<Integer>
         }
     };
 
-    @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo")
+    @Parameters(index = "0", description = "Topic, e.g. persistent://public/default/demo; with --regex a pattern " +
+        "over the topics of one namespace, e.g. 'persistent://public/default/orders-.*'")
     String topic;
+
+    @Option(names = "--regex", description = "TOPIC is a regular expression: consume every topic of its namespace " +
+        "that matches, and those created later (looked for every --discovery-period seconds).")
+    boolean regex;
+
+    @Option(names = "--discovery-period", description = "With --regex: seconds between looks for new topics. " +
+        "Default: ${DEFAULT-VALUE}")
+    long discoveryPeriodSeconds = 60;
 
     @Option(names = { "-s", "--subscription-name" }, required = true, description = "Subscription name.")
     String subscription;
@@ -115,7 +124,11 @@ final class ConsumeCommand implements Callable<Integer>
         {
             final boolean timedOut;
             try (MagnetarClient client = clientOptions.connect("magnetar-consume");
-                Consumer consumer = client.newConsumer().topic(topic).subscriptionName(subscription)
+                Consumer consumer = (regex ?
+                    client.newConsumer().topicsPattern(topic)
+                        .patternAutoDiscoveryPeriod(discoveryPeriodSeconds, TimeUnit.SECONDS) :
+                    client.newConsumer().topic(topic))
+                    .subscriptionName(subscription)
                     .subscriptionType(subscriptionType).subscriptionInitialPosition(initialPosition)
                     .consumerEventListener(ACTIVE_STATE_PRINTER).subscribe())
             {

@@ -77,6 +77,12 @@ interface IngressCommandListener
      */
     boolean onTopicCommand(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
+    /**
+     * {@code GetTopicsOfNamespace}: every topic shard answers with its topics of the namespace.
+     */
+    boolean onGetTopicsOfNamespace(
+        long sessionKey, long correlationId, String namespace, DirectBuffer frame, int length);
+
     boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
     /**

@@ -21,6 +21,7 @@ import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataDecoder;
+import io.magnetar.codecs.GetTopicsOfNamespaceDecoder;
 import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.ListNamespacesDecoder;
 import io.magnetar.codecs.MessageHeaderDecoder;
@@ -66,6 +67,7 @@ final class IngressFrameAdapter
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
     private final DeleteSubscriptionDecoder deleteSubscriptionDecoder = new DeleteSubscriptionDecoder();
+    private final GetTopicsOfNamespaceDecoder getTopicsOfNamespaceDecoder = new GetTopicsOfNamespaceDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
@@ -330,6 +332,18 @@ final class IngressFrameAdapter
                 listNamespacesDecoder.correlationId();
                 listener.onListNamespaces(sessionKey, correlationId, listNamespacesDecoder.tenant());
                 return true;
+            }
+
+            case GetTopicsOfNamespaceDecoder.TEMPLATE_ID:
+            {
+                if (!isWellFormed(length, blockLength, GetTopicsOfNamespaceDecoder.BLOCK_LENGTH, 1))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed topics request");
+                }
+                getTopicsOfNamespaceDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version);
+                getTopicsOfNamespaceDecoder.correlationId();
+                return listener.onGetTopicsOfNamespace(
+                    sessionKey, correlationId, getTopicsOfNamespaceDecoder.namespaceName(), frame, length);
             }
 
             case GetNamespacePoliciesDecoder.TEMPLATE_ID:

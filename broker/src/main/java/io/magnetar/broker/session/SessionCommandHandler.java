@@ -297,6 +297,30 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
+    public boolean onGetTopicsOfNamespace(
+        final long sessionKey,
+        final long correlationId,
+        final String namespace,
+        final DirectBuffer frame,
+        final int length)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null == session)
+        {
+            return true;
+        }
+        if (!namespaces.contains(namespace))
+        {
+            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                "namespace " + namespace + " does not exist");
+        }
+
+        return router.forwardToAll(session.egress(), frame, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public boolean onStatsInternalRequest(
         final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
     {

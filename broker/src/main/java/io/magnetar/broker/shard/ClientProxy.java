@@ -17,6 +17,7 @@ import io.magnetar.codecs.SendReceiptsEncoder;
 import io.magnetar.codecs.StatsInternalResponseEncoder;
 import io.magnetar.codecs.SubscribedEncoder;
 import io.magnetar.codecs.SuccessEncoder;
+import io.magnetar.codecs.TopicsOfNamespaceEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -75,6 +76,7 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     private final SendErrorEncoder sendErrorEncoder = new SendErrorEncoder();
     private final NamespacePoliciesEncoder namespacePoliciesEncoder = new NamespacePoliciesEncoder();
     private final StatsInternalResponseEncoder statsInternalResponseEncoder = new StatsInternalResponseEncoder();
+    private final TopicsOfNamespaceEncoder topicsOfNamespaceEncoder = new TopicsOfNamespaceEncoder();
     private final ExpandableRingBuffer.MessageConsumer deferredHandler = this::onDeferred;
     private ShardSession sendingSession;
 
@@ -180,6 +182,24 @@ final class ClientProxy implements ReceiptTracker.ReceiptListener
     void namespacePolicies(final ShardSession session, final long correlationId, final byte[] json)
     {
         reply(session, largeReplyBuffer, encodeNamespacePolicies(largeReplyBuffer, correlationId, json));
+    }
+
+    void topicsOfNamespace(final ShardSession session, final long correlationId, final String topics)
+    {
+        topicsOfNamespaceEncoder.wrapAndApplyHeader(largeReplyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .shard(shard)
+            .shardCount(shardCount)
+            .topics(topics);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + topicsOfNamespaceEncoder.encodedLength();
+        if (length > session.egress.publication.maxMessageLength())
+        {
+            error(session, correlationId, ErrorCode.UNKNOWN_ERROR, "shard " + shard + " holds " + length +
+                " bytes of topic names in the namespace, more than the largest answer of " +
+                session.egress.publication.maxMessageLength());
+            return;
+        }
+        reply(session, largeReplyBuffer, length);
     }
 
     void statsInternal(final ShardSession session, final long correlationId, final byte[] json)

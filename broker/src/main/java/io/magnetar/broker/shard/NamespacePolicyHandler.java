@@ -8,7 +8,9 @@ import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
 import org.agrona.ExpandableDirectByteBuffer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 
 /**
@@ -23,6 +25,7 @@ final class NamespacePolicyHandler
     private final ShardLogWriter writer;
     private final ReceiptTracker receipts;
     private final ClientProxy proxy;
+    private final TopicRegistry topics;
     private final ObjectMapper objectMapper = new ObjectMapper();
     private final boolean[] changed = new boolean[NamespacePolicies.FIELD_COUNT];
     private final long[] values = new long[NamespacePolicies.FIELD_COUNT];
@@ -33,8 +36,10 @@ final class NamespacePolicyHandler
         final ShardPolicies policies,
         final ShardLogWriter writer,
         final ReceiptTracker receipts,
-        final ClientProxy proxy)
+        final ClientProxy proxy,
+        final TopicRegistry topics)
     {
+        this.topics = topics;
         this.shard = shard;
         this.policies = policies;
         this.writer = writer;
@@ -103,5 +108,22 @@ final class NamespacePolicyHandler
         {
             throw new IllegalStateException("policies could not be encoded", ex);
         }
+    }
+
+    /**
+     * Answer with this shard's topics of a namespace, full names sorted, one per line.
+     */
+    void onGetTopicsOfNamespace(final ShardSession session, final long correlationId, final String namespace)
+    {
+        final ArrayList<String> names = new ArrayList<>();
+        for (final Topic topic : topics.topics())
+        {
+            if (topic.name.namespaceName().equals(namespace))
+            {
+                names.add(topic.name.toString());
+            }
+        }
+        Collections.sort(names);
+        proxy.topicsOfNamespace(session, correlationId, String.join("\n", names));
     }
 }

@@ -15,6 +15,7 @@ import io.magnetar.codecs.ErrorCode;
 import io.magnetar.codecs.FlowDecoder;
 import io.magnetar.codecs.GetLastMessageIdDecoder;
 import io.magnetar.codecs.GetNamespacePoliciesDecoder;
+import io.magnetar.codecs.GetTopicsOfNamespaceDecoder;
 import io.magnetar.codecs.InitialPosition;
 import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderDecoder;
@@ -71,6 +72,7 @@ final class ShardCommandAdapter
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
     private final UnsubscribeDecoder unsubscribeDecoder = new UnsubscribeDecoder();
+    private final GetTopicsOfNamespaceDecoder getTopicsOfNamespaceDecoder = new GetTopicsOfNamespaceDecoder();
     private final DeleteSubscriptionDecoder deleteSubscriptionDecoder = new DeleteSubscriptionDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
@@ -377,6 +379,15 @@ final class ShardCommandAdapter
                 final String topic = decoder.topic();
                 return subscriptions.cursors().onResetCursor(
                     session, correlationId, publishTime, resetShard, resetPosition, topic, decoder.subscription());
+            }
+
+            case GetTopicsOfNamespaceDecoder.TEMPLATE_ID:
+            {
+                final GetTopicsOfNamespaceDecoder decoder =
+                    getTopicsOfNamespaceDecoder.wrap(frame, offset, blockLength, version);
+                final long correlationId = decoder.correlationId();
+                namespaces.onGetTopicsOfNamespace(session, correlationId, decoder.namespaceName());
+                return true;
             }
 
             case UnsubscribeDecoder.TEMPLATE_ID:

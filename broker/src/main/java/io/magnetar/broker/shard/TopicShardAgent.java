@@ -97,7 +97,8 @@ public final class TopicShardAgent implements Agent
             quota, subscriptions, reclaimer, deadlines);
         final StatsInternalReport stats = new StatsInternalReport(
             ctx, topics, reclaimer, compactor, checkpointer, snapshots, sweeps, proxy);
-        final NamespacePolicyHandler namespaces = new NamespacePolicyHandler(shard, policies, writer, receipts, proxy);
+        final NamespacePolicyHandler namespaces =
+            new NamespacePolicyHandler(shard, policies, writer, receipts, proxy, topics);
         commandAdapter = new ShardCommandAdapter(ctx, sessions, producers, subscriptions, namespaces, stats, proxy);
         recovery = new ShardRecovery(ctx, topics, subscriptions, policies, snapshots, deduplication);
     }

@@ -402,6 +402,13 @@ class IngressFrameAdapterTest
             return record("topic " + sessionKey + " " + correlationId + " " + topic, frame, length);
         }
 
+        public boolean onGetTopicsOfNamespace(
+            final long sessionKey, final long correlationId, final String namespace, final DirectBuffer frame,
+            final int length)
+        {
+            return record("topics " + sessionKey + " " + correlationId + " " + namespace, frame, length);
+        }
+
         public boolean onStatsInternalRequest(
             final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame,
             final int length)
