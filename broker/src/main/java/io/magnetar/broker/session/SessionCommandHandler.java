@@ -304,18 +304,9 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return true;
-        }
-        if (!namespaces.contains(namespace))
-        {
-            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
-                "namespace " + namespace + " does not exist");
-        }
+        final ClientSession session = sessionOfExistingNamespace(sessionKey, correlationId, namespace);
 
-        return router.forwardToAll(session.egress(), frame, length);
+        return null == session || router.forwardToAll(session.egress(), frame, length);
     }
 
     /**
@@ -391,20 +382,11 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return true;
-        }
-
-        if (!namespaces.contains(namespace))
-        {
-            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
-                "namespace " + namespace + " does not exist");
-        }
+        final ClientSession session = sessionOfExistingNamespace(sessionKey, correlationId, namespace);
 
         // every shard holds every namespace's policies: any one can answer
-        return router.forward(session.egress(), router.shardOfNamespace(namespace), frame, length);
+        return null == session ||
+            router.forward(session.egress(), router.shardOfNamespace(namespace), frame, length);
     }
 
     /**
@@ -633,6 +615,21 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * Answer a request with an error and go on with the next frame.
      */
+    /**
+     * @return the active session, or null if there is none or the namespace does not exist (then refused).
+     */
+    private ClientSession sessionOfExistingNamespace(
+        final long sessionKey, final long correlationId, final String namespace)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null != session && !namespaces.contains(namespace))
+        {
+            refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "namespace " + namespace + " does not exist");
+            return null;
+        }
+        return session;
+    }
+
     private boolean refuse(
         final ClientSession session, final long correlationId, final ErrorCode code, final String message)
     {
