@@ -5,6 +5,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
+import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CloseConsumerEncoder;
 import io.magnetar.codecs.CloseProducerEncoder;
 import io.magnetar.codecs.ConnectEncoder;
@@ -12,6 +13,7 @@ import io.magnetar.codecs.ConnectedDecoder;
 import io.magnetar.codecs.CreateProducerEncoder;
 import io.magnetar.codecs.ErrorDecoder;
 import io.magnetar.codecs.InitialPosition;
+import io.magnetar.codecs.KeySharedMode;
 import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.SendEncoder;
@@ -216,7 +218,11 @@ class MillionTopicsTest
                 }
                 subscribe.wrapAndApplyHeader(buffer, 0, header).correlationId(i).consumerId(i)
                     .subscriptionType(SubscriptionType.EXCLUSIVE).initialPosition(InitialPosition.EARLIEST)
-                    .topic("persistent://public/default/t-" + i).subscription("s").consumerName("c");
+                    .priorityLevel(0).durable(BooleanType.TRUE).startInclusive(BooleanType.FALSE)
+                    .startPublishTime(-1).keySharedMode(KeySharedMode.AUTO_SPLIT);
+                subscribe.startMessageId().shard(-1).position(-1);
+                subscribe.topic("persistent://public/default/t-" + i).subscription("s").consumerName("c")
+                    .putHashRanges(buffer, 0, 0);
                 offer(publication, subscription, assembler, buffer, subscribe.encodedLength());
                 close.wrapAndApplyHeader(buffer, 0, header).correlationId(i).consumerId(i);
                 offer(publication, subscription, assembler, buffer, close.encodedLength());

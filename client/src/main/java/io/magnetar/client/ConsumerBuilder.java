@@ -474,6 +474,13 @@ public final class ConsumerBuilder
             throw new MagnetarClientException("enableRetry needs a topic: the retry topic is named after it");
         }
 
+        if (enableRetry && SubscriptionType.SHARED != subscriptionType &&
+            SubscriptionType.KEY_SHARED != subscriptionType)
+        {
+            throw new MagnetarClientException("enableRetry needs a SHARED or KEY_SHARED subscription: the retry " +
+                "topic delays messages, and delays hold only there (exclusive and failover deliver at once), not " +
+                subscriptionType);
+        }
         final RetryLetters retryLetters = enableRetry ? new RetryLetters(
             consumers.producers(), deadLetterPolicy, allTopics.iterator().next(), subscriptionName) : null;
         if (null != retryLetters)

@@ -126,7 +126,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     public boolean isClosed()
     {
-        return isClosed;
+        return isClosed || closedByBroker;
     }
 
     /**
@@ -377,7 +377,11 @@ final class ConsumerImpl extends Restorable implements Consumer
 
         try
         {
-            if (closeOnBroker)
+            if (closeOnBroker && closedByBroker)
+            {
+                closeDetachedOnBroker(deadlineNs);
+            }
+            else if (closeOnBroker)
             {
                 acks.flush(deadlineNs, restoredEpoch); // the grouped acks go before the close
                 registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
@@ -736,7 +740,27 @@ final class ConsumerImpl extends Restorable implements Consumer
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         acks.flush(deadlineNs, restoredEpoch);
         registry.unsubscribe(this);
+        closedByBroker = true; // a session restored before the close must not make the subscription again
         close(deadlineNs, true);
+    }
+
+    /**
+     * Close a consumer the broker detached (its subscription was deleted): the broker keeps it until this close, or
+     * forgot it already if the session was restored since.
+     */
+    private void closeDetachedOnBroker(final long deadlineNs) throws MagnetarClientException
+    {
+        try
+        {
+            registry.closeOnBroker(consumerId, topic, subscription, deadlineNs);
+        }
+        catch (final MagnetarClientException ex)
+        {
+            if (MagnetarClientException.ErrorCode.CONSUMER_NOT_FOUND != ex.errorCode())
+            {
+                throw ex;
+            }
+        }
     }
 
     /**

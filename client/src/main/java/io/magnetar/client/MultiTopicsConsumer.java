@@ -173,6 +173,10 @@ final class MultiTopicsConsumer implements Consumer
             for (int k = 0; k < consumers.length; k++)
             {
                 final int index = (start + k) % consumers.length;
+                if (consumers[index].isClosed())
+                {
+                    continue; // e.g. its subscription was deleted: the other topics go on
+                }
                 final Message message = consumers[index].receive(0, TimeUnit.NANOSECONDS);
                 if (null != message)
                 {
@@ -216,7 +220,11 @@ final class MultiTopicsConsumer implements Consumer
         int taken = 0;
         for (int k = 0; k < consumers.length && taken < limit; k++)
         {
-            taken += consumers[(start + k) % consumers.length].poll(handler, limit - taken);
+            final Consumer consumer = consumers[(start + k) % consumers.length];
+            if (!consumer.isClosed())
+            {
+                taken += consumer.poll(handler, limit - taken);
+            }
         }
         next = start + 1;
         return taken;

@@ -59,8 +59,7 @@ final class RetryLetters
         {
             throw new MagnetarClientException("the delay must be zero or positive, with a unit");
         }
-        final String times = message.getProperty(DeadLetterPolicy.RECONSUMETIMES);
-        final int reconsumeTimes = null == times ? 1 : Integer.parseInt(times) + 1;
+        final int reconsumeTimes = reconsumeTimes(message.getProperty(DeadLetterPolicy.RECONSUMETIMES)) + 1;
         final Map<String, String> properties = new HashMap<>(message.getProperties());
         properties.putIfAbsent(DeadLetterPolicy.REAL_TOPIC, message.getTopicName());
         properties.putIfAbsent(DeadLetterPolicy.ORIGIN_MESSAGE_ID, message.getMessageId().toString());
@@ -90,6 +89,26 @@ final class RetryLetters
             builder.key(message.getKey());
         }
         builder.send();
+    }
+
+    /**
+     * @param property a message's {@code RECONSUMETIMES}, or null.
+     * @return the retries it counts; 0 if none or not a count.
+     */
+    private static int reconsumeTimes(final String property)
+    {
+        if (null == property)
+        {
+            return 0;
+        }
+        try
+        {
+            return Math.max(0, Integer.parseInt(property.trim()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return 0;
+        }
     }
 
     /**

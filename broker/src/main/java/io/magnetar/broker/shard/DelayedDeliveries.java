@@ -8,10 +8,11 @@ package io.magnetar.broker.shard;
  * and dropped when mostly empty, which keeps the heap cost at or under 16 bytes an entry.
  * <p>
  * Nothing here is stored: the delivery time lives in the entry's metadata in the log, so after a restart the
- * subscription reads its unacknowledged entries again and each delayed one comes back here. A due time further than
- * the 32-bit offset reaches (about 24 days past the base) is kept at the furthest it can say; the entry is then read
- * again and put back with what remains. Times are {@link System#nanoTime()} based, so wall-clock jumps do not move
- * them.
+ * subscription reads its unacknowledged entries again and each delayed one comes back here. Offsets count from a base
+ * that follows the clock (set when the heap is empty, moved forward every twelve days or so), so a near entry is never
+ * held behind a far one. A due time further than the 32-bit offset reaches (about 24 days past the base) is kept at
+ * the furthest it can say; the entry is then read again and put back with what remains. Times are {@link
+ * System#nanoTime()} based, so wall-clock jumps do not move them.
  */
 final class DelayedDeliveries
 {
@@ -27,22 +28,24 @@ final class DelayedDeliveries
     private int[][] offsetPages = new int[1][];
     private int pages;
     private int size;
-    private long baseMs = Long.MIN_VALUE;
+    private long baseMs;
 
     /**
      * @param ordinal of the entry.
      * @param dueNs   when it may go, {@link System#nanoTime()} scale.
+     * @param nowNs   the time now, same scale: offsets count from a base that follows the clock, never a due time.
      */
-    void add(final long ordinal, final long dueNs)
+    void add(final long ordinal, final long dueNs, final long nowNs)
     {
         final long dueMs = dueNs / NANOS_PER_MS;
-        if (Long.MIN_VALUE == baseMs)
+        final long nowMs = nowNs / NANOS_PER_MS;
+        if (0 == size)
         {
-            baseMs = dueMs;
+            baseMs = nowMs;
         }
-        if (dueMs - baseMs > REBASE_AFTER_MS)
+        else if (nowMs - baseMs > REBASE_AFTER_MS)
         {
-            rebase(dueMs - REBASE_AFTER_MS);
+            rebase(nowMs);
         }
         if (size == pages << PAGE_SHIFT)
         {
@@ -99,6 +102,10 @@ final class DelayedDeliveries
      */
     int releaseDue(final long nowNs, final RedeliveryQueue redeliveries)
     {
+        if (size > 0 && nowNs / NANOS_PER_MS - baseMs > REBASE_AFTER_MS)
+        {
+            rebase(nowNs / NANOS_PER_MS);
+        }
         final long nowOffsetMs = nowNs / NANOS_PER_MS - baseMs;
         int released = 0;
         while (size > 0 && offsetPages[0][0] <= nowOffsetMs)
@@ -191,7 +198,8 @@ final class DelayedDeliveries
         final long shift = newBaseMs - baseMs;
         for (int i = 0; i < size; i++)
         {
-            // order is kept: every offset moves by the same amount, clamped alike at the bottom
+            // order is kept: every offset moves by the same amount; those clamped at the bottom were due long ago
+            // and stay due, those clamped at the top come out earlier than their time and are read and put back
             offsetPages[i >>> PAGE_SHIFT][i & PAGE_MASK] = (int)Math.max(Integer.MIN_VALUE, offsetAt(i) - shift);
         }
         baseMs = newBaseMs;

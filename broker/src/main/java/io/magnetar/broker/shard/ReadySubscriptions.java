@@ -76,7 +76,8 @@ final class ReadySubscriptions implements ReceiptTracker.VisibilityListener
         for (int i = 0; i < ready.size();)
         {
             final TopicSubscription subscription = ready.get(i);
-            if (subscription.waitsForEvent && Long.MAX_VALUE != subscription.wakeAtNs)
+            if (null != subscription.dispatcher && subscription.waitsForEvent &&
+                Long.MAX_VALUE != subscription.wakeAtNs)
             {
                 if (clock.nanoTime() - subscription.wakeAtNs < 0)
                 {

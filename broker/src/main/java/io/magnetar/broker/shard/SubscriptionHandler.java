@@ -183,7 +183,9 @@ final class SubscriptionHandler implements SubscriptionAcks
         }
         else if (consumer.unsubscribed)
         {
-            return; // its client closes it next
+            // a client of protocol 9 was told with CloseConsumer; an older one learns it here
+            proxy.error(session, correlationId, ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId +
+                ": its subscription '" + consumer.subscription.name + "' was deleted");
         }
         else if (permits <= 0)
         {

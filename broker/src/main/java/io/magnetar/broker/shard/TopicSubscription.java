@@ -215,7 +215,7 @@ final class TopicSubscription
             delayed = new DelayedDeliveries();
             this.delayed = delayed;
         }
-        delayed.add(ordinal, dueNs);
+        delayed.add(ordinal, dueNs, System.nanoTime());
         advance();
     }
 

@@ -22,10 +22,10 @@ class DelayedDeliveriesTest
     {
         final DelayedDeliveries delayed = new DelayedDeliveries();
         final long base = 1_000_000 * MS;
-        delayed.add(7, base + 300 * MS);
-        delayed.add(3, base + 100 * MS);
-        delayed.add(9, base + 100 * MS);
-        delayed.add(1, base + 200 * MS);
+        delayed.add(7, base + 300 * MS, base);
+        delayed.add(3, base + 100 * MS, base);
+        delayed.add(9, base + 100 * MS, base);
+        delayed.add(1, base + 200 * MS, base);
         assertEquals(base + 100 * MS, delayed.nextDueNs());
 
         final RedeliveryQueue queue = new RedeliveryQueue();
@@ -47,7 +47,7 @@ class DelayedDeliveriesTest
         for (int i = 0; i < 10_000; i++)
         {
             // up to 60 days ahead: beyond the 24 days an offset can say, so some are clamped
-            delayed.add(i, base + (long)(random.nextDouble() * 60L * 24 * 3600 * 1000) * MS);
+            delayed.add(i, base + (long)(random.nextDouble() * 60L * 24 * 3600 * 1000) * MS, base);
         }
         final RedeliveryQueue queue = new RedeliveryQueue();
         long lastDue = Long.MIN_VALUE;
@@ -69,10 +69,28 @@ class DelayedDeliveriesTest
         final Random random = new Random(7);
         for (int i = 0; i < 1_000_000; i++)
         {
-            delayed.add(i, (10_000 + random.nextInt(3_600_000)) * MS);
+            delayed.add(i, (10_000 + random.nextInt(3_600_000)) * MS, 10_000 * MS);
         }
         final double bytesPerEntry = (double)delayed.capacityBytes() / delayed.size();
         assertTrue(bytesPerEntry <= 16.0, "bytes per delayed entry: " + bytesPerEntry);
+    }
+
+    @Test
+    void aNearEntryIsNotHeldBehindAFarOneThatCameFirst()
+    {
+        final DelayedDeliveries delayed = new DelayedDeliveries();
+        final long now = 7_000_000 * MS;
+        final long day = 24L * 3600 * 1000 * MS;
+        delayed.add(1, now + 40 * day, now);
+        delayed.add(2, now + 3_600_000 * MS, now);
+        final RedeliveryQueue queue = new RedeliveryQueue();
+        assertEquals(0, delayed.releaseDue(now + 3_599_999 * MS, queue));
+        assertEquals(1, delayed.releaseDue(now + 3_600_000 * MS, queue), "the hour's entry, on time");
+        assertEquals(List.of(2L), drain(queue));
+
+        // days later the base follows the clock; the far entry is still far, and comes out by its time at the latest
+        assertEquals(0, delayed.releaseDue(now + 20 * day, queue));
+        assertEquals(1, delayed.releaseDue(now + 40 * day, queue));
     }
 
     private static List<Long> drain(final RedeliveryQueue queue)

@@ -23,7 +23,7 @@ public final class DelayedDeliveriesFootprint
         final long nowNs = System.nanoTime();
         for (int i = 0; i < count; i++)
         {
-            delayed.add(i, nowNs + (1_000L + random.nextInt(3_600_000)) * 1_000_000L);
+            delayed.add(i, nowNs + (1_000L + random.nextInt(3_600_000)) * 1_000_000L, nowNs);
         }
     }
 
