@@ -192,6 +192,10 @@ public final class MessageBuilder
      */
     byte[] encodeMetadata() throws MagnetarClientException
     {
+        if (0 != deliverAtTime)
+        {
+            producer.checkBrokerSupports(9, "delayed delivery"); // an older broker would deliver it at once
+        }
         if (properties.isEmpty() && 0 == eventTime && null == orderingKey && 0 == deliverAtTime)
         {
             return null;

@@ -27,4 +27,11 @@ interface MessageSink
      * @return the receipt's future.
      */
     CompletableFuture<MessageId> sendAsync(String key, byte[] payload, byte[] metadata);
+
+    /**
+     * @param protocolVersion that brought a feature.
+     * @param feature         named in the error.
+     * @throws MagnetarClientException if the broker speaks an older protocol.
+     */
+    void checkBrokerSupports(int protocolVersion, String feature) throws MagnetarClientException;
 }

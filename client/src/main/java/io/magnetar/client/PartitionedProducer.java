@@ -239,4 +239,12 @@ final class PartitionedProducer implements Producer, MessageSink, PartitionsWatc
     {
         return "PartitionedProducer{topic=" + topic + ", partitions=" + partitions.all().length + '}';
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void checkBrokerSupports(final int protocolVersion, final String feature) throws MagnetarClientException
+    {
+        partitions()[0].checkBrokerSupports(protocolVersion, feature);
+    }
 }

@@ -155,6 +155,14 @@ final class ProducerImpl extends Restorable implements Producer, MessageSink
         return sendAsync(key, payload, null);
     }
 
+    /**
+     * {@inheritDoc}
+     */
+    public void checkBrokerSupports(final int protocolVersion, final String feature) throws MagnetarClientException
+    {
+        connector.checkBrokerSupports(protocolVersion, feature);
+    }
+
     public CompletableFuture<MessageId> sendAsync(final String key, final byte[] payload, final byte[] metadata)
     {
         final PendingSend pending = enqueue(key, payload, metadata, System.nanoTime() + sendTimeoutNs);
