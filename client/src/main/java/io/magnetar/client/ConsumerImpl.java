@@ -1,15 +1,15 @@
 package io.magnetar.client;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A consumer of one topic (or of one partition of a partitioned topic): its receive ring, permits, batch and chunk
- * unpacking, and its part in a session's restore. See {@link Consumer} for the contract.
+ * A consumer of one topic (or of one partition of a partitioned topic): its permits, acknowledgements, the calls of
+ * its API and its part in a session's restore; what comes in is its {@link MessageIntake}'s. See {@link Consumer}
+ * for the contract.
  */
 final class ConsumerImpl extends Restorable implements Consumer
 {
@@ -23,20 +23,10 @@ final class ConsumerImpl extends Restorable implements Consumer
     private final String consumerName;
     private final SubscriptionType subscriptionType;
     private final long operationTimeoutNs;
-    private final ReceiveRing receiveRing;
     private final ReentrantLock receiveLock = new ReentrantLock();
-    private final MessageView view = new MessageView();
-    private final ReceiveRing.FrameHandler ringHandler = this::onFrame;
     private final BatchAcks batchAcks = new BatchAcks();
-    private final EntryUnpacker unpacker;
-    private final ChunkAssembler chunks;
     private final ConsumerAcks acks;
-    private final DeadLetters deadLetters;
-    private MessageHandler pollHandler;
-    private Message received;
-    private int taken;
-    private int takeLimit;
-    private int framesTaken;
+    private final MessageIntake intake;
     private final ConsumerPermits permits;
     private volatile long restoredEpoch;
     private final Object closeLock = new Object();
@@ -44,7 +34,6 @@ final class ConsumerImpl extends Restorable implements Consumer
     private volatile boolean isClosed;
     private volatile boolean closedByBroker;
     private volatile boolean isWatched;
-    private volatile int lastReadShard = -1; // readers only: the shard of what they handed out, once they have
     private volatile long lastPushedPosition = -1; // readers only
     private final ConsumerSettings settings;
 
@@ -63,7 +52,7 @@ final class ConsumerImpl extends Restorable implements Consumer
     {
         this.acks = new ConsumerAcks(connector, consumerId, ackReceiptEnabled, batchAcks, consumerSettings);
         this.settings = consumerSettings;
-        this.deadLetters = null == consumerSettings.deadLetterPolicy ? null :
+        final DeadLetters deadLetters = null == consumerSettings.deadLetterPolicy ? null :
             new DeadLetters(consumerSettings.deadLetterPolicy, registry.producers(), topic, subscription);
         this.registry = registry;
         this.connector = connector;
@@ -71,17 +60,18 @@ final class ConsumerImpl extends Restorable implements Consumer
         this.liveness = connector.liveness();
         this.consumerId = consumerId;
         this.topic = topic;
-        view.partitionIndex(PartitionFactory.partitionIndexOf(topic));
         this.subscription = subscription;
         this.consumerName = consumerName;
         this.subscriptionType = subscriptionType;
         this.permits = new ConsumerPermits(connector, consumerId, receiverQueueSize,
             "topic '" + topic + "' subscription '" + subscription + "'");
-        this.unpacker = new EntryUnpacker(topic, batchAcks);
-        this.chunks = new ChunkAssembler(topic, consumerSettings, this::ackDropped, connector.errorHandler());
+        final ChunkAssembler chunks =
+            new ChunkAssembler(topic, consumerSettings, this::ackDropped, connector.errorHandler());
         acks.chunks(chunks);
         this.operationTimeoutNs = connector.operationTimeoutNs();
-        this.receiveRing = new ReceiveRing(receiveBufferLength, receiverQueueSize);
+        this.intake = new MessageIntake(this, topic, subscription, new ReceiveRing(receiveBufferLength,
+            receiverQueueSize), new EntryUnpacker(topic, batchAcks), chunks, deadLetters, acks, consumerSettings,
+            connector.errorHandler());
     }
 
     /**
@@ -297,9 +287,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         receiveLock.lock();
         try
         {
-            receiveRing.discard();
-            unpacker.clear();
-            chunks.clear();
+            intake.discardAll();
             permits.reset();
             return permits;
         }
@@ -390,14 +378,10 @@ final class ConsumerImpl extends Restorable implements Consumer
         finally
         {
             registry.onClosed(this, deadlineNs);
-            if (null != deadLetters)
-            {
-                deadLetters.close();
-            }
             receiveLock.lock(); // the overflow queue has one taker at a time
             try
             {
-                receiveRing.clearOverflow();
+                intake.close();
             }
             finally
             {
@@ -454,7 +438,7 @@ final class ConsumerImpl extends Restorable implements Consumer
      */
     SubscriptionStart restartPoint()
     {
-        return settings.start.restartAfter(lastReadShard, lastPushedPosition);
+        return settings.start.restartAfter(intake.lastReadShard(), lastPushedPosition);
     }
 
     /**
@@ -497,7 +481,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         {
             lastPushedPosition = position;
         }
-        if (receiveRing.write(buffer, offset, length))
+        if (intake.write(buffer, offset, length))
         {
             return;
         }
@@ -541,9 +525,7 @@ final class ConsumerImpl extends Restorable implements Consumer
         try
         {
             readRing(null, 1);
-            final Message message = received;
-            received = null;
-            return message;
+            return intake.takeReceived();
         }
         finally
         {
@@ -564,109 +546,22 @@ final class ConsumerImpl extends Restorable implements Consumer
         receiveLock.lock();
         try
         {
-            pollHandler = handler;
-            taken = 0;
-            takeLimit = limit;
-            framesTaken = 0;
-            chunks.expire();
-            handOutUnpacked(); // what is left of a batch goes first
-            if (taken < limit && !unpacker.hasNext())
-            {
-                receiveRing.read(ringHandler, limit - taken);
-                if (taken < limit && !unpacker.hasNext())
-                {
-                    receiveRing.read(ringHandler, limit - taken); // past the padding where the ring wraps
-                }
-            }
-
-            return taken;
+            return intake.read(handler, limit);
         }
         finally
         {
             if (!isClosed)
             {
-                permits.onTaken(framesTaken, restoredEpoch);
+                permits.onTaken(intake.framesTaken(), restoredEpoch);
             }
-            pollHandler = null;
             receiveLock.unlock();
         }
     }
 
-    private ControlledMessageHandler.Action onFrame(
-        final DirectBuffer frameBuffer, final int frameOffset, final int frameLength)
-    {
-        framesTaken++;
-        view.wrap(topic, frameBuffer, frameOffset);
-        if (view.entryNumChunks() > 0)
-        {
-            if (chunks.onChunk(view, frameBuffer, frameOffset, frameLength, System.nanoTime()))
-            {
-                taken++;
-                handOut();
-            }
-        }
-        else if (view.isPlainEntry())
-        {
-            taken++;
-            handOut();
-        }
-        else
-        {
-            final String invalid = unpacker.load(view, frameBuffer, frameOffset, frameLength);
-            if (null != invalid)
-            {
-                discard(invalid);
-            }
-            else
-            {
-                handOutUnpacked();
-            }
-        }
-
-        return taken >= takeLimit || unpacker.hasNext() ?
-            ControlledMessageHandler.Action.BREAK : ControlledMessageHandler.Action.CONTINUE;
-    }
-
-    private void handOutUnpacked()
-    {
-        while (taken < takeLimit && unpacker.next(view))
-        {
-            taken++;
-            handOut();
-        }
-    }
-
-    private void handOut()
-    {
-        if (!settings.start.durable)
-        {
-            lastReadShard = view.shard(); // a reader resumes after what it was pushed when its session is restored
-        }
-        if (null != deadLetters && deadLetters.isDeadLetter(view))
-        {
-            taken--;
-            if (!deadLetters.divert(view, acks, restoredEpoch, connector.errorHandler()))
-            {
-                watchTimersQuietly(); // given back: it comes again once its delay passed
-            }
-            return;
-        }
-        if (acks.tracksAckTimeout())
-        {
-            acks.onHandedOut(view.shard(), view.position());
-        }
-        final MessageHandler handler = pollHandler;
-        if (null == handler)
-        {
-            received = view.toMessage();
-        }
-        else
-        {
-            handler.onMessage(view);
-        }
-    }
-
-    private void watchTimersQuietly()
+    /**
+     * Have the conductor watch this consumer's timers (a negative ack's delay); a failure goes to the error handler.
+     */
+    void watchTimersQuietly()
     {
         try
         {
@@ -678,23 +573,13 @@ final class ConsumerImpl extends Restorable implements Consumer
         }
     }
 
-    private void ackDropped(final int shard, final long position)
+    /**
+     * An entry of a malformed batch, a dead chunked message or an unreadable payload: acknowledged so it does not
+     * come back.
+     */
+    void ackDropped(final int shard, final long position)
     {
         acks.ackDropped(shard, position, restoredEpoch);
-    }
-
-    /**
-     * An entry the consumer cannot read (a producer's malformed batch or compressed payload): it is acknowledged, as
-     * Pulsar discards a corrupted message, so it does not come back, and the error goes to the client's handler.
-     */
-    private void discard(final String why)
-    {
-        final int shard = view.shard();
-        final long position = view.position();
-        connector.errorHandler().onError(new MagnetarClientException("consumer on topic '" + topic +
-            "' subscription '" + subscription + "': discarded the entry at " + shard + ":" + position +
-            ", which cannot be read: " + why));
-        ackDropped(shard, position);
     }
 
     private void checkNotInHandler() throws MagnetarClientException
