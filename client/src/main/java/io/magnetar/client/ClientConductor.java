@@ -431,11 +431,6 @@ final class ClientConductor implements Agent
         }
     }
 
-    void onNamespacePolicies(final long correlationId, final int shard, final int shardCount, final String json)
-    {
-        onShardTextAnswer(correlationId, EgressAdapter.NAMESPACE_POLICIES, shard, shardCount, json);
-    }
-
     /**
      * One shard's answer to a request that every shard (or one) answers with text.
      */

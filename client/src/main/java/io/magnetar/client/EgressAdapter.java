@@ -268,7 +268,7 @@ final class EgressAdapter
                     final long correlationId = decoder.correlationId();
                     final int shard = decoder.shard();
                     final int shardCount = decoder.shardCount();
-                    conductor.onNamespacePolicies(correlationId, shard, shardCount, decoder.json());
+                    conductor.onShardTextAnswer(correlationId, NAMESPACE_POLICIES, shard, shardCount, decoder.json());
                     break;
                 }
 

@@ -1,7 +1,5 @@
 package io.magnetar.client;
 
-import org.agrona.concurrent.IdleStrategy;
-
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -17,13 +15,12 @@ final class MultiTopicsConsumer implements Consumer
     private final String consumerName;
     private final SubscriptionType subscriptionType;
     private final long operationTimeoutNs;
-    private final RequestTracker requests;
+    private final ConsumerRound round;
     private final RetryLetters retryLetters;
     private volatile String[] topics;
     private volatile Consumer[] consumers;
     private volatile boolean isClosed;
     private Runnable onClose;
-    private int next;
 
     /**
      * @param topics             full names, one per consumer.
@@ -51,7 +48,7 @@ final class MultiTopicsConsumer implements Consumer
         this.consumerName = consumerName;
         this.subscriptionType = subscriptionType;
         this.operationTimeoutNs = operationTimeoutNs;
-        this.requests = requests;
+        this.round = new ConsumerRound(() -> this.consumers, requests);
         this.retryLetters = retryLetters;
     }
 
@@ -163,46 +160,7 @@ final class MultiTopicsConsumer implements Consumer
     public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
     {
         checkOpen();
-        final long deadlineNs = System.nanoTime() + unit.toNanos(Math.max(0, timeout));
-        final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
-        boolean checkedThread = false;
-        while (true)
-        {
-            final Consumer[] consumers = this.consumers;
-            final int start = 0 == consumers.length ? 0 : Math.floorMod(next, consumers.length);
-            for (int k = 0; k < consumers.length; k++)
-            {
-                final int index = (start + k) % consumers.length;
-                if (consumers[index].isClosed())
-                {
-                    continue; // e.g. its subscription was deleted: the other topics go on
-                }
-                final Message message = consumers[index].receive(0, TimeUnit.NANOSECONDS);
-                if (null != message)
-                {
-                    next = index + 1;
-                    if (checkedThread)
-                    {
-                        idleStrategy.idle(1);
-                    }
-                    return message;
-                }
-            }
-            if (timeout <= 0 || System.nanoTime() - deadlineNs >= 0)
-            {
-                return null;
-            }
-            if (!checkedThread)
-            {
-                requests.checkNotConductorThread("receive");
-                checkedThread = true;
-            }
-            if (Thread.currentThread().isInterrupted())
-            {
-                throw new MagnetarClientException("interrupted while waiting for a message");
-            }
-            idleStrategy.idle();
-        }
+        return round.receive(timeout, unit);
     }
 
     /**
@@ -211,23 +169,7 @@ final class MultiTopicsConsumer implements Consumer
     public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
     {
         checkOpen();
-        final Consumer[] consumers = this.consumers;
-        if (0 == consumers.length)
-        {
-            return 0;
-        }
-        final int start = Math.floorMod(next, consumers.length);
-        int taken = 0;
-        for (int k = 0; k < consumers.length && taken < limit; k++)
-        {
-            final Consumer consumer = consumers[(start + k) % consumers.length];
-            if (!consumer.isClosed())
-            {
-                taken += consumer.poll(handler, limit - taken);
-            }
-        }
-        next = start + 1;
-        return taken;
+        return round.poll(handler, limit);
     }
 
     /**

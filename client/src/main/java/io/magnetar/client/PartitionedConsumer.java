@@ -1,7 +1,5 @@
 package io.magnetar.client;
 
-import org.agrona.concurrent.IdleStrategy;
-
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,10 +17,9 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
     private final SubscriptionType subscriptionType;
     private final Topics topics;
     private final long operationTimeoutNs;
-    private final RequestTracker requests;
+    private final ConsumerRound round;
     private final ScheduledFuture<?> watch;
     private final Partitions<ConsumerImpl> partitions;
-    private int next;
 
     private PartitionedConsumer(
         final String topic,
@@ -40,7 +37,7 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
         this.subscriptionType = subscriptionType;
         this.topics = topics;
         this.operationTimeoutNs = operationTimeoutNs;
-        this.requests = requests;
+        this.round = new ConsumerRound(partitions::all, requests);
         this.partitions = partitions;
         this.watch = updateIntervalNs > 0 ? watcher.watch(this, updateIntervalNs) : null;
     }
@@ -159,42 +156,8 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
      */
     public Message receive(final long timeout, final TimeUnit unit) throws MagnetarClientException
     {
-        final long deadlineNs = System.nanoTime() + unit.toNanos(Math.max(0, timeout));
-        final IdleStrategy idleStrategy = Connector.continuedWaitingIdleStrategy();
-        boolean checkedThread = false;
-        while (true)
-        {
-            final ConsumerImpl[] consumers = partitions.all();
-            final int start = Math.floorMod(next, consumers.length);
-            for (int k = 0; k < consumers.length; k++)
-            {
-                final int partition = (start + k) % consumers.length;
-                final Message message = consumers[partition].receive(0, TimeUnit.NANOSECONDS);
-                if (null != message)
-                {
-                    next = (partition + 1) % consumers.length;
-                    if (checkedThread)
-                    {
-                        idleStrategy.idle(1); // the wait is over: the next one starts from the shortest idle
-                    }
-                    return message;
-                }
-            }
-            if (timeout <= 0 || System.nanoTime() - deadlineNs >= 0)
-            {
-                return null;
-            }
-            if (!checkedThread)
-            {
-                requests.checkNotConductorThread("receive");
-                checkedThread = true;
-            }
-            if (Thread.currentThread().isInterrupted())
-            {
-                throw new MagnetarClientException("interrupted while waiting for a message");
-            }
-            idleStrategy.idle();
-        }
+        checkOpen();
+        return round.receive(timeout, unit);
     }
 
     /**
@@ -202,15 +165,17 @@ final class PartitionedConsumer implements Consumer, PartitionsWatcher.Watched
      */
     public int poll(final MessageHandler handler, final int limit) throws MagnetarClientException
     {
-        final ConsumerImpl[] consumers = partitions.all();
-        final int start = Math.floorMod(next, consumers.length);
-        int taken = 0;
-        for (int k = 0; k < consumers.length && taken < limit; k++)
+        checkOpen();
+        return round.poll(handler, limit);
+    }
+
+    private void checkOpen() throws MagnetarClientException
+    {
+        if (isClosed())
         {
-            taken += consumers[(start + k) % consumers.length].poll(handler, limit - taken);
+            throw new MagnetarClientException(
+                "consumer on partitioned topic '" + topic + "' subscription '" + subscription + "' is closed");
         }
-        next = (start + 1) % consumers.length;
-        return taken;
     }
 
     /**

@@ -210,7 +210,7 @@ final class MessagePublisher implements EntryDelivery
         if (SubscriptionType.SHARED == type || SubscriptionType.KEY_SHARED == type)
         {
             final long deliverAtMs = metadataDecoder.deliverAtTime(metadataView);
-            final long nowMs = epochClock.time();
+            final long nowMs = 0 == deliverAtMs ? 0 : epochClock.time(); // the clock only for delayed entries
             if (deliverAtMs > nowMs)
             {
                 delayedUntilNs = nanoClock.nanoTime() + (deliverAtMs - nowMs) * 1_000_000L;

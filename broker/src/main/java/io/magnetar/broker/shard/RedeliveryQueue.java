@@ -26,10 +26,14 @@ final class RedeliveryQueue
     void add(final long ordinal)
     {
         redeliveryCounts.put(ordinal, redeliveryCounts.get(ordinal) + 1);
-        append(ordinal);
+        hold(ordinal);
     }
 
-    private void append(final long ordinal)
+    /**
+     * Queue an entry that could not go yet (Key_Shared, or due after a delay), without counting it as delivered
+     * again; {@link #sort()} before the next {@link #next()}.
+     */
+    void hold(final long ordinal)
     {
         if (tail == ordinals.length)
         {
@@ -49,15 +53,6 @@ final class RedeliveryQueue
             isSorted = false;
         }
         ordinals[tail++] = ordinal;
-    }
-
-    /**
-     * Queue an entry that could not go yet (Key_Shared), without counting it as delivered again; {@link #sort()}
-     * before the next {@link #next()}.
-     */
-    void hold(final long ordinal)
-    {
-        append(ordinal);
     }
 
     /**
