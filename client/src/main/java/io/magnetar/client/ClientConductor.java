@@ -1,9 +1,7 @@
 package io.magnetar.client;
 
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongLongPredicate;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.MessagePassingQueue;
@@ -33,17 +31,14 @@ final class ClientConductor implements Agent
     private static final int TASK_DRAIN_LIMIT = 64;
     private static final long SEND_TIMEOUT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final String SESSION_CLOSED_TEXT = "session closed";
-    private static final long NULL_DEADLINE = Long.MIN_VALUE;
 
     private final MpscArrayQueue<Runnable> taskQueue = new MpscArrayQueue<>(TASK_QUEUE_CAPACITY);
     private final MessagePassingQueue.Consumer<Runnable> taskRunner = this::runTask;
-    private final Long2ObjectHashMap<PendingRequest> requestByCorrelationId = new Long2ObjectHashMap<>();
+    private final RequestAnswers answers = new RequestAnswers(this::runTasks);
     private final Long2ObjectHashMap<ProducerImpl> producerById = new Long2ObjectHashMap<>();
     private final ArrayList<ProducerImpl> batchingProducers = new ArrayList<>();
     private final ArrayList<ConsumerImpl> timedConsumers = new ArrayList<>();
     private final Long2ObjectHashMap<ConsumerImpl> consumerById = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap ignoredAnswerDeadlineById = new Long2LongHashMap(NULL_DEADLINE);
-    private final LongLongPredicate isIgnoredAnswerExpired = this::isIgnoredAnswerExpired;
     private final ErrorHandler errorHandler;
     private final SessionLiveness liveness;
     private EgressAdapter egressAdapter;
@@ -136,10 +131,7 @@ final class ClientConductor implements Agent
                 workCount += producer.window().onTimeoutCheck(nowNs);
             }
 
-            if (!ignoredAnswerDeadlineById.isEmpty())
-            {
-                ignoredAnswerDeadlineById.entrySet().removeIfLong(isIgnoredAnswerExpired);
-            }
+            answers.expireIgnored(nowNs);
 
             workCount += liveness.check(nowNs, null != ingressProxy && ingressProxy.isConnected());
         }
@@ -163,11 +155,7 @@ final class ClientConductor implements Agent
         taskQueue.drain(taskRunner);
 
         final MagnetarClientException closed = new MagnetarClientException("the client is closed");
-        for (final PendingRequest request : requestByCorrelationId.values())
-        {
-            request.onFailure(closed);
-        }
-        requestByCorrelationId.clear();
+        answers.failAll(closed, null);
 
         for (final ProducerImpl producer : producerById.values())
         {
@@ -218,7 +206,7 @@ final class ClientConductor implements Agent
      */
     void addRequest(final PendingRequest request, final long deadlineNs) throws MagnetarClientException
     {
-        submit(() -> requestByCorrelationId.put(request.correlationId, request), deadlineNs);
+        submit(() -> answers.put(request), deadlineNs);
     }
 
     /**
@@ -228,14 +216,7 @@ final class ClientConductor implements Agent
      */
     void removeRequest(final PendingRequest request)
     {
-        offerQuietly(
-            () ->
-            {
-                if (requestByCorrelationId.get(request.correlationId) == request)
-                {
-                    requestByCorrelationId.remove(request.correlationId);
-                }
-            });
+        offerQuietly(() -> answers.remove(request));
     }
 
     /**
@@ -247,7 +228,7 @@ final class ClientConductor implements Agent
      */
     void ignoreAnswer(final long correlationId, final long deadlineNs)
     {
-        offerQuietly(() -> ignoredAnswerDeadlineById.put(correlationId, deadlineNs));
+        offerQuietly(() -> answers.ignore(correlationId, deadlineNs));
     }
 
     /**
@@ -349,6 +330,14 @@ final class ClientConductor implements Agent
             deadlineNs);
     }
 
+    /**
+     * @return the requests waiting for answers, and the answers' routes to them.
+     */
+    RequestAnswers answers()
+    {
+        return answers;
+    }
+
     void onConnected(
         final long correlationId,
         final int egressSessionId,
@@ -356,7 +345,7 @@ final class ClientConductor implements Agent
         final int maxMessageSize,
         final String brokerName)
     {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.CONNECTED);
+        final PendingRequest request = answers.take(correlationId, EgressAdapter.CONNECTED);
         if (null != request)
         {
             liveness.onEstablished(egressAdapter.image(egressSessionId));
@@ -367,129 +356,9 @@ final class ClientConductor implements Agent
         }
     }
 
-    void onProducerReady(
-        final long correlationId,
-        final long producerId,
-        final long lastSequenceId,
-        final long topicEpoch,
-        final String producerName)
-    {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PRODUCER_READY);
-        if (null != request)
-        {
-            request.answerId = producerId;
-            request.answerValue = lastSequenceId;
-            request.answerSecondValue = topicEpoch;
-            request.answerText = producerName;
-            request.onAnswer();
-        }
-    }
-
-    void onSubscribed(final long correlationId, final long consumerId)
-    {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.SUBSCRIBED);
-        if (null != request)
-        {
-            request.answerId = consumerId;
-            request.onAnswer();
-        }
-    }
-
-    void onSuccess(final long correlationId)
-    {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.SUCCESS);
-        if (null != request)
-        {
-            request.onAnswer();
-        }
-    }
-
-    /**
-     * A text answer (internal stats, a namespace list).
-     */
-    void onTextAnswer(final long correlationId, final int answerTemplateId, final String text)
-    {
-        final PendingRequest request = takeRequest(correlationId, answerTemplateId);
-        if (null != request)
-        {
-            request.answerText = text;
-            request.onAnswer();
-        }
-    }
-
-    /**
-     * An answer of a number and a long (a partition count, a last message id).
-     */
-    void onAnswer(final long correlationId, final int answerTemplateId, final int answerInt, final long answerValue)
-    {
-        final PendingRequest request = takeRequest(correlationId, answerTemplateId);
-        if (null != request)
-        {
-            request.answerInt = answerInt;
-            request.answerValue = answerValue;
-            request.onAnswer();
-        }
-    }
-
-    /**
-     * One shard's answer to a request that every shard (or one) answers with text.
-     */
-    void onShardTextAnswer(
-        final long correlationId, final int templateId, final int shard, final int shardCount, final String json)
-    {
-        final PendingRequest request = takeRequest(correlationId, templateId);
-        if (null == request)
-        {
-            return;
-        }
-
-        if (!request.isAnsweredByEveryShard)
-        {
-            request.answerText = json;
-            request.onAnswer();
-            return;
-        }
-
-        final boolean isComplete;
-        try
-        {
-            isComplete = request.onShardAnswer(shard, shardCount, json);
-        }
-        catch (final IllegalStateException ex)
-        {
-            request.onFailure(new MagnetarClientException(
-                "protocol error: the broker answered request " + correlationId + " from " + ex.getMessage()));
-            return;
-        }
-
-        if (isComplete)
-        {
-            request.onAnswer();
-        }
-        else
-        {
-            requestByCorrelationId.put(correlationId, request);
-        }
-    }
-
-    void onPong(final long correlationId, final long timestamp)
-    {
-        final PendingRequest request = takeRequest(correlationId, EgressAdapter.PONG);
-        if (null != request)
-        {
-            request.answerValue = timestamp;
-            request.onAnswer();
-        }
-    }
-
     void onError(final long correlationId, final MagnetarClientException.ErrorCode code, final String text)
     {
-        PendingRequest request = requestByCorrelationId.remove(correlationId);
-        if (null == request && Protocol.NULL_CORRELATION_ID != correlationId)
-        {
-            runTasks();
-            request = requestByCorrelationId.remove(correlationId);
-        }
+        final PendingRequest request = answers.takeForError(correlationId);
 
         if (null != request)
         {
@@ -500,7 +369,7 @@ final class ClientConductor implements Agent
             liveness.onConnectionLost(
                 "the broker closed the session: " + MagnetarClientException.describe(code, text));
         }
-        else if (NULL_DEADLINE == ignoredAnswerDeadlineById.remove(correlationId))
+        else if (!answers.wasIgnored(correlationId))
         {
             errorHandler.onError(new MagnetarClientException(code, "broker error" +
                 (Protocol.NULL_CORRELATION_ID == correlationId ? "" : " for request " + correlationId) + ": " +
@@ -557,42 +426,9 @@ final class ClientConductor implements Agent
         return producer;
     }
 
-    private PendingRequest takeRequest(final long correlationId, final int answerTemplateId)
-    {
-        PendingRequest request = requestByCorrelationId.remove(correlationId);
-        if (null == request)
-        {
-            runTasks();
-            request = requestByCorrelationId.remove(correlationId);
-        }
-
-        if (null == request)
-        {
-            ignoredAnswerDeadlineById.remove(correlationId);
-        }
-        else if (request.answerTemplateId != answerTemplateId)
-        {
-            request.onFailure(new MagnetarClientException(
-                "protocol error: the broker answered request " + correlationId + " with template " +
-                answerTemplateId + " instead of " + request.answerTemplateId));
-            return null;
-        }
-
-        return request;
-    }
-
     private int failWaiting(final String loss)
     {
-        int failed = 0;
-        if (!requestByCorrelationId.isEmpty())
-        {
-            for (final PendingRequest request : requestByCorrelationId.values())
-            {
-                request.onFailure(new MagnetarClientException.ConnectionLostException(loss));
-                failed++;
-            }
-            requestByCorrelationId.clear();
-        }
+        int failed = answers.failAll(null, loss);
 
         for (final ProducerImpl producer : producerById.values())
         {
@@ -601,11 +437,6 @@ final class ClientConductor implements Agent
         }
 
         return failed;
-    }
-
-    private boolean isIgnoredAnswerExpired(final long correlationId, final long deadlineNs)
-    {
-        return nowNs - deadlineNs >= 0;
     }
 
     private void runTasks()

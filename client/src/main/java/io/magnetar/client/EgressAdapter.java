@@ -83,6 +83,7 @@ final class EgressAdapter
     private final AtomicLong unroutedFrameCount = new AtomicLong();
     private final Subscription subscription;
     private final ClientConductor conductor;
+    private final RequestAnswers answers;
     private final ErrorHandler errorHandler;
 
     /**
@@ -93,6 +94,7 @@ final class EgressAdapter
     {
         this.subscription = subscription;
         this.conductor = conductor;
+        this.answers = conductor.answers();
         this.errorHandler = conductor.errorHandler();
     }
 
@@ -227,7 +229,7 @@ final class EgressAdapter
                     final long producerId = decoder.producerId();
                     final long lastSequenceId = decoder.lastSequenceId();
                     final long topicEpoch = decoder.topicEpoch(); // its null value (negative) before v5: none
-                    conductor.onProducerReady(
+                    answers.onProducerReady(
                         correlationId, producerId, lastSequenceId, topicEpoch, decoder.producerName());
                     break;
                 }
@@ -235,12 +237,12 @@ final class EgressAdapter
                 case SubscribedDecoder.TEMPLATE_ID:
                 {
                     final SubscribedDecoder decoder = subscribedDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    conductor.onSubscribed(decoder.correlationId(), decoder.consumerId());
+                    answers.onSubscribed(decoder.correlationId(), decoder.consumerId());
                     break;
                 }
 
                 case SuccessDecoder.TEMPLATE_ID:
-                    conductor.onSuccess(successDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
+                    answers.onSuccess(successDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
                     break;
 
                 case ErrorDecoder.TEMPLATE_ID:
@@ -257,7 +259,7 @@ final class EgressAdapter
                     final StatsInternalResponseDecoder decoder =
                         statsInternalResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
-                    conductor.onTextAnswer(correlationId, STATS_INTERNAL, decoder.json());
+                    answers.onTextAnswer(correlationId, STATS_INTERNAL, decoder.json());
                     break;
                 }
 
@@ -268,7 +270,7 @@ final class EgressAdapter
                     final long correlationId = decoder.correlationId();
                     final int shard = decoder.shard();
                     final int shardCount = decoder.shardCount();
-                    conductor.onShardTextAnswer(correlationId, NAMESPACE_POLICIES, shard, shardCount, decoder.json());
+                    answers.onShardTextAnswer(correlationId, NAMESPACE_POLICIES, shard, shardCount, decoder.json());
                     break;
                 }
 
@@ -280,7 +282,7 @@ final class EgressAdapter
                     final int shard = decoder.shard();
                     final int shardCount = decoder.shardCount();
                     final String topics = decoder.topics();
-                    conductor.onShardTextAnswer(correlationId, TOPICS_OF_NAMESPACE, shard, shardCount, topics);
+                    answers.onShardTextAnswer(correlationId, TOPICS_OF_NAMESPACE, shard, shardCount, topics);
                     break;
                 }
 
@@ -289,7 +291,7 @@ final class EgressAdapter
                     final NamespaceListDecoder decoder =
                         namespaceListDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
-                    conductor.onTextAnswer(correlationId, NAMESPACE_LIST, decoder.namespaces());
+                    answers.onTextAnswer(correlationId, NAMESPACE_LIST, decoder.namespaces());
                     break;
                 }
 
@@ -297,7 +299,7 @@ final class EgressAdapter
                 {
                     final PartitionedTopicMetadataDecoder decoder =
                         partitionedTopicMetadataDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    conductor.onAnswer(decoder.correlationId(), PARTITIONED_TOPIC_METADATA, decoder.partitions(), 0);
+                    answers.onAnswer(decoder.correlationId(), PARTITIONED_TOPIC_METADATA, decoder.partitions(), 0);
                     break;
                 }
 
@@ -324,7 +326,7 @@ final class EgressAdapter
                 {
                     final LastMessageIdDecoder decoder =
                         lastMessageIdDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    conductor.onAnswer(decoder.correlationId(), LAST_MESSAGE_ID, decoder.messageId().shard(),
+                    answers.onAnswer(decoder.correlationId(), LAST_MESSAGE_ID, decoder.messageId().shard(),
                         decoder.messageId().position());
                     break;
                 }
@@ -332,7 +334,7 @@ final class EgressAdapter
                 case PongDecoder.TEMPLATE_ID:
                 {
                     final PongDecoder decoder = pongDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                    conductor.onPong(decoder.correlationId(), decoder.timestamp());
+                    answers.onPong(decoder.correlationId(), decoder.timestamp());
                     break;
                 }
 

@@ -127,8 +127,8 @@ final class BrokerLoad extends LoadRun
                 break;
 
             case PINGPONG:
-                pongConsumer = subscribe(config.topicName("pong"), config.subscription() + "-pinger");
-                pingConsumer = subscribe(config.topicName("ping"), config.subscription() + "-responder");
+                pongConsumer = subscribe(config.topicName("pong"), config.subscriptions().name() + "-pinger");
+                pingConsumer = subscribe(config.topicName("ping"), config.subscriptions().name() + "-responder");
                 pingProducer = client.newProducer().topic(config.topicName("ping"))
                     .maxPendingMessages(MAX_PENDING_MESSAGES).create();
                 pongProducer = client.newProducer().topic(config.topicName("pong"))
@@ -284,9 +284,9 @@ final class BrokerLoad extends LoadRun
         {
             for (int c = 0; c < config.consumers(); c++)
             {
-                final boolean ownSubscription = SubscriptionType.EXCLUSIVE == config.subscriptionType();
+                final boolean ownSubscription = SubscriptionType.EXCLUSIVE == config.subscriptions().type();
                 result[t][c] = subscribe(config.topicName(Integer.toString(t)),
-                    ownSubscription ? config.subscription() + "-" + c : config.subscription());
+                    ownSubscription ? config.subscriptions().name() + "-" + c : config.subscriptions().name());
             }
         }
 
@@ -298,8 +298,8 @@ final class BrokerLoad extends LoadRun
         return config.batching().applyTo(client.newConsumer())
             .topic(topic)
             .subscriptionName(subscription)
-            .subscriptionType(config.subscriptionType())
-            .subscriptionInitialPosition(config.initialPosition())
+            .subscriptionType(config.subscriptions().type())
+            .subscriptionInitialPosition(config.subscriptions().initialPosition())
             .receiverQueueSize(RECEIVER_QUEUE_SIZE)
             .consumerName("magnetar-perf")
             .subscribe();

@@ -76,7 +76,8 @@ abstract class LoadRun implements AutoCloseable
         {
             case E2E:
                 // every consumer gets each message on its own exclusive subscription, one of them on a shared one
-                return sent.get() * (SubscriptionType.EXCLUSIVE == config.subscriptionType() ? config.consumers() : 1);
+                final boolean ownSubscriptions = SubscriptionType.EXCLUSIVE == config.subscriptions().type();
+                return sent.get() * (ownSubscriptions ? config.consumers() : 1);
             case CONSUME:
                 return received.get();
             default:

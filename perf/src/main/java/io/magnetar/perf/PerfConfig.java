@@ -1,8 +1,6 @@
 package io.magnetar.perf;
 
 import io.aeron.exceptions.ConfigurationException;
-import io.magnetar.client.InitialPosition;
-import io.magnetar.client.SubscriptionType;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.Profile;
 
@@ -26,7 +24,6 @@ public final class PerfConfig
     private int topics = 1;
     private int producers = 1;
     private int consumers = 1;
-    private SubscriptionType subscriptionType = SubscriptionType.EXCLUSIVE;
     private int durationSeconds = 15;
     private int warmupSeconds = 5;
     private long messages = 0;
@@ -42,8 +39,6 @@ public final class PerfConfig
     private File summaryJson;
     private File outDir = new File("perf-results");
     private String topicPrefix = "perf";
-    private String subscription = "perf-sub";
-    private InitialPosition initialPosition = InitialPosition.LATEST;
     private final long pacerSpinThresholdNs = PerfConfiguration.pacerSpinThresholdNs();
     private final long pacerParkThresholdNs = PerfConfiguration.pacerParkThresholdNs();
     private final long drainTimeoutNs = PerfConfiguration.drainTimeoutNs();
@@ -52,6 +47,7 @@ public final class PerfConfig
     private final BurstConfig burst = new BurstConfig();
     private final BatchingConfig batching = new BatchingConfig();
     private final BrokerDefaults brokerDefaults = new BrokerDefaults();
+    private final SubscriptionConfig subscriptions = new SubscriptionConfig();
 
     /**
      * Validate the settings and fill in the defaults that depend on the workload.
@@ -146,10 +142,7 @@ public final class PerfConfig
         {
             throw new ConfigurationException("topic prefix must be a non-empty name without '/': " + topicPrefix);
         }
-        if (null == subscription || subscription.isBlank())
-        {
-            throw new ConfigurationException("subscription name must not be empty");
-        }
+        subscriptions.conclude();
         if (pacerSpinThresholdNs < 0 || pacerParkThresholdNs < pacerSpinThresholdNs)
         {
             throw new ConfigurationException("pacer thresholds must satisfy 0 <= spin <= park: spin=" +
@@ -309,25 +302,6 @@ public final class PerfConfig
     public int consumers()
     {
         return consumers;
-    }
-
-    /**
-     * @param subscriptionType of the consumers: exclusive gives each its own subscription, shared and failover one
-     *                         for the consumers of a topic.
-     * @return this.
-     */
-    public PerfConfig subscriptionType(final SubscriptionType subscriptionType)
-    {
-        this.subscriptionType = subscriptionType;
-        return this;
-    }
-
-    /**
-     * @return the consumers' subscription type.
-     */
-    public SubscriptionType subscriptionType()
-    {
-        return subscriptionType;
     }
 
     /**
@@ -603,39 +577,11 @@ public final class PerfConfig
     }
 
     /**
-     * @param subscription name prefix of the consumers' subscriptions.
-     * @return this for a fluent API.
+     * @return the consumers' subscriptions: type, name and initial position.
      */
-    public PerfConfig subscription(final String subscription)
+    public SubscriptionConfig subscriptions()
     {
-        this.subscription = subscription;
-        return this;
-    }
-
-    /**
-     * @return name prefix of the consumers' subscriptions.
-     */
-    public String subscription()
-    {
-        return subscription;
-    }
-
-    /**
-     * @param initialPosition where a new subscription starts.
-     * @return this for a fluent API.
-     */
-    public PerfConfig initialPosition(final InitialPosition initialPosition)
-    {
-        this.initialPosition = initialPosition;
-        return this;
-    }
-
-    /**
-     * @return where a new subscription starts.
-     */
-    public InitialPosition initialPosition()
-    {
-        return initialPosition;
+        return subscriptions;
     }
 
     /**

@@ -111,8 +111,8 @@ public final class PerfRunner
             load = String.format(Locale.ROOT, "%s, %d B, %d topic(s) x %d producer(s)%s",
                 rate, config.size(), config.topics(), config.producers(),
                 config.workload() == Workload.E2E ? " x " + config.consumers() + " consumer(s)" +
-                (SubscriptionType.EXCLUSIVE == config.subscriptionType() ? "" : " on one " +
-                config.subscriptionType() + " subscription") : "");
+                (SubscriptionType.EXCLUSIVE == config.subscriptions().type() ? "" : " on one " +
+                config.subscriptions().type() + " subscription") : "");
         }
         out.println(String.format(Locale.ROOT,
             "magnetar perf %s: %s, %s%s, %s, %s profile, %s-shaped client API, warmup %d s, measure %s, results in %s",

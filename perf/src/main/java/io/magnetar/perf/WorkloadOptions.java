@@ -260,7 +260,6 @@ final class WorkloadOptions
             .topics(topics)
             .producers(producers)
             .consumers(workload == Workload.PRODUCE ? 1 : consumers)
-            .subscriptionType(subscriptionType(spec))
             .durationSeconds(duration)
             .warmupSeconds(warmup)
             .messages(null == messages ? 0 : messages)
@@ -271,8 +270,8 @@ final class WorkloadOptions
             .rawAeronBestBaseline(null != baseline && baseline.contains(RAW_AERON_BEST))
             .summaryJson(summaryJson)
             .outDir(outDir)
-            .topicPrefix(topicPrefix)
-            .subscription(subscription);
+            .topicPrefix(topicPrefix);
+        config.subscriptions().type(subscriptionType(spec)).name(subscription);
         if (null != messages && messages < 1)
         {
             throw error(spec, "-n/--messages must be at least 1: " + messages);
@@ -283,8 +282,8 @@ final class WorkloadOptions
             config.durability(Durability.parse(durability))
                 .profile(Profile.parse(profile))
                 .transport(null != transport ? Transport.parse(transport) : transportOf(serviceUrl))
-                .api(ClientApi.parse(api))
-                .initialPosition(parsePosition(position));
+                .api(ClientApi.parse(api));
+            config.subscriptions().initialPosition(parsePosition(position));
             config.burst().messages(burst);
             config.batching().enabled(batching).timeWindowMs(batchTimeWindowMs).maxMessages(batchMaxMessages)
                 .maxBytes(batchMaxBytes).compression(compressionType).acksDelayMs(acksDelayMillis);
