@@ -8,7 +8,7 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Configuration keys of the broker, each a system property, with their defaults. The broker reads them through
- * {@link MagnetarBroker.Context}; a command line overrides them.
+ * {@link BrokerContext}; a command line overrides them.
  */
 public final class BrokerConfiguration
 {
@@ -16,6 +16,12 @@ public final class BrokerConfiguration
     public static final String BROKER_NAME_PROP_NAME = "magnetar.broker.name";
     /** Default broker name. */
     public static final String BROKER_NAME_DEFAULT = "standalone";
+    /** Name of the cluster this broker serves, as Pulsar's {@code clusterName}. */
+    public static final String CLUSTER_NAME_PROP_NAME = "magnetar.cluster.name";
+    /** Default cluster name, as Pulsar's standalone has it. */
+    public static final String CLUSTER_NAME_DEFAULT = "standalone";
+    /** URL of this broker's admin API recorded with its cluster, e.g. {@code http://localhost:8080}; none if unset. */
+    public static final String WEB_SERVICE_URL_PROP_NAME = "magnetar.web.service.url";
 
     /** Address the UDP ingress binds to. */
     public static final String BIND_ADDRESS_PROP_NAME = "magnetar.bind.address";

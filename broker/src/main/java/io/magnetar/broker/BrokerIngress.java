@@ -6,14 +6,11 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
 import io.aeron.Subscription;
 import io.aeron.exceptions.ConfigurationException;
-import io.magnetar.broker.metadata.FileMetadataStore;
-import io.magnetar.broker.metadata.MetadataStore;
+import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.session.SessionAgent;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +27,7 @@ final class BrokerIngress
     /**
      * @param resources takes the subscriptions, to be closed with the broker.
      */
-    BrokerIngress(final MagnetarBroker.Context ctx, final Aeron aeron, final List<AutoCloseable> resources)
+    BrokerIngress(final BrokerContext ctx, final Aeron aeron, final List<AutoCloseable> resources)
     {
         if (ctx.port() >= 0)
         {
@@ -65,11 +62,12 @@ final class BrokerIngress
      * @return the session agent that polls this ingress and hands commands to the shards.
      */
     SessionAgent sessionAgent(
-        final MagnetarBroker.Context ctx,
+        final BrokerContext ctx,
         final Aeron aeron,
         final BrokerShards shards,
         final BrokerCounters counters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final MetadataAdmin metadata)
     {
         return new SessionAgent(
             aeron,
@@ -88,20 +86,8 @@ final class BrokerIngress
             ctx.maxBadFrames(),
             shards.namespaces,
             ctx.authenticator(),
-            metadataStore(ctx),
+            metadata,
             BrokerConfiguration.maxPartitions());
-    }
-
-    private static MetadataStore metadataStore(final MagnetarBroker.Context ctx)
-    {
-        try
-        {
-            return new FileMetadataStore(ctx.dataDir());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     private static int resolvePort(final Aeron aeron, final Subscription subscription, final int port)

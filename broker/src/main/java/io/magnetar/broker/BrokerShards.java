@@ -44,7 +44,7 @@ final class BrokerShards
      */
     @SuppressWarnings({ "unchecked", "rawtypes" }) // arrays of generic queues
     BrokerShards(
-        final MagnetarBroker.Context ctx,
+        final BrokerContext ctx,
         final Aeron aeron,
         final AeronArchive archive,
         final File archiveDir,
@@ -137,7 +137,7 @@ final class BrokerShards
         return syncRunner;
     }
 
-    private void createCommandPools(final MagnetarBroker.Context ctx, final int shard)
+    private void createCommandPools(final BrokerContext ctx, final int shard)
     {
         // every pooled command fits in the shard queue at once, so handing one over never fails
         commandQueues[shard] = new SpscArrayQueue<>(ctx.shardQueueCapacity() + ctx.largeFramePoolSize());
@@ -155,7 +155,7 @@ final class BrokerShards
     }
 
     private static RecordedLog open(
-        final MagnetarBroker.Context ctx, final List<AutoCloseable> resources, final RecordedLog log)
+        final BrokerContext ctx, final List<AutoCloseable> resources, final RecordedLog log)
     {
         resources.add(log);
         if (log.tornTailPosition() >= 0)

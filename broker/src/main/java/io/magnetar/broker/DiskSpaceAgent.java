@@ -120,7 +120,7 @@ final class DiskSpaceAgent implements Agent
      * @return the agent, to be run with the broker's agents.
      */
     static DiskSpaceAgent watch(
-        final MagnetarBroker.Context ctx,
+        final BrokerContext ctx,
         final File archiveDir,
         final ArchiveMarkFile archiveMarkFile,
         final List<RecordedLog> logs,

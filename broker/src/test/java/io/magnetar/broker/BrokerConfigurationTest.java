@@ -26,17 +26,17 @@ class BrokerConfigurationTest
     @Test
     void shouldReadSizesWithTheOneSizeParser()
     {
-        assertEquals(-1, new MagnetarBroker.Context().retention().sizeBytes());
-        assertEquals(-1, new MagnetarBroker.Context().backlogQuota().limitBytes());
+        assertEquals(-1, new BrokerContext().retention().sizeBytes());
+        assertEquals(-1, new BrokerContext().backlogQuota().limitBytes());
 
         System.setProperty(BrokerConfiguration.RETENTION_SIZE_PROP_NAME, "1T");
         System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, "10m");
-        final MagnetarBroker.Context ctx = new MagnetarBroker.Context();
+        final BrokerContext ctx = new BrokerContext();
         assertEquals(1024L * 1024 * 1024 * 1024, ctx.retention().sizeBytes());
         assertEquals(10L * 1024 * 1024, ctx.backlogQuota().limitBytes());
 
         System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME, "-10m");
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, MagnetarBroker.Context::new);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, BrokerContext::new);
         assertTrue(ex.getMessage().startsWith(BrokerConfiguration.BACKLOG_QUOTA_SIZE_PROP_NAME), ex.getMessage());
     }
 
@@ -46,7 +46,7 @@ class BrokerConfigurationTest
         System.setProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME, "600");
 
         assertEquals(600_000, BrokerConfiguration.messageTtlMs());
-        assertEquals(600_000, new MagnetarBroker.Context().retention().messageTtlMs());
+        assertEquals(600_000, new BrokerContext().retention().messageTtlMs());
     }
 
     @Test
@@ -54,7 +54,7 @@ class BrokerConfigurationTest
     {
         System.setProperty(BrokerConfiguration.RETENTION_TIME_PROP_NAME, "3600");
 
-        assertEquals(3_600_000, new MagnetarBroker.Context().retention().timeMs());
+        assertEquals(3_600_000, new BrokerContext().retention().timeMs());
     }
 
     @Test
@@ -62,7 +62,7 @@ class BrokerConfigurationTest
     {
         System.setProperty(BrokerConfiguration.BACKLOG_QUOTA_HOLD_TIMEOUT_PROP_NAME, "5");
 
-        assertEquals(5000, new MagnetarBroker.Context().backlogQuotaHoldTimeoutMs());
+        assertEquals(5000, new BrokerContext().backlogQuotaHoldTimeoutMs());
     }
 
     @Test
@@ -84,7 +84,7 @@ class BrokerConfigurationTest
     {
         System.setProperty(BrokerConfiguration.MESSAGE_TTL_PROP_NAME, "10 minutes");
 
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, MagnetarBroker.Context::new);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, BrokerContext::new);
         assertTrue(ex.getMessage().startsWith(BrokerConfiguration.MESSAGE_TTL_PROP_NAME), ex.getMessage());
     }
 }

@@ -57,7 +57,7 @@ final class BrokerHarness implements AutoCloseable
 
     BrokerHarness start()
     {
-        broker = MagnetarBroker.launch(new MagnetarBroker.Context()
+        broker = MagnetarBroker.launch(new BrokerContext()
             .bindAddress("localhost")
             .port(port)
             .dataDir(dataDir)

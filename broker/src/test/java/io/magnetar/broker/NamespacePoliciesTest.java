@@ -1,5 +1,6 @@
 package io.magnetar.broker;
 
+import io.magnetar.broker.metadata.TenantInfo;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.BacklogQuotaPolicy;
 import io.magnetar.client.Consumer;
@@ -58,6 +59,11 @@ class NamespacePoliciesTest
         assertTrue(harness.errors.isEmpty(), harness.errors.toString());
     }
 
+    private void createTenant(final String tenant) throws Exception
+    {
+        harness.broker.metadata().createTenant(tenant, new TenantInfo(null, List.of("standalone")));
+    }
+
     private MagnetarClient client() throws MagnetarClientException
     {
         return harness.newClient();
@@ -82,6 +88,12 @@ class NamespacePoliciesTest
                 assertThrows(MagnetarClientException.class, () -> namespaces.listNamespaces("acme"));
             assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, noTenant.errorCode(), noTenant.getMessage());
             assertTrue(noTenant.getMessage().contains("tenant 'acme' does not exist"), noTenant.getMessage());
+            final MagnetarClientException tenantMissing =
+                assertThrows(MagnetarClientException.class, () -> namespaces.createNamespace("acme/orders"));
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, tenantMissing.errorCode(), tenantMissing.getMessage());
+            assertTrue(tenantMissing.getMessage().contains("tenant acme does not exist"), tenantMissing.getMessage());
+            createTenant("acme");
+            assertEquals(List.of(), namespaces.listNamespaces("acme"));
             final NamespacePolicies created = namespaces.createNamespace("acme/orders");
             namespaces.createNamespace("acme/audit");
             assertEquals(List.of("acme/audit", "acme/orders"), namespaces.listNamespaces("acme"));
@@ -170,6 +182,7 @@ class NamespacePoliciesTest
         final String kept = "persistent://public/default/kept";
         try (MagnetarClient client = client())
         {
+            createTenant("acme");
             client.admin().namespaces().createNamespace("acme/ttl");
             client.admin().namespaces().setMessageTtl("acme/ttl", 300);
             // durable subscriptions with nobody connected: the messages wait in their backlogs
@@ -218,6 +231,7 @@ class NamespacePoliciesTest
         final byte[] payload = new byte[1000];
         try (MagnetarClient client = client())
         {
+            createTenant("acme");
             client.admin().namespaces().createNamespace("acme/scratch");
             client.admin().namespaces().setRetention("acme/scratch", 0, 0);
             final long bytesBefore;
@@ -273,6 +287,7 @@ class NamespacePoliciesTest
         final byte[] payload = new byte[1000];
         try (MagnetarClient client = client())
         {
+            createTenant("acme");
             client.admin().namespaces().createNamespace("acme/held");
             client.admin().namespaces()
                 .setBacklogQuota("acme/held", 25 * 1024, BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD);
@@ -342,6 +357,7 @@ class NamespacePoliciesTest
         final String safe = "persistent://acme/safe/t";
         try (MagnetarClient client = client())
         {
+            createTenant("acme");
             client.admin().namespaces().createNamespace("acme/safe");
             client.admin().namespaces().setDurability("acme/safe", Durability.FSYNC);
             final long syncsAtStart = harness.broker.counters().logSyncs.get();
@@ -387,6 +403,7 @@ class NamespacePoliciesTest
         final String topic = "persistent://acme/volatile/t";
         try (MagnetarClient client = client())
         {
+            createTenant("acme");
             client.admin().namespaces().createNamespace("acme/volatile");
             client.admin().namespaces().setDurability("acme/volatile", Durability.MEMORY);
             try (Consumer consumer = client.newConsumer().topic(topic).subscriptionName("s").subscribe();

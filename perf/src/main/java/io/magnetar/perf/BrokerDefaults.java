@@ -1,5 +1,6 @@
 package io.magnetar.perf;
 
+import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.policy.RetentionPolicy;
 
@@ -70,7 +71,7 @@ public final class BrokerDefaults
      * @param ctx of the broker.
      * @return the context.
      */
-    public MagnetarBroker.Context applyTo(final MagnetarBroker.Context ctx)
+    public BrokerContext applyTo(final BrokerContext ctx)
     {
         if (isSet())
         {

@@ -1,6 +1,7 @@
 package io.magnetar.perf;
 
 import io.aeron.CommonContext;
+import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import org.agrona.CloseHelper;
@@ -134,7 +135,7 @@ final class EmbeddedBroker implements AutoCloseable
         final String aeronDir,
         final List<String> recoveryLines)
     {
-        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
+        final BrokerContext ctx = new BrokerContext()
             .brokerName("perf")
             .bindAddress("localhost")
             .port(0)

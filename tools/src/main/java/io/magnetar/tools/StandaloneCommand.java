@@ -5,6 +5,7 @@ import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.broker.policy.BacklogQuota;
 import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.BrokerConfiguration;
+import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.ShardCountMismatchException;
@@ -111,7 +112,7 @@ final class StandaloneCommand implements Callable<Integer>
 
     public Integer call()
     {
-        final MagnetarBroker.Context ctx;
+        final BrokerContext ctx;
         final boolean newDataDir = !dataDir.exists();
         final boolean newAeronDir = !new File(aeronDir).exists();
         try
@@ -217,14 +218,14 @@ final class StandaloneCommand implements Callable<Integer>
      * @return settings to launch the broker with.
      * @throws IllegalArgumentException if an option has a bad value.
      */
-    MagnetarBroker.Context context()
+    BrokerContext context()
     {
         if (shards < 1 || shards > BrokerConfiguration.MAX_SHARD_COUNT)
         {
             throw new IllegalArgumentException("--shards: " + shards + " is not a shard count; give 1.." +
                 BrokerConfiguration.MAX_SHARD_COUNT);
         }
-        final MagnetarBroker.Context ctx = new MagnetarBroker.Context()
+        final BrokerContext ctx = new BrokerContext()
             .dataDir(dataDir)
             .port(port)
             .bindAddress(bindAddress)

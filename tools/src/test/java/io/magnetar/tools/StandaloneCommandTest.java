@@ -1,5 +1,6 @@
 package io.magnetar.tools;
 
+import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -28,7 +29,7 @@ class StandaloneCommandTest
     @Test
     void shouldReadDurationsWithUnitsAndMinusOne()
     {
-        final MagnetarBroker.Context ctx = context("--message-ttl", "10m", "--retention-time", "2w");
+        final BrokerContext ctx = context("--message-ttl", "10m", "--retention-time", "2w");
         assertEquals(600_000, ctx.retention().messageTtlMs());
         assertEquals(1_209_600_000, ctx.retention().timeMs());
 
@@ -47,7 +48,7 @@ class StandaloneCommandTest
     @Test
     void shouldReadSizesWithTheOneSizeParser()
     {
-        final MagnetarBroker.Context ctx = context("--retention-size", "2T", "--backlog-quota-size", "10M");
+        final BrokerContext ctx = context("--retention-size", "2T", "--backlog-quota-size", "10M");
         assertEquals(2L * 1024 * 1024 * 1024 * 1024, ctx.retention().sizeBytes());
         assertEquals(10L * 1024 * 1024, ctx.backlogQuota().limitBytes());
         assertEquals(-1, context("--retention-size", "-1").retention().sizeBytes());
@@ -64,7 +65,7 @@ class StandaloneCommandTest
         assertEquals(Boolean.getBoolean("magnetar.deduplication.enabled"), context().deduplication());
     }
 
-    private static MagnetarBroker.Context context(final String... args)
+    private static BrokerContext context(final String... args)
     {
         final StandaloneCommand command = new StandaloneCommand();
         new CommandLine(command).parseArgs(args);

@@ -1,5 +1,6 @@
 package io.magnetar.broker.metadata;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -10,33 +11,26 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The embedded metadata store: one JSON document ({@value #FILE_NAME}) in the data directory, replaced as a whole on
  * each change: written to a temporary file, forced to disk, renamed over the old one and the directory forced, so a
- * crash leaves either the old document or the new one. Changes are rare (admin operations); reads come from memory.
+ * crash leaves either the old document or the new one. Changes are serialised by this object's lock; reads come
+ * from an immutable snapshot in memory.
  */
 public final class FileMetadataStore implements MetadataStore
 {
     /** Name of the document in the data directory. */
     public static final String FILE_NAME = "metadata.json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    /**
-     * The document: what it holds, with Pulsar's field names where they exist.
-     */
-    static final class Document
-    {
-        public Map<String, Integer> partitionedTopics = new TreeMap<>();
-    }
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final File file;
     private final File directory;
-    private Document document;
+    private volatile MetadataSnapshot snapshot;
 
     /**
      * Open the store in a data directory, reading the document if there is one.
@@ -48,23 +42,19 @@ public final class FileMetadataStore implements MetadataStore
     {
         this.directory = dataDir;
         this.file = new File(dataDir, FILE_NAME);
-        this.document = file.exists() ? read(file) : new Document();
+        this.snapshot = file.exists() ? read(file) : MetadataSnapshot.EMPTY;
     }
 
-    private static Document read(final File file) throws IOException
+    private static MetadataSnapshot read(final File file) throws IOException
     {
         try
         {
-            final Document document = MAPPER.readValue(file, Document.class);
+            final MetadataSnapshot document = MAPPER.readValue(file, MetadataSnapshot.class);
             if (null == document)
             {
                 throw new IOException("the document is null");
             }
-            if (null == document.partitionedTopics)
-            {
-                document.partitionedTopics = new TreeMap<>();
-            }
-            for (final Map.Entry<String, Integer> entry : document.partitionedTopics.entrySet())
+            for (final Map.Entry<String, Integer> entry : document.partitionedTopics().entrySet())
             {
                 if (null == entry.getValue() || entry.getValue() < 1)
                 {
@@ -72,10 +62,9 @@ public final class FileMetadataStore implements MetadataStore
                         " partitions");
                 }
             }
-            document.partitionedTopics = new TreeMap<>(document.partitionedTopics);
             return document;
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
             throw new IOException("metadata store " + file + " cannot be read: " + ex.getMessage(), ex);
         }
@@ -84,32 +73,26 @@ public final class FileMetadataStore implements MetadataStore
     /**
      * {@inheritDoc}
      */
-    public int partitions(final String topic)
+    public MetadataSnapshot snapshot()
     {
-        final Integer partitions = document.partitionedTopics.get(topic);
-        return null == partitions ? 0 : partitions;
+        return snapshot;
     }
 
     /**
      * {@inheritDoc}
      */
-    public void putPartitions(final String topic, final int partitions) throws IOException
+    public synchronized MetadataSnapshot update(final Change change) throws MetadataException, IOException
     {
-        final Document next = new Document();
-        next.partitionedTopics = new TreeMap<>(document.partitionedTopics);
-        next.partitionedTopics.put(topic, partitions);
-        write(next); // the document is replaced once the rename is done, even if forcing the directory then fails
+        final MetadataSnapshot current = snapshot;
+        final MetadataSnapshot next = change.apply(current);
+        if (next != current)
+        {
+            write(next);
+        }
+        return next;
     }
 
-    /**
-     * {@inheritDoc}
-     */
-    public Map<String, Integer> partitionedTopics()
-    {
-        return Collections.unmodifiableMap(document.partitionedTopics);
-    }
-
-    private void write(final Document next) throws IOException
+    private void write(final MetadataSnapshot next) throws IOException
     {
         final File temporary = new File(directory, FILE_NAME + ".tmp");
         final byte[] bytes = MAPPER.writeValueAsBytes(next);
@@ -125,7 +108,7 @@ public final class FileMetadataStore implements MetadataStore
         }
         Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
-        document = next; // what a restart reads from now on
+        snapshot = next; // what a restart reads from now on, even if forcing the directory then fails
         try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
         {
             dir.force(true);

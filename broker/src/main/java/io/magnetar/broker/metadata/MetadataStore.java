@@ -1,33 +1,43 @@
 package io.magnetar.broker.metadata;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
- * Metadata the broker keeps beside the topics' data: today the partitioned topics and their partition counts, as
- * Pulsar keeps them in its metadata store. An embedded, crash-safe store in the data directory is the default
- * ({@link FileMetadataStore}); a replicated one can come later behind the same interface. Used by the session agent
- * only.
+ * Metadata the broker keeps beside the topics' data, as Pulsar keeps it in its metadata store: clusters, tenants,
+ * namespaces and partitioned topics. An embedded, crash-safe store in the data directory is the default
+ * ({@link FileMetadataStore}); a replicated one can come later behind the same interface. Changes are rare (admin
+ * operations, never the message path) and serialised by the store; reads take an immutable {@link #snapshot()}.
+ * Shared by the session agent and the admin API, so implementations are thread safe. The rules of what may change
+ * are {@link MetadataAdmin}'s.
  */
 public interface MetadataStore
 {
     /**
-     * @param topic full name of a topic.
-     * @return its partition count, or 0 if it is not a partitioned topic.
+     * A change of the metadata: from the current snapshot to the next, or a refusal.
      */
-    int partitions(String topic);
+    @FunctionalInterface
+    interface Change
+    {
+        /**
+         * @param current snapshot.
+         * @return the next snapshot, or {@code current} itself when there is nothing to change.
+         * @throws MetadataException if the change is refused; nothing is then written.
+         */
+        MetadataSnapshot apply(MetadataSnapshot current) throws MetadataException;
+    }
 
     /**
-     * Store a partitioned topic's partition count, durably, before returning.
+     * @return what the store holds now; immutable.
+     */
+    MetadataSnapshot snapshot();
+
+    /**
+     * Apply a change, one at a time, and store the result durably before returning it.
      *
-     * @param topic      full name of the partitioned topic.
-     * @param partitions its partition count, at least 1.
-     * @throws IOException if it could not be stored; the store is then as it was.
+     * @param change from the current snapshot to the next.
+     * @return the snapshot now current.
+     * @throws MetadataException if the change was refused; nothing was written.
+     * @throws IOException       if it could not be stored; the store is then as it was.
      */
-    void putPartitions(String topic, int partitions) throws IOException;
-
-    /**
-     * @return every partitioned topic with its partition count, sorted by name; read only.
-     */
-    Map<String, Integer> partitionedTopics();
+    MetadataSnapshot update(Change change) throws MetadataException, IOException;
 }

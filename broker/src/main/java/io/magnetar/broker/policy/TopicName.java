@@ -157,6 +157,24 @@ public final class TopicName
         return null;
     }
 
+    /**
+     * Check the name of a tenant or a cluster: one part, as each part of a namespace.
+     *
+     * @param what the name is, e.g. "tenant", for the reason.
+     * @param name to check.
+     * @return null if valid, else why not.
+     */
+    public static String checkName(final String what, final String name)
+    {
+        if (null == name || name.isEmpty() || name.length() > MAX_LENGTH || !isValidPart(name))
+        {
+            return "invalid " + what + " '" + name + "': it must be 1 to " + MAX_LENGTH +
+                " letters, digits and _ . = : % -";
+        }
+
+        return null;
+    }
+
     private static void checkPart(final String name, final int start, final int end, final String what)
     {
         if (start >= end)

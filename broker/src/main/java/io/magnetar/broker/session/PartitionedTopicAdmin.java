@@ -1,6 +1,6 @@
 package io.magnetar.broker.session;
 
-import io.magnetar.broker.metadata.MetadataStore;
+import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
 
@@ -9,7 +9,8 @@ import java.io.IOException;
 /**
  * Creates partitioned topics, raises their partition count and answers how many partitions a topic has, as Pulsar's
  * {@code create-partitioned-topic}, {@code update-partitioned-topic} and {@code get-partitioned-topic-metadata}: the
- * counts live in the {@link MetadataStore}; the partitions are ordinary topics named {@code TOPIC-partition-I},
+ * counts live in the metadata store ({@link MetadataAdmin}); the partitions are ordinary topics named
+ * {@code TOPIC-partition-I},
  * created by the first producer or consumer that uses them. Session agent only; a change waits for the store to
  * be durable (an admin operation, not the message path).
  */
@@ -18,7 +19,7 @@ final class PartitionedTopicAdmin
     /** Suffix of a partition's name before its index, as in Pulsar. */
     static final String PARTITION_SUFFIX = TopicName.PARTITION_SUFFIX;
 
-    private final MetadataStore store;
+    private final MetadataAdmin store;
     private final NamespaceDirectory namespaces;
     private final SessionReplyPublisher replyPublisher;
     private final int maxPartitions;
@@ -30,7 +31,7 @@ final class PartitionedTopicAdmin
      * @param maxPartitions  most partitions a topic may have.
      */
     PartitionedTopicAdmin(
-        final MetadataStore store,
+        final MetadataAdmin store,
         final NamespaceDirectory namespaces,
         final SessionReplyPublisher replyPublisher,
         final int maxPartitions)
@@ -48,7 +49,7 @@ final class PartitionedTopicAdmin
         {
             return;
         }
-        final int existing = store.partitions(name.toString());
+        final int existing = store.snapshot().partitions(name.toString());
         if (existing > 0)
         {
             replyPublisher.sendError(session, correlationId, ErrorCode.TOPIC_ALREADY_EXISTS, "partitioned topic " +
@@ -65,7 +66,7 @@ final class PartitionedTopicAdmin
         {
             return;
         }
-        final int existing = store.partitions(name.toString());
+        final int existing = store.snapshot().partitions(name.toString());
         if (0 == existing)
         {
             replyPublisher.sendError(session, correlationId, ErrorCode.TOPIC_NOT_FOUND, "partitioned topic " + name +
@@ -93,7 +94,8 @@ final class PartitionedTopicAdmin
             replyPublisher.sendError(session, correlationId, ErrorCode.INVALID_TOPIC_NAME, ex.getMessage());
             return;
         }
-        replyPublisher.sendPartitionedTopicMetadata(session, correlationId, store.partitions(name.toString()));
+        replyPublisher.sendPartitionedTopicMetadata(
+            session, correlationId, store.snapshot().partitions(name.toString()));
     }
 
     private TopicName check(

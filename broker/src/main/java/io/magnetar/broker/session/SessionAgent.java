@@ -4,7 +4,7 @@ import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.auth.TokenAuthenticator;
-import io.magnetar.broker.metadata.MetadataStore;
+import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
@@ -93,7 +93,7 @@ public final class SessionAgent implements Agent
      * @param maxBadFrames      malformed frames a session may send before it is closed.
      * @param namespaces        the namespaces the shards know at start.
      * @param authenticator     of connecting clients' tokens, or null when authentication is off.
-     * @param metadataStore     of the partitioned topics.
+     * @param metadata          the metadata store and its rules: tenants, namespaces, partitioned topics.
      * @param maxPartitions     most partitions a partitioned topic may have.
      */
     public SessionAgent(
@@ -113,10 +113,10 @@ public final class SessionAgent implements Agent
         final int maxBadFrames,
         final Set<String> namespaces,
         final TokenAuthenticator authenticator,
-        final MetadataStore metadataStore,
+        final MetadataAdmin metadata,
         final int maxPartitions)
     {
-        final NamespaceDirectory namespaceDirectory = new NamespaceDirectory(namespaces);
+        final NamespaceDirectory namespaceDirectory = new NamespaceDirectory(namespaces, metadata, errorHandler);
         this.authenticator = authenticator;
         this.aeron = aeron;
         this.udpIngress = udpIngress;
@@ -131,7 +131,7 @@ public final class SessionAgent implements Agent
         this.responseChannels = new ResponseChannels(udpIngress, egressTermLength);
         this.ingressAdapter = new IngressFrameAdapter(
             new SessionCommandHandler(this, replyPublisher, router, namespaceDirectory, maxMessageSize,
-                new PartitionedTopicAdmin(metadataStore, namespaceDirectory, replyPublisher, maxPartitions)),
+                new PartitionedTopicAdmin(metadata, namespaceDirectory, replyPublisher, maxPartitions)),
             errorHandler);
     }
 

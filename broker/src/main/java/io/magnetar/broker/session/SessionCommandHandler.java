@@ -358,6 +358,12 @@ final class SessionCommandHandler implements IngressCommandListener
             return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
                 "namespace " + namespace + " already exists");
         }
+        final String tenant = namespace.substring(0, namespace.indexOf('/'));
+        if (create && !namespaces.hasTenant(tenant))
+        {
+            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "tenant " + tenant +
+                " does not exist (tenants create " + tenant + " makes one)");
+        }
         if (!create && !namespaces.contains(namespace))
         {
             return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
@@ -406,14 +412,13 @@ final class SessionCommandHandler implements IngressCommandListener
                 session, correlationId, ErrorCode.INVALID_ARGUMENT, "invalid tenant '" + tenant + "'");
             return;
         }
-        final Collection<String> names = namespaces.namespacesOf(tenant);
-        if (names.isEmpty())
+        if (!namespaces.hasTenant(tenant))
         {
-            // tenants are implicit: one exists while it has a namespace (public always has public/default)
             replyPublisher.sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "tenant '" + tenant +
-                "' does not exist: it has no namespaces (namespaces create " + tenant + "/NAME makes one)");
+                "' does not exist (tenants create " + tenant + " makes one)");
             return;
         }
+        final Collection<String> names = namespaces.namespacesOf(tenant);
         replyPublisher.sendNamespaceList(session, correlationId, tenant, names);
     }
 

@@ -1,7 +1,12 @@
 package io.magnetar.broker.session;
 
+import io.magnetar.broker.metadata.ClusterData;
+import io.magnetar.broker.metadata.FileMetadataStore;
+import io.magnetar.broker.metadata.MetadataAdmin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.util.List;
 import java.util.Set;
 
@@ -11,10 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NamespaceDirectoryTest
 {
+    @TempDir
+    File dataDir;
+
     @Test
-    void shouldListTenantsNamespacesSortedAndOnlyTheirs()
+    void shouldListTenantsNamespacesSortedAndOnlyTheirsAndRecordThemInTheStore() throws Exception
     {
-        final NamespaceDirectory directory = new NamespaceDirectory(Set.of("public/default", "publicity/a"));
+        final MetadataAdmin metadata = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
+        metadata.bootstrap(new ClusterData(null, "magnetar://localhost:6650", null), Set.of("publicity/a"));
+        final NamespaceDirectory directory = new NamespaceDirectory(
+            Set.of("public/default", "publicity/a"), metadata, Throwable::printStackTrace);
         directory.add("public/zeta");
         directory.add("public/alpha");
 
@@ -23,5 +34,11 @@ class NamespaceDirectoryTest
         assertEquals(List.of("publicity/a"), List.copyOf(directory.namespacesOf("publicity")));
         assertTrue(directory.contains("public/zeta"));
         assertFalse(directory.contains("public/beta"));
+        assertTrue(directory.hasTenant("publicity"));
+        assertFalse(directory.hasTenant("acme"));
+
+        final MetadataAdmin reopened = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
+        assertEquals(Set.of("public/alpha", "public/default", "public/zeta", "publicity/a"),
+            reopened.snapshot().namespaces());
     }
 }

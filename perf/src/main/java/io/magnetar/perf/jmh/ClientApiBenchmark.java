@@ -1,6 +1,7 @@
 package io.magnetar.perf.jmh;
 
 import io.aeron.CommonContext;
+import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.client.Consumer;
@@ -111,7 +112,7 @@ public class ClientApiBenchmark
         final MagnetarMediaDriver.Context driverContext = new MagnetarMediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .deleteAeronDirOnShutdown(true);
-        final MagnetarBroker.Context context = new MagnetarBroker.Context()
+        final BrokerContext context = new BrokerContext()
             .brokerName("jmh")
             .bindAddress("localhost")
             .port(0)

@@ -1,0 +1,173 @@
+package io.magnetar.broker.metadata;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything the metadata store holds at one moment, immutable: clusters, tenants, namespaces and partitioned
+ * topics, each sorted by name. A change makes a new snapshot with one of the {@code with*} methods; the store makes it
+ * durable and then current. Also the store's document, with Pulsar's names where they exist.
+ */
+public final class MetadataSnapshot
+{
+    /** A store with nothing in it. */
+    public static final MetadataSnapshot EMPTY = new MetadataSnapshot(null, null, null, null);
+
+    private final NavigableMap<String, ClusterData> clusters;
+    private final NavigableMap<String, TenantInfo> tenants;
+    private final NavigableSet<String> namespaces;
+    private final NavigableMap<String, Integer> partitionedTopics;
+
+    /**
+     * @param clusters          by name; null for none.
+     * @param tenants           by name; null for none.
+     * @param namespaces        as {@code tenant/namespace}; null for none.
+     * @param partitionedTopics partition count by full topic name; null for none.
+     */
+    @JsonCreator
+    public MetadataSnapshot(
+        @JsonProperty("clusters") final Map<String, ClusterData> clusters,
+        @JsonProperty("tenants") final Map<String, TenantInfo> tenants,
+        @JsonProperty("namespaces") final Collection<String> namespaces,
+        @JsonProperty("partitionedTopics") final Map<String, Integer> partitionedTopics)
+    {
+        this.clusters = Collections.unmodifiableNavigableMap(
+            null == clusters ? new TreeMap<>() : new TreeMap<>(clusters));
+        this.tenants = Collections.unmodifiableNavigableMap(null == tenants ? new TreeMap<>() : new TreeMap<>(tenants));
+        this.namespaces = Collections.unmodifiableNavigableSet(
+            null == namespaces ? new TreeSet<>() : new TreeSet<>(namespaces));
+        this.partitionedTopics = Collections.unmodifiableNavigableMap(
+            null == partitionedTopics ? new TreeMap<>() : new TreeMap<>(partitionedTopics));
+    }
+
+    /**
+     * @return clusters by name, sorted; read only.
+     */
+    @JsonProperty("clusters")
+    public NavigableMap<String, ClusterData> clusters()
+    {
+        return clusters;
+    }
+
+    /**
+     * @return tenants by name, sorted; read only.
+     */
+    @JsonProperty("tenants")
+    public NavigableMap<String, TenantInfo> tenants()
+    {
+        return tenants;
+    }
+
+    /**
+     * @return namespaces as {@code tenant/namespace}, sorted; read only.
+     */
+    @JsonProperty("namespaces")
+    public NavigableSet<String> namespaces()
+    {
+        return namespaces;
+    }
+
+    /**
+     * @return partition count by full topic name, sorted; read only.
+     */
+    @JsonProperty("partitionedTopics")
+    public NavigableMap<String, Integer> partitionedTopics()
+    {
+        return partitionedTopics;
+    }
+
+    /**
+     * @param topic full name of a topic.
+     * @return its partition count, or 0 if it is not a partitioned topic.
+     */
+    public int partitions(final String topic)
+    {
+        final Integer partitions = partitionedTopics.get(topic);
+        return null == partitions ? 0 : partitions;
+    }
+
+    /**
+     * @param tenant whose namespaces to list.
+     * @return the tenant's namespaces as {@code tenant/namespace}, sorted; read only.
+     */
+    public NavigableSet<String> namespacesOf(final String tenant)
+    {
+        // '/' + 1 is '0': the range holds exactly the names that start with "tenant/"
+        return namespaces.subSet(tenant + "/", true, tenant + "0", false);
+    }
+
+    /**
+     * @param name of the cluster.
+     * @param data of the cluster, or null to remove it.
+     * @return a snapshot with that change.
+     */
+    public MetadataSnapshot withCluster(final String name, final ClusterData data)
+    {
+        final TreeMap<String, ClusterData> next = new TreeMap<>(clusters);
+        put(next, name, data);
+        return new MetadataSnapshot(next, tenants, namespaces, partitionedTopics);
+    }
+
+    /**
+     * @param name of the tenant.
+     * @param info of the tenant, or null to remove it.
+     * @return a snapshot with that change.
+     */
+    public MetadataSnapshot withTenant(final String name, final TenantInfo info)
+    {
+        final TreeMap<String, TenantInfo> next = new TreeMap<>(tenants);
+        put(next, name, info);
+        return new MetadataSnapshot(clusters, next, namespaces, partitionedTopics);
+    }
+
+    /**
+     * @param namespace as {@code tenant/namespace}.
+     * @param present   true to add it, false to remove it.
+     * @return a snapshot with that change.
+     */
+    public MetadataSnapshot withNamespace(final String namespace, final boolean present)
+    {
+        final TreeSet<String> next = new TreeSet<>(namespaces);
+        if (present)
+        {
+            next.add(namespace);
+        }
+        else
+        {
+            next.remove(namespace);
+        }
+        return new MetadataSnapshot(clusters, tenants, next, partitionedTopics);
+    }
+
+    /**
+     * @param topic      full name of the partitioned topic.
+     * @param partitions its partition count, or 0 to remove it.
+     * @return a snapshot with that change.
+     */
+    public MetadataSnapshot withPartitions(final String topic, final int partitions)
+    {
+        final TreeMap<String, Integer> next = new TreeMap<>(partitionedTopics);
+        put(next, topic, 0 == partitions ? null : partitions);
+        return new MetadataSnapshot(clusters, tenants, namespaces, next);
+    }
+
+    private static <V> void put(final TreeMap<String, V> map, final String key, final V value)
+    {
+        if (null == value)
+        {
+            map.remove(key);
+        }
+        else
+        {
+            map.put(key, value);
+        }
+    }
+}
