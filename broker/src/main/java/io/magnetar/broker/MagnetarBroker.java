@@ -15,6 +15,7 @@ import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.CountedErrorHandler;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
 import java.io.IOException;
@@ -204,6 +205,14 @@ public final class MagnetarBroker implements AutoCloseable
     public Durability durability()
     {
         return ctx.driverContext().durability();
+    }
+
+    /**
+     * @return a reader of the media driver's counters (the broker's, the driver's and the archive's); thread safe.
+     */
+    public CountersReader countersReader()
+    {
+        return aeron.countersReader();
     }
 
     /**

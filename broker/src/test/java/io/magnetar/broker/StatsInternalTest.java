@@ -93,7 +93,7 @@ class StatsInternalTest
             final MagnetarClientException missing = assertThrows(MagnetarClientException.class,
                 () -> client.admin().topics().statsInternal("persistent://public/default/nope"));
             assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-            assertEquals(MagnetarClientException.ErrorCode.INVALID_ARGUMENT, missing.errorCode());
+            assertEquals(MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND, missing.errorCode());
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.magnetar.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +29,39 @@ public final class PartitionedTopicInternalStats
     {
         this.partitions = partitions;
         this.statsByPartition = Collections.unmodifiableMap(new LinkedHashMap<>(statsByPartition));
+    }
+
+    /**
+     * Read the document {@link #toJson()} writes, as the admin API answers it.
+     *
+     * @param json the document.
+     * @return the stats it holds.
+     * @throws IllegalArgumentException if it is not such a document.
+     */
+    public static PartitionedTopicInternalStats fromJson(final String json)
+    {
+        try
+        {
+            final JsonNode root = MAPPER.readTree(json);
+            final JsonNode partitions = root.path("metadata").path("partitions");
+            final JsonNode byPartition = root.path("partitions");
+            if (!partitions.isInt() || !byPartition.isObject())
+            {
+                throw new IllegalArgumentException("not partitioned internal stats: " + json);
+            }
+            final Map<String, TopicInternalStats> stats = new LinkedHashMap<>();
+            final Iterator<Map.Entry<String, JsonNode>> fields = byPartition.fields();
+            while (fields.hasNext())
+            {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                stats.put(field.getKey(), TopicInternalStats.fromJson(MAPPER.writeValueAsString(field.getValue())));
+            }
+            return new PartitionedTopicInternalStats(partitions.intValue(), stats);
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("not partitioned internal stats: " + ex.getOriginalMessage(), ex);
+        }
     }
 
     /**

@@ -194,8 +194,8 @@ public final class Topics
      *
      * @param topic name of the partitioned topic.
      * @return the stats.
-     * @throws MagnetarClientException if the topic is not partitioned ({@code TOPIC_NOT_FOUND}), a partition does not
-     *                                 exist yet (no producer or consumer used it), or the broker did not answer.
+     * @throws MagnetarClientException if the topic is not partitioned ({@code TOPIC_NOT_FOUND}) or the broker did not
+     *                                 answer. A partition no producer or consumer has used yet is left out.
      */
     public PartitionedTopicInternalStats getPartitionedInternalStats(final String topic) throws MagnetarClientException
     {
@@ -210,7 +210,18 @@ public final class Topics
         for (int i = 0; i < partitions; i++)
         {
             final String partition = PartitionFactory.partitionName(fullName, i);
-            stats.put(partition, statsInternal(partition));
+            try
+            {
+                stats.put(partition, statsInternal(partition));
+            }
+            catch (final MagnetarClientException ex)
+            {
+                if (MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND != ex.errorCode())
+                {
+                    throw ex;
+                }
+                // a partition no producer or consumer has used yet holds nothing: it has no stats to list
+            }
         }
         return new PartitionedTopicInternalStats(partitions, stats);
     }

@@ -1,7 +1,6 @@
 package io.magnetar.perf;
 
 import io.magnetar.broker.BrokerContext;
-import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.policy.RetentionPolicy;
 
 import java.util.concurrent.TimeUnit;

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
         ReadCommand.class,
         TopicsCommand.class,
         NamespacesCommand.class,
+        TenantsCommand.class,
+        ClustersCommand.class,
         ErrorsCommand.class,
         StatCommand.class,
         HealthCommand.class,

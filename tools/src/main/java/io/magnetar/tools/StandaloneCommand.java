@@ -2,18 +2,21 @@ package io.magnetar.tools;
 
 import io.aeron.driver.exceptions.ActiveDriverException;
 import io.aeron.exceptions.ConfigurationException;
-import io.magnetar.broker.policy.BacklogQuota;
-import io.magnetar.broker.policy.Durations;
+import io.magnetar.admin.AdminServer;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
-import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.ShardCountMismatchException;
+import io.magnetar.broker.auth.TokenAuthenticator;
+import io.magnetar.broker.metadata.ClusterData;
+import io.magnetar.broker.policy.BacklogQuota;
+import io.magnetar.broker.policy.Durations;
 import io.magnetar.broker.policy.RetentionPolicy;
 import io.magnetar.broker.policy.Sizes;
 import io.magnetar.mediadriver.Durability;
 import io.magnetar.mediadriver.MagnetarMediaDriver;
 import io.magnetar.mediadriver.Profile;
+import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +79,17 @@ final class StandaloneCommand implements Callable<Integer>
         "private key of this public key (RS256; bin/magnetar tokens create-key-pair makes them).")
     String authPublicKey;
 
+    @Option(names = "--http-port", description = "TCP port of the admin REST API (/admin/v2) and health. " +
+        "Default: ${DEFAULT-VALUE}")
+    int httpPort = AdminServer.Context.HTTP_PORT_DEFAULT;
+
+    @Option(names = "--no-http", description = "Run without the admin REST API.")
+    boolean noHttp;
+
+    @Option(names = "--cluster-name", description = "Name of the cluster this broker serves. Default: " +
+        "${DEFAULT-VALUE}")
+    String clusterName = BrokerConfiguration.CLUSTER_NAME_DEFAULT;
+
     @Option(names = "--verbose", description = "Print the stack trace of a failed start.")
     boolean verbose;
 
@@ -122,6 +136,10 @@ final class StandaloneCommand implements Callable<Integer>
             StartupChecks.checkAeronDir(new File(aeronDir));
             StartupChecks.checkDataDir(dataDir);
             StartupChecks.checkPort(bindAddress, port);
+            if (!noHttp)
+            {
+                StartupChecks.checkHttpPort(bindAddress, httpPort);
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -153,9 +171,28 @@ final class StandaloneCommand implements Callable<Integer>
                 return failToLaunch(ex);
             }
 
+            AdminServer adminServer = null;
+            try
+            {
+                if (!noHttp)
+                {
+                    adminServer = AdminServer.launch(new AdminServer.Context().broker(broker).port(httpPort));
+                    broker.metadata().updateCluster(clusterName, new ClusterData(
+                        adminServer.url(), broker.serviceUrl(), ownCluster(broker).getReplicationEndpoint()));
+                }
+            }
+            catch (final Exception ex)
+            {
+                CloseHelper.quietClose(adminServer);
+                broker.close();
+                return fail(StartupChecks.Failure.START_FAILED, "the admin API failed to start: " + ex.getMessage(),
+                    ex);
+            }
+
             try
             {
                 System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
+                    (null != adminServer ? " adminUrl=" + adminServer.url() : "") +
                     (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
                     " dataDir=" + dataDir.getAbsolutePath() +
                     " profile=" + Profile.parse(profile).cliName() +
@@ -170,6 +207,7 @@ final class StandaloneCommand implements Callable<Integer>
             }
             finally
             {
+                CloseHelper.quietClose(adminServer);
                 broker.close();
             }
             System.out.println("magnetar standalone stopped");
@@ -177,6 +215,11 @@ final class StandaloneCommand implements Callable<Integer>
         }
 
         return 0;
+    }
+
+    private static ClusterData ownCluster(final MagnetarBroker broker)
+    {
+        return broker.metadata().snapshot().clusters().get(broker.context().clusterName());
     }
 
     private int failToLaunch(final RuntimeException ex)
@@ -227,6 +270,9 @@ final class StandaloneCommand implements Callable<Integer>
         }
         final BrokerContext ctx = new BrokerContext()
             .dataDir(dataDir)
+            .clusterName(clusterName)
+            .webServiceUrl(noHttp ? null : "http://" + ("0.0.0.0".equals(bindAddress) ? "localhost" : bindAddress) +
+                ":" + httpPort)
             .port(port)
             .bindAddress(bindAddress)
             .shardCount(shards)

@@ -10,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.function.Supplier;
@@ -188,6 +189,31 @@ final class StartupChecks
         {
             throw new StartupException(Failure.PORT_UNUSABLE, "UDP port " + port + " on " + bindAddress +
                 " cannot be bound: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * @param bindAddress the HTTP port would bind to.
+     * @param port        the admin API's TCP port; 0 picks a free one.
+     * @throws StartupException if it is not a port or is in use.
+     */
+    static void checkHttpPort(final String bindAddress, final int port)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new StartupException(Failure.INVALID_OPTION, "--http-port: " + port + " is not a port; give " +
+                "0..65535 (0 picks a free one)");
+        }
+        try (ServerSocket socket = new ServerSocket())
+        {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port));
+        }
+        catch (final IOException ex)
+        {
+            throw new StartupException(Failure.PORT_UNUSABLE, "HTTP port " + port + " on " + bindAddress +
+                " is in use or cannot be bound (" + ex.getMessage() + "); stop what holds it, give another " +
+                "--http-port, or --no-http");
         }
     }
 

@@ -31,6 +31,7 @@ class CliProcessesTest
 {
     private static final long TIMEOUT_MS = 60_000;
     private static final Pattern SERVICE_URL = Pattern.compile("serviceUrl=(\\S+)");
+    private static final Pattern ADMIN_URL = Pattern.compile("adminUrl=(\\S+)");
     private static final String TOPIC = "persistent://public/default/signals";
 
     @TempDir
@@ -141,6 +142,22 @@ class CliProcessesTest
             assertTrue(partitionedStats.contains("\"entries\" : 3"), partitionedStats);
             assertTrue(partitionedStats.contains("persistent://public/default/parts-partition-2"), partitionedStats);
 
+            // tenants and clusters over the admin REST API, as pulsar-admin has them
+            final String adminUrl = adminUrl(broker);
+            run("tenants-create", "tenants", "create", "acme", "-r", "ops", "--admin-url", adminUrl);
+            assertEquals("acme\npublic\npulsar", run("tenants-list", "tenants", "list", "--admin-url", adminUrl)
+                .strip());
+            assertTrue(run("tenants-get", "tenants", "get", "acme", "--admin-url", adminUrl)
+                .contains("\"adminRoles\" : [ \"ops\" ]"));
+            run("acme-namespace", "namespaces", "create", "acme/orders", "-u", serviceUrl);
+            assertEquals("standalone", run("clusters-list", "clusters", "list", "--admin-url", adminUrl).strip());
+            try (ForkedTool refused = ForkedTool.start(workDir, "tenants-delete", "tenants", "delete", "acme",
+                "--admin-url", adminUrl))
+            {
+                assertEquals(1, refused.awaitExit(TIMEOUT_MS), refused.output());
+                assertTrue(refused.output().contains("tenant acme still has 1 namespace(s)"), refused.output());
+            }
+
             try (ForkedTool list = ForkedTool.start(workDir, "list", "namespaces", "list", "nosuchtenant",
                 "-u", serviceUrl); ForkedTool topics = ForkedTool.start(workDir, "topics", "topics"))
             {
@@ -193,6 +210,16 @@ class CliProcessesTest
             }
 
             run("produce-token", "produce", TOPIC, "-m", "with token", "-u", serviceUrl, "--auth-token", token);
+            final String adminUrl = adminUrl(broker);
+            try (ForkedTool refused = ForkedTool.start(workDir, "tenants-no-token", "tenants", "list",
+                "--admin-url", adminUrl))
+            {
+                assertEquals(1, refused.awaitExit(TIMEOUT_MS), refused.output());
+                assertTrue(refused.output().contains("no token: this broker requires one") &&
+                    refused.output().contains("(HTTP 401)"), refused.output());
+            }
+            assertTrue(run("tenants-token", "tenants", "list", "--admin-url", adminUrl, "--auth-token-file",
+                tokenFile.getPath()).contains("public"));
             final String consumed = run("consume-token-file", "consume", TOPIC, "-s", "s", "-n", "1", "-u",
                 serviceUrl, "--auth-token-file", tokenFile.getPath());
             assertEquals("with token", consumed.strip(), consumed);
@@ -204,10 +231,10 @@ class CliProcessesTest
 
     private ForkedTool standalone(final File dataDir, final String name, final String... options) throws Exception
     {
-        final String[] args = new String[7 + options.length];
-        System.arraycopy(new String[]{ "standalone", "--data-dir", dataDir.getPath(), "--port", "0", "--aeron-dir",
-            aeronDir }, 0, args, 0, 7);
-        System.arraycopy(options, 0, args, 7, options.length);
+        final String[] args = new String[9 + options.length];
+        System.arraycopy(new String[]{ "standalone", "--data-dir", dataDir.getPath(), "--port", "0", "--http-port",
+            "0", "--aeron-dir", aeronDir }, 0, args, 0, 9);
+        System.arraycopy(options, 0, args, 9, options.length);
         final ForkedTool broker = ForkedTool.start(workDir, name, args);
         broker.awaitOutput("magnetar standalone ready", TIMEOUT_MS);
 
@@ -241,6 +268,13 @@ class CliProcessesTest
         final Matcher matcher = SERVICE_URL.matcher(broker.output());
         assertTrue(matcher.find(), broker.output());
 
+        return matcher.group(1);
+    }
+
+    private static String adminUrl(final ForkedTool broker)
+    {
+        final Matcher matcher = ADMIN_URL.matcher(broker.output());
+        assertTrue(matcher.find(), broker.output());
         return matcher.group(1);
     }
 

@@ -1,7 +1,6 @@
 package io.magnetar.tools;
 
 import io.magnetar.broker.BrokerContext;
-import io.magnetar.broker.MagnetarBroker;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

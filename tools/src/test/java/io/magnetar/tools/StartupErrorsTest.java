@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ class StartupErrorsTest
     void shouldNameTheBrokerThatHoldsTheDataDirectoryThePortOrTheDriver() throws Exception
     {
         try (ForkedTool broker = ForkedTool.start(workDir, "standalone", "standalone", "--data-dir",
-            dataDir.getPath(), "--port", "0", "--aeron-dir", aeronDir))
+            dataDir.getPath(), "--port", "0", "--http-port", "0", "--aeron-dir", aeronDir))
         {
             broker.awaitOutput("magnetar standalone ready", TIMEOUT_MS);
             final List<String> files = Arrays.asList(dataDir.list());
@@ -144,13 +145,24 @@ class StartupErrorsTest
         }
     }
 
+    @Test
+    void shouldRefuseAnHttpPortTakenByAnotherProcess() throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            assertRefused(5, "HTTP port " + socket.getLocalPort() + " on 127.0.0.1 is in use",
+                "--bind", "127.0.0.1", "--http-port", Integer.toString(socket.getLocalPort()));
+        }
+        assertFalse(dataDir.exists() && 0 != dataDir.list().length, "nothing written to the data directory");
+    }
+
     private void assertRefused(final int exitCode, final String expected, final String... options)
     {
         err.reset();
         final List<String> args = new ArrayList<>(List.of("standalone"));
         args.addAll(Arrays.asList(options));
         final String[][] defaults = { { "--data-dir", dataDir.getPath() }, { "--aeron-dir", aeronDir },
-            { "--port", "0" } };
+            { "--port", "0" }, { "--http-port", "0" } };
         for (final String[] option : defaults)
         {
             if (!args.contains(option[0]))

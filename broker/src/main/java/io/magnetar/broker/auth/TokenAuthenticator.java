@@ -2,7 +2,9 @@ package io.magnetar.broker.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
@@ -24,20 +27,63 @@ import java.util.Date;
  * Checks the JWT a client sends with {@code Connect}, as Pulsar's token authentication does: signed with the
  * broker's secret key (HS256) or with the private key of the broker's public key (RS256), not expired, with a
  * subject, which is the client's role. Keys are read in Pulsar's formats: raw secret bytes (or base64 text, or
- * {@code data:;base64,KEY}), and the X.509 DER public key. Used by the session agent's thread only.
+ * {@code data:;base64,KEY}), and the X.509 DER public key.
+ * <p>
+ * Each authenticator also has an internal key of its own, random and held only in memory, for the broker's own
+ * sessions (the admin API's session to the broker): {@link #internalToken(String)} signs a token with it, and only
+ * this process can. Thread safe: Nimbus' verifiers and signers keep no state between calls.
  */
 public final class TokenAuthenticator
 {
     private static final int MIN_SECRET_BYTES = 32;
     private static final String BASE64_DATA_PREFIX = "data:;base64,";
 
+    /** Key id of tokens signed with the internal key. */
+    private static final String INTERNAL_KEY_ID = "magnetar-internal";
+
     private final JWSAlgorithm algorithm;
     private final JWSVerifier verifier;
+    private final MACSigner internalSigner;
+    private final MACVerifier internalVerifier;
 
     private TokenAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier)
     {
         this.algorithm = algorithm;
         this.verifier = verifier;
+        final byte[] internalKey = new byte[MIN_SECRET_BYTES];
+        new SecureRandom().nextBytes(internalKey);
+        try
+        {
+            this.internalSigner = new MACSigner(internalKey);
+            this.internalVerifier = new MACVerifier(internalKey);
+        }
+        catch (final JOSEException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A token for one of the broker's own sessions, signed with this authenticator's internal key: accepted by it
+     * alone, never stored, without expiry (it lives as long as the process).
+     *
+     * @param role the token stands for.
+     * @return the token.
+     */
+    public String internalToken(final String role)
+    {
+        try
+        {
+            final SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(INTERNAL_KEY_ID).build(),
+                new JWTClaimsSet.Builder().subject(role).build());
+            jwt.sign(internalSigner);
+            return jwt.serialize();
+        }
+        catch (final JOSEException ex)
+        {
+            throw new IllegalStateException("could not sign an internal token: " + ex.getMessage(), ex);
+        }
     }
 
     /**
@@ -135,7 +181,9 @@ public final class TokenAuthenticator
         {
             throw new AuthenticationException("malformed token: " + ex.getMessage());
         }
-        if (!algorithm.equals(jwt.getHeader().getAlgorithm()))
+        final boolean internal = INTERNAL_KEY_ID.equals(jwt.getHeader().getKeyID()) &&
+            JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm());
+        if (!internal && !algorithm.equals(jwt.getHeader().getAlgorithm()))
         {
             throw new AuthenticationException("token signed with " + jwt.getHeader().getAlgorithm() + "; this " +
                 "broker accepts " + algorithm);
@@ -144,7 +192,7 @@ public final class TokenAuthenticator
         final JWTClaimsSet claims;
         try
         {
-            if (!jwt.verify(verifier))
+            if (!jwt.verify(internal ? internalVerifier : verifier))
             {
                 throw new AuthenticationException("bad token signature");
             }

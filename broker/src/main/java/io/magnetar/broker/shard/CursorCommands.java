@@ -94,7 +94,7 @@ final class CursorCommands
         final TopicSubscription subscription = null == topic ? null : topic.subscription(subscriptionName);
         if (null == subscription || null == subscription.cursor)
         {
-            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "no durable subscription '" +
+            proxy.error(session, correlationId, ErrorCode.SUBSCRIPTION_NOT_FOUND, "no durable subscription '" +
                 subscriptionName + "' on " + name);
             return true;
         }

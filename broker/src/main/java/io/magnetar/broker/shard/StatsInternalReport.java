@@ -58,7 +58,7 @@ final class StatsInternalReport
         final Topic topic = topics.byName(name.toString());
         if (null == topic)
         {
-            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT, "topic " + name + " does not exist");
+            proxy.error(session, correlationId, ErrorCode.TOPIC_NOT_FOUND, "topic " + name + " does not exist");
             return;
         }
 

@@ -1,0 +1,53 @@
+package io.magnetar.admin;
+
+import io.magnetar.broker.metadata.ClusterData;
+import io.magnetar.broker.metadata.MetadataAdmin;
+
+/**
+ * {@code /admin/v2/clusters}: list, get, create (PUT), update (POST) and delete clusters, as Pulsar's clusters admin
+ * calls; the data lives in the metadata store.
+ */
+final class ClustersResource
+{
+    private static final String CLUSTERS = "/admin/v2/clusters";
+    private static final String CLUSTER = CLUSTERS + "/{cluster}";
+
+    private final MetadataAdmin metadata;
+
+    ClustersResource(final MetadataAdmin metadata)
+    {
+        this.metadata = metadata;
+    }
+
+    void register(final Routes routes)
+    {
+        routes
+            .add("GET", CLUSTERS, (call) -> metadata.snapshot().clusters().keySet())
+            .add("GET", CLUSTER, (call) -> cluster(call.path("cluster")))
+            .add("PUT", CLUSTER, (call) ->
+            {
+                metadata.createCluster(call.path("cluster"), call.body(ClusterData.class));
+                return null;
+            })
+            .add("POST", CLUSTER, (call) ->
+            {
+                metadata.updateCluster(call.path("cluster"), call.body(ClusterData.class));
+                return null;
+            })
+            .add("DELETE", CLUSTER, (call) ->
+            {
+                metadata.deleteCluster(call.path("cluster"));
+                return null;
+            });
+    }
+
+    private ClusterData cluster(final String name)
+    {
+        final ClusterData data = metadata.snapshot().clusters().get(name);
+        if (null == data)
+        {
+            throw RestException.notFound("cluster " + name + " does not exist");
+        }
+        return data;
+    }
+}

@@ -1,0 +1,262 @@
+package io.magnetar.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.client.BacklogQuotaPolicy;
+import io.magnetar.client.Durability;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.NamespacePolicies;
+import io.magnetar.client.Namespaces;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /admin/v2/namespaces}: list, create and read namespaces and set each policy, with Pulsar's paths and JSON
+ * ({@code retention}, {@code messageTTL}, {@code backlogQuota}, {@code deduplication}), plus {@code durability}.
+ * Namespaces live in the shards: each call goes to the broker through the admin API's client session. A policy not
+ * set on the namespace reads as 204 No Content, as in Pulsar.
+ */
+final class NamespacesResource
+{
+    private static final String NAMESPACES = "/admin/v2/namespaces/{tenant}";
+    private static final String NAMESPACE = NAMESPACES + "/{namespace}";
+    private static final long MINUTE_MS = 60_000L;
+    private static final long MEGABYTE = 1024L * 1024L;
+    private static final String DESTINATION_STORAGE = "destination_storage";
+
+    /**
+     * Pulsar's {@code RetentionPolicies}: minutes and megabytes, -1 for unlimited.
+     *
+     * @param retentionTimeInMinutes time kept.
+     * @param retentionSizeInMB      size kept.
+     */
+    record RetentionPolicies(Long retentionTimeInMinutes, Long retentionSizeInMB)
+    {
+    }
+
+    /**
+     * Pulsar's {@code BacklogQuota}: a size limit (bytes) and what happens beyond it.
+     *
+     * @param limitSize bytes, -1 for none.
+     * @param limitTime seconds; only -1 (no time limit) is supported.
+     * @param policy    {@code producer_request_hold}, {@code producer_exception} or {@code consumer_backlog_eviction}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BacklogQuota(Long limitSize, Long limitTime, String policy)
+    {
+    }
+
+    /**
+     * Pulsar's {@code Policies}, the fields Magnetar has; null where the namespace does not set the policy.
+     *
+     * @param retentionPolicies     retention.
+     * @param messageTtlInSeconds   message TTL.
+     * @param backlogQuotaMap       backlog quotas by type.
+     * @param deduplicationEnabled  deduplication.
+     * @param durability            Magnetar's durability level.
+     */
+    record Policies(
+        @JsonProperty("retention_policies") RetentionPolicies retentionPolicies,
+        @JsonProperty("message_ttl_in_seconds") Long messageTtlInSeconds,
+        @JsonProperty("backlog_quota_map") Map<String, BacklogQuota> backlogQuotaMap,
+        @JsonProperty("deduplicationEnabled") Boolean deduplicationEnabled,
+        @JsonProperty("durability") String durability)
+    {
+    }
+
+    private final MetadataAdmin metadata;
+    private final Supplier<MagnetarClient> client;
+
+    NamespacesResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client)
+    {
+        this.metadata = metadata;
+        this.client = client;
+    }
+
+    void register(final Routes routes)
+    {
+        routes
+            .add("GET", NAMESPACES, (call) -> namespaces().listNamespaces(call.path("tenant")))
+            .add("PUT", NAMESPACE, (call) ->
+            {
+                final String namespace = name(call);
+                if (metadata.snapshot().namespaces().contains(namespace))
+                {
+                    throw new RestException(409, "namespace " + namespace + " already exists");
+                }
+                namespaces().createNamespace(namespace);
+                return null;
+            })
+            .add("GET", NAMESPACE, (call) -> policies(namespaces().getPolicies(name(call))))
+            .add("GET", NAMESPACE + "/retention", (call) -> retention(namespaces().getPolicies(name(call))))
+            .add("POST", NAMESPACE + "/retention", (call) ->
+            {
+                final RetentionPolicies retention = call.body(RetentionPolicies.class);
+                namespaces().setRetention(name(call),
+                    scaled("retentionTimeInMinutes", retention.retentionTimeInMinutes(), MINUTE_MS),
+                    scaled("retentionSizeInMB", retention.retentionSizeInMB(), MEGABYTE));
+                return null;
+            })
+            .add("DELETE", NAMESPACE + "/retention", (call) -> done(namespaces().removeRetention(name(call))))
+            .add("GET", NAMESPACE + "/messageTTL", (call) -> ttlSeconds(namespaces().getPolicies(name(call))))
+            .add("POST", NAMESPACE + "/messageTTL", (call) -> done(namespaces().setMessageTtl(name(call),
+                scaled("message TTL", call.body(Long.class), 1000L))))
+            .add("DELETE", NAMESPACE + "/messageTTL", (call) -> done(namespaces().removeMessageTtl(name(call))))
+            .add("GET", NAMESPACE + "/backlogQuotaMap", (call) -> quotas(namespaces().getPolicies(name(call))))
+            .add("POST", NAMESPACE + "/backlogQuota", (call) ->
+            {
+                checkQuotaType(call);
+                final BacklogQuota quota = call.body(BacklogQuota.class);
+                if (null != quota.limitTime() && -1 != quota.limitTime())
+                {
+                    throw RestException.badRequest("only size quotas are supported: limitTime must be -1 or absent");
+                }
+                if (null == quota.limitSize())
+                {
+                    throw RestException.badRequest("limitSize is required (bytes, -1 for no limit)");
+                }
+                return done(namespaces().setBacklogQuota(name(call), quota.limitSize(), quotaPolicy(quota.policy())));
+            })
+            .add("DELETE", NAMESPACE + "/backlogQuota", (call) ->
+            {
+                checkQuotaType(call);
+                return done(namespaces().removeBacklogQuota(name(call)));
+            })
+            .add("GET", NAMESPACE + "/deduplication", (call) -> deduplication(namespaces().getPolicies(name(call))))
+            .add("POST", NAMESPACE + "/deduplication", (call) ->
+                done(namespaces().setDeduplicationStatus(name(call), call.body(Boolean.class))))
+            .add("DELETE", NAMESPACE + "/deduplication", (call) ->
+                done(namespaces().removeDeduplicationStatus(name(call))))
+            .add("GET", NAMESPACE + "/durability", (call) -> durability(namespaces().getPolicies(name(call))))
+            .add("POST", NAMESPACE + "/durability", (call) ->
+                done(namespaces().setDurability(name(call), durabilityOf(call.body(String.class)))))
+            .add("DELETE", NAMESPACE + "/durability", (call) -> done(namespaces().removeDurability(name(call))));
+    }
+
+    private Namespaces namespaces()
+    {
+        return client.get().admin().namespaces();
+    }
+
+    private static String name(final RestCall call)
+    {
+        return call.path("tenant") + "/" + call.path("namespace");
+    }
+
+    private static Object done(final NamespacePolicies ignored)
+    {
+        return null;
+    }
+
+    private static long scaled(final String what, final Long value, final long unit)
+    {
+        if (null == value)
+        {
+            throw RestException.badRequest(what + " is required (-1 for unlimited or off)");
+        }
+        if (value < -1)
+        {
+            throw RestException.badRequest(what + " must be -1 or more, not " + value);
+        }
+        if (-1 == value)
+        {
+            return -1;
+        }
+        if (value > Long.MAX_VALUE / unit)
+        {
+            throw RestException.badRequest(what + " of " + value + " is out of range");
+        }
+        return value * unit;
+    }
+
+    private static void checkQuotaType(final RestCall call)
+    {
+        final String type = call.query("backlogQuotaType");
+        if (null != type && !DESTINATION_STORAGE.equals(type))
+        {
+            throw RestException.badRequest("backlogQuotaType " + type + " is not supported: only " +
+                DESTINATION_STORAGE);
+        }
+    }
+
+    private static BacklogQuotaPolicy quotaPolicy(final String text)
+    {
+        if (null == text)
+        {
+            return BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD; // Pulsar's default
+        }
+        try
+        {
+            return BacklogQuotaPolicy.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw RestException.badRequest(ex.getMessage());
+        }
+    }
+
+    private static Durability durabilityOf(final String text)
+    {
+        try
+        {
+            return Durability.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw RestException.badRequest(ex.getMessage());
+        }
+    }
+
+    static Policies policies(final NamespacePolicies policies)
+    {
+        final Map<String, BacklogQuota> quotas = quotas(policies);
+        return new Policies(retention(policies), ttlSeconds(policies), quotas, deduplication(policies),
+            durability(policies));
+    }
+
+    private static RetentionPolicies retention(final NamespacePolicies policies)
+    {
+        if (!policies.isExplicit(NamespacePolicies.Policy.RETENTION_TIME_MS) &&
+            !policies.isExplicit(NamespacePolicies.Policy.RETENTION_SIZE_BYTES))
+        {
+            return null;
+        }
+        final long timeMs = policies.getRetentionTimeMs();
+        final long sizeBytes = policies.getRetentionSizeBytes();
+        return new RetentionPolicies(timeMs < 0 ? -1 : timeMs / MINUTE_MS, sizeBytes < 0 ? -1 : sizeBytes / MEGABYTE);
+    }
+
+    private static Long ttlSeconds(final NamespacePolicies policies)
+    {
+        if (!policies.isExplicit(NamespacePolicies.Policy.MESSAGE_TTL_MS))
+        {
+            return null;
+        }
+        final long ttlMs = policies.getMessageTtlMs();
+        return ttlMs < 0 ? -1 : ttlMs / 1000;
+    }
+
+    private static Map<String, BacklogQuota> quotas(final NamespacePolicies policies)
+    {
+        final Map<String, BacklogQuota> quotas = new LinkedHashMap<>();
+        if (policies.isExplicit(NamespacePolicies.Policy.BACKLOG_QUOTA_LIMIT_BYTES))
+        {
+            quotas.put(DESTINATION_STORAGE, new BacklogQuota(
+                policies.getBacklogQuotaLimitBytes(), -1L, policies.getBacklogQuotaPolicy().text()));
+        }
+        return quotas;
+    }
+
+    private static Boolean deduplication(final NamespacePolicies policies)
+    {
+        return policies.isExplicit(NamespacePolicies.Policy.DEDUPLICATION) ? policies.isDeduplicationEnabled() : null;
+    }
+
+    private static String durability(final NamespacePolicies policies)
+    {
+        return policies.isExplicit(NamespacePolicies.Policy.DURABILITY) ? policies.getDurability().text() : null;
+    }
+}

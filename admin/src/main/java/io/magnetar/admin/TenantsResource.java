@@ -1,0 +1,67 @@
+package io.magnetar.admin;
+
+import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.broker.metadata.TenantInfo;
+
+import java.util.List;
+
+/**
+ * {@code /admin/v2/tenants}: list, get, create (PUT), update (POST) and delete tenants, as Pulsar's tenants admin
+ * calls. A create without a body, as {@code pulsar-admin tenants create} without options, allows every cluster and
+ * names no admin role.
+ */
+final class TenantsResource
+{
+    private static final String TENANTS = "/admin/v2/tenants";
+    private static final String TENANT = TENANTS + "/{tenant}";
+
+    private final MetadataAdmin metadata;
+
+    TenantsResource(final MetadataAdmin metadata)
+    {
+        this.metadata = metadata;
+    }
+
+    void register(final Routes routes)
+    {
+        routes
+            .add("GET", TENANTS, (call) -> metadata.snapshot().tenants().keySet())
+            .add("GET", TENANT, (call) -> tenant(call.path("tenant")))
+            .add("PUT", TENANT, (call) ->
+            {
+                metadata.createTenant(call.path("tenant"), info(call));
+                return null;
+            })
+            .add("POST", TENANT, (call) ->
+            {
+                metadata.updateTenant(call.path("tenant"), call.body(TenantInfo.class));
+                return null;
+            })
+            .add("DELETE", TENANT, (call) ->
+            {
+                if (call.queryBoolean("force", false))
+                {
+                    throw new RestException(405, "a forced delete of a tenant and its namespaces is not " +
+                        "supported: delete its namespaces first");
+                }
+                metadata.deleteTenant(call.path("tenant"));
+                return null;
+            });
+    }
+
+    private TenantInfo info(final RestCall call)
+    {
+        return call.bodyText().isBlank() ?
+            new TenantInfo(List.of(), metadata.snapshot().clusters().keySet()) : call.body(TenantInfo.class);
+    }
+
+    private TenantInfo tenant(final String name)
+    {
+        final TenantInfo info = metadata.snapshot().tenants().get(name);
+        if (null == info)
+        {
+            throw RestException.notFound("tenant " + name + " does not exist");
+        }
+        return info;
+    }
+}

@@ -1,0 +1,167 @@
+package io.magnetar.admin;
+
+import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MessageId;
+import io.magnetar.client.PartitionedTopicMetadata;
+import io.magnetar.client.Topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /admin/v2/persistent} and {@code /admin/v2/non-persistent}: list a namespace's topics and partitioned
+ * topics, create, update and read partitioned topics, read internal stats, list and delete subscriptions and reset
+ * their cursors, with Pulsar's paths. Each call goes to the broker through the admin API's client session.
+ */
+final class TopicsResource
+{
+    private static final List<String> DOMAINS = List.of("persistent", "non-persistent");
+
+    /**
+     * A message id as Pulsar's admin API writes it ({@code MessageIdImpl}): Magnetar's shard is the ledger id and
+     * its byte position the entry id.
+     *
+     * @param ledgerId shard of the message.
+     * @param entryId  position of the message in the shard log.
+     */
+    record MessageIdData(Long ledgerId, Long entryId)
+    {
+    }
+
+    private final MetadataAdmin metadata;
+    private final Supplier<MagnetarClient> client;
+
+    TopicsResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client)
+    {
+        this.metadata = metadata;
+        this.client = client;
+    }
+
+    void register(final Routes routes)
+    {
+        for (final String domain : DOMAINS)
+        {
+            final String namespace = "/admin/v2/" + domain + "/{tenant}/{namespace}";
+            final String topic = namespace + "/{topic}";
+            final String subscription = topic + "/subscription/{subscription}";
+            routes
+                .add("GET", namespace, (call) -> topicsOf(domain, call))
+                .add("GET", namespace + "/partitioned", (call) -> partitionedTopicsOf(domain, call))
+                .add("PUT", topic + "/partitions", (call) ->
+                {
+                    topics().createPartitionedTopic(name(domain, call), partitions(call));
+                    return null;
+                })
+                .add("POST", topic + "/partitions", (call) ->
+                {
+                    topics().updatePartitionedTopic(name(domain, call), partitions(call));
+                    return null;
+                })
+                .add("GET", topic + "/partitions", (call) ->
+                    Map.of("partitions", topics().getPartitionedTopicMetadata(name(domain, call)).partitions))
+                .add("GET", topic + "/internalStats", (call) ->
+                    json(topics().statsInternal(name(domain, call)).toJson()))
+                .add("GET", topic + "/partitioned-internalStats", (call) ->
+                    json(topics().getPartitionedInternalStats(partitioned(domain, call)).toJson()))
+                .add("GET", topic + "/subscriptions", (call) ->
+                    new ArrayList<>(topics().statsInternal(name(domain, call)).getCursors().keySet()))
+                .add("DELETE", subscription, (call) ->
+                {
+                    topics().deleteSubscription(
+                        name(domain, call), call.path("subscription"), call.queryBoolean("force", false));
+                    return null;
+                })
+                .add("POST", subscription + "/resetcursor/{timestamp}", (call) ->
+                {
+                    topics().resetCursor(name(domain, call), call.path("subscription"), call.pathLong("timestamp"));
+                    return null;
+                })
+                .add("POST", subscription + "/resetcursor", (call) ->
+                {
+                    final MessageIdData id = call.body(MessageIdData.class);
+                    if (null == id.ledgerId() || null == id.entryId() || id.ledgerId() < 0 ||
+                        id.ledgerId() > Integer.MAX_VALUE || id.entryId() < 0)
+                    {
+                        throw RestException.badRequest("the message id needs ledgerId (the shard) and entryId " +
+                            "(the position), both 0 or more");
+                    }
+                    topics().resetCursor(name(domain, call), call.path("subscription"),
+                        new MessageId((int)(long)id.ledgerId(), id.entryId()));
+                    return null;
+                });
+        }
+    }
+
+    private Topics topics()
+    {
+        return client.get().admin().topics();
+    }
+
+    private List<String> topicsOf(final String domain, final RestCall call) throws Exception
+    {
+        final String namespace = call.path("tenant") + "/" + call.path("namespace");
+        final String prefix = domain + "://";
+        final List<String> topics = new ArrayList<>();
+        for (final String topic : client.get().admin().namespaces().getTopics(namespace))
+        {
+            if (topic.startsWith(prefix))
+            {
+                topics.add(topic);
+            }
+        }
+        return topics;
+    }
+
+    private List<String> partitionedTopicsOf(final String domain, final RestCall call)
+    {
+        final String namespace = call.path("tenant") + "/" + call.path("namespace");
+        if (!metadata.snapshot().namespaces().contains(namespace))
+        {
+            throw RestException.notFound("namespace " + namespace + " does not exist");
+        }
+        final String prefix = domain + "://" + namespace + "/";
+        final List<String> topics = new ArrayList<>();
+        for (final String topic : metadata.snapshot().partitionedTopics().keySet())
+        {
+            if (topic.startsWith(prefix))
+            {
+                topics.add(topic);
+            }
+        }
+        return topics;
+    }
+
+    private String partitioned(final String domain, final RestCall call) throws Exception
+    {
+        final String name = name(domain, call);
+        final PartitionedTopicMetadata partitions = topics().getPartitionedTopicMetadata(name);
+        if (0 == partitions.partitions)
+        {
+            throw RestException.notFound("partitioned topic " + name + " does not exist");
+        }
+        return name;
+    }
+
+    private static String name(final String domain, final RestCall call)
+    {
+        return domain + "://" + call.path("tenant") + "/" + call.path("namespace") + "/" + call.path("topic");
+    }
+
+    private static int partitions(final RestCall call)
+    {
+        final Long partitions = call.body(Long.class);
+        if (partitions < 1 || partitions > Integer.MAX_VALUE)
+        {
+            throw RestException.badRequest("the partition count must be at least 1, not " + partitions);
+        }
+        return (int)(long)partitions;
+    }
+
+    private static RestResponse json(final String text)
+    {
+        return new RestResponse(200, "application/json", text);
+    }
+}
