@@ -41,11 +41,23 @@ public final class AdminServer implements AutoCloseable
         public static final String HEALTH_TIMEOUT_MS_PROP_NAME = "magnetar.health.timeout.ms";
         /** Default health-check timeout: 10 s. */
         public static final long HEALTH_TIMEOUT_MS_DEFAULT = 10_000;
+        /** How often every topic's counters are sampled for rates and metrics (Pulsar's statsUpdateFrequencyInSecs). */
+        public static final String STATS_INTERVAL_SECONDS_PROP_NAME = "magnetar.stats.interval.seconds";
+        /** Default stats interval: 60 s, Pulsar's. */
+        public static final long STATS_INTERVAL_SECONDS_DEFAULT = 60;
+        /** Whether /metrics has a series per topic (Pulsar's exposeTopicLevelMetricsInPrometheus) or per namespace. */
+        public static final String EXPOSE_TOPIC_LEVEL_METRICS_PROP_NAME = "magnetar.expose.topic.level.metrics";
+        /** Default: a series per topic. */
+        public static final boolean EXPOSE_TOPIC_LEVEL_METRICS_DEFAULT = true;
 
         private int port = Integer.getInteger(HTTP_PORT_PROP_NAME, HTTP_PORT_DEFAULT);
         private String bindAddress;
         private int maxBodyLength = Integer.getInteger(MAX_BODY_LENGTH_PROP_NAME, MAX_BODY_LENGTH_DEFAULT);
         private long healthTimeoutMs = Long.getLong(HEALTH_TIMEOUT_MS_PROP_NAME, HEALTH_TIMEOUT_MS_DEFAULT);
+        private long statsIntervalMs =
+            1000L * Long.getLong(STATS_INTERVAL_SECONDS_PROP_NAME, STATS_INTERVAL_SECONDS_DEFAULT);
+        private boolean exposeTopicLevelMetrics = Boolean.parseBoolean(System.getProperty(
+            EXPOSE_TOPIC_LEVEL_METRICS_PROP_NAME, Boolean.toString(EXPOSE_TOPIC_LEVEL_METRICS_DEFAULT)));
         private MagnetarBroker broker;
         private ErrorHandler errorHandler;
 
@@ -63,6 +75,10 @@ public final class AdminServer implements AutoCloseable
             if (port < 0 || port > 65535)
             {
                 throw new ConfigurationException("HTTP port must be 0..65535: " + port);
+            }
+            if (statsIntervalMs < 100)
+            {
+                throw new ConfigurationException("statsIntervalMs must be at least 100: " + statsIntervalMs);
             }
             if (maxBodyLength < 1)
             {
@@ -119,6 +135,20 @@ public final class AdminServer implements AutoCloseable
             return this;
         }
 
+        /** @param statsIntervalMs how often every topic's counters are sampled. @return this for a fluent API. */
+        public Context statsIntervalMs(final long statsIntervalMs)
+        {
+            this.statsIntervalMs = statsIntervalMs;
+            return this;
+        }
+
+        /** @param exposeTopicLevelMetrics true for a series per topic, false per namespace. @return this. */
+        public Context exposeTopicLevelMetrics(final boolean exposeTopicLevelMetrics)
+        {
+            this.exposeTopicLevelMetrics = exposeTopicLevelMetrics;
+            return this;
+        }
+
         /** @param broker the running broker to administer. @return this for a fluent API. */
         public Context broker(final MagnetarBroker broker)
         {
@@ -139,6 +169,7 @@ public final class AdminServer implements AutoCloseable
 
     private final Context ctx;
     private MagnetarClient client;
+    private StatsSampler sampler;
     private Server server;
     private ServerConnector connector;
 
@@ -198,7 +229,10 @@ public final class AdminServer implements AutoCloseable
         new ClustersResource(broker.metadata()).register(routes);
         new TenantsResource(broker.metadata()).register(routes);
         new NamespacesResource(broker.metadata(), () -> client).register(routes);
-        new TopicsResource(broker.metadata(), () -> client).register(routes);
+        sampler = new StatsSampler(() -> client, broker.context().shardCount(), ctx.statsIntervalMs, ctx.errorHandler);
+        new TopicsResource(broker.metadata(), () -> client, new TopicStatsView(sampler)).register(routes);
+        new MetricsResource(sampler, broker.countersReader(), broker.context().clusterName(),
+            ctx.exposeTopicLevelMetrics).register(routes);
         final BrokersResource brokers = new BrokersResource(
             broker.metadata(), () -> client, broker.countersReader(), broker.context().brokerName(),
             ctx.healthTimeoutMs);
@@ -214,6 +248,7 @@ public final class AdminServer implements AutoCloseable
         server.addConnector(connector);
         server.setHandler(routes);
         server.start();
+        sampler.start();
     }
 
     /**
@@ -249,6 +284,6 @@ public final class AdminServer implements AutoCloseable
                 ctx.errorHandler.onError(ex);
             }
         }
-        CloseHelper.quietClose(client);
+        CloseHelper.quietCloseAll(sampler, client);
     }
 }

@@ -1,12 +1,15 @@
 package io.magnetar.admin;
 
 import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.broker.policy.TopicName;
 import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.PartitionedTopicMetadata;
 import io.magnetar.client.Topics;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,11 +36,13 @@ final class TopicsResource
 
     private final MetadataAdmin metadata;
     private final Supplier<MagnetarClient> client;
+    private final TopicStatsView statsView;
 
-    TopicsResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client)
+    TopicsResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client, final TopicStatsView statsView)
     {
         this.metadata = metadata;
         this.client = client;
+        this.statsView = statsView;
     }
 
     void register(final Routes routes)
@@ -62,6 +67,8 @@ final class TopicsResource
                 })
                 .add("GET", topic + "/partitions", (call) ->
                     Map.of("partitions", topics().getPartitionedTopicMetadata(name(domain, call)).partitions))
+                .add("GET", topic + "/stats", (call) -> statsView.view(topics().getStats(name(domain, call))))
+                .add("GET", topic + "/partitioned-stats", (call) -> partitionedStats(domain, call))
                 .add("GET", topic + "/internalStats", (call) ->
                     json(topics().statsInternal(name(domain, call)).toJson()))
                 .add("GET", topic + "/partitioned-internalStats", (call) ->
@@ -143,6 +150,49 @@ final class TopicsResource
             throw RestException.notFound("partitioned topic " + name + " does not exist");
         }
         return name;
+    }
+
+    private Map<String, Object> partitionedStats(final String domain, final RestCall call) throws Exception
+    {
+        final String name = partitioned(domain, call);
+        final int partitions = topics().getPartitionedTopicMetadata(name).partitions;
+        final boolean perPartition = call.queryBoolean("perPartition", true);
+        final Map<String, Object> byPartition = new LinkedHashMap<>();
+        final String[] summed = { "msgRateIn", "msgThroughputIn", "msgRateOut", "msgThroughputOut", "msgInCounter",
+            "bytesInCounter", "msgOutCounter", "bytesOutCounter", "storageSize", "entries" };
+        final Map<String, Object> json = new LinkedHashMap<>();
+        for (final String field : summed)
+        {
+            json.put(field, 0.0);
+        }
+        for (int i = 0; i < partitions; i++)
+        {
+            final String partition = name + TopicName.PARTITION_SUFFIX + i;
+            final Map<String, Object> stats;
+            try
+            {
+                stats = statsView.view(topics().getStats(partition));
+            }
+            catch (final MagnetarClientException ex)
+            {
+                if (MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND == ex.errorCode())
+                {
+                    continue; // a partition nothing has used yet holds nothing
+                }
+                throw ex;
+            }
+            for (final String field : summed)
+            {
+                json.put(field, ((Number)json.get(field)).doubleValue() + ((Number)stats.get(field)).doubleValue());
+            }
+            byPartition.put(partition, stats);
+        }
+        json.put("metadata", Map.of("partitions", partitions));
+        if (perPartition)
+        {
+            json.put("partitions", byPartition);
+        }
+        return json;
     }
 
     private static String name(final String domain, final RestCall call)

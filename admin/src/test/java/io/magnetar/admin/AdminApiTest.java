@@ -215,6 +215,22 @@ class AdminApiTest
             assertEquals(3, admin.topics().getPartitionedInternalStats("admin-parted").getPartitions());
             assertStatus(404, () -> admin.topics().getPartitionedInternalStats(topic));
 
+            final Map<String, Object> topicStats = admin.topics().getStats(topic);
+            assertEquals(2, ((Number)topicStats.get("msgInCounter")).intValue(), topicStats.toString());
+            assertEquals(2, ((Number)topicStats.get("bytesInCounter")).intValue(), topicStats.toString());
+            assertTrue(topicStats.containsKey("msgRateIn") && topicStats.containsKey("msgThroughputOut"));
+            final Map<?, ?> publisher = (Map<?, ?>)((List<?>)topicStats.get("publishers")).get(0);
+            assertTrue(publisher.get("address").toString().contains(":"), "host:port " + publisher);
+            final Map<?, ?> billing = (Map<?, ?>)((Map<?, ?>)topicStats.get("subscriptions")).get("billing");
+            assertEquals("Exclusive", billing.get("type"));
+            assertEquals(0, ((Number)billing.get("msgBacklog")).intValue(), billing.toString());
+            final Map<?, ?> consumerStats = (Map<?, ?>)((List<?>)billing.get("consumers")).get(0);
+            assertTrue(((Number)consumerStats.get("availablePermits")).intValue() > 0, consumerStats.toString());
+            assertStatus(404, () -> admin.topics().getStats("persistent://public/default/admin-none"));
+            final Map<String, Object> parted = admin.topics().getPartitionedStats("admin-parted", true);
+            assertEquals(Map.of("partitions", 3), parted.get("metadata"));
+            assertStatus(404, () -> admin.topics().getPartitionedStats(topic, false));
+
             admin.topics().resetCursor(topic, "billing", first);
             assertEquals("a", new String(consumer.receive(10, TimeUnit.SECONDS).getData(), StandardCharsets.UTF_8));
             admin.topics().resetCursor(topic, "billing", 0L);

@@ -244,7 +244,7 @@ public final class BrokerConfiguration
     /** Stream id of the client ingress, on UDP and IPC. */
     public static final int INGRESS_STREAM_ID = 1001;
     /** Client protocol version this broker speaks. */
-    public static final int PROTOCOL_VERSION = 9;
+    public static final int PROTOCOL_VERSION = 10;
     /** Shard log N records on IPC stream {@code SHARD_LOG_STREAM_ID_BASE + N}. */
     public static final int SHARD_LOG_STREAM_ID_BASE = 1_100_000;
     /** Index log (index snapshots) of shard N records on IPC stream {@code INDEX_LOG_STREAM_ID_BASE + N}. */

@@ -51,6 +51,29 @@ interface AdminIngress
     void statsInternal(long correlationId, String topic, long deadlineNs) throws MagnetarClientException;
 
     /**
+     * Offer a {@code TopicStatsRequest}.
+     *
+     * @param correlationId of the request.
+     * @param topic         full topic name.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void topicStats(long correlationId, String topic, long deadlineNs) throws MagnetarClientException;
+
+    /**
+     * Offer a {@code ShardStatsRequest}.
+     *
+     * @param correlationId of the request.
+     * @param shard         to ask.
+     * @param fromLocalId   first local topic id of the page.
+     * @param maxTopics     most topics in the page.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void shardStats(long correlationId, int shard, long fromLocalId, int maxTopics, long deadlineNs)
+        throws MagnetarClientException;
+
+    /**
      * Offer {@code SetNamespacePolicies}; every topic shard answers it.
      *
      * @param correlationId of the request.

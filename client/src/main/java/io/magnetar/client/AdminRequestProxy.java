@@ -11,7 +11,9 @@ import io.magnetar.codecs.MessageHeaderEncoder;
 import io.magnetar.codecs.PolicyField;
 import io.magnetar.codecs.ResetCursorEncoder;
 import io.magnetar.codecs.SetNamespacePoliciesEncoder;
+import io.magnetar.codecs.ShardStatsRequestEncoder;
 import io.magnetar.codecs.StatsInternalRequestEncoder;
+import io.magnetar.codecs.TopicStatsRequestEncoder;
 import io.magnetar.codecs.UpdatePartitionedTopicEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -31,6 +33,8 @@ final class AdminRequestProxy implements AdminIngress
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
+        final TopicStatsRequestEncoder topicStatsRequestEncoder = new TopicStatsRequestEncoder();
+        final ShardStatsRequestEncoder shardStatsRequestEncoder = new ShardStatsRequestEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
         final DeleteSubscriptionEncoder deleteSubscriptionEncoder = new DeleteSubscriptionEncoder();
         final GetTopicsOfNamespaceEncoder getTopicsOfNamespaceEncoder = new GetTopicsOfNamespaceEncoder();
@@ -110,6 +114,39 @@ final class AdminRequestProxy implements AdminIngress
             .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .topic(topic);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void topicStats(final long correlationId, final String topic, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final AdminEncoders e = encoders.get();
+        final TopicStatsRequestEncoder encoder = e.topicStatsRequestEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .topic(topic);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void shardStats(
+        final long correlationId, final int shard, final long fromLocalId, final int maxTopics, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final AdminEncoders e = encoders.get();
+        final ShardStatsRequestEncoder encoder = e.shardStatsRequestEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .shard(shard)
+            .fromLocalId(fromLocalId)
+            .maxTopics(maxTopics);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

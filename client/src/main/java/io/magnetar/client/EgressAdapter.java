@@ -19,7 +19,9 @@ import io.magnetar.codecs.NamespaceListDecoder;
 import io.magnetar.codecs.NamespacePoliciesDecoder;
 import io.magnetar.codecs.PartitionedTopicMetadataDecoder;
 import io.magnetar.codecs.PongDecoder;
+import io.magnetar.codecs.ShardStatsDecoder;
 import io.magnetar.codecs.StatsInternalResponseDecoder;
+import io.magnetar.codecs.TopicStatsDecoder;
 import io.magnetar.codecs.ProducerReadyDecoder;
 import io.magnetar.codecs.SendErrorDecoder;
 import io.magnetar.codecs.SendReceiptDecoder;
@@ -47,6 +49,8 @@ final class EgressAdapter
     static final int SUCCESS = SuccessDecoder.TEMPLATE_ID;
     static final int PONG = PongDecoder.TEMPLATE_ID;
     static final int STATS_INTERNAL = StatsInternalResponseDecoder.TEMPLATE_ID;
+    static final int TOPIC_STATS = TopicStatsDecoder.TEMPLATE_ID;
+    static final int SHARD_STATS = ShardStatsDecoder.TEMPLATE_ID;
     static final int NAMESPACE_POLICIES = NamespacePoliciesDecoder.TEMPLATE_ID;
     static final int NAMESPACE_LIST = NamespaceListDecoder.TEMPLATE_ID;
     static final int TOPICS_OF_NAMESPACE = TopicsOfNamespaceDecoder.TEMPLATE_ID;
@@ -260,6 +264,20 @@ final class EgressAdapter
                         statsInternalResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long correlationId = decoder.correlationId();
                     answers.onTextAnswer(correlationId, STATS_INTERNAL, decoder.json());
+                    break;
+                }
+
+                case TopicStatsDecoder.TEMPLATE_ID:
+                case ShardStatsDecoder.TEMPLATE_ID:
+                {
+                    // decoded by the requesting thread: the correlation id is the first field of both
+                    if (blockLength < Long.BYTES || length < MessageHeaderDecoder.ENCODED_LENGTH + Long.BYTES)
+                    {
+                        unknownFrameCount.incrementAndGet();
+                        break;
+                    }
+                    final long correlationId = buffer.getLong(bodyOffset, ByteOrder.LITTLE_ENDIAN);
+                    answers.onFrameAnswer(correlationId, templateId, buffer, offset, length);
                     break;
                 }
 

@@ -23,6 +23,8 @@ final class PendingRequest
     long answerSecondValue;
     int answerInt;
     String answerText;
+    /** A whole answer frame (header included), copied, for answers decoded by the requesting thread. */
+    byte[] answerFrame;
     MagnetarClientException.ErrorCode errorCode;
     String errorText;
 

@@ -9,7 +9,7 @@ public final class Protocol
     /**
      * Version of the protocol this client speaks, sent in {@code Connect}.
      */
-    public static final int PROTOCOL_VERSION = 9;
+    public static final int PROTOCOL_VERSION = 10;
 
     /**
      * Stream id of the broker's ingress: every client publishes its requests on it.

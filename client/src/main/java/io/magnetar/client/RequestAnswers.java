@@ -1,5 +1,6 @@
 package io.magnetar.client;
 
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongLongPredicate;
@@ -159,6 +160,26 @@ final class RequestAnswers
         if (null != request)
         {
             request.answerText = text;
+            request.onAnswer();
+        }
+    }
+
+    /**
+     * An answer the requesting thread decodes itself: the whole frame, header included, is copied.
+     */
+    void onFrameAnswer(
+        final long correlationId,
+        final int answerTemplateId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        final PendingRequest request = take(correlationId, answerTemplateId);
+        if (null != request)
+        {
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            request.answerFrame = frame;
             request.onAnswer();
         }
     }

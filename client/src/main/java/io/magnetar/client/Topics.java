@@ -1,6 +1,7 @@
 package io.magnetar.client;
 
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Topic administration, shaped like Pulsar's {@code admin.topics()}. Get it from
@@ -11,6 +12,7 @@ public final class Topics
 {
     private static final int TOPIC_ADMIN_VERSION = 2;
     private static final int PARTITIONED_TOPICS_VERSION = 6;
+    private static final int TOPIC_STATS_VERSION = 10;
 
     private final RequestTracker requests;
     private final AdminIngress ingress;
@@ -52,6 +54,64 @@ public final class Topics
             return TopicInternalStats.fromJson(request.answerText);
         }
         catch (final IllegalArgumentException ex)
+        {
+            throw new MagnetarClientException(
+                operation + " failed: the broker's answer could not be read: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A topic's stats, like Pulsar's {@code topics().getStats(topic)} without the rates: counters since the broker
+     * started, storage, and each publisher, subscription and consumer. The admin API's {@code /stats} adds rates.
+     *
+     * @param topic name, e.g. {@code persistent://public/default/demo}; a bare name is in {@code public/default}.
+     * @return the stats.
+     * @throws MagnetarClientException {@code TOPIC_NOT_FOUND} if the topic does not exist, or if the broker refused
+     *                                 or did not answer in time.
+     */
+    public TopicStats getStats(final String topic) throws MagnetarClientException
+    {
+        requests.checkReady("get the stats of a topic");
+        checkTopic(topic);
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), TOPIC_STATS_VERSION, "topic stats");
+        final String fullName = Protocol.fullTopicName(topic);
+        final String operation = "stats of topic '" + fullName + "'";
+        final PendingRequest request = requests.call(EgressAdapter.TOPIC_STATS, operation,
+            (correlationId, deadlineNs) -> ingress.topicStats(correlationId, fullName, deadlineNs));
+        return decoded(operation, () -> TopicStats.decode(request.answerFrame));
+    }
+
+    /**
+     * Counters of up to {@code maxTopics} topics of one shard, from a local topic id on: a sampler walks every topic
+     * of the broker a page at a time, starting each shard at 0 and going on from {@link ShardStatsPage#nextLocalId()}
+     * until it is -1. A page starting at 0 also resets the shard's publish latency.
+     *
+     * @param shard       0 to the broker's shard count - 1.
+     * @param fromLocalId first local topic id of the page.
+     * @param maxTopics   most topics in the page (the broker answers at most 512, and fewer if they fill a frame).
+     * @return the page.
+     * @throws MagnetarClientException if the shard does not exist, or the broker refused or did not answer in time.
+     */
+    public ShardStatsPage getShardStatsPage(final int shard, final long fromLocalId, final int maxTopics)
+        throws MagnetarClientException
+    {
+        requests.checkReady("get a page of a shard's topic counters");
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), TOPIC_STATS_VERSION, "shard stats");
+        final String operation = "topic counters of shard " + shard + " from topic " + fromLocalId;
+        final PendingRequest request = requests.call(EgressAdapter.SHARD_STATS, operation,
+            (correlationId, deadlineNs) ->
+                ingress.shardStats(correlationId, shard, fromLocalId, maxTopics, deadlineNs));
+        return decoded(operation, () -> ShardStatsPage.decode(request.answerFrame));
+    }
+
+    private static <T> T decoded(final String operation, final Supplier<T> decode)
+        throws MagnetarClientException
+    {
+        try
+        {
+            return decode.get();
+        }
+        catch (final RuntimeException ex)
         {
             throw new MagnetarClientException(
                 operation + " failed: the broker's answer could not be read: " + ex.getMessage(), ex);

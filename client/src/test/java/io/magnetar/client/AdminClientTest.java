@@ -356,6 +356,19 @@ class AdminClientTest
             offer(correlationId, "stats " + topic);
         }
 
+        public void topicStats(final long correlationId, final String topic, final long deadlineNs)
+            throws MagnetarClientException
+        {
+            offer(correlationId, "topic stats " + topic);
+        }
+
+        public void shardStats(
+            final long correlationId, final int shard, final long fromLocalId, final int maxTopics,
+            final long deadlineNs) throws MagnetarClientException
+        {
+            offer(correlationId, "shard stats " + shard + " " + fromLocalId + " " + maxTopics);
+        }
+
         public void setNamespacePolicies(
             final long correlationId, final String namespace, final NamespacePolicyUpdate update, final long deadlineNs)
             throws MagnetarClientException

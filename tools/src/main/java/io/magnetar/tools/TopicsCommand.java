@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
     name = "topics",
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
-    subcommands = { TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
+    subcommands = { TopicsCommand.Stats.class, TopicsCommand.PartitionedStats.class, TopicsCommand.ListTopics.class,
+        TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
         TopicsCommand.Unsubscribe.class, PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
         PartitionedTopicCommands.Get.class, PartitionedTopicCommands.StatsInternal.class })
 final class TopicsCommand implements Callable<Integer>
@@ -170,6 +171,59 @@ final class TopicsCommand implements Callable<Integer>
                 System.err.println("unsubscribe failed: " + ex.getMessage());
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Print a topic's stats as JSON, as pulsar-admin topics stats: rates, counters, storage, " +
+            "publishers, subscriptions and consumers (over the admin API).")
+    static final class Stats implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic name.")
+        String topic;
+
+        public Integer call()
+        {
+            return options.run("topics stats", (admin) -> admin.topics().getStats(topic));
+        }
+    }
+
+    @Command(name = "partitioned-stats", mixinStandardHelpOptions = true,
+        description = "Print a partitioned topic's stats summed over its partitions, as JSON (over the admin API).")
+    static final class PartitionedStats implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "Partitioned topic name.")
+        String topic;
+
+        @Option(names = "--per-partition", description = "Also print each partition's stats.")
+        boolean perPartition;
+
+        public Integer call()
+        {
+            return options.run("topics partitioned-stats",
+                (admin) -> admin.topics().getPartitionedStats(topic, perPartition));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List a namespace's persistent topics, one per line (over the admin API).")
+    static final class ListTopics implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "NAMESPACE", description = "tenant/namespace.")
+        String namespace;
+
+        public Integer call()
+        {
+            return options.run("topics list", (admin) -> String.join("\n", admin.topics().getList(namespace)));
         }
     }
 }

@@ -151,6 +151,11 @@ class CliProcessesTest
                 .contains("\"adminRoles\" : [ \"ops\" ]"));
             run("acme-namespace", "namespaces", "create", "acme/orders", "-u", serviceUrl);
             assertEquals("standalone", run("clusters-list", "clusters", "list", "--admin-url", adminUrl).strip());
+            final String topicStats = run("topics-stats", "topics", "stats", TOPIC, "--admin-url", adminUrl);
+            assertTrue(topicStats.contains("\"msgInCounter\" : ") && topicStats.contains("\"sub\" : {"),
+                topicStats);
+            assertTrue(run("topics-list", "topics", "list", "public/default", "--admin-url", adminUrl)
+                .contains(TOPIC));
             try (ForkedTool refused = ForkedTool.start(workDir, "tenants-delete", "tenants", "delete", "acme",
                 "--admin-url", adminUrl))
             {

@@ -86,6 +86,11 @@ interface IngressCommandListener
     boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
     /**
+     * {@code ShardStatsRequest}: handed to the shard it names.
+     */
+    boolean onShardCommand(long sessionKey, long correlationId, int shard, DirectBuffer frame, int length);
+
+    /**
      * @param policyCount number of (field, value) pairs; 0 asks to create the namespace.
      * @param fields      raw policy fields, the first {@code policyCount} valid.
      * @param values      policy values, the first {@code policyCount} valid.

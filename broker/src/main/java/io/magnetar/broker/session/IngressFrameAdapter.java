@@ -31,7 +31,9 @@ import io.magnetar.codecs.RedeliverUnacknowledgedDecoder;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
+import io.magnetar.codecs.ShardStatsRequestDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
+import io.magnetar.codecs.TopicStatsRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.codecs.UnsubscribeDecoder;
@@ -69,6 +71,8 @@ final class IngressFrameAdapter
     private final DeleteSubscriptionDecoder deleteSubscriptionDecoder = new DeleteSubscriptionDecoder();
     private final GetTopicsOfNamespaceDecoder getTopicsOfNamespaceDecoder = new GetTopicsOfNamespaceDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final TopicStatsRequestDecoder topicStatsRequestDecoder = new TopicStatsRequestDecoder();
+    private final ShardStatsRequestDecoder shardStatsRequestDecoder = new ShardStatsRequestDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
@@ -318,6 +322,22 @@ final class IngressFrameAdapter
                 return listener.onStatsInternalRequest(
                     sessionKey, correlationId, statsInternalRequestDecoder.topic(), frame, length);
             }
+
+            case TopicStatsRequestDecoder.TEMPLATE_ID:
+                if (!isWellFormed(length, blockLength, TopicStatsRequestDecoder.BLOCK_LENGTH, 1))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed topic stats request");
+                }
+                topicStatsRequestDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version).correlationId();
+                return listener.onTopicCommand(
+                    sessionKey, correlationId, topicStatsRequestDecoder.topic(), frame, length);
+
+            case ShardStatsRequestDecoder.TEMPLATE_ID:
+                return isWellFormed(length, blockLength, ShardStatsRequestDecoder.BLOCK_LENGTH, 0) ?
+                    listener.onShardCommand(sessionKey, correlationId,
+                        shardStatsRequestDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version).shard(),
+                        frame, length) :
+                    malformed(sessionKey, correlationId, templateId);
 
             case SetNamespacePoliciesDecoder.TEMPLATE_ID:
                 return onSetNamespacePolicies(sessionKey, correlationId, length, blockLength, version);

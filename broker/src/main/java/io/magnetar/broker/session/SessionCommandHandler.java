@@ -319,6 +319,26 @@ final class SessionCommandHandler implements IngressCommandListener
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public boolean onShardCommand(
+        final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame, final int length)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null == session)
+        {
+            return true;
+        }
+        if (shard < 0 || shard >= router.shardCount())
+        {
+            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "shard " + shard + " does not exist: this broker has " + router.shardCount());
+        }
+
+        return router.forward(session.egress(), shard, frame, length);
+    }
+
+    /**
      * Create a namespace (no policies named) or change some of its policies: validate, then hand the request to
      * every shard in one pass, each of which stores and answers it; a request reaches all shards or none.
      */

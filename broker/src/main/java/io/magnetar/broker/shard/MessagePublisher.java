@@ -174,6 +174,7 @@ final class MessagePublisher implements EntryDelivery
             {
                 consumer.permits--;
                 counters.messagesOut.incrementRelease();
+                countOut(consumer, payload.capacity());
             }
         }
     }
@@ -238,7 +239,20 @@ final class MessagePublisher implements EntryDelivery
         if (ClientProxy.OFFER_OK == result)
         {
             counters.messagesOut.incrementRelease();
+            countOut(consumer, payloadView.capacity());
         }
+    }
+
+    private static void countOut(final ShardConsumer consumer, final int payloadLength)
+    {
+        consumer.msgOutCounter++;
+        consumer.bytesOutCounter += payloadLength;
+        final TopicSubscription subscription = consumer.subscription;
+        subscription.msgOutCounter++;
+        subscription.bytesOutCounter += payloadLength;
+        final Topic topic = subscription.topic;
+        topic.msgOutCounter++;
+        topic.bytesOutCounter += payloadLength;
     }
 
     /**

@@ -35,6 +35,8 @@ final class PendingReceipt
     long sequenceId;
     long position;
     long endPosition;
+    /** A send receipt: when its entry was appended ({@link System#nanoTime()}), for the publish latency. */
+    long appendedNs;
     ErrorCode errorCode;
     String errorMessage;
     ExpandableDirectByteBuffer reply;

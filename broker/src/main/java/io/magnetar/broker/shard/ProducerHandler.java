@@ -339,6 +339,7 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
                 topic, sequenceId, publishTime, keyView, payloadView, metadataView, producer.nameBytes);
             receipts.onDelivered(session, topic, producerId, sequenceId, topic.nonPersistentSequence++);
             messagesIn.incrementRelease();
+            countIn(producer, payloadView.capacity());
             return true;
         }
 
@@ -399,7 +400,17 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         deduplication.onAppended(publisher, sequenceId, endPosition);
         receipts.onEntryAppended(session, topic, producerId, sequenceId, position, endPosition, publisher);
         messagesIn.incrementRelease();
+        countIn(producer, payloadView.capacity());
 
         return true;
+    }
+
+    private static void countIn(final ShardProducer producer, final int payloadLength)
+    {
+        producer.msgInCounter++;
+        producer.bytesInCounter += payloadLength;
+        final Topic topic = producer.topic;
+        topic.msgInCounter++;
+        topic.bytesInCounter += payloadLength;
     }
 }

@@ -1,5 +1,6 @@
 package io.magnetar.broker.shard;
 
+import org.HdrHistogram.Histogram;
 import io.magnetar.codecs.ErrorCode;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -36,6 +37,10 @@ final class ReceiptTracker
     private final ArrayDeque<PendingReceipt> cursorReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> syncedCursorReceipts = new ArrayDeque<>();
     private final ArrayDeque<PendingReceipt> freeReceipts = new ArrayDeque<>();
+    /** Largest publish latency recorded as it is; longer ones count as this. */
+    private static final long MAX_LATENCY_US = 60_000_000L;
+    /** Append to durable receipt of persistent sends, in microseconds, since it was last read and reset. */
+    private final Histogram publishLatencyUs = new Histogram(MAX_LATENCY_US, 2);
 
     /**
      * Told when a persistent entry becomes visible to consumers.
@@ -67,6 +72,15 @@ final class ReceiptTracker
         this.entrySyncRequest = entrySyncRequest;
         this.cursorSyncRequest = cursorSyncRequest;
         this.listener = listener;
+    }
+
+    /**
+     * @return the publish latency of persistent sends since it was last reset: from the append to the log to the
+     * receipt, in microseconds.
+     */
+    Histogram publishLatencyUs()
+    {
+        return publishLatencyUs;
     }
 
     /**
@@ -277,6 +291,7 @@ final class ReceiptTracker
     private int release(final ArrayDeque<PendingReceipt> receipts, final long storedPosition, final boolean synced)
     {
         int workCount = 0;
+        long nowNs = 0;
         PendingReceipt receipt;
         while (null != (receipt = receipts.peekFirst()) && receipt.endPosition <= storedPosition)
         {
@@ -291,6 +306,12 @@ final class ReceiptTracker
                 if (topic.persistent && PendingReceipt.Kind.SEND_RECEIPT == receipt.kind)
                 {
                     topic.durableEntries++;
+                    if (0 == nowNs)
+                    {
+                        nowNs = System.nanoTime();
+                    }
+                    publishLatencyUs.recordValue(
+                        Math.min(MAX_LATENCY_US, Math.max(0, (nowNs - receipt.appendedNs) / 1000)));
                     visibilityListener.onEntryVisible(topic);
                     if (null != receipt.publisher)
                     {
@@ -321,6 +342,7 @@ final class ReceiptTracker
         receipt.producerId = producerId;
         receipt.position = position;
         receipt.endPosition = endPosition;
+        receipt.appendedNs = System.nanoTime();
         receipt.set(kind, session, topic, publisher);
         queueEntryAnswer(receipt, topic);
     }

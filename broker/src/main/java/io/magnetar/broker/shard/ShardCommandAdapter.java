@@ -24,8 +24,10 @@ import io.magnetar.codecs.RedeliverUnacknowledgedDecoder;
 import io.magnetar.codecs.ResetCursorDecoder;
 import io.magnetar.codecs.SendDecoder;
 import io.magnetar.codecs.SetNamespacePoliciesDecoder;
+import io.magnetar.codecs.ShardStatsRequestDecoder;
 import io.magnetar.codecs.StatsInternalRequestDecoder;
 import io.magnetar.codecs.SubscribeDecoder;
+import io.magnetar.codecs.TopicStatsRequestDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import io.magnetar.codecs.UnsubscribeDecoder;
 import io.magnetar.storage.StorageException;
@@ -54,6 +56,7 @@ final class ShardCommandAdapter
     private final SubscriptionHandler subscriptions;
     private final NamespacePolicyHandler namespaces;
     private final StatsInternalReport stats;
+    private final TopicStatsReport topicStats;
     private final ClientProxy proxy;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final CreateProducerDecoder createProducerDecoder = new CreateProducerDecoder();
@@ -70,6 +73,8 @@ final class ShardCommandAdapter
     private final SubscriptionHandler.Start start = new SubscriptionHandler.Start();
     private final CloseConsumerDecoder closeConsumerDecoder = new CloseConsumerDecoder();
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
+    private final TopicStatsRequestDecoder topicStatsRequestDecoder = new TopicStatsRequestDecoder();
+    private final ShardStatsRequestDecoder shardStatsRequestDecoder = new ShardStatsRequestDecoder();
     private final ResetCursorDecoder resetCursorDecoder = new ResetCursorDecoder();
     private final UnsubscribeDecoder unsubscribeDecoder = new UnsubscribeDecoder();
     private final GetTopicsOfNamespaceDecoder getTopicsOfNamespaceDecoder = new GetTopicsOfNamespaceDecoder();
@@ -85,6 +90,7 @@ final class ShardCommandAdapter
         final SubscriptionHandler subscriptions,
         final NamespacePolicyHandler namespaces,
         final StatsInternalReport stats,
+        final TopicStatsReport topicStats,
         final ClientProxy proxy)
     {
         this.commandQueue = ctx.commandQueue();
@@ -97,6 +103,7 @@ final class ShardCommandAdapter
         this.subscriptions = subscriptions;
         this.namespaces = namespaces;
         this.stats = stats;
+        this.topicStats = topicStats;
         this.proxy = proxy;
     }
 
@@ -412,6 +419,22 @@ final class ShardCommandAdapter
                 final StatsInternalRequestDecoder decoder =
                     statsInternalRequestDecoder.wrap(frame, offset, blockLength, version);
                 stats.onStatsInternal(session, decoder.correlationId(), decoder.topic());
+                return true;
+            }
+
+            case TopicStatsRequestDecoder.TEMPLATE_ID:
+            {
+                final TopicStatsRequestDecoder decoder =
+                    topicStatsRequestDecoder.wrap(frame, offset, blockLength, version);
+                topicStats.onTopicStats(session, decoder.correlationId(), decoder.topic());
+                return true;
+            }
+
+            case ShardStatsRequestDecoder.TEMPLATE_ID:
+            {
+                final ShardStatsRequestDecoder decoder =
+                    shardStatsRequestDecoder.wrap(frame, offset, blockLength, version);
+                topicStats.onShardStats(session, decoder.correlationId(), decoder.fromLocalId(), decoder.maxTopics());
                 return true;
             }
 

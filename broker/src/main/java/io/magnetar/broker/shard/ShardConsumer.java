@@ -19,6 +19,9 @@ final class ShardConsumer
     /** Failover: the lowest level is chosen first. */
     final int priorityLevel;
     long permits;
+    /** Messages and payload bytes delivered to it. */
+    long msgOutCounter;
+    long bytesOutCounter;
     /**
      * Its subscription was deleted (unsubscribe, or a forced admin delete): detached, it takes no acks or permits and
      * stays in its session only until its client closes it.

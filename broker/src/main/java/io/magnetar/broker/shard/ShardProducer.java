@@ -17,6 +17,9 @@ final class ShardProducer
     final UnsafeBuffer nameBytes;
     /** The producer's name as deduplication tracks it, or null when deduplication is off for the topic. */
     Publisher publisher;
+    /** Messages and payload bytes it published. */
+    long msgInCounter;
+    long bytesInCounter;
 
     ShardProducer(final ShardSession session, final long producerId, final String name, final Topic topic)
     {

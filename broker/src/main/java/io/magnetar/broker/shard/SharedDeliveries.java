@@ -38,6 +38,29 @@ final class SharedDeliveries
     }
 
     /**
+     * @param consumer of the subscription.
+     * @param cursor   of the subscription.
+     * @return entries delivered to the consumer and not acknowledged yet (stats; walks its list).
+     */
+    int unacked(final ShardConsumer consumer, final Cursor cursor)
+    {
+        final LongArrayList delivered = consumer.delivered;
+        int unacked = 0;
+        if (null != delivered)
+        {
+            for (int i = 0, size = delivered.size(); i < size; i++)
+            {
+                final long ordinal = delivered.getLong(i);
+                if (isHeldBy(holders.get(ordinal), consumer) && (null == cursor || !cursor.isAcked(ordinal)))
+                {
+                    unacked++;
+                }
+            }
+        }
+        return unacked;
+    }
+
+    /**
      * An entry went to a consumer.
      */
     void delivered(final long ordinal, final ShardConsumer consumer)

@@ -25,6 +25,12 @@ final class Topic
     final ArrayList<TopicSubscription> subscriptions = new ArrayList<>(0);
     long durableEntries;
     long bytes;
+    /** Messages and payload bytes published since the broker started (stats: msgInCounter, bytesInCounter). */
+    long msgInCounter;
+    long bytesInCounter;
+    /** Messages and payload bytes delivered to any subscription since the broker started. */
+    long msgOutCounter;
+    long bytesOutCounter;
     long definitionPosition = -1;
     /** Producer access state ({@link ProducerAccess}): epoch, exclusive producer; null until exclusive access. */
     TopicAccess access;

@@ -99,7 +99,8 @@ public final class TopicShardAgent implements Agent
             ctx, topics, reclaimer, compactor, checkpointer, snapshots, sweeps, proxy);
         final NamespacePolicyHandler namespaces =
             new NamespacePolicyHandler(shard, policies, writer, receipts, proxy, topics);
-        commandAdapter = new ShardCommandAdapter(ctx, sessions, producers, subscriptions, namespaces, stats, proxy);
+        commandAdapter = new ShardCommandAdapter(ctx, sessions, producers, subscriptions, namespaces, stats,
+            new TopicStatsReport(shard, topics, receipts, proxy), proxy);
         recovery = new ShardRecovery(ctx, topics, subscriptions, policies, snapshots, deduplication);
     }
 

@@ -21,6 +21,9 @@ final class TopicSubscription
      */
     final boolean durable;
     long readOrdinal;
+    /** Messages and payload bytes delivered to its consumers since the broker started. */
+    long msgOutCounter;
+    long bytesOutCounter;
     /** The consumers attached, in the order they came. */
     final ArrayList<ShardConsumer> consumers = new ArrayList<>(1);
     /** The consumers' subscription type; null while none is attached. */

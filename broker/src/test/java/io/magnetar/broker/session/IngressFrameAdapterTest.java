@@ -416,6 +416,13 @@ class IngressFrameAdapterTest
             return record("stats " + sessionKey + " " + correlationId + " " + topic, frame, length);
         }
 
+        public boolean onShardCommand(
+            final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame,
+            final int length)
+        {
+            return record("shard " + sessionKey + " " + correlationId + " " + shard, frame, length);
+        }
+
         public boolean onSetNamespacePolicies(
             final long sessionKey,
             final long correlationId,

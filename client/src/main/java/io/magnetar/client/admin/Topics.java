@@ -77,6 +77,32 @@ public final class Topics
 
     /**
      * @param topic name.
+     * @return its stats as Pulsar's {@code TopicStats} JSON: {@code msgRateIn}, {@code msgThroughputIn},
+     * {@code msgRateOut}, {@code msgThroughputOut}, counters, {@code storageSize}, {@code backlogSize},
+     * {@code publishers}, and {@code subscriptions} with {@code msgBacklog}, {@code unackedMessages} and
+     * {@code consumers} (names, addresses, {@code availablePermits}).
+     * @throws MagnetarAdminException 404 if the topic does not exist.
+     */
+    public Map<String, Object> getStats(final String topic) throws MagnetarAdminException
+    {
+        return http.get(path(topic) + "/stats", new TypeReference<Map<String, Object>>() {});
+    }
+
+    /**
+     * @param topic        name of a partitioned topic.
+     * @param perPartition true to list each partition's stats under {@code partitions}.
+     * @return the stats summed over the partitions, as Pulsar's {@code PartitionedTopicStats}.
+     * @throws MagnetarAdminException 404 if it is not a partitioned topic.
+     */
+    public Map<String, Object> getPartitionedStats(final String topic, final boolean perPartition)
+        throws MagnetarAdminException
+    {
+        return http.get(path(topic) + "/partitioned-stats?perPartition=" + perPartition,
+            new TypeReference<Map<String, Object>>() {});
+    }
+
+    /**
+     * @param topic name.
      * @return its internal storage state, as {@code topics stats-internal}.
      * @throws MagnetarAdminException if the call failed.
      */
