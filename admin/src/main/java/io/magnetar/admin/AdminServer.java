@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aeron.exceptions.ConfigurationException;
 import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.broker.auth.Authorizer;
 import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
@@ -164,9 +165,6 @@ public final class AdminServer implements AutoCloseable
         }
     }
 
-    /** Role of the admin API's own session to the broker, with a token of the broker's internal key. */
-    public static final String INTERNAL_ROLE = "magnetar-admin";
-
     private final Context ctx;
     private MagnetarClient client;
     private StatsSampler sampler;
@@ -220,23 +218,24 @@ public final class AdminServer implements AutoCloseable
             .serviceUrl(ipc ? "magnetar+ipc://" : broker.serviceUrl())
             .aeronDirectoryName(ipc ? broker.aeronDirectoryName() : null)
             .clientName("magnetar-admin")
-            .authToken(null != authenticator ? authenticator.internalToken(INTERNAL_ROLE) : null)
+            .authToken(null != authenticator ? authenticator.internalToken(Authorizer.INTERNAL_ROLE) : null)
             .errorHandler(ctx.errorHandler)
             .build();
 
         final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         final Routes routes = new Routes(mapper, ctx.errorHandler, ctx.maxBodyLength, authenticator);
-        new ClustersResource(broker.metadata()).register(routes);
-        new TenantsResource(broker.metadata()).register(routes);
-        new NamespacesResource(broker.metadata(), () -> client).register(routes);
+        final RestAccess access = new RestAccess(broker.authorizer());
+        new ClustersResource(broker.metadata(), access).register(routes);
+        new TenantsResource(broker.metadata(), access).register(routes);
+        new NamespacesResource(broker.metadata(), () -> client, access).register(routes);
         sampler = new StatsSampler(() -> client, broker.context().shardCount(), ctx.statsIntervalMs, ctx.errorHandler);
-        new TopicsResource(broker.metadata(), () -> client, new TopicStatsView(sampler)).register(routes);
+        new TopicsResource(broker.metadata(), () -> client, new TopicStatsView(sampler), access).register(routes);
         new MetricsResource(sampler, broker.countersReader(), broker.context().clusterName(),
             ctx.exposeTopicLevelMetrics).register(routes);
         final BrokersResource brokers = new BrokersResource(
             broker.metadata(), () -> client, broker.countersReader(), broker.context().brokerName(),
             ctx.healthTimeoutMs);
-        brokers.register(routes);
+        brokers.register(routes, access);
         brokers.createSystemNamespace();
 
         final QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);

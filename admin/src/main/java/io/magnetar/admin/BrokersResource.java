@@ -51,11 +51,10 @@ final class BrokersResource
         this.timeoutMs = timeoutMs;
     }
 
-    void register(final Routes routes)
+    void register(final Routes routes, final RestAccess access)
     {
-        routes
-            .add("GET", "/admin/v2/brokers/health", (call) -> health())
-            .add("GET", "/admin/v2/brokers/ready", (call) -> ready());
+        routes.add("GET", "/admin/v2/brokers/health", access.superuser((call) -> health()));
+        routes.addOpen("GET", "/admin/v2/brokers/ready", (call) -> ready());
     }
 
     /**

@@ -13,10 +13,12 @@ final class ClustersResource
     private static final String CLUSTER = CLUSTERS + "/{cluster}";
 
     private final MetadataAdmin metadata;
+    private final RestAccess access;
 
-    ClustersResource(final MetadataAdmin metadata)
+    ClustersResource(final MetadataAdmin metadata, final RestAccess access)
     {
         this.metadata = metadata;
+        this.access = access;
     }
 
     void register(final Routes routes)
@@ -26,16 +28,19 @@ final class ClustersResource
             .add("GET", CLUSTER, (call) -> cluster(call.path("cluster")))
             .add("PUT", CLUSTER, (call) ->
             {
+                access.requireSuperuser(call, "create a cluster");
                 metadata.createCluster(call.path("cluster"), call.body(ClusterData.class));
                 return null;
             })
             .add("POST", CLUSTER, (call) ->
             {
+                access.requireSuperuser(call, "update a cluster");
                 metadata.updateCluster(call.path("cluster"), call.body(ClusterData.class));
                 return null;
             })
             .add("DELETE", CLUSTER, (call) ->
             {
+                access.requireSuperuser(call, "delete a cluster");
                 metadata.deleteCluster(call.path("cluster"));
                 return null;
             });

@@ -47,7 +47,7 @@ final class MetricsResource
 
     void register(final Routes routes)
     {
-        routes.add("GET", "/metrics", (call) -> scrape());
+        routes.addOpen("GET", "/metrics", (call) -> scrape()); // unauthenticated, as Pulsar's by default
     }
 
     private RestResponse scrape() throws IOException

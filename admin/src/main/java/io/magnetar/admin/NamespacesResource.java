@@ -10,7 +10,10 @@ import io.magnetar.client.NamespacePolicies;
 import io.magnetar.client.Namespaces;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -69,15 +72,18 @@ final class NamespacesResource
 
     private final MetadataAdmin metadata;
     private final Supplier<MagnetarClient> client;
+    private final RestAccess access;
 
-    NamespacesResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client)
+    NamespacesResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client, final RestAccess access)
     {
         this.metadata = metadata;
         this.client = client;
+        this.access = access;
     }
 
-    void register(final Routes routes)
+    void register(final Routes all)
     {
+        final RouteRegistrar routes = all.guarded(access::tenantAdmin);
         routes
             .add("GET", NAMESPACES, (call) -> namespaces().listNamespaces(call.path("tenant")))
             .add("PUT", NAMESPACE, (call) ->
@@ -133,7 +139,43 @@ final class NamespacesResource
             .add("GET", NAMESPACE + "/durability", (call) -> durability(namespaces().getPolicies(name(call))))
             .add("POST", NAMESPACE + "/durability", (call) ->
                 done(namespaces().setDurability(name(call), durabilityOf(call.body(String.class)))))
-            .add("DELETE", NAMESPACE + "/durability", (call) -> done(namespaces().removeDurability(name(call))));
+            .add("DELETE", NAMESPACE + "/durability", (call) -> done(namespaces().removeDurability(name(call))))
+            .add("GET", NAMESPACE + "/permissions", (call) -> permissionsOf(name(call)))
+            .add("POST", NAMESPACE + "/permissions/{role}", (call) ->
+            {
+                metadata.grantPermission(name(call), call.path("role"), actions(call));
+                return null;
+            })
+            .add("DELETE", NAMESPACE + "/permissions/{role}", (call) ->
+            {
+                metadata.revokePermission(name(call), call.path("role"));
+                return null;
+            });
+    }
+
+    private Map<String, Set<String>> permissionsOf(final String resource)
+    {
+        if (!metadata.snapshot().namespaces().contains(resource))
+        {
+            throw RestException.notFound("namespace " + resource + " does not exist");
+        }
+        return metadata.snapshot().permissions().getOrDefault(resource, Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<String> actions(final RestCall call)
+    {
+        final List<Object> actions = call.body(List.class);
+        final Set<String> names = new TreeSet<>();
+        for (final Object action : actions)
+        {
+            if (!(action instanceof String))
+            {
+                throw RestException.badRequest("actions are names: [\"produce\", \"consume\"]");
+            }
+            names.add((String)action);
+        }
+        return names;
     }
 
     private Namespaces namespaces()

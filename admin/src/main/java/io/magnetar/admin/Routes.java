@@ -16,6 +16,7 @@ import org.eclipse.jetty.util.Callback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin API's routes: each an HTTP method and a URI template ({@code /admin/v2/tenants/{tenant}}) matched by
@@ -23,7 +24,7 @@ import java.util.Map;
  * are {@code {"reason": "..."}} with the status Pulsar gives for the same case, and nothing a client sends is answered
  * with a 500 unless the broker itself failed.
  */
-final class Routes extends Handler.Abstract
+final class Routes extends Handler.Abstract implements RouteRegistrar
 {
     /**
      * Answers one route.
@@ -40,7 +41,7 @@ final class Routes extends Handler.Abstract
         Object handle(RestCall call) throws Exception;
     }
 
-    private record Route(String method, UriTemplatePathSpec spec, RouteHandler handler)
+    private record Route(String method, UriTemplatePathSpec spec, RouteHandler handler, boolean open)
     {
     }
 
@@ -78,9 +79,39 @@ final class Routes extends Handler.Abstract
      * @param handler  of the route.
      * @return this for a fluent API.
      */
-    Routes add(final String method, final String template, final RouteHandler handler)
+    public Routes add(final String method, final String template, final RouteHandler handler)
     {
-        routes.add(new Route(method, new UriTemplatePathSpec(template), handler));
+        routes.add(new Route(method, new UriTemplatePathSpec(template), handler, false));
+        return this;
+    }
+
+    /**
+     * @param guard wraps each handler, e.g. with a role check.
+     * @return a registrar that adds routes to these with the guard in front.
+     */
+    RouteRegistrar guarded(final UnaryOperator<RouteHandler> guard)
+    {
+        return new RouteRegistrar()
+        {
+            public RouteRegistrar add(final String method, final String template, final RouteHandler handler)
+            {
+                Routes.this.add(method, template, guard.apply(handler));
+                return this;
+            }
+        };
+    }
+
+    /**
+     * A route served without a token even when authentication is on (readiness, metrics), as Pulsar serves them.
+     *
+     * @param method   HTTP method.
+     * @param template URI template.
+     * @param handler  of the route.
+     * @return this for a fluent API.
+     */
+    Routes addOpen(final String method, final String template, final RouteHandler handler)
+    {
+        routes.add(new Route(method, new UriTemplatePathSpec(template), handler, true));
         return this;
     }
 
@@ -113,7 +144,7 @@ final class Routes extends Handler.Abstract
                     new RestException(405, request.getMethod() + " is not allowed on " + path) :
                     RestException.notFound("no admin resource at " + path);
             }
-            final String role = authenticate(request);
+            final String role = matched.open ? null : authenticate(request);
             final Map<String, String> params = matched.spec.getPathParams(path);
             final Object answer = matched.handler.handle(new RestCall(request, params, mapper, maxBodyLength, role));
             if (null == answer)
@@ -237,6 +268,8 @@ final class Routes extends Handler.Abstract
                 return 400;
             case AUTHENTICATION_ERROR:
                 return 401;
+            case AUTHORIZATION_ERROR:
+                return 403;
             case TOO_MANY_REQUESTS:
                 return 429;
             case UNSUPPORTED_OPERATION:

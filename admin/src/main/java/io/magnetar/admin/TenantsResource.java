@@ -16,29 +16,42 @@ final class TenantsResource
     private static final String TENANT = TENANTS + "/{tenant}";
 
     private final MetadataAdmin metadata;
+    private final RestAccess access;
 
-    TenantsResource(final MetadataAdmin metadata)
+    TenantsResource(final MetadataAdmin metadata, final RestAccess access)
     {
         this.metadata = metadata;
+        this.access = access;
     }
 
     void register(final Routes routes)
     {
         routes
-            .add("GET", TENANTS, (call) -> metadata.snapshot().tenants().keySet())
-            .add("GET", TENANT, (call) -> tenant(call.path("tenant")))
+            .add("GET", TENANTS, (call) ->
+            {
+                access.requireSuperuser(call, "list the tenants");
+                return metadata.snapshot().tenants().keySet();
+            })
+            .add("GET", TENANT, (call) ->
+            {
+                access.requireTenantAdmin(call, call.path("tenant"), "read tenant " + call.path("tenant"));
+                return tenant(call.path("tenant"));
+            })
             .add("PUT", TENANT, (call) ->
             {
+                access.requireSuperuser(call, "create a tenant");
                 metadata.createTenant(call.path("tenant"), info(call));
                 return null;
             })
             .add("POST", TENANT, (call) ->
             {
+                access.requireSuperuser(call, "update a tenant");
                 metadata.updateTenant(call.path("tenant"), call.body(TenantInfo.class));
                 return null;
             })
             .add("DELETE", TENANT, (call) ->
             {
+                access.requireSuperuser(call, "delete a tenant");
                 if (call.queryBoolean("force", false))
                 {
                     throw new RestException(405, "a forced delete of a tenant and its namespaces is not " +

@@ -37,16 +37,23 @@ final class TopicsResource
     private final MetadataAdmin metadata;
     private final Supplier<MagnetarClient> client;
     private final TopicStatsView statsView;
+    private final RestAccess access;
 
-    TopicsResource(final MetadataAdmin metadata, final Supplier<MagnetarClient> client, final TopicStatsView statsView)
+    TopicsResource(
+        final MetadataAdmin metadata,
+        final Supplier<MagnetarClient> client,
+        final TopicStatsView statsView,
+        final RestAccess access)
     {
         this.metadata = metadata;
         this.client = client;
         this.statsView = statsView;
+        this.access = access;
     }
 
-    void register(final Routes routes)
+    void register(final Routes all)
     {
+        final RouteRegistrar routes = all.guarded(access::tenantAdmin);
         for (final String domain : DOMAINS)
         {
             final String namespace = "/admin/v2/" + domain + "/{tenant}/{namespace}";
@@ -54,6 +61,18 @@ final class TopicsResource
             final String subscription = topic + "/subscription/{subscription}";
             routes
                 .add("GET", namespace, (call) -> topicsOf(domain, call))
+                .add("GET", topic + "/permissions", (call) ->
+                    metadata.snapshot().permissions().getOrDefault(name(domain, call), Map.of()))
+                .add("POST", topic + "/permissions/{role}", (call) ->
+                {
+                    metadata.grantPermission(name(domain, call), call.path("role"), NamespacesResource.actions(call));
+                    return null;
+                })
+                .add("DELETE", topic + "/permissions/{role}", (call) ->
+                {
+                    metadata.revokePermission(name(domain, call), call.path("role"));
+                    return null;
+                })
                 .add("GET", namespace + "/partitioned", (call) -> partitionedTopicsOf(domain, call))
                 .add("PUT", topic + "/partitions", (call) ->
                 {

@@ -42,6 +42,7 @@ final class AdminTestBroker implements AutoCloseable
     {
         broker = MagnetarBroker.launch(new BrokerContext()
             .authenticator(authenticator)
+            .superuserRoles(java.util.Set.of("ops"))
             .bindAddress("localhost")
             .port(0)
             .dataDir(dataDir)

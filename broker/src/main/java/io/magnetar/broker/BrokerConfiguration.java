@@ -20,6 +20,8 @@ public final class BrokerConfiguration
     public static final String CLUSTER_NAME_PROP_NAME = "magnetar.cluster.name";
     /** Default cluster name, as Pulsar's standalone has it. */
     public static final String CLUSTER_NAME_DEFAULT = "standalone";
+    /** Roles that may do everything when authentication is on, comma separated, as Pulsar's superUserRoles. */
+    public static final String SUPERUSER_ROLES_PROP_NAME = "magnetar.superuser.roles";
     /** URL of this broker's admin API recorded with its cluster, e.g. {@code http://localhost:8080}; none if unset. */
     public static final String WEB_SERVICE_URL_PROP_NAME = "magnetar.web.service.url";
 

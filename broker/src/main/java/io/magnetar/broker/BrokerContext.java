@@ -13,6 +13,9 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +30,7 @@ public final class BrokerContext
     private String clusterName = System.getProperty(
         BrokerConfiguration.CLUSTER_NAME_PROP_NAME, BrokerConfiguration.CLUSTER_NAME_DEFAULT);
     private String webServiceUrl = System.getProperty(BrokerConfiguration.WEB_SERVICE_URL_PROP_NAME);
+    private Set<String> superuserRoles = parseRoles(System.getProperty(BrokerConfiguration.SUPERUSER_ROLES_PROP_NAME));
     private String bindAddress = System.getProperty(
         BrokerConfiguration.BIND_ADDRESS_PROP_NAME, BrokerConfiguration.BIND_ADDRESS_DEFAULT);
     private int port = Integer.getInteger(BrokerConfiguration.PORT_PROP_NAME, BrokerConfiguration.PORT_DEFAULT);
@@ -159,6 +163,39 @@ public final class BrokerContext
     public String webServiceUrl()
     {
         return webServiceUrl;
+    }
+
+    /** @param superuserRoles roles that may do everything when authentication is on. @return this. */
+    public BrokerContext superuserRoles(final Set<String> superuserRoles)
+    {
+        this.superuserRoles = Set.copyOf(superuserRoles);
+        return this;
+    }
+
+    /** @return roles that may do everything when authentication is on. */
+    public Set<String> superuserRoles()
+    {
+        return superuserRoles;
+    }
+
+    /**
+     * @param roles comma-separated role names, or null.
+     * @return the roles, blanks dropped.
+     */
+    public static Set<String> parseRoles(final String roles)
+    {
+        final Set<String> parsed = new TreeSet<>();
+        if (null != roles)
+        {
+            for (final String role : roles.split(","))
+            {
+                if (!role.isBlank())
+                {
+                    parsed.add(role.trim());
+                }
+            }
+        }
+        return Collections.unmodifiableSet(parsed);
     }
 
     /** @param brokerName sent to clients. @return this for a fluent API. */

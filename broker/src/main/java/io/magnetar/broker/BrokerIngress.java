@@ -6,6 +6,7 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
 import io.aeron.Subscription;
 import io.aeron.exceptions.ConfigurationException;
+import io.magnetar.broker.auth.Authorizer;
 import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.session.SessionAgent;
 import org.agrona.ErrorHandler;
@@ -67,7 +68,8 @@ final class BrokerIngress
         final BrokerShards shards,
         final BrokerCounters counters,
         final ErrorHandler errorHandler,
-        final MetadataAdmin metadata)
+        final MetadataAdmin metadata,
+        final Authorizer authorizer)
     {
         return new SessionAgent(
             aeron,
@@ -87,7 +89,8 @@ final class BrokerIngress
             shards.namespaces,
             ctx.authenticator(),
             metadata,
-            BrokerConfiguration.maxPartitions());
+            BrokerConfiguration.maxPartitions(),
+            authorizer);
     }
 
     private static int resolvePort(final Aeron aeron, final Subscription subscription, final int port)

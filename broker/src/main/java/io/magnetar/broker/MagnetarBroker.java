@@ -1,6 +1,7 @@
 package io.magnetar.broker;
 
 import io.aeron.Aeron;
+import io.magnetar.broker.auth.Authorizer;
 import io.magnetar.broker.metadata.ClusterData;
 import io.magnetar.broker.metadata.FileMetadataStore;
 import io.magnetar.broker.metadata.MetadataAdmin;
@@ -21,6 +22,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -45,6 +47,7 @@ public final class MagnetarBroker implements AutoCloseable
     private AgentRunner syncRunner;
     private int boundPort;
     private MetadataAdmin metadata;
+    private Authorizer authorizer;
 
     private MagnetarBroker(final BrokerContext ctx)
     {
@@ -128,8 +131,11 @@ public final class MagnetarBroker implements AutoCloseable
         final BrokerIngress ingress = new BrokerIngress(ctx, aeron, resources);
         boundPort = ingress.boundPort;
         metadata = openMetadata(shards.namespaces);
+        final Set<String> superusers = new HashSet<>(ctx.superuserRoles());
+        superusers.add(Authorizer.INTERNAL_ROLE);
+        authorizer = new Authorizer(metadata, superusers, null != ctx.authenticator());
 
-        agents.add(ingress.sessionAgent(ctx, aeron, shards, counters, countedErrorHandler, metadata));
+        agents.add(ingress.sessionAgent(ctx, aeron, shards, counters, countedErrorHandler, metadata, authorizer));
         agents.addAll(shards.agents);
 
         if (Durability.ARCHIVED == ctx.driverContext().durability())
@@ -164,6 +170,14 @@ public final class MagnetarBroker implements AutoCloseable
     public MetadataAdmin metadata()
     {
         return metadata;
+    }
+
+    /**
+     * @return who may do what: superusers, tenant admins, grants; everything allowed when authentication is off.
+     */
+    public Authorizer authorizer()
+    {
+        return authorizer;
     }
 
     /**

@@ -69,6 +69,7 @@ final class BrokerHarness implements AutoCloseable
             .indexSnapshotIntervalBytes(indexSnapshotIntervalBytes)
             .diskMinFreeBytes(diskMinFreeBytes)
             .authenticator(authenticator)
+            .superuserRoles(java.util.Set.of("app", "admin"))
             .egressTermLength(1024 * 1024)
             .maxMessageSize(MAX_MESSAGE_SIZE)
             .shardQueueCapacity(256)

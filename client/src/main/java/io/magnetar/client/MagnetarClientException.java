@@ -130,7 +130,13 @@ public class MagnetarClientException extends Exception
         /**
          * The subscription to delete does not exist.
          */
-        SUBSCRIPTION_NOT_FOUND
+        SUBSCRIPTION_NOT_FOUND,
+
+        /**
+         * The session's role is not allowed to do this (produce, consume, administer), as Pulsar's
+         * {@code AuthorizationError}.
+         */
+        AUTHORIZATION_ERROR
     }
 
     private final ErrorCode errorCode;

@@ -198,6 +198,8 @@ final class WireEnums
                 return MagnetarClientException.ErrorCode.CONSUMER_ASSIGN_ERROR;
             case SUBSCRIPTION_NOT_FOUND:
                 return MagnetarClientException.ErrorCode.SUBSCRIPTION_NOT_FOUND;
+            case AUTHORIZATION_ERROR:
+                return MagnetarClientException.ErrorCode.AUTHORIZATION_ERROR;
             case UNKNOWN_ERROR:
             default:
                 return MagnetarClientException.ErrorCode.UNKNOWN_ERROR;

@@ -47,7 +47,10 @@ import java.util.concurrent.Callable;
         NamespacesCommand.RemoveDurability.class,
         NamespacesCommand.SetDeduplication.class,
         NamespacesCommand.GetDeduplication.class,
-        NamespacesCommand.RemoveDeduplication.class
+        NamespacesCommand.RemoveDeduplication.class,
+        PermissionCommands.GrantOnNamespace.class,
+        PermissionCommands.RevokeOnNamespace.class,
+        PermissionCommands.OfNamespace.class
     })
 final class NamespacesCommand implements Callable<Integer>
 {

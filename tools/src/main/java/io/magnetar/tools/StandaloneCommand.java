@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.File;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
@@ -89,6 +91,10 @@ final class StandaloneCommand implements Callable<Integer>
     @Option(names = "--cluster-name", description = "Name of the cluster this broker serves. Default: " +
         "${DEFAULT-VALUE}")
     String clusterName = BrokerConfiguration.CLUSTER_NAME_DEFAULT;
+
+    @Option(names = "--superuser-roles", split = ",", description = "Roles that may do everything when " +
+        "authentication is on, e.g. admin (tokens create --subject admin); others need grants.")
+    List<String> superuserRoles = List.of();
 
     @Option(names = "--verbose", description = "Print the stack trace of a failed start.")
     boolean verbose;
@@ -196,7 +202,8 @@ final class StandaloneCommand implements Callable<Integer>
                     (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
                     " dataDir=" + dataDir.getAbsolutePath() +
                     " profile=" + Profile.parse(profile).cliName() +
-                    " durability=" + durability + (null != ctx.authenticator() ? " authentication=token" : ""));
+                    " durability=" + durability + (null != ctx.authenticator() ?
+                        " authentication=token superuserRoles=" + String.join(",", ctx.superuserRoles()) : ""));
                 System.out.flush();
                 signals.await();
                 System.out.println("magnetar standalone stopping");
@@ -271,6 +278,7 @@ final class StandaloneCommand implements Callable<Integer>
         final BrokerContext ctx = new BrokerContext()
             .dataDir(dataDir)
             .clusterName(clusterName)
+            .superuserRoles(new TreeSet<>(superuserRoles))
             .webServiceUrl(noHttp ? null : "http://" + ("0.0.0.0".equals(bindAddress) ? "localhost" : bindAddress) +
                 ":" + httpPort)
             .port(port)

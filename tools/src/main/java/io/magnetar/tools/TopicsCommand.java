@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
     subcommands = { TopicsCommand.Stats.class, TopicsCommand.PartitionedStats.class, TopicsCommand.ListTopics.class,
+        PermissionCommands.GrantOnTopic.class, PermissionCommands.RevokeOnTopic.class, PermissionCommands.OfTopic.class,
         TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
         TopicsCommand.Unsubscribe.class, PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
         PartitionedTopicCommands.Get.class, PartitionedTopicCommands.StatsInternal.class })

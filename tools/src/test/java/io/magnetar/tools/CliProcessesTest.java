@@ -202,7 +202,7 @@ class CliProcessesTest
         Files.writeString(tokenFile.toPath(), token);
 
         try (ForkedTool broker = standalone(new File(workDir, "data"), "standalone-auth",
-            "--auth-secret-key", secretKey.getPath()))
+            "--auth-secret-key", secretKey.getPath(), "--superuser-roles", "app"))
         {
             final String serviceUrl = serviceUrl(broker);
             assertTrue(broker.output().contains("authentication=token"), broker.output());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static io.magnetar.broker.metadata.MetadataException.Reason.ALREADY_EXISTS;
 import static io.magnetar.broker.metadata.MetadataException.Reason.INVALID;
@@ -25,6 +26,14 @@ public final class MetadataAdmin
 
     /** The namespace that always exists. */
     public static final String DEFAULT_NAMESPACE = "public/default";
+
+    /** Action a role may be granted: produce to a topic. */
+    public static final String PRODUCE = "produce";
+
+    /** Action a role may be granted: consume from a topic. */
+    public static final String CONSUME = "consume";
+
+    private static final Set<String> ACTIONS = Set.of(PRODUCE, CONSUME);
 
     private final MetadataStore store;
     private final String clusterName;
@@ -257,6 +266,96 @@ public final class MetadataAdmin
             }
             return current.withTenant(name, null);
         });
+    }
+
+    /**
+     * Grant a role actions on a namespace or a topic, as {@code namespaces grant-permission} and
+     * {@code topics grant-permission}: the actions replace what the role had there.
+     *
+     * @param resource namespace ({@code tenant/namespace}) or full topic name; the namespace must exist.
+     * @param role     to grant to.
+     * @param actions  {@code produce} and/or {@code consume}.
+     * @throws MetadataException if the namespace does not exist, or a name or action is not valid.
+     * @throws IOException       if the store could not be written.
+     */
+    public void grantPermission(final String resource, final String role, final Set<String> actions)
+        throws MetadataException, IOException
+    {
+        if (null == role || role.isBlank())
+        {
+            throw new MetadataException(INVALID, "a permission needs a role");
+        }
+        if (null == actions || actions.isEmpty())
+        {
+            throw new MetadataException(INVALID, "a permission needs actions: produce, consume or both");
+        }
+        for (final String action : actions)
+        {
+            if (!ACTIONS.contains(action))
+            {
+                throw new MetadataException(INVALID, "unknown action '" + action + "': produce or consume");
+            }
+        }
+        final String namespace = namespaceOf(resource);
+        store.update((current) ->
+        {
+            existingNamespace(current, namespace);
+            return current.withPermission(resource, role, new TreeSet<>(actions));
+        });
+    }
+
+    /**
+     * Revoke what a role was granted on a namespace or a topic.
+     *
+     * @param resource namespace ({@code tenant/namespace}) or full topic name; the namespace must exist.
+     * @param role     whose grant goes.
+     * @throws MetadataException if the namespace does not exist or the name is not valid.
+     * @throws IOException       if the store could not be written.
+     */
+    public void revokePermission(final String resource, final String role) throws MetadataException, IOException
+    {
+        final String namespace = namespaceOf(resource);
+        store.update((current) ->
+        {
+            existingNamespace(current, namespace);
+            return current.granted(resource, role).isEmpty() ?
+                current : current.withPermission(resource, role, Set.of());
+        });
+    }
+
+    /**
+     * @param resource namespace ({@code tenant/namespace}) or full topic name.
+     * @return its namespace.
+     * @throws MetadataException if the name is not valid.
+     */
+    static String namespaceOf(final String resource) throws MetadataException
+    {
+        if (null != resource && resource.contains("://"))
+        {
+            try
+            {
+                return TopicName.parse(resource).namespaceName();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new MetadataException(INVALID, ex.getMessage());
+            }
+        }
+        final String failure = TopicName.checkNamespace(resource);
+        if (null != failure)
+        {
+            throw new MetadataException(INVALID, failure);
+        }
+        return resource;
+    }
+
+    private static void existingNamespace(final MetadataSnapshot current, final String namespace)
+        throws MetadataException
+    {
+        if (!current.namespaces().contains(namespace))
+        {
+            throw new MetadataException(NOT_FOUND, "namespace " + namespace + " does not exist");
+        }
     }
 
     /**

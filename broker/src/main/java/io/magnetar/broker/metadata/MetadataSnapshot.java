@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -19,26 +20,47 @@ import java.util.TreeSet;
 public final class MetadataSnapshot
 {
     /** A store with nothing in it. */
-    public static final MetadataSnapshot EMPTY = new MetadataSnapshot(null, null, null, null);
+    public static final MetadataSnapshot EMPTY = new MetadataSnapshot(null, null, null, null, null);
 
     private final NavigableMap<String, ClusterData> clusters;
     private final NavigableMap<String, TenantInfo> tenants;
     private final NavigableSet<String> namespaces;
     private final NavigableMap<String, Integer> partitionedTopics;
+    private final NavigableMap<String, Map<String, Set<String>>> permissions;
 
     /**
      * @param clusters          by name; null for none.
      * @param tenants           by name; null for none.
      * @param namespaces        as {@code tenant/namespace}; null for none.
      * @param partitionedTopics partition count by full topic name; null for none.
+     * @param permissions       granted actions by role, by namespace ({@code tenant/namespace}) or full topic name;
+     *                          null for none.
      */
     @JsonCreator
     public MetadataSnapshot(
         @JsonProperty("clusters") final Map<String, ClusterData> clusters,
         @JsonProperty("tenants") final Map<String, TenantInfo> tenants,
         @JsonProperty("namespaces") final Collection<String> namespaces,
-        @JsonProperty("partitionedTopics") final Map<String, Integer> partitionedTopics)
+        @JsonProperty("partitionedTopics") final Map<String, Integer> partitionedTopics,
+        @JsonProperty("permissions") final Map<String, Map<String, Set<String>>> permissions)
     {
+        final TreeMap<String, Map<String, Set<String>>> grants = new TreeMap<>();
+        if (null != permissions)
+        {
+            for (final Map.Entry<String, Map<String, Set<String>>> resource : permissions.entrySet())
+            {
+                final TreeMap<String, Set<String>> byRole = new TreeMap<>();
+                for (final Map.Entry<String, Set<String>> role : resource.getValue().entrySet())
+                {
+                    byRole.put(role.getKey(), Collections.unmodifiableSet(new TreeSet<>(role.getValue())));
+                }
+                if (!byRole.isEmpty())
+                {
+                    grants.put(resource.getKey(), Collections.unmodifiableMap(byRole));
+                }
+            }
+        }
+        this.permissions = Collections.unmodifiableNavigableMap(grants);
         this.clusters = Collections.unmodifiableNavigableMap(
             null == clusters ? new TreeMap<>() : new TreeMap<>(clusters));
         this.tenants = Collections.unmodifiableNavigableMap(null == tenants ? new TreeMap<>() : new TreeMap<>(tenants));
@@ -85,6 +107,49 @@ public final class MetadataSnapshot
     }
 
     /**
+     * @return granted actions by role, by namespace or full topic name, sorted; read only.
+     */
+    @JsonProperty("permissions")
+    public NavigableMap<String, Map<String, Set<String>>> permissions()
+    {
+        return permissions;
+    }
+
+    /**
+     * @param resource namespace ({@code tenant/namespace}) or full topic name.
+     * @param role     granted.
+     * @return the actions granted to the role on the resource itself; empty if none.
+     */
+    public Set<String> granted(final String resource, final String role)
+    {
+        final Map<String, Set<String>> byRole = permissions.get(resource);
+        final Set<String> actions = null == byRole ? null : byRole.get(role);
+        return null == actions ? Set.of() : actions;
+    }
+
+    /**
+     * @param resource namespace or full topic name.
+     * @param role     to grant to.
+     * @param actions  granted, replacing what the role had on the resource; empty to revoke.
+     * @return a snapshot with that change.
+     */
+    public MetadataSnapshot withPermission(final String resource, final String role, final Set<String> actions)
+    {
+        final TreeMap<String, Map<String, Set<String>>> next = new TreeMap<>(permissions);
+        final TreeMap<String, Set<String>> byRole = new TreeMap<>(permissions.getOrDefault(resource, Map.of()));
+        if (actions.isEmpty())
+        {
+            byRole.remove(role);
+        }
+        else
+        {
+            byRole.put(role, actions);
+        }
+        next.put(resource, byRole);
+        return new MetadataSnapshot(clusters, tenants, namespaces, partitionedTopics, next);
+    }
+
+    /**
      * @param topic full name of a topic.
      * @return its partition count, or 0 if it is not a partitioned topic.
      */
@@ -113,7 +178,7 @@ public final class MetadataSnapshot
     {
         final TreeMap<String, ClusterData> next = new TreeMap<>(clusters);
         put(next, name, data);
-        return new MetadataSnapshot(next, tenants, namespaces, partitionedTopics);
+        return new MetadataSnapshot(next, tenants, namespaces, partitionedTopics, permissions);
     }
 
     /**
@@ -125,7 +190,7 @@ public final class MetadataSnapshot
     {
         final TreeMap<String, TenantInfo> next = new TreeMap<>(tenants);
         put(next, name, info);
-        return new MetadataSnapshot(clusters, next, namespaces, partitionedTopics);
+        return new MetadataSnapshot(clusters, next, namespaces, partitionedTopics, permissions);
     }
 
     /**
@@ -144,7 +209,7 @@ public final class MetadataSnapshot
         {
             next.remove(namespace);
         }
-        return new MetadataSnapshot(clusters, tenants, next, partitionedTopics);
+        return new MetadataSnapshot(clusters, tenants, next, partitionedTopics, permissions);
     }
 
     /**
@@ -156,7 +221,7 @@ public final class MetadataSnapshot
     {
         final TreeMap<String, Integer> next = new TreeMap<>(partitionedTopics);
         put(next, topic, 0 == partitions ? null : partitions);
-        return new MetadataSnapshot(clusters, tenants, namespaces, next);
+        return new MetadataSnapshot(clusters, tenants, namespaces, next, permissions);
     }
 
     private static <V> void put(final TreeMap<String, V> map, final String key, final V value)

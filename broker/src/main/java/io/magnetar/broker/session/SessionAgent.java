@@ -4,6 +4,7 @@ import io.magnetar.broker.ShardCommand;
 import io.magnetar.broker.BrokerCounters;
 import io.magnetar.broker.BrokerConfiguration;
 import io.magnetar.broker.auth.TokenAuthenticator;
+import io.magnetar.broker.auth.Authorizer;
 import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.shard.TopicShardAgent;
 import io.aeron.Aeron;
@@ -95,6 +96,7 @@ public final class SessionAgent implements Agent
      * @param authenticator     of connecting clients' tokens, or null when authentication is off.
      * @param metadata          the metadata store and its rules: tenants, namespaces, partitioned topics.
      * @param maxPartitions     most partitions a partitioned topic may have.
+     * @param authorizer        of the sessions' roles.
      */
     public SessionAgent(
         final Aeron aeron,
@@ -114,7 +116,8 @@ public final class SessionAgent implements Agent
         final Set<String> namespaces,
         final TokenAuthenticator authenticator,
         final MetadataAdmin metadata,
-        final int maxPartitions)
+        final int maxPartitions,
+        final Authorizer authorizer)
     {
         final NamespaceDirectory namespaceDirectory = new NamespaceDirectory(namespaces, metadata, errorHandler);
         this.authenticator = authenticator;
@@ -131,7 +134,7 @@ public final class SessionAgent implements Agent
         this.responseChannels = new ResponseChannels(udpIngress, egressTermLength);
         this.ingressAdapter = new IngressFrameAdapter(
             new SessionCommandHandler(this, replyPublisher, router, namespaceDirectory, maxMessageSize,
-                new PartitionedTopicAdmin(metadata, namespaceDirectory, replyPublisher, maxPartitions)),
+                new PartitionedTopicAdmin(metadata, namespaceDirectory, replyPublisher, maxPartitions), authorizer),
             errorHandler);
     }
 

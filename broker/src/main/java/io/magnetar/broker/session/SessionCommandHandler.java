@@ -1,6 +1,6 @@
 package io.magnetar.broker.session;
 
-import io.magnetar.broker.policy.NamespacePolicies;
+import io.magnetar.broker.auth.Authorizer;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.AckDecoder;
 import io.magnetar.codecs.ErrorCode;
@@ -9,8 +9,6 @@ import io.magnetar.codecs.MessageHeaderDecoder;
 import io.magnetar.codecs.MessageIdDecoder;
 import io.magnetar.codecs.SubscriptionType;
 import org.agrona.DirectBuffer;
-
-import java.util.Collection;
 
 /**
  * Serves the decoded commands of active sessions: checks what the session agent can check (ids in use, topic and
@@ -26,6 +24,24 @@ final class SessionCommandHandler implements IngressCommandListener
     private final int maxMessageSize;
     private final int maxFrameLength;
     private final PartitionedTopicAdmin partitionedTopics;
+    private final Authorizer authorizer;
+    private final NamespaceCommands namespaceCommands;
+
+    /** What a command does to a topic, for the role check. */
+    private enum Access
+    {
+        PRODUCE("produce to"),
+        CONSUME("consume from"),
+        ADMINISTER("administer");
+
+        private final String verb;
+
+        Access(final String verb)
+        {
+            this.verb = verb;
+        }
+    }
+
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
 
@@ -36,6 +52,7 @@ final class SessionCommandHandler implements IngressCommandListener
      * @param namespaces        the broker has.
      * @param maxMessageSize    largest payload accepted.
      * @param partitionedTopics serves the partitioned-topic admin requests.
+     * @param authorizer        of the sessions' roles.
      */
 
     SessionCommandHandler(
@@ -44,9 +61,12 @@ final class SessionCommandHandler implements IngressCommandListener
         final ShardRouter router,
         final NamespaceDirectory namespaces,
         final int maxMessageSize,
-        final PartitionedTopicAdmin partitionedTopics)
+        final PartitionedTopicAdmin partitionedTopics,
+        final Authorizer authorizer)
     {
         this.partitionedTopics = partitionedTopics;
+        this.authorizer = authorizer;
+        this.namespaceCommands = new NamespaceCommands(agent, replyPublisher, router, namespaces, authorizer);
         this.agent = agent;
         this.replyPublisher = replyPublisher;
         this.router = router;
@@ -297,21 +317,6 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
-    public boolean onGetTopicsOfNamespace(
-        final long sessionKey,
-        final long correlationId,
-        final String namespace,
-        final DirectBuffer frame,
-        final int length)
-    {
-        final ClientSession session = sessionOfExistingNamespace(sessionKey, correlationId, namespace);
-
-        return null == session || router.forwardToAll(session.egress(), frame, length);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public boolean onStatsInternalRequest(
         final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
     {
@@ -321,26 +326,27 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
-    public boolean onShardCommand(
-        final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame, final int length)
+    public boolean onGetTopicsOfNamespace(
+        final long sessionKey,
+        final long correlationId,
+        final String namespace,
+        final DirectBuffer frame,
+        final int length)
     {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return true;
-        }
-        if (shard < 0 || shard >= router.shardCount())
-        {
-            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
-                "shard " + shard + " does not exist: this broker has " + router.shardCount());
-        }
-
-        return router.forward(session.egress(), shard, frame, length);
+        return namespaceCommands.onGetTopicsOfNamespace(sessionKey, correlationId, namespace, frame, length);
     }
 
     /**
-     * Create a namespace (no policies named) or change some of its policies: validate, then hand the request to
-     * every shard in one pass, each of which stores and answers it; a request reaches all shards or none.
+     * {@inheritDoc}
+     */
+    public boolean onShardCommand(
+        final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame, final int length)
+    {
+        return namespaceCommands.onShardCommand(sessionKey, correlationId, shard, frame, length);
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public boolean onSetNamespacePolicies(
         final long sessionKey,
@@ -352,50 +358,8 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return true;
-        }
-
-        String failure = null;
-        for (int i = 0; i < policyCount && null == failure; i++)
-        {
-            failure = NamespacePolicies.validate(fields[i], values[i]);
-        }
-        if (null == failure)
-        {
-            failure = TopicName.checkNamespace(namespace);
-        }
-        final boolean create = 0 == policyCount;
-
-        if (null != failure)
-        {
-            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
-        }
-        if (create && namespaces.contains(namespace))
-        {
-            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT,
-                "namespace " + namespace + " already exists");
-        }
-        final String tenant = namespace.substring(0, namespace.indexOf('/'));
-        if (create && !namespaces.hasTenant(tenant))
-        {
-            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "tenant " + tenant +
-                " does not exist (tenants create " + tenant + " makes one)");
-        }
-        if (!create && !namespaces.contains(namespace))
-        {
-            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
-                "namespace " + namespace + " does not exist");
-        }
-        if (!router.forwardToAll(session.egress(), frame, length))
-        {
-            return false;
-        }
-        namespaces.add(namespace);
-
-        return true;
+        return namespaceCommands.onSetNamespacePolicies(
+            sessionKey, correlationId, namespace, policyCount, fields, values, frame, length);
     }
 
     /**
@@ -408,38 +372,15 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        final ClientSession session = sessionOfExistingNamespace(sessionKey, correlationId, namespace);
-
-        // every shard holds every namespace's policies: any one can answer
-        return null == session ||
-            router.forward(session.egress(), router.shardOfNamespace(namespace), frame, length);
+        return namespaceCommands.onGetNamespacePolicies(sessionKey, correlationId, namespace, frame, length);
     }
 
     /**
-     * Answer with the namespaces of a tenant, sorted, one per line: the session agent knows them all.
+     * {@inheritDoc}
      */
     public void onListNamespaces(final long sessionKey, final long correlationId, final String tenant)
     {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null == session)
-        {
-            return;
-        }
-
-        if (null != TopicName.checkNamespace(tenant + "/x"))
-        {
-            replyPublisher.sendError(
-                session, correlationId, ErrorCode.INVALID_ARGUMENT, "invalid tenant '" + tenant + "'");
-            return;
-        }
-        if (!namespaces.hasTenant(tenant))
-        {
-            replyPublisher.sendError(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "tenant '" + tenant +
-                "' does not exist (tenants create " + tenant + " makes one)");
-            return;
-        }
-        final Collection<String> names = namespaces.namespacesOf(tenant);
-        replyPublisher.sendNamespaceList(session, correlationId, tenant, names);
+        namespaceCommands.onListNamespaces(sessionKey, correlationId, tenant);
     }
 
     /**
@@ -450,6 +391,10 @@ final class SessionCommandHandler implements IngressCommandListener
         final int partitions)
     {
         final ClientSession session = agent.activeSession(sessionKey);
+        if (null != session && !isAllowedOnTopicName(session, correlationId, topic, true))
+        {
+            return;
+        }
         if (null != session)
         {
             if (create)
@@ -469,10 +414,41 @@ final class SessionCommandHandler implements IngressCommandListener
     public void onGetPartitionedTopicMetadata(final long sessionKey, final long correlationId, final String topic)
     {
         final ClientSession session = agent.activeSession(sessionKey);
-        if (null != session)
+        if (null != session && isAllowedOnTopicName(session, correlationId, topic, false))
         {
             partitionedTopics.metadata(session, correlationId, topic);
         }
+    }
+
+    /**
+     * For the partitioned-topic requests, which check names themselves: may the session's role administer the topic
+     * (create, update), or look it up (any grant on it, or its tenant's admin)? A name that does not parse is let
+     * through to be refused as such.
+     */
+    private boolean isAllowedOnTopicName(
+        final ClientSession session, final long correlationId, final String topic, final boolean administer)
+    {
+        if (!authorizer.isEnabled())
+        {
+            return true;
+        }
+        final TopicName name;
+        try
+        {
+            name = TopicName.parse(topic);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return true;
+        }
+        if (administer ? authorizer.isTenantAdmin(session.role, name.tenant()) :
+            authorizer.canLookUp(session.role, name))
+        {
+            return true;
+        }
+        replyPublisher.sendError(session, correlationId, ErrorCode.AUTHORIZATION_ERROR, "role " + session.role +
+            " is not allowed to " + (administer ? "administer " : "look up ") + name);
+        return false;
     }
 
     /**
@@ -571,7 +547,7 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        final int shard = shardOfTopic(session, correlationId, topic);
+        final int shard = shardOfTopic(session, correlationId, topic, isProducer ? Access.PRODUCE : Access.CONSUME);
         if (shard < 0)
         {
             return true;
@@ -606,15 +582,17 @@ final class SessionCommandHandler implements IngressCommandListener
             return true;
         }
 
-        final int shard = shardOfTopic(session, correlationId, topic);
+        final int shard = shardOfTopic(session, correlationId, topic, Access.ADMINISTER);
 
         return shard < 0 || router.forward(session.egress(), shard, frame, length);
     }
 
     /**
-     * @return the shard of the topic, or -1 if the name is invalid or its namespace does not exist (answered).
+     * @return the shard of the topic, or -1 if the name is invalid, its namespace does not exist or the session's role
+     * may not do this to it (answered).
      */
-    private int shardOfTopic(final ClientSession session, final long correlationId, final String topic)
+    private int shardOfTopic(
+        final ClientSession session, final long correlationId, final String topic, final Access access)
     {
         final TopicName name;
         try
@@ -633,28 +611,32 @@ final class SessionCommandHandler implements IngressCommandListener
                 "namespace " + name.namespaceName() + " does not exist");
             return -1;
         }
+        if (authorizer.isEnabled() && !isAllowed(session.role, name, access))
+        {
+            replyPublisher.sendError(session, correlationId, ErrorCode.AUTHORIZATION_ERROR,
+                "role " + session.role + " is not allowed to " + access.verb + " " + name);
+            return -1;
+        }
 
         return router.shardOfTopic(name);
+    }
+
+    private boolean isAllowed(final String role, final TopicName name, final Access access)
+    {
+        switch (access)
+        {
+            case PRODUCE:
+                return authorizer.canProduce(role, name);
+            case CONSUME:
+                return authorizer.canConsume(role, name);
+            default:
+                return authorizer.isTenantAdmin(role, name.tenant());
+        }
     }
 
     /**
      * Answer a request with an error and go on with the next frame.
      */
-    /**
-     * @return the active session, or null if there is none or the namespace does not exist (then refused).
-     */
-    private ClientSession sessionOfExistingNamespace(
-        final long sessionKey, final long correlationId, final String namespace)
-    {
-        final ClientSession session = agent.activeSession(sessionKey);
-        if (null != session && !namespaces.contains(namespace))
-        {
-            refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND, "namespace " + namespace + " does not exist");
-            return null;
-        }
-        return session;
-    }
-
     private boolean refuse(
         final ClientSession session, final long correlationId, final ErrorCode code, final String message)
     {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Namespace administration, as Pulsar's {@code admin.namespaces()}: list, create, read policies, and set or remove
@@ -190,6 +191,39 @@ public final class Namespaces
     public void removeDurability(final String namespace) throws MagnetarAdminException
     {
         http.delete(path(namespace) + "/durability");
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @return the actions granted on it, by role, as Pulsar's {@code getPermissions}.
+     * @throws MagnetarAdminException 404 if it does not exist, 403 if the caller does not administer its tenant.
+     */
+    public Map<String, Set<String>> getPermissions(final String namespace) throws MagnetarAdminException
+    {
+        return http.get(path(namespace) + "/permissions", new TypeReference<Map<String, Set<String>>>() {});
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @param role      to grant to.
+     * @param actions   {@code produce} and/or {@code consume}; replace what the role had on the namespace.
+     * @throws MagnetarAdminException 404 if it does not exist, 412 for an unknown action, 403 if not allowed.
+     */
+    public void grantPermissionOnNamespace(final String namespace, final String role, final Set<String> actions)
+        throws MagnetarAdminException
+    {
+        http.post(path(namespace) + "/permissions/" + AdminHttp.segment(role), actions);
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @param role      whose grant on the namespace goes.
+     * @throws MagnetarAdminException 404 if it does not exist, 403 if not allowed.
+     */
+    public void revokePermissionsOnNamespace(final String namespace, final String role)
+        throws MagnetarAdminException
+    {
+        http.delete(path(namespace) + "/permissions/" + AdminHttp.segment(role));
     }
 
     static String path(final String namespace)

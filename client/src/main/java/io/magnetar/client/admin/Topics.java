@@ -8,6 +8,7 @@ import io.magnetar.client.TopicInternalStats;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Topic administration, as Pulsar's {@code admin.topics()}: list a namespace's topics, create and grow partitioned
@@ -166,6 +167,38 @@ public final class Topics
     {
         http.post(subscriptionPath(topic, subscription) + "/resetcursor",
             Map.of("ledgerId", messageId.shard(), "entryId", messageId.position()));
+    }
+
+    /**
+     * @param topic name.
+     * @return the actions granted on the topic itself, by role.
+     * @throws MagnetarAdminException 403 if the caller does not administer its tenant.
+     */
+    public Map<String, Set<String>> getPermissions(final String topic) throws MagnetarAdminException
+    {
+        return http.get(path(topic) + "/permissions", new TypeReference<Map<String, Set<String>>>() {});
+    }
+
+    /**
+     * @param topic   name (a partitioned topic's grant covers its partitions).
+     * @param role    to grant to.
+     * @param actions {@code produce} and/or {@code consume}; replace what the role had on the topic.
+     * @throws MagnetarAdminException 404 if its namespace does not exist, 412 for an unknown action, 403.
+     */
+    public void grantPermission(final String topic, final String role, final Set<String> actions)
+        throws MagnetarAdminException
+    {
+        http.post(path(topic) + "/permissions/" + AdminHttp.segment(role), actions);
+    }
+
+    /**
+     * @param topic name.
+     * @param role  whose grant on the topic goes.
+     * @throws MagnetarAdminException 403 if not allowed.
+     */
+    public void revokePermissions(final String topic, final String role) throws MagnetarAdminException
+    {
+        http.delete(path(topic) + "/permissions/" + AdminHttp.segment(role));
     }
 
     private static String subscriptionPath(final String topic, final String subscription)

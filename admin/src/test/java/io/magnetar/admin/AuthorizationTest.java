@@ -1,0 +1,233 @@
+package io.magnetar.admin;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.aeron.CommonContext;
+import io.magnetar.broker.BrokerContext;
+import io.magnetar.broker.MagnetarBroker;
+import io.magnetar.broker.auth.TokenAuthenticator;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
+import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
+import io.magnetar.client.Message;
+import io.magnetar.client.Producer;
+import io.magnetar.client.TopicStats;
+import io.magnetar.client.admin.MagnetarAdmin;
+import io.magnetar.client.admin.MagnetarAdminException;
+import io.magnetar.client.admin.TenantInfo;
+import io.magnetar.mediadriver.MagnetarMediaDriver;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Authorization over both doors: the native protocol and the admin REST API. Superuser {@code admin} manages tenants
+ * and clusters; {@code alice} administers tenant {@code acme}; {@code bob} may produce to {@code acme/orders},
+ * {@code carol} consume from it; {@code eve} may do nothing. Every refusal is {@code AUTHORIZATION_ERROR} or 403 with
+ * a reason, and a check afterwards shows it wrote or delivered nothing.
+ */
+@Timeout(90)
+class AuthorizationTest
+{
+    private static final String TOPIC = "persistent://acme/orders/t";
+
+    @TempDir
+    File dataDir;
+
+    private final byte[] secret = new byte[32];
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private MagnetarBroker broker;
+    private AdminServer server;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        new SecureRandom().nextBytes(secret);
+        broker = MagnetarBroker.launch(new BrokerContext()
+            .authenticator(TokenAuthenticator.hs256(secret))
+            .superuserRoles(Set.of("admin"))
+            .bindAddress("localhost")
+            .port(0)
+            .dataDir(dataDir)
+            .shardTermLength(1024 * 1024)
+            .egressTermLength(1024 * 1024)
+            .maxMessageSize(64 * 1024)
+            .shardQueueCapacity(256)
+            .errorHandler(errors::add)
+            .idleStrategy(new BackoffIdleStrategy())
+            .logger(System.out::println)
+            .driverContext(new MagnetarMediaDriver.Context()
+                .aeronDirectoryName(CommonContext.generateRandomDirName())
+                .segmentFileLength(8 * 1024 * 1024)
+                .ipcTermLength(1024 * 1024)
+                .deleteAeronDirOnShutdown(true)));
+        server = AdminServer.launch(new AdminServer.Context().broker(broker).port(0).bindAddress("localhost"));
+
+        admin("admin").tenants().createTenant("acme", new TenantInfo(Set.of("alice"), Set.of("standalone")));
+        admin("alice").namespaces().createNamespace("acme/orders");
+        admin("alice").namespaces().grantPermissionOnNamespace("acme/orders", "bob", Set.of("produce"));
+        admin("alice").topics().grantPermission(TOPIC, "carol", Set.of("consume"));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        CloseHelper.quietCloseAll(server, broker);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldLetEachRoleProduceConsumeAndAdministerOnlyWhatItWasGranted() throws Exception
+    {
+        try (MagnetarClient bob = client("bob"); MagnetarClient carol = client("carol");
+            MagnetarClient eve = client("eve"); MagnetarClient alice = client("alice");
+            MagnetarClient root = client("admin"))
+        {
+            // the client looks the topic up first: a role with no grant on it is refused there
+            assertRefused(() -> eve.newProducer().topic(TOPIC).create(), "role eve is not allowed to look up");
+            assertRefused(() -> carol.newProducer().topic(TOPIC).create(), "role carol is not allowed to produce to");
+            assertRefused(() -> bob.newConsumer().topic(TOPIC).subscriptionName("s").subscribe(),
+                "role bob is not allowed to consume from");
+            assertRefused(() -> eve.newConsumer().topic(TOPIC).subscriptionName("s").subscribe(), "look up");
+
+            try (Consumer consumer = carol.newConsumer().topic(TOPIC).subscriptionName("carol")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe();
+                Producer producer = bob.newProducer().topic(TOPIC).create())
+            {
+                producer.send("granted".getBytes(StandardCharsets.UTF_8));
+                final Message message = consumer.receive(10, TimeUnit.SECONDS);
+                assertNotNull(message);
+                assertEquals("granted", new String(message.getData(), StandardCharsets.UTF_8));
+                consumer.acknowledge(message.getMessageId());
+            }
+
+            // admin commands over the protocol: the tenant's admin may, others may not
+            assertRefused(() -> eve.admin().namespaces().setMessageTtl("acme/orders", 60_000), "policies");
+            assertRefused(() -> bob.admin().namespaces().createNamespace("acme/sneaky"), "create namespace");
+            assertRefused(() -> eve.admin().namespaces().listNamespaces("acme"), "list the namespaces");
+            assertRefused(() -> eve.admin().topics().deleteSubscription(TOPIC, "carol", true), "administer");
+            assertRefused(() -> carol.admin().topics().resetCursor(TOPIC, "carol", 0L), "administer");
+            assertRefused(() -> eve.admin().topics().getStats(TOPIC), "administer");
+            assertRefused(() -> eve.admin().topics().createPartitionedTopic("persistent://acme/orders/p", 2),
+                "administer");
+            assertRefused(() -> alice.admin().topics().getShardStatsPage(0, 0, 10), "superuser");
+            assertEquals(List.of("acme/orders"), alice.admin().namespaces().listNamespaces("acme"));
+            root.admin().topics().getShardStatsPage(0, 0, 10);
+
+            // nothing the refusals asked for happened: one message in, the subscription kept, no new namespace
+            final TopicStats stats = alice.admin().topics().getStats(TOPIC);
+            assertEquals(1, stats.getMsgInCounter());
+            assertEquals(Set.of("carol"), stats.getSubscriptions().keySet());
+            assertEquals(0, stats.getSubscriptions().get("carol").msgBacklog());
+            assertFalse(broker.metadata().snapshot().namespaces().contains("acme/sneaky"));
+            assertEquals(-1, alice.admin().namespaces().getPolicies("acme/orders").getMessageTtlMs());
+        }
+    }
+
+    @Test
+    void shouldCheckEachAdminCallOverHttp() throws Exception
+    {
+        final MagnetarAdmin eve = admin("eve");
+        final MagnetarAdmin alice = admin("alice");
+        final MagnetarAdmin bob = admin("bob");
+        assertForbidden(() -> eve.tenants().createTenant("evil", new TenantInfo(Set.of(), Set.of("standalone"))));
+        assertForbidden(() -> alice.tenants().createTenant("more", new TenantInfo(Set.of(), Set.of("standalone"))));
+        assertForbidden(() -> alice.tenants().deleteTenant("acme"));
+        assertForbidden(() -> eve.tenants().getTenants());
+        assertForbidden(() -> eve.clusters().createCluster("x", new io.magnetar.client.admin.ClusterData(
+            null, null, null)));
+        assertForbidden(() -> eve.namespaces().createNamespace("acme/evil"));
+        assertForbidden(() -> eve.namespaces().setNamespaceMessageTTL("acme/orders", 1));
+        assertForbidden(() -> bob.namespaces().grantPermissionOnNamespace("acme/orders", "bob", Set.of("consume")));
+        assertForbidden(() -> eve.topics().getStats(TOPIC));
+        assertForbidden(() -> eve.topics().getList("acme/orders"));
+        assertForbidden(() -> eve.brokers().healthcheck());
+        assertForbidden(() -> alice.namespaces().createNamespace("public/alices"));
+
+        assertEquals(Set.of("acme", "public", "pulsar"), Set.copyOf(admin("admin").tenants().getTenants()));
+        assertEquals(Map.of("bob", Set.of("produce")), alice.namespaces().getPermissions("acme/orders"));
+        assertEquals(Map.of("carol", Set.of("consume")), alice.topics().getPermissions(TOPIC));
+        assertFalse(broker.metadata().snapshot().namespaces().contains("acme/evil"), "nothing written");
+        assertEquals(List.of("acme/orders"), alice.namespaces().getNamespaces("acme"));
+        eve.clusters().getClusters(); // any authenticated role reads the clusters, as Pulsar's
+
+        // readiness and metrics answer without a token, as Pulsar's
+        final HttpClient http = HttpClient.newHttpClient();
+        for (final String path : List.of("/admin/v2/brokers/ready", "/metrics"))
+        {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), path);
+        }
+
+        // a revoked grant is gone for the next producer
+        alice.namespaces().revokePermissionsOnNamespace("acme/orders", "bob");
+        try (MagnetarClient client = client("bob"))
+        {
+            assertRefused(() -> client.newProducer().topic(TOPIC).create(), "is not allowed to");
+        }
+        assertThrows(MagnetarAdminException.class,
+            () -> alice.namespaces().grantPermissionOnNamespace("acme/orders", "bob", Set.of("fly")));
+    }
+
+    private MagnetarClient client(final String role) throws Exception
+    {
+        return MagnetarClient.builder().serviceUrl(broker.serviceUrl()).termLength(1024 * 1024)
+            .authToken(token(role)).build();
+    }
+
+    private MagnetarAdmin admin(final String role) throws Exception
+    {
+        return MagnetarAdmin.builder().serviceHttpUrl(server.url()).authToken(token(role)).build();
+    }
+
+    private String token(final String role) throws Exception
+    {
+        final SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+            .subject(role).expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
+    }
+
+    private static void assertRefused(final Executable call, final String reason)
+    {
+        final MagnetarClientException ex = assertThrows(MagnetarClientException.class, call);
+        assertEquals(MagnetarClientException.ErrorCode.AUTHORIZATION_ERROR, ex.errorCode(), ex.getMessage());
+        assertTrue(ex.getMessage().contains(reason), ex.getMessage());
+    }
+
+    private static void assertForbidden(final Executable call)
+    {
+        final MagnetarAdminException ex = assertThrows(MagnetarAdminException.class, call);
+        assertEquals(403, ex.statusCode(), ex.getMessage());
+        assertTrue(ex.getMessage().contains("is not allowed to"), ex.getMessage());
+    }
+}
