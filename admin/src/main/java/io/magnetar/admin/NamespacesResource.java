@@ -3,6 +3,7 @@ package io.magnetar.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.broker.policy.TopicName;
 import io.magnetar.client.BacklogQuotaPolicy;
 import io.magnetar.client.Durability;
 import io.magnetar.client.MagnetarClient;
@@ -85,7 +86,15 @@ final class NamespacesResource
     {
         final RouteRegistrar routes = all.guarded(access::tenantAdmin);
         routes
-            .add("GET", NAMESPACES, (call) -> namespaces().listNamespaces(call.path("tenant")))
+            .add("GET", NAMESPACES, (call) ->
+            {
+                final String failure = TopicName.checkName("tenant", call.path("tenant"));
+                if (null != failure)
+                {
+                    throw new RestException(412, failure);
+                }
+                return namespaces().listNamespaces(call.path("tenant"));
+            })
             .add("PUT", NAMESPACE, (call) ->
             {
                 final String namespace = name(call);
@@ -185,7 +194,13 @@ final class NamespacesResource
 
     private static String name(final RestCall call)
     {
-        return call.path("tenant") + "/" + call.path("namespace");
+        final String namespace = call.path("tenant") + "/" + call.path("namespace");
+        final String failure = TopicName.checkNamespace(namespace);
+        if (null != failure)
+        {
+            throw new RestException(412, failure); // as Pulsar answers an invalid name
+        }
+        return namespace;
     }
 
     private static Object done(final NamespacePolicies ignored)

@@ -1,6 +1,7 @@
 package io.magnetar.admin;
 
 import io.magnetar.broker.auth.Authorizer;
+import io.magnetar.broker.policy.TopicName;
 
 /**
  * The admin API's role checks, as Pulsar's: superusers manage clusters and tenants and read the broker's health; a
@@ -39,6 +40,44 @@ final class RestAccess
         return (call) ->
         {
             requireSuperuser(call, "use this broker-wide call");
+            return handler.handle(call);
+        };
+    }
+
+    /**
+     * @param domain  of the routes' topics.
+     * @param handler of a route under {@code {tenant}/{namespace}/{topic}}.
+     * @return the handler behind a check that the caller may read the topic: any grant on it, or its tenant's admin.
+     */
+    Routes.RouteHandler lookUp(final String domain, final Routes.RouteHandler handler)
+    {
+        return (call) ->
+        {
+            final TopicName topic = TopicsResource.topicName(domain, call);
+            if (!authorizer.canLookUp(call.role(), topic))
+            {
+                throw new RestException(403, "role " + call.role() + " is not allowed to read " + topic);
+            }
+            return handler.handle(call);
+        };
+    }
+
+    /**
+     * @param domain  of the routes' topics.
+     * @param handler of a subscription route.
+     * @return the handler behind a check that the caller consumes from the topic or administers its tenant, as
+     * Pulsar's reset-cursor and unsubscribe.
+     */
+    Routes.RouteHandler consumeOrAdmin(final String domain, final Routes.RouteHandler handler)
+    {
+        return (call) ->
+        {
+            final TopicName topic = TopicsResource.topicName(domain, call);
+            if (!authorizer.canConsume(call.role(), topic) && !authorizer.isTenantAdmin(call.role(), topic.tenant()))
+            {
+                throw new RestException(403, "role " + call.role() + " is not allowed to move or delete a " +
+                    "subscription of " + topic);
+            }
             return handler.handle(call);
         };
     }

@@ -5,6 +5,7 @@ import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.broker.metadata.MetadataException;
 import io.magnetar.client.MagnetarClientException;
 import org.agrona.ErrorHandler;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 import org.eclipse.jetty.io.Content;
@@ -237,8 +238,14 @@ final class Routes extends Handler.Abstract implements RouteRegistrar
         }
         if (ex instanceof MagnetarClientException)
         {
+            // no code: the admin API's session failed (closed, interrupted, an unreadable answer): the resources
+            // check names and values before they call it, so it is not the request's fault
             final MagnetarClientException.ErrorCode code = ((MagnetarClientException)ex).errorCode();
-            return null == code ? 400 : status(code); // no code: the client refused the input before sending it
+            return null == code ? 503 : status(code);
+        }
+        if (ex instanceof HttpException)
+        {
+            return ((HttpException)ex).getCode(); // Jetty's own refusals, e.g. a malformed query string (400)
         }
         if (ex instanceof IllegalArgumentException)
         {
@@ -273,7 +280,7 @@ final class Routes extends Handler.Abstract implements RouteRegistrar
             case TOO_MANY_REQUESTS:
                 return 429;
             case UNSUPPORTED_OPERATION:
-                return 405;
+                return 501; // an answer larger than one frame: the broker cannot give it
             case SERVICE_NOT_READY:
                 return 503;
             default:

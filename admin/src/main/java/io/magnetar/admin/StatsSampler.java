@@ -106,7 +106,8 @@ final class StatsSampler implements AutoCloseable
             long from = 0;
             while (from >= 0)
             {
-                final ShardStatsPage page = client.get().admin().topics().getShardStatsPage(shard, from, PAGE_TOPICS);
+                final ShardStatsPage page =
+                    client.get().admin().topics().getShardStatsPage(shard, from, PAGE_TOPICS, 0 == from);
                 if (0 == from)
                 {
                     shards.add(new StatsSnapshot.ShardLatency(shard, page.publishLatencyCount(),

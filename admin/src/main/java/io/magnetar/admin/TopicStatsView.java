@@ -20,7 +20,11 @@ final class TopicStatsView
     private static final int CACHED_TOPICS = 10_000;
     private static final long MIN_RATE_INTERVAL_MS = 1_000;
 
-    private record Previous(long atMs, TopicStats stats)
+    /**
+     * The topic's last sample, and the one before it (so a call less than a second after the last still has a base
+     * at least a second old).
+     */
+    private record Previous(long atMs, TopicStats stats, Previous older)
     {
     }
 
@@ -43,14 +47,24 @@ final class TopicStatsView
     Map<String, Object> view(final TopicStats stats)
     {
         final long nowMs = System.currentTimeMillis();
-        final Previous before;
+        Previous before;
         synchronized (previous)
         {
-            before = previous.get(stats.getTopic());
-            if (null == before || nowMs - before.atMs >= MIN_RATE_INTERVAL_MS)
+            final Previous last = previous.get(stats.getTopic());
+            if (null == last || nowMs - last.atMs >= MIN_RATE_INTERVAL_MS)
             {
-                previous.put(stats.getTopic(), new Previous(nowMs, stats));
+                previous.put(stats.getTopic(), new Previous(nowMs, stats, null == last ? null :
+                    new Previous(last.atMs, last.stats, null)));
+                before = last;
             }
+            else
+            {
+                before = last.older; // the last is too recent to divide by: the one before it, if any
+            }
+        }
+        if (null != before && nowMs - before.atMs < MIN_RATE_INTERVAL_MS)
+        {
+            before = null;
         }
         final double seconds = null == before ? 0 : (nowMs - before.atMs) / 1000.0;
 

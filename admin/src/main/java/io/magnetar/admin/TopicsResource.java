@@ -1,6 +1,7 @@
 package io.magnetar.admin;
 
 import io.magnetar.broker.metadata.MetadataAdmin;
+import io.magnetar.broker.metadata.MetadataSnapshot;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
@@ -12,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -53,16 +57,18 @@ final class TopicsResource
 
     void register(final Routes all)
     {
-        final RouteRegistrar routes = all.guarded(access::tenantAdmin);
+        final RouteRegistrar admin = all.guarded(access::tenantAdmin);
         for (final String domain : DOMAINS)
         {
+            final RouteRegistrar lookUp = all.guarded((handler) -> access.lookUp(domain, handler));
+            final RouteRegistrar consumer = all.guarded((handler) -> access.consumeOrAdmin(domain, handler));
             final String namespace = "/admin/v2/" + domain + "/{tenant}/{namespace}";
             final String topic = namespace + "/{topic}";
             final String subscription = topic + "/subscription/{subscription}";
-            routes
+            admin
                 .add("GET", namespace, (call) -> topicsOf(domain, call))
-                .add("GET", topic + "/permissions", (call) ->
-                    metadata.snapshot().permissions().getOrDefault(name(domain, call), Map.of()))
+                .add("GET", namespace + "/partitioned", (call) -> partitionedTopicsOf(domain, call))
+                .add("GET", topic + "/permissions", (call) -> effectivePermissions(topicName(domain, call)))
                 .add("POST", topic + "/permissions/{role}", (call) ->
                 {
                     metadata.grantPermission(name(domain, call), call.path("role"), NamespacesResource.actions(call));
@@ -73,7 +79,6 @@ final class TopicsResource
                     metadata.revokePermission(name(domain, call), call.path("role"));
                     return null;
                 })
-                .add("GET", namespace + "/partitioned", (call) -> partitionedTopicsOf(domain, call))
                 .add("PUT", topic + "/partitions", (call) ->
                 {
                     topics().createPartitionedTopic(name(domain, call), partitions(call));
@@ -83,7 +88,8 @@ final class TopicsResource
                 {
                     topics().updatePartitionedTopic(name(domain, call), partitions(call));
                     return null;
-                })
+                });
+            lookUp
                 .add("GET", topic + "/partitions", (call) ->
                     Map.of("partitions", topics().getPartitionedTopicMetadata(name(domain, call)).partitions))
                 .add("GET", topic + "/stats", (call) -> statsView.view(topics().getStats(name(domain, call))))
@@ -93,7 +99,8 @@ final class TopicsResource
                 .add("GET", topic + "/partitioned-internalStats", (call) ->
                     json(topics().getPartitionedInternalStats(partitioned(domain, call)).toJson()))
                 .add("GET", topic + "/subscriptions", (call) ->
-                    new ArrayList<>(topics().statsInternal(name(domain, call)).getCursors().keySet()))
+                    new ArrayList<>(topics().statsInternal(name(domain, call)).getCursors().keySet()));
+            consumer
                 .add("DELETE", subscription, (call) ->
                 {
                     topics().deleteSubscription(
@@ -102,7 +109,12 @@ final class TopicsResource
                 })
                 .add("POST", subscription + "/resetcursor/{timestamp}", (call) ->
                 {
-                    topics().resetCursor(name(domain, call), call.path("subscription"), call.pathLong("timestamp"));
+                    final long timestamp = call.pathLong("timestamp");
+                    if (timestamp < 0)
+                    {
+                        throw RestException.badRequest("the timestamp is epoch milliseconds, 0 or more: " + timestamp);
+                    }
+                    topics().resetCursor(name(domain, call), call.path("subscription"), timestamp);
                     return null;
                 })
                 .add("POST", subscription + "/resetcursor", (call) ->
@@ -119,6 +131,32 @@ final class TopicsResource
                     return null;
                 });
         }
+    }
+
+    /**
+     * As Pulsar answers a topic's permissions: what was granted on its namespace, its partitioned topic and itself,
+     * merged by role.
+     */
+    private Map<String, Set<String>> effectivePermissions(final TopicName topic)
+    {
+        final MetadataSnapshot snapshot = metadata.snapshot();
+        final Map<String, Set<String>> merged = new TreeMap<>();
+        final List<String> resources = new ArrayList<>(List.of(topic.namespaceName()));
+        final String name = topic.toString();
+        if (topic.partitionIndex() >= 0)
+        {
+            resources.add(name.substring(0, name.lastIndexOf(TopicName.PARTITION_SUFFIX)));
+        }
+        resources.add(name);
+        for (final String resource : resources)
+        {
+            for (final Map.Entry<String, Set<String>> grant :
+                snapshot.permissions().getOrDefault(resource, Map.of()).entrySet())
+            {
+                merged.computeIfAbsent(grant.getKey(), (role) -> new TreeSet<>()).addAll(grant.getValue());
+            }
+        }
+        return merged;
     }
 
     private Topics topics()
@@ -216,7 +254,27 @@ final class TopicsResource
 
     private static String name(final String domain, final RestCall call)
     {
-        return domain + "://" + call.path("tenant") + "/" + call.path("namespace") + "/" + call.path("topic");
+        return topicName(domain, call).toString();
+    }
+
+    /**
+     * @param domain {@code persistent} or {@code non-persistent}.
+     * @param call   of a route under {@code {tenant}/{namespace}/{topic}}.
+     * @return the topic's name.
+     * @throws RestException 412 if it is not a valid name, as Pulsar answers.
+     */
+    static TopicName topicName(final String domain, final RestCall call)
+    {
+        final String name = domain + "://" + call.path("tenant") + "/" + call.path("namespace") + "/" +
+            call.path("topic");
+        try
+        {
+            return TopicName.parse(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new RestException(412, ex.getMessage());
+        }
     }
 
     private static int partitions(final RestCall call)

@@ -136,7 +136,7 @@ class AdminApiTest
         assertStatus(404, () -> admin.namespaces().createNamespace("nobody/orders"));
         assertStatus(404, () -> admin.namespaces().getNamespaces("nobody"));
         assertStatus(404, () -> admin.namespaces().getPolicies("shop/missing"));
-        assertStatus(400, () -> admin.namespaces().createNamespace("shop/bad name"));
+        assertStatus(412, () -> admin.namespaces().createNamespace("shop/bad name"));
 
         final String ns = "shop/orders";
         assertEquals(new Policies(null, null, Map.of(), null, null), admin.namespaces().getPolicies(ns));
@@ -270,6 +270,10 @@ class AdminApiTest
             "must be a number");
         assertBad(400, "DELETE", "/admin/v2/persistent/public/default/t/subscription/s?force=maybe", null,
             "true or false");
+        assertEquals("HTTP/1.1 400", rawStatusLine("DELETE /admin/v2/persistent/public/default/t/subscription/s" +
+            "?force=%zz"), "a malformed query string (java.net.URI refuses to send one: a raw socket does)");
+        assertBad(400, "POST", "/admin/v2/persistent/public/default/t/subscription/s/resetcursor/-5", "",
+            "0 or more");
         assertBad(404, "GET", "/admin/v2/nothing/here", null, "no admin resource");
         assertBad(404, "GET", "/admin/v2/tenants/ghost", null, "does not exist");
         assertBad(405, "PATCH", "/admin/v2/tenants/acme", "{}", "not allowed");
@@ -297,6 +301,18 @@ class AdminApiTest
                 HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String rawStatusLine(final String requestLine) throws Exception
+    {
+        final URI url = URI.create(broker.server.url());
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort()))
+        {
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: " + url.getHost() +
+                "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            final String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return response.substring(0, Math.min(12, response.length()));
+        }
     }
 
     private static void assertStatus(final int status, final AdminCall call)

@@ -130,18 +130,35 @@ class AuthorizationTest
                 consumer.acknowledge(message.getMessageId());
             }
 
+            // a consumer's role moves its subscription (seek) and reads stats; a producer's reads stats only
+            try (Consumer consumer = carol.newConsumer().topic(TOPIC).subscriptionName("carol")
+                .subscriptionInitialPosition(InitialPosition.EARLIEST).subscribe())
+            {
+                consumer.seek(io.magnetar.client.MessageId.EARLIEST);
+                final Message again = consumer.receive(10, TimeUnit.SECONDS);
+                assertNotNull(again, "delivered again after the seek");
+                consumer.acknowledge(again.getMessageId());
+            }
+            assertEquals(1, carol.admin().topics().getStats(TOPIC).getMsgInCounter());
+            assertEquals(1, bob.admin().topics().getStats(TOPIC).getMsgInCounter());
+            assertRefused(() -> bob.admin().topics().resetCursor(TOPIC, "carol", 0L), "move or delete a subscription");
+
+            // a grant on a topic does not cover another whose name only looks like a partition of it
+            admin("alice").topics().grantPermission("persistent://acme/orders/x", "eve", Set.of("produce"));
+            assertRefused(() -> eve.newProducer().topic("persistent://acme/orders/x-partition-y").create(),
+                "is not allowed to");
+
             // admin commands over the protocol: the tenant's admin may, others may not
             assertRefused(() -> eve.admin().namespaces().setMessageTtl("acme/orders", 60_000), "policies");
             assertRefused(() -> bob.admin().namespaces().createNamespace("acme/sneaky"), "create namespace");
             assertRefused(() -> eve.admin().namespaces().listNamespaces("acme"), "list the namespaces");
-            assertRefused(() -> eve.admin().topics().deleteSubscription(TOPIC, "carol", true), "administer");
-            assertRefused(() -> carol.admin().topics().resetCursor(TOPIC, "carol", 0L), "administer");
-            assertRefused(() -> eve.admin().topics().getStats(TOPIC), "administer");
+            assertRefused(() -> eve.admin().topics().deleteSubscription(TOPIC, "carol", true), "move or delete");
+            assertRefused(() -> eve.admin().topics().getStats(TOPIC), "read the stats of");
             assertRefused(() -> eve.admin().topics().createPartitionedTopic("persistent://acme/orders/p", 2),
                 "administer");
-            assertRefused(() -> alice.admin().topics().getShardStatsPage(0, 0, 10), "superuser");
+            assertRefused(() -> alice.admin().topics().getShardStatsPage(0, 0, 10, false), "superuser");
             assertEquals(List.of("acme/orders"), alice.admin().namespaces().listNamespaces("acme"));
-            root.admin().topics().getShardStatsPage(0, 0, 10);
+            root.admin().topics().getShardStatsPage(0, 0, 10, false);
 
             // nothing the refusals asked for happened: one message in, the subscription kept, no new namespace
             final TopicStats stats = alice.admin().topics().getStats(TOPIC);
@@ -172,10 +189,25 @@ class AuthorizationTest
         assertForbidden(() -> eve.topics().getList("acme/orders"));
         assertForbidden(() -> eve.brokers().healthcheck());
         assertForbidden(() -> alice.namespaces().createNamespace("public/alices"));
+        assertForbidden(() -> bob.topics().resetCursor(TOPIC, "carol", 0L));
+        // a consumer's role may read the topic's stats: past the role check to the answer that it holds nothing yet
+        assertEquals(404, assertThrows(MagnetarAdminException.class,
+            () -> admin("carol").topics().getStats(TOPIC)).statusCode());
+        assertEquals(Map.of("bob", Set.of("produce"), "carol", Set.of("consume")),
+            alice.topics().getPermissions(TOPIC), "effective: the namespace's grants and the topic's");
+
+        // the broker's own role cannot be claimed with a token of the operator's key
+        try (MagnetarAdmin impostor = admin("magnetar-admin"))
+        {
+            final MagnetarAdminException ex = assertThrows(MagnetarAdminException.class,
+                () -> impostor.tenants().getTenants());
+            assertEquals(401, ex.statusCode(), ex.getMessage());
+            assertTrue(ex.getMessage().contains("reserved"), ex.getMessage());
+        }
 
         assertEquals(Set.of("acme", "public", "pulsar"), Set.copyOf(admin("admin").tenants().getTenants()));
         assertEquals(Map.of("bob", Set.of("produce")), alice.namespaces().getPermissions("acme/orders"));
-        assertEquals(Map.of("carol", Set.of("consume")), alice.topics().getPermissions(TOPIC));
+
         assertFalse(broker.metadata().snapshot().namespaces().contains("acme/evil"), "nothing written");
         assertEquals(List.of("acme/orders"), alice.namespaces().getNamespaces("acme"));
         eve.clusters().getClusters(); // any authenticated role reads the clusters, as Pulsar's

@@ -150,7 +150,8 @@ class TopicStatsTest
                 long from = 0;
                 while (from >= 0)
                 {
-                    final ShardStatsPage page = client.admin().topics().getShardStatsPage(shard, from, 10_000);
+                    final ShardStatsPage page =
+                        client.admin().topics().getShardStatsPage(shard, from, 10_000, 0 == from);
                     assertEquals(shard, page.shard());
                     assertTrue(page.topics().size() <= 512, "at most 512 topics a page");
                     if (0 == from)
@@ -172,12 +173,15 @@ class TopicStatsTest
             assertEquals(12, latencyCount, "every persistent send's latency, once");
             assertTrue(pages >= 4, "pages " + pages);
 
-            final ShardStatsPage again = client.admin().topics().getShardStatsPage(0, 0, 1);
+            final ShardStatsPage again = client.admin().topics().getShardStatsPage(0, 0, 1, false);
             assertEquals(0, again.publishLatencyCount(), "a sweep from 0 reset it");
             assertEquals(1, again.topics().size());
             final MagnetarClientException badShard = assertThrows(MagnetarClientException.class,
-                () -> client.admin().topics().getShardStatsPage(2, 0, 10));
+                () -> client.admin().topics().getShardStatsPage(2, 0, 10, false));
             assertEquals(MagnetarClientException.ErrorCode.INVALID_ARGUMENT, badShard.errorCode());
+            final MagnetarClientException negative = assertThrows(MagnetarClientException.class,
+                () -> client.admin().topics().getShardStatsPage(0, -1, 10, true));
+            assertEquals(MagnetarClientException.ErrorCode.INVALID_ARGUMENT, negative.errorCode());
         }
     }
 

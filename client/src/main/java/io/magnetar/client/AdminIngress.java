@@ -67,10 +67,12 @@ interface AdminIngress
      * @param shard         to ask.
      * @param fromLocalId   first local topic id of the page.
      * @param maxTopics     most topics in the page.
+     * @param resetLatency  true to start the shard's publish latency again.
      * @param deadlineNs    bound on the offer.
      * @throws MagnetarClientException if the offer failed.
      */
-    void shardStats(long correlationId, int shard, long fromLocalId, int maxTopics, long deadlineNs)
+    void shardStats(
+        long correlationId, int shard, long fromLocalId, int maxTopics, boolean resetLatency, long deadlineNs)
         throws MagnetarClientException;
 
     /**

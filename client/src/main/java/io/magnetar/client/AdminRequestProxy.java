@@ -137,7 +137,12 @@ final class AdminRequestProxy implements AdminIngress
      * {@inheritDoc}
      */
     public void shardStats(
-        final long correlationId, final int shard, final long fromLocalId, final int maxTopics, final long deadlineNs)
+        final long correlationId,
+        final int shard,
+        final long fromLocalId,
+        final int maxTopics,
+        final boolean resetLatency,
+        final long deadlineNs)
         throws MagnetarClientException
     {
         final AdminEncoders e = encoders.get();
@@ -146,7 +151,8 @@ final class AdminRequestProxy implements AdminIngress
             .correlationId(correlationId)
             .shard(shard)
             .fromLocalId(fromLocalId)
-            .maxTopics(maxTopics);
+            .maxTopics(maxTopics)
+            .resetLatency(resetLatency ? BooleanType.TRUE : BooleanType.FALSE);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

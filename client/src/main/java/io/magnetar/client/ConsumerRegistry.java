@@ -255,20 +255,27 @@ final class ConsumerRegistry
         consumer.flushAcks(deadlineNs); // the grouped acks go before the consumer leaves the broker
         closeOnBroker(consumer.consumerId(), topic, subscription, deadlineNs);
         final ConsumerPermits permits = consumer.discardReceived();
-        if (null == messageId)
+        try
         {
-            producers.topics().resetCursor(topic, subscription, publishTime);
+            if (null == messageId)
+            {
+                producers.topics().resetCursor(topic, subscription, publishTime);
+            }
+            else if (MessageId.LATEST == messageId)
+            {
+                producers.topics().resetCursor(topic, subscription, Long.MAX_VALUE);
+            }
+            else
+            {
+                producers.topics().resetCursor(topic, subscription, messageId);
+            }
         }
-        else if (MessageId.LATEST == messageId)
+        finally
         {
-            producers.topics().resetCursor(topic, subscription, Long.MAX_VALUE);
+            // a refused or failed reset leaves the consumer where it was, attached again
+            subscribeOnBroker(consumer, deadlineNs);
+            permits.start(deadlineNs, consumer.restoredEpoch());
         }
-        else
-        {
-            producers.topics().resetCursor(topic, subscription, messageId);
-        }
-        subscribeOnBroker(consumer, deadlineNs);
-        permits.start(deadlineNs, consumer.restoredEpoch());
     }
 
     /**

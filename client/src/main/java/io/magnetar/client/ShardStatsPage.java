@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Counters of some topics of one shard, as {@link Topics#getShardStatsPage(int, long, int)} returns them: how a
- * sampler walks every topic of the broker a page at a time, and the shard's publish latency. Immutable.
+ * Counters of some topics of one shard, as {@link Topics#getShardStatsPage(int, long, int, boolean)} returns them:
+ * how a sampler walks every topic of the broker a page at a time, and the shard's publish latency. Immutable.
  *
  * @param shard               that answered.
  * @param nextLocalId         to ask from next, or -1 when the shard has no more topics.

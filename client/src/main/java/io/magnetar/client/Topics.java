@@ -84,15 +84,17 @@ public final class Topics
     /**
      * Counters of up to {@code maxTopics} topics of one shard, from a local topic id on: a sampler walks every topic
      * of the broker a page at a time, starting each shard at 0 and going on from {@link ShardStatsPage#nextLocalId()}
-     * until it is -1. A page starting at 0 also resets the shard's publish latency.
+     * until it is -1.
      *
-     * @param shard       0 to the broker's shard count - 1.
-     * @param fromLocalId first local topic id of the page.
-     * @param maxTopics   most topics in the page (the broker answers at most 512, and fewer if they fill a frame).
+     * @param shard        0 to the broker's shard count - 1.
+     * @param fromLocalId  first local topic id of the page, 0 or more.
+     * @param maxTopics    most topics in the page (the broker answers at most 512, and fewer if they fill a frame).
+     * @param resetLatency true to start the shard's publish latency again after this answer (once per sweep).
      * @return the page.
      * @throws MagnetarClientException if the shard does not exist, or the broker refused or did not answer in time.
      */
-    public ShardStatsPage getShardStatsPage(final int shard, final long fromLocalId, final int maxTopics)
+    public ShardStatsPage getShardStatsPage(
+        final int shard, final long fromLocalId, final int maxTopics, final boolean resetLatency)
         throws MagnetarClientException
     {
         requests.checkReady("get a page of a shard's topic counters");
@@ -100,7 +102,7 @@ public final class Topics
         final String operation = "topic counters of shard " + shard + " from topic " + fromLocalId;
         final PendingRequest request = requests.call(EgressAdapter.SHARD_STATS, operation,
             (correlationId, deadlineNs) ->
-                ingress.shardStats(correlationId, shard, fromLocalId, maxTopics, deadlineNs));
+                ingress.shardStats(correlationId, shard, fromLocalId, maxTopics, resetLatency, deadlineNs));
         return decoded(operation, () -> ShardStatsPage.decode(request.answerFrame));
     }
 

@@ -364,7 +364,7 @@ class AdminClientTest
 
         public void shardStats(
             final long correlationId, final int shard, final long fromLocalId, final int maxTopics,
-            final long deadlineNs) throws MagnetarClientException
+            final boolean resetLatency, final long deadlineNs) throws MagnetarClientException
         {
             offer(correlationId, "shard stats " + shard + " " + fromLocalId + " " + maxTopics);
         }

@@ -125,7 +125,11 @@ public final class Authorizer
         {
             return true;
         }
+        if (topic.partitionIndex() < 0)
+        {
+            return false;
+        }
         final int partition = name.lastIndexOf(TopicName.PARTITION_SUFFIX);
-        return partition > 0 && snapshot.granted(name.substring(0, partition), role).contains(action);
+        return snapshot.granted(name.substring(0, partition), role).contains(action);
     }
 }

@@ -213,6 +213,10 @@ public final class TokenAuthenticator
         {
             throw new AuthenticationException("token has no subject (role)");
         }
+        if (!internal && Authorizer.INTERNAL_ROLE.equals(subject))
+        {
+            throw new AuthenticationException("the role " + subject + " is reserved for the broker's own sessions");
+        }
 
         return subject;
     }

@@ -83,6 +83,9 @@ interface IngressCommandListener
     boolean onGetTopicsOfNamespace(
         long sessionKey, long correlationId, String namespace, DirectBuffer frame, int length);
 
+    /**
+     * {@code StatsInternalRequest} or {@code TopicStatsRequest}: a read of a topic's stats, handed to its shard.
+     */
     boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
     /**

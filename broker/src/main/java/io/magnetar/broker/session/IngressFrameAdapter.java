@@ -329,7 +329,7 @@ final class IngressFrameAdapter
                     return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed topic stats request");
                 }
                 topicStatsRequestDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version).correlationId();
-                return listener.onTopicCommand(
+                return listener.onStatsInternalRequest(
                     sessionKey, correlationId, topicStatsRequestDecoder.topic(), frame, length);
 
             case ShardStatsRequestDecoder.TEMPLATE_ID:

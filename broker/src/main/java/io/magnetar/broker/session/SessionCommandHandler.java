@@ -32,7 +32,10 @@ final class SessionCommandHandler implements IngressCommandListener
     {
         PRODUCE("produce to"),
         CONSUME("consume from"),
-        ADMINISTER("administer");
+        /** A subscription's cursor (reset, delete): its consumers' roles or the tenant's admins, as Pulsar. */
+        CONSUME_OR_ADMINISTER("move or delete a subscription of"),
+        /** Stats: any role granted something on the topic, or the tenant's admins. */
+        LOOK_UP("read the stats of");
 
         private final String verb;
 
@@ -302,7 +305,7 @@ final class SessionCommandHandler implements IngressCommandListener
         final DirectBuffer frame,
         final int length)
     {
-        return forwardToTopic(sessionKey, correlationId, topic, frame, length);
+        return forwardToTopic(sessionKey, correlationId, topic, Access.CONSUME_OR_ADMINISTER, frame, length);
     }
 
     /**
@@ -311,7 +314,7 @@ final class SessionCommandHandler implements IngressCommandListener
     public boolean onTopicCommand(
         final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
     {
-        return forwardToTopic(sessionKey, correlationId, topic, frame, length);
+        return forwardToTopic(sessionKey, correlationId, topic, Access.CONSUME_OR_ADMINISTER, frame, length);
     }
 
     /**
@@ -320,7 +323,7 @@ final class SessionCommandHandler implements IngressCommandListener
     public boolean onStatsInternalRequest(
         final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
     {
-        return forwardToTopic(sessionKey, correlationId, topic, frame, length);
+        return forwardToTopic(sessionKey, correlationId, topic, Access.LOOK_UP, frame, length);
     }
 
     /**
@@ -574,7 +577,12 @@ final class SessionCommandHandler implements IngressCommandListener
     }
 
     private boolean forwardToTopic(
-        final long sessionKey, final long correlationId, final String topic, final DirectBuffer frame, final int length)
+        final long sessionKey,
+        final long correlationId,
+        final String topic,
+        final Access access,
+        final DirectBuffer frame,
+        final int length)
     {
         final ClientSession session = agent.activeSession(sessionKey);
         if (null == session)
@@ -582,7 +590,7 @@ final class SessionCommandHandler implements IngressCommandListener
             return true;
         }
 
-        final int shard = shardOfTopic(session, correlationId, topic, Access.ADMINISTER);
+        final int shard = shardOfTopic(session, correlationId, topic, access);
 
         return shard < 0 || router.forward(session.egress(), shard, frame, length);
     }
@@ -629,8 +637,10 @@ final class SessionCommandHandler implements IngressCommandListener
                 return authorizer.canProduce(role, name);
             case CONSUME:
                 return authorizer.canConsume(role, name);
+            case CONSUME_OR_ADMINISTER:
+                return authorizer.canConsume(role, name) || authorizer.isTenantAdmin(role, name.tenant());
             default:
-                return authorizer.isTenantAdmin(role, name.tenant());
+                return authorizer.canLookUp(role, name);
         }
     }
 

@@ -434,7 +434,8 @@ final class ShardCommandAdapter
             {
                 final ShardStatsRequestDecoder decoder =
                     shardStatsRequestDecoder.wrap(frame, offset, blockLength, version);
-                topicStats.onShardStats(session, decoder.correlationId(), decoder.fromLocalId(), decoder.maxTopics());
+                topicStats.onShardStats(session, decoder.correlationId(), decoder.fromLocalId(), decoder.maxTopics(),
+                    BooleanType.TRUE == decoder.resetLatency());
                 return true;
             }
 

@@ -56,6 +56,12 @@ final class TopicStatsReport
             return;
         }
 
+        if (!fitsGroups(topic))
+        {
+            proxy.error(session, correlationId, ErrorCode.UNSUPPORTED_OPERATION, "the stats of " + topic.name +
+                " list more producers, subscriptions or consumers than one answer holds");
+            return;
+        }
         final TopicStatsEncoder encoder = topicStatsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(correlationId)
             .msgInCounter(topic.msgInCounter)
@@ -98,6 +104,23 @@ final class TopicStatsReport
             return;
         }
         proxy.reply(session, buffer, length);
+    }
+
+    private static boolean fitsGroups(final Topic topic)
+    {
+        if (topic.producerCount() > TopicStatsEncoder.PublishersEncoder.countMaxValue() ||
+            topic.subscriptions.size() > TopicStatsEncoder.SubscriptionsEncoder.countMaxValue())
+        {
+            return false;
+        }
+        for (final TopicSubscription subscription : topic.subscriptions)
+        {
+            if (subscription.consumers.size() > TopicStatsEncoder.SubscriptionsEncoder.ConsumersEncoder.countMaxValue())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void encodeSubscription(
@@ -147,12 +170,23 @@ final class TopicStatsReport
         entry.name(subscription.name);
     }
 
-    void onShardStats(final ShardSession session, final long correlationId, final long fromLocalId, final int maxTopics)
+    void onShardStats(
+        final ShardSession session,
+        final long correlationId,
+        final long fromLocalId,
+        final int maxTopics,
+        final boolean resetLatency)
     {
+        if (fromLocalId < 0)
+        {
+            proxy.error(session, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "a page starts at a local topic id of 0 or more, not " + fromLocalId);
+            return;
+        }
         final int limit = Math.max(1, Math.min(maxTopics, MAX_PAGE_TOPICS));
         final int maxLength = session.egress.publication.maxMessageLength();
         int length = MessageHeaderEncoder.ENCODED_LENGTH + ShardStatsEncoder.BLOCK_LENGTH + 4;
-        long localId = Math.max(0, fromLocalId);
+        long localId = fromLocalId;
         final long end = topics.nextLocalId();
         page.clear();
         for (; localId < end && page.size() < limit; localId++)
@@ -181,9 +215,9 @@ final class TopicStatsReport
             .publishLatencyP99Us(latency.getValueAtPercentile(99))
             .publishLatencyP999Us(latency.getValueAtPercentile(99.9))
             .publishLatencyMaxUs(latency.getMaxValue());
-        if (fromLocalId <= 0)
+        if (resetLatency)
         {
-            latency.reset(); // a sweep starts at 0: each sweep reports the sends since the one before
+            latency.reset(); // the sampler's sweep: each reports the sends since the one before
         }
 
         final ShardStatsEncoder.TopicsEncoder entries = encoder.topicsCount(page.size());
