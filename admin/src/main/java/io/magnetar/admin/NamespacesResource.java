@@ -8,6 +8,7 @@ import io.magnetar.client.BacklogQuotaPolicy;
 import io.magnetar.client.Durability;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.NamespacePolicies;
+import io.magnetar.client.NamespacePolicyUpdate;
 import io.magnetar.client.Namespaces;
 
 import java.util.LinkedHashMap;
@@ -61,13 +62,19 @@ final class NamespacesResource
      * @param backlogQuotaMap       backlog quotas by type.
      * @param deduplicationEnabled  deduplication.
      * @param durability            Magnetar's durability level.
+     * @param maxProducersPerTopic  most producers a topic takes; 0 none.
+     * @param maxConsumersPerTopic  most consumers over a topic's subscriptions; 0 none.
+     * @param maxConsumersPerSubscription most consumers of a subscription; 0 none.
      */
     record Policies(
         @JsonProperty("retention_policies") RetentionPolicies retentionPolicies,
         @JsonProperty("message_ttl_in_seconds") Long messageTtlInSeconds,
         @JsonProperty("backlog_quota_map") Map<String, BacklogQuota> backlogQuotaMap,
         @JsonProperty("deduplicationEnabled") Boolean deduplicationEnabled,
-        @JsonProperty("durability") String durability)
+        @JsonProperty("durability") String durability,
+        @JsonProperty("max_producers_per_topic") Long maxProducersPerTopic,
+        @JsonProperty("max_consumers_per_topic") Long maxConsumersPerTopic,
+        @JsonProperty("max_consumers_per_subscription") Long maxConsumersPerSubscription)
     {
     }
 
@@ -149,6 +156,24 @@ final class NamespacesResource
             .add("POST", NAMESPACE + "/durability", (call) ->
                 done(namespaces().setDurability(name(call), durabilityOf(call.body(String.class)))))
             .add("DELETE", NAMESPACE + "/durability", (call) -> done(namespaces().removeDurability(name(call))))
+            .add("GET", NAMESPACE + "/maxProducersPerTopic", (call) ->
+                limit(namespaces().getPolicies(name(call)), NamespacePolicies.Policy.MAX_PRODUCERS_PER_TOPIC))
+            .add("POST", NAMESPACE + "/maxProducersPerTopic", (call) -> done(namespaces().updatePolicies(name(call),
+                new NamespacePolicyUpdate().maxProducersPerTopic(limitOf(call)))))
+            .add("DELETE", NAMESPACE + "/maxProducersPerTopic", (call) -> done(namespaces().updatePolicies(
+                name(call), remove(NamespacePolicies.Policy.MAX_PRODUCERS_PER_TOPIC))))
+            .add("GET", NAMESPACE + "/maxConsumersPerTopic", (call) ->
+                limit(namespaces().getPolicies(name(call)), NamespacePolicies.Policy.MAX_CONSUMERS_PER_TOPIC))
+            .add("POST", NAMESPACE + "/maxConsumersPerTopic", (call) -> done(namespaces().updatePolicies(name(call),
+                new NamespacePolicyUpdate().maxConsumersPerTopic(limitOf(call)))))
+            .add("DELETE", NAMESPACE + "/maxConsumersPerTopic", (call) -> done(namespaces().updatePolicies(
+                name(call), remove(NamespacePolicies.Policy.MAX_CONSUMERS_PER_TOPIC))))
+            .add("GET", NAMESPACE + "/maxConsumersPerSubscription", (call) -> limit(
+                namespaces().getPolicies(name(call)), NamespacePolicies.Policy.MAX_CONSUMERS_PER_SUBSCRIPTION))
+            .add("POST", NAMESPACE + "/maxConsumersPerSubscription", (call) -> done(namespaces().updatePolicies(
+                name(call), new NamespacePolicyUpdate().maxConsumersPerSubscription(limitOf(call)))))
+            .add("DELETE", NAMESPACE + "/maxConsumersPerSubscription", (call) -> done(namespaces().updatePolicies(
+                name(call), remove(NamespacePolicies.Policy.MAX_CONSUMERS_PER_SUBSCRIPTION))))
             .add("GET", NAMESPACE + "/permissions", (call) -> permissionsOf(name(call)))
             .add("POST", NAMESPACE + "/permissions/{role}", (call) ->
             {
@@ -160,6 +185,47 @@ final class NamespacesResource
                 metadata.revokePermission(name(call), call.path("role"));
                 return null;
             });
+    }
+
+    private static long limitOf(final RestCall call)
+    {
+        final Long value = call.body(Long.class);
+        if (value < -1 || value > Integer.MAX_VALUE)
+        {
+            throw RestException.badRequest("a limit is 0 (none) or more, not " + value);
+        }
+        return value;
+    }
+
+    private static Long limit(final NamespacePolicies policies, final NamespacePolicies.Policy policy)
+    {
+        if (!policies.isExplicit(policy))
+        {
+            return null;
+        }
+        switch (policy)
+        {
+            case MAX_PRODUCERS_PER_TOPIC:
+                return Math.max(0, policies.getMaxProducersPerTopic());
+            case MAX_CONSUMERS_PER_TOPIC:
+                return Math.max(0, policies.getMaxConsumersPerTopic());
+            default:
+                return Math.max(0, policies.getMaxConsumersPerSubscription());
+        }
+    }
+
+    private static NamespacePolicyUpdate remove(final NamespacePolicies.Policy policy)
+    {
+        final NamespacePolicyUpdate update = new NamespacePolicyUpdate();
+        switch (policy)
+        {
+            case MAX_PRODUCERS_PER_TOPIC:
+                return update.removeMaxProducersPerTopic();
+            case MAX_CONSUMERS_PER_TOPIC:
+                return update.removeMaxConsumersPerTopic();
+            default:
+                return update.removeMaxConsumersPerSubscription();
+        }
     }
 
     private Map<String, Set<String>> permissionsOf(final String resource)
@@ -271,7 +337,9 @@ final class NamespacesResource
     {
         final Map<String, BacklogQuota> quotas = quotas(policies);
         return new Policies(retention(policies), ttlSeconds(policies), quotas, deduplication(policies),
-            durability(policies));
+            durability(policies), limit(policies, NamespacePolicies.Policy.MAX_PRODUCERS_PER_TOPIC),
+            limit(policies, NamespacePolicies.Policy.MAX_CONSUMERS_PER_TOPIC),
+            limit(policies, NamespacePolicies.Policy.MAX_CONSUMERS_PER_SUBSCRIPTION));
     }
 
     private static RetentionPolicies retention(final NamespacePolicies policies)

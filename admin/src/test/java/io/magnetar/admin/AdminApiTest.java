@@ -3,6 +3,7 @@ package io.magnetar.admin;
 import io.magnetar.client.Consumer;
 import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
+import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.MessageId;
 import io.magnetar.client.Producer;
 import io.magnetar.client.SubscriptionType;
@@ -44,6 +45,8 @@ class AdminApiTest
 {
     @TempDir
     static File dataDir;
+
+    private static final Policies NO_POLICIES = new Policies(null, null, Map.of(), null, null, null, null, null);
 
     private static AdminTestBroker broker;
     private static MagnetarAdmin admin;
@@ -139,7 +142,7 @@ class AdminApiTest
         assertStatus(412, () -> admin.namespaces().createNamespace("shop/bad name"));
 
         final String ns = "shop/orders";
-        assertEquals(new Policies(null, null, Map.of(), null, null), admin.namespaces().getPolicies(ns));
+        assertEquals(NO_POLICIES, admin.namespaces().getPolicies(ns));
         assertNull(admin.namespaces().getRetention(ns), "no retention of its own: 204");
 
         admin.namespaces().setRetention(ns, new RetentionPolicies(180, 10));
@@ -176,7 +179,7 @@ class AdminApiTest
         admin.namespaces().removeBacklogQuota(ns);
         admin.namespaces().removeDeduplicationStatus(ns);
         admin.namespaces().removeDurability(ns);
-        assertEquals(new Policies(null, null, Map.of(), null, null), admin.namespaces().getPolicies(ns));
+        assertEquals(NO_POLICIES, admin.namespaces().getPolicies(ns));
     }
 
     @Test
@@ -244,6 +247,46 @@ class AdminApiTest
             assertStatus(404, () -> admin.topics().deleteSubscription(topic, "billing", false));
         }
         assertStatus(412, () -> admin.topics().getInternalStats("persistent://public/default/bad name"));
+    }
+
+    @Test
+    void shouldEnforceTheNamespacesProducerAndConsumerLimits() throws Exception
+    {
+        admin.tenants().createTenant("limited", new TenantInfo(null, Set.of("standalone")));
+        final String ns = "limited/ns";
+        admin.namespaces().createNamespace(ns);
+        admin.namespaces().setMaxProducersPerTopic(ns, 1);
+        admin.namespaces().setMaxConsumersPerTopic(ns, 2);
+        admin.namespaces().setMaxConsumersPerSubscription(ns, 1);
+        assertEquals(1L, admin.namespaces().getMaxProducersPerTopic(ns));
+        final Policies policies = admin.namespaces().getPolicies(ns);
+        assertEquals(2L, policies.maxConsumersPerTopic());
+        assertEquals(1L, policies.maxConsumersPerSubscription());
+        assertStatus(400, () -> admin.namespaces().setMaxProducersPerTopic(ns, -5));
+
+        final String topic = "persistent://limited/ns/t";
+        try (MagnetarClient client = broker.newClient();
+            Producer first = client.newProducer().topic(topic).create();
+            Consumer a = client.newConsumer().topic(topic).subscriptionName("a")
+                .subscriptionType(SubscriptionType.SHARED).subscribe();
+            Consumer b = client.newConsumer().topic(topic).subscriptionName("b").subscribe())
+        {
+            final MagnetarClientException producers = assertThrows(MagnetarClientException.class,
+                () -> client.newProducer().topic(topic).create());
+            assertEquals(MagnetarClientException.ErrorCode.PRODUCER_BUSY, producers.errorCode());
+            assertTrue(producers.getMessage().contains("max producers limit of 1"), producers.getMessage());
+            final MagnetarClientException perSubscription = assertThrows(MagnetarClientException.class,
+                () -> client.newConsumer().topic(topic).subscriptionName("a")
+                    .subscriptionType(SubscriptionType.SHARED).subscribe());
+            assertTrue(perSubscription.getMessage().contains("max consumers limit of 1"), perSubscription.getMessage());
+            final MagnetarClientException perTopic = assertThrows(MagnetarClientException.class,
+                () -> client.newConsumer().topic(topic).subscriptionName("c").subscribe());
+            assertTrue(perTopic.getMessage().contains("reached its max consumers limit of 2"), perTopic.getMessage());
+
+            admin.namespaces().removeMaxProducersPerTopic(ns);
+            assertNull(admin.namespaces().getMaxProducersPerTopic(ns), "no setting of its own");
+            client.newProducer().topic(topic).create().close();
+        }
     }
 
     @Test

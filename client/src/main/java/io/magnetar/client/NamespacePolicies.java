@@ -58,7 +58,22 @@ public final class NamespacePolicies
         /**
          * {@link NamespacePolicies#isDeduplicationEnabled()}.
          */
-        DEDUPLICATION("deduplicationEnabled");
+        DEDUPLICATION("deduplicationEnabled"),
+
+        /**
+         * {@link NamespacePolicies#getMaxProducersPerTopic()}.
+         */
+        MAX_PRODUCERS_PER_TOPIC("maxProducersPerTopic"),
+
+        /**
+         * {@link NamespacePolicies#getMaxConsumersPerTopic()}.
+         */
+        MAX_CONSUMERS_PER_TOPIC("maxConsumersPerTopic"),
+
+        /**
+         * {@link NamespacePolicies#getMaxConsumersPerSubscription()}.
+         */
+        MAX_CONSUMERS_PER_SUBSCRIPTION("maxConsumersPerSubscription");
 
         private final String jsonName;
 
@@ -101,6 +116,9 @@ public final class NamespacePolicies
     private final boolean deduplicationEnabled;
     private final Set<Policy> explicitPolicies;
     private final int shard;
+    private long maxProducersPerTopic = -1;
+    private long maxConsumersPerTopic = -1;
+    private long maxConsumersPerSubscription = -1;
 
     /**
      * The policies of a namespace.
@@ -215,7 +233,7 @@ public final class NamespacePolicies
             throw new IllegalArgumentException("namespace policies: shard is not a shard number: " + json);
         }
 
-        return new NamespacePolicies(
+        final NamespacePolicies parsed = new NamespacePolicies(
             namespace.asText(),
             Durability.parse(text(policies, Policy.DURABILITY)),
             number(policies, Policy.RETENTION_TIME_MS),
@@ -226,6 +244,35 @@ public final class NamespacePolicies
             flag(policies, Policy.DEDUPLICATION),
             explicit,
             null == shard ? -1 : shard.asInt());
+        // absent from a broker before protocol version 10: no limit
+        parsed.maxProducersPerTopic = optionalNumber(policies, Policy.MAX_PRODUCERS_PER_TOPIC);
+        parsed.maxConsumersPerTopic = optionalNumber(policies, Policy.MAX_CONSUMERS_PER_TOPIC);
+        parsed.maxConsumersPerSubscription = optionalNumber(policies, Policy.MAX_CONSUMERS_PER_SUBSCRIPTION);
+        return parsed;
+    }
+
+    /**
+     * @return most producers a topic of the namespace takes at once; -1 or 0 for no limit.
+     */
+    public long getMaxProducersPerTopic()
+    {
+        return maxProducersPerTopic;
+    }
+
+    /**
+     * @return most consumers over all of a topic's subscriptions; -1 or 0 for no limit.
+     */
+    public long getMaxConsumersPerTopic()
+    {
+        return maxConsumersPerTopic;
+    }
+
+    /**
+     * @return most consumers of one subscription; -1 or 0 for no limit.
+     */
+    public long getMaxConsumersPerSubscription()
+    {
+        return maxConsumersPerSubscription;
     }
 
     /**
@@ -396,6 +443,11 @@ public final class NamespacePolicies
         }
 
         return value.asBoolean();
+    }
+
+    private static long optionalNumber(final JsonNode policies, final Policy policy)
+    {
+        return null == policies.get(policy.jsonName) ? -1 : number(policies, policy);
     }
 
     private static long number(final JsonNode policies, final Policy policy)

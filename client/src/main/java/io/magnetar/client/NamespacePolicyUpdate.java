@@ -124,6 +124,83 @@ public final class NamespacePolicyUpdate
     }
 
     /**
+     * Limit the producers a topic of the namespace takes at once, as Pulsar's {@code set-max-producers-per-topic}.
+     *
+     * @param max producers; 0 or -1 for no limit.
+     * @return this update.
+     * @throws IllegalArgumentException if less than -1.
+     */
+    public NamespacePolicyUpdate maxProducersPerTopic(final long max)
+    {
+        valueByField.put(PolicyField.MAX_PRODUCERS_PER_TOPIC, checkValue("max producers per topic", max, "unlimited"));
+        return this;
+    }
+
+    /**
+     * Limit the consumers over all of a topic's subscriptions, as Pulsar's {@code set-max-consumers-per-topic}.
+     *
+     * @param max consumers; 0 or -1 for no limit.
+     * @return this update.
+     * @throws IllegalArgumentException if less than -1.
+     */
+    public NamespacePolicyUpdate maxConsumersPerTopic(final long max)
+    {
+        valueByField.put(PolicyField.MAX_CONSUMERS_PER_TOPIC, checkValue("max consumers per topic", max, "unlimited"));
+        return this;
+    }
+
+    /**
+     * Limit the consumers of one subscription, as Pulsar's {@code set-max-consumers-per-subscription}.
+     *
+     * @param max consumers; 0 or -1 for no limit.
+     * @return this update.
+     * @throws IllegalArgumentException if less than -1.
+     */
+    public NamespacePolicyUpdate maxConsumersPerSubscription(final long max)
+    {
+        valueByField.put(PolicyField.MAX_CONSUMERS_PER_SUBSCRIPTION,
+            checkValue("max consumers per subscription", max, "unlimited"));
+        return this;
+    }
+
+    /**
+     * Remove the namespace's producer and consumer limits: the broker's defaults (none) apply.
+     *
+     * @return this update.
+     */
+    public NamespacePolicyUpdate removeLimits()
+    {
+        return removeMaxProducersPerTopic().removeMaxConsumersPerTopic().removeMaxConsumersPerSubscription();
+    }
+
+    /**
+     * @return this update, removing the namespace's max producers per topic.
+     */
+    public NamespacePolicyUpdate removeMaxProducersPerTopic()
+    {
+        valueByField.put(PolicyField.MAX_PRODUCERS_PER_TOPIC, WireEnums.REMOVE);
+        return this;
+    }
+
+    /**
+     * @return this update, removing the namespace's max consumers per topic.
+     */
+    public NamespacePolicyUpdate removeMaxConsumersPerTopic()
+    {
+        valueByField.put(PolicyField.MAX_CONSUMERS_PER_TOPIC, WireEnums.REMOVE);
+        return this;
+    }
+
+    /**
+     * @return this update, removing the namespace's max consumers per subscription.
+     */
+    public NamespacePolicyUpdate removeMaxConsumersPerSubscription()
+    {
+        valueByField.put(PolicyField.MAX_CONSUMERS_PER_SUBSCRIPTION, WireEnums.REMOVE);
+        return this;
+    }
+
+    /**
      * Turn deduplication on or off: with it on, a send whose producer name and sequence id are already stored is
      * not stored again (Pulsar's {@code set-deduplication}).
      *

@@ -48,6 +48,10 @@ import java.util.concurrent.Callable;
         NamespacesCommand.SetDeduplication.class,
         NamespacesCommand.GetDeduplication.class,
         NamespacesCommand.RemoveDeduplication.class,
+        NamespaceLimitCommands.MaxProducersPerTopic.class,
+        NamespaceLimitCommands.MaxConsumersPerTopic.class,
+        NamespaceLimitCommands.MaxConsumersPerSubscription.class,
+        NamespaceLimitCommands.RemoveLimits.class,
         PermissionCommands.GrantOnNamespace.class,
         PermissionCommands.RevokeOnNamespace.class,
         PermissionCommands.OfNamespace.class
@@ -116,6 +120,10 @@ final class NamespacesCommand implements Callable<Integer>
         values.put(
             NamespacePolicies.Policy.BACKLOG_QUOTA_POLICY.jsonName(), policies.getBacklogQuotaPolicy().text());
         values.put(NamespacePolicies.Policy.DEDUPLICATION.jsonName(), policies.isDeduplicationEnabled());
+        values.put(NamespacePolicies.Policy.MAX_PRODUCERS_PER_TOPIC.jsonName(), policies.getMaxProducersPerTopic());
+        values.put(NamespacePolicies.Policy.MAX_CONSUMERS_PER_TOPIC.jsonName(), policies.getMaxConsumersPerTopic());
+        values.put(NamespacePolicies.Policy.MAX_CONSUMERS_PER_SUBSCRIPTION.jsonName(),
+            policies.getMaxConsumersPerSubscription());
         final ArrayNode explicit = root.putArray("explicit");
         for (final NamespacePolicies.Policy policy : policies.getExplicitPolicies())
         {

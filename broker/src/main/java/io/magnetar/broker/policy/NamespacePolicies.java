@@ -29,12 +29,13 @@ public final class NamespacePolicies
     public static final long DEDUPLICATION_OFF = 0;
     public static final long DEDUPLICATION_ON = 1;
 
-    public static final int FIELD_COUNT = 7;
+    public static final int FIELD_COUNT = 10;
 
     private static final String[] FIELD_NAMES =
     {
         "durability", "retentionTimeMs", "retentionSizeBytes", "messageTtlMs", "backlogQuotaLimitBytes",
-        "backlogQuotaPolicy", "deduplicationEnabled"
+        "backlogQuotaPolicy", "deduplicationEnabled", "maxProducersPerTopic", "maxConsumersPerTopic",
+        "maxConsumersPerSubscription"
     };
 
     public final String namespace;
@@ -74,6 +75,9 @@ public final class NamespacePolicies
         defaults[PolicyField.BACKLOG_QUOTA_LIMIT_BYTES.value()] = backlogQuota.limitBytes();
         defaults[PolicyField.BACKLOG_QUOTA_POLICY.value()] = policyValue(backlogQuota.policy());
         defaults[PolicyField.DEDUPLICATION.value()] = deduplication ? DEDUPLICATION_ON : DEDUPLICATION_OFF;
+        defaults[PolicyField.MAX_PRODUCERS_PER_TOPIC.value()] = -1;
+        defaults[PolicyField.MAX_CONSUMERS_PER_TOPIC.value()] = -1;
+        defaults[PolicyField.MAX_CONSUMERS_PER_SUBSCRIPTION.value()] = -1;
 
         return defaults;
     }
@@ -203,6 +207,30 @@ public final class NamespacePolicies
     public boolean isDeduplicationEnabled()
     {
         return DEDUPLICATION_ON == effective[PolicyField.DEDUPLICATION.value()];
+    }
+
+    /**
+     * @return most producers a topic takes at once, or 0 for no limit (-1 and 0 both mean none, as Pulsar's 0).
+     */
+    public long maxProducersPerTopic()
+    {
+        return Math.max(0, effective[PolicyField.MAX_PRODUCERS_PER_TOPIC.value()]);
+    }
+
+    /**
+     * @return most consumers over all of a topic's subscriptions, or 0 for no limit.
+     */
+    public long maxConsumersPerTopic()
+    {
+        return Math.max(0, effective[PolicyField.MAX_CONSUMERS_PER_TOPIC.value()]);
+    }
+
+    /**
+     * @return most consumers of one subscription, or 0 for no limit.
+     */
+    public long maxConsumersPerSubscription()
+    {
+        return Math.max(0, effective[PolicyField.MAX_CONSUMERS_PER_SUBSCRIPTION.value()]);
     }
 
     public boolean holdsProducers()

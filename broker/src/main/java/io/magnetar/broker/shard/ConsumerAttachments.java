@@ -73,6 +73,36 @@ final class ConsumerAttachments
      * @return null if it may join, else why not: its mode is not the subscription's, or its ranges overlap another
      * consumer's (Pulsar's consumer assign error).
      */
+    /**
+     * @param topic        a consumer would attach to.
+     * @param subscription it would join, or null for a new one.
+     * @return why the namespace's consumer limits refuse it, as Pulsar's "reached max consumers limit", or null.
+     */
+    static String limitRefusal(final Topic topic, final TopicSubscription subscription)
+    {
+        final long perSubscription = topic.policies.maxConsumersPerSubscription();
+        if (perSubscription > 0 && null != subscription && subscription.consumers.size() >= perSubscription)
+        {
+            return "subscription '" + subscription.name + "' on " + topic.name + " reached its max consumers " +
+                "limit of " + perSubscription + " (namespace policy maxConsumersPerSubscription)";
+        }
+        final long perTopic = topic.policies.maxConsumersPerTopic();
+        if (perTopic > 0)
+        {
+            int consumers = 0;
+            for (final TopicSubscription each : topic.subscriptions)
+            {
+                consumers += each.consumers.size();
+            }
+            if (consumers >= perTopic)
+            {
+                return "topic " + topic.name + " reached its max consumers limit of " + perTopic +
+                    " (namespace policy maxConsumersPerTopic)";
+            }
+        }
+        return null;
+    }
+
     static String keySharedRefusal(final TopicSubscription subscription, final KeySharedMode mode, final int[] ranges)
     {
         final KeySharedState keyShared = subscription.keyShared;

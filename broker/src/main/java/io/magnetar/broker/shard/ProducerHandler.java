@@ -163,6 +163,13 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         final ProducerAccessMode accessMode,
         final long requestedEpoch)
     {
+        final long maxProducers = topic.policies.maxProducersPerTopic();
+        if (maxProducers > 0 && topic.producerCount() >= maxProducers)
+        {
+            proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "topic " + topic.name +
+                " reached its max producers limit of " + maxProducers + " (namespace policy maxProducersPerTopic)");
+            return true;
+        }
         if (topic.hasProducer(producerName))
         {
             // one producer per name and topic, as in Pulsar: deduplication and access modes rely on it

@@ -132,6 +132,10 @@ final class SubscriptionHandler implements SubscriptionAcks
 
         TopicSubscription subscription = topic.subscription(subscriptionName);
         String refusal = null == subscription ? null : ConsumerAttachments.refusal(subscription, type);
+        if (null == refusal)
+        {
+            refusal = ConsumerAttachments.limitRefusal(topic, subscription);
+        }
         if (null == refusal && null != subscription && subscription.durable != start.durable)
         {
             refusal = "subscription '" + subscriptionName + "' on " + topic.name + " is " +

@@ -195,6 +195,55 @@ public final class Namespaces
 
     /**
      * @param namespace {@code tenant/namespace}.
+     * @return its max producers per topic (0 none), or null if it has no setting of its own.
+     * @throws MagnetarAdminException 404 if it does not exist.
+     */
+    public Long getMaxProducersPerTopic(final String namespace) throws MagnetarAdminException
+    {
+        return http.get(path(namespace) + "/maxProducersPerTopic", Long.class);
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @param max       producers a topic takes at once; 0 for no limit.
+     * @throws MagnetarAdminException 400 for a negative value, 404 if it does not exist.
+     */
+    public void setMaxProducersPerTopic(final String namespace, final int max) throws MagnetarAdminException
+    {
+        http.post(path(namespace) + "/maxProducersPerTopic", max);
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}: its max producers per topic reverts to the broker's default.
+     * @throws MagnetarAdminException 404 if it does not exist.
+     */
+    public void removeMaxProducersPerTopic(final String namespace) throws MagnetarAdminException
+    {
+        http.delete(path(namespace) + "/maxProducersPerTopic");
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @param max       consumers over all of a topic's subscriptions; 0 for no limit.
+     * @throws MagnetarAdminException 400 for a negative value, 404 if it does not exist.
+     */
+    public void setMaxConsumersPerTopic(final String namespace, final int max) throws MagnetarAdminException
+    {
+        http.post(path(namespace) + "/maxConsumersPerTopic", max);
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
+     * @param max       consumers of one subscription; 0 for no limit.
+     * @throws MagnetarAdminException 400 for a negative value, 404 if it does not exist.
+     */
+    public void setMaxConsumersPerSubscription(final String namespace, final int max) throws MagnetarAdminException
+    {
+        http.post(path(namespace) + "/maxConsumersPerSubscription", max);
+    }
+
+    /**
+     * @param namespace {@code tenant/namespace}.
      * @return the actions granted on it, by role, as Pulsar's {@code getPermissions}.
      * @throws MagnetarAdminException 404 if it does not exist, 403 if the caller does not administer its tenant.
      */
