@@ -200,7 +200,7 @@ class BadInputTest
             policies = new SetNamespacePoliciesEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(96);
             policies.policiesCount(1).next().field(PolicyField.DURABILITY).value(1);
             policies.namespaceName("public/default");
-            buffer.putByte(firstPolicyOffset, (byte)9);
+            buffer.putByte(firstPolicyOffset, (byte)(NamespacePolicies.FIELD_COUNT + 5)); // a field this broker lacks
             raw.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + policies.encodedLength());
             assertEquals(96, expectError(raw, ErrorCode.INVALID_ARGUMENT).correlationId);
 

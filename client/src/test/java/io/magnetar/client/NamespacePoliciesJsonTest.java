@@ -19,8 +19,10 @@ class NamespacePoliciesJsonTest
     private static final String SET = "{\"namespace\":\"acme/orders\",\"policies\":{\"durability\":\"fsync\"," +
         "\"retentionTimeMs\":7200000,\"retentionSizeBytes\":-1,\"messageTtlMs\":600000," +
         "\"backlogQuotaLimitBytes\":10995116277760,\"backlogQuotaPolicy\":\"producer_request_hold\"," +
-        "\"deduplicationEnabled\":true},\"explicit\":[\"durability\",\"retentionTimeMs\",\"messageTtlMs\"," +
-        "\"backlogQuotaLimitBytes\",\"backlogQuotaPolicy\",\"deduplicationEnabled\"],\"shard\":1}";
+        "\"deduplicationEnabled\":true,\"maxProducersPerTopic\":4,\"maxConsumersPerTopic\":0," +
+        "\"maxConsumersPerSubscription\":2},\"explicit\":[\"durability\",\"retentionTimeMs\",\"messageTtlMs\"," +
+        "\"backlogQuotaLimitBytes\",\"backlogQuotaPolicy\",\"deduplicationEnabled\",\"maxProducersPerTopic\"," +
+        "\"maxConsumersPerTopic\",\"maxConsumersPerSubscription\"],\"shard\":1}";
 
     @Test
     void shouldReadEveryPolicyAndWhichAreExplicit()
@@ -35,6 +37,9 @@ class NamespacePoliciesJsonTest
         assertEquals(10L * 1024 * 1024 * 1024 * 1024, policies.getBacklogQuotaLimitBytes());
         assertEquals(BacklogQuotaPolicy.PRODUCER_REQUEST_HOLD, policies.getBacklogQuotaPolicy());
         assertTrue(policies.isDeduplicationEnabled());
+        assertEquals(4, policies.getMaxProducersPerTopic());
+        assertEquals(0, policies.getMaxConsumersPerTopic());
+        assertEquals(2, policies.getMaxConsumersPerSubscription());
         assertEquals(EnumSet.complementOf(EnumSet.of(NamespacePolicies.Policy.RETENTION_SIZE_BYTES)),
             policies.getExplicitPolicies());
         assertTrue(policies.isExplicit(NamespacePolicies.Policy.DURABILITY));
