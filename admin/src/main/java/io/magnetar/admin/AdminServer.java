@@ -10,9 +10,15 @@ import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.File;
 
 /**
  * The broker's HTTP port: the {@code /admin/v2} REST API with Pulsar's paths and JSON (clusters, tenants,
@@ -34,6 +40,14 @@ public final class AdminServer implements AutoCloseable
         public static final String HTTP_PORT_PROP_NAME = "magnetar.http.port";
         /** Default HTTP port, Pulsar's. */
         public static final int HTTP_PORT_DEFAULT = 8080;
+        /** Port of the admin API over TLS, as Pulsar's {@code webServicePortTls}; served when a key store is given. */
+        public static final String HTTPS_PORT_PROP_NAME = "magnetar.https.port";
+        /** Default TLS port, Pulsar's. */
+        public static final int HTTPS_PORT_DEFAULT = 8443;
+        /** Key store (PKCS12 or JKS) of the admin API's TLS certificate and key; none: no TLS port. */
+        public static final String TLS_KEY_STORE_PROP_NAME = "magnetar.tls.keystore";
+        /** Password of the key store. */
+        public static final String TLS_KEY_STORE_PASSWORD_PROP_NAME = "magnetar.tls.keystore.password";
         /** Largest request body accepted. */
         public static final String MAX_BODY_LENGTH_PROP_NAME = "magnetar.http.max.body.length";
         /** Default largest request body: 1 MiB. */
@@ -52,6 +66,10 @@ public final class AdminServer implements AutoCloseable
         public static final boolean EXPOSE_TOPIC_LEVEL_METRICS_DEFAULT = true;
 
         private int port = Integer.getInteger(HTTP_PORT_PROP_NAME, HTTP_PORT_DEFAULT);
+        private boolean httpEnabled = true;
+        private int tlsPort = Integer.getInteger(HTTPS_PORT_PROP_NAME, HTTPS_PORT_DEFAULT);
+        private String keyStorePath = System.getProperty(TLS_KEY_STORE_PROP_NAME);
+        private String keyStorePassword = System.getProperty(TLS_KEY_STORE_PASSWORD_PROP_NAME);
         private String bindAddress;
         private int maxBodyLength = Integer.getInteger(MAX_BODY_LENGTH_PROP_NAME, MAX_BODY_LENGTH_DEFAULT);
         private long healthTimeoutMs = Long.getLong(HEALTH_TIMEOUT_MS_PROP_NAME, HEALTH_TIMEOUT_MS_DEFAULT);
@@ -73,9 +91,17 @@ public final class AdminServer implements AutoCloseable
             {
                 throw new ConfigurationException("the admin API needs a running broker");
             }
-            if (port < 0 || port > 65535)
+            if (port < 0 || port > 65535 || tlsPort < 0 || tlsPort > 65535)
             {
-                throw new ConfigurationException("HTTP port must be 0..65535: " + port);
+                throw new ConfigurationException("HTTP ports must be 0..65535: " + port + ", " + tlsPort);
+            }
+            if (null != keyStorePath && !new File(keyStorePath).canRead())
+            {
+                throw new ConfigurationException("TLS key store " + keyStorePath + " cannot be read");
+            }
+            if (!httpEnabled && null == keyStorePath)
+            {
+                throw new ConfigurationException("the admin API needs its HTTP port or a TLS key store");
             }
             if (statsIntervalMs < 100)
             {
@@ -107,6 +133,32 @@ public final class AdminServer implements AutoCloseable
         public int port()
         {
             return port;
+        }
+
+        /** @param httpEnabled false to serve TLS only. @return this for a fluent API. */
+        public Context httpEnabled(final boolean httpEnabled)
+        {
+            this.httpEnabled = httpEnabled;
+            return this;
+        }
+
+        /** @param tlsPort TLS port; 0 for any free one. @return this for a fluent API. */
+        public Context tlsPort(final int tlsPort)
+        {
+            this.tlsPort = tlsPort;
+            return this;
+        }
+
+        /**
+         * @param keyStorePath     key store (PKCS12 or JKS) holding the certificate and key; null for no TLS port.
+         * @param keyStorePassword its password.
+         * @return this for a fluent API.
+         */
+        public Context tlsKeyStore(final String keyStorePath, final String keyStorePassword)
+        {
+            this.keyStorePath = keyStorePath;
+            this.keyStorePassword = keyStorePassword;
+            return this;
         }
 
         /** @param bindAddress to bind the HTTP port to; the broker's by default. @return this. */
@@ -170,6 +222,7 @@ public final class AdminServer implements AutoCloseable
     private StatsSampler sampler;
     private Server server;
     private ServerConnector connector;
+    private ServerConnector tlsConnector;
 
     private AdminServer(final Context ctx)
     {
@@ -241,30 +294,56 @@ public final class AdminServer implements AutoCloseable
         final QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("magnetar-admin");
         server = new Server(threads);
-        connector = new ServerConnector(server, 1, 1);
-        connector.setHost(ctx.bindAddress);
-        connector.setPort(ctx.port);
-        server.addConnector(connector);
+        if (ctx.httpEnabled)
+        {
+            connector = new ServerConnector(server, 1, 1);
+            connector.setHost(ctx.bindAddress);
+            connector.setPort(ctx.port);
+            server.addConnector(connector);
+        }
+        if (null != ctx.keyStorePath)
+        {
+            final SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(ctx.keyStorePath);
+            tls.setKeyStorePassword(ctx.keyStorePassword);
+            tlsConnector = new ServerConnector(server, 1, 1,
+                new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory());
+            tlsConnector.setHost(ctx.bindAddress);
+            tlsConnector.setPort(ctx.tlsPort);
+            server.addConnector(tlsConnector);
+        }
         server.setHandler(routes);
         server.start();
         sampler.start();
     }
 
     /**
-     * @return the port the HTTP API is bound to.
+     * @return the port the HTTP API is bound to, or -1 if it serves TLS only.
      */
     public int port()
     {
-        return connector.getLocalPort();
+        return null == connector ? -1 : connector.getLocalPort();
     }
 
     /**
-     * @return the admin URL, e.g. {@code http://localhost:8080}.
+     * @return the admin URL, e.g. {@code http://localhost:8080}; the TLS one if there is no plain HTTP port.
      */
     public String url()
     {
-        final String host = "0.0.0.0".equals(ctx.bindAddress) ? "localhost" : ctx.bindAddress;
-        return "http://" + host + ":" + port();
+        return null == connector ? tlsUrl() : "http://" + host() + ":" + port();
+    }
+
+    /**
+     * @return the admin URL over TLS, e.g. {@code https://localhost:8443}, or null when no key store was given.
+     */
+    public String tlsUrl()
+    {
+        return null == tlsConnector ? null : "https://" + host() + ":" + tlsConnector.getLocalPort();
+    }
+
+    private String host()
+    {
+        return "0.0.0.0".equals(ctx.bindAddress) ? "localhost" : ctx.bindAddress;
     }
 
     /**

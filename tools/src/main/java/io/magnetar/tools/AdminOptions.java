@@ -6,9 +6,15 @@ import io.magnetar.client.admin.MagnetarAdmin;
 import io.magnetar.client.admin.MagnetarAdminException;
 import picocli.CommandLine.Option;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 
 /**
@@ -30,6 +36,13 @@ final class AdminOptions
 
     @Option(names = "--auth-token-file", description = "File holding the JWT, instead of --auth-token.")
     File authTokenFile;
+
+    @Option(names = "--tls-trust-store", description = "Trust store (PKCS12 or JKS) with the certificate an " +
+        "https --admin-url presents, when the JDK's default trust does not hold it.")
+    File trustStore;
+
+    @Option(names = "--tls-trust-store-password", description = "Password of --tls-trust-store.")
+    String trustStorePassword;
 
     /**
      * An admin call to run.
@@ -84,6 +97,25 @@ final class AdminOptions
         }
     }
 
+    private static SSLContext trusting(final File trustStore, final String password)
+    {
+        try (InputStream in = new FileInputStream(trustStore))
+        {
+            final KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(in, null == password ? null : password.toCharArray());
+            final TrustManagerFactory trust =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        }
+        catch (final IOException | GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("--tls-trust-store: cannot use " + trustStore + ": " + ex.getMessage());
+        }
+    }
+
     private MagnetarAdmin connect()
     {
         String token = authToken;
@@ -104,6 +136,7 @@ final class AdminOptions
         }
         return MagnetarAdmin.builder()
             .serviceHttpUrl(adminUrl)
+            .sslContext(null == trustStore ? null : trusting(trustStore, trustStorePassword))
             .authToken(token)
             .requestTimeout(Duration.ofSeconds(timeoutSeconds))
             .build();

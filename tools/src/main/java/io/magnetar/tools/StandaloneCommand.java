@@ -85,8 +85,19 @@ final class StandaloneCommand implements Callable<Integer>
         "Default: ${DEFAULT-VALUE}")
     int httpPort = AdminServer.Context.HTTP_PORT_DEFAULT;
 
-    @Option(names = "--no-http", description = "Run without the admin REST API.")
+    @Option(names = "--no-http", description = "Run without the admin REST API's plain HTTP port.")
     boolean noHttp;
+
+    @Option(names = "--https-port", description = "TCP port of the admin REST API over TLS, served when " +
+        "--tls-keystore is given. Default: ${DEFAULT-VALUE}")
+    int httpsPort = AdminServer.Context.HTTPS_PORT_DEFAULT;
+
+    @Option(names = "--tls-keystore", description = "Key store (PKCS12 or JKS) with the admin API's TLS " +
+        "certificate and key: the REST API is then served over https on --https-port too.")
+    String tlsKeyStore;
+
+    @Option(names = "--tls-keystore-password", description = "Password of --tls-keystore.")
+    String tlsKeyStorePassword;
 
     @Option(names = "--cluster-name", description = "Name of the cluster this broker serves. Default: " +
         "${DEFAULT-VALUE}")
@@ -146,6 +157,14 @@ final class StandaloneCommand implements Callable<Integer>
             {
                 StartupChecks.checkHttpPort(bindAddress, httpPort);
             }
+            if (null != tlsKeyStore)
+            {
+                StartupChecks.checkHttpPort(bindAddress, httpsPort);
+                if (!new File(tlsKeyStore).canRead())
+                {
+                    throw new IllegalArgumentException("--tls-keystore: cannot read " + tlsKeyStore);
+                }
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -180,9 +199,10 @@ final class StandaloneCommand implements Callable<Integer>
             AdminServer adminServer = null;
             try
             {
-                if (!noHttp)
+                if (!noHttp || null != tlsKeyStore)
                 {
-                    adminServer = AdminServer.launch(new AdminServer.Context().broker(broker).port(httpPort));
+                    adminServer = AdminServer.launch(new AdminServer.Context().broker(broker).port(httpPort)
+                        .httpEnabled(!noHttp).tlsPort(httpsPort).tlsKeyStore(tlsKeyStore, tlsKeyStorePassword));
                     broker.metadata().updateCluster(clusterName, new ClusterData(
                         adminServer.url(), broker.serviceUrl(), ownCluster(broker).getReplicationEndpoint()));
                 }
@@ -199,6 +219,8 @@ final class StandaloneCommand implements Callable<Integer>
             {
                 System.out.println("magnetar standalone ready: serviceUrl=" + broker.serviceUrl() +
                     (null != adminServer ? " adminUrl=" + adminServer.url() : "") +
+                    (null != adminServer && null != adminServer.tlsUrl() ?
+                        " adminTlsUrl=" + adminServer.tlsUrl() : "") +
                     (noIpc ? "" : " ipcUrl=magnetar+ipc:// aeronDir=" + broker.aeronDirectoryName()) +
                     " dataDir=" + dataDir.getAbsolutePath() +
                     " profile=" + Profile.parse(profile).cliName() +

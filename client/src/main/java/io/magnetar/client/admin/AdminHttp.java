@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,9 +31,18 @@ final class AdminHttp
     private final Duration requestTimeout;
 
     AdminHttp(
-        final String baseUrl, final String authToken, final Duration connectTimeout, final Duration requestTimeout)
+        final String baseUrl,
+        final String authToken,
+        final Duration connectTimeout,
+        final Duration requestTimeout,
+        final SSLContext sslContext)
     {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        if (null != sslContext)
+        {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authToken = authToken;
         this.requestTimeout = requestTimeout;

@@ -1,5 +1,6 @@
 package io.magnetar.client.admin;
 
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 
 /**
@@ -26,6 +27,7 @@ public final class MagnetarAdmin implements AutoCloseable
         private String authToken;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private SSLContext sslContext;
 
         private Builder()
         {
@@ -48,6 +50,17 @@ public final class MagnetarAdmin implements AutoCloseable
         public Builder authToken(final String authToken)
         {
             this.authToken = authToken;
+            return this;
+        }
+
+        /**
+         * @param sslContext trusting the broker's certificate, for an {@code https://} URL; null for the JDK's
+         *                   default trust.
+         * @return this builder.
+         */
+        public Builder sslContext(final SSLContext sslContext)
+        {
+            this.sslContext = sslContext;
             return this;
         }
 
@@ -88,7 +101,8 @@ public final class MagnetarAdmin implements AutoCloseable
             {
                 throw new IllegalArgumentException("timeouts must be positive");
             }
-            return new MagnetarAdmin(new AdminHttp(serviceHttpUrl, authToken, connectTimeout, requestTimeout));
+            return new MagnetarAdmin(
+                new AdminHttp(serviceHttpUrl, authToken, connectTimeout, requestTimeout, sslContext));
         }
     }
 
