@@ -86,7 +86,7 @@ class NamespacesCommandTest
     @Test
     void shouldPrintThePoliciesAsTheBrokerWritesThem() throws Exception
     {
-        final long[] defaults = { 1, -1, -1, -1, -1, 1, 0 };
+        final long[] defaults = { 1, -1, -1, -1, -1, 1, 0, -1, -1, -1 };
         final io.magnetar.broker.policy.NamespacePolicies inherited =
             new io.magnetar.broker.policy.NamespacePolicies("public/ns1", defaults);
         assertPrintedAsBefore(inherited);
@@ -117,7 +117,10 @@ class NamespacesCommandTest
             "    \"messageTtlMs\" : -1," + n +
             "    \"backlogQuotaLimitBytes\" : -1," + n +
             "    \"backlogQuotaPolicy\" : \"producer_exception\"," + n +
-            "    \"deduplicationEnabled\" : false" + n +
+            "    \"deduplicationEnabled\" : false," + n +
+            "    \"maxProducersPerTopic\" : -1," + n +
+            "    \"maxConsumersPerTopic\" : -1," + n +
+            "    \"maxConsumersPerSubscription\" : -1" + n +
             "  }," + n +
             "  \"explicit\" : [ ]," + n +
             "  \"shard\" : 2" + n +
