@@ -11,6 +11,7 @@ import io.magnetar.client.NamespacePolicies;
 import io.magnetar.client.NamespacePolicyUpdate;
 import io.magnetar.client.Namespaces;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,11 @@ final class NamespacesResource
                 return null;
             })
             .add("GET", NAMESPACE, (call) -> policies(namespaces().getPolicies(name(call))))
+            .add("DELETE", NAMESPACE, (call) ->
+            {
+                delete(name(call), call.queryBoolean("force", false));
+                return null;
+            })
             .add("GET", NAMESPACE + "/retention", (call) -> retention(namespaces().getPolicies(name(call))))
             .add("POST", NAMESPACE + "/retention", (call) ->
             {
@@ -185,6 +191,40 @@ final class NamespacesResource
                 metadata.revokePermission(name(call), call.path("role"));
                 return null;
             });
+    }
+
+    /**
+     * Delete a namespace that holds no topic, as Pulsar's non-forced delete ({@code 409} otherwise).
+     */
+    private void delete(final String namespace, final boolean force) throws Exception
+    {
+        if (force)
+        {
+            throw new RestException(405, "a forced delete (of the namespace's topics too) is not supported: topics " +
+                "cannot be deleted yet");
+        }
+        if (!metadata.snapshot().namespaces().contains(namespace))
+        {
+            throw RestException.notFound("namespace " + namespace + " does not exist");
+        }
+        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || BrokersResource.SYSTEM_NAMESPACE.equals(namespace))
+        {
+            throw RestException.badRequest("namespace " + namespace + " is the broker's own and cannot be deleted");
+        }
+        final List<String> topics = new ArrayList<>(namespaces().getTopics(namespace));
+        for (final String partitioned : metadata.snapshot().partitionedTopics().keySet())
+        {
+            if (MetricsResource.namespaceOf(partitioned).equals(namespace))
+            {
+                topics.add(partitioned);
+            }
+        }
+        if (!topics.isEmpty())
+        {
+            throw new RestException(409, "Cannot delete non empty namespace " + namespace + ": it has " +
+                topics.size() + " topic(s), e.g. " + topics.get(0));
+        }
+        namespaces().deleteNamespace(namespace);
     }
 
     private static long limitOf(final RestCall call)

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -247,6 +248,40 @@ class AdminApiTest
             assertStatus(404, () -> admin.topics().deleteSubscription(topic, "billing", false));
         }
         assertStatus(412, () -> admin.topics().getInternalStats("persistent://public/default/bad name"));
+    }
+
+    @Test
+    void shouldDeleteOnlyEmptyNamespacesAsPulsar() throws Exception
+    {
+        admin.tenants().createTenant("gone", new TenantInfo(null, Set.of("standalone")));
+        admin.namespaces().createNamespace("gone/empty");
+        admin.namespaces().setNamespaceMessageTTL("gone/empty", 60);
+        admin.namespaces().grantPermissionOnNamespace("gone/empty", "app", Set.of("produce"));
+        admin.namespaces().deleteNamespace("gone/empty");
+        assertEquals(List.of(), admin.namespaces().getNamespaces("gone"));
+        assertStatus(404, () -> admin.namespaces().deleteNamespace("gone/empty"));
+        assertStatus(404, () -> admin.namespaces().getPolicies("gone/empty"));
+        assertFalse(broker.broker.metadata().snapshot().permissions().containsKey("gone/empty"), "grants go too");
+
+        admin.namespaces().createNamespace("gone/full");
+        try (MagnetarClient client = broker.newClient();
+            Producer producer = client.newProducer().topic("persistent://gone/full/t").create())
+        {
+            producer.send(new byte[1]);
+        }
+        final MagnetarAdminException full =
+            assertThrows(MagnetarAdminException.class, () -> admin.namespaces().deleteNamespace("gone/full"));
+        assertEquals(409, full.statusCode());
+        assertTrue(full.getMessage().contains("persistent://gone/full/t"), full.getMessage());
+        assertStatus(400, () -> admin.namespaces().deleteNamespace("public/default"));
+        assertEquals(405, raw("DELETE", "/admin/v2/namespaces/gone/full?force=true", null).statusCode());
+        assertStatus(412, () -> admin.namespaces().deleteNamespace("gone/bad name"));
+        final MagnetarAdminException notEmpty =
+            assertThrows(MagnetarAdminException.class, () -> admin.tenants().deleteTenant("gone"));
+        assertEquals(409, notEmpty.statusCode());
+
+        admin.namespaces().createNamespace("gone/empty");
+        assertEquals(NO_POLICIES, admin.namespaces().getPolicies("gone/empty"), "created again afresh");
     }
 
     @Test

@@ -155,6 +155,7 @@ public final class MagnetarBroker implements AutoCloseable
         {
             final MetadataAdmin admin = new MetadataAdmin(new FileMetadataStore(ctx.dataDir()), ctx.clusterName());
             admin.bootstrap(new ClusterData(ctx.webServiceUrl(), serviceUrl(), null), shardNamespaces);
+            shardNamespaces.clear(); // the store is the namespaces' truth: a deleted one stays deleted
             shardNamespaces.addAll(admin.snapshot().namespaces());
             return admin;
         }

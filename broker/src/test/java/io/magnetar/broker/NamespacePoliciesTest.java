@@ -172,6 +172,41 @@ class NamespacePoliciesTest
     }
 
     @Test
+    void shouldDeleteANamespaceForGoodAndCreateItAgainAfresh() throws Exception
+    {
+        harness = new BrokerHarness(dataDir);
+        harness.shardCount = 2;
+        harness.start();
+        createTenant("acme");
+        try (MagnetarClient client = client())
+        {
+            final Namespaces namespaces = client.admin().namespaces();
+            namespaces.createNamespace("acme/temp");
+            namespaces.setMessageTtl("acme/temp", 60_000);
+            namespaces.deleteNamespace("acme/temp");
+            assertEquals(List.of(), namespaces.listNamespaces("acme"));
+            final MagnetarClientException gone = assertThrows(MagnetarClientException.class,
+                () -> client.newProducer().topic("persistent://acme/temp/t").create());
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND, gone.errorCode(), gone.getMessage());
+            assertEquals(ErrorCode.NAMESPACE_NOT_FOUND,
+                assertThrows(MagnetarClientException.class, () -> namespaces.deleteNamespace("acme/temp")).errorCode());
+            assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(MagnetarClientException.class,
+                () -> namespaces.deleteNamespace("public/default")).errorCode());
+        }
+
+        harness.stop();
+        harness.start();
+        try (MagnetarClient client = client())
+        {
+            final Namespaces namespaces = client.admin().namespaces();
+            assertEquals(List.of(), namespaces.listNamespaces("acme"), "deleted for good, whatever the shards hold");
+            namespaces.createNamespace("acme/temp");
+            assertEquals(-1, namespaces.getPolicies("acme/temp").getMessageTtlMs(), "created again afresh");
+            assertEquals(Set.of(), namespaces.getPolicies("acme/temp").getExplicitPolicies());
+        }
+    }
+
+    @Test
     void shouldApplyMessageTtlOnlyInItsNamespace() throws Exception
     {
         harness = new BrokerHarness(dataDir);

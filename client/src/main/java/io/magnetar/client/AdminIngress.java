@@ -108,6 +108,16 @@ interface AdminIngress
     void listNamespaces(long correlationId, String tenant, long deadlineNs) throws MagnetarClientException;
 
     /**
+     * Offer {@code DeleteNamespace}.
+     *
+     * @param correlationId of the request.
+     * @param namespace     {@code tenant/namespace}.
+     * @param deadlineNs    bound on the offer.
+     * @throws MagnetarClientException if the offer failed.
+     */
+    void deleteNamespace(long correlationId, String namespace, long deadlineNs) throws MagnetarClientException;
+
+    /**
      * Offer {@code GetTopicsOfNamespace}.
      *
      * @param correlationId of the request.

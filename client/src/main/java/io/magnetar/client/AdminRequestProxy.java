@@ -2,6 +2,7 @@ package io.magnetar.client;
 
 import io.magnetar.codecs.BooleanType;
 import io.magnetar.codecs.CreatePartitionedTopicEncoder;
+import io.magnetar.codecs.DeleteNamespaceEncoder;
 import io.magnetar.codecs.DeleteSubscriptionEncoder;
 import io.magnetar.codecs.GetNamespacePoliciesEncoder;
 import io.magnetar.codecs.GetPartitionedTopicMetadataEncoder;
@@ -35,6 +36,7 @@ final class AdminRequestProxy implements AdminIngress
         final StatsInternalRequestEncoder statsInternalRequestEncoder = new StatsInternalRequestEncoder();
         final TopicStatsRequestEncoder topicStatsRequestEncoder = new TopicStatsRequestEncoder();
         final ShardStatsRequestEncoder shardStatsRequestEncoder = new ShardStatsRequestEncoder();
+        final DeleteNamespaceEncoder deleteNamespaceEncoder = new DeleteNamespaceEncoder();
         final ResetCursorEncoder resetCursorEncoder = new ResetCursorEncoder();
         final DeleteSubscriptionEncoder deleteSubscriptionEncoder = new DeleteSubscriptionEncoder();
         final GetTopicsOfNamespaceEncoder getTopicsOfNamespaceEncoder = new GetTopicsOfNamespaceEncoder();
@@ -114,6 +116,21 @@ final class AdminRequestProxy implements AdminIngress
             .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
             .correlationId(correlationId)
             .topic(topic);
+
+        ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void deleteNamespace(final long correlationId, final String namespace, final long deadlineNs)
+        throws MagnetarClientException
+    {
+        final AdminEncoders e = encoders.get();
+        final DeleteNamespaceEncoder encoder = e.deleteNamespaceEncoder
+            .wrapAndApplyHeader(e.buffer, 0, e.headerEncoder)
+            .correlationId(correlationId)
+            .namespaceName(namespace);
 
         ingressProxy.offerRequest(e.buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), deadlineNs);
     }

@@ -19,6 +19,8 @@ import java.util.function.IntSupplier;
  */
 public final class Namespaces
 {
+    private static final int DELETE_NAMESPACE_VERSION = 10;
+
     private final RequestTracker requests;
     private final AdminIngress ingress;
     private final IntSupplier brokerProtocolVersion;
@@ -320,6 +322,22 @@ public final class Namespaces
         return update(namespace, update, "set policies of namespace '" + namespace + "'");
     }
 
+    /**
+     * Delete a namespace, as Pulsar's {@code deleteNamespace}: the broker forgets it and every topic shard resets its
+     * policies. Check first that it holds no topic (the admin REST API's {@code DELETE} does): a topic left in it
+     * keeps its producers and consumers, but takes no new ones until the namespace is created again.
+     *
+     * @param namespace {@code tenant/namespace}; not {@code public/default} nor {@code pulsar/system}.
+     * @throws MagnetarClientException {@code NAMESPACE_NOT_FOUND} if it does not exist, {@code INVALID_ARGUMENT} for
+     *                                 the broker's own, or if the broker refused or did not answer in time.
+     */
+    public void deleteNamespace(final String namespace) throws MagnetarClientException
+    {
+        RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), DELETE_NAMESPACE_VERSION,
+            "namespace deletion");
+        update(namespace, null, "delete namespace '" + namespace + "'");
+    }
+
     private NamespacePolicies update(
         final String namespace, final NamespacePolicyUpdate update, final String operation)
         throws MagnetarClientException
@@ -330,7 +348,16 @@ public final class Namespaces
         final long deadlineNs = System.nanoTime() + requests.operationTimeoutNs();
         final PendingRequest request = requests.registerForEveryShard(EgressAdapter.NAMESPACE_POLICIES, deadlineNs);
         requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
-            ingress.setNamespacePolicies(correlationId, namespace, update, offerDeadlineNs));
+        {
+            if (null == update)
+            {
+                ingress.deleteNamespace(correlationId, namespace, offerDeadlineNs);
+            }
+            else
+            {
+                ingress.setNamespacePolicies(correlationId, namespace, update, offerDeadlineNs);
+            }
+        });
 
         try
         {

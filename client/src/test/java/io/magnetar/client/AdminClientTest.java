@@ -356,6 +356,12 @@ class AdminClientTest
             offer(correlationId, "stats " + topic);
         }
 
+        public void deleteNamespace(final long correlationId, final String namespace, final long deadlineNs)
+            throws MagnetarClientException
+        {
+            offer(correlationId, "delete namespace " + namespace);
+        }
+
         public void topicStats(final long correlationId, final String topic, final long deadlineNs)
             throws MagnetarClientException
         {

@@ -52,6 +52,7 @@ import java.util.concurrent.Callable;
         NamespaceLimitCommands.MaxConsumersPerTopic.class,
         NamespaceLimitCommands.MaxConsumersPerSubscription.class,
         NamespaceLimitCommands.RemoveLimits.class,
+        PermissionCommands.DeleteNamespace.class,
         PermissionCommands.GrantOnNamespace.class,
         PermissionCommands.RevokeOnNamespace.class,
         PermissionCommands.OfNamespace.class

@@ -10,13 +10,33 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code namespaces grant-permission | revoke-permission | permissions} and the same under {@code topics}, as
- * {@code pulsar-admin} has them, over the admin API.
+ * {@code namespaces grant-permission | revoke-permission | permissions | delete} and the permission commands under
+ * {@code topics}, as {@code pulsar-admin} has them, over the admin API.
  */
 final class PermissionCommands
 {
     private PermissionCommands()
     {
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+        description = "Delete a namespace that holds no topic (over the admin API).")
+    static final class DeleteNamespace implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "NAMESPACE", description = "tenant/namespace.")
+        String namespace;
+
+        public Integer call()
+        {
+            return options.run("namespaces delete", (admin) ->
+            {
+                admin.namespaces().deleteNamespace(namespace);
+                return null;
+            });
+        }
     }
 
     @Command(name = "grant-permission", mixinStandardHelpOptions = true,

@@ -150,6 +150,8 @@ class CliProcessesTest
             assertTrue(run("tenants-get", "tenants", "get", "acme", "--admin-url", adminUrl)
                 .contains("\"adminRoles\" : [ \"ops\" ]"));
             run("acme-namespace", "namespaces", "create", "acme/orders", "-u", serviceUrl);
+            run("acme-scratch", "namespaces", "create", "acme/scratch", "-u", serviceUrl);
+            run("acme-scratch-delete", "namespaces", "delete", "acme/scratch", "--admin-url", adminUrl);
             assertEquals("standalone", run("clusters-list", "clusters", "list", "--admin-url", adminUrl).strip());
             final String topicStats = run("topics-stats", "topics", "stats", TOPIC, "--admin-url", adminUrl);
             assertTrue(topicStats.contains("\"msgInCounter\" : ") && topicStats.contains("\"sub\" : {"),

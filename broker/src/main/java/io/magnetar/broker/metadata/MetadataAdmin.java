@@ -65,9 +65,10 @@ public final class MetadataAdmin
     }
 
     /**
-     * At start: record this broker's cluster (its URLs refreshed), the {@code public} tenant, and every namespace the
-     * shards know, with their tenants (a data directory from before tenants were stored gets them here, allowed this
-     * cluster and administered by superusers only).
+     * At start: record this broker's cluster (its URLs refreshed) and the {@code public} tenant; a store that does
+     * not record namespaces yet (a new data directory, or one from before they were stored) takes every namespace the
+     * shards know, with their tenants (allowed this cluster, administered by superusers only). From then on the store
+     * is the namespaces' truth: one deleted stays deleted, whatever policies the shards still hold.
      *
      * @param ownCluster this broker's cluster data.
      * @param namespaces the shards know at start.
@@ -82,9 +83,12 @@ public final class MetadataAdmin
                 MetadataSnapshot next = ownCluster.equals(current.clusters().get(clusterName)) ?
                     current : current.withCluster(clusterName, ownCluster);
                 next = withNamespaceAndTenant(next, DEFAULT_NAMESPACE);
-                for (final String namespace : namespaces)
+                if (!current.namespacesRecorded())
                 {
-                    next = withNamespaceAndTenant(next, namespace);
+                    for (final String namespace : namespaces)
+                    {
+                        next = withNamespaceAndTenant(next, namespace);
+                    }
                 }
                 return next;
             });
@@ -136,7 +140,21 @@ public final class MetadataAdmin
         try
         {
             store.update((current) ->
-                current.namespaces().contains(namespace) ? current.withNamespace(namespace, false) : current);
+            {
+                MetadataSnapshot next = current.namespaces().contains(namespace) ?
+                    current.withNamespace(namespace, false) : current;
+                for (final String resource : current.permissions().keySet())
+                {
+                    if (resource.equals(namespace) || resource.contains("://" + namespace + "/"))
+                    {
+                        for (final String role : current.permissions().get(resource).keySet())
+                        {
+                            next = next.withPermission(resource, role, Set.of());
+                        }
+                    }
+                }
+                return next;
+            });
         }
         catch (final MetadataException ex)
         {

@@ -1,6 +1,7 @@
 package io.magnetar.broker.metadata;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Collection;
@@ -27,6 +28,7 @@ public final class MetadataSnapshot
     private final NavigableSet<String> namespaces;
     private final NavigableMap<String, Integer> partitionedTopics;
     private final NavigableMap<String, Map<String, Set<String>>> permissions;
+    private final boolean namespacesRecorded;
 
     /**
      * @param clusters          by name; null for none.
@@ -66,6 +68,7 @@ public final class MetadataSnapshot
         this.tenants = Collections.unmodifiableNavigableMap(null == tenants ? new TreeMap<>() : new TreeMap<>(tenants));
         this.namespaces = Collections.unmodifiableNavigableSet(
             null == namespaces ? new TreeSet<>() : new TreeSet<>(namespaces));
+        this.namespacesRecorded = null != namespaces;
         this.partitionedTopics = Collections.unmodifiableNavigableMap(
             null == partitionedTopics ? new TreeMap<>() : new TreeMap<>(partitionedTopics));
     }
@@ -95,6 +98,16 @@ public final class MetadataSnapshot
     public NavigableSet<String> namespaces()
     {
         return namespaces;
+    }
+
+    /**
+     * @return true once the store records namespaces (from this version on): it is then the namespaces' truth;
+     * false for an empty store or a document of an older broker, whose namespaces the shards know.
+     */
+    @JsonIgnore
+    public boolean namespacesRecorded()
+    {
+        return namespacesRecorded;
     }
 
     /**

@@ -89,6 +89,13 @@ interface IngressCommandListener
     boolean onStatsInternalRequest(long sessionKey, long correlationId, String topic, DirectBuffer frame, int length);
 
     /**
+     * {@code DeleteNamespace}: the session agent forgets the namespace and every shard resets its policies.
+     *
+     * @return false if the request could not be handed to every shard yet.
+     */
+    boolean onDeleteNamespace(long sessionKey, long correlationId, String namespace);
+
+    /**
      * {@code ShardStatsRequest}: handed to the shard it names.
      */
     boolean onShardCommand(long sessionKey, long correlationId, int shard, DirectBuffer frame, int length);

@@ -14,6 +14,7 @@ import io.magnetar.codecs.CloseProducerDecoder;
 import io.magnetar.codecs.ConnectDecoder;
 import io.magnetar.codecs.CreatePartitionedTopicDecoder;
 import io.magnetar.codecs.CreateProducerDecoder;
+import io.magnetar.codecs.DeleteNamespaceDecoder;
 import io.magnetar.codecs.DeleteSubscriptionDecoder;
 import io.magnetar.codecs.DisconnectDecoder;
 import io.magnetar.codecs.ErrorCode;
@@ -73,6 +74,7 @@ final class IngressFrameAdapter
     private final StatsInternalRequestDecoder statsInternalRequestDecoder = new StatsInternalRequestDecoder();
     private final TopicStatsRequestDecoder topicStatsRequestDecoder = new TopicStatsRequestDecoder();
     private final ShardStatsRequestDecoder shardStatsRequestDecoder = new ShardStatsRequestDecoder();
+    private final DeleteNamespaceDecoder deleteNamespaceDecoder = new DeleteNamespaceDecoder();
     private final SetNamespacePoliciesDecoder setNamespacePoliciesDecoder = new SetNamespacePoliciesDecoder();
     private final GetNamespacePoliciesDecoder getNamespacePoliciesDecoder = new GetNamespacePoliciesDecoder();
     private final ListNamespacesDecoder listNamespacesDecoder = new ListNamespacesDecoder();
@@ -331,6 +333,14 @@ final class IngressFrameAdapter
                 topicStatsRequestDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version).correlationId();
                 return listener.onStatsInternalRequest(
                     sessionKey, correlationId, topicStatsRequestDecoder.topic(), frame, length);
+
+            case DeleteNamespaceDecoder.TEMPLATE_ID:
+                if (!isWellFormed(length, blockLength, DeleteNamespaceDecoder.BLOCK_LENGTH, 1))
+                {
+                    return bad(sessionKey, correlationId, ErrorCode.MALFORMED_FRAME, "malformed namespace delete");
+                }
+                return listener.onDeleteNamespace(sessionKey, correlationId,
+                    deleteNamespaceDecoder.wrap(frame, ENCODED_LENGTH, blockLength, version).namespaceName());
 
             case ShardStatsRequestDecoder.TEMPLATE_ID:
                 return isWellFormed(length, blockLength, ShardStatsRequestDecoder.BLOCK_LENGTH, 0) ?

@@ -1,9 +1,14 @@
 package io.magnetar.broker.session;
 
 import io.magnetar.broker.auth.Authorizer;
+import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.policy.NamespacePolicies;
 import io.magnetar.broker.policy.TopicName;
 import io.magnetar.codecs.ErrorCode;
+import io.magnetar.codecs.MessageHeaderEncoder;
+import io.magnetar.codecs.PolicyField;
+import io.magnetar.codecs.SetNamespacePoliciesEncoder;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.DirectBuffer;
 
 import java.util.Collection;
@@ -21,6 +26,12 @@ final class NamespaceCommands
     private final ShardRouter router;
     private final NamespaceDirectory namespaces;
     private final Authorizer authorizer;
+    private final ExpandableArrayBuffer resetBuffer = new ExpandableArrayBuffer(1024);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final SetNamespacePoliciesEncoder resetEncoder = new SetNamespacePoliciesEncoder();
+
+    /** The namespace of the admin API's health check, kept like {@code public/default}. */
+    static final String SYSTEM_NAMESPACE = "pulsar/system";
 
     NamespaceCommands(
         final SessionAgent agent,
@@ -210,6 +221,59 @@ final class NamespaceCommands
             return null;
         }
         return session;
+    }
+
+    /**
+     * Delete a namespace: refused for {@code public/default} and the health check's {@code pulsar/system}; else the
+     * session agent forgets it (no producer, consumer or topic of it is taken from now on), the metadata store drops
+     * it and its grants, and every shard resets its policies (an ordinary policy change with every field back to the
+     * broker's default, which each shard records and answers), so a namespace created again starts afresh. The
+     * admin API checks beforehand that no topic of it exists.
+     */
+    boolean onDeleteNamespace(final long sessionKey, final long correlationId, final String namespace)
+    {
+        final ClientSession session = agent.activeSession(sessionKey);
+        if (null == session)
+        {
+            return true;
+        }
+        final String failure = TopicName.checkNamespace(namespace);
+        if (null != failure)
+        {
+            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, failure);
+        }
+        if (!authorizer.isTenantAdmin(session.role, namespace.substring(0, namespace.indexOf('/'))))
+        {
+            return refuseRole(session, correlationId, "delete namespace " + namespace);
+        }
+        if (!namespaces.contains(namespace))
+        {
+            return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
+                "namespace " + namespace + " does not exist");
+        }
+        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || SYSTEM_NAMESPACE.equals(namespace))
+        {
+            return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, "namespace " + namespace +
+                " is the broker's own and cannot be deleted");
+        }
+
+        final SetNamespacePoliciesEncoder encoder = resetEncoder.wrapAndApplyHeader(resetBuffer, 0, headerEncoder)
+            .correlationId(correlationId);
+        final SetNamespacePoliciesEncoder.PoliciesEncoder fields =
+            encoder.policiesCount(NamespacePolicies.FIELD_COUNT);
+        for (int field = 0; field < NamespacePolicies.FIELD_COUNT; field++)
+        {
+            fields.next().field(PolicyField.get((short)field)).value(NamespacePolicies.INHERIT);
+        }
+        encoder.namespaceName(namespace);
+        if (!router.forwardToAll(session.egress(), resetBuffer,
+            MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()))
+        {
+            return false;
+        }
+        namespaces.remove(namespace);
+
+        return true;
     }
 
     private boolean refuse(

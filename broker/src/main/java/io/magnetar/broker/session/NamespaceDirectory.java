@@ -71,6 +71,25 @@ final class NamespaceDirectory
     }
 
     /**
+     * @param namespace deleted, as {@code tenant/namespace}: forgotten here and in the metadata store, with its grants.
+     */
+    void remove(final String namespace)
+    {
+        if (namespaces.remove(namespace))
+        {
+            try
+            {
+                metadata.removeNamespace(namespace);
+            }
+            catch (final IOException ex)
+            {
+                errorHandler.onError(new IOException("namespace " + namespace + " could not be removed from the " +
+                    "metadata store: " + ex.getMessage(), ex));
+            }
+        }
+    }
+
+    /**
      * @param tenant whose namespaces to list.
      * @return the tenant's namespaces as {@code tenant/namespace}, sorted.
      */

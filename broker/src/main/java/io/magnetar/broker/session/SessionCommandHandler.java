@@ -342,6 +342,14 @@ final class SessionCommandHandler implements IngressCommandListener
     /**
      * {@inheritDoc}
      */
+    public boolean onDeleteNamespace(final long sessionKey, final long correlationId, final String namespace)
+    {
+        return namespaceCommands.onDeleteNamespace(sessionKey, correlationId, namespace);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public boolean onShardCommand(
         final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame, final int length)
     {

@@ -416,6 +416,12 @@ class IngressFrameAdapterTest
             return record("stats " + sessionKey + " " + correlationId + " " + topic, frame, length);
         }
 
+        public boolean onDeleteNamespace(final long sessionKey, final long correlationId, final String namespace)
+        {
+            calls.add("deleteNamespace " + sessionKey + " " + correlationId + " " + namespace);
+            return true;
+        }
+
         public boolean onShardCommand(
             final long sessionKey, final long correlationId, final int shard, final DirectBuffer frame,
             final int length)

@@ -39,6 +39,17 @@ public final class Namespaces
     }
 
     /**
+     * Delete a namespace that holds no topic, as Pulsar's {@code deleteNamespace}.
+     *
+     * @param namespace {@code tenant/namespace}; not {@code public/default} nor {@code pulsar/system}.
+     * @throws MagnetarAdminException 404 if it does not exist, 409 while it holds topics, 400 for the broker's own.
+     */
+    public void deleteNamespace(final String namespace) throws MagnetarAdminException
+    {
+        http.delete(path(namespace));
+    }
+
+    /**
      * @param namespace {@code tenant/namespace}.
      * @return the policies set on it; null fields are the broker's defaults.
      * @throws MagnetarAdminException 404 if it does not exist.
