@@ -86,18 +86,32 @@ class MetadataAdminTest
     }
 
     @Test
-    void shouldKeepEverythingAcrossAReopenAndRecreateTenantsOfOldNamespaces() throws Exception
+    void shouldKeepEverythingAcrossAReopenAndTrustItsOwnNamespacesOverTheShards() throws Exception
     {
         admin.createTenant("acme", new TenantInfo(List.of("ops"), List.of("standalone")));
         admin.putPartitions("persistent://acme/x/orders", 4);
+        admin.recordNamespace("acme/x");
+        admin.removeNamespace("acme/x");
 
+        // the shards still know acme/x (and a namespace the store never had): the store records namespaces, so wins
         final MetadataAdmin reopened = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
-        reopened.bootstrap(OWN, Set.of("legacy/ns"));
+        reopened.bootstrap(OWN, Set.of("acme/x", "stray/ns"));
         final MetadataSnapshot snapshot = reopened.snapshot();
         assertEquals(Set.of("ops"), snapshot.tenants().get("acme").getAdminRoles());
         assertEquals(4, snapshot.partitions("persistent://acme/x/orders"));
-        assertEquals(new TenantInfo(null, List.of("standalone")), snapshot.tenants().get("legacy"));
-        assertEquals(Set.of("legacy/ns", "public/default"), snapshot.namespaces());
+        assertEquals(Set.of("public/default"), snapshot.namespaces());
+        assertNull(snapshot.tenants().get("stray"));
+    }
+
+    @Test
+    void shouldTakeTheShardsNamespacesAndTenantsIntoAStoreThatNeverRecordedThem() throws Exception
+    {
+        final File old = new File(dataDir, "legacy");
+        assertTrue(old.mkdir());
+        final MetadataAdmin legacy = new MetadataAdmin(new FileMetadataStore(old), "standalone");
+        legacy.bootstrap(OWN, Set.of("legacy/ns"));
+        assertEquals(new TenantInfo(null, List.of("standalone")), legacy.snapshot().tenants().get("legacy"));
+        assertEquals(Set.of("legacy/ns", "public/default"), legacy.snapshot().namespaces());
     }
 
     @Test
