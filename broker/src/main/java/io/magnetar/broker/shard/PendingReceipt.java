@@ -35,7 +35,7 @@ final class PendingReceipt
     long sequenceId;
     long position;
     long endPosition;
-    /** A send receipt: when its entry was appended ({@link System#nanoTime()}), for the publish latency. */
+    /** A send receipt: the duty cycle its entry was appended in ({@link System#nanoTime()}), for the latency. */
     long appendedNs;
     ErrorCode errorCode;
     String errorMessage;

@@ -41,6 +41,8 @@ final class ReceiptTracker
     private static final long MAX_LATENCY_US = 60_000_000L;
     /** Append to durable receipt of persistent sends, in microseconds, since it was last read and reset. */
     private final Histogram publishLatencyUs = new Histogram(MAX_LATENCY_US, 2);
+    /** The shard's duty-cycle time ({@link System#nanoTime()}): no clock is read per send. */
+    private long cycleNs;
 
     /**
      * Told when a persistent entry becomes visible to consumers.
@@ -72,6 +74,14 @@ final class ReceiptTracker
         this.entrySyncRequest = entrySyncRequest;
         this.cursorSyncRequest = cursorSyncRequest;
         this.listener = listener;
+    }
+
+    /**
+     * @param nowNs time of the shard's duty cycle, which the publish latency is measured in (to a cycle's length).
+     */
+    void onDutyCycle(final long nowNs)
+    {
+        cycleNs = nowNs;
     }
 
     /**
@@ -291,7 +301,6 @@ final class ReceiptTracker
     private int release(final ArrayDeque<PendingReceipt> receipts, final long storedPosition, final boolean synced)
     {
         int workCount = 0;
-        long nowNs = 0;
         PendingReceipt receipt;
         while (null != (receipt = receipts.peekFirst()) && receipt.endPosition <= storedPosition)
         {
@@ -306,12 +315,8 @@ final class ReceiptTracker
                 if (topic.persistent && PendingReceipt.Kind.SEND_RECEIPT == receipt.kind)
                 {
                     topic.durableEntries++;
-                    if (0 == nowNs)
-                    {
-                        nowNs = System.nanoTime();
-                    }
                     publishLatencyUs.recordValue(
-                        Math.min(MAX_LATENCY_US, Math.max(0, (nowNs - receipt.appendedNs) / 1000)));
+                        Math.min(MAX_LATENCY_US, Math.max(0, (cycleNs - receipt.appendedNs) / 1000)));
                     visibilityListener.onEntryVisible(topic);
                     if (null != receipt.publisher)
                     {
@@ -342,7 +347,7 @@ final class ReceiptTracker
         receipt.producerId = producerId;
         receipt.position = position;
         receipt.endPosition = endPosition;
-        receipt.appendedNs = System.nanoTime();
+        receipt.appendedNs = cycleNs;
         receipt.set(kind, session, topic, publisher);
         queueEntryAnswer(receipt, topic);
     }

@@ -120,6 +120,8 @@ public final class TopicShardAgent implements Agent
      */
     public int doWork()
     {
+        final long nowNs = System.nanoTime(); // the cycle's time: the receipts' latency and the sweeps read it
+        receipts.onDutyCycle(nowNs);
         int workCount = commandAdapter.poll();
         workCount += releaseReceipts();
         if (proxy.hasDeferred())
@@ -136,7 +138,6 @@ public final class TopicShardAgent implements Agent
         }
         workCount += producers.doWork();
         workCount += snapshots.doWork();
-        final long nowNs = System.nanoTime();
         if (quota.isHoldingAny())
         {
             workCount += quota.releaseHeldSends(nowNs);
