@@ -3,6 +3,8 @@ package io.magnetar.admin;
 import io.magnetar.broker.metadata.MetadataAdmin;
 import io.magnetar.broker.metadata.MetadataSnapshot;
 import io.magnetar.broker.policy.TopicName;
+import io.magnetar.client.Consumer;
+import io.magnetar.client.InitialPosition;
 import io.magnetar.client.MagnetarClient;
 import io.magnetar.client.MagnetarClientException;
 import io.magnetar.client.MessageId;
@@ -101,6 +103,17 @@ final class TopicsResource
                 .add("GET", topic + "/subscriptions", (call) ->
                     new ArrayList<>(topics().statsInternal(name(domain, call)).getCursors().keySet()));
             consumer
+                .add("PUT", subscription, (call) ->
+                {
+                    createSubscription(name(domain, call), call.path("subscription"), call.query("messageId"));
+                    return null;
+                })
+                .add("POST", subscription + "/skip_all", (call) ->
+                {
+                    // Pulsar's clear-backlog: every message so far is skipped, as a reset to the end does
+                    topics().resetCursor(name(domain, call), call.path("subscription"), Long.MAX_VALUE);
+                    return null;
+                })
                 .add("DELETE", subscription, (call) ->
                 {
                     topics().deleteSubscription(
@@ -130,6 +143,48 @@ final class TopicsResource
                         new MessageId((int)(long)id.ledgerId(), id.entryId()));
                     return null;
                 });
+        }
+    }
+
+    /**
+     * Create a durable subscription at the earliest or the latest message (the default), as Pulsar's
+     * {@code create-subscription}: a consumer of the admin API's session attaches, which creates the topic too if it
+     * is new, and leaves at once; what it was sent goes back to the subscription.
+     */
+    private void createSubscription(final String topic, final String subscription, final String messageId)
+        throws Exception
+    {
+        final InitialPosition position;
+        if (null == messageId || "latest".equalsIgnoreCase(messageId))
+        {
+            position = InitialPosition.LATEST;
+        }
+        else if ("earliest".equalsIgnoreCase(messageId))
+        {
+            position = InitialPosition.EARLIEST;
+        }
+        else
+        {
+            throw RestException.badRequest("messageId is earliest or latest, not '" + messageId + "'");
+        }
+        try
+        {
+            if (topics().statsInternal(topic).getCursors().containsKey(subscription))
+            {
+                throw new RestException(409, "subscription " + subscription + " already exists on " + topic);
+            }
+        }
+        catch (final MagnetarClientException ex)
+        {
+            if (MagnetarClientException.ErrorCode.TOPIC_NOT_FOUND != ex.errorCode())
+            {
+                throw ex;
+            }
+        }
+        try (Consumer ignored = client.get().newConsumer().topic(topic).subscriptionName(subscription)
+            .subscriptionInitialPosition(position).receiverQueueSize(1).subscribe())
+        {
+            // created: the subscription outlives its consumer
         }
     }
 

@@ -235,6 +235,17 @@ class AdminApiTest
             assertEquals(Map.of("partitions", 3), parted.get("metadata"));
             assertStatus(404, () -> admin.topics().getPartitionedStats(topic, false));
 
+            // create a subscription at the earliest message, then clear its backlog
+            admin.topics().createSubscription(topic, "audit", true);
+            assertStatus(409, () -> admin.topics().createSubscription(topic, "audit", false));
+            assertEquals(2, admin.topics().getInternalStats(topic).getCursors().get("audit").getBacklog());
+            admin.topics().skipAllMessages(topic, "audit");
+            assertEquals(0, admin.topics().getInternalStats(topic).getCursors().get("audit").getBacklog());
+            assertStatus(404, () -> admin.topics().skipAllMessages(topic, "nobody"));
+            admin.topics().createSubscription("persistent://public/default/admin-fresh", "first", false);
+            assertEquals(List.of("first"), admin.topics().getSubscriptions("persistent://public/default/admin-fresh"));
+            admin.topics().deleteSubscription(topic, "audit", false);
+
             admin.topics().resetCursor(topic, "billing", first);
             assertEquals("a", new String(consumer.receive(10, TimeUnit.SECONDS).getData(), StandardCharsets.UTF_8));
             admin.topics().resetCursor(topic, "billing", 0L);

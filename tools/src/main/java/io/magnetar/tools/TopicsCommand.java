@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Topic administration.",
     subcommands = { TopicsCommand.Stats.class, TopicsCommand.PartitionedStats.class, TopicsCommand.ListTopics.class,
+        TopicsCommand.CreateSubscription.class, TopicsCommand.ClearBacklog.class,
         PermissionCommands.GrantOnTopic.class, PermissionCommands.RevokeOnTopic.class, PermissionCommands.OfTopic.class,
         TopicsCommand.StatsInternal.class, TopicsCommand.ResetCursor.class,
         TopicsCommand.Unsubscribe.class, PartitionedTopicCommands.Create.class, PartitionedTopicCommands.Update.class,
@@ -209,6 +210,60 @@ final class TopicsCommand implements Callable<Integer>
         {
             return options.run("topics partitioned-stats",
                 (admin) -> admin.topics().getPartitionedStats(topic, perPartition));
+        }
+    }
+
+    @Command(name = "create-subscription", mixinStandardHelpOptions = true,
+        description = "Create a durable subscription at the earliest or latest message (over the admin API).")
+    static final class CreateSubscription implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic name.")
+        String topic;
+
+        @Option(names = { "-s", "--subscription" }, required = true, description = "Subscription name.")
+        String subscription;
+
+        @Option(names = { "-m", "--messageId" }, description = "earliest or latest. Default: ${DEFAULT-VALUE}")
+        String position = "latest";
+
+        public Integer call()
+        {
+            if (!"earliest".equals(position) && !"latest".equals(position))
+            {
+                System.err.println("magnetar topics create-subscription: --messageId is earliest or latest");
+                return 2;
+            }
+            return options.run("topics create-subscription", (admin) ->
+            {
+                admin.topics().createSubscription(topic, subscription, "earliest".equals(position));
+                return null;
+            });
+        }
+    }
+
+    @Command(name = "clear-backlog", mixinStandardHelpOptions = true,
+        description = "Skip every message a subscription holds back (over the admin API).")
+    static final class ClearBacklog implements Callable<Integer>
+    {
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic name.")
+        String topic;
+
+        @Option(names = { "-s", "--subscription" }, required = true, description = "Subscription name.")
+        String subscription;
+
+        public Integer call()
+        {
+            return options.run("topics clear-backlog", (admin) ->
+            {
+                admin.topics().skipAllMessages(topic, subscription);
+                return null;
+            });
         }
     }
 

@@ -158,6 +158,12 @@ class CliProcessesTest
                 topicStats);
             assertTrue(run("topics-list", "topics", "list", "public/default", "--admin-url", adminUrl)
                 .contains(TOPIC));
+            run("create-subscription", "topics", "create-subscription", TOPIC, "-s", "fresh", "-m", "earliest",
+                "--admin-url", adminUrl);
+            run("clear-backlog", "topics", "clear-backlog", TOPIC, "-s", "fresh", "--admin-url", adminUrl);
+            assertTrue(run("stats-fresh", "topics", "stats", TOPIC, "--admin-url", adminUrl)
+                .matches("(?s).*\"fresh\" : \\{\\s*\"msgRateOut\" : [0-9.]+,\\s*\"msgThroughputOut\" : [0-9.]+,\\s*" +
+                "\"msgBacklog\" : 0,.*"));
             try (ForkedTool refused = ForkedTool.start(workDir, "tenants-delete", "tenants", "delete", "acme",
                 "--admin-url", adminUrl))
             {

@@ -145,6 +145,32 @@ public final class Topics
     }
 
     /**
+     * Create a durable subscription, as Pulsar's {@code createSubscription}: at the earliest or the latest message.
+     *
+     * @param topic        name; created if it does not exist.
+     * @param subscription to create.
+     * @param earliest     true to start at the earliest message, false at the latest (Pulsar's default).
+     * @throws MagnetarAdminException 409 if the subscription exists.
+     */
+    public void createSubscription(final String topic, final String subscription, final boolean earliest)
+        throws MagnetarAdminException
+    {
+        http.put(subscriptionPath(topic, subscription) + "?messageId=" + (earliest ? "earliest" : "latest"), null);
+    }
+
+    /**
+     * Skip every message a subscription holds back, as Pulsar's {@code skipAllMessages} ({@code clear-backlog}).
+     *
+     * @param topic        name.
+     * @param subscription whose backlog goes.
+     * @throws MagnetarAdminException 404 if there is no such subscription.
+     */
+    public void skipAllMessages(final String topic, final String subscription) throws MagnetarAdminException
+    {
+        http.post(subscriptionPath(topic, subscription) + "/skip_all", null);
+    }
+
+    /**
      * @param topic        name.
      * @param subscription to move.
      * @param timestamp    publish time in epoch milliseconds: delivery starts again at the first message from then.
