@@ -99,6 +99,10 @@ public final class AdminServer implements AutoCloseable
             {
                 throw new ConfigurationException("TLS key store " + keyStorePath + " cannot be read");
             }
+            if (null != keyStorePath && null == keyStorePassword)
+            {
+                throw new ConfigurationException("TLS key store " + keyStorePath + " needs its password");
+            }
             if (!httpEnabled && null == keyStorePath)
             {
                 throw new ConfigurationException("the admin API needs its HTTP port or a TLS key store");

@@ -230,9 +230,9 @@ final class NamespacesResource
     private static long limitOf(final RestCall call)
     {
         final Long value = call.body(Long.class);
-        if (value < -1 || value > Integer.MAX_VALUE)
+        if (value < 0 || value > Integer.MAX_VALUE)
         {
-            throw RestException.badRequest("a limit is 0 (none) or more, not " + value);
+            throw new RestException(412, "a limit is 0 (none) or more, not " + value); // Pulsar's answer
         }
         return value;
     }

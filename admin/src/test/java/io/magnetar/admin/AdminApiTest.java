@@ -308,7 +308,7 @@ class AdminApiTest
         final Policies policies = admin.namespaces().getPolicies(ns);
         assertEquals(2L, policies.maxConsumersPerTopic());
         assertEquals(1L, policies.maxConsumersPerSubscription());
-        assertStatus(400, () -> admin.namespaces().setMaxProducersPerTopic(ns, -5));
+        assertStatus(412, () -> admin.namespaces().setMaxProducersPerTopic(ns, -5));
 
         final String topic = "persistent://limited/ns/t";
         try (MagnetarClient client = broker.newClient();
@@ -328,6 +328,13 @@ class AdminApiTest
             final MagnetarClientException perTopic = assertThrows(MagnetarClientException.class,
                 () -> client.newConsumer().topic(topic).subscriptionName("c").subscribe());
             assertTrue(perTopic.getMessage().contains("reached its max consumers limit of 2"), perTopic.getMessage());
+
+            // an exclusive producer with fencing replaces the producers rather than counting beside them
+            try (Producer fencing = client.newProducer().topic(topic)
+                .accessMode(io.magnetar.client.ProducerAccessMode.EXCLUSIVE_WITH_FENCING).create())
+            {
+                assertTrue(fencing.getTopicEpoch() >= 0);
+            }
 
             admin.namespaces().removeMaxProducersPerTopic(ns);
             assertNull(admin.namespaces().getMaxProducersPerTopic(ns), "no setting of its own");

@@ -323,9 +323,9 @@ public final class Namespaces
     }
 
     /**
-     * Delete a namespace, as Pulsar's {@code deleteNamespace}: the broker forgets it and every topic shard resets its
-     * policies. Check first that it holds no topic (the admin REST API's {@code DELETE} does): a topic left in it
-     * keeps its producers and consumers, but takes no new ones until the namespace is created again.
+     * Delete a namespace, as Pulsar's {@code deleteNamespace}: the broker forgets it, durably. Check first that it
+     * holds no topic (the admin REST API's {@code DELETE} does): a topic left in it keeps its producers, consumers and
+     * policies, but takes no new ones until the namespace is created again, which resets its policies.
      *
      * @param namespace {@code tenant/namespace}; not {@code public/default} nor {@code pulsar/system}.
      * @throws MagnetarClientException {@code NAMESPACE_NOT_FOUND} if it does not exist, {@code INVALID_ARGUMENT} for
@@ -333,9 +333,12 @@ public final class Namespaces
      */
     public void deleteNamespace(final String namespace) throws MagnetarClientException
     {
+        requests.checkReady("delete a namespace");
+        checkNamespace(namespace);
         RequestTracker.checkBrokerSupports(brokerProtocolVersion.getAsInt(), DELETE_NAMESPACE_VERSION,
             "namespace deletion");
-        update(namespace, null, "delete namespace '" + namespace + "'");
+        requests.call(EgressAdapter.SUCCESS, "delete namespace '" + namespace + "'",
+            (correlationId, deadlineNs) -> ingress.deleteNamespace(correlationId, namespace, deadlineNs));
     }
 
     private NamespacePolicies update(
@@ -348,16 +351,7 @@ public final class Namespaces
         final long deadlineNs = System.nanoTime() + requests.operationTimeoutNs();
         final PendingRequest request = requests.registerForEveryShard(EgressAdapter.NAMESPACE_POLICIES, deadlineNs);
         requests.send(request, deadlineNs, (correlationId, offerDeadlineNs) ->
-        {
-            if (null == update)
-            {
-                ingress.deleteNamespace(correlationId, namespace, offerDeadlineNs);
-            }
-            else
-            {
-                ingress.setNamespacePolicies(correlationId, namespace, update, offerDeadlineNs);
-            }
-        });
+            ingress.setNamespacePolicies(correlationId, namespace, update, offerDeadlineNs));
 
         try
         {

@@ -102,7 +102,11 @@ final class AdminOptions
         try (InputStream in = new FileInputStream(trustStore))
         {
             final KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(in, null == password ? null : password.toCharArray());
+            if (null == password)
+            {
+                throw new IllegalArgumentException("--tls-trust-store needs --tls-trust-store-password");
+            }
+            trusted.load(in, password.toCharArray());
             final TrustManagerFactory trust =
                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);

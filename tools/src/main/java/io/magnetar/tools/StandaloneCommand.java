@@ -164,6 +164,10 @@ final class StandaloneCommand implements Callable<Integer>
                 {
                     throw new IllegalArgumentException("--tls-keystore: cannot read " + tlsKeyStore);
                 }
+                if (null == tlsKeyStorePassword)
+                {
+                    throw new IllegalArgumentException("--tls-keystore needs --tls-keystore-password");
+                }
             }
         }
         catch (final IllegalArgumentException ex)

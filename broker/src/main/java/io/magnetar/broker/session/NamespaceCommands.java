@@ -146,13 +146,39 @@ final class NamespaceCommands
             return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
                 "namespace " + namespace + " does not exist");
         }
-        if (!router.forwardToAll(session.egress(), frame, length))
+        if (create)
         {
-            return false;
+            // the store first: a namespace the shards take but the store lacks would be lost at the next start
+            final String notRecorded = namespaces.record(namespace);
+            if (null != notRecorded)
+            {
+                return refuse(session, correlationId, ErrorCode.PERSISTENCE_ERROR, notRecorded);
+            }
+            // a created namespace starts afresh: every policy a deleted one of that name left on a shard is reset
+            final int resetLength = encodeReset(correlationId, namespace);
+            if (!router.forwardToAll(session.egress(), resetBuffer, resetLength))
+            {
+                return false; // polled again: recording it again changes nothing
+            }
+            namespaces.add(namespace);
+            return true;
         }
-        namespaces.add(namespace);
 
-        return true;
+        return router.forwardToAll(session.egress(), frame, length);
+    }
+
+    private int encodeReset(final long correlationId, final String namespace)
+    {
+        final SetNamespacePoliciesEncoder encoder = resetEncoder.wrapAndApplyHeader(resetBuffer, 0, headerEncoder)
+            .correlationId(correlationId);
+        final SetNamespacePoliciesEncoder.PoliciesEncoder fields =
+            encoder.policiesCount(NamespacePolicies.FIELD_COUNT);
+        for (int field = 0; field < NamespacePolicies.FIELD_COUNT; field++)
+        {
+            fields.next().field(PolicyField.get((short)field)).value(NamespacePolicies.INHERIT);
+        }
+        encoder.namespaceName(namespace);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
     /**
@@ -225,10 +251,9 @@ final class NamespaceCommands
 
     /**
      * Delete a namespace: refused for {@code public/default} and the health check's {@code pulsar/system}; else the
-     * session agent forgets it (no producer, consumer or topic of it is taken from now on), the metadata store drops
-     * it and its grants, and every shard resets its policies (an ordinary policy change with every field back to the
-     * broker's default, which each shard records and answers), so a namespace created again starts afresh. The
-     * admin API checks beforehand that no topic of it exists.
+     * metadata store drops it and its grants (durably, before the answer) and the session agent forgets it, so no
+     * producer, consumer or topic of it is taken from then on. The shards' policies of it stay until it is created
+     * again, which resets them. The admin API checks beforehand that it holds no topic.
      */
     boolean onDeleteNamespace(final long sessionKey, final long correlationId, final String namespace)
     {
@@ -257,21 +282,14 @@ final class NamespaceCommands
                 " is the broker's own and cannot be deleted");
         }
 
-        final SetNamespacePoliciesEncoder encoder = resetEncoder.wrapAndApplyHeader(resetBuffer, 0, headerEncoder)
-            .correlationId(correlationId);
-        final SetNamespacePoliciesEncoder.PoliciesEncoder fields =
-            encoder.policiesCount(NamespacePolicies.FIELD_COUNT);
-        for (int field = 0; field < NamespacePolicies.FIELD_COUNT; field++)
+        // the shards keep what they hold: a topic of the namespace that a race or a client left in it keeps its
+        // policies; creating the namespace again resets them
+        final String notRemoved = namespaces.remove(namespace);
+        if (null != notRemoved)
         {
-            fields.next().field(PolicyField.get((short)field)).value(NamespacePolicies.INHERIT);
+            return refuse(session, correlationId, ErrorCode.PERSISTENCE_ERROR, notRemoved);
         }
-        encoder.namespaceName(namespace);
-        if (!router.forwardToAll(session.egress(), resetBuffer,
-            MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()))
-        {
-            return false;
-        }
-        namespaces.remove(namespace);
+        replyPublisher.sendSuccess(session, correlationId);
 
         return true;
     }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The set of namespaces the broker has, as {@code tenant/namespace}, as the session agent checks them: rebuilt from
- * the shards and the metadata store at start, grown as namespaces are created. A namespace needs its tenant in the
- * metadata store; a created one is recorded there once the shards have taken it.
+ * the metadata store at start, changed as namespaces are created and deleted. A namespace needs its tenant in the
+ * metadata store; a created or deleted one is recorded there before the shards hear of it.
  */
 final class NamespaceDirectory
 {
@@ -51,42 +51,52 @@ final class NamespaceDirectory
     }
 
     /**
-     * @param namespace created, as {@code tenant/namespace}, taken by every shard.
+     * Record a namespace about to be created in the metadata store, durably.
+     *
+     * @param namespace as {@code tenant/namespace}.
+     * @return null when recorded, else why not.
      */
-    void add(final String namespace)
+    String record(final String namespace)
     {
-        if (namespaces.add(namespace))
+        try
         {
-            try
-            {
-                metadata.recordNamespace(namespace);
-            }
-            catch (final IOException ex)
-            {
-                // the shards have it: the next start records it from them
-                errorHandler.onError(new IOException("namespace " + namespace + " could not be recorded in the " +
-                    "metadata store: " + ex.getMessage(), ex));
-            }
+            metadata.recordNamespace(namespace);
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            errorHandler.onError(ex);
+            return "namespace " + namespace + " could not be recorded in the metadata store: " + ex.getMessage();
         }
     }
 
     /**
-     * @param namespace deleted, as {@code tenant/namespace}: forgotten here and in the metadata store, with its grants.
+     * @param namespace created, as {@code tenant/namespace}, recorded and handed to every shard.
      */
-    void remove(final String namespace)
+    void add(final String namespace)
     {
-        if (namespaces.remove(namespace))
+        namespaces.add(namespace);
+    }
+
+    /**
+     * Delete a namespace: the metadata store drops it (durably) and its grants, then it is forgotten here.
+     *
+     * @param namespace as {@code tenant/namespace}.
+     * @return null when deleted, else why not (it then still exists).
+     */
+    String remove(final String namespace)
+    {
+        try
         {
-            try
-            {
-                metadata.removeNamespace(namespace);
-            }
-            catch (final IOException ex)
-            {
-                errorHandler.onError(new IOException("namespace " + namespace + " could not be removed from the " +
-                    "metadata store: " + ex.getMessage(), ex));
-            }
+            metadata.removeNamespace(namespace);
         }
+        catch (final IOException ex)
+        {
+            errorHandler.onError(ex);
+            return "namespace " + namespace + " could not be removed from the metadata store: " + ex.getMessage();
+        }
+        namespaces.remove(namespace);
+        return null;
     }
 
     /**

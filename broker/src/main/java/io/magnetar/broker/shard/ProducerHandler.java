@@ -163,8 +163,10 @@ final class ProducerHandler implements BacklogQuotaEnforcer.HeldSendHandler, Pro
         final ProducerAccessMode accessMode,
         final long requestedEpoch)
     {
+        // exclusive access modes decide for themselves: fencing replaces the producers, waiting queues
         final long maxProducers = topic.policies.maxProducersPerTopic();
-        if (maxProducers > 0 && topic.producerCount() >= maxProducers)
+        if (maxProducers > 0 && topic.producerCount() >= maxProducers &&
+            (ProducerAccessMode.SHARED == accessMode || ProducerAccessMode.EXCLUSIVE == accessMode))
         {
             proxy.error(session, correlationId, ErrorCode.PRODUCER_BUSY, "topic " + topic.name +
                 " reached its max producers limit of " + maxProducers + " (namespace policy maxProducersPerTopic)");

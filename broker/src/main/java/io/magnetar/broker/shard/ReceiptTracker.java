@@ -41,7 +41,7 @@ final class ReceiptTracker
     private static final long MAX_LATENCY_US = 60_000_000L;
     /** Append to durable receipt of persistent sends, in microseconds, since it was last read and reset. */
     private final Histogram publishLatencyUs = new Histogram(MAX_LATENCY_US, 2);
-    /** The shard's duty-cycle time ({@link System#nanoTime()}): no clock is read per send. */
+    /** The shard's duty-cycle time ({@link System#nanoTime()}): sends are stamped with it, no clock read each. */
     private long cycleNs;
 
     /**
@@ -301,6 +301,7 @@ final class ReceiptTracker
     private int release(final ArrayDeque<PendingReceipt> receipts, final long storedPosition, final boolean synced)
     {
         int workCount = 0;
+        long nowNs = 0;
         PendingReceipt receipt;
         while (null != (receipt = receipts.peekFirst()) && receipt.endPosition <= storedPosition)
         {
@@ -315,8 +316,12 @@ final class ReceiptTracker
                 if (topic.persistent && PendingReceipt.Kind.SEND_RECEIPT == receipt.kind)
                 {
                     topic.durableEntries++;
+                    if (0 == nowNs)
+                    {
+                        nowNs = System.nanoTime(); // once per released batch, not per send
+                    }
                     publishLatencyUs.recordValue(
-                        Math.min(MAX_LATENCY_US, Math.max(0, (cycleNs - receipt.appendedNs) / 1000)));
+                        Math.min(MAX_LATENCY_US, Math.max(0, (nowNs - receipt.appendedNs) / 1000)));
                     visibilityListener.onEntryVisible(topic);
                     if (null != receipt.publisher)
                     {

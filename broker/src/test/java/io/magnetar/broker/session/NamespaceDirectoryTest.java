@@ -12,6 +12,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NamespaceDirectoryTest
@@ -26,8 +27,11 @@ class NamespaceDirectoryTest
         metadata.bootstrap(new ClusterData(null, "magnetar://localhost:6650", null), Set.of("publicity/a"));
         final NamespaceDirectory directory = new NamespaceDirectory(
             Set.of("public/default", "publicity/a"), metadata, Throwable::printStackTrace);
-        directory.add("public/zeta");
-        directory.add("public/alpha");
+        for (final String namespace : List.of("public/zeta", "public/alpha"))
+        {
+            assertNull(directory.record(namespace));
+            directory.add(namespace);
+        }
 
         assertEquals(List.of("public/alpha", "public/default", "public/zeta"),
             List.copyOf(directory.namespacesOf("public")));
@@ -37,8 +41,13 @@ class NamespaceDirectoryTest
         assertTrue(directory.hasTenant("publicity"));
         assertFalse(directory.hasTenant("acme"));
 
-        final MetadataAdmin reopened = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
+        MetadataAdmin reopened = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
         assertEquals(Set.of("public/alpha", "public/default", "public/zeta", "publicity/a"),
             reopened.snapshot().namespaces());
+
+        assertNull(directory.remove("public/zeta"));
+        assertFalse(directory.contains("public/zeta"));
+        reopened = new MetadataAdmin(new FileMetadataStore(dataDir), "standalone");
+        assertFalse(reopened.snapshot().namespaces().contains("public/zeta"), "removed durably");
     }
 }
