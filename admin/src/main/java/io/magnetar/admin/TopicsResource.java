@@ -105,13 +105,20 @@ final class TopicsResource
             consumer
                 .add("PUT", subscription, (call) ->
                 {
-                    createSubscription(name(domain, call), call.path("subscription"), call.query("messageId"));
+                    for (final String each : partitionsOrSelf(name(domain, call)))
+                    {
+                        createSubscription(each, call.path("subscription"), call.query("messageId"));
+                    }
                     return null;
                 })
                 .add("POST", subscription + "/skip_all", (call) ->
                 {
-                    // Pulsar's clear-backlog: every message so far is skipped, as a reset to the end does
-                    topics().resetCursor(name(domain, call), call.path("subscription"), Long.MAX_VALUE);
+                    // Pulsar's clear-backlog: every message so far is skipped, as a reset to the end does; a
+                    // partitioned topic's name stands for each of its partitions
+                    for (final String each : partitionsOrSelf(name(domain, call)))
+                    {
+                        topics().resetCursor(each, call.path("subscription"), Long.MAX_VALUE);
+                    }
                     return null;
                 })
                 .add("DELETE", subscription, (call) ->
@@ -144,6 +151,24 @@ final class TopicsResource
                     return null;
                 });
         }
+    }
+
+    /**
+     * @return the partitions of a partitioned topic, in order, or the topic itself if it is not partitioned.
+     */
+    private List<String> partitionsOrSelf(final String topic) throws Exception
+    {
+        final int partitions = metadata.snapshot().partitions(topic);
+        if (0 == partitions)
+        {
+            return List.of(topic);
+        }
+        final List<String> names = new ArrayList<>(partitions);
+        for (int i = 0; i < partitions; i++)
+        {
+            names.add(topic + TopicName.PARTITION_SUFFIX + i);
+        }
+        return names;
     }
 
     /**

@@ -246,6 +246,15 @@ class AdminApiTest
             assertEquals(List.of("first"), admin.topics().getSubscriptions("persistent://public/default/admin-fresh"));
             admin.topics().deleteSubscription(topic, "audit", false);
 
+            // a partitioned topic's name stands for its partitions
+            admin.topics().createSubscription("admin-parted", "all", true);
+            admin.topics().skipAllMessages("admin-parted", "all");
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals(List.of("all"),
+                    admin.topics().getSubscriptions("persistent://public/default/admin-parted-partition-" + i));
+            }
+
             admin.topics().resetCursor(topic, "billing", first);
             assertEquals("a", new String(consumer.receive(10, TimeUnit.SECONDS).getData(), StandardCharsets.UTF_8));
             admin.topics().resetCursor(topic, "billing", 0L);
