@@ -26,10 +26,6 @@ import java.util.function.Supplier;
  */
 final class BrokersResource
 {
-    /** The tenant and namespace of the health-check topic, as in Pulsar. */
-    static final String SYSTEM_TENANT = "pulsar";
-    static final String SYSTEM_NAMESPACE = SYSTEM_TENANT + "/system";
-
     private final MetadataAdmin metadata;
     private final Supplier<MagnetarClient> client;
     private final CountersReader counters;
@@ -47,7 +43,7 @@ final class BrokersResource
         this.metadata = metadata;
         this.client = client;
         this.counters = counters;
-        this.topic = "persistent://" + SYSTEM_NAMESPACE + "/healthcheck-" + brokerName;
+        this.topic = "persistent://" + MetadataAdmin.SYSTEM_NAMESPACE + "/healthcheck-" + brokerName;
         this.timeoutMs = timeoutMs;
     }
 
@@ -64,13 +60,14 @@ final class BrokersResource
      */
     void createSystemNamespace() throws Exception
     {
-        if (!metadata.snapshot().tenants().containsKey(SYSTEM_TENANT))
+        if (!metadata.snapshot().tenants().containsKey(MetadataAdmin.SYSTEM_TENANT))
         {
-            metadata.createTenant(SYSTEM_TENANT, new TenantInfo(List.of(), List.of(metadata.clusterName())));
+            metadata.createTenant(
+                MetadataAdmin.SYSTEM_TENANT, new TenantInfo(List.of(), List.of(metadata.clusterName())));
         }
-        if (!metadata.snapshot().namespaces().contains(SYSTEM_NAMESPACE))
+        if (!metadata.snapshot().namespaces().contains(MetadataAdmin.SYSTEM_NAMESPACE))
         {
-            client.get().admin().namespaces().createNamespace(SYSTEM_NAMESPACE);
+            client.get().admin().namespaces().createNamespace(MetadataAdmin.SYSTEM_NAMESPACE);
         }
     }
 

@@ -135,6 +135,16 @@ final class MetricsResource
         {
             this.labels = labels;
         }
+
+        double sum(final ToDoubleFunction<StatsSnapshot.TopicSample> value)
+        {
+            double sum = 0;
+            for (final StatsSnapshot.TopicSample sample : samples)
+            {
+                sum += value.applyAsDouble(sample);
+            }
+            return sum;
+        }
     }
 
     private static GaugeSnapshot gauge(
@@ -146,12 +156,8 @@ final class MetricsResource
         final GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
         for (final Group group : groups.values())
         {
-            double sum = 0;
-            for (final StatsSnapshot.TopicSample sample : group.samples)
-            {
-                sum += value.applyAsDouble(sample);
-            }
-            builder.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(group.labels).value(sum).build());
+            builder.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(group.labels).value(group.sum(value)).build());
         }
         return builder.build();
     }
@@ -165,13 +171,8 @@ final class MetricsResource
         final CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
         for (final Group group : groups.values())
         {
-            double sum = 0;
-            for (final StatsSnapshot.TopicSample sample : group.samples)
-            {
-                sum += value.applyAsDouble(sample.counters());
-            }
-            builder.dataPoint(
-                CounterSnapshot.CounterDataPointSnapshot.builder().labels(group.labels).value(sum).build());
+            builder.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(group.labels).value(group.sum((sample) -> value.applyAsDouble(sample.counters()))).build());
         }
         return builder.build();
     }

@@ -207,14 +207,14 @@ final class NamespacesResource
         {
             throw RestException.notFound("namespace " + namespace + " does not exist");
         }
-        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || BrokersResource.SYSTEM_NAMESPACE.equals(namespace))
+        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || MetadataAdmin.SYSTEM_NAMESPACE.equals(namespace))
         {
             throw RestException.badRequest("namespace " + namespace + " is the broker's own and cannot be deleted");
         }
         final List<String> topics = new ArrayList<>(namespaces().getTopics(namespace));
         for (final String partitioned : metadata.snapshot().partitionedTopics().keySet())
         {
-            if (MetricsResource.namespaceOf(partitioned).equals(namespace))
+            if (TopicName.parse(partitioned).namespaceName().equals(namespace))
             {
                 topics.add(partitioned);
             }

@@ -222,12 +222,11 @@ final class TopicsResource
         final MetadataSnapshot snapshot = metadata.snapshot();
         final Map<String, Set<String>> merged = new TreeMap<>();
         final List<String> resources = new ArrayList<>(List.of(topic.namespaceName()));
-        final String name = topic.toString();
-        if (topic.partitionIndex() >= 0)
+        if (null != topic.partitionedTopicName())
         {
-            resources.add(name.substring(0, name.lastIndexOf(TopicName.PARTITION_SUFFIX)));
+            resources.add(topic.partitionedTopicName());
         }
-        resources.add(name);
+        resources.add(topic.toString());
         for (final String resource : resources)
         {
             for (final Map.Entry<String, Set<String>> grant :

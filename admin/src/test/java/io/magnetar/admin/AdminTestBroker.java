@@ -13,6 +13,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.File;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -40,9 +41,19 @@ final class AdminTestBroker implements AutoCloseable
         final File dataDir, final AdminServer.Context serverContext, final TokenAuthenticator authenticator)
         throws MagnetarClientException
     {
+        this(dataDir, serverContext, authenticator, Set.of("ops"));
+    }
+
+    AdminTestBroker(
+        final File dataDir,
+        final AdminServer.Context serverContext,
+        final TokenAuthenticator authenticator,
+        final Set<String> superuserRoles)
+        throws MagnetarClientException
+    {
         broker = MagnetarBroker.launch(new BrokerContext()
             .authenticator(authenticator)
-            .superuserRoles(java.util.Set.of("ops"))
+            .superuserRoles(superuserRoles)
             .bindAddress("localhost")
             .port(0)
             .dataDir(dataDir)

@@ -5,8 +5,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.aeron.CommonContext;
-import io.magnetar.broker.BrokerContext;
 import io.magnetar.broker.MagnetarBroker;
 import io.magnetar.broker.auth.TokenAuthenticator;
 import io.magnetar.client.Consumer;
@@ -19,9 +17,7 @@ import io.magnetar.client.TopicStats;
 import io.magnetar.client.admin.MagnetarAdmin;
 import io.magnetar.client.admin.MagnetarAdminException;
 import io.magnetar.client.admin.TenantInfo;
-import io.magnetar.mediadriver.MagnetarMediaDriver;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +59,7 @@ class AuthorizationTest
     File dataDir;
 
     private final byte[] secret = new byte[32];
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private AdminTestBroker test;
     private MagnetarBroker broker;
     private AdminServer server;
 
@@ -72,25 +67,10 @@ class AuthorizationTest
     void start() throws Exception
     {
         new SecureRandom().nextBytes(secret);
-        broker = MagnetarBroker.launch(new BrokerContext()
-            .authenticator(TokenAuthenticator.hs256(secret))
-            .superuserRoles(Set.of("admin"))
-            .bindAddress("localhost")
-            .port(0)
-            .dataDir(dataDir)
-            .shardTermLength(1024 * 1024)
-            .egressTermLength(1024 * 1024)
-            .maxMessageSize(64 * 1024)
-            .shardQueueCapacity(256)
-            .errorHandler(errors::add)
-            .idleStrategy(new BackoffIdleStrategy())
-            .logger(System.out::println)
-            .driverContext(new MagnetarMediaDriver.Context()
-                .aeronDirectoryName(CommonContext.generateRandomDirName())
-                .segmentFileLength(8 * 1024 * 1024)
-                .ipcTermLength(1024 * 1024)
-                .deleteAeronDirOnShutdown(true)));
-        server = AdminServer.launch(new AdminServer.Context().broker(broker).port(0).bindAddress("localhost"));
+        test = new AdminTestBroker(dataDir, new AdminServer.Context(), TokenAuthenticator.hs256(secret),
+            Set.of("admin"));
+        broker = test.broker;
+        server = test.server;
 
         admin("admin").tenants().createTenant("acme", new TenantInfo(Set.of("alice"), Set.of("standalone")));
         admin("alice").namespaces().createNamespace("acme/orders");
@@ -101,8 +81,8 @@ class AuthorizationTest
     @AfterEach
     void stop()
     {
-        CloseHelper.quietCloseAll(server, broker);
-        assertEquals(List.of(), errors);
+        CloseHelper.quietClose(test);
+        assertEquals(List.of(), test.errors);
     }
 
     @Test

@@ -125,11 +125,7 @@ public final class Authorizer
         {
             return true;
         }
-        if (topic.partitionIndex() < 0)
-        {
-            return false;
-        }
-        final int partition = name.lastIndexOf(TopicName.PARTITION_SUFFIX);
-        return snapshot.granted(name.substring(0, partition), role).contains(action);
+        final String partitioned = topic.partitionedTopicName();
+        return null != partitioned && snapshot.granted(partitioned, role).contains(action);
     }
 }

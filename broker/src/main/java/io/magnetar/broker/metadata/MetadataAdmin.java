@@ -27,6 +27,10 @@ public final class MetadataAdmin
     /** The namespace that always exists. */
     public static final String DEFAULT_NAMESPACE = "public/default";
 
+    /** The tenant and namespace of the admin API's health check, as Pulsar's. */
+    public static final String SYSTEM_TENANT = "pulsar";
+    public static final String SYSTEM_NAMESPACE = SYSTEM_TENANT + "/system";
+
     /** Action a role may be granted: produce to a topic. */
     public static final String PRODUCE = "produce";
 
@@ -76,27 +80,20 @@ public final class MetadataAdmin
      */
     public void bootstrap(final ClusterData ownCluster, final Collection<String> namespaces) throws IOException
     {
-        try
+        updateUnrefused((current) ->
         {
-            store.update((current) ->
+            MetadataSnapshot next = ownCluster.equals(current.clusters().get(clusterName)) ?
+                current : current.withCluster(clusterName, ownCluster);
+            next = withNamespaceAndTenant(next, DEFAULT_NAMESPACE);
+            if (!current.namespacesRecorded())
             {
-                MetadataSnapshot next = ownCluster.equals(current.clusters().get(clusterName)) ?
-                    current : current.withCluster(clusterName, ownCluster);
-                next = withNamespaceAndTenant(next, DEFAULT_NAMESPACE);
-                if (!current.namespacesRecorded())
+                for (final String namespace : namespaces)
                 {
-                    for (final String namespace : namespaces)
-                    {
-                        next = withNamespaceAndTenant(next, namespace);
-                    }
+                    next = withNamespaceAndTenant(next, namespace);
                 }
-                return next;
-            });
-        }
-        catch (final MetadataException ex)
-        {
-            throw new IllegalStateException(ex); // nothing above refuses
-        }
+            }
+            return next;
+        });
     }
 
     /**
@@ -108,14 +105,7 @@ public final class MetadataAdmin
      */
     public void recordNamespace(final String namespace) throws IOException
     {
-        try
-        {
-            store.update((current) -> withNamespaceAndTenant(current, namespace));
-        }
-        catch (final MetadataException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        updateUnrefused((current) -> withNamespaceAndTenant(current, namespace));
     }
 
     private MetadataSnapshot withNamespaceAndTenant(final MetadataSnapshot current, final String namespace)
@@ -137,29 +127,22 @@ public final class MetadataAdmin
      */
     public void removeNamespace(final String namespace) throws IOException
     {
-        try
+        updateUnrefused((current) ->
         {
-            store.update((current) ->
+            MetadataSnapshot next = current.namespaces().contains(namespace) ?
+                current.withNamespace(namespace, false) : current;
+            for (final String resource : current.permissions().keySet())
             {
-                MetadataSnapshot next = current.namespaces().contains(namespace) ?
-                    current.withNamespace(namespace, false) : current;
-                for (final String resource : current.permissions().keySet())
+                if (resource.equals(namespace) || resource.contains("://" + namespace + "/"))
                 {
-                    if (resource.equals(namespace) || resource.contains("://" + namespace + "/"))
+                    for (final String role : current.permissions().get(resource).keySet())
                     {
-                        for (final String role : current.permissions().get(resource).keySet())
-                        {
-                            next = next.withPermission(resource, role, Set.of());
-                        }
+                        next = next.withPermission(resource, role, Set.of());
                     }
                 }
-                return next;
-            });
-        }
-        catch (final MetadataException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+            }
+            return next;
+        });
     }
 
     /**
@@ -385,13 +368,21 @@ public final class MetadataAdmin
      */
     public void putPartitions(final String topic, final int partitions) throws IOException
     {
+        updateUnrefused((current) -> current.withPartitions(topic, partitions));
+    }
+
+    /**
+     * Apply a change that never refuses (bootstrap, recording what the shards took, partition counts).
+     */
+    private void updateUnrefused(final MetadataStore.Change change) throws IOException
+    {
         try
         {
-            store.update((current) -> current.withPartitions(topic, partitions));
+            store.update(change);
         }
         catch (final MetadataException ex)
         {
-            throw new IllegalStateException(ex);
+            throw new IllegalStateException("a change that cannot be refused was: " + ex.getMessage(), ex);
         }
     }
 

@@ -250,6 +250,14 @@ public final class TopicName
     }
 
     /**
+     * @return the full name of the partitioned topic this is a partition of, or null if it is not a partition.
+     */
+    public String partitionedTopicName()
+    {
+        return partitionIndex() < 0 ? null : fullName.substring(0, fullName.lastIndexOf(PARTITION_SUFFIX));
+    }
+
+    /**
      * @return N if the local name ends with {@code -partition-N} (a partition of a partitioned topic), else -1.
      */
     public int partitionIndex()

@@ -30,9 +30,6 @@ final class NamespaceCommands
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SetNamespacePoliciesEncoder resetEncoder = new SetNamespacePoliciesEncoder();
 
-    /** The namespace of the admin API's health check, kept like {@code public/default}. */
-    static final String SYSTEM_NAMESPACE = "pulsar/system";
-
     NamespaceCommands(
         final SessionAgent agent,
         final SessionReplyPublisher replyPublisher,
@@ -276,7 +273,7 @@ final class NamespaceCommands
             return refuse(session, correlationId, ErrorCode.NAMESPACE_NOT_FOUND,
                 "namespace " + namespace + " does not exist");
         }
-        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || SYSTEM_NAMESPACE.equals(namespace))
+        if (MetadataAdmin.DEFAULT_NAMESPACE.equals(namespace) || MetadataAdmin.SYSTEM_NAMESPACE.equals(namespace))
         {
             return refuse(session, correlationId, ErrorCode.INVALID_ARGUMENT, "namespace " + namespace +
                 " is the broker's own and cannot be deleted");
